@@ -1,0 +1,78 @@
+//! A standalone crate around the emitted files, for `cargo xtask generate`:
+//! `Cargo.toml`, `src/lib.rs`, `src/models.rs`.
+
+use quote::quote;
+
+use super::{doc_lines, format};
+use crate::error::Result;
+use crate::ir::Api;
+use crate::pointer::Pointer;
+
+/// Versions of what generated code depends on; the same requirements as the
+/// workspace's own generated crates.
+pub const SERDE: &str = r#"{ version = "1", features = ["derive"] }"#;
+pub const SERDE_JSON: &str = r#""1""#;
+pub const CHRONO: &str = r#"{ version = "0.4", default-features = false, features = ["std", "serde"] }"#;
+
+/// One file of a generated crate, by its path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Every file of a standalone crate named `name` for `api`. `header` is the
+/// `@generated` line (without comment markers) each file starts with.
+pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
+    let version = if is_semver(&api.version) { api.version.as_str() } else { "0.1.0" };
+    let description = format!("{} {}, generated from its OpenAPI description.", api.title, api.version)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    let comment: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    let manifest = format!(
+        r#"{comment}
+[package]
+name = "{name}"
+version = "{version}"
+edition = "2024"
+description = "{description}"
+
+[lib]
+# Spec descriptions become doc comments; they are prose, not Rust examples.
+doctest = false
+
+[dependencies]
+serde = {SERDE}
+serde_json = {SERDE_JSON}
+chrono = {CHRONO}
+
+# A crate of its own, even when generated inside another workspace.
+[workspace]
+"#
+    );
+    let title = format!("{} {}", api.title, api.version);
+    let docs = doc_lines([title.as_str()].into_iter().chain(api.description.as_deref()));
+    let inner_docs = docs.to_string().replace("# [doc", "#! [doc");
+    let inner_docs: proc_macro2::TokenStream = inner_docs.parse().expect("doc attributes re-parse");
+    let lib = format(
+        header,
+        quote! {
+            #inner_docs
+            #[rustfmt::skip]
+            pub mod models;
+            pub use models::*;
+        },
+        &Pointer::root().join("info"),
+    )?;
+    Ok(vec![
+        File { path: "Cargo.toml".to_owned(), contents: manifest },
+        File { path: "src/lib.rs".to_owned(), contents: lib },
+        File { path: "src/models.rs".to_owned(), contents: super::models::models(api, header)? },
+    ])
+}
+
+/// `MAJOR.MINOR.PATCH` with plain numbers (enough for a Cargo version).
+fn is_semver(version: &str) -> bool {
+    let parts: Vec<&str> = version.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}

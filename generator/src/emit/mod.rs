@@ -1,0 +1,145 @@
+//! IR → Rust source. Each emitter builds tokens with `quote`, and [`format`]
+//! turns them into a file with `prettyplease`.
+//!
+//! - [`models`]: the model types (structs, enums, maps, aliases).
+//! - [`krate`]: a standalone crate around the emitted files.
+
+pub mod krate;
+pub mod models;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::{Error, Result};
+use crate::ir::{Constraints, Primitive, Shape, Type};
+use crate::pointer::Pointer;
+
+/// A generated file's text: the `@generated` header, then the formatted tokens.
+pub fn format(header: &str, tokens: TokenStream, pointer: &Pointer) -> Result<String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::Emit { pointer: pointer.clone(), message: e.to_string() })?;
+    let mut out = String::new();
+    for line in header.lines() {
+        out.push_str("// ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('\n');
+    // prettyplease separates items with no blank line; one item at a time
+    // keeps them apart, which reads better and diffs better.
+    let mut file = file;
+    let items = std::mem::take(&mut file.items);
+    let head = prettyplease::unparse(&file);
+    file.attrs.clear();
+    file.shebang = None;
+    let mut chunks: Vec<String> = Vec::new();
+    if !head.trim().is_empty() {
+        chunks.push(head.trim_end().to_owned());
+    }
+    for item in items {
+        file.items = vec![item];
+        let text = prettyplease::unparse(&file);
+        chunks.push(text.trim_end().to_owned());
+    }
+    out.push_str(&chunks.join("\n\n"));
+    out.push('\n');
+    Ok(out)
+}
+
+/// An identifier from a name the IR made (`r#match` becomes a raw identifier).
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => format_ident!("r#{}", raw),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// `#[doc]` attributes, one per line, so prettyplease prints `///` comments.
+/// Lines are trimmed on the right; blank runs collapse to one blank line.
+pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in paragraphs {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        for line in paragraph.trim().lines() {
+            let line = line.trim_end();
+            if line.is_empty() && lines.last().is_some_and(String::is_empty) {
+                continue;
+            }
+            lines.push(line.to_owned());
+        }
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    let attrs = lines.iter().map(|line| {
+        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#[doc = #text])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// The spec's constraints, as the keywords it states them with.
+pub fn describe_constraints(c: &Constraints) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            parts.push(format!("`{key}: {value}`"));
+        }
+    };
+    push("minLength", c.min_length.map(|v| v.to_string()));
+    push("maxLength", c.max_length.map(|v| v.to_string()));
+    push("pattern", c.pattern.as_ref().map(|p| format!("{p:?}")));
+    let bound = |b: &crate::ir::Bound| format!("{}{}", b.value, if b.exclusive { " (exclusive)" } else { "" });
+    push("minimum", c.minimum.as_ref().map(bound));
+    push("maximum", c.maximum.as_ref().map(bound));
+    push("multipleOf", c.multiple_of.map(|v| v.to_string()));
+    push("minItems", c.min_items.map(|v| v.to_string()));
+    push("maxItems", c.max_items.map(|v| v.to_string()));
+    push("uniqueItems", c.unique_items.then(|| "true".to_owned()));
+    push("minProperties", c.min_properties.map(|v| v.to_string()));
+    push("maxProperties", c.max_properties.map(|v| v.to_string()));
+    (!parts.is_empty()).then(|| format!("Constraints: {}.", parts.join(", ")))
+}
+
+/// The Rust type for a use of a type. `models` is the path prefix of the
+/// model types (empty inside the models module itself).
+pub fn rust_type(ty: &Type, models: &TokenStream) -> TokenStream {
+    let inner = shape_type(&ty.shape, models);
+    if ty.nullable { quote!(::std::option::Option<#inner>) } else { inner }
+}
+
+fn shape_type(shape: &Shape, models: &TokenStream) -> TokenStream {
+    match shape {
+        Shape::Primitive(p) => primitive_type(*p),
+        Shape::Array(item) => {
+            let item = rust_type(item, models);
+            quote!(::std::vec::Vec<#item>)
+        }
+        Shape::Map(value) => {
+            let value = rust_type(value, models);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        Shape::Named(name) => {
+            let name = ident(name);
+            quote!(#models #name)
+        }
+        Shape::Any => quote!(::serde_json::Value),
+    }
+}
+
+fn primitive_type(p: Primitive) -> TokenStream {
+    match p {
+        // Base64 text (`format: byte`) and `format: binary` inside JSON stay
+        // the strings they are on the wire.
+        Primitive::String | Primitive::Bytes(_) => quote!(::std::string::String),
+        Primitive::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Primitive::Date => quote!(::chrono::NaiveDate),
+        Primitive::Int32 => quote!(i32),
+        Primitive::Int64 => quote!(i64),
+        Primitive::Float => quote!(f32),
+        Primitive::Double => quote!(f64),
+        Primitive::Bool => quote!(bool),
+    }
+}

@@ -1,0 +1,416 @@
+//! The intermediate representation: what the emitters need to know about an
+//! API, with every `$ref` resolved and every name decided.
+//!
+//! The IR is independent of `openapiv3` (lowering translates into it) and of
+//! token emission (emitters only read it). Everything is kept in spec order,
+//! in `Vec`s, so iterating the IR is deterministic.
+
+use serde_json::Value;
+
+use crate::pointer::Pointer;
+
+/// A whole API: the lowered form of one OpenAPI document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// Base URLs from `servers`, in spec order.
+    pub servers: Vec<String>,
+    /// Every named type: component schemas in spec order, each inline type
+    /// named right after the type or operation that introduced it.
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Every example value found in the spec, with the type it illustrates.
+    pub examples: Vec<Example>,
+}
+
+impl Api {
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+/// A named type the emitters turn into a Rust item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name (UpperCamelCase), unique among the types.
+    pub name: String,
+    /// Where the schema is in the spec.
+    pub pointer: Pointer,
+    pub docs: Option<String>,
+    pub kind: TypeKind,
+    /// Constraints on the value as a whole, for every kind (a map's size, an
+    /// aliased array's length). An [`TypeKind::Alias`]'s own `Type` has its
+    /// constraints moved here, so there is one place to look.
+    pub constraints: Constraints,
+    /// `nullable: true` on the schema: `null` is a value of this type.
+    /// Lowering also sets [`Type::nullable`] on every use of the type.
+    pub nullable: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum (`type: string` with `enum`).
+    Enum(StringEnum),
+    /// `type: object` with only `additionalProperties`: a map from string
+    /// keys to values of this type.
+    Map(Type),
+    /// Any other schema that is given a name: an array, a primitive, a
+    /// reference to another named type.
+    Alias(Type),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    pub additional_properties: Additional,
+}
+
+/// What an object says about keys beyond its `properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// Nothing said: other keys may appear and carry no meaning.
+    Unspecified,
+    /// `additionalProperties: false`: other keys are not allowed.
+    Forbidden,
+    /// `additionalProperties: true` (values of [`Shape::Any`]) or a schema:
+    /// other keys are part of the value and must be kept.
+    Typed(Box<Type>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust field name (snake_case, keywords raw: `r#match`).
+    pub name: String,
+    /// The property name on the wire.
+    pub wire_name: String,
+    pub pointer: Pointer,
+    pub docs: Option<String>,
+    pub ty: Type,
+    pub required: bool,
+    pub default: Option<Value>,
+    /// The value must fit in a box (`Box<T>`) because the field's type
+    /// contains the struct itself without a `Vec` or map in between.
+    pub boxed: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// The wire value of the default variant, if the schema has one.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// Rust variant name (UpperCamelCase).
+    pub name: String,
+    /// The exact string on the wire.
+    pub wire_name: String,
+}
+
+/// A use of a type: its shape plus what the spec says about values at this
+/// place (constraints, nullability, default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Type {
+    pub shape: Shape,
+    pub constraints: Constraints,
+    /// `nullable: true`: `null` is a valid value here.
+    pub nullable: bool,
+    pub default: Option<Value>,
+}
+
+impl Type {
+    pub fn new(shape: Shape) -> Self {
+        Type { shape, constraints: Constraints::default(), nullable: false, default: None }
+    }
+
+    /// The name of the named type this refers to, if any.
+    pub fn named(&self) -> Option<&str> {
+        match &self.shape {
+            Shape::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    Primitive(Primitive),
+    Array(Box<Type>),
+    /// An object with string keys and values of this type.
+    Map(Box<Type>),
+    /// A named type from [`Api::types`].
+    Named(String),
+    /// Any JSON value (a schema without `type`, or `additionalProperties: true`).
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Primitive {
+    String,
+    /// `format: date-time`, RFC 3339.
+    DateTime,
+    /// `format: date`, RFC 3339 full-date.
+    Date,
+    /// `format: byte` (base64 text) or `format: binary` (raw octets).
+    Bytes(BytesEncoding),
+    Int32,
+    Int64,
+    Float,
+    Double,
+    Bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BytesEncoding {
+    Base64,
+    Binary,
+}
+
+/// JSON Schema validation keywords the spec states for a value. They are part
+/// of the API's contract: servers enforce them on input, clients before sending.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub multiple_of: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    /// For maps: limits on the number of entries.
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    /// `exclusiveMinimum`/`exclusiveMaximum`: the bound itself is not allowed.
+    pub exclusive: bool,
+}
+
+/// An example value from the spec (`example`, `examples`, `components/examples`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where the value is in the spec.
+    pub pointer: Pointer,
+    /// The type the example is a value of.
+    pub ty: Type,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path when it has none.
+    pub id: String,
+    /// Rust function name (snake_case).
+    pub name: String,
+    /// Prefix for types named after the operation (UpperCamelCase).
+    pub type_name: String,
+    pub method: Method,
+    /// The path template as written (`/pins/{requestid}`).
+    pub path: String,
+    pub pointer: Pointer,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
+    /// Path-level and operation-level parameters merged (an operation's own
+    /// parameter replaces a path-level one of the same name and location).
+    pub parameters: Vec<Parameter>,
+    pub request_body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    /// The security requirements in force: alternatives, any one of which
+    /// suffices. Empty means no authentication.
+    pub security: Vec<SecurityRequirement>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Rust name (snake_case, keywords raw).
+    pub name: String,
+    pub wire_name: String,
+    pub location: Location,
+    pub pointer: Pointer,
+    pub docs: Option<String>,
+    pub required: bool,
+    pub deprecated: bool,
+    /// Serialization style; the spec's default for the location when omitted.
+    pub style: Style,
+    /// The spec's default for the style when omitted (true for `form` only).
+    pub explode: bool,
+    pub allow_reserved: bool,
+    pub encoding: ParameterEncoding,
+}
+
+impl Parameter {
+    pub fn ty(&self) -> &Type {
+        match &self.encoding {
+            ParameterEncoding::Style(ty) => ty,
+            ParameterEncoding::Content { ty, .. } => ty,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    Matrix,
+    Label,
+    Form,
+    Simple,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParameterEncoding {
+    /// `schema`: serialized per `style`/`explode`.
+    Style(Type),
+    /// `content`: the value is serialized as this media type (`application/json`
+    /// for the pinning spec's `meta`) and then escaped for its location.
+    Content { media_type: String, ty: Type },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub pointer: Pointer,
+    pub docs: Option<String>,
+    pub required: bool,
+    /// One entry per media type, in spec order.
+    pub content: Vec<Content>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    pub media_type: String,
+    /// `None` when the media type has no schema.
+    pub ty: Option<Type>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: StatusCode,
+    pub pointer: Pointer,
+    pub description: String,
+    pub content: Vec<Content>,
+    pub headers: Vec<Header>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub name: String,
+    pub required: bool,
+    pub ty: Type,
+}
+
+/// A response key: an exact code, a range (`4XX`) or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusCode {
+    Exact(u16),
+    /// The first digit of a `1XX`..`5XX` range.
+    Range(u8),
+    Default,
+}
+
+impl StatusCode {
+    /// Whether `code` falls under this key.
+    pub fn matches(self, code: u16) -> bool {
+        match self {
+            StatusCode::Exact(c) => c == code,
+            StatusCode::Range(d) => code / 100 == u16::from(d),
+            StatusCode::Default => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// The key under `components/securitySchemes`.
+    pub name: String,
+    pub pointer: Pointer,
+    pub docs: Option<String>,
+    pub kind: SecuritySchemeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecuritySchemeKind {
+    /// `type: http`, with its `scheme` lowercased (`bearer`, `basic`, ...).
+    Http {
+        scheme: String,
+        bearer_format: Option<String>,
+    },
+    ApiKey {
+        location: Location,
+        name: String,
+    },
+    OAuth2,
+    OpenIdConnect {
+        url: String,
+    },
+}
+
+/// One alternative of a `security` list: all these schemes together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityRequirement {
+    pub schemes: Vec<SchemeUse>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemeUse {
+    /// Name of a [`SecurityScheme`].
+    pub scheme: String,
+    pub scopes: Vec<String>,
+}

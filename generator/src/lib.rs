@@ -1,0 +1,28 @@
+//! A spec-driven code generator: OpenAPI 3.0 → Rust.
+//!
+//! The pipeline is `parse` (text → `openapiv3` document) → `lower`
+//! (document → [`ir::Api`]) → `emit` (IR → formatted Rust files). Every stage
+//! returns [`Result`]; an [`Error`] always names its place in the spec as a
+//! JSON pointer.
+//!
+//! ```no_run
+//! let text = std::fs::read_to_string("spec/ipfs-pinning-service.yaml").unwrap();
+//! let api = generator::load(&text)?;
+//! let models = generator::emit::models::models(&api, "@generated")?;
+//! # Ok::<(), generator::Error>(())
+//! ```
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod lower;
+pub mod parse;
+pub mod pointer;
+
+pub use error::{Error, Result};
+pub use pointer::Pointer;
+
+/// Parses a spec (YAML or JSON) and lowers it into the IR.
+pub fn load(text: &str) -> Result<ir::Api> {
+    lower::lower(&parse::parse(text)?)
+}

@@ -1,0 +1,206 @@
+//! `openapiv3` → IR. Resolves every `$ref`, names every type, keeps every
+//! constraint, and turns whatever it cannot express into an [`Error`] that
+//! names the place in the spec.
+//!
+//! - [`schema`]: schemas → named types and type uses.
+//! - [`operation`]: paths → operations, parameters, bodies, responses, security.
+//! - [`names`]: spec names → Rust names.
+//! - [`graph`]: passes over the finished type list (nullability of named
+//!   types, boxing of recursive fields, alias cycles).
+
+mod graph;
+pub mod names;
+mod operation;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::ir::{Api, Example, Type, TypeDef};
+use crate::parse::Document;
+use crate::pointer::Pointer;
+
+/// Lowers a parsed document into the IR.
+pub fn lower(document: &Document) -> Result<Api> {
+    let mut lowerer = Lowerer {
+        doc: &document.openapi,
+        raw: &document.raw,
+        types: Vec::new(),
+        taken: BTreeMap::new(),
+        components: BTreeMap::new(),
+        inline: BTreeMap::new(),
+        examples: Vec::new(),
+        seen_examples: BTreeSet::new(),
+    };
+    lowerer.component_schemas()?;
+    let security_schemes = lowerer.security_schemes()?;
+    let operations = lowerer.operations(&security_schemes)?;
+    let info = &document.openapi.info;
+    let mut api = Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        servers: document.openapi.servers.iter().map(|s| s.url.clone()).collect(),
+        types: lowerer.types,
+        operations,
+        security_schemes,
+        examples: lowerer.examples,
+    };
+    graph::finish(&mut api)?;
+    Ok(api)
+}
+
+/// The `components` sections `$ref`s may point into.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Section {
+    Schemas,
+    Parameters,
+    Responses,
+    RequestBodies,
+    Headers,
+    Examples,
+    SecuritySchemes,
+}
+
+impl Section {
+    fn key(self) -> &'static str {
+        match self {
+            Section::Schemas => "schemas",
+            Section::Parameters => "parameters",
+            Section::Responses => "responses",
+            Section::RequestBodies => "requestBodies",
+            Section::Headers => "headers",
+            Section::Examples => "examples",
+            Section::SecuritySchemes => "securitySchemes",
+        }
+    }
+}
+
+pub(crate) struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    raw: &'a Value,
+    /// Named types in output order.
+    types: Vec<TypeDef>,
+    /// Every Rust type name handed out, with the schema that got it.
+    taken: BTreeMap<String, Pointer>,
+    /// Component schema key → Rust type name.
+    components: BTreeMap<String, String>,
+    /// Inline schemas already given a name, by their place in the spec, so a
+    /// shared component (a parameter used by several operations) defines its
+    /// inline types once.
+    inline: BTreeMap<Pointer, String>,
+    examples: Vec<Example>,
+    seen_examples: BTreeSet<Pointer>,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Reserves a type name for the schema at `at`.
+    fn claim(&mut self, name: String, at: &Pointer) -> Result<String> {
+        if let Some(other) = self.taken.get(&name) {
+            return Err(Error::Collision { pointer: at.clone(), what: "type name", name, other: other.clone() });
+        }
+        self.taken.insert(name.clone(), at.clone());
+        Ok(name)
+    }
+
+    /// The raw JSON at a pointer (to see keywords `openapiv3` drops).
+    fn raw_at(&self, at: &Pointer) -> Option<&'a Value> {
+        self.raw.pointer(at.as_json_pointer())
+    }
+
+    /// Splits `#/components/<section>/<name>` into its name, with errors for
+    /// references elsewhere or outside the document.
+    fn component_name(&self, reference: &str, section: Section, at: &Pointer) -> Result<String> {
+        let refers =
+            |problem: String| Error::Reference { pointer: at.join("$ref"), reference: reference.to_owned(), problem };
+        let Some(target) = Pointer::from_ref(reference) else {
+            return Err(Error::unsupported(
+                &at.join("$ref"),
+                format!("`{reference}` refers outside this document; bundle the spec into one file first"),
+            ));
+        };
+        let segments: Vec<String> = target.segments().collect();
+        match segments.as_slice() {
+            [components, s, name] if components == "components" && s == section.key() => Ok(name.clone()),
+            _ if self.raw.pointer(target.as_json_pointer()).is_none() => {
+                Err(refers("points at nothing in the document".to_owned()))
+            }
+            _ => Err(Error::unsupported(
+                &at.join("$ref"),
+                format!("`{reference}`: only references to #/components/{}/<name> are supported here", section.key()),
+            )),
+        }
+    }
+
+    /// Follows `$ref`s (also chains of them) into a components section.
+    /// Returns the object and where it is.
+    fn resolve<'d, T>(
+        &self,
+        item: &'d ReferenceOr<T>,
+        at: &Pointer,
+        section: Section,
+        map: impl Fn(&'d openapiv3::Components) -> &'d IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'d T, Pointer)>
+    where
+        'a: 'd,
+    {
+        let mut item = item;
+        let mut at = at.clone();
+        for _ in 0..64 {
+            match item {
+                ReferenceOr::Item(value) => return Ok((value, at)),
+                ReferenceOr::Reference { reference } => {
+                    let name = self.component_name(reference, section, &at)?;
+                    let found = self.doc.components.as_ref().and_then(|c| map(c).get(&name));
+                    let Some(next) = found else {
+                        return Err(Error::Reference {
+                            pointer: at.join("$ref"),
+                            reference: reference.clone(),
+                            problem: "points at nothing in the document".to_owned(),
+                        });
+                    };
+                    item = next;
+                    at = Pointer::root().join("components").join(section.key()).join(&name);
+                }
+            }
+        }
+        Err(Error::Reference {
+            pointer: at.join("$ref"),
+            reference: String::new(),
+            problem: "is part of a cycle of references".to_owned(),
+        })
+    }
+
+    /// Records an example value once, with the type it illustrates.
+    fn example(&mut self, pointer: Pointer, ty: &Type, value: &Value) {
+        if self.seen_examples.insert(pointer.clone()) {
+            self.examples.push(Example { pointer, ty: ty.clone(), value: value.clone() });
+        }
+    }
+
+    /// Records `example` and every `examples` entry of a parameter, header or media type.
+    fn examples_of(
+        &mut self,
+        at: &Pointer,
+        ty: &Type,
+        example: Option<&Value>,
+        examples: &IndexMap<String, ReferenceOr<openapiv3::Example>>,
+    ) -> Result<()> {
+        if let Some(value) = example {
+            self.example(at.join("example"), ty, value);
+        }
+        for (key, item) in examples {
+            let (example, where_) =
+                self.resolve(item, &at.join("examples").join(key), Section::Examples, |c| &c.examples)?;
+            // An `externalValue` example has no value in the document to check.
+            if let Some(value) = &example.value {
+                self.example(where_.join("value"), ty, value);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,408 @@
+//! Paths → operations: parameters, request bodies, responses, security.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    APIKeyLocation, MediaType, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
+};
+
+use super::names::{operation_id, type_name, unraw, value_name};
+use super::{Lowerer, Section};
+use crate::error::{Error, Result};
+use crate::ir::{
+    Content, Header, Location, Method, Operation, Parameter, ParameterEncoding, RequestBody, Response, SchemeUse,
+    SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type,
+};
+use crate::pointer::Pointer;
+
+impl Lowerer<'_> {
+    pub(super) fn security_schemes(&mut self) -> Result<Vec<SecurityScheme>> {
+        let Some(components) = &self.doc.components else { return Ok(Vec::new()) };
+        let base = Pointer::root().join("components").join("securitySchemes");
+        let mut schemes = Vec::new();
+        for (name, item) in &components.security_schemes {
+            let (scheme, at) =
+                self.resolve(item, &base.join(name), Section::SecuritySchemes, |c| &c.security_schemes)?;
+            let (kind, description) = match scheme {
+                openapiv3::SecurityScheme::HTTP { scheme, bearer_format, description, .. } => (
+                    SecuritySchemeKind::Http {
+                        scheme: scheme.to_ascii_lowercase(),
+                        bearer_format: bearer_format.clone(),
+                    },
+                    description,
+                ),
+                openapiv3::SecurityScheme::APIKey { location, name, description, .. } => {
+                    let location = match location {
+                        APIKeyLocation::Query => Location::Query,
+                        APIKeyLocation::Header => Location::Header,
+                        APIKeyLocation::Cookie => Location::Cookie,
+                    };
+                    (SecuritySchemeKind::ApiKey { location, name: name.clone() }, description)
+                }
+                openapiv3::SecurityScheme::OAuth2 { description, .. } => (SecuritySchemeKind::OAuth2, description),
+                openapiv3::SecurityScheme::OpenIDConnect { open_id_connect_url, description, .. } => {
+                    (SecuritySchemeKind::OpenIdConnect { url: open_id_connect_url.clone() }, description)
+                }
+            };
+            schemes.push(SecurityScheme { name: name.clone(), pointer: at, docs: description.clone(), kind });
+        }
+        Ok(schemes)
+    }
+
+    pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Result<Vec<Operation>> {
+        let mut operations: Vec<Operation> = Vec::new();
+        let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
+        let mut names: BTreeMap<String, Pointer> = BTreeMap::new();
+        let paths = Pointer::root().join("paths");
+        for (path, item) in self.doc.paths.iter() {
+            let path_at = paths.join(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    return Err(Error::unsupported(&path_at.join("$ref"), "a path item that is a `$ref`"));
+                }
+            };
+            if !path.starts_with('/') {
+                return Err(Error::malformed(&path_at, "a path must start with `/`"));
+            }
+            if !item.servers.is_empty() {
+                return Err(Error::unsupported(&path_at.join("servers"), "`servers` on a path item"));
+            }
+            for (method, op) in item.iter() {
+                let at = path_at.join(method);
+                let id = op.operation_id.clone().unwrap_or_else(|| operation_id(method, path));
+                let id_at = if op.operation_id.is_some() { at.join("operationId") } else { at.clone() };
+                if let Some(other) = ids.insert(id.clone(), id_at.clone()) {
+                    return Err(Error::Collision { pointer: id_at, what: "operationId", name: id, other });
+                }
+                let name = value_name(&id);
+                if let Some(other) = names.insert(name.clone(), id_at.clone()) {
+                    return Err(Error::Collision { pointer: id_at, what: "operation function name", name, other });
+                }
+                if !op.callbacks.is_empty() {
+                    return Err(Error::unsupported(&at.join("callbacks"), "callbacks"));
+                }
+                if !op.servers.is_empty() {
+                    return Err(Error::unsupported(&at.join("servers"), "`servers` on an operation"));
+                }
+                let type_name = type_name(unraw(&name));
+                let parameters = self.parameters(&item.parameters, &path_at, &op.parameters, &at, &type_name, path)?;
+                let request_body = match &op.request_body {
+                    Some(body) => Some(self.request_body(body, &at.join("requestBody"), &type_name)?),
+                    None => None,
+                };
+                let responses = self.responses(&op.responses, &at.join("responses"), &type_name)?;
+                let security = match &op.security {
+                    Some(requirements) => security(requirements, &at.join("security"), schemes)?,
+                    None => match &self.doc.security {
+                        Some(requirements) => security(requirements, &Pointer::root().join("security"), schemes)?,
+                        None => Vec::new(),
+                    },
+                };
+                operations.push(Operation {
+                    id,
+                    name,
+                    type_name,
+                    method: method_of(method),
+                    path: path.clone(),
+                    pointer: at,
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    tags: op.tags.clone(),
+                    deprecated: op.deprecated,
+                    parameters,
+                    request_body,
+                    responses,
+                    security,
+                });
+            }
+        }
+        Ok(operations)
+    }
+
+    /// Path-level parameters merged with the operation's: an operation's
+    /// parameter replaces a path-level one with the same name and location.
+    fn parameters(
+        &mut self,
+        path_level: &[ReferenceOr<openapiv3::Parameter>],
+        path_at: &Pointer,
+        own: &[ReferenceOr<openapiv3::Parameter>],
+        at: &Pointer,
+        op_type: &str,
+        path: &str,
+    ) -> Result<Vec<Parameter>> {
+        let mut merged: Vec<Parameter> = Vec::new();
+        for (list, base, overrides) in [(path_level, path_at, false), (own, at, true)] {
+            let mut seen_here: Vec<(String, Location)> = Vec::new();
+            for (i, item) in list.iter().enumerate() {
+                let use_at = base.join("parameters").join(i);
+                let parameter = self.parameter(item, &use_at, op_type)?;
+                let key = (parameter.wire_name.clone(), parameter.location);
+                if seen_here.contains(&key) {
+                    return Err(Error::malformed(
+                        &use_at,
+                        format!("parameter `{}` is listed twice for the same location", key.0),
+                    ));
+                }
+                seen_here.push(key.clone());
+                match merged.iter().position(|p| (p.wire_name.clone(), p.location) == key) {
+                    Some(index) if overrides => merged[index] = parameter,
+                    _ => merged.push(parameter),
+                }
+            }
+        }
+        // Distinct Rust names, and path parameters that match the template.
+        let mut names: BTreeMap<&str, &Pointer> = BTreeMap::new();
+        for p in &merged {
+            if let Some(other) = names.insert(&p.name, &p.pointer) {
+                return Err(Error::Collision {
+                    pointer: p.pointer.clone(),
+                    what: "parameter name",
+                    name: p.name.clone(),
+                    other: other.clone(),
+                });
+            }
+        }
+        let in_template: Vec<&str> =
+            path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect();
+        for p in merged.iter().filter(|p| p.location == Location::Path) {
+            if !in_template.contains(&p.wire_name.as_str()) {
+                return Err(Error::malformed(
+                    &p.pointer,
+                    format!("path parameter `{}` does not appear in the path `{path}`", p.wire_name),
+                ));
+            }
+        }
+        for name in in_template {
+            if !merged.iter().any(|p| p.location == Location::Path && p.wire_name == name) {
+                return Err(Error::malformed(
+                    at,
+                    format!("the path `{path}` has `{{{name}}}` but no path parameter `{name}`"),
+                ));
+            }
+        }
+        Ok(merged)
+    }
+
+    fn parameter(
+        &mut self,
+        item: &ReferenceOr<openapiv3::Parameter>,
+        use_at: &Pointer,
+        op_type: &str,
+    ) -> Result<Parameter> {
+        let (parameter, at) = self.resolve(item, use_at, Section::Parameters, |c| &c.parameters)?;
+        // A shared component parameter names its inline types after itself.
+        let prefix = if matches!(item, ReferenceOr::Reference { .. }) { String::new() } else { op_type.to_owned() };
+        let (data, location, style, allow_reserved) = match parameter {
+            openapiv3::Parameter::Query { parameter_data, allow_reserved, style, .. } => {
+                let style = match style {
+                    QueryStyle::Form => Style::Form,
+                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    QueryStyle::DeepObject => Style::DeepObject,
+                };
+                (parameter_data, Location::Query, style, *allow_reserved)
+            }
+            openapiv3::Parameter::Header { parameter_data, .. } => {
+                (parameter_data, Location::Header, Style::Simple, false)
+            }
+            openapiv3::Parameter::Path { parameter_data, style } => {
+                let style = match style {
+                    PathStyle::Matrix => Style::Matrix,
+                    PathStyle::Label => Style::Label,
+                    PathStyle::Simple => Style::Simple,
+                };
+                (parameter_data, Location::Path, style, false)
+            }
+            openapiv3::Parameter::Cookie { parameter_data, .. } => {
+                (parameter_data, Location::Cookie, Style::Form, false)
+            }
+        };
+        if location == Location::Path && !data.required {
+            return Err(Error::malformed(
+                &at.join("required"),
+                format!("path parameter `{}` must be `required: true`", data.name),
+            ));
+        }
+        let hint = format!("{prefix}{}", type_name(&data.name));
+        let encoding = self.parameter_encoding(data, &at, &hint)?;
+        let ty = match &encoding {
+            ParameterEncoding::Style(ty) | ParameterEncoding::Content { ty, .. } => ty.clone(),
+        };
+        self.examples_of(&at, &ty, data.example.as_ref(), &data.examples)?;
+        Ok(Parameter {
+            name: value_name(&data.name),
+            wire_name: data.name.clone(),
+            location,
+            pointer: use_at.clone(),
+            docs: data.description.clone(),
+            required: data.required,
+            deprecated: data.deprecated.unwrap_or(false),
+            explode: data.explode.unwrap_or(style == Style::Form),
+            style,
+            allow_reserved,
+            encoding,
+        })
+    }
+
+    fn parameter_encoding(&mut self, data: &ParameterData, at: &Pointer, hint: &str) -> Result<ParameterEncoding> {
+        match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                Ok(ParameterEncoding::Style(self.lower_use(schema, &at.join("schema"), hint)?))
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                let mut entries = content.iter();
+                let (Some((media_type, media)), None) = (entries.next(), entries.next()) else {
+                    return Err(Error::malformed(
+                        &at.join("content"),
+                        "a parameter's `content` must have exactly one entry",
+                    ));
+                };
+                let media_at = at.join("content").join(media_type);
+                if !is_json(media_type) {
+                    return Err(Error::unsupported(&media_at, format!("parameters encoded as `{media_type}`")));
+                }
+                let Some(schema) = &media.schema else {
+                    return Err(Error::unsupported(&media_at, "a parameter `content` without `schema`"));
+                };
+                let ty = self.lower_use(schema, &media_at.join("schema"), hint)?;
+                self.examples_of(&media_at, &ty, media.example.as_ref(), &media.examples)?;
+                Ok(ParameterEncoding::Content { media_type: media_type.clone(), ty })
+            }
+        }
+    }
+
+    fn request_body(
+        &mut self,
+        item: &ReferenceOr<openapiv3::RequestBody>,
+        use_at: &Pointer,
+        op_type: &str,
+    ) -> Result<RequestBody> {
+        let (body, at) = self.resolve(item, use_at, Section::RequestBodies, |c| &c.request_bodies)?;
+        let prefix = match item {
+            ReferenceOr::Reference { .. } => type_name(&at.last().unwrap_or_default()),
+            ReferenceOr::Item(_) => format!("{op_type}Request"),
+        };
+        let content = self.content(&body.content, &at.join("content"), &prefix)?;
+        if content.is_empty() {
+            return Err(Error::malformed(&at.join("content"), "a request body needs at least one media type"));
+        }
+        Ok(RequestBody { pointer: at, docs: body.description.clone(), required: body.required, content })
+    }
+
+    fn responses(&mut self, responses: &openapiv3::Responses, at: &Pointer, op_type: &str) -> Result<Vec<Response>> {
+        let mut out = Vec::new();
+        let keyed = responses
+            .responses
+            .iter()
+            .map(|(code, item)| {
+                let status = match code {
+                    openapiv3::StatusCode::Code(c) => StatusCode::Exact(*c),
+                    openapiv3::StatusCode::Range(r) => StatusCode::Range(*r as u8),
+                };
+                (status, code.to_string(), item)
+            })
+            .chain(responses.default.iter().map(|item| (StatusCode::Default, "default".to_owned(), item)));
+        for (status, key, item) in keyed {
+            if let StatusCode::Exact(c) = status
+                && !(100..=599).contains(&c)
+            {
+                return Err(Error::malformed(&at.join(&key), format!("{c} is not an HTTP status code")));
+            }
+            if let StatusCode::Range(r) = status
+                && !(1..=5).contains(&r)
+            {
+                return Err(Error::malformed(&at.join(&key), format!("`{key}` is not an HTTP status range")));
+            }
+            let (response, response_at) = self.resolve(item, &at.join(&key), Section::Responses, |c| &c.responses)?;
+            let prefix = match item {
+                ReferenceOr::Reference { .. } => type_name(&response_at.last().unwrap_or_default()),
+                ReferenceOr::Item(_) => format!("{op_type}Response{}", type_name(&key)),
+            };
+            let content = self.content(&response.content, &response_at.join("content"), &prefix)?;
+            let mut headers = Vec::new();
+            for (name, header) in &response.headers {
+                let header_at = response_at.join("headers").join(name);
+                let (header, header_at) = self.resolve(header, &header_at, Section::Headers, |c| &c.headers)?;
+                let ParameterSchemaOrContent::Schema(schema) = &header.format else {
+                    return Err(Error::unsupported(&header_at.join("content"), "a header with `content`"));
+                };
+                let hint = format!("{prefix}{}", type_name(name));
+                let ty = self.lower_use(schema, &header_at.join("schema"), &hint)?;
+                self.examples_of(&header_at, &ty, header.example.as_ref(), &header.examples)?;
+                headers.push(Header { name: name.clone(), required: header.required, ty });
+            }
+            out.push(Response {
+                status,
+                pointer: response_at,
+                description: response.description.clone(),
+                content,
+                headers,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Each media type with its schema's type. The first JSON schema is named
+    /// `<prefix>`; the others get the media type appended.
+    fn content(&mut self, content: &IndexMap<String, MediaType>, at: &Pointer, prefix: &str) -> Result<Vec<Content>> {
+        let mut out = Vec::new();
+        for (i, (media_type, media)) in content.iter().enumerate() {
+            let media_at = at.join(media_type);
+            let hint = if i == 0 { prefix.to_owned() } else { format!("{prefix}{}", type_name(media_type)) };
+            let ty = match &media.schema {
+                Some(schema) => {
+                    let ty: Type = self.lower_use(schema, &media_at.join("schema"), &hint)?;
+                    self.examples_of(&media_at, &ty, media.example.as_ref(), &media.examples)?;
+                    Some(ty)
+                }
+                None => None,
+            };
+            out.push(Content { media_type: media_type.clone(), ty });
+        }
+        Ok(out)
+    }
+}
+
+fn security(
+    requirements: &[openapiv3::SecurityRequirement],
+    at: &Pointer,
+    schemes: &[SecurityScheme],
+) -> Result<Vec<SecurityRequirement>> {
+    let mut out = Vec::new();
+    for (i, requirement) in requirements.iter().enumerate() {
+        let mut uses = Vec::new();
+        for (scheme, scopes) in requirement {
+            if !schemes.iter().any(|s| &s.name == scheme) {
+                return Err(Error::Reference {
+                    pointer: at.join(i).join(scheme),
+                    reference: scheme.clone(),
+                    problem: "names no entry of #/components/securitySchemes".to_owned(),
+                });
+            }
+            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() });
+        }
+        out.push(SecurityRequirement { schemes: uses });
+    }
+    Ok(out)
+}
+
+fn method_of(method: &str) -> Method {
+    match method {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        _ => Method::Trace,
+    }
+}
+
+/// `application/json` and `application/*+json`.
+pub(crate) fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}

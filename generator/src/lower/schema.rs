@@ -1,0 +1,571 @@
+//! Schemas → named types ([`TypeDef`]) and type uses ([`Type`]).
+//!
+//! Naming: a component schema is named after its key; an inline schema that
+//! needs a name (an object with properties, an enum) is named after its
+//! parent and the property (`Failure.error` → `FailureError`), array items get
+//! `Item` and map values `Value` appended.
+
+use std::borrow::{Borrow, Cow};
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, StringType, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::names::{type_name, value_name};
+use super::{Lowerer, Section};
+use crate::error::{Error, Result};
+use crate::ir::{
+    Additional, Bound, BytesEncoding, Constraints, EnumVariant, Field, Primitive, Shape, StringEnum, Struct, Type,
+    TypeDef, TypeKind,
+};
+use crate::pointer::Pointer;
+
+/// Every keyword of the OpenAPI 3.0 Schema Object. Anything else that is not
+/// an `x-` extension is refused, so a misspelt `requried` or a JSON Schema
+/// 2020-12 keyword is reported instead of silently ignored.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
+
+impl Lowerer<'_> {
+    /// Names every component schema first (so references can be resolved in
+    /// any order), then lowers each one.
+    pub(super) fn component_schemas(&mut self) -> Result<()> {
+        let Some(components) = &self.doc.components else { return Ok(()) };
+        let base = Pointer::root().join("components").join("schemas");
+        for key in components.schemas.keys() {
+            let name = self.claim(type_name(key), &base.join(key))?;
+            self.components.insert(key.clone(), name);
+        }
+        for (key, schema) in &components.schemas {
+            let at = base.join(key);
+            let name = self.components[key].clone();
+            let index = self.types.len();
+            let def = match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.schema_ref(reference, &at)?;
+                    TypeDef {
+                        name,
+                        pointer: at,
+                        docs: None,
+                        kind: TypeKind::Alias(Type::new(Shape::Named(target))),
+                        constraints: Constraints::default(),
+                        nullable: false,
+                        deprecated: false,
+                    }
+                }
+                ReferenceOr::Item(schema) => self.define(name, schema, &at)?,
+            };
+            // Inline types found while lowering it were pushed already; the
+            // parent goes before them.
+            self.types.insert(index, def);
+        }
+        Ok(())
+    }
+
+    /// The Rust name of the component schema a `$ref` points at.
+    fn schema_ref(&self, reference: &str, at: &Pointer) -> Result<String> {
+        let key = self.component_name(reference, Section::Schemas, at)?;
+        self.components.get(&key).cloned().ok_or_else(|| Error::Reference {
+            pointer: at.join("$ref"),
+            reference: reference.to_owned(),
+            problem: "points at nothing in the document".to_owned(),
+        })
+    }
+
+    /// Lowers a schema at a use site (a property, an item, a parameter, a body).
+    /// Schemas that need a name get `hint`.
+    pub(super) fn lower_use<S: Borrow<Schema>>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<Type> {
+        match schema {
+            ReferenceOr::Reference { reference } => Ok(Type::new(Shape::Named(self.schema_ref(reference, at)?))),
+            ReferenceOr::Item(schema) => self.lower_inline(schema.borrow(), at, hint),
+        }
+    }
+
+    fn lower_inline(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Type> {
+        self.check_keywords(at)?;
+        let schema = &*normalize(schema, at)?;
+        if !needs_name(schema) {
+            return self.lower_shape(schema, at, hint);
+        }
+        let name = match self.inline.get(at) {
+            Some(name) => name.clone(),
+            None => {
+                let name = self.claim(type_name(hint), at)?;
+                self.inline.insert(at.clone(), name.clone());
+                let index = self.types.len();
+                let def = self.define(name.clone(), schema, at)?;
+                self.types.insert(index, def);
+                name
+            }
+        };
+        let data = &schema.schema_data;
+        Ok(Type {
+            shape: Shape::Named(name),
+            constraints: Constraints::default(),
+            nullable: data.nullable,
+            default: data.default.clone(),
+        })
+    }
+
+    /// Lowers a schema that is given the name `name`.
+    fn define(&mut self, name: String, schema: &Schema, at: &Pointer) -> Result<TypeDef> {
+        self.check_keywords(at)?;
+        let schema = &*normalize(schema, at)?;
+        let data = &schema.schema_data;
+        let mut constraints = Constraints::default();
+        let kind = if let Some(object) = object_view(schema).filter(|o| !o.properties.is_empty()) {
+            constraints.min_properties = object.min_properties.map(to_u64);
+            constraints.max_properties = object.max_properties.map(to_u64);
+            TypeKind::Struct(self.lower_struct(&name, &object, at)?)
+        } else if let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
+            && !s.enumeration.is_empty()
+        {
+            TypeKind::Enum(string_enum(s, data, at)?)
+        } else {
+            let mut ty = self.lower_shape(schema, at, &name)?;
+            constraints = std::mem::take(&mut ty.constraints);
+            match ty.shape {
+                Shape::Map(value) => TypeKind::Map(*value),
+                _ => TypeKind::Alias(Type { nullable: false, ..ty }),
+            }
+        };
+        if let Some(example) = &data.example {
+            self.example(at.join("example"), &Type::new(Shape::Named(name.clone())), example);
+        }
+        Ok(TypeDef {
+            name,
+            pointer: at.clone(),
+            docs: docs(data),
+            kind,
+            constraints,
+            nullable: data.nullable,
+            deprecated: data.deprecated,
+        })
+    }
+
+    fn lower_struct(&mut self, name: &str, object: &ObjectType, at: &Pointer) -> Result<Struct> {
+        let mut fields = Vec::with_capacity(object.properties.len());
+        let mut field_names: BTreeMap<String, Pointer> = BTreeMap::new();
+        for (property, schema) in &object.properties {
+            let field_at = at.join("properties").join(property);
+            let hint = format!("{name}{}", type_name(property));
+            let ty = self.lower_use(schema, &field_at, &hint)?;
+            let field_name = value_name(property);
+            if let Some(other) = field_names.insert(field_name.clone(), field_at.clone()) {
+                return Err(Error::Collision { pointer: field_at, what: "field name", name: field_name, other });
+            }
+            let data = match schema {
+                ReferenceOr::Item(schema) => Some(&schema.schema_data),
+                // OpenAPI 3.0 ignores keywords beside `$ref`.
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                name: field_name,
+                wire_name: property.clone(),
+                pointer: field_at,
+                docs: data.and_then(docs),
+                default: ty.default.clone(),
+                required: object.required.contains(property),
+                boxed: false,
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                deprecated: data.is_some_and(|d| d.deprecated),
+                ty,
+            });
+        }
+        for (i, required) in object.required.iter().enumerate() {
+            if !object.properties.contains_key(required) {
+                return Err(Error::unsupported(
+                    &at.join("required").join(i),
+                    format!("`{required}` is required but not declared in `properties`"),
+                ));
+            }
+        }
+        let additional_properties = match &object.additional_properties {
+            None => Additional::Unspecified,
+            Some(AdditionalProperties::Any(true)) => Additional::Typed(Box::new(Type::new(Shape::Any))),
+            Some(AdditionalProperties::Any(false)) => Additional::Forbidden,
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value_at = at.join("additionalProperties");
+                Additional::Typed(Box::new(self.lower_use(schema, &value_at, &format!("{name}Value"))?))
+            }
+        };
+        Ok(Struct { fields, additional_properties })
+    }
+
+    /// Lowers a schema that needs no name of its own: primitives, arrays,
+    /// maps, free-form values, and references.
+    fn lower_shape(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Type> {
+        let data = &schema.schema_data;
+        let mut constraints = Constraints::default();
+        let shape = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) => {
+                constraints.min_length = s.min_length.map(to_u64);
+                constraints.max_length = s.max_length.map(to_u64);
+                constraints.pattern = s.pattern.clone();
+                Shape::Primitive(match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Primitive::Bytes(BytesEncoding::Base64),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Primitive::Bytes(BytesEncoding::Binary),
+                    // `password`, `uuid`, `uri`, ... are annotations on a string.
+                    _ => Primitive::String,
+                })
+            }
+            SchemaKind::Type(openapiv3::Type::Integer(i)) => {
+                if !i.enumeration.is_empty() {
+                    return Err(Error::unsupported(&at.join("enum"), "integer enums"));
+                }
+                constraints.minimum = i.minimum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_minimum });
+                constraints.maximum = i.maximum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_maximum });
+                constraints.multiple_of = i.multiple_of.map(|v| v as f64);
+                Shape::Primitive(match &i.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::Int32,
+                    _ => Primitive::Int64,
+                })
+            }
+            SchemaKind::Type(openapiv3::Type::Number(n)) => {
+                if !n.enumeration.is_empty() {
+                    return Err(Error::unsupported(&at.join("enum"), "number enums"));
+                }
+                constraints.minimum = n.minimum.map(|value| Bound { value, exclusive: n.exclusive_minimum });
+                constraints.maximum = n.maximum.map(|value| Bound { value, exclusive: n.exclusive_maximum });
+                constraints.multiple_of = n.multiple_of;
+                Shape::Primitive(match &n.format {
+                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::Float,
+                    _ => Primitive::Double,
+                })
+            }
+            SchemaKind::Type(openapiv3::Type::Boolean(b)) => {
+                if !b.enumeration.is_empty() {
+                    return Err(Error::unsupported(&at.join("enum"), "boolean enums"));
+                }
+                Shape::Primitive(Primitive::Bool)
+            }
+            SchemaKind::Type(openapiv3::Type::Object(object)) => self.map_shape(object, at, hint, &mut constraints)?,
+            SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                let Some(items) = &array.items else {
+                    return Err(Error::malformed(at, "`type: array` needs `items`"));
+                };
+                constraints.min_items = array.min_items.map(to_u64);
+                constraints.max_items = array.max_items.map(to_u64);
+                constraints.unique_items = array.unique_items;
+                let item = self.lower_use(items, &at.join("items"), &format!("{hint}Item"))?;
+                Shape::Array(Box::new(item))
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                // `allOf: [$ref]` is the usual way to give a reference a
+                // description or `nullable`; it is that type.
+                let mut ty = self.lower_use(&all_of[0], &at.join("allOf").join(0), hint)?;
+                ty.nullable |= data.nullable;
+                if data.default.is_some() {
+                    ty.default = data.default.clone();
+                }
+                return Ok(ty);
+            }
+            SchemaKind::AllOf { .. } => {
+                return Err(Error::unsupported(&at.join("allOf"), "`allOf` with several schemas"));
+            }
+            SchemaKind::OneOf { .. } => return Err(Error::unsupported(&at.join("oneOf"), "`oneOf`")),
+            SchemaKind::AnyOf { .. } => return Err(Error::unsupported(&at.join("anyOf"), "`anyOf`")),
+            SchemaKind::Not { .. } => return Err(Error::unsupported(&at.join("not"), "`not`")),
+            SchemaKind::Any(any) => {
+                if let Some(typ) = &any.typ {
+                    // openapiv3 reads a schema whose keywords belong to
+                    // several types as `Any`; its `type` decides which apply.
+                    let typed = Schema {
+                        schema_data: data.clone(),
+                        schema_kind: SchemaKind::Type(typed_from_any(any, typ, at)?),
+                    };
+                    return self.lower_shape(&typed, at, hint);
+                }
+                for (key, empty) in [
+                    ("oneOf", any.one_of.is_empty()),
+                    ("anyOf", any.any_of.is_empty()),
+                    ("allOf", any.all_of.is_empty()),
+                ] {
+                    if !empty {
+                        return Err(Error::unsupported(&at.join(key), format!("`{key}` mixed with other keywords")));
+                    }
+                }
+                if any.not.is_some() {
+                    return Err(Error::unsupported(&at.join("not"), "`not`"));
+                }
+                if !any.enumeration.is_empty() {
+                    return Err(Error::unsupported(&at.join("enum"), "`enum` on a schema without `type`"));
+                }
+                if let Some(items) = &any.items {
+                    let item = self.lower_use(items, &at.join("items"), &format!("{hint}Item"))?;
+                    Shape::Array(Box::new(item))
+                } else if let Some(object) = object_view(schema) {
+                    self.map_shape(&object, at, hint, &mut constraints)?
+                } else {
+                    Shape::Any
+                }
+            }
+        };
+        Ok(Type { shape, constraints, nullable: data.nullable, default: data.default.clone() })
+    }
+
+    /// An object without `properties`: a map (free-form when nothing is said
+    /// about the values).
+    fn map_shape(
+        &mut self,
+        object: &ObjectType,
+        at: &Pointer,
+        hint: &str,
+        constraints: &mut Constraints,
+    ) -> Result<Shape> {
+        debug_assert!(object.properties.is_empty());
+        constraints.min_properties = object.min_properties.map(to_u64);
+        constraints.max_properties = object.max_properties.map(to_u64);
+        let value = match &object.additional_properties {
+            None | Some(AdditionalProperties::Any(true)) => Type::new(Shape::Any),
+            Some(AdditionalProperties::Any(false)) => {
+                return Err(Error::unsupported(
+                    &at.join("additionalProperties"),
+                    "an object that allows no properties at all",
+                ));
+            }
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value_at = at.join("additionalProperties");
+                // The pinning spec writes `minProperties`/`maxProperties` inside
+                // `additionalProperties` (a string schema, where they mean
+                // nothing). They are read as limits on the map, which is what
+                // the spec's authors meant: at most 1000 entries.
+                if let Some(Value::Object(raw)) = self.raw_at(&value_at)
+                    && raw.get("type").and_then(Value::as_str) != Some("object")
+                {
+                    let limit = |key: &str| raw.get(key).and_then(Value::as_u64);
+                    constraints.min_properties = constraints.min_properties.or(limit("minProperties"));
+                    constraints.max_properties = constraints.max_properties.or(limit("maxProperties"));
+                }
+                self.lower_use(schema, &value_at, &format!("{hint}Value"))?
+            }
+        };
+        Ok(Shape::Map(Box::new(value)))
+    }
+
+    /// Refuses keywords that are not OpenAPI 3.0 schema keywords.
+    fn check_keywords(&self, at: &Pointer) -> Result<()> {
+        let Some(Value::Object(raw)) = self.raw_at(at) else { return Ok(()) };
+        for key in raw.keys() {
+            if !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
+                return Err(Error::unsupported(&at.join(key), format!("`{key}` is not an OpenAPI 3.0 schema keyword")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether an inline schema becomes a named type.
+fn needs_name(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::String(s)) => !s.enumeration.is_empty(),
+        _ => object_view(schema).is_some_and(|o| !o.properties.is_empty()),
+    }
+}
+
+/// The object keywords of a schema that is `type: object`, or that has no
+/// `type` but object keywords (`properties`, `additionalProperties`).
+fn object_view(schema: &Schema) -> Option<Cow<'_, ObjectType>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(object)) => Some(Cow::Borrowed(object)),
+        SchemaKind::Any(any)
+            if any.typ.is_none()
+                && any.items.is_none()
+                && (!any.properties.is_empty() || any.additional_properties.is_some()) =>
+        {
+            Some(Cow::Owned(ObjectType {
+                properties: any.properties.clone(),
+                required: any.required.clone(),
+                additional_properties: any.additional_properties.clone(),
+                min_properties: any.min_properties,
+                max_properties: any.max_properties,
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// `schema` with an `Any` kind that has a `type` read as that type.
+fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) if any.typ.is_some() => Ok(Cow::Owned(Schema {
+            schema_data: schema.schema_data.clone(),
+            schema_kind: SchemaKind::Type(typed_from_any(any, any.typ.as_deref().unwrap_or_default(), at)?),
+        })),
+        _ => Ok(Cow::Borrowed(schema)),
+    }
+}
+
+/// The typed reading of a schema `openapiv3` could only read as `Any`
+/// because its keywords mix types: the keywords of `typ` apply, the others
+/// mean nothing for a value of that type (JSON Schema semantics).
+fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result<openapiv3::Type> {
+    fn format<T: std::str::FromStr>(format: &Option<String>) -> VariantOrUnknownOrEmpty<T> {
+        match format {
+            None => VariantOrUnknownOrEmpty::Empty,
+            Some(f) => {
+                f.parse().map_or_else(|_| VariantOrUnknownOrEmpty::Unknown(f.clone()), VariantOrUnknownOrEmpty::Item)
+            }
+        }
+    }
+    let whole = |v: f64, key: &str| -> Result<i64> {
+        if v.fract() == 0.0 {
+            Ok(v as i64)
+        } else {
+            Err(Error::malformed(&at.join(key), format!("{v} is not a whole number")))
+        }
+    };
+    for (key, empty) in
+        [("oneOf", any.one_of.is_empty()), ("anyOf", any.any_of.is_empty()), ("allOf", any.all_of.is_empty())]
+    {
+        if !empty {
+            return Err(Error::unsupported(&at.join(key), format!("`{key}` beside `type: {typ}`")));
+        }
+    }
+    Ok(match typ {
+        "string" => {
+            let mut enumeration = Vec::new();
+            for (i, value) in any.enumeration.iter().enumerate() {
+                match value {
+                    Value::String(s) => enumeration.push(Some(s.clone())),
+                    Value::Null => enumeration.push(None),
+                    other => {
+                        return Err(Error::malformed(&at.join("enum").join(i), format!("{other} is not a string")));
+                    }
+                }
+            }
+            openapiv3::Type::String(StringType {
+                format: format(&any.format),
+                pattern: any.pattern.clone(),
+                enumeration,
+                min_length: any.min_length,
+                max_length: any.max_length,
+            })
+        }
+        "integer" => openapiv3::Type::Integer(openapiv3::IntegerType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of.map(|v| whole(v, "multipleOf")).transpose()?,
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum.map(|v| whole(v, "minimum")).transpose()?,
+            maximum: any.maximum.map(|v| whole(v, "maximum")).transpose()?,
+            enumeration: if any.enumeration.is_empty() { Vec::new() } else { vec![None] },
+        }),
+        "number" => openapiv3::Type::Number(openapiv3::NumberType {
+            format: format(&any.format),
+            multiple_of: any.multiple_of,
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            minimum: any.minimum,
+            maximum: any.maximum,
+            enumeration: if any.enumeration.is_empty() { Vec::new() } else { vec![None] },
+        }),
+        "boolean" => openapiv3::Type::Boolean(openapiv3::BooleanType {
+            enumeration: if any.enumeration.is_empty() { Vec::new() } else { vec![None] },
+        }),
+        "object" => openapiv3::Type::Object(ObjectType {
+            properties: any.properties.clone(),
+            required: any.required.clone(),
+            additional_properties: any.additional_properties.clone(),
+            min_properties: any.min_properties,
+            max_properties: any.max_properties,
+        }),
+        "array" => openapiv3::Type::Array(openapiv3::ArrayType {
+            items: any.items.clone(),
+            min_items: any.min_items,
+            max_items: any.max_items,
+            unique_items: any.unique_items.unwrap_or(false),
+        }),
+        other => {
+            return Err(Error::malformed(
+                &at.join("type"),
+                format!("unknown type `{other}`; expected string, number, integer, boolean, array or object"),
+            ));
+        }
+    })
+}
+
+fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer) -> Result<StringEnum> {
+    let mut variants: Vec<EnumVariant> = Vec::new();
+    for (i, value) in s.enumeration.iter().enumerate() {
+        // `null` in the list goes with `nullable: true`; it is not a variant.
+        let Some(value) = value else { continue };
+        let name = type_name(value);
+        if let Some(other) = variants.iter().position(|v| v.name == name) {
+            return Err(Error::Collision {
+                pointer: at.join("enum").join(i),
+                what: "enum variant",
+                name,
+                other: at.join("enum").join(other),
+            });
+        }
+        variants.push(EnumVariant { name, wire_name: value.clone() });
+    }
+    let default = match &data.default {
+        None => None,
+        Some(Value::String(d)) if variants.iter().any(|v| &v.wire_name == d) => Some(d.clone()),
+        Some(other) => {
+            return Err(Error::malformed(
+                &at.join("default"),
+                format!("default {other} is not one of the enum's values"),
+            ));
+        }
+    };
+    Ok(StringEnum { variants, default })
+}
+
+/// The doc text of a schema: its description, else its title.
+pub(super) fn docs(data: &SchemaData) -> Option<String> {
+    data.description.clone().or_else(|| data.title.clone()).filter(|d| !d.trim().is_empty())
+}
+
+fn to_u64(n: usize) -> u64 {
+    n as u64
+}

@@ -1,0 +1,241 @@
+//! Text (YAML or JSON) → [`Document`]: the typed `openapiv3` model plus the
+//! raw JSON tree it came from.
+//!
+//! The raw tree is kept because `openapiv3` ignores keywords it does not know
+//! (the pinning spec's `minProperties` inside `additionalProperties`, or a
+//! misspelt `requried`), and lowering must see them rather than drop them.
+
+use openapiv3::OpenAPI;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::pointer::Pointer;
+
+/// A parsed OpenAPI 3.0 document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub openapi: OpenAPI,
+    pub raw: Value,
+}
+
+/// Parses YAML or JSON text. JSON is recognised by its leading `{` and read
+/// with `serde_json` (faster on large specs); anything else is read as YAML.
+pub fn parse(text: &str) -> Result<Document> {
+    let raw: Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| Error::Syntax {
+            pointer: Pointer::root(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?
+    } else {
+        yaml_serde::from_str(text).map_err(|e| {
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            Error::Syntax { pointer: Pointer::root(), line, column, message: e.to_string() }
+        })?
+    };
+    from_value(raw)
+}
+
+/// Checks the version and deserializes the typed model from a JSON tree.
+pub fn from_value(raw: Value) -> Result<Document> {
+    let root = Pointer::root();
+    let Some(object) = raw.as_object() else {
+        return Err(Error::malformed(&root, "an OpenAPI document must be an object"));
+    };
+    match object.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
+        Some(Value::String(v)) => {
+            return Err(Error::unsupported(
+                &root.join("openapi"),
+                format!("OpenAPI version {v}; this generator reads OpenAPI 3.0.x"),
+            ));
+        }
+        Some(_) => return Err(Error::malformed(&root.join("openapi"), "`openapi` must be a string")),
+        None if object.contains_key("swagger") => {
+            return Err(Error::unsupported(
+                &root.join("swagger"),
+                "Swagger 2.0; convert the document to OpenAPI 3.0 first",
+            ));
+        }
+        None => return Err(Error::malformed(&root, "missing the `openapi` version field")),
+    }
+    match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
+        Ok(openapi) => Ok(Document { openapi, raw }),
+        Err(coarse) => {
+            let fallback = Error::malformed(&to_pointer(&root, coarse.path()), coarse.inner().to_string());
+            Err(locate(&raw, Node::Document, &root).unwrap_or(fallback))
+        }
+    }
+}
+
+/// The kinds of OpenAPI objects `locate` knows how to descend into.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Node {
+    Document,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    Header,
+    MediaType,
+    Schema,
+    SecurityScheme,
+    Example,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// `openapiv3` deserializes through untagged enums (`ReferenceOr`, schema
+/// kinds), which hide where inside them an error is. This re-deserializes
+/// each sub-object on its own, deepest first, so the error names the exact
+/// object (`#/paths/~1pins/get/responses/200`) and not just `#/paths`.
+fn locate(value: &Value, node: Node, at: &Pointer) -> Option<Error> {
+    let object = value.as_object()?;
+    let mut children: Vec<Child<'_>> = Vec::new();
+    let out = &mut children;
+    let is_ref = object.contains_key("$ref");
+    match node {
+        Node::Document => {
+            each(out, value, "paths", Node::PathItem, at);
+            if let Some(components) = object.get("components") {
+                let base = at.join("components");
+                for (key, kind) in [
+                    ("schemas", Node::Schema),
+                    ("parameters", Node::Parameter),
+                    ("responses", Node::Response),
+                    ("requestBodies", Node::RequestBody),
+                    ("headers", Node::Header),
+                    ("securitySchemes", Node::SecurityScheme),
+                    ("examples", Node::Example),
+                ] {
+                    each(out, components, key, kind, &base);
+                }
+            }
+        }
+        _ if is_ref => {}
+        Node::PathItem => {
+            for method in METHODS {
+                one(out, value, method, Node::Operation, at);
+            }
+            each(out, value, "parameters", Node::Parameter, at);
+        }
+        Node::Operation => {
+            each(out, value, "parameters", Node::Parameter, at);
+            one(out, value, "requestBody", Node::RequestBody, at);
+            each(out, value, "responses", Node::Response, at);
+        }
+        Node::Parameter | Node::Header => {
+            one(out, value, "schema", Node::Schema, at);
+            each(out, value, "content", Node::MediaType, at);
+        }
+        Node::RequestBody | Node::Response => {
+            each(out, value, "content", Node::MediaType, at);
+            each(out, value, "headers", Node::Header, at);
+        }
+        Node::MediaType => {
+            one(out, value, "schema", Node::Schema, at);
+            each(out, value, "examples", Node::Example, at);
+        }
+        Node::Schema => {
+            each(out, value, "properties", Node::Schema, at);
+            one(out, value, "items", Node::Schema, at);
+            one(out, value, "additionalProperties", Node::Schema, at);
+            one(out, value, "not", Node::Schema, at);
+            for key in ["allOf", "oneOf", "anyOf"] {
+                each(out, value, key, Node::Schema, at);
+            }
+        }
+        Node::SecurityScheme | Node::Example => {}
+    }
+    for (pointer, child, kind) in children {
+        if let Some(error) = locate(child, kind, &pointer) {
+            return Some(error);
+        }
+    }
+    let own = match node {
+        Node::Document => check::<OpenAPI>(value),
+        Node::PathItem => check::<openapiv3::ReferenceOr<openapiv3::PathItem>>(value),
+        Node::Operation => check::<openapiv3::Operation>(value),
+        Node::Parameter => check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value),
+        Node::RequestBody => check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(value),
+        Node::Response => check::<openapiv3::ReferenceOr<openapiv3::Response>>(value),
+        Node::Header => check::<openapiv3::ReferenceOr<openapiv3::Header>>(value),
+        Node::MediaType => check::<openapiv3::MediaType>(value),
+        Node::Schema => check::<openapiv3::ReferenceOr<openapiv3::Schema>>(value),
+        Node::SecurityScheme => check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(value),
+        Node::Example => check::<openapiv3::ReferenceOr<openapiv3::Example>>(value),
+    };
+    own.map(|(path, message)| Error::malformed(&to_pointer(at, &path), message))
+}
+
+type Child<'v> = (Pointer, &'v Value, Node);
+
+/// Every member of `parent[key]` (an object's values or an array's items).
+fn each<'v>(out: &mut Vec<Child<'v>>, parent: &'v Value, key: &str, kind: Node, base: &Pointer) {
+    match parent.get(key) {
+        Some(Value::Object(map)) => {
+            out.extend(map.iter().map(|(k, v)| (base.join(key).join(k), v, kind)));
+        }
+        Some(Value::Array(items)) => {
+            out.extend(items.iter().enumerate().map(|(i, v)| (base.join(key).join(i), v, kind)));
+        }
+        _ => {}
+    }
+}
+
+/// `parent[key]` itself, when it is an object.
+fn one<'v>(out: &mut Vec<Child<'v>>, parent: &'v Value, key: &str, kind: Node, at: &Pointer) {
+    if let Some(v) = parent.get(key).filter(|v| v.is_object()) {
+        out.push((at.join(key), v, kind));
+    }
+}
+
+fn check<T: DeserializeOwned>(value: &Value) -> Option<(serde_path_to_error::Path, String)> {
+    serde_path_to_error::deserialize::<_, T>(value).err().map(|e| (e.path().clone(), e.inner().to_string()))
+}
+
+fn to_pointer(base: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    path.iter().fold(base.clone(), |p, segment| match segment {
+        Segment::Seq { index } => p.join(index),
+        Segment::Map { key } => p.join(key),
+        Segment::Enum { .. } | Segment::Unknown => p,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> Error {
+        parse(text).expect_err("the document is broken")
+    }
+
+    #[test]
+    fn yaml_syntax_errors_carry_line_and_column() {
+        match err("openapi: 3.0.0\ninfo: [1,\n  b: }\n") {
+            Error::Syntax { line, .. } => assert!(line >= 2),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn type_errors_name_the_innermost_object() {
+        let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+            "paths":{"/pins":{"get":{"responses":{"200":{"description":5}}}}}}"#;
+        let e = err(text);
+        assert_eq!(e.pointer().to_string(), "#/paths/~1pins/get/responses/200/description", "{e}");
+    }
+
+    #[test]
+    fn other_versions_are_refused() {
+        let e = err("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(matches!(e, Error::Unsupported { .. }), "{e}");
+        assert_eq!(e.pointer().to_string(), "#/openapi");
+        let e = err("swagger: '2.0'\n");
+        assert_eq!(e.pointer().to_string(), "#/swagger");
+    }
+}

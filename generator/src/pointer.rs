@@ -1,0 +1,68 @@
+//! JSON pointers (RFC 6901) into the spec, as URI fragments: `#/paths/~1pins/get`.
+
+use std::fmt;
+
+/// A place in the spec document. Every IR item and every error carries one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Pointer {
+    /// Escaped reference tokens, each starting with `/`; empty for the root.
+    path: String,
+}
+
+impl Pointer {
+    pub fn root() -> Self {
+        Pointer::default()
+    }
+
+    /// Parses a local reference such as `#/components/schemas/Pin`.
+    /// Returns `None` for anything that is not a fragment of this document.
+    pub fn from_ref(reference: &str) -> Option<Self> {
+        let path = reference.strip_prefix('#')?;
+        if !(path.is_empty() || path.starts_with('/')) {
+            return None;
+        }
+        Some(Pointer { path: path.to_owned() })
+    }
+
+    /// This pointer with one more segment, escaped (`~` → `~0`, `/` → `~1`).
+    pub fn join(&self, segment: impl fmt::Display) -> Self {
+        let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
+        Pointer { path: format!("{}/{}", self.path, segment) }
+    }
+
+    /// The RFC 6901 form without the leading `#`, for [`serde_json::Value::pointer`].
+    pub fn as_json_pointer(&self) -> &str {
+        &self.path
+    }
+
+    /// The unescaped segments.
+    pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
+        self.path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
+    }
+
+    /// The last segment, unescaped.
+    pub fn last(&self) -> Option<String> {
+        self.segments().last()
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_unescapes_segments() {
+        let p = Pointer::root().join("paths").join("/pins/{requestid}").join("a~b");
+        assert_eq!(p.to_string(), "#/paths/~1pins~1{requestid}/a~0b");
+        assert_eq!(p.last().as_deref(), Some("a~b"));
+        assert_eq!(Pointer::from_ref(&p.to_string()), Some(p));
+        assert_eq!(Pointer::from_ref("other.yaml#/x"), None);
+        assert_eq!(Pointer::from_ref("#"), Some(Pointer::root()));
+    }
+}

@@ -155,18 +155,22 @@ fn locate(value: &Value, node: Node, at: &Pointer) -> Option<Error> {
             return Some(error);
         }
     }
-    let own = match node {
-        Node::Document => check::<OpenAPI>(value),
-        Node::PathItem => check::<openapiv3::ReferenceOr<openapiv3::PathItem>>(value),
-        Node::Operation => check::<openapiv3::Operation>(value),
-        Node::Parameter => check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value),
-        Node::RequestBody => check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(value),
-        Node::Response => check::<openapiv3::ReferenceOr<openapiv3::Response>>(value),
-        Node::Header => check::<openapiv3::ReferenceOr<openapiv3::Header>>(value),
-        Node::MediaType => check::<openapiv3::MediaType>(value),
-        Node::Schema => check::<openapiv3::ReferenceOr<openapiv3::Schema>>(value),
-        Node::SecurityScheme => check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(value),
-        Node::Example => check::<openapiv3::ReferenceOr<openapiv3::Example>>(value),
+    // Inside an untagged `ReferenceOr<T>` an error loses its path, so an
+    // object that is not a `$ref` is checked as the `T` itself.
+    use openapiv3::ReferenceOr as R;
+    let own = match (node, is_ref) {
+        (Node::Document, _) => check::<OpenAPI>(value),
+        (Node::Operation, _) => check::<openapiv3::Operation>(value),
+        (Node::MediaType, _) => check::<openapiv3::MediaType>(value),
+        (Node::PathItem, false) => check::<openapiv3::PathItem>(value),
+        (Node::Parameter, false) => check::<openapiv3::Parameter>(value),
+        (Node::RequestBody, false) => check::<openapiv3::RequestBody>(value),
+        (Node::Response, false) => check::<openapiv3::Response>(value),
+        (Node::Header, false) => check::<openapiv3::Header>(value),
+        (Node::Schema, false) => check::<openapiv3::Schema>(value),
+        (Node::SecurityScheme, false) => check::<openapiv3::SecurityScheme>(value),
+        (Node::Example, false) => check::<openapiv3::Example>(value),
+        (_, true) => check::<R<()>>(value),
     };
     own.map(|(path, message)| Error::malformed(&to_pointer(at, &path), message))
 }

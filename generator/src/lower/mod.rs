@@ -100,6 +100,14 @@ pub(crate) struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     /// Reserves a type name for the schema at `at`.
     fn claim(&mut self, name: String, at: &Pointer) -> Result<String> {
+        if name == crate::emit::models::UNKNOWN_ENUM_VALUE {
+            return Err(Error::Collision {
+                pointer: at.clone(),
+                what: "type name (reserved for the error of the generated enums' `FromStr`)",
+                name,
+                other: Pointer::root(),
+            });
+        }
         if let Some(other) = self.taken.get(&name) {
             return Err(Error::Collision { pointer: at.clone(), what: "type name", name, other: other.clone() });
         }

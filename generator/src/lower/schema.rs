@@ -129,7 +129,11 @@ impl Lowerer<'_> {
         self.check_keywords(at)?;
         let schema = &*normalize(schema, at)?;
         if !needs_name(schema) {
-            return self.lower_shape(schema, at, hint);
+            let ty = self.lower_shape(schema, at, hint)?;
+            if let Some(example) = &schema.schema_data.example {
+                self.example(at.join("example"), &ty, example);
+            }
+            return Ok(ty);
         }
         let name = match self.inline.get(at) {
             Some(name) => name.clone(),

@@ -1,0 +1,303 @@
+//! Broken or unsupported documents: each gives the expected error, naming
+//! the place in the spec as a JSON pointer. None panics.
+
+mod common;
+
+use generator::Error;
+
+/// A small valid document; each case splices something into it.
+fn doc(paths: &str, components: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}\ncomponents:\n  schemas:\n    Ok: {{type: string}}\n{components}"
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Syntax,
+    Malformed,
+    Reference,
+    Unsupported,
+    Collision,
+}
+
+fn kind(e: &Error) -> Kind {
+    match e {
+        Error::Syntax { .. } => Kind::Syntax,
+        Error::Malformed { .. } => Kind::Malformed,
+        Error::Reference { .. } => Kind::Reference,
+        Error::Unsupported { .. } => Kind::Unsupported,
+        Error::Collision { .. } => Kind::Collision,
+        Error::Emit { .. } => panic!("an emit error is a generator bug: {e}"),
+    }
+}
+
+#[test]
+fn broken_documents_give_errors_with_pointers() {
+    let get = |extra: &str| format!("  /a:\n    get:\n{extra}      responses:\n        '200': {{description: ok}}");
+    let cases: Vec<(&str, String, Kind, &str, &str)> = vec![
+        ("yaml syntax", "openapi: 3.0.3\ninfo: [\n".into(), Kind::Syntax, "#", "line"),
+        ("json syntax", "{\"openapi\": \"3.0.3\",}".into(), Kind::Syntax, "#", "line 1"),
+        ("not an object", "- 1\n- 2\n".into(), Kind::Malformed, "#", "must be an object"),
+        ("no version", "info: {title: t, version: '1'}\npaths: {}\n".into(), Kind::Malformed, "#", "openapi"),
+        (
+            "openapi 3.1",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into(),
+            Kind::Unsupported,
+            "#/openapi",
+            "3.1.0",
+        ),
+        ("swagger 2", "swagger: '2.0'\n".into(), Kind::Unsupported, "#/swagger", "Swagger 2.0"),
+        (
+            "wrong type for a description",
+            doc("  /a:\n    get:\n      responses:\n        '200': {description: 5}", ""),
+            Kind::Malformed,
+            "#/paths/~1a/get/responses/200/description",
+            "expected a string",
+        ),
+        (
+            "unknown schema type",
+            doc("  {}", "    A: {type: strin}\n"),
+            Kind::Malformed,
+            "#/components/schemas/A/type",
+            "unknown type `strin`",
+        ),
+        (
+            "misspelt keyword",
+            doc("  {}", "    A:\n      type: object\n      requried: [x]\n      properties: {x: {type: string}}\n"),
+            Kind::Unsupported,
+            "#/components/schemas/A/requried",
+            "not an OpenAPI 3.0 schema keyword",
+        ),
+        (
+            "dangling schema $ref",
+            doc(
+                "  {}",
+                "    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Nope'}\n",
+            ),
+            Kind::Reference,
+            "#/components/schemas/A/properties/b/$ref",
+            "points at nothing",
+        ),
+        (
+            "dangling parameter $ref",
+            doc(&get("      parameters:\n        - $ref: '#/components/parameters/nope'\n"), ""),
+            Kind::Reference,
+            "#/paths/~1a/get/parameters/0/$ref",
+            "points at nothing",
+        ),
+        (
+            "dangling response $ref",
+            doc("  /a:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/Gone'}", ""),
+            Kind::Reference,
+            "#/paths/~1a/get/responses/404/$ref",
+            "points at nothing",
+        ),
+        (
+            "parameter $ref into the wrong section",
+            doc(&get("      parameters:\n        - $ref: '#/components/schemas/Ok'\n"), ""),
+            Kind::Unsupported,
+            "#/paths/~1a/get/parameters/0/$ref",
+            "#/components/parameters/",
+        ),
+        (
+            "external $ref",
+            doc("  {}", "    A: {$ref: 'other.yaml#/components/schemas/B'}\n"),
+            Kind::Unsupported,
+            "#/components/schemas/A/$ref",
+            "outside this document",
+        ),
+        (
+            "duplicate operationId",
+            doc(
+                "  /a:\n    get:\n      operationId: same\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: same\n      responses: {'200': {description: ok}}",
+                "",
+            ),
+            Kind::Collision,
+            "#/paths/~1b/get/operationId",
+            "#/paths/~1a/get/operationId",
+        ),
+        (
+            "operationIds equal after case conversion",
+            doc(
+                "  /a:\n    get:\n      operationId: getThing\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: get_thing\n      responses: {'200': {description: ok}}",
+                "",
+            ),
+            Kind::Collision,
+            "#/paths/~1b/get/operationId",
+            "get_thing",
+        ),
+        (
+            "schema names equal after case conversion",
+            doc("  {}", "    pin_status: {type: string}\n    PinStatus: {type: string}\n"),
+            Kind::Collision,
+            "#/components/schemas/PinStatus",
+            "#/components/schemas/pin_status",
+        ),
+        (
+            "property names equal after case conversion",
+            doc("  {}", "    A:\n      properties:\n        fooBar: {type: string}\n        foo_bar: {type: string}\n"),
+            Kind::Collision,
+            "#/components/schemas/A/properties/foo_bar",
+            "foo_bar",
+        ),
+        (
+            "reserved type name",
+            doc("  {}", "    UnknownEnumValue: {type: string}\n"),
+            Kind::Collision,
+            "#/components/schemas/UnknownEnumValue",
+            "reserved",
+        ),
+        (
+            "path parameter missing from the template",
+            doc(
+                &get("      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n"),
+                "",
+            ),
+            Kind::Malformed,
+            "#/paths/~1a/get/parameters/0",
+            "does not appear in the path",
+        ),
+        (
+            "template parameter without a declaration",
+            doc("  /a/{id}:\n    get:\n      responses:\n        '200': {description: ok}", ""),
+            Kind::Malformed,
+            "#/paths/~1a~1{id}/get",
+            "no path parameter `id`",
+        ),
+        (
+            "optional path parameter",
+            doc(
+                "  /a/{id}:\n    get:\n      parameters:\n        - {name: id, in: path, required: false, schema: {type: string}}\n      responses:\n        '200': {description: ok}",
+                "",
+            ),
+            Kind::Malformed,
+            "#/paths/~1a~1{id}/get/parameters/0/required",
+            "must be `required: true`",
+        ),
+        (
+            "array without items",
+            doc("  {}", "    A: {type: array}\n"),
+            Kind::Malformed,
+            "#/components/schemas/A",
+            "needs `items`",
+        ),
+        (
+            "required property not declared",
+            doc("  {}", "    A:\n      type: object\n      required: [a, b]\n      properties: {a: {type: string}}\n"),
+            Kind::Unsupported,
+            "#/components/schemas/A/required/1",
+            "`b` is required",
+        ),
+        (
+            "enum default not a value",
+            doc("  {}", "    A: {type: string, enum: [x, y], default: z}\n"),
+            Kind::Malformed,
+            "#/components/schemas/A/default",
+            "not one of",
+        ),
+        (
+            "unknown security scheme",
+            doc(&get("      security:\n        - nope: []\n"), ""),
+            Kind::Reference,
+            "#/paths/~1a/get/security/0/nope",
+            "securitySchemes",
+        ),
+        (
+            "non-JSON parameter content",
+            doc(
+                &get(
+                    "      parameters:\n        - name: q\n          in: query\n          content:\n            text/csv: {schema: {type: string}}\n",
+                ),
+                "",
+            ),
+            Kind::Unsupported,
+            "#/paths/~1a/get/parameters/0/content/text~1csv",
+            "text/csv",
+        ),
+        (
+            "oneOf (not yet supported)",
+            doc("  {}", "    A:\n      oneOf: [{type: string}, {type: integer}]\n"),
+            Kind::Unsupported,
+            "#/components/schemas/A/oneOf",
+            "oneOf",
+        ),
+        (
+            "callbacks (not yet supported)",
+            doc(&get("      callbacks:\n        cb: {}\n"), ""),
+            Kind::Unsupported,
+            "#/paths/~1a/get/callbacks",
+            "callbacks",
+        ),
+        (
+            "a type containing itself through an alias",
+            doc("  {}", "    A: {type: array, items: {$ref: '#/components/schemas/A'}}\n"),
+            Kind::Unsupported,
+            "#/components/schemas/A",
+            "A → A",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, text, expected_kind, expected_pointer, expected_text) in &cases {
+        match generator::load(text) {
+            Ok(_) => failures.push(format!("{name}: accepted")),
+            Err(e) => {
+                let message = e.to_string();
+                if kind(&e) != *expected_kind
+                    || e.pointer().to_string() != *expected_pointer
+                    || !message.contains(expected_text)
+                {
+                    failures.push(format!(
+                        "{name}: got {:?} at {} ({message}); expected {expected_kind:?} at {expected_pointer} containing {expected_text:?}",
+                        kind(&e),
+                        e.pointer()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The issue's own example: the 8th parameter of `GET /pins` broken in place.
+#[test]
+fn a_broken_parameter_of_the_pinning_spec_is_named_exactly() {
+    let text = common::read("ipfs-pinning-service.yaml").replacen(
+        "- $ref: '#/components/parameters/meta'",
+        "- $ref: '#/components/parameters/metadata'",
+        1,
+    );
+    let e = generator::load(&text).unwrap_err();
+    assert_eq!(e.pointer().to_string(), "#/paths/~1pins/get/parameters/7/$ref", "{e}");
+    assert_eq!(
+        e.to_string(),
+        "#/paths/~1pins/get/parameters/7/$ref: the reference `#/components/parameters/metadata` points at nothing in the document"
+    );
+}
+
+/// Deleting any one line of the real spec, or cutting it short anywhere,
+/// gives a document or an error, never a panic.
+#[test]
+fn damaged_pinning_specs_never_panic() {
+    let text = common::read("ipfs-pinning-service.yaml");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut outcomes = (0usize, 0usize);
+    let mut check = |damaged: String| {
+        let result = std::panic::catch_unwind(|| {
+            generator::load(&damaged).and_then(|api| generator::emit::krate::standalone(&api, "x", "h"))
+        });
+        match result {
+            Ok(Ok(_)) => outcomes.0 += 1,
+            Ok(Err(_)) => outcomes.1 += 1,
+            Err(_) => panic!("panicked on:\n{damaged}"),
+        }
+    };
+    for skip in 0..lines.len() {
+        check(lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect::<Vec<_>>().join("\n"));
+    }
+    for cut in (0..text.len()).step_by(97).filter(|&i| text.is_char_boundary(i)) {
+        check(text[..cut].to_owned());
+    }
+    // Both outcomes occur: the sweep exercises the error paths, not just one.
+    assert!(outcomes.0 > 0 && outcomes.1 > 0, "{outcomes:?}");
+}

@@ -1,1 +1,13 @@
+//! The IPFS Pinning Service API client, generated from
+//! `spec/ipfs-pinning-service.yaml` by `cargo xtask codegen`.
+//!
+//! The generated code is in the `client` module (never edited by hand);
+//! hand-written helpers live in their own modules beside it.
 
+pub use ipfs_pinning_models as models;
+
+// Formatted by the generator (prettyplease), not rustfmt.
+#[rustfmt::skip]
+mod client;
+
+pub use client::*;

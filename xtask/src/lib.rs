@@ -79,10 +79,22 @@ pub fn plan(root: &Path) -> Result<Vec<GeneratedFile>, TaskError> {
     let spec_path = root.join(SPEC);
     let api = load(&spec_path)?;
     let spec_err = |error| TaskError::Spec { path: spec_path.clone(), error };
-    let mut files = vec![GeneratedFile {
-        path: PathBuf::from("generated-models/src/models.rs"),
-        contents: generator::emit::models::models(&api, &header(command, SPEC)).map_err(spec_err)?,
-    }];
+    let spec_header = header(command, SPEC);
+    let models = "::ipfs_pinning_models";
+    let mut files = vec![
+        GeneratedFile {
+            path: PathBuf::from("generated-models/src/models.rs"),
+            contents: generator::emit::models::models(&api, &spec_header).map_err(spec_err)?,
+        },
+        GeneratedFile {
+            path: PathBuf::from("generated-client/src/client.rs"),
+            contents: generator::emit::client::client(&api, &spec_header, models).map_err(spec_err)?,
+        },
+        GeneratedFile {
+            path: PathBuf::from("generated-server/src/server.rs"),
+            contents: generator::emit::server::server(&api, &spec_header, models).map_err(spec_err)?,
+        },
+    ];
 
     let mut modules = Vec::new();
     for (path, module) in history(root)? {

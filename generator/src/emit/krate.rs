@@ -1,5 +1,6 @@
 //! A standalone crate around the emitted files, for `cargo xtask generate`:
-//! `Cargo.toml`, `src/lib.rs`, `src/models.rs`.
+//! `Cargo.toml`, `src/lib.rs`, `src/models.rs`, and `src/client.rs` and
+//! `src/server.rs` behind the `client` and `server` features.
 
 use quote::quote;
 
@@ -29,6 +30,17 @@ pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
     let comment: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    let mut optional: Vec<(&str, &str)> = Vec::new();
+    for (dep, requirement) in super::client::DEPENDENCIES.iter().chain(super::server::DEPENDENCIES) {
+        if !optional.iter().any(|(d, _)| d == dep) {
+            optional.push((dep, requirement));
+        }
+    }
+    let optional_deps: String = optional.iter().map(|(dep, req)| format!("{dep} = {}\n", make_optional(req))).collect();
+    let feature =
+        |deps: &[(&str, &str)]| deps.iter().map(|(d, _)| format!("\"dep:{d}\"")).collect::<Vec<_>>().join(", ");
+    let client_feature = feature(super::client::DEPENDENCIES);
+    let server_feature = feature(super::server::DEPENDENCIES);
     let manifest = format!(
         r#"{comment}
 [package]
@@ -45,6 +57,10 @@ doctest = false
 serde = {SERDE}
 serde_json = {SERDE_JSON}
 chrono = {CHRONO}
+{optional_deps}
+[features]
+client = [{client_feature}]
+server = [{server_feature}]
 
 # A crate of its own, even when generated inside another workspace.
 [workspace]
@@ -61,6 +77,12 @@ chrono = {CHRONO}
             #[rustfmt::skip]
             pub mod models;
             pub use models::*;
+            #[cfg(feature = "client")]
+            #[rustfmt::skip]
+            pub mod client;
+            #[cfg(feature = "server")]
+            #[rustfmt::skip]
+            pub mod server;
         },
         &Pointer::root().join("info"),
     )?;
@@ -68,7 +90,17 @@ chrono = {CHRONO}
         File { path: "Cargo.toml".to_owned(), contents: manifest },
         File { path: "src/lib.rs".to_owned(), contents: lib },
         File { path: "src/models.rs".to_owned(), contents: super::models::models(api, header)? },
+        File { path: "src/client.rs".to_owned(), contents: super::client::client(api, header, "crate::models")? },
+        File { path: "src/server.rs".to_owned(), contents: super::server::server(api, header, "crate::models")? },
     ])
+}
+
+/// A dependency requirement marked `optional = true` (`"1"` or `{ ... }`).
+fn make_optional(requirement: &str) -> String {
+    match requirement.trim().strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        Some(inner) => format!("{{ {}, optional = true }}", inner.trim()),
+        None => format!("{{ version = {requirement}, optional = true }}"),
+    }
 }
 
 /// `MAJOR.MINOR.PATCH` with plain numbers (enough for a Cargo version).

@@ -2,10 +2,14 @@
 //! turns them into a file with `prettyplease`.
 //!
 //! - [`models`]: the model types (structs, enums, maps, aliases).
+//! - [`client`]: the async HTTP client.
+//! - [`server`]: axum server traits and router.
 //! - [`krate`]: a standalone crate around the emitted files.
 
+pub mod client;
 pub mod krate;
 pub mod models;
+pub mod server;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

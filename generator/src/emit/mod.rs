@@ -4,12 +4,15 @@
 //! - [`models`]: the model types (structs, enums, maps, aliases).
 //! - [`client`]: the async HTTP client.
 //! - [`server`]: axum server traits and router.
+//! - [`validate`]: constraint checks (the models' `validation` module, and
+//!   checks for parameters the client and server emitters call).
 //! - [`krate`]: a standalone crate around the emitted files.
 
 pub mod client;
 pub mod krate;
 pub mod models;
 pub mod server;
+pub mod validate;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

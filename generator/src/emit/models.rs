@@ -10,8 +10,9 @@
 //!   output order is deterministic).
 //!
 //! Constraints are not checked by deserialization (a client decodes what a
-//! server sends leniently); they are listed in the docs and enforced where
-//! input is validated.
+//! server sends leniently); they are listed in the docs, and every struct
+//! implements `validation::Validate` (see [`super::validate`]) for the places
+//! that check input.
 
 use std::collections::BTreeMap;
 
@@ -30,13 +31,24 @@ pub const UNKNOWN_ENUM_VALUE: &str = "UnknownEnumValue";
 /// The models file for an API.
 pub fn models(api: &Api, header: &str) -> Result<String> {
     let eq = EqTypes::new(api);
-    let items = api.types.iter().map(|def| type_def(def, &eq));
+    let items = api.types.iter().map(|def| {
+        let item = type_def(def, &eq);
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let validate = super::validate::validate_impl(api, &def.name, s);
+                quote!(#item #validate)
+            }
+            _ => item,
+        }
+    });
     let support = api.types.iter().any(|d| matches!(d.kind, TypeKind::Enum(_))).then(unknown_enum_value);
+    let validation = super::validate::runtime();
     let title = format!(" Model types of {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
         #(#items)*
         #support
+        #validation
     };
     format(header, tokens, &Pointer::root().join("components").join("schemas"))
 }

@@ -17,6 +17,9 @@ enum Task {
         /// Write nothing; exit non-zero and list the files that are stale.
         #[arg(long)]
         check: bool,
+        /// The workspace to work on (default: this one). For tests.
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
     },
     /// Write a standalone, compilable crate for any OpenAPI 3.0 spec.
     Generate {
@@ -44,8 +47,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
     match cli.task {
-        Task::Codegen { check } => {
-            let root = xtask::workspace_root();
+        Task::Codegen { check, root } => {
+            let root = root.unwrap_or_else(xtask::workspace_root);
             let plan = xtask::plan(&root)?;
             if check {
                 let stale = xtask::stale(&root, &plan);

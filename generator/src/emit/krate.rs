@@ -4,7 +4,7 @@
 
 use quote::quote;
 
-use super::{doc_lines, format};
+use super::{format, inner_doc_lines};
 use crate::error::Result;
 use crate::ir::Api;
 use crate::pointer::Pointer;
@@ -67,9 +67,7 @@ server = [{server_feature}]
 "#
     );
     let title = format!("{} {}", api.title, api.version);
-    let docs = doc_lines([title.as_str()].into_iter().chain(api.description.as_deref()));
-    let inner_docs = docs.to_string().replace("# [doc", "#! [doc");
-    let inner_docs: proc_macro2::TokenStream = inner_docs.parse().expect("doc attributes re-parse");
+    let inner_docs = inner_doc_lines([title.as_str()].into_iter().chain(api.description.as_deref()));
     let lib = format(
         header,
         quote! {

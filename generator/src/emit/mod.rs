@@ -64,6 +64,18 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
 /// `#[doc]` attributes, one per line, so prettyplease prints `///` comments.
 /// Lines are trimmed on the right; blank runs collapse to one blank line.
 pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let attrs = doc_text(paragraphs).into_iter().map(|line| quote!(#[doc = #line]));
+    quote!(#(#attrs)*)
+}
+
+/// The same as inner `#![doc]` attributes (`//!` comments), for a file's own docs.
+pub fn inner_doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let attrs = doc_text(paragraphs).into_iter().map(|line| quote!(#![doc = #line]));
+    quote!(#(#attrs)*)
+}
+
+/// Paragraphs → doc lines, each with the leading space rustdoc expects.
+fn doc_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for paragraph in paragraphs {
         if !lines.is_empty() {
@@ -80,11 +92,7 @@ pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStre
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
-    let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#[doc = #text])
-    });
-    quote!(#(#attrs)*)
+    lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }).collect()
 }
 
 /// The spec's constraints, as the keywords it states them with.

@@ -1,21 +1,960 @@
-//! IR → the async HTTP client (issue 3). Placeholder until its emitter lands:
-//! it emits only the module docs.
+//! IR → the async HTTP client: a `Client` over reqwest (rustls with the ring
+//! provider), one async method per operation, a typed query struct for the
+//! optional parameters of each operation, and an error enum that keeps the
+//! HTTP status.
+//!
+//! Everything on the wire is derived from the IR's facts, never from names:
+//!
+//! - path parameters (`style: simple`, scalar) become one percent-encoded
+//!   segment each; an empty value, `.` or `..` is refused before sending;
+//! - query parameters with `style: form` are `name=value`; arrays are joined
+//!   with `,` once (`explode: false`) or repeat the key (`explode: true`);
+//!   `content: application/json` parameters are JSON, percent-encoded;
+//!   date-times are RFC 3339; every name and value is percent-encoded except
+//!   RFC 3986's unreserved characters;
+//! - `Authorization: Bearer <token>` for operations whose security is an HTTP
+//!   bearer scheme;
+//! - JSON request bodies with `Content-Type: application/json`;
+//! - any 2xx is a success and its body is decoded as the one type the spec's
+//!   2xx responses document (`()` when they document none); bodies of lists
+//!   of named types are decoded item by item (see `Decoded`); error statuses
+//!   the spec documents with a JSON body are decoded as that type.
+//!
+//! What the emitter cannot express (header and cookie parameters, other
+//! styles, objects in the query, non-JSON bodies, other security schemes,
+//! several success or error body types) is an [`Error::Unsupported`] naming
+//! the place in the spec.
 
-use quote::quote;
+mod runtime;
 
-use super::format;
-use crate::error::Result;
-use crate::ir::Api;
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
+use crate::error::{Error, Result};
+use crate::ir::{
+    Api, Content, Location, Operation, Parameter, ParameterEncoding, Primitive, Response, SecuritySchemeKind, Shape,
+    StatusCode, Style, Type, TypeKind,
+};
 use crate::pointer::Pointer;
+use runtime::{Runtime, Uses};
 
 /// Dependencies the generated client code uses (name, Cargo requirement),
-/// added as optional dependencies behind the `client` feature of standalone crates.
-pub const DEPENDENCIES: &[(&str, &str)] = &[];
+/// added as optional dependencies behind the `client` feature of standalone
+/// crates. The same requirements as the workspace's `ipfs-pinning-client`.
+pub const DEPENDENCIES: &[(&str, &str)] = &[
+    ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider"] }"#),
+    ("rustls", r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#),
+];
+
+/// Method names the client itself uses.
+const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "send"];
 
 /// The client file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`).
 pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
-    let _ = models;
+    let paths = Pointer::root().join("paths");
+    let models: TokenStream = format!("{models}::")
+        .parse()
+        .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
+    let error_body = error_body(api)?;
+    let mut uses = Uses::default();
+    let mut bearer = false;
+    let mut items = Vec::new();
+    for op in &api.operations {
+        let plan = OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t))?;
+        bearer |= plan.auth;
+        items.push(plan.emit(&mut uses)?);
+    }
+    let runtime = Runtime {
+        models: models.clone(),
+        bearer,
+        error_body: error_body.map(|(ty, name)| (rust_type(&ty, &models), name)),
+        uses,
+    }
+    .tokens();
     let title = format!(" Client for {} {}.", api.title, api.version);
-    format(header, quote!(#![doc = #title]), &Pointer::root().join("paths"))
+    let tokens = quote! {
+        #![doc = #title]
+        //!
+        //! One async method of [`Client`] per operation. Arguments are checked
+        //! against the spec's constraints before anything is sent
+        //! ([`Error::Validation`]); any 2xx is a success; error responses keep
+        //! their status ([`Error`]).
+        #runtime
+        #(#items)*
+    };
+    format(header, tokens, &paths)
+}
+
+/// The one type of every JSON error body the spec documents, with a name for
+/// messages. More than one type is not supported yet.
+fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
+    let mut found: Option<(Type, String, Pointer)> = None;
+    for op in &api.operations {
+        for response in op.responses.iter().filter(|r| !is_success(r.status)) {
+            let Some(body) = json_body(response)? else { continue };
+            let ty = body.unwrap_or_else(|| Type::new(Shape::Any));
+            let key = Type { constraints: Default::default(), default: None, ..ty.clone() };
+            match &found {
+                None => {
+                    let name = ty.named().map(str::to_owned).unwrap_or_else(|| "JSON value".to_owned());
+                    found = Some((key, name, response.pointer.clone()));
+                }
+                Some((known, _, _)) if *known == key => {}
+                Some((_, name, at)) => {
+                    return Err(Error::unsupported(
+                        &response.pointer,
+                        format!("error bodies of more than one type (this one and `{name}` at {at})"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(found.map(|(ty, name, _)| (ty, name)))
+}
+
+fn is_success(status: StatusCode) -> bool {
+    match status {
+        StatusCode::Exact(code) => (200..300).contains(&code),
+        StatusCode::Range(digit) => digit == 2,
+        StatusCode::Default => false,
+    }
+}
+
+/// `application/json` or `application/*+json`, parameters ignored.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The JSON content of a list of media types: `None` when there is no
+/// content at all, `Some(None)` for JSON without a schema.
+fn json_content(content: &[Content], at: &Pointer) -> Result<Option<Option<Type>>> {
+    if content.is_empty() {
+        return Ok(None);
+    }
+    match content.iter().find(|c| is_json(&c.media_type)) {
+        Some(c) => Ok(Some(c.ty.clone())),
+        None => {
+            let types: Vec<&str> = content.iter().map(|c| c.media_type.as_str()).collect();
+            Err(Error::unsupported(&at.join("content"), format!("bodies that are not JSON ({})", types.join(", "))))
+        }
+    }
+}
+
+fn json_body(response: &Response) -> Result<Option<Option<Type>>> {
+    json_content(&response.content, &response.pointer)
+}
+
+/// A type through its named aliases (`Origins` → the array it names).
+fn resolve<'a>(api: &'a Api, ty: &'a Type) -> &'a Type {
+    let mut ty = ty;
+    for _ in 0..64 {
+        match ty.named().and_then(|name| api.type_def(name)) {
+            Some(def) => match &def.kind {
+                TypeKind::Alias(target) => ty = target,
+                _ => return ty,
+            },
+            None => return ty,
+        }
+    }
+    ty
+}
+
+/// How a scalar value becomes text on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scalar {
+    /// A string: sent as it is.
+    Text,
+    /// RFC 3339.
+    DateTime,
+    /// Numbers, booleans, dates, enums: their `Display` (enums: the wire value).
+    Display,
+}
+
+impl Scalar {
+    fn of(api: &Api, ty: &Type) -> Option<Scalar> {
+        let ty = resolve(api, ty);
+        if ty.nullable {
+            return None;
+        }
+        match &ty.shape {
+            Shape::Primitive(Primitive::String | Primitive::Bytes(_)) => Some(Scalar::Text),
+            Shape::Primitive(Primitive::DateTime) => Some(Scalar::DateTime),
+            Shape::Primitive(_) => Some(Scalar::Display),
+            Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Enum(_)) => Some(Scalar::Display),
+                _ => None,
+            },
+            Shape::Array(_) | Shape::Map(_) | Shape::Any => None,
+        }
+    }
+
+    /// A function from `&T` to `String`.
+    fn function(self) -> TokenStream {
+        match self {
+            Scalar::DateTime => quote!(date_time),
+            Scalar::Text | Scalar::Display => quote!(::std::string::ToString::to_string),
+        }
+    }
+
+    /// An expression of type `String` for `value` (a `&T`).
+    fn to_string(self, value: &TokenStream) -> TokenStream {
+        let function = self.function();
+        quote!(#function(#value))
+    }
+}
+
+/// How one parameter's value is put on the wire.
+#[derive(Debug, Clone)]
+enum Wire {
+    /// A path segment.
+    Segment(Scalar),
+    /// `name=value`.
+    Query(Scalar),
+    /// An array: `name=a,b` (joined) or `name=a&name=b`.
+    QueryArray { item: Scalar, item_type: TokenStream, explode: bool },
+    /// `name=<JSON>`.
+    QueryJson,
+}
+
+struct Param<'a> {
+    p: &'a Parameter,
+    /// The parameter's type without `nullable` (a parameter has no null).
+    ty: Type,
+    /// `rust_type(ty)`.
+    rust: TokenStream,
+    wire: Wire,
+}
+
+impl<'a> Param<'a> {
+    fn new(api: &Api, p: &'a Parameter, models: &TokenStream) -> Result<Self> {
+        let unsupported = |message: String| Err(Error::unsupported(&p.pointer, message));
+        if p.allow_reserved {
+            return unsupported("`allowReserved: true`".to_owned());
+        }
+        let ty = Type { nullable: false, ..p.ty().clone() };
+        let rust = rust_type(&ty, models);
+        let wire = match (&p.encoding, p.location) {
+            (ParameterEncoding::Content { media_type, .. }, Location::Query) => {
+                if !is_json(media_type) {
+                    return unsupported(format!("query parameters encoded as `{media_type}`"));
+                }
+                Wire::QueryJson
+            }
+            (ParameterEncoding::Content { .. }, location) => {
+                return unsupported(format!("`content` parameters in the {}", location_name(location)));
+            }
+            (ParameterEncoding::Style(_), Location::Path) => {
+                if p.style != Style::Simple {
+                    return unsupported(format!("path parameters with `style: {}`", style_name(p.style)));
+                }
+                match Scalar::of(api, &ty) {
+                    Some(scalar) => Wire::Segment(scalar),
+                    None => {
+                        return unsupported("path parameters that are not a string, number, boolean or enum".to_owned());
+                    }
+                }
+            }
+            (ParameterEncoding::Style(_), Location::Query) => {
+                if p.style != Style::Form {
+                    return unsupported(format!("query parameters with `style: {}`", style_name(p.style)));
+                }
+                match (Scalar::of(api, &ty), &resolve(api, &ty).shape) {
+                    (Some(scalar), _) => Wire::Query(scalar),
+                    (None, Shape::Array(item)) => match Scalar::of(api, item) {
+                        Some(scalar) => {
+                            Wire::QueryArray { item: scalar, item_type: rust_type(item, models), explode: p.explode }
+                        }
+                        None => return unsupported("query arrays whose items are not scalars".to_owned()),
+                    },
+                    (None, _) => {
+                        return unsupported("objects, maps or untyped values in the query (`style: form`)".to_owned());
+                    }
+                }
+            }
+            (_, location) => return unsupported(format!("parameters in the {}", location_name(location))),
+        };
+        Ok(Param { p, ty, rust, wire })
+    }
+
+    /// The field name in the query struct.
+    fn name(&self) -> proc_macro2::Ident {
+        ident(&self.p.name)
+    }
+
+    /// The argument name: the parameter's, unless the method body uses it
+    /// for a local (argument names are not part of a Rust function's API).
+    fn arg(&self) -> proc_macro2::Ident {
+        arg_ident(&self.p.name)
+    }
+}
+
+/// Locals of the generated methods (and `query`, the query struct argument).
+const LOCALS: &[&str] = &[
+    "query",
+    "out",
+    "value",
+    "given",
+    "item",
+    "items",
+    "json",
+    "path",
+    "query_string",
+    "parts",
+    "raw",
+    "documented",
+    "violations",
+];
+
+fn arg_ident(name: &str) -> proc_macro2::Ident {
+    let bare = crate::lower::names::unraw(name);
+    if LOCALS.contains(&bare) { format_ident!("{}_", bare) } else { ident(name) }
+}
+
+fn location_name(location: Location) -> &'static str {
+    match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    }
+}
+
+fn style_name(style: Style) -> &'static str {
+    match style {
+        Style::Matrix => "matrix",
+        Style::Label => "label",
+        Style::Form => "form",
+        Style::Simple => "simple",
+        Style::SpaceDelimited => "spaceDelimited",
+        Style::PipeDelimited => "pipeDelimited",
+        Style::DeepObject => "deepObject",
+    }
+}
+
+/// What a success returns.
+enum Success {
+    /// No body documented: `()`, whatever the server sends.
+    Unit,
+    /// The body as this type.
+    Strict(TokenStream),
+    /// The body as this type, `Decoded<T>`, after taking undecodable items out
+    /// of these lists (`None`: the body itself is the list).
+    Lenient(TokenStream, Vec<(Option<String>, TokenStream)>),
+}
+
+struct Body {
+    name: proc_macro2::Ident,
+    ty: Type,
+    /// The argument's type (`&T`, `&[T]`, `Option<&T>`).
+    arg: TokenStream,
+    /// An expression of type `&rust_type(ty)` (unwrapped when optional).
+    owned: TokenStream,
+    required: bool,
+    /// `[T]`: the argument is a slice.
+    slice: bool,
+}
+
+struct OpPlan<'a> {
+    api: &'a Api,
+    op: &'a Operation,
+    models: &'a TokenStream,
+    path: Vec<PathPiece>,
+    positional: Vec<Param<'a>>,
+    optional: Vec<Param<'a>>,
+    body: Option<Body>,
+    success: Success,
+    /// Statuses (not 2xx) whose documented body is the error type.
+    failures: BTreeSet<u16>,
+    auth: bool,
+}
+
+enum PathPiece {
+    Literal(String),
+    Param(usize),
+}
+
+impl<'a> OpPlan<'a> {
+    fn new(api: &'a Api, op: &'a Operation, models: &'a TokenStream, error_type: Option<&Type>) -> Result<Self> {
+        if RESERVED_METHODS.contains(&op.name.as_str()) {
+            return Err(Error::unsupported(
+                &op.pointer,
+                format!("an operation named `{}`: the client uses that method name itself", op.name),
+            ));
+        }
+        let mut positional = Vec::new();
+        let mut optional = Vec::new();
+        for p in &op.parameters {
+            let param = Param::new(api, p, models)?;
+            if p.required || p.location == Location::Path {
+                positional.push(param);
+            } else {
+                optional.push(param);
+            }
+        }
+        // Path parameters first, in template order; then required query parameters.
+        let path = path_pieces(op, &positional)?;
+        let mut order: Vec<usize> = path
+            .iter()
+            .filter_map(|piece| match piece {
+                PathPiece::Param(i) => Some(*i),
+                PathPiece::Literal(_) => None,
+            })
+            .collect();
+        let rest: Vec<usize> = (0..positional.len()).filter(|i| !order.contains(i)).collect();
+        order.extend(rest);
+        let mut sorted: Vec<Option<Param<'a>>> = positional.into_iter().map(Some).collect();
+        let positional: Vec<Param<'a>> = order.iter().filter_map(|&i| sorted[i].take()).collect();
+        let path = path_pieces(op, &positional)?;
+        let body = body(api, op, models, &positional)?;
+        let success = success(api, op, models)?;
+        let failures = failures(op, error_type)?;
+        let auth = auth(api, op)?;
+        Ok(OpPlan { api, op, models, path, positional, optional, body, success, failures, auth })
+    }
+
+    fn query_struct_name(&self) -> proc_macro2::Ident {
+        format_ident!("{}Query", self.op.type_name)
+    }
+
+    fn emit(&self, uses: &mut Uses) -> Result<TokenStream> {
+        let m = self.models;
+        let op = self.op;
+        let name = ident(&op.name);
+
+        // Arguments.
+        let mut args = Vec::new();
+        let mut owned = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            let (arg_ty, own) = match &p.wire {
+                Wire::Segment(Scalar::Text) | Wire::Query(Scalar::Text) => {
+                    (quote!(&str), quote!(let #arg: ::std::string::String = ::std::borrow::ToOwned::to_owned(#arg);))
+                }
+                Wire::Segment(_) | Wire::Query(_) => (p.rust.clone(), quote!()),
+                Wire::QueryArray { item_type, .. } => {
+                    let rust = &p.rust;
+                    (quote!(&[#item_type]), quote!(let #arg: #rust = ::std::borrow::ToOwned::to_owned(#arg);))
+                }
+                Wire::QueryJson => {
+                    let rust = &p.rust;
+                    (quote!(&#rust), quote!(let #arg: #rust = ::std::clone::Clone::clone(#arg);))
+                }
+            };
+            args.push(quote!(#arg: #arg_ty));
+            owned.push(own);
+        }
+        if let Some(body) = &self.body {
+            let (name, arg) = (&body.name, &body.arg);
+            args.push(quote!(#name: #arg));
+        }
+        let query_struct = (!self.optional.is_empty()).then(|| {
+            let query = self.query_struct_name();
+            args.push(quote!(query: &#query));
+            self.query_struct()
+        });
+
+        // Constraint checks.
+        let mut checks = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            let wire_name = &p.p.wire_name;
+            let mut body = validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), m);
+            if let Wire::Segment(Scalar::Text) = p.wire {
+                uses.path_segment = true;
+                body = quote!(check_segment(&#arg, #wire_name, out); #body);
+            }
+            if !body.is_empty() {
+                checks.push(quote! { { let out = &mut violations; #body } });
+            }
+        }
+        for p in &self.optional {
+            let field = p.name();
+            let wire_name = &p.p.wire_name;
+            let body = validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), m);
+            if !body.is_empty() {
+                checks.push(quote! {
+                    if let ::std::option::Option::Some(given) = &query.#field {
+                        let out = &mut violations;
+                        #body
+                    }
+                });
+            }
+        }
+        if let Some(b) = &self.body {
+            let (name, owned_expr) = (&b.name, &b.owned);
+            let path = crate::lower::names::unraw(&b.name.to_string()).to_owned();
+            let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
+            if !body.is_empty() {
+                let slice_owned = b.slice.then(|| {
+                    let rust = rust_type(&b.ty, m);
+                    quote!(let #name: &#rust = &::std::borrow::ToOwned::to_owned(#name);)
+                });
+                if b.required {
+                    checks.push(quote! { { #slice_owned let out = &mut violations; #body } });
+                } else {
+                    checks.push(quote! {
+                        if let ::std::option::Option::Some(#name) = #name {
+                            #slice_owned
+                            let out = &mut violations;
+                            #body
+                        }
+                    });
+                }
+            }
+        }
+        let validation = (!checks.is_empty()).then(|| {
+            quote! {
+                let mut violations: ::std::vec::Vec<#m validation::Violation> = ::std::vec::Vec::new();
+                #(#checks)*
+                #m validation::Violations::check(violations)?;
+            }
+        });
+
+        // The path.
+        let mut path = Vec::new();
+        for piece in &self.path {
+            match piece {
+                PathPiece::Literal(text) => path.push(quote!(path.push_str(#text);)),
+                PathPiece::Param(i) => {
+                    let p = &self.positional[*i];
+                    let arg = p.arg();
+                    let Wire::Segment(scalar) = p.wire else {
+                        return Err(Error::Emit {
+                            pointer: p.p.pointer.clone(),
+                            message: "a path template names a parameter that is not in the path".to_owned(),
+                        });
+                    };
+                    path.push(match scalar {
+                        Scalar::Text => quote!(encode_into(&mut path, &#arg);),
+                        _ => {
+                            let text = scalar.to_string(&quote!(&#arg));
+                            if scalar == Scalar::DateTime {
+                                uses.date_time = true;
+                            }
+                            quote!(encode_into(&mut path, &#text);)
+                        }
+                    });
+                }
+            }
+        }
+
+        // The query.
+        let mut query = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            if let Some(push) = query_push(p, quote!(&#arg), uses) {
+                query.push(push);
+            }
+        }
+        for p in &self.optional {
+            let field = p.name();
+            if let Some(push) = query_push(p, quote!(value), uses) {
+                query.push(quote! {
+                    if let ::std::option::Option::Some(value) = &query.#field {
+                        #push
+                    }
+                });
+            }
+        }
+        let query_init = if query.is_empty() {
+            quote!(let query_string = QueryString::default();)
+        } else {
+            quote!(let mut query_string = QueryString::default(); #(#query)*)
+        };
+
+        // The body.
+        let body_expr = match &self.body {
+            None => quote!(::std::option::Option::None),
+            Some(b) => {
+                let name = &b.name;
+                let encode = quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?));
+                if b.required {
+                    quote!(::std::option::Option::Some(#encode))
+                } else {
+                    quote! {
+                        match #name {
+                            ::std::option::Option::Some(#name) => ::std::option::Option::Some(#encode),
+                            ::std::option::Option::None => ::std::option::Option::None,
+                        }
+                    }
+                }
+            }
+        };
+
+        // The response.
+        let documented = status_pattern(&self.failures);
+        let (ret, decode, accept_json) = match &self.success {
+            Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
+            Success::Strict(ty) => {
+                uses.decode = true;
+                (ty.clone(), quote!(raw.decode::<#ty>()), true)
+            }
+            Success::Lenient(ty, lists) => {
+                uses.decode_lenient = true;
+                let skips = lists.iter().map(|(field, item)| {
+                    let field = match field {
+                        Some(f) => quote!(::std::option::Option::Some(#f)),
+                        None => quote!(::std::option::Option::None),
+                    };
+                    quote!(skip_items::<#item>(value, #field, skipped);)
+                });
+                (quote!(Decoded<#ty>), quote!(raw.decode_lenient::<#ty>(|value, skipped| { #(#skips)* })), true)
+            }
+        };
+        let method = format_ident!("{}", op.method.as_str());
+        let auth = self.auth;
+
+        // Docs.
+        let mut paragraphs: Vec<String> = Vec::new();
+        paragraphs.extend(op.summary.clone());
+        paragraphs.extend(op.description.clone());
+        paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
+        if let Some(b) = &self.body {
+            let what = match b.ty.named() {
+                Some(name) => format!("`{name}`"),
+                None => "the body".to_owned(),
+            };
+            paragraphs.push(format!("`{}`: {what}, sent as JSON.", crate::lower::names::unraw(&b.name.to_string())));
+        }
+        if let Success::Lenient(..) = self.success {
+            paragraphs.push(
+                "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
+            );
+        }
+        if op.deprecated {
+            paragraphs.push("**Deprecated** in the spec.".to_owned());
+        }
+        let docs = doc_lines(paragraphs.iter().map(String::as_str));
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+        Ok(quote! {
+            #query_struct
+
+            impl Client {
+                #docs
+                #deprecated
+                pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#ret, Error> {
+                    #(#owned)*
+                    #validation
+                    let mut path = ::std::string::String::new();
+                    #(#path)*
+                    #query_init
+                    let parts = RequestParts {
+                        method: ::reqwest::Method::#method,
+                        path,
+                        query: query_string,
+                        accept_json: #accept_json,
+                        body: #body_expr,
+                    };
+                    let raw = self.send(parts, #auth).await?;
+                    if raw.status.is_success() {
+                        #decode
+                    } else {
+                        let documented = #documented;
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                }
+            }
+        })
+    }
+
+    /// `{Op}Query`: the optional parameters, with `Default` and a builder-style setter per field.
+    fn query_struct(&self) -> TokenStream {
+        let query = self.query_struct_name();
+        let mut fields = Vec::new();
+        let mut setters = Vec::new();
+        for p in &self.optional {
+            let name = p.name();
+            let rust = &p.rust;
+            let mut paragraphs: Vec<String> = p.p.docs.iter().cloned().collect();
+            paragraphs.extend(describe_constraints(&p.ty.constraints));
+            if let Some(default) = &p.ty.default {
+                paragraphs.push(format!("Default (applied by the server when absent): `{default}`."));
+            }
+            paragraphs.push(match &p.wire {
+                Wire::Query(_) | Wire::Segment(_) => format!("Sent as `{}=<value>`.", p.p.wire_name),
+                Wire::QueryArray { explode: false, .. } => {
+                    format!("Sent once, comma-separated: `{}=a,b`.", p.p.wire_name)
+                }
+                Wire::QueryArray { explode: true, .. } => {
+                    format!("Sent as one `{0}=` per item: `{0}=a&{0}=b`.", p.p.wire_name)
+                }
+                Wire::QueryJson => format!("Sent as URL-encoded JSON: `{}=%7B...%7D`.", p.p.wire_name),
+            });
+            if p.p.deprecated {
+                paragraphs.push("**Deprecated** in the spec.".to_owned());
+            }
+            let docs = doc_lines(paragraphs.iter().map(String::as_str));
+            fields.push(quote! {
+                #docs
+                pub #name: ::std::option::Option<#rust>,
+            });
+            let setter_doc = format!(" Sets [`{query}::{}`].", crate::lower::names::unraw(&p.p.name));
+            setters.push(match &p.wire {
+                Wire::QueryArray { item_type, .. } => quote! {
+                    #[doc = #setter_doc]
+                    pub fn #name<I>(mut self, values: I) -> Self
+                    where
+                        I: ::std::iter::IntoIterator,
+                        I::Item: ::std::convert::Into<#item_type>,
+                    {
+                        self.#name = ::std::option::Option::Some(values.into_iter().map(::std::convert::Into::into).collect());
+                        self
+                    }
+                },
+                _ => quote! {
+                    #[doc = #setter_doc]
+                    pub fn #name(mut self, value: impl ::std::convert::Into<#rust>) -> Self {
+                        self.#name = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                },
+            });
+        }
+        let doc = format!(
+            " The optional parameters of [`Client::{}`]; `None` leaves a parameter out.",
+            crate::lower::names::unraw(&self.op.name)
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #query {
+                #(#fields)*
+            }
+
+            impl #query {
+                #(#setters)*
+            }
+        }
+    }
+}
+
+/// Statements adding a parameter to `query_string`; `value` is a `&T`.
+fn query_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
+    let wire_name = &p.p.wire_name;
+    Some(match &p.wire {
+        Wire::Segment(_) => return None,
+        Wire::Query(scalar) => {
+            uses.query_value = true;
+            uses.date_time |= *scalar == Scalar::DateTime;
+            match scalar {
+                Scalar::Text => quote!(query_string.push(#wire_name, #value);),
+                _ => {
+                    let text = scalar.to_string(&value);
+                    quote!(query_string.push(#wire_name, &#text);)
+                }
+            }
+        }
+        Wire::QueryArray { item, explode, .. } => {
+            uses.date_time |= *item == Scalar::DateTime;
+            let text = item.to_string(&quote!(item));
+            let function = item.function();
+            if *explode {
+                uses.query_value = true;
+                quote! {
+                    for item in #value {
+                        query_string.push(#wire_name, &#text);
+                    }
+                }
+            } else {
+                uses.query_joined = true;
+                quote! {
+                    let items: ::std::vec::Vec<::std::string::String> = #value.iter().map(#function).collect();
+                    query_string.push_joined(#wire_name, &items, ',');
+                }
+            }
+        }
+        Wire::QueryJson => {
+            uses.query_value = true;
+            quote! {
+                let json = ::serde_json::to_string(#value).map_err(Error::Encode)?;
+                query_string.push(#wire_name, &json);
+            }
+        }
+    })
+}
+
+/// The path template as literal text and parameters (indexes into `params`).
+fn path_pieces(op: &Operation, params: &[Param<'_>]) -> Result<Vec<PathPiece>> {
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        if open > 0 {
+            pieces.push(PathPiece::Literal(rest[..open].to_owned()));
+        }
+        let name = &rest[open + 1..close];
+        let index = params
+            .iter()
+            .position(|p| p.p.location == Location::Path && p.p.wire_name == name)
+            .ok_or_else(|| Error::malformed(&op.pointer, format!("the path parameter `{name}` is not declared")))?;
+        pieces.push(PathPiece::Param(index));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(PathPiece::Literal(rest.to_owned()));
+    }
+    Ok(pieces)
+}
+
+/// The JSON request body, named after its type (`pin`) or `body`.
+fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -> Result<Option<Body>> {
+    let Some(request) = &op.request_body else { return Ok(None) };
+    let ty = match json_content(&request.content, &request.pointer)? {
+        None => return Err(Error::unsupported(&request.pointer, "a request body without content")),
+        Some(None) => {
+            return Err(Error::unsupported(&request.pointer.join("content"), "a JSON request body without a schema"));
+        }
+        Some(Some(ty)) => ty,
+    };
+    let taken = |name: &str| LOCALS.contains(&name) || params.iter().any(|p| p.arg() == name);
+    let mut name = ty.named().map(crate::lower::names::value_name).unwrap_or_else(|| "body".to_owned());
+    if taken(crate::lower::names::unraw(&name)) {
+        name = "body".to_owned();
+    }
+    if taken(&name) {
+        name = "body_".to_owned();
+    }
+    let rust = rust_type(&ty, models);
+    let slice = match &resolve(api, &ty).shape {
+        Shape::Array(item) if !ty.nullable => Some(rust_type(item, models)),
+        _ => None,
+    };
+    let name = ident(&name);
+    let (arg, owned) = match (&slice, request.required) {
+        (Some(item), true) => (quote!(&[#item]), quote!(#name)),
+        (Some(item), false) => (quote!(::std::option::Option<&[#item]>), quote!(#name)),
+        (None, true) => (quote!(&#rust), quote!(#name)),
+        (None, false) => (quote!(::std::option::Option<&#rust>), quote!(#name)),
+    };
+    Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some() }))
+}
+
+/// The success type: the one body type of the 2xx responses.
+fn success(api: &Api, op: &Operation, models: &TokenStream) -> Result<Success> {
+    let responses: Vec<&Response> = op.responses.iter().filter(|r| is_success(r.status)).collect();
+    let Some(first) = responses.first() else {
+        return Err(Error::unsupported(&op.pointer.join("responses"), "an operation without a 2XX response"));
+    };
+    let body = json_body(first)?;
+    for other in &responses[1..] {
+        let same = match (&body, json_body(other)?) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a.as_ref().map(|t| rust_type(t, models).to_string())
+                    == b.as_ref().map(|t| rust_type(t, models).to_string())
+            }
+            _ => false,
+        };
+        if !same {
+            return Err(Error::unsupported(
+                &other.pointer,
+                format!("2XX responses with different bodies (see {})", first.pointer),
+            ));
+        }
+    }
+    let ty = match body {
+        None => return Ok(Success::Unit),
+        Some(ty) => ty.unwrap_or_else(|| Type::new(Shape::Any)),
+    };
+    let rust = rust_type(&ty, models);
+    let lists = lenient_lists(api, &ty, models);
+    Ok(if lists.is_empty() { Success::Strict(rust) } else { Success::Lenient(rust, lists) })
+}
+
+/// The lists of a success body whose items are named structs or enums, so an
+/// item that does not decode can be reported instead of failing the body:
+/// the body itself when it is such a list, else such fields of a struct body.
+fn lenient_lists(api: &Api, ty: &Type, models: &TokenStream) -> Vec<(Option<String>, TokenStream)> {
+    let item_of = |ty: &Type| -> Option<TokenStream> {
+        let ty = resolve(api, ty);
+        if ty.nullable {
+            return None;
+        }
+        let Shape::Array(item) = &ty.shape else { return None };
+        let def = item.named().and_then(|n| api.type_def(n))?;
+        matches!(def.kind, TypeKind::Struct(_) | TypeKind::Enum(_)).then(|| rust_type(item, models))
+    };
+    if let Some(item) = item_of(ty) {
+        return vec![(None, item)];
+    }
+    let resolved = resolve(api, ty);
+    if resolved.nullable {
+        return Vec::new();
+    }
+    let Some(TypeKind::Struct(s)) = resolved.named().and_then(|n| api.type_def(n)).map(|d| &d.kind) else {
+        return Vec::new();
+    };
+    s.fields.iter().filter_map(|f| item_of(&f.ty).map(|item| (Some(f.wire_name.clone()), item))).collect()
+}
+
+/// The non-2xx statuses whose documented body is the error type: exact codes
+/// first, then ranges, then `default`, as OpenAPI resolves them.
+fn failures(op: &Operation, error_type: Option<&Type>) -> Result<BTreeSet<u16>> {
+    let mut has_body = Vec::new();
+    for response in op.responses.iter().filter(|r| !is_success(r.status)) {
+        has_body.push((response.status, json_body(response)?.is_some() && error_type.is_some()));
+    }
+    let lookup = |code: u16| -> bool {
+        let exact = has_body.iter().find(|(s, _)| *s == StatusCode::Exact(code));
+        let range = has_body.iter().find(|(s, _)| matches!(s, StatusCode::Range(d) if u16::from(*d) == code / 100));
+        let default = has_body.iter().find(|(s, _)| *s == StatusCode::Default);
+        exact.or(range).or(default).is_some_and(|(_, body)| *body)
+    };
+    Ok((100..1000).filter(|code| !(200..300).contains(code)).filter(|&code| lookup(code)).collect())
+}
+
+/// `matches!(raw.status.as_u16(), 400..=599)` for a set of statuses, as runs.
+fn status_pattern(codes: &BTreeSet<u16>) -> TokenStream {
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for &code in codes {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == code => *end = code,
+            _ => runs.push((code, code)),
+        }
+    }
+    if runs.is_empty() {
+        return quote!(false);
+    }
+    let patterns = runs.iter().map(|&(start, end)| {
+        let (s, e) = (Literal::u16_unsuffixed(start), Literal::u16_unsuffixed(end));
+        if start == end { quote!(#s) } else { quote!(#s..=#e) }
+    });
+    quote!(matches!(raw.status.as_u16(), #(#patterns)|*))
+}
+
+/// Whether the operation sends the bearer token: one of its security
+/// alternatives is a single HTTP bearer scheme (an empty alternative means
+/// anonymous access is allowed too).
+fn auth(api: &Api, op: &Operation) -> Result<bool> {
+    if op.security.is_empty() {
+        return Ok(false);
+    }
+    let mut anonymous = false;
+    for alternative in &op.security {
+        match alternative.schemes.as_slice() {
+            [] => anonymous = true,
+            [one] => {
+                let scheme = api.security_schemes.iter().find(|s| s.name == one.scheme).ok_or_else(|| {
+                    Error::malformed(&op.pointer, format!("the security scheme `{}` is not declared", one.scheme))
+                })?;
+                if matches!(&scheme.kind, SecuritySchemeKind::Http { scheme, .. } if scheme == "bearer") {
+                    return Ok(true);
+                }
+            }
+            _ => {}
+        }
+    }
+    if anonymous {
+        return Ok(false);
+    }
+    let first = op.security[0].schemes.first().map(|s| s.scheme.as_str()).unwrap_or_default();
+    let at =
+        api.security_schemes.iter().find(|s| s.name == first).map(|s| s.pointer.clone()).unwrap_or(op.pointer.clone());
+    Err(Error::unsupported(&at, "security other than one HTTP bearer scheme (`type: http`, `scheme: bearer`)"))
 }

@@ -2,3 +2,1690 @@
 // Do not edit by hand: change the spec or the generator, then run `cargo xtask codegen`.
 
 //! Server for IPFS Pinning Service API 1.0.0.
+//!
+//! Implement [`Api`], then serve [`router`]: every request is authenticated, decoded and
+//! checked against the spec before a method of the trait is called, and every bad
+//! request is answered with the spec's error body (see [`runtime`] for the reasons).
+#![allow(clippy::too_many_arguments)]
+
+pub use self::runtime::{
+    BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason,
+    RedirectionStatus, Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
+};
+
+/// The operations of IPFS Pinning Service API 1.0.0: implement this, then serve [`router`]`(api)`.
+///
+/// Every method is called only for a request that passed authentication and whose parameters and body decoded and satisfied every constraint of the spec; everything else is answered by the router with the spec's error body (see [`Api::rejection`]).
+pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
+    /// Who made a request, as the authentication hook found out.
+    type Caller: ::std::marker::Send;
+    /// The `accessToken` security scheme (HTTP bearer): turns the token of `Authorization: Bearer <token>` into a caller, or rejects it with [`Rejection::unauthorized`] (answered `401`; the operation is not called).
+    ///
+    /// An opaque token is required to be sent with each request in the HTTP header:
+    /// - `Authorization: Bearer <access-token>`
+    ///
+    /// The `access-token` should be generated per device, and the user should have the ability to revoke each token separately.
+    ///
+    /// A request without a well-formed bearer token is answered `401` before this is called.
+    fn authenticate_access_token(
+        &self,
+        token: self::runtime::BearerToken,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<Self::Caller, self::runtime::Rejection>,
+    > + ::std::marker::Send;
+    /// List pin objects
+    ///
+    /// List all the pin objects, matching optional filters; when no filter is provided, only successful pins are returned
+    ///
+    /// `GET /pins` (`getPins`).
+    ///
+    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    fn get_pins(
+        &self,
+        caller: Self::Caller,
+        query: GetPinsQuery,
+    ) -> impl ::std::future::Future<Output = GetPinsResponse> + ::std::marker::Send;
+    /// Add pin object
+    ///
+    /// Add a new pin object for the current access token
+    ///
+    /// `POST /pins` (`addPin`).
+    ///
+    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    ///
+    /// `body` is the decoded request body, checked against the spec's constraints.
+    fn add_pin(
+        &self,
+        caller: Self::Caller,
+        body: ::ipfs_pinning_models::Pin,
+    ) -> impl ::std::future::Future<Output = AddPinResponse> + ::std::marker::Send;
+    /// Get pin object
+    ///
+    /// Get a pin object and its status
+    ///
+    /// `GET /pins/{requestid}` (`getPinByRequestId`).
+    ///
+    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    fn get_pin_by_request_id(
+        &self,
+        caller: Self::Caller,
+        requestid: ::std::string::String,
+    ) -> impl ::std::future::Future<
+        Output = GetPinByRequestIdResponse,
+    > + ::std::marker::Send;
+    /// Replace pin object
+    ///
+    /// Replace an existing pin object (shortcut for executing remove and add operations in one step to avoid unnecessary garbage collection of blocks present in both recursive pins)
+    ///
+    /// `POST /pins/{requestid}` (`replacePinByRequestId`).
+    ///
+    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    ///
+    /// `body` is the decoded request body, checked against the spec's constraints.
+    fn replace_pin_by_request_id(
+        &self,
+        caller: Self::Caller,
+        requestid: ::std::string::String,
+        body: ::ipfs_pinning_models::Pin,
+    ) -> impl ::std::future::Future<
+        Output = ReplacePinByRequestIdResponse,
+    > + ::std::marker::Send;
+    /// Remove pin object
+    ///
+    /// Remove a pin object
+    ///
+    /// `DELETE /pins/{requestid}` (`deletePinByRequestId`).
+    ///
+    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    fn delete_pin_by_request_id(
+        &self,
+        caller: Self::Caller,
+        requestid: ::std::string::String,
+    ) -> impl ::std::future::Future<
+        Output = DeletePinByRequestIdResponse,
+    > + ::std::marker::Send;
+    /// The error body of a request the router rejects itself (bad input, failed
+    /// authentication, unknown route or method): the spec's bad-request schema,
+    /// with the rejection's machine-readable reason (see [`Reason`]) and its
+    /// details, which name the offending parameter or field. The status is the
+    /// rejection's. Override it to add to the details; keep the reason.
+    fn rejection(
+        &self,
+        rejection: &self::runtime::Rejection,
+    ) -> ::ipfs_pinning_models::Failure {
+        ::ipfs_pinning_models::Failure {
+            error: ::ipfs_pinning_models::FailureError {
+                reason: ::std::string::String::from(rejection.reason().as_str()),
+                details: ::std::option::Option::Some(
+                    ::std::string::String::from(rejection.details()),
+                ),
+            },
+        }
+    }
+}
+
+/// The query parameters of [`Api::get_pins`] (`GET /pins`), decoded, with the spec's defaults applied and its constraints checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetPinsQuery {
+    /// Return pin objects responsible for pinning the specified CID(s); be aware that using longer hash functions introduces further constraints on the number of CIDs that will fit under the limit of 2000 characters per URL  in browser contexts
+    ///
+    /// `cid` (optional).
+    ///
+    /// Constraints: `minItems: 1`, `maxItems: 10`, `uniqueItems: true`.
+    pub cid: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Return pin objects with specified name (by default a case-sensitive, exact match)
+    ///
+    /// `name` (optional).
+    ///
+    /// Constraints: `maxLength: 255`.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Customize the text matching strategy applied when the name filter is present; exact (the default) is a case-sensitive exact match, partial matches anywhere in the name, iexact and ipartial are case-insensitive versions of the exact and partial strategies
+    ///
+    /// `match`.
+    pub r#match: ::ipfs_pinning_models::TextMatchingStrategy,
+    /// Return pin objects for pins with the specified status (when missing, service should default to pinned only)
+    ///
+    /// `status` (optional).
+    ///
+    /// Constraints: `minItems: 1`, `uniqueItems: true`.
+    pub status: ::std::option::Option<::std::vec::Vec<::ipfs_pinning_models::Status>>,
+    /// Return results created (queued) before provided timestamp
+    ///
+    /// `before` (optional).
+    pub before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Return results created (queued) after provided timestamp
+    ///
+    /// `after` (optional).
+    pub after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Max records to return
+    ///
+    /// `limit`.
+    ///
+    /// Constraints: `minimum: 1`, `maximum: 1000`.
+    ///
+    /// Default: `10` (applied when the parameter is absent).
+    pub limit: i32,
+    /// Return pin objects that match specified metadata keys passed as a string representation of a JSON object; when implementing a client library, make sure the parameter is URL-encoded to ensure safe transport
+    ///
+    /// `meta` (optional).
+    pub meta: ::std::option::Option<::ipfs_pinning_models::PinMeta>,
+}
+
+impl ::std::default::Default for GetPinsQuery {
+    /// Every parameter absent: the spec's defaults, `None` elsewhere.
+    fn default() -> Self {
+        GetPinsQuery {
+            cid: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            r#match: ::ipfs_pinning_models::TextMatchingStrategy::Exact,
+            status: ::std::option::Option::None,
+            before: ::std::option::Option::None,
+            after: ::std::option::Option::None,
+            limit: 10i32,
+            meta: ::std::option::Option::None,
+        }
+    }
+}
+
+fn decode_get_pins_query(
+    raw: ::std::option::Option<&str>,
+) -> ::std::result::Result<GetPinsQuery, self::runtime::Rejection> {
+    let query = self::runtime::QueryString::parse(raw)?;
+    let query_param_0 = match query.single("cid")? {
+        ::std::option::Option::Some(raw) => {
+            ::std::option::Option::Some(
+                self::runtime::query_list(
+                    "cid",
+                    raw,
+                    self::runtime::from_param::<::std::string::String>,
+                )?,
+            )
+        }
+        ::std::option::Option::None => ::std::option::Option::None,
+    };
+    let query_param_1 = match query.single("name")? {
+        ::std::option::Option::Some(raw) => {
+            ::std::option::Option::Some(
+                self::runtime::query_value(
+                    "name",
+                    raw,
+                    self::runtime::from_param::<::std::string::String>,
+                )?,
+            )
+        }
+        ::std::option::Option::None => ::std::option::Option::None,
+    };
+    let query_param_2 = match query.single("match")? {
+        ::std::option::Option::Some(raw) => {
+            self::runtime::query_value(
+                "match",
+                raw,
+                self::runtime::from_str_param::<
+                    ::ipfs_pinning_models::TextMatchingStrategy,
+                >,
+            )?
+        }
+        ::std::option::Option::None => ::ipfs_pinning_models::TextMatchingStrategy::Exact,
+    };
+    let query_param_3 = match query.single("status")? {
+        ::std::option::Option::Some(raw) => {
+            ::std::option::Option::Some(
+                self::runtime::query_list(
+                    "status",
+                    raw,
+                    self::runtime::from_str_param::<::ipfs_pinning_models::Status>,
+                )?,
+            )
+        }
+        ::std::option::Option::None => ::std::option::Option::None,
+    };
+    let query_param_4 = match query.single("before")? {
+        ::std::option::Option::Some(raw) => {
+            ::std::option::Option::Some(
+                self::runtime::query_value(
+                    "before",
+                    raw,
+                    self::runtime::from_param::<::chrono::DateTime<::chrono::Utc>>,
+                )?,
+            )
+        }
+        ::std::option::Option::None => ::std::option::Option::None,
+    };
+    let query_param_5 = match query.single("after")? {
+        ::std::option::Option::Some(raw) => {
+            ::std::option::Option::Some(
+                self::runtime::query_value(
+                    "after",
+                    raw,
+                    self::runtime::from_param::<::chrono::DateTime<::chrono::Utc>>,
+                )?,
+            )
+        }
+        ::std::option::Option::None => ::std::option::Option::None,
+    };
+    let query_param_6 = match query.single("limit")? {
+        ::std::option::Option::Some(raw) => {
+            self::runtime::query_value("limit", raw, self::runtime::from_param::<i32>)?
+        }
+        ::std::option::Option::None => 10i32,
+    };
+    let query_param_7 = match query.single("meta")? {
+        ::std::option::Option::Some(raw) => {
+            ::std::option::Option::Some(
+                self::runtime::query_value(
+                    "meta",
+                    raw,
+                    self::runtime::from_json_param::<::ipfs_pinning_models::PinMeta>,
+                )?,
+            )
+        }
+        ::std::option::Option::None => ::std::option::Option::None,
+    };
+    let mut found: ::std::vec::Vec<::ipfs_pinning_models::validation::Violation> = ::std::vec::Vec::new();
+    {
+        let out = &mut found;
+        if let ::std::option::Option::Some(present) = &query_param_0 {
+            {
+                let value = present;
+                let path: &str = "cid";
+                ::ipfs_pinning_models::validation::min_items(value.len(), 1, path, out);
+                ::ipfs_pinning_models::validation::max_items(value.len(), 10, path, out);
+                ::ipfs_pinning_models::validation::unique_items(value, path, out);
+            }
+        }
+        if let ::std::option::Option::Some(present) = &query_param_1 {
+            {
+                let value = present;
+                let path: &str = "name";
+                ::ipfs_pinning_models::validation::max_length(value, 255, path, out);
+            }
+        }
+        if let ::std::option::Option::Some(present) = &query_param_3 {
+            {
+                let value = present;
+                let path: &str = "status";
+                ::ipfs_pinning_models::validation::min_items(value.len(), 1, path, out);
+                ::ipfs_pinning_models::validation::unique_items(value, path, out);
+            }
+        }
+        {
+            let present = &query_param_6;
+            {
+                let value = present;
+                let path: &str = "limit";
+                ::ipfs_pinning_models::validation::minimum_int(
+                    i64::from(*value),
+                    1,
+                    false,
+                    path,
+                    out,
+                );
+                ::ipfs_pinning_models::validation::maximum_int(
+                    i64::from(*value),
+                    1000,
+                    false,
+                    path,
+                    out,
+                );
+            }
+        }
+        if let ::std::option::Option::Some(present) = &query_param_7 {
+            {
+                let value = present;
+                let path: &str = "meta";
+                ::ipfs_pinning_models::validation::max_properties(
+                    value.len(),
+                    1000,
+                    path,
+                    out,
+                );
+            }
+        }
+    }
+    if !found.is_empty() {
+        return ::std::result::Result::Err(
+            self::runtime::Rejection::invalid_parameters(&found),
+        );
+    }
+    ::std::result::Result::Ok(GetPinsQuery {
+        cid: query_param_0,
+        name: query_param_1,
+        r#match: query_param_2,
+        status: query_param_3,
+        before: query_param_4,
+        after: query_param_5,
+        limit: query_param_6,
+        meta: query_param_7,
+    })
+}
+
+/// What [`Api::get_pins`] answers (`GET /pins`): one variant per response the spec documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPinsResponse {
+    /// `200`: Successful response (PinResults object)
+    Ok(::ipfs_pinning_models::PinResults),
+    /// `400`: Error response (Bad request)
+    BadRequest(::ipfs_pinning_models::Failure),
+    /// `401`: Error response (Unauthorized; access token is missing or invalid)
+    Unauthorized(::ipfs_pinning_models::Failure),
+    /// `404`: Error response (The specified resource was not found)
+    NotFound(::ipfs_pinning_models::Failure),
+    /// `409`: Error response (Insufficient funds)
+    Conflict(::ipfs_pinning_models::Failure),
+    /// `4XX`: Error response (Custom service error)
+    ClientError(self::runtime::ClientErrorStatus, ::ipfs_pinning_models::Failure),
+    /// `5XX`: Error response (Unexpected internal server error)
+    ServerError(self::runtime::ServerErrorStatus, ::ipfs_pinning_models::Failure),
+}
+
+impl ::axum::response::IntoResponse for GetPinsResponse {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Ok(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(200),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::BadRequest(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(400),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Unauthorized(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(401),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::NotFound(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(404),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Conflict(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(409),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ClientError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ServerError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+        }
+    }
+}
+
+async fn handle_get_pins<A: Api>(
+    ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    let (parts, _body) = request.into_parts();
+    let result = async {
+        let caller = shared
+            .api
+            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
+            .await
+            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let query = decode_get_pins_query(parts.uri.query())?;
+        ::std::result::Result::<
+            _,
+            self::runtime::Rejection,
+        >::Ok(shared.api.get_pins(caller, query).await)
+    }
+        .await;
+    match result {
+        ::std::result::Result::Ok(response) => {
+            ::axum::response::IntoResponse::into_response(response)
+        }
+        ::std::result::Result::Err(rejection) => shared.reject(rejection),
+    }
+}
+
+/// What [`Api::add_pin`] answers (`POST /pins`): one variant per response the spec documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AddPinResponse {
+    /// `202`: Successful response (PinStatus object)
+    Accepted(::ipfs_pinning_models::PinStatus),
+    /// `400`: Error response (Bad request)
+    BadRequest(::ipfs_pinning_models::Failure),
+    /// `401`: Error response (Unauthorized; access token is missing or invalid)
+    Unauthorized(::ipfs_pinning_models::Failure),
+    /// `404`: Error response (The specified resource was not found)
+    NotFound(::ipfs_pinning_models::Failure),
+    /// `409`: Error response (Insufficient funds)
+    Conflict(::ipfs_pinning_models::Failure),
+    /// `4XX`: Error response (Custom service error)
+    ClientError(self::runtime::ClientErrorStatus, ::ipfs_pinning_models::Failure),
+    /// `5XX`: Error response (Unexpected internal server error)
+    ServerError(self::runtime::ServerErrorStatus, ::ipfs_pinning_models::Failure),
+}
+
+impl ::axum::response::IntoResponse for AddPinResponse {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Accepted(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(202),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::BadRequest(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(400),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Unauthorized(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(401),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::NotFound(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(404),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Conflict(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(409),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ClientError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ServerError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+        }
+    }
+}
+
+async fn handle_add_pin<A: Api>(
+    ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let result = async {
+        let caller = shared
+            .api
+            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
+            .await
+            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let bytes = self::runtime::read_body(
+                &parts.headers,
+                body,
+                shared.config.body_limit(),
+            )
+            .await?;
+        let body = self::runtime::json_body::<
+            ::ipfs_pinning_models::Pin,
+        >(&parts.headers, &bytes, &["application/json"])?;
+        let body = body.ok_or_else(self::runtime::Rejection::missing_body)?;
+        let mut found: ::std::vec::Vec<::ipfs_pinning_models::validation::Violation> = ::std::vec::Vec::new();
+        {
+            let out = &mut found;
+            let present = &body;
+            {
+                let value = present;
+                let path: &str = "";
+                ::ipfs_pinning_models::validation::Validate::validate_at(
+                    value,
+                    path,
+                    out,
+                );
+            }
+        }
+        if !found.is_empty() {
+            return ::std::result::Result::Err(
+                self::runtime::Rejection::invalid_body_fields(&found),
+            );
+        }
+        ::std::result::Result::<
+            _,
+            self::runtime::Rejection,
+        >::Ok(shared.api.add_pin(caller, body).await)
+    }
+        .await;
+    match result {
+        ::std::result::Result::Ok(response) => {
+            ::axum::response::IntoResponse::into_response(response)
+        }
+        ::std::result::Result::Err(rejection) => shared.reject(rejection),
+    }
+}
+
+/// What [`Api::get_pin_by_request_id`] answers (`GET /pins/{requestid}`): one variant per response the spec documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPinByRequestIdResponse {
+    /// `200`: Successful response (PinStatus object)
+    Ok(::ipfs_pinning_models::PinStatus),
+    /// `400`: Error response (Bad request)
+    BadRequest(::ipfs_pinning_models::Failure),
+    /// `401`: Error response (Unauthorized; access token is missing or invalid)
+    Unauthorized(::ipfs_pinning_models::Failure),
+    /// `404`: Error response (The specified resource was not found)
+    NotFound(::ipfs_pinning_models::Failure),
+    /// `409`: Error response (Insufficient funds)
+    Conflict(::ipfs_pinning_models::Failure),
+    /// `4XX`: Error response (Custom service error)
+    ClientError(self::runtime::ClientErrorStatus, ::ipfs_pinning_models::Failure),
+    /// `5XX`: Error response (Unexpected internal server error)
+    ServerError(self::runtime::ServerErrorStatus, ::ipfs_pinning_models::Failure),
+}
+
+impl ::axum::response::IntoResponse for GetPinByRequestIdResponse {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Ok(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(200),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::BadRequest(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(400),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Unauthorized(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(401),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::NotFound(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(404),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Conflict(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(409),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ClientError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ServerError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+        }
+    }
+}
+
+async fn handle_get_pin_by_request_id<A: Api>(
+    ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    let (mut parts, _body) = request.into_parts();
+    let result = async {
+        let caller = shared
+            .api
+            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
+            .await
+            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let path = self::runtime::PathParams::from_parts(&mut parts).await?;
+        let path_param_0 = self::runtime::from_param::<
+            ::std::string::String,
+        >("requestid", path.get("requestid")?)?;
+        ::std::result::Result::<
+            _,
+            self::runtime::Rejection,
+        >::Ok(shared.api.get_pin_by_request_id(caller, path_param_0).await)
+    }
+        .await;
+    match result {
+        ::std::result::Result::Ok(response) => {
+            ::axum::response::IntoResponse::into_response(response)
+        }
+        ::std::result::Result::Err(rejection) => shared.reject(rejection),
+    }
+}
+
+/// What [`Api::replace_pin_by_request_id`] answers (`POST /pins/{requestid}`): one variant per response the spec documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplacePinByRequestIdResponse {
+    /// `202`: Successful response (PinStatus object)
+    Accepted(::ipfs_pinning_models::PinStatus),
+    /// `400`: Error response (Bad request)
+    BadRequest(::ipfs_pinning_models::Failure),
+    /// `401`: Error response (Unauthorized; access token is missing or invalid)
+    Unauthorized(::ipfs_pinning_models::Failure),
+    /// `404`: Error response (The specified resource was not found)
+    NotFound(::ipfs_pinning_models::Failure),
+    /// `409`: Error response (Insufficient funds)
+    Conflict(::ipfs_pinning_models::Failure),
+    /// `4XX`: Error response (Custom service error)
+    ClientError(self::runtime::ClientErrorStatus, ::ipfs_pinning_models::Failure),
+    /// `5XX`: Error response (Unexpected internal server error)
+    ServerError(self::runtime::ServerErrorStatus, ::ipfs_pinning_models::Failure),
+}
+
+impl ::axum::response::IntoResponse for ReplacePinByRequestIdResponse {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Accepted(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(202),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::BadRequest(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(400),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Unauthorized(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(401),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::NotFound(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(404),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Conflict(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(409),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ClientError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ServerError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+        }
+    }
+}
+
+async fn handle_replace_pin_by_request_id<A: Api>(
+    ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    let (mut parts, body) = request.into_parts();
+    let result = async {
+        let caller = shared
+            .api
+            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
+            .await
+            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let path = self::runtime::PathParams::from_parts(&mut parts).await?;
+        let path_param_0 = self::runtime::from_param::<
+            ::std::string::String,
+        >("requestid", path.get("requestid")?)?;
+        let bytes = self::runtime::read_body(
+                &parts.headers,
+                body,
+                shared.config.body_limit(),
+            )
+            .await?;
+        let body = self::runtime::json_body::<
+            ::ipfs_pinning_models::Pin,
+        >(&parts.headers, &bytes, &["application/json"])?;
+        let body = body.ok_or_else(self::runtime::Rejection::missing_body)?;
+        let mut found: ::std::vec::Vec<::ipfs_pinning_models::validation::Violation> = ::std::vec::Vec::new();
+        {
+            let out = &mut found;
+            let present = &body;
+            {
+                let value = present;
+                let path: &str = "";
+                ::ipfs_pinning_models::validation::Validate::validate_at(
+                    value,
+                    path,
+                    out,
+                );
+            }
+        }
+        if !found.is_empty() {
+            return ::std::result::Result::Err(
+                self::runtime::Rejection::invalid_body_fields(&found),
+            );
+        }
+        ::std::result::Result::<
+            _,
+            self::runtime::Rejection,
+        >::Ok(shared.api.replace_pin_by_request_id(caller, path_param_0, body).await)
+    }
+        .await;
+    match result {
+        ::std::result::Result::Ok(response) => {
+            ::axum::response::IntoResponse::into_response(response)
+        }
+        ::std::result::Result::Err(rejection) => shared.reject(rejection),
+    }
+}
+
+/// What [`Api::delete_pin_by_request_id`] answers (`DELETE /pins/{requestid}`): one variant per response the spec documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeletePinByRequestIdResponse {
+    /// `202`: Successful response (no body, pin removed)
+    Accepted,
+    /// `400`: Error response (Bad request)
+    BadRequest(::ipfs_pinning_models::Failure),
+    /// `401`: Error response (Unauthorized; access token is missing or invalid)
+    Unauthorized(::ipfs_pinning_models::Failure),
+    /// `404`: Error response (The specified resource was not found)
+    NotFound(::ipfs_pinning_models::Failure),
+    /// `409`: Error response (Insufficient funds)
+    Conflict(::ipfs_pinning_models::Failure),
+    /// `4XX`: Error response (Custom service error)
+    ClientError(self::runtime::ClientErrorStatus, ::ipfs_pinning_models::Failure),
+    /// `5XX`: Error response (Unexpected internal server error)
+    ServerError(self::runtime::ServerErrorStatus, ::ipfs_pinning_models::Failure),
+}
+
+impl ::axum::response::IntoResponse for DeletePinByRequestIdResponse {
+    fn into_response(self) -> ::axum::response::Response {
+        match self {
+            Self::Accepted => self::runtime::empty_response(self::runtime::status(202)),
+            Self::BadRequest(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(400),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Unauthorized(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(401),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::NotFound(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(404),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::Conflict(body) => {
+                self::runtime::json_response_as(
+                    self::runtime::status(409),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ClientError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+            Self::ServerError(status, body) => {
+                self::runtime::json_response_as(
+                    status.status_code(),
+                    &body,
+                    "application/json",
+                )
+            }
+        }
+    }
+}
+
+async fn handle_delete_pin_by_request_id<A: Api>(
+    ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    let (mut parts, _body) = request.into_parts();
+    let result = async {
+        let caller = shared
+            .api
+            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
+            .await
+            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let path = self::runtime::PathParams::from_parts(&mut parts).await?;
+        let path_param_0 = self::runtime::from_param::<
+            ::std::string::String,
+        >("requestid", path.get("requestid")?)?;
+        ::std::result::Result::<
+            _,
+            self::runtime::Rejection,
+        >::Ok(shared.api.delete_pin_by_request_id(caller, path_param_0).await)
+    }
+        .await;
+    match result {
+        ::std::result::Result::Ok(response) => {
+            ::axum::response::IntoResponse::into_response(response)
+        }
+        ::std::result::Result::Err(rejection) => shared.reject(rejection),
+    }
+}
+
+/// The router for `api` with the default [`Config`]. Nest it under a
+/// prefix (`Router::new().nest("/v1", router(api))`) and wrap it in
+/// tower layers as any axum router.
+pub fn router<A: Api>(api: A) -> ::axum::Router {
+    router_with_config(api, self::runtime::Config::default())
+}
+
+/// The router for `api` with these settings (the body size limit).
+pub fn router_with_config<A: Api>(
+    api: A,
+    config: self::runtime::Config,
+) -> ::axum::Router {
+    let shared = ::std::sync::Arc::new(Shared { api, config });
+    ::axum::Router::new()
+        .route(
+            "/pins",
+            ::axum::routing::get(handle_get_pins::<A>)
+                .post(handle_add_pin::<A>)
+                .fallback(method_not_allowed::<A>),
+        )
+        .route(
+            "/pins/{requestid}",
+            ::axum::routing::get(handle_get_pin_by_request_id::<A>)
+                .post(handle_replace_pin_by_request_id::<A>)
+                .delete(handle_delete_pin_by_request_id::<A>)
+                .fallback(method_not_allowed::<A>),
+        )
+        .fallback(not_found::<A>)
+        .with_state(shared)
+}
+
+/// What every handler sees.
+struct Shared<A> {
+    api: A,
+    config: self::runtime::Config,
+}
+
+impl<A: Api> Shared<A> {
+    /// The response to a rejected request: its status and the API's error body.
+    fn reject(&self, rejection: self::runtime::Rejection) -> ::axum::response::Response {
+        let body = self.api.rejection(&rejection);
+        rejection.into_response_with(&body)
+    }
+}
+
+async fn not_found<A: Api>(
+    ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    shared.reject(self::runtime::Rejection::not_found(request.uri().path()))
+}
+
+async fn method_not_allowed<A: Api>(
+    ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+    request: ::axum::extract::Request,
+) -> ::axum::response::Response {
+    shared
+        .reject(
+            self::runtime::Rejection::method_not_allowed(
+                request.method().as_str(),
+                request.uri().path(),
+            ),
+        )
+}
+
+pub mod runtime {
+    //! The spec-independent part of a generated server: rejections and their
+    //! machine-readable reasons, bearer tokens, status codes checked to lie in a
+    //! range, and the decoding of query strings, path segments and JSON bodies.
+    //!
+    //! Nothing here depends on the spec; the generated code calls it with what
+    //! the spec says (names, styles, types, media types).
+    //!
+    //! # Reasons
+    //!
+    //! Every request the generated router refuses before the API is called gets
+    //! a [`Rejection`]: a status, one of these machine-readable reasons and a
+    //! details text that names the offending parameter or field.
+    //!
+    //! | reason | status | when |
+    //! |---|---|---|
+    //! | `BAD_REQUEST` | 400 | the request cannot be read at all (a query string that is not UTF-8, a body that breaks off) |
+    //! | `INVALID_PARAMETER` | 400 | a path or query parameter is missing, given more than once, malformed, or breaks a constraint of the spec |
+    //! | `INVALID_BODY` | 400 | the body is missing, not JSON, not the schema's shape, or breaks a constraint of the spec |
+    //! | `UNSUPPORTED_MEDIA_TYPE` | 415 | a body without a `Content-Type`, or with one the operation does not accept |
+    //! | `PAYLOAD_TOO_LARGE` | 413 | a body larger than [`Config::body_limit`] |
+    //! | `UNAUTHORIZED` | 401 | credentials missing, malformed, or rejected by the authentication hook |
+    //! | `NOT_FOUND` | 404 | no operation has this path |
+    //! | `METHOD_NOT_ALLOWED` | 405 | the path exists, the method does not (the `Allow` header lists the ones that do) |
+    //! | `INTERNAL_SERVER_ERROR` | 500 | a fault of the server itself, never of the request |
+    //!
+    //! This file is not a module of the generator: the server emitter embeds it,
+    //! item for item, as the `runtime` module of every server file it writes, so
+    //! standalone crates carry it too.
+    use std::borrow::Cow;
+    use std::fmt;
+    use std::future::poll_fn;
+    use std::pin::Pin;
+    use axum::body::{Body, Bytes, HttpBody};
+    use axum::extract::{FromRequestParts, RawPathParams};
+    use axum::http::request::Parts;
+    use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+    use axum::response::{IntoResponse, Response};
+    /// The machine-readable reason of a [`Rejection`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Reason {
+        /// `BAD_REQUEST`: the request cannot be read at all.
+        BadRequest,
+        /// `INVALID_PARAMETER`: a path or query parameter is missing, repeated, malformed or out of bounds.
+        InvalidParameter,
+        /// `INVALID_BODY`: the body is missing, malformed, of the wrong shape or out of bounds.
+        InvalidBody,
+        /// `UNSUPPORTED_MEDIA_TYPE`: a body without an accepted `Content-Type`.
+        UnsupportedMediaType,
+        /// `PAYLOAD_TOO_LARGE`: a body over the configured limit.
+        PayloadTooLarge,
+        /// `UNAUTHORIZED`: missing, malformed or rejected credentials.
+        Unauthorized,
+        /// `NOT_FOUND`: no operation has this path.
+        NotFound,
+        /// `METHOD_NOT_ALLOWED`: the path exists, the method does not.
+        MethodNotAllowed,
+        /// `INTERNAL_SERVER_ERROR`: a fault of the server, not of the request.
+        InternalServerError,
+    }
+    impl Reason {
+        /// Every reason, in the order of the table above.
+        pub const ALL: [Reason; 9] = [
+            Reason::BadRequest,
+            Reason::InvalidParameter,
+            Reason::InvalidBody,
+            Reason::UnsupportedMediaType,
+            Reason::PayloadTooLarge,
+            Reason::Unauthorized,
+            Reason::NotFound,
+            Reason::MethodNotAllowed,
+            Reason::InternalServerError,
+        ];
+        /// The reason as sent: `SCREAMING_SNAKE_CASE`.
+        pub fn as_str(self) -> &'static str {
+            match self {
+                Reason::BadRequest => "BAD_REQUEST",
+                Reason::InvalidParameter => "INVALID_PARAMETER",
+                Reason::InvalidBody => "INVALID_BODY",
+                Reason::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+                Reason::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+                Reason::Unauthorized => "UNAUTHORIZED",
+                Reason::NotFound => "NOT_FOUND",
+                Reason::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+                Reason::InternalServerError => "INTERNAL_SERVER_ERROR",
+            }
+        }
+        /// The status every rejection with this reason has.
+        pub fn status(self) -> StatusCode {
+            match self {
+                Reason::BadRequest | Reason::InvalidParameter | Reason::InvalidBody => {
+                    StatusCode::BAD_REQUEST
+                }
+                Reason::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Reason::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                Reason::Unauthorized => StatusCode::UNAUTHORIZED,
+                Reason::NotFound => StatusCode::NOT_FOUND,
+                Reason::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+                Reason::InternalServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            }
+        }
+    }
+    impl fmt::Display for Reason {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    /// A request the router answers itself, without calling the API: bad input,
+    /// failed authentication, unknown routes. The API's `rejection` method turns
+    /// it into the spec's error body; the status comes from the [`Reason`].
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Rejection {
+        reason: Reason,
+        details: String,
+        challenge: Option<&'static str>,
+    }
+    impl Rejection {
+        /// A rejection with this reason and details (the status follows from the reason).
+        pub fn new(reason: Reason, details: impl Into<String>) -> Self {
+            Rejection {
+                reason,
+                details: details.into(),
+                challenge: None,
+            }
+        }
+        /// `401 UNAUTHORIZED`: what an authentication hook returns for a token it does not accept.
+        pub fn unauthorized(details: impl Into<String>) -> Self {
+            Rejection::new(Reason::Unauthorized, details)
+        }
+        /// `500 INTERNAL_SERVER_ERROR`: what an authentication hook returns when it
+        /// cannot decide (its store is down); never for a bad request.
+        pub fn internal(details: impl Into<String>) -> Self {
+            Rejection::new(Reason::InternalServerError, details)
+        }
+        /// `400 INVALID_PARAMETER` for the parameter `name`.
+        pub fn invalid_parameter(name: &str, message: impl fmt::Display) -> Self {
+            Rejection::new(Reason::InvalidParameter, format!("{name}: {message}"))
+        }
+        /// `400 INVALID_BODY`.
+        pub fn invalid_body(details: impl Into<String>) -> Self {
+            Rejection::new(Reason::InvalidBody, details)
+        }
+        /// `400 INVALID_BODY` for a required body that is absent.
+        pub fn missing_body() -> Self {
+            Rejection::invalid_body("a request body is required")
+        }
+        /// `400 INVALID_PARAMETER` listing every broken constraint (each shown
+        /// as `parameter: message`).
+        pub fn invalid_parameters(
+            violations: impl IntoIterator<Item = impl fmt::Display>,
+        ) -> Self {
+            Rejection::new(Reason::InvalidParameter, join(violations))
+        }
+        /// `400 INVALID_BODY` listing every broken constraint of the body (each
+        /// shown as `field.path: message`, or the message alone for the body itself).
+        pub fn invalid_body_fields(
+            violations: impl IntoIterator<Item = impl fmt::Display>,
+        ) -> Self {
+            Rejection::new(Reason::InvalidBody, join(violations))
+        }
+        /// `404 NOT_FOUND` for a path no operation has.
+        pub fn not_found(path: &str) -> Self {
+            Rejection::new(Reason::NotFound, format!("no operation at `{path}`"))
+        }
+        /// `405 METHOD_NOT_ALLOWED` for a method the path does not have.
+        pub fn method_not_allowed(method: &str, path: &str) -> Self {
+            Rejection::new(
+                Reason::MethodNotAllowed,
+                format!("`{method}` is not an operation of `{path}`"),
+            )
+        }
+        /// The same rejection, answered with a `WWW-Authenticate` challenge if it
+        /// is a `401` (unchanged otherwise).
+        pub fn with_challenge(mut self, challenge: &'static str) -> Self {
+            if self.reason == Reason::Unauthorized {
+                self.challenge = Some(challenge);
+            }
+            self
+        }
+        pub fn reason(&self) -> Reason {
+            self.reason
+        }
+        pub fn status(&self) -> StatusCode {
+            self.reason.status()
+        }
+        /// Human-readable details; names the offending parameter or field.
+        pub fn details(&self) -> &str {
+            &self.details
+        }
+        /// The response: this rejection's status, `body` as JSON, and the
+        /// `WWW-Authenticate` challenge if there is one.
+        pub fn into_response_with<B: serde::Serialize>(self, body: &B) -> Response {
+            let mut response = json_response(self.status(), body);
+            if let Some(challenge) = self.challenge {
+                response
+                    .headers_mut()
+                    .insert(
+                        header::WWW_AUTHENTICATE,
+                        HeaderValue::from_static(challenge),
+                    );
+            }
+            response
+        }
+    }
+    impl fmt::Display for Rejection {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{} {}: {}", self.status().as_u16(), self.reason, self.details)
+        }
+    }
+    impl std::error::Error for Rejection {}
+    fn join(violations: impl IntoIterator<Item = impl fmt::Display>) -> String {
+        violations.into_iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; ")
+    }
+    /// Settings of the generated router.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Config {
+        body_limit: usize,
+    }
+    impl Config {
+        /// The default limit on request bodies: 1 MiB.
+        pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+        /// The largest request body accepted, in bytes; larger ones get `413 PAYLOAD_TOO_LARGE`.
+        pub fn body_limit(&self) -> usize {
+            self.body_limit
+        }
+        /// These settings with another body limit.
+        pub fn with_body_limit(mut self, bytes: usize) -> Self {
+            self.body_limit = bytes;
+            self
+        }
+    }
+    impl Default for Config {
+        fn default() -> Self {
+            Config {
+                body_limit: Config::DEFAULT_BODY_LIMIT,
+            }
+        }
+    }
+    /// A status code checked to lie in the range `D`XX (`4` for `4XX`): the
+    /// status of a response the spec documents by range.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct RangeStatus<const D: u16>(u16);
+    /// `1XX`.
+    pub type InformationalStatus = RangeStatus<1>;
+    /// `2XX`.
+    pub type SuccessStatus = RangeStatus<2>;
+    /// `3XX`.
+    pub type RedirectionStatus = RangeStatus<3>;
+    /// `4XX`.
+    pub type ClientErrorStatus = RangeStatus<4>;
+    /// `5XX`.
+    pub type ServerErrorStatus = RangeStatus<5>;
+    impl<const D: u16> RangeStatus<D> {
+        /// The code, if it lies in the range; [`StatusOutOfRange`] otherwise.
+        pub const fn new(code: u16) -> Result<Self, StatusOutOfRange> {
+            if code / 100 == D {
+                Ok(RangeStatus(code))
+            } else {
+                Err(StatusOutOfRange { code, range: D })
+            }
+        }
+        pub const fn code(self) -> u16 {
+            self.0
+        }
+        pub fn status_code(self) -> StatusCode {
+            status(self.0)
+        }
+    }
+    impl<const D: u16> TryFrom<u16> for RangeStatus<D> {
+        type Error = StatusOutOfRange;
+        fn try_from(code: u16) -> Result<Self, Self::Error> {
+            RangeStatus::new(code)
+        }
+    }
+    impl<const D: u16> TryFrom<StatusCode> for RangeStatus<D> {
+        type Error = StatusOutOfRange;
+        fn try_from(code: StatusCode) -> Result<Self, Self::Error> {
+            RangeStatus::new(code.as_u16())
+        }
+    }
+    impl<const D: u16> From<RangeStatus<D>> for StatusCode {
+        fn from(status: RangeStatus<D>) -> Self {
+            status.status_code()
+        }
+    }
+    impl<const D: u16> fmt::Display for RangeStatus<D> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{}", self.0)
+        }
+    }
+    /// A code given for a status range it is not in.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct StatusOutOfRange {
+        pub code: u16,
+        /// The first digit of the range.
+        pub range: u16,
+    }
+    impl fmt::Display for StatusOutOfRange {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{} is not a status of the range {}XX", self.code, self.range)
+        }
+    }
+    impl std::error::Error for StatusOutOfRange {}
+    /// The status for a code the generator checked (100..=599); 500 for anything else.
+    pub fn status(code: u16) -> StatusCode {
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+    /// The token of an `Authorization: Bearer` header (RFC 6750). Its `Debug`
+    /// output hides the token.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct BearerToken(String);
+    impl BearerToken {
+        pub fn new(token: impl Into<String>) -> Self {
+            BearerToken(token.into())
+        }
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+        pub fn into_string(self) -> String {
+            self.0
+        }
+    }
+    impl fmt::Debug for BearerToken {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("BearerToken(..)")
+        }
+    }
+    /// The bearer token of a request: exactly one `Authorization` header, scheme
+    /// `Bearer` (any case), one token of visible ASCII characters.
+    pub fn bearer_token(headers: &HeaderMap) -> Result<BearerToken, Rejection> {
+        let reject = |details: &str| {
+            Rejection::unauthorized(details).with_challenge("Bearer")
+        };
+        let mut values = headers.get_all(header::AUTHORIZATION).iter();
+        let (Some(value), None) = (values.next(), values.next()) else {
+            return Err(
+                if headers.contains_key(header::AUTHORIZATION) {
+                    reject("more than one `Authorization` header")
+                } else {
+                    reject("the `Authorization: Bearer <token>` header is missing")
+                },
+            );
+        };
+        let Ok(value) = value.to_str() else {
+            return Err(reject("the `Authorization` header is not visible ASCII"));
+        };
+        let Some((scheme, token)) = value.trim().split_once(' ') else {
+            return Err(reject("the `Authorization` header is not `Bearer <token>`"));
+        };
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(
+                reject("the `Authorization` header does not use the `Bearer` scheme"),
+            );
+        }
+        let token = token.trim_start_matches(' ');
+        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(reject("the bearer token is empty or contains spaces"));
+        }
+        Ok(BearerToken(token.to_owned()))
+    }
+    /// A parsed query string: every `key=value` pair, keys decoded, values still raw.
+    #[derive(Debug, Clone, Default)]
+    pub struct QueryString<'a> {
+        pairs: Vec<(String, &'a str)>,
+    }
+    impl<'a> QueryString<'a> {
+        /// Splits the query at `&` and each pair at its first `=`; empty pairs are skipped.
+        pub fn parse(query: Option<&'a str>) -> Result<Self, Rejection> {
+            let mut pairs = Vec::new();
+            for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let Some(key) = decode_form(key) else {
+                    return Err(
+                        Rejection::new(
+                            Reason::BadRequest,
+                            "a query parameter name is not UTF-8",
+                        ),
+                    );
+                };
+                pairs.push((key.into_owned(), value));
+            }
+            Ok(QueryString { pairs })
+        }
+        /// The raw value of a parameter that takes one value; an error if it is repeated.
+        pub fn single(&self, name: &str) -> Result<Option<&'a str>, Rejection> {
+            let mut values = self
+                .pairs
+                .iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| *value);
+            match (values.next(), values.next()) {
+                (Some(_), Some(_)) => {
+                    Err(Rejection::invalid_parameter(name, "given more than once"))
+                }
+                (value, _) => Ok(value),
+            }
+        }
+        /// Every raw value of a parameter that may repeat (an exploded array).
+        pub fn all(&self, name: &str) -> Vec<&'a str> {
+            self.pairs
+                .iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| *value)
+                .collect()
+        }
+    }
+    /// Percent-decodes a query component, `+` standing for a space; `None` if not UTF-8.
+    fn decode_form(raw: &str) -> Option<Cow<'_, str>> {
+        let spaced: Cow<'_, str> = if raw.contains('+') {
+            Cow::Owned(raw.replace('+', " "))
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let decoded = percent_encoding::percent_decode_str(&spaced).decode_utf8().ok()?;
+        Some(Cow::Owned(decoded.into_owned()))
+    }
+    /// One query value: percent-decoded, then parsed by `parse`.
+    pub fn query_value<T>(
+        name: &str,
+        raw: &str,
+        parse: impl Fn(&str, &str) -> Result<T, Rejection>,
+    ) -> Result<T, Rejection> {
+        match decode_form(raw) {
+            Some(value) => parse(name, &value),
+            None => {
+                Err(Rejection::invalid_parameter(name, "not UTF-8 once percent-decoded"))
+            }
+        }
+    }
+    /// A list in one query value (`form`, `explode: false`: `a,b,c`): split at the
+    /// literal commas, each item percent-decoded (`%2C` is a comma inside an item)
+    /// and parsed. An empty value is an empty list.
+    pub fn query_list<T>(
+        name: &str,
+        raw: &str,
+        parse: impl Fn(&str, &str) -> Result<T, Rejection>,
+    ) -> Result<Vec<T>, Rejection> {
+        if raw.is_empty() {
+            return Ok(Vec::new());
+        }
+        raw.split(',').map(|item| query_value(name, item, &parse)).collect()
+    }
+    /// A list in a decoded path segment (`simple`: `a,b,c`); an empty segment is an empty list.
+    pub fn path_list<T>(
+        name: &str,
+        value: &str,
+        parse: impl Fn(&str, &str) -> Result<T, Rejection>,
+    ) -> Result<Vec<T>, Rejection> {
+        if value.is_empty() {
+            return Ok(Vec::new());
+        }
+        value.split(',').map(|item| parse(name, item)).collect()
+    }
+    /// The path parameters axum matched, percent-decoded.
+    #[derive(Debug)]
+    pub struct PathParams(RawPathParams);
+    impl PathParams {
+        pub async fn from_parts(parts: &mut Parts) -> Result<Self, Rejection> {
+            match RawPathParams::from_request_parts(parts, &()).await {
+                Ok(params) => Ok(PathParams(params)),
+                Err(rejection) => {
+                    Err(
+                        match rejection {
+                            axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(
+                                inner,
+                            ) => {
+                                Rejection::new(Reason::InvalidParameter, inner.body_text())
+                            }
+                            other => Rejection::internal(other.body_text()),
+                        },
+                    )
+                }
+            }
+        }
+        /// The decoded value of the path parameter `name`.
+        pub fn get(&self, name: &str) -> Result<&str, Rejection> {
+            self.0
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value)
+                .ok_or_else(|| Rejection::internal(
+                    format!("the router matched no path parameter `{name}`"),
+                ))
+        }
+    }
+    /// A value parsed from its text in a path segment, query or header: the
+    /// primitives of the spec (strings, integers, numbers, booleans, RFC 3339
+    /// date-times and dates).
+    pub trait FromParam: Sized {
+        /// What a value of this type is, for error messages.
+        const EXPECTED: &'static str;
+        fn from_param(text: &str) -> Option<Self>;
+    }
+    impl FromParam for String {
+        const EXPECTED: &'static str = "a string";
+        fn from_param(text: &str) -> Option<Self> {
+            Some(text.to_owned())
+        }
+    }
+    impl FromParam for i32 {
+        const EXPECTED: &'static str = "an integer (int32)";
+        fn from_param(text: &str) -> Option<Self> {
+            text.parse().ok()
+        }
+    }
+    impl FromParam for i64 {
+        const EXPECTED: &'static str = "an integer (int64)";
+        fn from_param(text: &str) -> Option<Self> {
+            text.parse().ok()
+        }
+    }
+    impl FromParam for f32 {
+        const EXPECTED: &'static str = "a number";
+        fn from_param(text: &str) -> Option<Self> {
+            text.parse::<f32>().ok().filter(|v| v.is_finite())
+        }
+    }
+    impl FromParam for f64 {
+        const EXPECTED: &'static str = "a number";
+        fn from_param(text: &str) -> Option<Self> {
+            text.parse::<f64>().ok().filter(|v| v.is_finite())
+        }
+    }
+    impl FromParam for bool {
+        const EXPECTED: &'static str = "`true` or `false`";
+        fn from_param(text: &str) -> Option<Self> {
+            match text {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }
+        }
+    }
+    impl FromParam for chrono::DateTime<chrono::Utc> {
+        const EXPECTED: &'static str = "an RFC 3339 date-time";
+        fn from_param(text: &str) -> Option<Self> {
+            chrono::DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.with_timezone(&chrono::Utc))
+        }
+    }
+    impl FromParam for chrono::NaiveDate {
+        const EXPECTED: &'static str = "an RFC 3339 full-date";
+        fn from_param(text: &str) -> Option<Self> {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+        }
+    }
+    /// Parses a primitive parameter value.
+    pub fn from_param<T: FromParam>(name: &str, text: &str) -> Result<T, Rejection> {
+        T::from_param(text)
+            .ok_or_else(|| Rejection::invalid_parameter(
+                name,
+                format!("`{text}` is not {}", T::EXPECTED),
+            ))
+    }
+    /// Parses a parameter value with `FromStr` (the spec's string enums).
+    pub fn from_str_param<T>(name: &str, text: &str) -> Result<T, Rejection>
+    where
+        T: std::str::FromStr,
+        T::Err: fmt::Display,
+    {
+        text.parse().map_err(|error| Rejection::invalid_parameter(name, error))
+    }
+    /// Parses a parameter whose content is JSON (`content: application/json`).
+    pub fn from_json_param<T: serde::de::DeserializeOwned>(
+        name: &str,
+        text: &str,
+    ) -> Result<T, Rejection> {
+        decode_json(text.as_bytes())
+            .map_err(|error| Rejection::invalid_parameter(name, error))
+    }
+    /// Decodes one JSON document; the error names the path of the offending value.
+    fn decode_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                if path == "." || path == "?" {
+                    error.inner().to_string()
+                } else {
+                    format!("{path}: {}", error.inner())
+                }
+            })?;
+        deserializer.end().map_err(|error| error.to_string())?;
+        Ok(value)
+    }
+    /// The body of a request, at most `limit` bytes (`413 PAYLOAD_TOO_LARGE` past
+    /// that, decided from `Content-Length` before reading when it is given).
+    pub async fn read_body(
+        headers: &HeaderMap,
+        body: Body,
+        limit: usize,
+    ) -> Result<Bytes, Rejection> {
+        let too_large = || {
+            Rejection::new(
+                Reason::PayloadTooLarge,
+                format!("the request body is larger than the limit of {limit} bytes"),
+            )
+        };
+        if let Some(length) = headers.get(header::CONTENT_LENGTH) {
+            match length.to_str().ok().and_then(|l| l.parse::<u64>().ok()) {
+                Some(length) if length > limit as u64 => return Err(too_large()),
+                Some(_) => {}
+                None => {
+                    return Err(
+                        Rejection::new(
+                            Reason::BadRequest,
+                            "the `Content-Length` header is not a number",
+                        ),
+                    );
+                }
+            }
+        }
+        let mut body = body;
+        let mut buffer: Vec<u8> = Vec::new();
+        while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+            let frame = frame
+                .map_err(|error| {
+                    Rejection::new(
+                        Reason::BadRequest,
+                        format!("the request body could not be read: {error}"),
+                    )
+                })?;
+            if let Ok(data) = frame.into_data() {
+                if buffer.len() + data.len() > limit {
+                    return Err(too_large());
+                }
+                buffer.extend_from_slice(&data);
+            }
+        }
+        Ok(Bytes::from(buffer))
+    }
+    /// The media type of a `Content-Type` header value, without parameters, lowercased.
+    fn essence(content_type: &str) -> String {
+        content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    }
+    /// A JSON body of one of the `accepted` media types, decoded; `None` when the
+    /// body is empty. Fields the schema does not declare are ignored.
+    pub fn json_body<T: serde::de::DeserializeOwned>(
+        headers: &HeaderMap,
+        bytes: &[u8],
+        accepted: &[&str],
+    ) -> Result<Option<T>, Rejection> {
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let expected = accepted.join(", ");
+        let content_type = match headers.get(header::CONTENT_TYPE) {
+            None => {
+                return Err(
+                    Rejection::new(
+                        Reason::UnsupportedMediaType,
+                        format!(
+                            "the `Content-Type` header is missing; expected {expected}"
+                        ),
+                    ),
+                );
+            }
+            Some(value) => value.to_str().map(essence).unwrap_or_default(),
+        };
+        if !accepted.iter().any(|a| essence(a) == content_type) {
+            return Err(
+                Rejection::new(
+                    Reason::UnsupportedMediaType,
+                    format!(
+                        "`Content-Type: {content_type}` is not accepted; expected {expected}"
+                    ),
+                ),
+            );
+        }
+        decode_json(bytes).map(Some).map_err(Rejection::invalid_body)
+    }
+    /// A response with `status` and `body` as JSON (`Content-Type: application/json`).
+    pub fn json_response<B: serde::Serialize>(status: StatusCode, body: &B) -> Response {
+        json_response_as(status, body, "application/json")
+    }
+    /// A response with `status` and `body` as JSON, labelled with `media_type`.
+    pub fn json_response_as<B: serde::Serialize>(
+        status: StatusCode,
+        body: &B,
+        media_type: &'static str,
+    ) -> Response {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                (
+                    status,
+                    [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
+                    bytes,
+                )
+                    .into_response()
+            }
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    }
+    /// A response with `status` and no body.
+    pub fn empty_response(status: StatusCode) -> Response {
+        status.into_response()
+    }
+}

@@ -1,0 +1,289 @@
+//! The server emitter on small specs: what it derives from the IR (variant
+//! names, decoding per style, the error body, security), and what it refuses,
+//! with the pointer, instead of emitting something wrong. The pinning spec's
+//! and the history specs' server files are snapshotted (`snapshots.rs`) and
+//! compiled (`generated-server`, `xtask/tests/codegen.rs`).
+
+use generator::Error;
+use serde_json::{Value, json};
+
+/// A spec with one `GET /things/{id}` operation; `patch` edits the operation
+/// object, `components` is the `components` object.
+fn spec(operation: Value, components: Value) -> String {
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Things", "version": "1.0.0" },
+        "paths": { "/things/{id}": { "get": operation } },
+        "components": components,
+    })
+    .to_string()
+}
+
+fn id_param() -> Value {
+    json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } })
+}
+
+fn operation(parameters: Value, responses: Value) -> Value {
+    json!({ "operationId": "getThing", "parameters": parameters, "responses": responses })
+}
+
+fn error_schema() -> Value {
+    json!({ "schemas": { "Problem": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": { "code": { "type": "integer", "format": "int32" }, "message": { "type": "string" } },
+    } } })
+}
+
+fn bad_request() -> Value {
+    json!({ "description": "bad", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Problem" } } } })
+}
+
+fn emit(text: &str) -> Result<String, Error> {
+    let api = generator::load(text).unwrap_or_else(|e| panic!("the spec itself is fine: {e}"));
+    generator::emit::server::server(&api, "@generated (test)", "crate::models")
+}
+
+fn emitted(text: &str) -> String {
+    emit(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The text without the runtime module and without whitespace, for [`has`].
+fn flat(text: &str) -> String {
+    let generated = text.split("pub mod runtime {").next().unwrap();
+    generated.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether the flattened text contains `pattern` (whitespace ignored).
+fn has(flat: &str, pattern: &str) -> bool {
+    flat.contains(&pattern.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+}
+
+#[test]
+fn variants_are_named_after_statuses() {
+    let responses = json!({
+        "200": { "description": "ok", "content": { "application/json": { "schema": { "type": "string" } } } },
+        "201": { "description": "made" },
+        "204": { "description": "nothing" },
+        "299": { "description": "odd" },
+        "400": bad_request(),
+        "422": bad_request(),
+        "2XX": { "description": "other success" },
+        "5XX": bad_request(),
+        "default": bad_request(),
+    });
+    let out = flat(&emitted(&spec(operation(json!([id_param()]), responses), error_schema())));
+    for variant in [
+        "Ok(::std::string::String),",
+        "Created,",
+        "NoContent,",
+        "Status299,",
+        "BadRequest(crate::models::Problem),",
+        "UnprocessableContent(crate::models::Problem),",
+        "Success(self::runtime::SuccessStatus),",
+        "ServerError(self::runtime::ServerErrorStatus, crate::models::Problem),",
+        "Default(::axum::http::StatusCode, crate::models::Problem),",
+    ] {
+        assert!(has(&out, variant), "no `{variant}` in:\n{out}");
+    }
+    // Exact codes answer with their own status; ranges and default with the carried one.
+    assert!(has(&out, "Self::NoContent => self::runtime::empty_response(self::runtime::status(204))"), "{out}");
+    assert!(has(&out, "Self::Success(status) => self::runtime::empty_response(status.status_code())"), "{out}");
+    assert!(has(&out, "Self::Default(status, body) => { self::runtime::json_response_as(status, &body,"), "{out}");
+}
+
+#[test]
+fn parameters_are_decoded_per_style_and_explode() {
+    let parameters = json!([
+        id_param(),
+        { "name": "tags", "in": "query", "schema": { "type": "array", "items": { "type": "string" } } },
+        { "name": "ids", "in": "query", "explode": false, "schema": { "type": "array", "items": { "type": "integer", "format": "int64" } } },
+        { "name": "page", "in": "query", "required": true, "schema": { "type": "integer", "format": "int32" } },
+        { "name": "ratio", "in": "query", "schema": { "type": "number", "default": 0.5 } },
+        { "name": "verbose", "in": "query", "schema": { "type": "boolean", "default": false } },
+        { "name": "filter", "in": "query", "content": { "application/json": { "schema": { "type": "object", "additionalProperties": { "type": "string" } } } } },
+    ]);
+    let out = flat(&emitted(&spec(operation(parameters, json!({ "200": { "description": "ok" } })), json!({}))));
+    // Exploded arrays repeat the key; unexploded ones are comma-separated in one value.
+    assert!(has(&out, r#"let raws = query.all("tags");"#), "{out}");
+    assert!(has(&out, r#"self::runtime::query_list("ids", raw, self::runtime::from_param::<i64>"#), "{out}");
+    // Required parameters are refused when missing; defaults are applied.
+    assert!(has(&out, r#"Rejection::invalid_parameter("page", "is required")"#), "{out}");
+    assert!(has(&out, "pub page: i32,"), "{out}");
+    assert!(has(&out, "None => 0.5f64,"), "{out}");
+    assert!(has(&out, "None => false,"), "{out}");
+    assert!(has(&out, "pub ratio: f64,"), "{out}");
+    // JSON content.
+    assert!(has(&out, "self::runtime::from_json_param::< ::std::collections::BTreeMap"), "{out}");
+    // No query struct default when a parameter is required.
+    assert!(!has(&out, "impl ::std::default::Default for GetThingQuery"), "{out}");
+    // No security: no caller, no hook.
+    assert!(!has(&out, "type Caller"), "{out}");
+    assert!(has(&out, "fn get_thing( &self, id: ::std::string::String, query: GetThingQuery, )"), "{out}");
+}
+
+#[test]
+fn the_error_body_is_filled_from_its_structure() {
+    // { code: integer, message: string }: the status, and "REASON: details".
+    let op = operation(json!([id_param()]), json!({ "200": { "description": "ok" }, "400": bad_request() }));
+    let out = flat(&emitted(&spec(op.clone(), error_schema())));
+    assert!(
+        has(
+            &out,
+            "-> crate::models::Problem { crate::models::Problem { code: i32::from(rejection.status().as_u16()), message: ::std::format!("
+        ),
+        "{out}"
+    );
+
+    // A required enum cannot be filled: the implementer writes `rejection`.
+    let components = json!({ "schemas": { "Problem": {
+        "type": "object",
+        "required": ["kind", "message"],
+        "properties": { "kind": { "type": "string", "enum": ["a", "b"] }, "message": { "type": "string" } },
+    } } });
+    let out = flat(&emitted(&spec(op, components)));
+    assert!(has(&out, "rejection: &self::runtime::Rejection) -> crate::models::Problem;"), "{out}");
+
+    // No error schema at all: a small JSON object.
+    let op = operation(json!([id_param()]), json!({ "200": { "description": "ok" } }));
+    let out = flat(&emitted(&spec(op, json!({}))));
+    assert!(has(&out, "-> ::serde_json::Value { ::serde_json::json!({ \"reason\""), "{out}");
+}
+
+#[test]
+fn bearer_security_gets_a_hook() {
+    let mut op = operation(json!([id_param()]), json!({ "200": { "description": "ok" }, "400": bad_request() }));
+    op["security"] = json!([{ "apiToken": [] }]);
+    let mut components = error_schema();
+    components["securitySchemes"] = json!({ "apiToken": { "type": "http", "scheme": "Bearer" } });
+    let out = flat(&emitted(&spec(op, components)));
+    assert!(has(&out, "type Caller: ::std::marker::Send;"), "{out}");
+    assert!(has(&out, "fn authenticate_api_token( &self, token: self::runtime::BearerToken,"), "{out}");
+    assert!(has(&out, "fn get_thing( &self, caller: Self::Caller, id: ::std::string::String,"), "{out}");
+}
+
+#[test]
+fn what_cannot_be_served_yet_is_refused_with_its_place() {
+    let ok = json!({ "200": { "description": "ok" } });
+    let with = |extra: Value| operation(json!([id_param(), extra]), ok.clone());
+    let bearer = json!({ "securitySchemes": {
+        "bearer": { "type": "http", "scheme": "bearer" },
+        "key": { "type": "apiKey", "in": "header", "name": "X-Key" },
+    } });
+    let secured = |security: Value| {
+        let mut op = operation(json!([id_param()]), ok.clone());
+        op["security"] = security;
+        op
+    };
+    let body = |content: Value| {
+        let mut op = operation(json!([id_param()]), ok.clone());
+        op["requestBody"] = json!({ "required": true, "content": content });
+        op
+    };
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "a header parameter",
+            spec(with(json!({ "name": "X-Trace", "in": "header", "schema": { "type": "string" } })), json!({})),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "header parameters",
+        ),
+        (
+            "a cookie parameter",
+            spec(with(json!({ "name": "session", "in": "cookie", "schema": { "type": "string" } })), json!({})),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "cookie parameters",
+        ),
+        (
+            "a deepObject query parameter",
+            spec(
+                with(json!({ "name": "f", "in": "query", "style": "deepObject", "schema": { "type": "object", "additionalProperties": { "type": "string" } } })),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/1/style",
+            "DeepObject",
+        ),
+        (
+            "an object as a form parameter",
+            spec(with(json!({ "name": "f", "in": "query", "schema": { "type": "object", "additionalProperties": { "type": "string" } } })), json!({})),
+            "#/paths/~1things~1{id}/get/parameters/1/schema",
+            "objects",
+        ),
+        (
+            "a date-time default",
+            spec(with(json!({ "name": "since", "in": "query", "schema": { "type": "string", "format": "date-time", "default": "2020-01-01T00:00:00Z" } })), json!({})),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "default",
+        ),
+        (
+            "a text body",
+            spec(body(json!({ "text/plain": { "schema": { "type": "string" } } })), json!({})),
+            "#/paths/~1things~1{id}/get/requestBody/content/text~1plain",
+            "text/plain",
+        ),
+        (
+            "a body that forbids unknown fields",
+            spec(
+                body(json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Closed" } } })),
+                json!({ "schemas": { "Closed": { "type": "object", "additionalProperties": false, "properties": { "a": { "type": "string" } } } } }),
+            ),
+            "#/components/schemas/Closed",
+            "additionalProperties: false",
+        ),
+        (
+            "response headers",
+            spec(operation(json!([id_param()]), json!({ "200": { "description": "ok", "headers": { "X-Rate": { "schema": { "type": "integer" } } } } })), json!({})),
+            "#/paths/~1things~1{id}/get/responses/200/headers",
+            "response headers",
+        ),
+        ("an API key", spec(secured(json!([{ "key": [] }])), bearer.clone()), "#/components/securitySchemes/key", "bearer"),
+        (
+            "alternative requirements",
+            spec(secured(json!([{ "bearer": [] }, { "key": [] }])), bearer.clone()),
+            "#/paths/~1things~1{id}/get/security",
+            "alternative",
+        ),
+        (
+            "optional security",
+            spec(secured(json!([{}, { "bearer": [] }])), bearer.clone()),
+            "#/paths/~1things~1{id}/get/security",
+            "alternative",
+        ),
+        (
+            "two errors schemas for bad requests",
+            json!({
+                "openapi": "3.0.3",
+                "info": { "title": "t", "version": "1" },
+                "paths": {
+                    "/a": { "get": { "responses": { "400": { "description": "x", "content": { "application/json": { "schema": { "type": "string" } } } } } } },
+                    "/b": { "get": { "responses": { "400": { "description": "x", "content": { "application/json": { "schema": { "type": "integer" } } } } } } },
+                },
+            })
+            .to_string(),
+            "#/paths/~1b/get/responses/400/content/application~1json/schema",
+            "different schemas",
+        ),
+        (
+            "a parameter inside a segment",
+            json!({
+                "openapi": "3.0.3",
+                "info": { "title": "t", "version": "1" },
+                "paths": { "/files/{name}.json": { "get": {
+                    "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
+                    "responses": { "200": { "description": "ok" } },
+                } } },
+            })
+            .to_string(),
+            "#/paths/~1files~1{name}.json/get",
+            "whole segment",
+        ),
+    ];
+    for (name, text, pointer, message) in cases {
+        match emit(&text) {
+            Err(error @ Error::Unsupported { .. }) => {
+                assert_eq!(error.pointer().to_string(), pointer, "{name}: {error}");
+                assert!(error.to_string().contains(message), "{name}: `{error}` lacks `{message}`");
+            }
+            other => panic!("{name}: expected Unsupported, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Storage of pin requests, behind the small [`Store`] trait.
+//!
+//! [`SqliteStore`] is the implementation: one embedded SQLite file in WAL
+//! mode, queried with sqlx's runtime `sqlx::query` calls (no compile-time
+//! checked macros, so building needs no database). Everything the service
+//! needs from storage goes through [`Store`], and the SQL is plain enough
+//! (no SQLite-only features but `instr`, spelled `strpos` there) that a
+//! PostgreSQL implementation on sqlx's `postgres` feature is a second file
+//! beside `sqlite.rs`, for deployments where several stateless service
+//! replicas share one database.
+//!
+//! What the trait promises, whatever the backend:
+//! - Every request-facing method is scoped by a [`TenantId`]: a tenant never
+//!   reads, lists, replaces or deletes another tenant's pins.
+//! - `created` is unique per tenant and never changes; within a tenant it
+//!   increases with every new pin (a collision or a clock step backwards
+//!   moves the new value 1 µs past the newest one).
+//! - `replace` and `delete` are single transactions; a deleted or replaced
+//!   pin leaves an unpin job behind (see [`UnpinJob`]), in the same
+//!   transaction, so the backend data is released even across a crash.
+
+mod sqlite;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use ipfs_pinning_models::{Status, TextMatchingStrategy};
+use sha2::{Digest, Sha256};
+
+pub use sqlite::SqliteStore;
+
+/// Largest `limit` of one list query (the spec's `maximum` of `limit`).
+pub const MAX_LIMIT: u32 = 1000;
+
+/// The future every [`Store`] method returns.
+pub type StoreFuture<'a, T> = BoxFuture<'a, Result<T, StoreError>>;
+
+/// A storage failure. The API answers these with a 5XX `Failure`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("the database schema is version {found}, newer than this binary understands ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+}
+
+/// Who owns a pin: derived from the access token (a SHA-256 digest of it), so
+/// the database never holds a token and the same token finds its pins again
+/// after a restart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TenantId(String);
+
+impl TenantId {
+    /// The tenant of an access token.
+    pub fn from_token(token: &str) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(b"pinning-service tenant\0");
+        hasher.update(token.as_bytes());
+        let digest = hasher.finalize();
+        TenantId(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    /// The stored form (64 hex digits).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A pin request as the service stores it: the `Pin` object exactly as
+/// given (`None` stays `None`, an empty list stays empty), plus the first
+/// `info` to show while it is queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPin {
+    pub cid: String,
+    pub name: Option<String>,
+    pub origins: Option<Vec<String>>,
+    pub meta: Option<BTreeMap<String, String>>,
+    pub info: BTreeMap<String, String>,
+}
+
+/// A stored pin request and its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinRecord {
+    pub requestid: String,
+    pub status: Status,
+    pub created: DateTime<Utc>,
+    pub cid: String,
+    pub name: Option<String>,
+    pub origins: Option<Vec<String>>,
+    pub meta: Option<BTreeMap<String, String>>,
+    pub info: BTreeMap<String, String>,
+}
+
+/// The filters of `GET /pins`, already defaulted and validated by the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Any of these CIDs (exact text); empty means any CID.
+    pub cids: Vec<String>,
+    /// The name filter and how to match it.
+    pub name: Option<(String, TextMatchingStrategy)>,
+    /// Any of these statuses; empty means any status (the API turns an
+    /// absent `status` into `[pinned]` before it gets here).
+    pub statuses: Vec<Status>,
+    /// Only pins created strictly before this instant.
+    pub before: Option<DateTime<Utc>>,
+    /// Only pins created strictly after this instant.
+    pub after: Option<DateTime<Utc>>,
+    /// At most this many results (1..=[`MAX_LIMIT`]; larger values are capped).
+    pub limit: u32,
+    /// Every pair must be in the pin's `meta` (AND); empty means no filter.
+    pub meta: BTreeMap<String, String>,
+}
+
+impl ListQuery {
+    /// A query with no filters but the status ones: newest first, `limit` results.
+    pub fn new(statuses: Vec<Status>, limit: u32) -> Self {
+        ListQuery { cids: Vec::new(), name: None, statuses, before: None, after: None, limit, meta: BTreeMap::new() }
+    }
+}
+
+/// One page of a list: `count` is the number of pins matching the filters
+/// (ignoring `limit`), `results` the newest `limit` of them, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListPage {
+    pub count: u64,
+    pub results: Vec<PinRecord>,
+}
+
+/// A pin the worker has claimed (moved from `queued` to `pinning`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub requestid: String,
+    pub cid: String,
+    pub origins: Vec<String>,
+}
+
+/// A CID that may no longer be needed by the backend: left behind by a delete
+/// or a replace. The worker unpins it from the backend unless some pin
+/// request (of any tenant) still wants it. A job made by a replace waits
+/// until the replacement has finished pinning, so blocks common to both pins
+/// are never released in between (the point of replace, in the spec).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnpinJob {
+    pub id: i64,
+    pub cid: String,
+    /// How many attempts have failed so far.
+    pub attempts: u32,
+}
+
+/// Storage of pin requests. Methods return boxed futures so the service can
+/// hold an `Arc<dyn Store>` and pick the backend at run time.
+pub trait Store: Send + Sync + 'static {
+    /// Stores a new `queued` pin request with a fresh `requestid` and `created`.
+    fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord>;
+
+    /// The tenant's pin request `requestid`, if it has one.
+    fn get<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, Option<PinRecord>>;
+
+    /// The tenant's pin requests matching `query`, newest first.
+    fn list<'a>(&'a self, tenant: &'a TenantId, query: &'a ListQuery) -> StoreFuture<'a, ListPage>;
+
+    /// In one transaction: removes the tenant's pin request `requestid` and
+    /// stores `pin` as a new request. `None` (and no change) when the tenant
+    /// has no such request.
+    fn replace<'a>(
+        &'a self,
+        tenant: &'a TenantId,
+        requestid: &'a str,
+        pin: NewPin,
+    ) -> StoreFuture<'a, Option<PinRecord>>;
+
+    /// Removes the tenant's pin request `requestid`; `false` when there was none.
+    fn delete<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Moves the oldest `queued` request (of any tenant) to `pinning` with
+    /// `info`, and returns it.
+    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>>;
+
+    /// Replaces the `info` of a request that is still `pinning`; `false` when
+    /// it is not (deleted or replaced meanwhile).
+    fn update_progress<'a>(&'a self, requestid: &'a str, info: BTreeMap<String, String>) -> StoreFuture<'a, bool>;
+
+    /// Moves a `pinning` request to `status` (`pinned`, `failed`, or back to
+    /// `queued`) with `info`; `false` when it is no longer `pinning`.
+    fn finish<'a>(
+        &'a self,
+        requestid: &'a str,
+        status: Status,
+        info: BTreeMap<String, String>,
+    ) -> StoreFuture<'a, bool>;
+
+    /// At start-up: puts every request left `pinning` by a previous run back
+    /// to `queued` with `info`, and returns how many there were.
+    fn requeue_interrupted(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, u64>;
+
+    /// Up to `limit` unpin jobs that may run now, oldest first.
+    fn ready_unpins(&self, limit: u32) -> StoreFuture<'_, Vec<UnpinJob>>;
+
+    /// Whether any pin request of any tenant that is not `failed` is for `cid`.
+    fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Removes a finished unpin job.
+    fn complete_unpin(&self, id: i64) -> StoreFuture<'_, ()>;
+
+    /// Leaves a failed unpin job for a later attempt, no earlier than `delay` from now.
+    fn postpone_unpin(&self, id: i64, delay: std::time::Duration) -> StoreFuture<'_, ()>;
+
+    /// The stored setting `key`; when there is none, stores `candidate` and
+    /// returns it.
+    fn setting_or_insert<'a>(&'a self, key: &'a str, candidate: String) -> StoreFuture<'a, String>;
+
+    /// Flushes and closes the database.
+    fn close(&self) -> BoxFuture<'_, ()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_ids_are_stable_distinct_digests() {
+        let a = TenantId::from_token("token-a");
+        assert_eq!(a, TenantId::from_token("token-a"));
+        assert_ne!(a, TenantId::from_token("token-b"));
+        assert_eq!(a.as_str().len(), 64);
+        assert!(!a.as_str().contains("token"));
+        assert!(a.as_str().bytes().all(|byte| byte.is_ascii_hexdigit()));
+    }
+}

@@ -226,9 +226,41 @@ async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
     sqlx::raw_sql(&format!("PRAGMA user_version = {SCHEMA_VERSION}")).execute(&mut *tx).await?;
+    // `ANALYZE sqlite_schema` creates `sqlite_stat1` when missing, and
+    // (again, after the insert) makes this connection load it.
+    sqlx::raw_sql("ANALYZE sqlite_schema").execute(&mut *tx).await?;
+    let analyzed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'pins'").fetch_one(&mut *tx).await?;
+    if analyzed == 0 {
+        sqlx::raw_sql(STARTING_STATISTICS).execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
+
+/// The query planner's statistics until SQLite gathers real ones (`PRAGMA
+/// optimize` on close re-analyzes a table once its size is far from these).
+/// Without any, SQLite guesses that every index is as selective as any other
+/// and answers `name=x&match=exact` by walking all of a tenant's pinned pins
+/// in `created` order (14 ms with 10k pins, against 0.3 ms through the name
+/// index). These describe the shape the indexes are for: a million pins of
+/// a hundred tenants, statuses not selective, names and CIDs nearly unique,
+/// meta values shared by many pins.
+const STARTING_STATISTICS: &str = "
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+    ('pins', NULL, '1000000'),
+    ('pins', 'sqlite_autoindex_pins_1', '1000000 1'),
+    ('pins', 'sqlite_autoindex_pins_2', '1000000 10000 1'),
+    ('pins', 'pins_tenant_status_created', '1000000 10000 2500 1'),
+    ('pins', 'pins_tenant_cid_created', '1000000 10000 2 1'),
+    ('pins', 'pins_tenant_name', '1000000 10000 2'),
+    ('pins', 'pins_tenant_name_folded', '1000000 10000 2'),
+    ('pins', 'pins_status_created', '1000000 250000 1'),
+    ('pins', 'pins_cid', '1000000 2'),
+    ('pin_meta', 'sqlite_autoindex_pin_meta_1', '2000000 2 1'),
+    ('pin_meta', 'pin_meta_key_value', '2000000 100000 20000 1');
+ANALYZE sqlite_schema;
+";
 
 /// The case folding of the `iexact` and `ipartial` strategies.
 fn fold(text: &str) -> String {

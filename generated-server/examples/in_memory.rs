@@ -2,11 +2,11 @@
 //! `cargo run -p ipfs-pinning-server --example in_memory -- 127.0.0.1:8080`, then
 //! `curl -H 'Authorization: Bearer secret' 127.0.0.1:8080/pins`.
 
-use std::sync::{Mutex, MutexGuard};
-
 use ipfs_pinning_server::models::{Failure, FailureError, Pin, PinResults, PinStatus, Status, TextMatchingStrategy};
 use ipfs_pinning_server::*;
+use std::sync::{Mutex, MutexGuard};
 
+const DELEGATE: &str = "/dns4/pins.example.org/tcp/4001/p2p/QmPlaceholderPeer"; // the spec wants >= 1 delegate
 #[derive(Default)]
 pub struct InMemory(Mutex<Vec<(String, PinStatus)>>);
 
@@ -30,7 +30,8 @@ impl InMemory {
         let mut pins = self.pins();
         let created = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
         let requestid = format!("{}-{}", created.timestamp_micros(), pins.len());
-        let status = PinStatus { requestid, status: Status::Queued, created, pin, delegates: vec![], info: None };
+        let status =
+            PinStatus { requestid, status: Status::Queued, created, pin, delegates: vec![DELEGATE.into()], info: None };
         pins.push((owner, status.clone()));
         status
     }

@@ -14,7 +14,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::api::{PinningApi, Tenants};
 use crate::config::{Args, Backend, ConfigError, generate_token};
-use crate::pinner::{Kubo, PinError, Pinner, Simulated};
+use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
 use crate::store::{SqliteStore, Store, StoreError};
 use crate::worker::{Worker, WorkerConfig};
 
@@ -87,7 +87,7 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
         Backend::Kubo => Arc::new(
             Kubo::connect(args.ipfs_api.clone(), args.delegates.clone())
                 .await
-                .map_err(|source| StartError::Kubo { url: args.ipfs_api.to_string(), source })?,
+                .map_err(|source| StartError::Kubo { url: redacted(&args.ipfs_api), source })?,
         ),
     };
     let worker = Worker::start(

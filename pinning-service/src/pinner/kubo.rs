@@ -8,7 +8,10 @@
 //! - `pin/rm?arg=<cid>&recursive=true`: when no pin request wants a CID any more.
 //!
 //! Kubo's RPC API is a local admin API over plain HTTP; this client speaks
-//! HTTP only.
+//! HTTP only. Its address (and any `user:password@` in it, for a node that
+//! asks for basic auth) is never put in a pin's `info`, which API clients
+//! read: messages there name the RPC command only, and logs and start-up
+//! errors show the address without its credentials ([`redacted`]).
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -76,6 +79,11 @@ impl Kubo {
             let path = format!("{}/", api.path());
             api.set_path(&path);
         }
+        // Built with the rest of the workspace, reqwest has the generated
+        // client's `rustls-no-provider` feature (Cargo unifies features), and
+        // then `build` panics unless a rustls crypto provider is installed.
+        // Installing ring (the client's choice too) is harmless otherwise.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .build()
@@ -124,10 +132,12 @@ impl Kubo {
         if let Some(timeout) = timeout {
             request = request.timeout(timeout);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|error| PinError::Unavailable(format!("Kubo RPC `{command}` at {}: {error}", self.api)))?;
+        let response = request.send().await.map_err(|error| {
+            // reqwest's message names the URL, credentials and all: keep it
+            // out of what reaches `info`, and log where it went instead.
+            tracing::warn!(api = %redacted(&self.api), command, %error, "Kubo RPC call failed");
+            PinError::Unavailable(format!("Kubo RPC `{command}`: {}", error.without_url()))
+        })?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
@@ -233,6 +243,16 @@ impl Pinner for Kubo {
     }
 }
 
+/// `url` without its `user:password@`, for messages and logs.
+pub fn redacted(url: &Url) -> String {
+    let mut shown = url.clone();
+    if !shown.username().is_empty() || shown.password().is_some() {
+        let _ = shown.set_username("***");
+        let _ = shown.set_password(None);
+    }
+    shown.to_string()
+}
+
 /// Splits a byte stream into non-empty lines.
 #[derive(Debug, Default)]
 struct LineSplitter {
@@ -334,6 +354,14 @@ mod tests {
         let delegates = delegates_from(id, &many);
         assert_eq!(delegates.len(), MAX_DELEGATES);
         assert_eq!(super::super::check_delegates(&delegates), Ok(()));
+    }
+
+    #[test]
+    fn redacted_urls_keep_no_credentials() {
+        let url = |text: &str| Url::parse(text).unwrap();
+        assert_eq!(redacted(&url("http://kubo:s3cret@127.0.0.1:5001/")), "http://***@127.0.0.1:5001/");
+        assert_eq!(redacted(&url("http://token@127.0.0.1:5001/rpc/")), "http://***@127.0.0.1:5001/rpc/");
+        assert_eq!(redacted(&url("http://127.0.0.1:5001/")), "http://127.0.0.1:5001/");
     }
 
     #[test]

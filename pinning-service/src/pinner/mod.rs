@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use futures_util::future::BoxFuture;
 
-pub use kubo::Kubo;
+pub use kubo::{Kubo, redacted};
 pub use simulated::{DEFAULT_SIMULATED_DELEGATE, Simulated};
 
 /// Most multiaddrs `PinStatus.delegates` may hold (the spec's `maxItems`).

@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 pub const SPEC: &str = "spec/ipfs-pinning-service.yaml";
 /// Earlier versions of the spec, each generated and compiled as a fixture.
 pub const HISTORY: &str = "spec/history";
-/// Where the history fixtures' generated modules go.
+/// Small specs, one per OpenAPI construct, each generated and compiled.
+pub const FIXTURE_SPECS: &str = "generator/tests/fixtures";
+/// Where the generated modules of the history and fixture specs go (the
+/// `generated-fixtures` crate).
 pub const FIXTURES: &str = "generator/tests/compiled/src";
 
 /// A file `cargo xtask codegen` writes, relative to the workspace root.
@@ -58,11 +61,20 @@ pub fn load(path: &Path) -> Result<generator::ir::Api, TaskError> {
 
 /// The history specs, sorted by file name, with the module name each gets.
 pub fn history(root: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> {
-    let dir = root.join(HISTORY);
-    let entries = std::fs::read_dir(&dir).map_err(|error| TaskError::Io { path: dir.clone(), error })?;
+    specs_in(&root.join(HISTORY))
+}
+
+/// The fixture specs, sorted by file name, with the module name each gets.
+pub fn fixture_specs(root: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> {
+    specs_in(&root.join(FIXTURE_SPECS))
+}
+
+/// The YAML and JSON files of `dir`, sorted, each with a module name.
+fn specs_in(dir: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> {
+    let entries = std::fs::read_dir(dir).map_err(|error| TaskError::Io { path: dir.to_owned(), error })?;
     let mut specs = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|error| TaskError::Io { path: dir.clone(), error })?.path();
+        let path = entry.map_err(|error| TaskError::Io { path: dir.to_owned(), error })?.path();
         if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             let module = generator::lower::names::value_name(stem);
@@ -96,20 +108,42 @@ pub fn plan(root: &Path) -> Result<Vec<GeneratedFile>, TaskError> {
         },
     ];
 
-    let mut modules = Vec::new();
-    for (path, module) in history(root)? {
-        let api = load(&path)?;
-        let relative = format!("{HISTORY}/{}", path.file_name().unwrap_or_default().to_string_lossy());
-        let contents = generator::emit::models::models(&api, &header(command, &relative))
-            .map_err(|error| TaskError::Spec { path: path.clone(), error })?;
-        files.push(GeneratedFile { path: Path::new(FIXTURES).join(format!("{module}.rs")), contents });
-        modules.push((module, relative));
-    }
-    let mut lib = format!("// {}\n", header(command, HISTORY).replace('\n', "\n// "));
-    lib.push_str("\n//! The models of every spec under `spec/history`, compiled as part of the\n");
-    lib.push_str("//! workspace so a change to the generator that breaks any of them fails the build.\n\n");
-    for (module, spec) in &modules {
-        lib.push_str(&format!("/// Generated from `{spec}`.\n#[rustfmt::skip]\npub mod {module};\n"));
+    let mut lib = format!("// {}\n", header(command, &format!("{HISTORY} and {FIXTURE_SPECS}")).replace('\n', "\n// "));
+    lib.push_str("\n//! The models, client and server of every spec under `spec/history` and\n");
+    lib.push_str("//! `generator/tests/fixtures`, compiled (and linted) as part of the workspace,\n");
+    lib.push_str("//! so a change to the generator that breaks any of them fails the build.\n");
+    for (group, dir, specs) in [("history", HISTORY, history(root)?), ("fixtures", FIXTURE_SPECS, fixture_specs(root)?)]
+    {
+        // Skipped by rustfmt, which would sort the modules differently.
+        lib.push_str(&format!("\n/// Generated from the specs under `{dir}`.\n#[rustfmt::skip]\npub mod {group} {{\n"));
+        for (path, module) in specs {
+            let api = load(&path)?;
+            let relative = format!("{dir}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+            let spec_header = header(command, &relative);
+            let spec_err = |error| TaskError::Spec { path: path.clone(), error };
+            let models = format!("crate::{group}::{module}::models");
+            let dir = Path::new(FIXTURES).join(group).join(&module);
+            let mut module_file = format!("// {}\n\n", spec_header.replace('\n', "\n// "));
+            module_file.push_str(&format!("//! Generated from `{relative}`.\n\n"));
+            for part in ["models", "client", "server"] {
+                module_file.push_str(&format!("#[rustfmt::skip]\npub mod {part};\n"));
+            }
+            files.push(GeneratedFile { path: dir.join("mod.rs"), contents: module_file });
+            files.push(GeneratedFile {
+                path: dir.join("models.rs"),
+                contents: generator::emit::models::models(&api, &spec_header).map_err(spec_err)?,
+            });
+            files.push(GeneratedFile {
+                path: dir.join("client.rs"),
+                contents: generator::emit::client::client(&api, &spec_header, &models).map_err(spec_err)?,
+            });
+            files.push(GeneratedFile {
+                path: dir.join("server.rs"),
+                contents: generator::emit::server::server(&api, &spec_header, &models).map_err(spec_err)?,
+            });
+            lib.push_str(&format!("    /// Generated from `{relative}`.\n    pub mod {module};\n"));
+        }
+        lib.push_str("}\n");
     }
     files.push(GeneratedFile { path: Path::new(FIXTURES).join("lib.rs"), contents: lib });
     Ok(files)
@@ -123,16 +157,26 @@ pub fn stale(root: &Path, plan: &[GeneratedFile]) -> Vec<PathBuf> {
         .filter(|f| std::fs::read_to_string(root.join(&f.path)).ok().as_deref() != Some(f.contents.as_str()))
         .map(|f| f.path.clone())
         .collect();
-    if let Ok(entries) = std::fs::read_dir(root.join(FIXTURES)) {
-        let mut extra: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| Path::new(FIXTURES).join(e.file_name()))
-            .filter(|p| !plan.iter().any(|f| &f.path == p))
-            .collect();
-        extra.sort();
-        stale.extend(extra);
-    }
+    let mut extra: Vec<PathBuf> =
+        files_under(root, Path::new(FIXTURES)).into_iter().filter(|p| !plan.iter().any(|f| &f.path == p)).collect();
+    extra.sort();
+    stale.extend(extra);
     stale
+}
+
+/// Every file below `dir` (relative to `root`), as paths relative to `root`.
+fn files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else { return files };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = dir.join(entry.file_name());
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            files.extend(files_under(root, &path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// Writes the plan; removes fixture files it no longer makes.
@@ -148,7 +192,18 @@ pub fn write(root: &Path, plan: &[GeneratedFile]) -> Result<Vec<PathBuf>, TaskEr
                 }
                 std::fs::write(&full, &file.contents).map_err(io)?;
             }
-            None => std::fs::remove_file(&full).map_err(io)?,
+            None => {
+                std::fs::remove_file(&full).map_err(io)?;
+                // And the directories it leaves empty (a removed spec's module).
+                let top = root.join(FIXTURES);
+                let mut dir = full.parent();
+                while let Some(d) = dir.filter(|d| d.starts_with(&top) && *d != top) {
+                    if std::fs::remove_dir(d).is_err() {
+                        break;
+                    }
+                    dir = d.parent();
+                }
+            }
         }
     }
     Ok(stale)

@@ -14,6 +14,10 @@ fn copy_specs(to: &Path) {
     for (path, _) in xtask::history(&from).unwrap() {
         std::fs::copy(&path, to.join(xtask::HISTORY).join(path.file_name().unwrap())).unwrap();
     }
+    std::fs::create_dir_all(to.join(xtask::FIXTURE_SPECS)).unwrap();
+    for (path, _) in xtask::fixture_specs(&from).unwrap() {
+        std::fs::copy(&path, to.join(xtask::FIXTURE_SPECS).join(path.file_name().unwrap())).unwrap();
+    }
 }
 
 #[test]

@@ -255,7 +255,9 @@ impl<'a> Param<'a> {
                 match Scalar::of(api, &ty) {
                     Some(scalar) => Wire::Segment(scalar),
                     None => {
-                        return unsupported("path parameters that are not a string, number, boolean or enum".to_owned());
+                        return unsupported(
+                            "path parameters that are not a string, number, boolean or enum".to_owned(),
+                        );
                     }
                 }
             }

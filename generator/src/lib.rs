@@ -3,7 +3,7 @@
 //! The pipeline is `parse` (text → `openapiv3` document) → `lower`
 //! (document → [`ir::Api`]) → `emit` (IR → formatted Rust files). Every stage
 //! returns [`Result`]; an [`Error`] always names its place in the spec as a
-//! JSON pointer.
+//! JSON pointer. [`diff`] compares two lowered specs for `cargo xtask diff`.
 //!
 //! ```no_run
 //! let text = std::fs::read_to_string("spec/ipfs-pinning-service.yaml").unwrap();
@@ -12,6 +12,7 @@
 //! # Ok::<(), generator::Error>(())
 //! ```
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;

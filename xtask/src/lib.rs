@@ -1,6 +1,7 @@
 //! The project's own tasks (rust-analyzer style): `cargo xtask codegen`
 //! regenerates every checked-in generated file from `spec/`; `--check` and
-//! the `codegen_is_fresh` test fail when any of them is stale.
+//! the `codegen_is_fresh` test fail when any of them is stale. `cargo xtask
+//! diff OLD NEW` reports what changed between two versions of a spec.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -226,6 +227,11 @@ pub fn generate(spec: &Path, out: &Path, name: &str) -> Result<Vec<PathBuf>, Tas
         written.push(path);
     }
     Ok(written)
+}
+
+/// `cargo xtask diff`: what changed from the spec at `old` to the one at `new`.
+pub fn diff(old: &Path, new: &Path) -> Result<generator::diff::Report, TaskError> {
+    Ok(generator::diff::diff(&load(old)?, &load(new)?))
 }
 
 /// A Cargo package name: ASCII letters, digits, `-` and `_`, not starting with a digit.

@@ -1,7 +1,8 @@
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(about = "Project tasks: code generation from the OpenAPI spec")]
@@ -33,6 +34,32 @@ enum Task {
         #[arg(long, default_value = "api-models", value_parser = xtask::check_crate_name)]
         name: String,
     },
+    /// Report what changed for users of the generated crates between two
+    /// versions of a spec, each change marked breaking, additive or info.
+    ///
+    /// Exit status: 0 when the report is made (and, with --fail-on-breaking,
+    /// nothing is breaking), 1 with --fail-on-breaking when something is, 2
+    /// when a spec cannot be read or lowered.
+    Diff {
+        /// The older spec (YAML or JSON).
+        old: PathBuf,
+        /// The newer spec.
+        new: PathBuf,
+        /// Exit with status 1 when any change is breaking.
+        #[arg(long)]
+        fail_on_breaking: bool,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// One line per change, grouped by operation and type, then a summary line.
+    Text,
+    /// `{"changes": [{"class", "subject", "message"}], "summary": {...}}`.
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -75,5 +102,31 @@ fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Task::Diff { old, new, fail_on_breaking, format } => Ok(diff(&old, &new, fail_on_breaking, format)),
     }
+}
+
+/// `cargo xtask diff`: 1 is kept for "breaking changes" (with
+/// `--fail-on-breaking`), so a spec that cannot be read or lowered is 2.
+fn diff(old: &Path, new: &Path, fail_on_breaking: bool, format: Format) -> ExitCode {
+    let report = match xtask::diff(old, new) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match format {
+        Format::Text => report.to_string(),
+        Format::Json => format!("{:#}\n", report.to_json()),
+    };
+    // A reader that stops early (`| head`) is not an error; anything else is.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: writing the report: {error}");
+            return ExitCode::from(2);
+        }
+    }
+    if fail_on_breaking && report.has_breaking() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

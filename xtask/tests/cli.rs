@@ -75,3 +75,46 @@ fn generate_refuses_a_broken_spec_with_its_pointer() {
     assert_eq!(bad_name.status.code(), Some(2), "clap rejects the name");
     assert!(String::from_utf8_lossy(&bad_name.stderr).contains("not a valid crate name"));
 }
+
+#[test]
+fn diff_exit_codes() {
+    let history = xtask::workspace_root().join(xtask::HISTORY);
+    let spec = |name: &str| history.join(name).to_str().unwrap().to_owned();
+    let (v005, v012, v100) = (spec("v0.0.5.yaml"), spec("v0.1.2.yaml"), spec("v1.0.0.yaml"));
+
+    // Breaking changes: reported, and a failure only when asked for.
+    let report = xtask(&["diff", &v005, &v012]);
+    assert_eq!(report.status.code(), Some(0), "{}", String::from_utf8_lossy(&report.stderr));
+    let stdout = String::from_utf8_lossy(&report.stdout);
+    assert!(stdout.contains("breaking  GET /pins: query parameter `cid`: maxItems 1000 → 10 (tightened)"), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("summary: ") && !l.starts_with("summary: 0 breaking")));
+    assert_eq!(xtask(&["diff", &v005, &v012, "--fail-on-breaking"]).status.code(), Some(1));
+
+    // Nothing breaking: success either way.
+    let quiet = xtask(&["diff", &v012, &v100, "--fail-on-breaking"]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&quiet.stdout).lines().last(), Some("summary: 0 breaking, 0 additive, 1 info"));
+
+    let json = xtask(&["diff", &v012, &v100, "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&json.stdout).contains(r#""summary": {"#));
+}
+
+#[test]
+fn diff_of_an_unreadable_spec_is_exit_2_naming_file_and_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {oneOf: [{type: string}]}\n").unwrap();
+    let good = xtask::workspace_root().join(xtask::SPEC);
+    let (broken, good) = (broken.to_str().unwrap(), good.to_str().unwrap());
+
+    let run = xtask(&["diff", good, broken, "--fail-on-breaking"]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("broken.yaml: #/components/schemas/A/oneOf: not supported yet"), "{stderr}");
+    assert!(run.stdout.is_empty(), "no report for a spec that fails");
+
+    let missing = xtask(&["diff", "/nonexistent.yaml", good]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent.yaml"));
+}

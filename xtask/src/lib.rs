@@ -3,6 +3,8 @@
 //! the `codegen_is_fresh` test fail when any of them is stale. `cargo xtask
 //! diff OLD NEW` reports what changed between two versions of a spec.
 
+pub mod bench;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 

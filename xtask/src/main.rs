@@ -34,6 +34,25 @@ enum Task {
         #[arg(long, default_value = "api-models", value_parser = xtask::check_crate_name)]
         name: String,
     },
+    /// Measure code generation: whole-process time and peak memory of
+    /// `xtask codegen --check` and `xtask generate` (this binary; run with `cargo run --release -p xtask
+    /// -- bench` for release figures), and with --build the compile time of
+    /// the generated crate.
+    Bench {
+        /// A spec to generate from; repeatable (default: the pinning spec).
+        #[arg(long)]
+        spec: Vec<PathBuf>,
+        /// Also GitHub's REST description (npm `@octokit/openapi`, installed
+        /// under target/ on first use).
+        #[arg(long)]
+        github: bool,
+        /// Runs per spec.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        /// Then compile each generated crate (`cargo build --all-features`).
+        #[arg(long)]
+        build: bool,
+    },
     /// Report what changed for users of the generated crates between two
     /// versions of a spec, each change marked breaking, additive or info.
     ///
@@ -100,6 +119,20 @@ fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
             for path in xtask::generate(&spec, &out, &name)? {
                 println!("wrote {}", path.display());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Task::Bench { mut spec, github, runs, build } => {
+            let root = xtask::workspace_root();
+            let exe = std::env::current_exe()
+                .map_err(|error| xtask::TaskError::Io { path: PathBuf::from("xtask"), error })?;
+            if spec.is_empty() && !github {
+                xtask::bench::codegen(&exe, runs)?;
+                spec.push(root.join(xtask::SPEC));
+            }
+            if github {
+                spec.push(xtask::bench::github_spec(&root)?);
+            }
+            xtask::bench::run(&exe, &root, &spec, runs, build)?;
             Ok(ExitCode::SUCCESS)
         }
         Task::Diff { old, new, fail_on_breaking, format } => Ok(diff(&old, &new, fail_on_breaking, format)),

@@ -1,0 +1,242 @@
+//! `cargo xtask bench`: how long code generation takes and how much memory
+//! it needs, measured on the whole process (`xtask generate`, the binary
+//! that runs the bench), and optionally how long the generated crate takes to
+//! compile.
+//!
+//! GitHub's REST description (`--github`) is the scale test: the npm package
+//! `@octokit/openapi` ([`OCTOKIT`]), installed with npm under `target/` on
+//! first use and never committed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::TaskError;
+
+/// The npm package (pinned, so figures compare across runs) and the file in it.
+pub const OCTOKIT: &str = "@octokit/openapi@23.0.2";
+const OCTOKIT_SPEC: &str = "node_modules/@octokit/openapi/generated/api.github.com.json";
+
+/// One run of a child process: wall time and peak resident memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    pub elapsed: Duration,
+    /// Peak resident set size in KiB (`ru_maxrss` of the child).
+    pub peak_kib: u64,
+}
+
+/// A failed measurement: the command, and what it printed.
+fn failed(what: &str, detail: impl std::fmt::Display) -> TaskError {
+    TaskError::Io { path: PathBuf::from(what), error: std::io::Error::other(detail.to_string()) }
+}
+
+/// Runs `command` to completion and measures it. The child's output is
+/// captured; a failure is an error carrying its standard error.
+pub fn measure(command: &mut Command) -> Result<Measured, TaskError> {
+    let what = format!("{command:?}");
+    let stderr = tempfile_path("stderr");
+    let file = std::fs::File::create(&stderr).map_err(|error| TaskError::Io { path: stderr.clone(), error })?;
+    command.stdout(std::process::Stdio::null()).stderr(file);
+    let started = Instant::now();
+    let child = command.spawn().map_err(|error| failed(&what, error))?;
+    let (success, peak_kib) = wait_with_usage(child).map_err(|error| failed(&what, error))?;
+    let elapsed = started.elapsed();
+    let output = std::fs::read_to_string(&stderr).unwrap_or_default();
+    let _ = std::fs::remove_file(&stderr);
+    if !success {
+        return Err(failed(&what, output.trim()));
+    }
+    Ok(Measured { elapsed, peak_kib })
+}
+
+fn tempfile_path(tag: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("xtask-bench-{}-{tag}", std::process::id()))
+}
+
+/// Waits for `child` with `wait4`, which also reports the child's resource
+/// usage (std's `wait` does not).
+#[cfg(unix)]
+fn wait_with_usage(child: std::process::Child) -> std::io::Result<(bool, u64)> {
+    let pid = libc::pid_t::try_from(child.id()).map_err(std::io::Error::other)?;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is plain old data, valid when zeroed; `wait4` writes
+    // into both out-parameters, which live for the whole call.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return Err(std::io::Error::last_os_error());
+    }
+    let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    // Linux reports `ru_maxrss` in KiB.
+    Ok((success, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
+}
+
+#[cfg(not(unix))]
+fn wait_with_usage(mut child: std::process::Child) -> std::io::Result<(bool, u64)> {
+    Ok((child.wait()?.success(), 0))
+}
+
+/// GitHub's REST description, installed with npm under `target/` when missing.
+pub fn github_spec(root: &Path) -> Result<PathBuf, TaskError> {
+    let dir = root.join("target/octokit-openapi");
+    let spec = dir.join(OCTOKIT_SPEC);
+    if !spec.exists() {
+        std::fs::create_dir_all(&dir).map_err(|error| TaskError::Io { path: dir.clone(), error })?;
+        eprintln!("bench: installing {OCTOKIT} with npm into {}", dir.display());
+        let output = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+            .arg(&dir)
+            .arg(OCTOKIT)
+            .output()
+            .map_err(|error| failed("npm (needed to install GitHub's spec)", error))?;
+        if !output.status.success() {
+            return Err(failed("npm install", String::from_utf8_lossy(&output.stderr)));
+        }
+    }
+    Ok(spec)
+}
+
+/// Median, min and max of `values`.
+pub fn summary<T: Copy + Ord>(values: &[T]) -> Option<(T, T, T)> {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    Some((*sorted.get(sorted.len() / 2)?, *sorted.first()?, *sorted.last()?))
+}
+
+/// `cargo xtask codegen --check` (every checked-in generated file made and
+/// compared, nothing written) `runs` times with the binary at `exe`.
+pub fn codegen(exe: &Path, runs: usize) -> Result<(), TaskError> {
+    let mut times = Vec::new();
+    let mut peaks = Vec::new();
+    for _ in 0..runs.max(1) {
+        let measured = measure(Command::new(exe).args(["codegen", "--check"]))?;
+        times.push(measured.elapsed);
+        peaks.push(measured.peak_kib);
+    }
+    let (median, min, max) = summary(&times).unwrap_or_default();
+    let (peak, _, _) = summary(&peaks).unwrap_or_default();
+    println!(
+        "codegen --check (every generated file of the workspace): time median {} (min {}, max {}); peak memory {:.1} MiB",
+        ms(median),
+        ms(min),
+        ms(max),
+        peak as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// Generates a crate from each spec `runs` times with `xtask` (the binary at
+/// `exe`) and prints the figures; with `build`, compiles the last crate of
+/// each spec, once with its dependencies and once alone.
+pub fn run(exe: &Path, root: &Path, specs: &[PathBuf], runs: usize, build: bool) -> Result<(), TaskError> {
+    let out = root.join("target/bench-codegen");
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    println!("bench: `xtask generate` ({profile} build of xtask), {runs} run(s) per spec, whole process");
+    for spec in specs {
+        let size = std::fs::metadata(spec).map_err(|error| TaskError::Io { path: spec.clone(), error })?.len();
+        let dir = out.join(spec.file_stem().unwrap_or_default());
+        let mut times = Vec::new();
+        let mut peaks = Vec::new();
+        for _ in 0..runs.max(1) {
+            let _ = std::fs::remove_dir_all(&dir);
+            let measured = measure(
+                Command::new(exe)
+                    .args(["generate", "--name", "bench-crate", "--spec"])
+                    .arg(spec)
+                    .arg("--out")
+                    .arg(&dir),
+            )?;
+            times.push(measured.elapsed);
+            peaks.push(measured.peak_kib);
+        }
+        let lines = rust_lines(&dir.join("src"));
+        let (median, min, max) = summary(&times).unwrap_or_default();
+        let (peak, _, _) = summary(&peaks).unwrap_or_default();
+        println!(
+            "{}: {:.0} kB spec → {lines} lines of Rust; time median {} (min {}, max {}); peak memory {:.1} MiB",
+            spec.display(),
+            size as f64 / 1e3,
+            ms(median),
+            ms(min),
+            ms(max),
+            peak as f64 / 1024.0
+        );
+        if build {
+            let target = root.join("target/bench-crates");
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            // Not incremental: a rebuild then reuses nothing of the crate.
+            let cold = measure(
+                Command::new(&cargo)
+                    .args(["build", "--all-features"])
+                    .env("CARGO_TARGET_DIR", &target)
+                    .env("CARGO_INCREMENTAL", "0")
+                    .current_dir(&dir),
+            )?;
+            // Again with only the generated crate changed: its own compile time.
+            let lib = dir.join("src/lib.rs");
+            let text = crate::read(&lib)?;
+            std::fs::write(&lib, format!("{text}\n")).map_err(|error| TaskError::Io { path: lib.clone(), error })?;
+            let warm = measure(
+                Command::new(&cargo)
+                    .args(["build", "--all-features"])
+                    .env("CARGO_TARGET_DIR", &target)
+                    .env("CARGO_INCREMENTAL", "0")
+                    .current_dir(&dir),
+            )?;
+            println!(
+                "  cargo build --all-features (debug): {} with dependencies, {} for the generated crate alone (peak {:.0} MiB)",
+                secs(cold.elapsed),
+                secs(warm.elapsed),
+                warm.peak_kib as f64 / 1024.0
+            );
+        }
+    }
+    Ok(())
+}
+
+fn rust_lines(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .map(|text| text.lines().count())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn secs(duration: Duration) -> String {
+    format!("{:.1} s", duration.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_is_median_min_max() {
+        assert_eq!(summary(&[5, 1, 3]), Some((3, 1, 5)));
+        assert_eq!(summary(&[2, 1]), Some((2, 1, 2)));
+        assert_eq!(summary::<u32>(&[]), None);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn measures_a_child_and_reports_its_failure() {
+        // A shell that holds a 32 MiB string: its peak must show it.
+        let holds =
+            measure(Command::new("sh").args(["-c", "x=$(head -c 33554432 /dev/zero | tr '\\0' a); echo ${#x}"]));
+        let holds = holds.expect("sh runs");
+        assert!(holds.peak_kib > 32 * 1024, "peak {} KiB", holds.peak_kib);
+        let small = measure(Command::new("sh").args(["-c", "true"])).expect("sh runs");
+        assert!(small.peak_kib < 16 * 1024, "peak {} KiB", small.peak_kib);
+        let error = measure(Command::new("sh").args(["-c", "echo broken >&2; exit 3"])).unwrap_err();
+        assert!(error.to_string().contains("broken"), "{error}");
+    }
+}

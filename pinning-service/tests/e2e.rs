@@ -1,0 +1,966 @@
+//! End to end: the service started in-process (`app::start`) on 127.0.0.1
+//! with a temporary database, driven over HTTP by the generated client (and,
+//! where the status code itself is the point, by plain reqwest).
+
+#[path = "../../generated-client/examples/lifecycle/steps.rs"]
+mod steps;
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::StreamExt;
+use ipfs_pinning_client::models::{Pin, PinStatus, Status, TextMatchingStrategy};
+use ipfs_pinning_client::{Client, GetPinsQuery, ListAllError};
+use support::{Service, api_error, assert_not_found, bounded, cid, cid_v0, eventually, ids, listed, meta, page, pin};
+use tokio::task::JoinSet;
+
+const ALICE: &str = "alice-token";
+const BOB: &str = "bob-token";
+
+/// The bound of every test.
+const TEST_LIMIT: Duration = Duration::from_secs(120);
+
+/// `meta` pairs of a query, and the labels of the pins it must list.
+type MetaCase<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
+/// `before`, `after`, and the requestids a list with them must hold.
+type BoundsCase = (Option<DateTime<Utc>>, Option<DateTime<Utc>>, BTreeSet<String>);
+
+/// Every status, as a query.
+fn all() -> GetPinsQuery {
+    GetPinsQuery::default().status(Status::ALL).limit(1000)
+}
+
+fn set<const N: usize>(items: [&String; N]) -> BTreeSet<String> {
+    items.into_iter().cloned().collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_does_what_the_spec_says() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let origin = "/ip4/203.0.113.9/tcp/4001/p2p/12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf";
+        let first = Pin {
+            cid: cid("operations first"),
+            name: Some("first".to_owned()),
+            origins: Some(vec![origin.to_owned()]),
+            meta: Some(meta(&[("app", "e2e"), ("step", "add")])),
+        };
+
+        // Add: a new request, queued, echoing the pin as given.
+        let before_add = Utc::now();
+        let added = client.add_pin(&first).await.unwrap();
+        let after_add = Utc::now();
+        assert_eq!(added.status, Status::Queued);
+        assert_eq!(added.pin, first);
+        assert!(!added.requestid.is_empty());
+        assert!(!added.delegates.is_empty(), "delegates must have 1 to 20 items");
+        let slack = TimeDelta::milliseconds(5);
+        assert!(
+            added.created >= before_add - slack && added.created <= after_add + slack,
+            "created {} is not between {before_add} and {after_add}",
+            added.created
+        );
+
+        // Get: the same request.
+        let got = client.get_pin_by_request_id(&added.requestid).await.unwrap();
+        assert_eq!((&got.requestid, &got.pin, got.created), (&added.requestid, &first, added.created));
+
+        // List: it is there, with every status.
+        let (count, listed_ids) = listed(&client, &all()).await;
+        assert_eq!((count, listed_ids), (1, set([&added.requestid])));
+
+        // Replace: a new request for the new pin; the old one is gone.
+        let second = Pin {
+            cid: cid("operations second"),
+            name: Some("second".to_owned()),
+            origins: None,
+            meta: Some(meta(&[("app", "e2e"), ("step", "replace")])),
+        };
+        let replaced = client.replace_pin_by_request_id(&added.requestid, &second).await.unwrap();
+        assert_ne!(replaced.requestid, added.requestid);
+        assert_eq!(replaced.pin, second);
+        assert!(replaced.created > added.created, "the replacement is a new request: {replaced:?}");
+        assert_not_found(client.get_pin_by_request_id(&added.requestid).await, "get the replaced request");
+        let got = client.get_pin_by_request_id(&replaced.requestid).await.unwrap();
+        assert_eq!(got.pin, second);
+        let (count, listed_ids) = listed(&client, &all()).await;
+        assert_eq!((count, listed_ids), (1, set([&replaced.requestid])));
+        // Replacing the old requestid again finds nothing.
+        assert_not_found(
+            client.replace_pin_by_request_id(&added.requestid, &first).await,
+            "replace a replaced request",
+        );
+
+        // Delete: gone for get, for a second delete, and from lists.
+        client.delete_pin_by_request_id(&replaced.requestid).await.unwrap();
+        assert_not_found(client.get_pin_by_request_id(&replaced.requestid).await, "get a deleted request");
+        assert_not_found(client.delete_pin_by_request_id(&replaced.requestid).await, "delete twice");
+        let (count, listed_ids) = listed(&client, &all()).await;
+        assert_eq!((count, listed_ids.len()), (0, 0));
+
+        // A requestid that never existed.
+        assert_not_found(client.get_pin_by_request_id("no-such-request").await, "get an unknown request");
+    })
+    .await;
+}
+
+/// The raw wire: status codes and bodies the client does not expose.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_codes_on_the_wire() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        ipfs_pinning_client::install_crypto_provider();
+        let http = reqwest::Client::builder().timeout(support::REQUEST_TIMEOUT).build().unwrap();
+        let url = service.url().to_owned();
+        let send = |request: reqwest::RequestBuilder| async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            let json: serde_json::Value = if text.is_empty() {
+                serde_json::Value::Null
+            } else {
+                serde_json::from_str(&text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
+            };
+            (status, json)
+        };
+        let json_body = |value: serde_json::Value| value.to_string();
+        let cid_one = cid("wire one");
+
+        let (status, body) = send(
+            http.post(format!("{url}/pins"))
+                .bearer_auth(ALICE)
+                .header("content-type", "application/json")
+                .body(json_body(serde_json::json!({ "cid": cid_one, "name": "wire" }))),
+        )
+        .await;
+        assert_eq!(status, 202, "{body}");
+        assert_eq!(body["status"], "queued", "{body}");
+        assert_eq!(body["pin"]["cid"], cid_one.as_str(), "{body}");
+        let requestid = body["requestid"].as_str().unwrap().to_owned();
+
+        let (status, body) = send(http.get(format!("{url}/pins/{requestid}")).bearer_auth(ALICE)).await;
+        assert_eq!((status, body["requestid"].as_str()), (200, Some(requestid.as_str())), "{body}");
+
+        let (status, body) =
+            send(http.get(format!("{url}/pins?status=queued,pinning,pinned,failed")).bearer_auth(ALICE)).await;
+        assert_eq!((status, body["count"].as_i64()), (200, Some(1)), "{body}");
+
+        let (status, body) = send(
+            http.post(format!("{url}/pins/{requestid}"))
+                .bearer_auth(ALICE)
+                .header("content-type", "application/json")
+                .body(json_body(serde_json::json!({ "cid": cid("wire two") }))),
+        )
+        .await;
+        assert_eq!(status, 202, "{body}");
+        let replacement = body["requestid"].as_str().unwrap().to_owned();
+        assert_ne!(replacement, requestid);
+
+        let (status, body) = send(http.get(format!("{url}/pins/{requestid}")).bearer_auth(ALICE)).await;
+        assert_eq!((status, body["error"]["reason"].as_str()), (404, Some("NOT_FOUND")), "{body}");
+
+        let (status, body) = send(http.delete(format!("{url}/pins/{replacement}")).bearer_auth(ALICE)).await;
+        assert_eq!(status, 202, "{body}");
+        let (status, body) = send(http.get(format!("{url}/pins/{replacement}")).bearer_auth(ALICE)).await;
+        assert_eq!((status, body["error"]["reason"].as_str()), (404, Some("NOT_FOUND")), "{body}");
+        let (status, body) = send(http.delete(format!("{url}/pins/{replacement}")).bearer_auth(ALICE)).await;
+        assert_eq!((status, body["error"]["reason"].as_str()), (404, Some("NOT_FOUND")), "{body}");
+
+        // Authentication: none, or a token the service does not know.
+        let (status, body) = send(http.get(format!("{url}/pins"))).await;
+        assert_eq!(status, 401, "{body}");
+        assert!(body["error"]["reason"].is_string(), "a Failure: {body}");
+        let (status, body) = send(http.get(format!("{url}/pins")).bearer_auth("mallory-token")).await;
+        assert_eq!(status, 401, "{body}");
+
+        // Bad input: a body that is not a Pin, a limit out of range.
+        let (status, body) = send(
+            http.post(format!("{url}/pins"))
+                .bearer_auth(ALICE)
+                .header("content-type", "application/json")
+                .body(r#"{"cid": 5}"#),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        // Query parameters that cannot be read: 400, naming the parameter.
+        for (parameter, query) in [
+            ("limit", "limit=0"),
+            ("limit", "limit=1001"),
+            ("limit", "limit=ten"),
+            ("status", "status=expired"),
+            ("before", "before=yesterday"),
+            ("after", "after=2020-13-01T00:00:00Z"),
+            ("match", "name=x&match=fuzzy"),
+            ("meta", "meta=not-json"),
+            ("meta", "meta=%5B1%2C2%5D"),
+        ] {
+            let (status, body) = send(http.get(format!("{url}/pins?{query}")).bearer_auth(ALICE)).await;
+            assert_eq!(status, 400, "{query}: {body}");
+            let details = body["error"]["details"].as_str().unwrap_or_default();
+            assert!(details.contains(parameter), "{query}: the details do not name `{parameter}`: {body}");
+        }
+        let (status, body) = send(
+            http.post(format!("{url}/pins"))
+                .bearer_auth(ALICE)
+                .header("content-type", "application/json")
+                .body(r#"{"cid": "#),
+        )
+        .await;
+        assert_eq!(status, 400, "truncated JSON: {body}");
+
+        // The same cid twice: two requests (the spec's requestid is per request).
+        let again = cid("wire again");
+        let mut requestids = BTreeSet::new();
+        for _ in 0..2 {
+            let (status, body) = send(
+                http.post(format!("{url}/pins"))
+                    .bearer_auth(ALICE)
+                    .header("content-type", "application/json")
+                    .body(json_body(serde_json::json!({ "cid": again }))),
+            )
+            .await;
+            assert_eq!(status, 202, "{body}");
+            requestids.insert(body["requestid"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(requestids.len(), 2, "{requestids:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_cid_is_a_400_failure_naming_the_field() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let good = cid_v0("invalid cid test");
+        for bad in [
+            "not-a-cid",
+            "QmCIDToBePinned",
+            "",
+            &format!("/ipfs/{good}"),
+            &format!("{good} "),
+            // A CIDv1 with a truncated multihash.
+            &cid("truncated")[..40],
+        ] {
+            let (status, failure) = api_error(client.add_pin(&pin(bad, Some("bad"))).await);
+            assert_eq!(status, 400, "cid {bad:?}: {failure:?}");
+            assert_eq!(failure.error.reason, "INVALID_BODY", "cid {bad:?}: {failure:?}");
+            let details = failure.error.details.unwrap_or_default();
+            assert!(details.contains("cid"), "cid {bad:?}: the details do not name the field: {details}");
+        }
+        // Nothing was stored.
+        assert_eq!(listed(&client, &all()).await.0, 0);
+
+        // A replace with an invalid cid changes nothing.
+        let kept = client.add_pin(&pin(&good, Some("kept"))).await.unwrap();
+        let (status, failure) =
+            api_error(client.replace_pin_by_request_id(&kept.requestid, &pin("bafy-nope", None)).await);
+        assert_eq!((status, failure.error.reason.as_str()), (400, "INVALID_BODY"), "{failure:?}");
+        assert!(failure.error.details.unwrap_or_default().contains("cid"));
+        let still = client.get_pin_by_request_id(&kept.requestid).await.unwrap();
+        assert_eq!(still.pin.cid, good);
+        assert_eq!(listed(&client, &all()).await, (1, set([&kept.requestid])));
+
+        // The `cid` filter of a list is checked too.
+        let (status, failure) = api_error(client.get_pins(&all().cid([good.as_str(), "nope"])).await);
+        assert_eq!((status, failure.error.reason.as_str()), (400, "INVALID_PARAMETER"), "{failure:?}");
+        assert!(failure.error.details.unwrap_or_default().contains("cid"));
+    })
+    .await;
+}
+
+/// A pin the status-filter fixture made, with the status it holds.
+struct Fixture {
+    requestid: String,
+    cid: String,
+    status: Status,
+}
+
+/// Pins in all four statuses, stable while the service runs: pinned ones
+/// from a first run (no delay), failed ones from a second (pins time out),
+/// one pinning and two queued in the third (pins take an hour, one at a time).
+async fn pins_in_every_status() -> (Service, Vec<Fixture>) {
+    let mut service = Service::start(&[ALICE], &["--simulate-delay", "0s"]).await;
+    let mut fixtures = Vec::new();
+    let plan: [(&str, String, Status); 8] = [
+        ("p0", cid("shared"), Status::Pinned),
+        ("p1", cid_v0("p1"), Status::Pinned),
+        ("p2", cid("p2"), Status::Pinned),
+        ("f0", cid("f0"), Status::Failed),
+        ("f1", cid_v0("f1"), Status::Failed),
+        ("q0", cid("q0"), Status::Pinning),
+        // The same cid as p0: a second request for it.
+        ("q1", cid("shared"), Status::Queued),
+        ("q2", cid("q2"), Status::Queued),
+    ];
+    for (phase, flags) in [
+        (Status::Pinned, &["--simulate-delay", "0s"][..]),
+        (Status::Failed, &["--simulate-delay", "1h", "--pin-timeout", "200ms", "--pin-concurrency", "1"][..]),
+        (Status::Pinning, &["--simulate-delay", "1h", "--pin-concurrency", "1"][..]),
+    ] {
+        if phase != Status::Pinned {
+            service.restart(flags).await;
+        }
+        let client = service.client(ALICE);
+        let wanted: Vec<_> = plan
+            .iter()
+            .filter(|(_, _, status)| match phase {
+                Status::Pinning => matches!(status, Status::Pinning | Status::Queued),
+                phase => *status == phase,
+            })
+            .collect();
+        for (name, cid, status) in wanted {
+            let added = client.add_pin(&pin(cid, Some(*name))).await.unwrap();
+            if *status != Status::Queued {
+                let reached = client.wait_for(&added.requestid, &[*status], Duration::from_secs(20)).await;
+                let reached = reached.unwrap_or_else(|error| panic!("{name} did not become {status}: {error}"));
+                assert_eq!(reached.status, *status);
+            }
+            fixtures.push(Fixture { requestid: added.requestid, cid: cid.clone(), status: *status });
+        }
+    }
+    // Everything is where the plan says.
+    let client = service.client(ALICE);
+    for fixture in &fixtures {
+        let got = client.get_pin_by_request_id(&fixture.requestid).await.unwrap();
+        assert_eq!((got.status, &got.pin.cid), (fixture.status, &fixture.cid), "{}", fixture.requestid);
+    }
+    (service, fixtures)
+}
+
+/// What the spec says a list with these filters holds (a missing `status` means `pinned` only).
+fn expected(fixtures: &[Fixture], cids: Option<&[&String]>, statuses: Option<&[Status]>) -> BTreeSet<String> {
+    let statuses = statuses.unwrap_or(&[Status::Pinned]);
+    fixtures
+        .iter()
+        .filter(|f| statuses.contains(&f.status))
+        .filter(|f| cids.is_none_or(|cids| cids.contains(&&f.cid)))
+        .map(|f| f.requestid.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cid_and_status_filters_match_any_of_their_values() {
+    bounded(TEST_LIMIT, async {
+        let (service, fixtures) = pins_in_every_status().await;
+        let client = service.client(ALICE);
+        let cid_of = |index: usize| &fixtures[index].cid;
+
+        // No status: pinned only (three of the eight).
+        let (count, got) = listed(&client, &GetPinsQuery::default()).await;
+        let pinned = expected(&fixtures, None, None);
+        assert_eq!(pinned.len(), 3);
+        assert_eq!((count, got), (3, pinned));
+
+        // One status, several, all of them.
+        let mut status_queries: Vec<Vec<Status>> = Status::ALL.iter().map(|s| vec![*s]).collect();
+        status_queries.push(vec![Status::Queued, Status::Failed]);
+        status_queries.push(vec![Status::Pinning, Status::Pinned]);
+        status_queries.push(Status::ALL.to_vec());
+        for statuses in &status_queries {
+            let (count, got) = listed(&client, &GetPinsQuery::default().status(statuses.clone())).await;
+            let want = expected(&fixtures, None, Some(statuses));
+            assert!(!want.is_empty());
+            assert_eq!(usize::try_from(count).unwrap(), want.len(), "count of status {statuses:?}");
+            assert_eq!(got, want, "status {statuses:?}");
+        }
+        assert_eq!(listed(&client, &GetPinsQuery::default().status(Status::ALL)).await.0, 8);
+
+        // cid: any of several, alone (pinned only) and with statuses.
+        let shared = cid_of(0);
+        assert_eq!(shared, cid_of(6));
+        let cid_queries: Vec<Vec<&String>> =
+            vec![vec![shared], vec![cid_of(1), cid_of(3), cid_of(5)], vec![shared, cid_of(2), cid_of(4), cid_of(7)]];
+        for cids in &cid_queries {
+            for statuses in [None, Some(&Status::ALL[..]), Some(&[Status::Failed, Status::Pinning][..])] {
+                let mut query = GetPinsQuery::default().cid(cids.iter().map(|c| c.as_str()));
+                if let Some(statuses) = statuses {
+                    query = query.status(statuses.iter().copied());
+                }
+                let (count, got) = listed(&client, &query).await;
+                let want = expected(&fixtures, Some(cids), statuses);
+                assert_eq!(usize::try_from(count).unwrap(), want.len(), "count of cid {cids:?} status {statuses:?}");
+                assert_eq!(got, want, "cid {cids:?} status {statuses:?}");
+            }
+        }
+        // The shared cid: both requests, or only the pinned one by default.
+        assert_eq!(listed(&client, &all().cid([shared.as_str()])).await.1.len(), 2);
+        assert_eq!(
+            listed(&client, &GetPinsQuery::default().cid([shared.as_str()])).await.1,
+            set([&fixtures[0].requestid])
+        );
+        // A valid cid nobody pinned.
+        assert_eq!(listed(&client, &all().cid([cid("nobody")])).await, (0, BTreeSet::new()));
+        // Another cid with the same multihash as p1 (raw codec, not dag-pb) is not p1's cid.
+        let v1_of_p1 = cid("p1");
+        assert_eq!(listed(&client, &all().cid([v1_of_p1])).await.0, 0);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn name_filter_applies_each_matching_strategy() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let names = [
+            "Photos",
+            "photos",
+            "PHOTOS-2024",
+            "my photos backup",
+            "holiday-Photos",
+            "Documents",
+            "photo",
+            "a_b%c",
+            "axbyc",
+            "École",
+            "école d'été",
+        ];
+        let mut by_name = BTreeMap::new();
+        for (index, name) in names.iter().enumerate() {
+            let added = client.add_pin(&pin(&cid(&format!("name {index}")), Some(name))).await.unwrap();
+            by_name.insert(*name, added.requestid);
+        }
+        // A pin without a name matches no name filter.
+        client.add_pin(&pin(&cid("nameless"), None)).await.unwrap();
+
+        use TextMatchingStrategy::{Exact, Iexact, Ipartial, Partial};
+        let cases: &[(&str, Option<TextMatchingStrategy>, &[&str])] = &[
+            ("photos", None, &["photos"]),
+            ("photos", Some(Exact), &["photos"]),
+            ("photos", Some(Iexact), &["Photos", "photos"]),
+            ("photos", Some(Partial), &["photos", "my photos backup"]),
+            ("photos", Some(Ipartial), &["Photos", "photos", "PHOTOS-2024", "my photos backup", "holiday-Photos"]),
+            ("Photos", Some(Exact), &["Photos"]),
+            ("Photos", Some(Partial), &["Photos", "holiday-Photos"]),
+            ("photo", Some(Exact), &["photo"]),
+            ("photo", Some(Partial), &["photos", "my photos backup", "photo"]),
+            (
+                "PHOTO",
+                Some(Ipartial),
+                &["Photos", "photos", "PHOTOS-2024", "my photos backup", "holiday-Photos", "photo"],
+            ),
+            ("photos-2024", Some(Iexact), &["PHOTOS-2024"]),
+            ("photos-2024", Some(Exact), &[]),
+            ("Photo", Some(Exact), &[]),
+            // Wildcards of SQL LIKE are plain characters.
+            ("_", Some(Partial), &["a_b%c"]),
+            ("%", Some(Ipartial), &["a_b%c"]),
+            ("a_b", Some(Partial), &["a_b%c"]),
+            // Case folding beyond ASCII.
+            ("école", Some(Iexact), &["École"]),
+            ("ÉCOLE", Some(Ipartial), &["École", "école d'été"]),
+            ("école", Some(Exact), &[]),
+            ("école", Some(Partial), &["école d'été"]),
+        ];
+        for (name, strategy, want) in cases {
+            let mut query = all().name(*name);
+            if let Some(strategy) = strategy {
+                query = query.r#match(*strategy);
+            }
+            let (count, got) = listed(&client, &query).await;
+            let want: BTreeSet<String> = want.iter().map(|name| by_name[name].clone()).collect();
+            assert_eq!(usize::try_from(count).unwrap(), want.len(), "count of name {name:?} match {strategy:?}");
+            assert_eq!(got, want, "name {name:?} match {strategy:?}");
+        }
+        // The strategies give four different answers for one query.
+        let mut answers = BTreeSet::new();
+        for strategy in TextMatchingStrategy::ALL {
+            answers.insert(listed(&client, &all().name("photos").r#match(strategy)).await.1);
+        }
+        assert_eq!(answers.len(), 4, "{answers:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meta_filter_needs_every_pair() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let metas: [(&str, Option<BTreeMap<String, String>>); 7] = [
+            ("gallery-prod", Some(meta(&[("app", "gallery"), ("env", "prod")]))),
+            ("gallery-dev", Some(meta(&[("app", "gallery"), ("env", "dev")]))),
+            ("docs-prod", Some(meta(&[("app", "docs"), ("env", "prod")]))),
+            ("gallery", Some(meta(&[("app", "gallery")]))),
+            ("empty", Some(BTreeMap::new())),
+            ("none", None),
+            ("gallery-prod-extra", Some(meta(&[("app", "gallery"), ("env", "prod"), ("extra", "1")]))),
+        ];
+        let mut by_label = BTreeMap::new();
+        for (label, pin_meta) in &metas {
+            let mut new = pin(&cid(label), Some(label));
+            new.meta = pin_meta.clone();
+            let added = client.add_pin(&new).await.unwrap();
+            assert_eq!(&added.pin.meta, pin_meta);
+            by_label.insert(*label, added.requestid);
+        }
+        let cases: &[MetaCase] = &[
+            (&[("app", "gallery")], &["gallery-prod", "gallery-dev", "gallery", "gallery-prod-extra"]),
+            (&[("app", "gallery"), ("env", "prod")], &["gallery-prod", "gallery-prod-extra"]),
+            (&[("env", "prod")], &["gallery-prod", "docs-prod", "gallery-prod-extra"]),
+            (&[("app", "gallery"), ("env", "staging")], &[]),
+            (&[("app", "docs"), ("env", "dev")], &[]),
+            (&[("app", "Gallery")], &[]),
+            (&[("app", "gallery"), ("env", "prod"), ("extra", "1")], &["gallery-prod-extra"]),
+            (&[("extra", "1"), ("env", "dev")], &[]),
+            (&[("nope", "x")], &[]),
+        ];
+        for (pairs, want) in cases {
+            let (count, got) = listed(&client, &all().meta(meta(pairs))).await;
+            let want: BTreeSet<String> = want.iter().map(|label| by_label[label].clone()).collect();
+            assert_eq!(usize::try_from(count).unwrap(), want.len(), "count of meta {pairs:?}");
+            assert_eq!(got, want, "meta {pairs:?}");
+        }
+        // meta and another filter: both apply.
+        let (count, got) = listed(
+            &client,
+            &all().meta(meta(&[("env", "prod")])).name("gallery").r#match(TextMatchingStrategy::Partial),
+        )
+        .await;
+        assert_eq!((count, got), (2, set([&by_label["gallery-prod"], &by_label["gallery-prod-extra"]])));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_and_after_are_exclusive_bounds() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let mut pins = Vec::new();
+        for index in 0..6 {
+            pins.push(client.add_pin(&pin(&cid(&format!("bounds {index}")), None)).await.unwrap());
+        }
+        let created: Vec<DateTime<Utc>> = pins.iter().map(|p| p.created).collect();
+        assert!(created.windows(2).all(|w| w[0] < w[1]), "created must increase: {created:?}");
+        let some =
+            |indexes: &[usize]| -> BTreeSet<String> { indexes.iter().map(|&i| pins[i].requestid.clone()).collect() };
+        let micro = TimeDelta::microseconds(1);
+        let nano = TimeDelta::nanoseconds(1);
+        let cases: Vec<BoundsCase> = vec![
+            (Some(created[3]), None, some(&[0, 1, 2])),
+            (None, Some(created[3]), some(&[4, 5])),
+            (Some(created[4]), Some(created[1]), some(&[2, 3])),
+            (Some(created[3] + micro), None, some(&[0, 1, 2, 3])),
+            (None, Some(created[3] - micro), some(&[3, 4, 5])),
+            // Bounds finer than the microseconds `created` has.
+            (Some(created[3] + nano), None, some(&[0, 1, 2, 3])),
+            (Some(created[3] - nano), None, some(&[0, 1, 2])),
+            (None, Some(created[3] - nano), some(&[3, 4, 5])),
+            (None, Some(created[3] + nano), some(&[4, 5])),
+            (Some(created[0]), None, some(&[])),
+            (None, Some(created[5]), some(&[])),
+            (Some(created[3]), Some(created[2]), some(&[])),
+            (Some(created[5] + TimeDelta::days(1)), Some(created[0] - TimeDelta::days(1)), some(&[0, 1, 2, 3, 4, 5])),
+        ];
+        for (before, after, want) in cases {
+            let mut query = all();
+            query.before = before;
+            query.after = after;
+            let (count, got) = listed(&client, &query).await;
+            assert_eq!(usize::try_from(count).unwrap(), want.len(), "count of before {before:?} after {after:?}");
+            assert_eq!(got, want, "before {before:?} after {after:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limit_pages_newest_first_and_count_is_the_total() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let mut added = Vec::new();
+        for index in 0..25 {
+            added.push(
+                client.add_pin(&pin(&cid(&format!("limit {index}")), Some(&format!("limit-{index}")))).await.unwrap(),
+            );
+        }
+        let newest_first: Vec<String> = added.iter().rev().map(|p| p.requestid.clone()).collect();
+        let order = |results: &[PinStatus]| -> Vec<String> { results.iter().map(|p| p.requestid.clone()).collect() };
+
+        // The spec's implicit default limit is 10.
+        let (count, results) = page(&client, &GetPinsQuery::default().status(Status::ALL)).await;
+        assert_eq!((count, order(&results)), (25, newest_first[..10].to_vec()));
+        for limit in [1, 7, 24, 25, 26, 1000] {
+            let (count, results) = page(&client, &GetPinsQuery::default().status(Status::ALL).limit(limit)).await;
+            let shown = usize::try_from(limit).unwrap().min(25);
+            assert_eq!(count, 25, "count with limit {limit}");
+            assert_eq!(order(&results), newest_first[..shown].to_vec(), "limit {limit}");
+            assert!(results.windows(2).all(|w| w[0].created > w[1].created), "newest first, limit {limit}");
+        }
+        // count is the number of matches of the filters, not of the page.
+        let three = [&added[3].pin.cid, &added[11].pin.cid, &added[20].pin.cid];
+        let (count, results) =
+            page(&client, &GetPinsQuery::default().status(Status::ALL).cid(three.map(String::as_str)).limit(2)).await;
+        assert_eq!((count, order(&results)), (3, vec![added[20].requestid.clone(), added[11].requestid.clone()]));
+        // The spec's way to the next page: `before` = the oldest `created` of this one.
+        let (count, results) = page(
+            &client,
+            &GetPinsQuery::default()
+                .status(Status::ALL)
+                .cid(three.map(String::as_str))
+                .limit(2)
+                .before(results[1].created),
+        )
+        .await;
+        assert_eq!((count, order(&results)), (1, vec![added[3].requestid.clone()]));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_all_pages_through_150_pins_once_each() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let added: Vec<PinStatus> = futures_util::stream::iter(0..150)
+            .map(|index| {
+                let client = &client;
+                async move {
+                    let name = if index % 3 == 0 { format!("third-{index}") } else { format!("bulk-{index}") };
+                    client.add_pin(&pin(&cid(&format!("bulk {index}")), Some(&name))).await.unwrap()
+                }
+            })
+            .buffer_unordered(8)
+            .collect()
+            .await;
+        let everything = ids(&added);
+        assert_eq!(everything.len(), 150);
+        let thirds = ids(added.iter().filter(|p| p.pin.name.as_deref().is_some_and(|n| n.starts_with("third-"))));
+        assert_eq!(thirds.len(), 50);
+
+        let queries = [
+            (GetPinsQuery::default().status(Status::ALL), &everything),
+            (GetPinsQuery::default().status(Status::ALL).limit(7), &everything),
+            (GetPinsQuery::default().status(Status::ALL).limit(50), &everything),
+            (GetPinsQuery::default().status(Status::ALL).limit(149), &everything),
+            (GetPinsQuery::default().status(Status::ALL).limit(1), &everything),
+            (
+                GetPinsQuery::default()
+                    .status(Status::ALL)
+                    .name("third-")
+                    .r#match(TextMatchingStrategy::Partial)
+                    .limit(9),
+                &thirds,
+            ),
+        ];
+        for (query, want) in queries {
+            let items: Vec<Result<PinStatus, ListAllError>> = client.list_all(query.clone()).collect().await;
+            let pins: Vec<PinStatus> =
+                items.into_iter().map(|item| item.unwrap_or_else(|error| panic!("{query:?}: {error}"))).collect();
+            assert_eq!(pins.len(), want.len(), "{query:?}: every pin exactly once");
+            assert_eq!(&ids(&pins), want, "{query:?}");
+            assert!(pins.windows(2).all(|w| w[0].created > w[1].created), "{query:?}: newest first throughout");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tenants_never_see_each_others_pins() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE, BOB], &[]).await;
+        let alice = service.client(ALICE);
+        let bob = service.client(BOB);
+        let mut alices = Vec::new();
+        for index in 0..3 {
+            alices.push(alice.add_pin(&pin(&cid(&format!("alice {index}")), Some("mine"))).await.unwrap());
+        }
+        let mut bobs = Vec::new();
+        for index in 0..2 {
+            bobs.push(bob.add_pin(&pin(&cid(&format!("bob {index}")), Some("mine"))).await.unwrap());
+        }
+        // The same cid, pinned by both: two separate requests.
+        let common = cid("both");
+        let alice_common = alice.add_pin(&pin(&common, Some("common"))).await.unwrap();
+        let bob_common = bob.add_pin(&pin(&common, Some("common"))).await.unwrap();
+        assert_ne!(alice_common.requestid, bob_common.requestid);
+        alices.push(alice_common.clone());
+        bobs.push(bob_common.clone());
+
+        // Bob cannot reach Alice's requests.
+        for target in &alices {
+            assert_not_found(bob.get_pin_by_request_id(&target.requestid).await, "bob gets alice's pin");
+            assert_not_found(
+                bob.replace_pin_by_request_id(&target.requestid, &pin(&cid("bob's takeover"), None)).await,
+                "bob replaces alice's pin",
+            );
+            assert_not_found(bob.delete_pin_by_request_id(&target.requestid).await, "bob deletes alice's pin");
+        }
+        // ... and his attempts changed nothing for either.
+        for target in &alices {
+            let got = alice.get_pin_by_request_id(&target.requestid).await.unwrap();
+            assert_eq!((&got.pin, got.created), (&target.pin, target.created));
+        }
+        let filters = [
+            all(),
+            all().name("mine"),
+            all().cid([common.as_str()]),
+            all().cid([alices[0].pin.cid.as_str(), bobs[0].pin.cid.as_str()]),
+        ];
+        for query in &filters {
+            let mine = |pins: &[PinStatus]| -> BTreeSet<String> {
+                ids(pins.iter().filter(|p| {
+                    query.cid.as_ref().is_none_or(|cids| cids.contains(&p.pin.cid))
+                        && query.name.as_ref().is_none_or(|name| p.pin.name.as_ref() == Some(name))
+                }))
+            };
+            let (count, got) = listed(&alice, query).await;
+            let want = mine(&alices);
+            assert_eq!((usize::try_from(count).unwrap(), &got), (want.len(), &want), "alice, {query:?}");
+            let (count, got) = listed(&bob, query).await;
+            let want = mine(&bobs);
+            assert_eq!((usize::try_from(count).unwrap(), &got), (want.len(), &want), "bob, {query:?}");
+        }
+        // list_all too.
+        let all_bob: Vec<_> = bob.list_all(GetPinsQuery::default().status(Status::ALL).limit(1)).collect().await;
+        let all_bob: BTreeSet<String> = all_bob.into_iter().map(|item| item.unwrap().requestid).collect();
+        assert_eq!(all_bob, ids(&bobs));
+
+        // Deleting Alice's request for the common cid leaves Bob's alone.
+        alice.delete_pin_by_request_id(&alice_common.requestid).await.unwrap();
+        assert_not_found(alice.get_pin_by_request_id(&alice_common.requestid).await, "alice's deleted pin");
+        bob.get_pin_by_request_id(&bob_common.requestid).await.unwrap();
+        assert_eq!(listed(&bob, &all().cid([common.as_str()])).await, (1, set([&bob_common.requestid])));
+        assert_eq!(listed(&alice, &all().cid([common.as_str()])).await, (0, BTreeSet::new()));
+
+        // The default filter (pinned only) is per tenant too.
+        for (client, pins) in [(&alice, &alices[..3]), (&bob, &bobs[..])] {
+            for pin in pins {
+                client.wait_for(&pin.requestid, &[Status::Pinned], Duration::from_secs(20)).await.unwrap();
+            }
+        }
+        assert_eq!(listed(&alice, &GetPinsQuery::default()).await.0, 3);
+        assert_eq!(listed(&bob, &GetPinsQuery::default()).await.0, 3);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replace_is_atomic_for_concurrent_readers() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &["--simulate-delay", "5ms"]).await;
+        let client = service.client(ALICE);
+        let chain = meta(&[("chain", "replaced")]);
+        let mut first = pin(&cid("replace 0"), Some("replace-0"));
+        first.meta = Some(chain.clone());
+        let added = client.add_pin(&first).await.unwrap();
+        // A bystander that must stay untouched.
+        let bystander = client.add_pin(&pin(&cid("bystander"), Some("bystander"))).await.unwrap();
+
+        let done = Arc::new(AtomicBool::new(false));
+        let seen = Arc::new(AtomicUsize::new(0));
+        let mut readers = JoinSet::new();
+        for reader in 0..3 {
+            let client = service.client(ALICE);
+            let done = Arc::clone(&done);
+            let seen = Arc::clone(&seen);
+            let chain = chain.clone();
+            readers.spawn(async move {
+                let query = all().meta(chain);
+                let mut observations = 0;
+                while !done.load(Ordering::Acquire) || observations == 0 {
+                    let (count, results) = page(&client, &query).await;
+                    assert_eq!(
+                        (count, results.len()),
+                        (1, 1),
+                        "reader {reader}: a list during replaces shows exactly one request: {results:?}"
+                    );
+                    let (count, _) = page(&client, &all()).await;
+                    assert_eq!(count, 2, "reader {reader}: the replaced pin and the bystander");
+                    observations += 1;
+                }
+                seen.fetch_add(observations, Ordering::Relaxed);
+            });
+        }
+
+        let mut current = added.requestid.clone();
+        let mut history = vec![current.clone()];
+        for round in 1..=40 {
+            let mut next = pin(&cid(&format!("replace {round}")), Some(&format!("replace-{round}")));
+            next.meta = Some(chain.clone());
+            let replaced = client.replace_pin_by_request_id(&current, &next).await.unwrap();
+            assert_ne!(replaced.requestid, current);
+            assert_not_found(client.get_pin_by_request_id(&current).await, "the replaced request");
+            assert_eq!(client.get_pin_by_request_id(&replaced.requestid).await.unwrap().pin, next);
+            current = replaced.requestid;
+            history.push(current.clone());
+        }
+        done.store(true, Ordering::Release);
+        while let Some(result) = readers.join_next().await {
+            result.expect("a reader failed");
+        }
+        assert!(seen.load(Ordering::Relaxed) >= 3, "the readers listed during the replaces");
+        assert_eq!(BTreeSet::from_iter(history.iter()).len(), 41, "every replace made a new requestid");
+        // In the end: the last replacement and the bystander; every earlier request is gone.
+        assert_eq!(listed(&client, &all()).await, (2, set([&current, &bystander.requestid])));
+        for old in &history[..40] {
+            assert_not_found(client.get_pin_by_request_id(old).await, "an earlier request of the chain");
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_goes_from_queued_through_pinning_to_pinned() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &["--simulate-delay", "300ms"]).await;
+        let client = service.client(ALICE);
+        let target = cid("lifecycle transitions");
+        let started = tokio::time::Instant::now();
+        let added = client.add_pin(&pin(&target, Some("slow"))).await.unwrap();
+        assert_eq!(added.status, Status::Queued);
+        // Not pinned yet: the default list (pinned only) does not have it.
+        assert_eq!(listed(&client, &GetPinsQuery::default().cid([target.as_str()])).await.0, 0);
+
+        // Every status a poll sees, in order, until pinned.
+        let mut statuses = vec![added.status];
+        let deadline = started + Duration::from_secs(20);
+        let pinned = loop {
+            let got = client.get_pin_by_request_id(&added.requestid).await.unwrap();
+            if statuses.last() != Some(&got.status) {
+                statuses.push(got.status);
+            }
+            if got.status == Status::Pinned {
+                break got;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "not pinned after 20s: {statuses:?}");
+            tokio::time::sleep(support::POLL).await;
+        };
+        let took = started.elapsed();
+        assert_eq!(statuses.first(), Some(&Status::Queued));
+        assert!(statuses.contains(&Status::Pinning), "a 300ms pin was never seen pinning: {statuses:?}");
+        assert_eq!(statuses.last(), Some(&Status::Pinned), "{statuses:?}");
+        let rank = |status: &Status| [Status::Queued, Status::Pinning, Status::Pinned].iter().position(|s| s == status);
+        assert!(statuses.windows(2).all(|w| rank(&w[0]) < rank(&w[1])), "statuses went backwards: {statuses:?}");
+        assert!(took >= Duration::from_millis(300), "pinned after {took:?}, before the simulated 300ms");
+        assert_eq!((&pinned.pin, pinned.created), (&added.pin, added.created));
+        assert!(pinned.info.as_ref().is_some_and(|info| !info.is_empty()), "{pinned:?}");
+        assert_eq!(
+            listed(&client, &GetPinsQuery::default().cid([target.as_str()])).await,
+            (1, set([&added.requestid]))
+        );
+
+        // wait_for, with several pins at once.
+        let mut batch = Vec::new();
+        for index in 0..6 {
+            batch.push(client.add_pin(&pin(&cid(&format!("batch {index}")), None)).await.unwrap());
+        }
+        for added in &batch {
+            let done =
+                client.wait_for(&added.requestid, &[Status::Pinned, Status::Failed], Duration::from_secs(20)).await;
+            assert_eq!(done.unwrap().status, Status::Pinned);
+        }
+        assert_eq!(listed(&client, &GetPinsQuery::default()).await.0, 7);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pin_that_times_out_fails() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &["--simulate-delay", "1h", "--pin-timeout", "250ms"]).await;
+        let client = service.client(ALICE);
+        let added = client.add_pin(&pin(&cid("too slow"), None)).await.unwrap();
+        let done = client.wait_for(&added.requestid, &[Status::Failed, Status::Pinned], Duration::from_secs(20)).await;
+        let done = done.unwrap();
+        assert_eq!(done.status, Status::Failed);
+        assert!(done.info.is_some_and(|info| !info.is_empty()), "a failed pin says why");
+        assert_eq!(listed(&client, &GetPinsQuery::default()).await.0, 0);
+        assert_eq!(
+            listed(&client, &GetPinsQuery::default().status([Status::Failed])).await,
+            (1, set([&added.requestid]))
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_tenants_adding_at_once_each_see_exactly_their_own() {
+    bounded(TEST_LIMIT, async {
+        const TENANTS: usize = 8;
+        const PER_TENANT: usize = 25;
+        let tokens: Vec<String> = (0..TENANTS).map(|t| format!("tenant-{t}-token")).collect();
+        let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        let service = Service::start(&token_refs, &[]).await;
+        let clients: Vec<Client> = tokens.iter().map(|token| service.client(token)).collect();
+
+        let mut adds = JoinSet::new();
+        for (tenant, client) in clients.iter().enumerate() {
+            for index in 0..PER_TENANT {
+                let client = client.clone();
+                adds.spawn(async move {
+                    let new = pin(&cid(&format!("tenant {tenant} pin {index}")), Some(&format!("t{tenant}-{index}")));
+                    (tenant, client.add_pin(&new).await.unwrap())
+                });
+            }
+        }
+        let mut acknowledged: Vec<Vec<PinStatus>> = vec![Vec::new(); TENANTS];
+        while let Some(result) = adds.join_next().await {
+            let (tenant, added) = result.expect("an add failed");
+            acknowledged[tenant].push(added);
+        }
+        let every_id: BTreeSet<String> = acknowledged.iter().flat_map(ids).collect();
+        assert_eq!(every_id.len(), TENANTS * PER_TENANT, "requestids are unique");
+
+        for (tenant, client) in clients.iter().enumerate() {
+            let own = &acknowledged[tenant];
+            assert_eq!(own.len(), PER_TENANT);
+            let (count, results) = page(client, &all()).await;
+            assert_eq!(usize::try_from(count).unwrap(), PER_TENANT, "tenant {tenant}");
+            assert_eq!(ids(&results), ids(own), "tenant {tenant} sees exactly its own pins");
+            let prefix = format!("t{tenant}-");
+            assert!(results.iter().all(|p| p.pin.name.as_deref().is_some_and(|n| n.starts_with(&prefix))));
+            let stamps: BTreeSet<DateTime<Utc>> = results.iter().map(|p| p.created).collect();
+            assert_eq!(stamps.len(), PER_TENANT, "tenant {tenant}: created is unique");
+            // Another tenant's cid is not there.
+            let other = acknowledged[(tenant + 1) % TENANTS][0].pin.cid.as_str();
+            assert_eq!(listed(client, &all().cid([other])).await.0, 0);
+        }
+        // All of them get pinned, and the default list of each tenant then has its 25.
+        for client in &clients {
+            let client = client.clone();
+            eventually("every pin of a tenant to be pinned", Duration::from_secs(30), || {
+                let client = client.clone();
+                async move {
+                    let (count, _) = listed(&client, &GetPinsQuery::default()).await;
+                    (usize::try_from(count).unwrap() == PER_TENANT).then_some(())
+                }
+            })
+            .await;
+        }
+    })
+    .await;
+}
+
+/// The client's lifecycle example (the same steps file the client's interop
+/// tests run against a mock), with `meta`, against this service.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lifecycle_example_passes_with_meta() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &["--simulate-delay", "50ms"]).await;
+        let client = service.client(ALICE);
+        let options = steps::Options { meta: true, attempts: 3, pause: Duration::from_millis(100) };
+        let mut log = String::new();
+        let result = steps::run(&client, &options, &mut log).await;
+        assert_eq!(result, Ok(()), "{log}");
+        let steps: Vec<&str> = log.lines().map(|line| line.split(':').next().unwrap()).collect();
+        assert_eq!(steps, ["add", "get", "list", "replace", "get old", "get new", "delete", "get deleted"], "{log}");
+        // Listed at the first try, with the meta filter; nothing is left behind.
+        assert!(
+            log.contains("list: cid + all statuses + meta: count 1, 1 results, 0 undecodable, new pin listed"),
+            "{log}"
+        );
+        assert!(!log.contains("still answers 200"), "{log}");
+        assert_eq!(listed(&client, &all()).await.0, 0);
+    })
+    .await;
+}

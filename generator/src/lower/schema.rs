@@ -185,9 +185,12 @@ impl Lowerer<'_> {
         let mut constraints = Constraints::default();
         let mut nullable = data.nullable;
         let mut docs = docs(data);
+        let mut one_schema = false;
         let kind = if let Some(composite) = composite(schema, at)? {
             match composite {
                 Composite::Single { part, at: part_at, nullable: n } => {
+                    // A `discriminator` over one schema selects nothing.
+                    one_schema = true;
                     nullable |= n;
                     let ty = self.lower_use(part, &part_at, &name)?;
                     nullable |= ty.nullable;
@@ -237,7 +240,7 @@ impl Lowerer<'_> {
                 _ => TypeKind::Alias(Type { nullable: false, ..ty }),
             }
         };
-        if data.discriminator.is_some() && !matches!(kind, TypeKind::Union(_)) {
+        if data.discriminator.is_some() && !one_schema && !matches!(kind, TypeKind::Union(_)) {
             return Err(Error::unsupported(
                 &at.join("discriminator"),
                 "`discriminator` on a schema that is not a `oneOf`/`anyOf` of several schemas",

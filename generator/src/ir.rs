@@ -56,6 +56,11 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum (`type: string` with `enum`).
     Enum(StringEnum),
+    /// An enum of integers, numbers or booleans, or of mixed JSON values
+    /// (`enum` on a schema without `type`). Closed like [`TypeKind::Enum`].
+    ValueEnum(ValueEnum),
+    /// `oneOf` or `anyOf`: a value of one of several types.
+    Union(Union),
     /// `type: object` with only `additionalProperties`: a map from string
     /// keys to values of this type.
     Map(Type),
@@ -114,6 +119,54 @@ pub struct EnumVariant {
     pub name: String,
     /// The exact string on the wire.
     pub wire_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueEnum {
+    pub variants: Vec<ValueVariant>,
+    /// The default value, if the schema has one (one of the variants' values).
+    pub default: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueVariant {
+    /// Rust variant name (UpperCamelCase).
+    pub name: String,
+    /// The exact JSON value on the wire (never `null`, never an object or array).
+    pub value: Value,
+}
+
+/// `oneOf` / `anyOf`. Without a discriminator a value is decoded as the first
+/// variant that accepts it (for `oneOf` too: exactly-one is not checked).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// `true` for `anyOf`, `false` for `oneOf` (documentation only: both
+    /// decode as the first variant that matches).
+    pub any_of: bool,
+    pub discriminator: Option<Discriminator>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name (UpperCamelCase), unique within the union.
+    pub name: String,
+    pub pointer: Pointer,
+    pub ty: Type,
+    /// The payload must be boxed: it contains the union itself without a
+    /// `Vec` or map in between.
+    pub boxed: bool,
+}
+
+/// `discriminator`: the property whose value says which variant an object is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// The property name on the wire.
+    pub property: String,
+    /// Every value of the property that selects a variant (explicit `mapping`
+    /// entries first, then each variant's schema name), with the variant's
+    /// index in [`Union::variants`]. Every variant has at least one.
+    pub mapping: Vec<(String, usize)>,
 }
 
 /// A use of a type: its shape plus what the spec says about values at this

@@ -237,8 +237,9 @@ fn parameter_default(api: &Api, ty: &Type) -> Option<Value> {
         let def = api.type_def(ty.named()?)?;
         match &def.kind {
             TypeKind::Enum(e) => return e.default.clone().map(Value::String),
+            TypeKind::ValueEnum(e) => return e.default.clone(),
             TypeKind::Alias(target) => ty = target,
-            TypeKind::Struct(_) | TypeKind::Map(_) => return None,
+            TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => return None,
         }
     }
     None

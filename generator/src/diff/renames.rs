@@ -104,6 +104,15 @@ fn normalized(def: &TypeDef, renames: Option<&Renames>) -> TypeDef {
             TypeKind::Struct(s)
         }
         TypeKind::Enum(e) => TypeKind::Enum(e.clone()),
+        TypeKind::ValueEnum(e) => TypeKind::ValueEnum(e.clone()),
+        TypeKind::Union(u) => {
+            let mut u = u.clone();
+            for variant in &mut u.variants {
+                variant.pointer = Pointer::root();
+                variant.ty = ty(&variant.ty);
+            }
+            TypeKind::Union(u)
+        }
         TypeKind::Map(values) => TypeKind::Map(ty(values)),
         TypeKind::Alias(target) => TypeKind::Alias(ty(target)),
     };

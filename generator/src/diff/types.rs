@@ -296,6 +296,33 @@ pub fn compare_def(cx: &Context, out: &mut Out, old: &TypeDef, new: &TypeDef, di
                 _ => {}
             }
         }
+        (TypeKind::ValueEnum(a), TypeKind::ValueEnum(b)) => {
+            for variant in a.variants.iter().filter(|v| !b.variants.iter().any(|n| n.value == v.value)) {
+                out.push(Class::Breaking, format!("value `{}` removed", variant.value));
+            }
+            for variant in b.variants.iter().filter(|v| !a.variants.iter().any(|o| o.value == v.value)) {
+                Verdict::Loosened.push(out, dir, format!("value `{}` added", variant.value));
+            }
+            if a.default != b.default {
+                out.push(Class::Breaking, "default changed (the Rust enum's `Default`)".to_owned());
+            }
+        }
+        (TypeKind::Union(a), TypeKind::Union(b)) => {
+            for variant in &a.variants {
+                match b.variants.iter().find(|v| v.name == variant.name) {
+                    None => out.push(Class::Breaking, format!("variant `{}` removed", variant.name)),
+                    Some(v) => {
+                        compare_use(cx, out, &format!("variant `{}`", v.name), &variant.ty, &v.ty, dir, Role::Value)
+                    }
+                }
+            }
+            for variant in b.variants.iter().filter(|v| !a.variants.iter().any(|o| o.name == v.name)) {
+                Verdict::Loosened.push(out, dir, format!("variant `{}` added", variant.name));
+            }
+            if a.discriminator != b.discriminator {
+                out.push(Class::Breaking, "discriminator changed".to_owned());
+            }
+        }
         (TypeKind::Map(a), TypeKind::Map(b)) => compare_use(cx, out, "values", a, b, dir, Role::Value),
         (TypeKind::Alias(a), TypeKind::Alias(b)) => compare_use(cx, out, "", a, b, dir, Role::Value),
         (a, b) => {
@@ -317,6 +344,9 @@ pub fn kind_name(kind: &TypeKind) -> String {
     match kind {
         TypeKind::Struct(_) => "struct".to_owned(),
         TypeKind::Enum(_) => "string enum".to_owned(),
+        TypeKind::ValueEnum(_) => "enum".to_owned(),
+        TypeKind::Union(u) if u.discriminator.is_some() => "union with a discriminator".to_owned(),
+        TypeKind::Union(_) => "union".to_owned(),
         TypeKind::Map(values) => format!("map of {}", describe(values)),
         TypeKind::Alias(target) => format!("alias of {}", describe(target)),
     }

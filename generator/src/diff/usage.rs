@@ -87,7 +87,12 @@ impl Usage {
                     }
                     TypeKind::Map(values) => self.mark(api, values, dir),
                     TypeKind::Alias(target) => self.mark(api, target, dir),
-                    TypeKind::Enum(_) => {}
+                    TypeKind::Union(u) => {
+                        for variant in &u.variants {
+                            self.mark(api, &variant.ty, dir);
+                        }
+                    }
+                    TypeKind::Enum(_) | TypeKind::ValueEnum(_) => {}
                 }
             }
             Shape::Primitive(_) | Shape::Any => {}

@@ -531,6 +531,7 @@ impl<'a> OpPlan<'a> {
                             message: "a path template names a parameter that is not in the path".to_owned(),
                         });
                     };
+                    uses.encode = true;
                     path.push(match scalar {
                         Scalar::Text => quote!(encode_into(&mut path, &#arg);),
                         _ => {

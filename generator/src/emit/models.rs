@@ -6,6 +6,13 @@
 //!   beside `properties` are kept in a flattened map.
 //! - String enums: closed, with `as_str`, `Display`, `FromStr` and, where the
 //!   spec gives a default, `Default`.
+//! - Value enums (integers, numbers, booleans, mixed): closed, (de)serialized
+//!   as their exact JSON values; `to_json`, `Display`.
+//! - Unions (`oneOf`/`anyOf`): without a discriminator, `#[serde(untagged)]`
+//!   enums (the first variant that decodes wins); with one, enums whose
+//!   `Deserialize` reads the property and decodes the variant it maps to,
+//!   with the property still in the variant's struct, and whose `Serialize`
+//!   writes the variant (adding the property only if the struct lacks it).
 //! - Maps and everything else named: type aliases (`BTreeMap` for maps, so
 //!   output order is deterministic).
 //!
@@ -16,12 +23,15 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use serde_json::Value;
 
 use super::{describe_constraints, doc_lines, format, ident, rust_type};
 use crate::error::Result;
-use crate::ir::{Additional, Api, Field, Primitive, Shape, StringEnum, Struct, Type, TypeDef, TypeKind};
+use crate::ir::{
+    Additional, Api, Field, Primitive, Shape, StringEnum, Struct, Type, TypeDef, TypeKind, Union, ValueEnum,
+};
 use crate::pointer::Pointer;
 
 /// The name of the error type `FromStr` of every enum returns. Lowering
@@ -36,6 +46,10 @@ pub fn models(api: &Api, header: &str) -> Result<String> {
         match &def.kind {
             TypeKind::Struct(s) => {
                 let validate = super::validate::validate_impl(api, &def.name, s);
+                quote!(#item #validate)
+            }
+            TypeKind::Union(u) => {
+                let validate = super::validate::union_validate_impl(api, &def.name, u);
                 quote!(#item #validate)
             }
             _ => item,
@@ -72,6 +86,11 @@ fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {
             }
         }
         TypeKind::Enum(e) => string_enum(&def.name, e, docs),
+        TypeKind::ValueEnum(e) => value_enum(&def.name, e, docs),
+        TypeKind::Union(u) => {
+            let derive_eq = eq.derives_eq(&def.name).then(|| quote!(Eq,));
+            union(&def.name, u, docs, derive_eq)
+        }
         TypeKind::Map(value) => {
             let ty = rust_type(&Type::new(Shape::Map(Box::new(value.clone()))), &quote!());
             quote! { #docs pub type #name = #ty; }
@@ -205,6 +224,176 @@ fn string_enum(type_name: &str, e: &StringEnum, docs: TokenStream) -> TokenStrea
     }
 }
 
+/// A JSON scalar as a Rust literal expression (`1`, `-1`, `1.5`, `true`, `"x"`).
+fn json_literal(value: &Value) -> TokenStream {
+    match value {
+        Value::Bool(b) => quote!(#b),
+        Value::String(s) => quote!(#s),
+        Value::Number(n) => {
+            if let Some(i) = n.as_u64() {
+                let lit = Literal::u64_unsuffixed(i);
+                quote!(#lit)
+            } else if let Some(i) = n.as_i64() {
+                let lit = Literal::u64_unsuffixed(i.unsigned_abs());
+                quote!(-#lit)
+            } else {
+                let f = n.as_f64().unwrap_or_default();
+                let lit = Literal::f64_unsuffixed(f.abs());
+                if f < 0.0 { quote!(-#lit) } else { quote!(#lit) }
+            }
+        }
+        // Lowering refuses other values in a value enum.
+        Value::Null | Value::Array(_) | Value::Object(_) => quote!(()),
+    }
+}
+
+/// An enum of integers, numbers, booleans or mixed JSON scalars: closed,
+/// (de)serialized as the exact JSON values.
+fn value_enum(type_name: &str, e: &ValueEnum, docs: TokenStream) -> TokenStream {
+    let name = ident(type_name);
+    let count = Literal::usize_unsuffixed(e.variants.len());
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let default = (e.default.as_ref() == Some(&v.value)).then(|| quote!(#[default]));
+        let wire = format!(" `{}` on the wire.", v.value);
+        quote!(#[doc = #wire] #default #variant,)
+    });
+    let all = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant)
+    });
+    let to_json = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let lit = json_literal(&v.value);
+        quote!(Self::#variant => ::serde_json::json!(#lit),)
+    });
+    let from_json = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let lit = json_literal(&v.value);
+        quote!(if value == ::serde_json::json!(#lit) { return ::std::result::Result::Ok(Self::#variant); })
+    });
+    let expected = e.variants.iter().map(|v| v.value.to_string()).collect::<Vec<_>>().join(", ");
+    let message = format!("`{{value}}` is not a valid {type_name}; expected one of: {expected}");
+    let derive_default = e.default.is_some().then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
+        pub enum #name { #(#variants)* }
+
+        impl #name {
+            /// Every value, in the order the spec lists them.
+            pub const ALL: [Self; #count] = [#(#all),*];
+
+            /// The value as it appears on the wire.
+            pub fn to_json(self) -> ::serde_json::Value {
+                match self { #(#to_json)* }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.to_json() {
+                    ::serde_json::Value::String(s) => f.write_str(&s),
+                    other => write!(f, "{other}"),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&self.to_json(), serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #(#from_json)*
+                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!(#message)))
+            }
+        }
+    }
+}
+
+/// `oneOf`/`anyOf`: an untagged enum, or, with a discriminator, an enum that
+/// dispatches on the property and keeps it on the wire.
+fn union(type_name: &str, u: &Union, docs: TokenStream, derive_eq: Option<TokenStream>) -> TokenStream {
+    let name = ident(type_name);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let mut ty = rust_type(&v.ty, &quote!());
+        if v.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        quote!(#variant(#ty),)
+    });
+    let Some(d) = &u.discriminator else {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #derive_eq ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#variants)* }
+        };
+    };
+    let property = &d.property;
+    let tags: Vec<&str> = (0..u.variants.len())
+        .map(|i| d.mapping.iter().find(|(_, index)| *index == i).map_or("", |(value, _)| value.as_str()))
+        .collect();
+    let to_value = u.variants.iter().zip(&tags).map(|(v, tag)| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant(value) => (#tag, ::serde_json::to_value(value)),)
+    });
+    let from_value = u.variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.name);
+        let values = d.mapping.iter().filter(|(_, index)| *index == i).map(|(value, _)| value);
+        let wrap = if v.boxed { quote!(|v| Self::#variant(::std::boxed::Box::new(v))) } else { quote!(Self::#variant) };
+        quote! {
+            #(#values)|* => ::serde_json::from_value(value).map(#wrap),
+        }
+    });
+    let expected = d.mapping.iter().map(|(value, _)| value.as_str()).collect::<Vec<_>>().join(", ");
+    let unknown = format!("unknown `{property}` value `{{other}}` for {type_name}; expected one of: {expected}");
+    let missing = format!("{type_name}: no string property `{property}` to tell which schema the value is");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_eq)]
+        pub enum #name { #(#variants)* }
+
+        impl #name {
+            /// The property whose value selects the variant (`discriminator`).
+            pub const DISCRIMINATOR: &'static str = #property;
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let (tag, value) = match self { #(#to_value)* };
+                let mut value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                // The variant's own property is kept as it is; it is added
+                // only when the variant's schema does not declare it.
+                if let ::serde_json::Value::Object(map) = &mut value {
+                    map.entry(Self::DISCRIMINATOR).or_insert_with(|| ::serde_json::Value::String(tag.to_owned()));
+                }
+                ::serde::Serialize::serialize(&value, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = match value.get(Self::DISCRIMINATOR) {
+                    ::std::option::Option::Some(::serde_json::Value::String(tag)) => tag.clone(),
+                    _ => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#missing)),
+                };
+                let decoded = match tag.as_str() {
+                    #(#from_value)*
+                    other => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!(#unknown))),
+                };
+                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    }
+}
+
 fn unknown_enum_value() -> TokenStream {
     let name = ident(UNKNOWN_ENUM_VALUE);
     quote! {
@@ -255,7 +444,8 @@ impl<'a> EqTypes<'a> {
                     || matches!(&s.additional_properties, Additional::Typed(t) if self.type_has_float(t, visiting))
             }
             TypeKind::Map(ty) | TypeKind::Alias(ty) => self.type_has_float(ty, visiting),
-            TypeKind::Enum(_) => false,
+            TypeKind::Union(u) => u.variants.iter().any(|v| self.type_has_float(&v.ty, visiting)),
+            TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
         };
         visiting.pop();
         found

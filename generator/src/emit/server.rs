@@ -851,7 +851,8 @@ fn forbids_unknown_fields(api: &Api, ty: &Type, visiting: &mut Vec<String>) -> O
                     }
                 }
                 TypeKind::Map(value) | TypeKind::Alias(value) => forbids_unknown_fields(api, value, visiting),
-                TypeKind::Enum(_) => None,
+                TypeKind::Union(u) => u.variants.iter().find_map(|v| forbids_unknown_fields(api, &v.ty, visiting)),
+                TypeKind::Enum(_) | TypeKind::ValueEnum(_) => None,
             };
             visiting.pop();
             found

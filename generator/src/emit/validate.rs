@@ -2,7 +2,8 @@
 //!
 //! The models file gets a `validation` module (the [`runtime`]: `Violation`,
 //! `Violations`, the `Validate` trait and one small function per keyword) and
-//! an `impl Validate` for every struct. Client and server emitters call
+//! an `impl Validate` for every struct and union (a union checks the variant
+//! it holds). Client and server emitters call
 //! [`checks`] for values that are not structs (parameters).
 //!
 //! Constraints of a named alias or map (`Origins`: `maxItems: 20`) are checked
@@ -16,7 +17,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::ident;
-use crate::ir::{Additional, Api, Constraints, Field, Primitive, Shape, Struct, Type, TypeKind};
+use crate::ir::{Additional, Api, Constraints, Field, Primitive, Shape, Struct, Type, TypeKind, Union};
 
 /// Statements that push a `Violation` onto `out` (a `&mut Vec<Violation>` in
 /// scope) for every constraint `ty` states for `value`, reported under `path`.
@@ -87,8 +88,8 @@ impl Checks<'_> {
                     out.push(quote!(#m validation::multiple_of(#as_i64 as f64, #f, #path, out);));
                 }
             }
-            Shape::Primitive(Primitive::Float | Primitive::Double) => {
-                let as_f64 = quote!(f64::from(*#v));
+            Shape::Primitive(p @ (Primitive::Float | Primitive::Double)) => {
+                let as_f64 = if *p == Primitive::Float { quote!(f64::from(*#v)) } else { quote!(*#v) };
                 if let Some(b) = c.minimum {
                     let (bound, exclusive) = (Literal::f64_unsuffixed(b.value), b.exclusive);
                     out.push(quote!(#m validation::minimum(#as_f64, #bound, #exclusive, #path, out);));
@@ -126,7 +127,7 @@ impl Checks<'_> {
             }
             Shape::Map(value) => out.push(self.map(value, c, &v, &path, depth)),
             Shape::Named(name) => match self.api.type_def(name).map(|d| (&d.kind, &d.constraints)) {
-                Some((TypeKind::Struct(_), _)) => {
+                Some((TypeKind::Struct(_) | TypeKind::Union(_), _)) => {
                     out.push(quote!(#m validation::Validate::validate_at(#v, #path, out);));
                 }
                 Some((TypeKind::Map(value), defined)) => out.push(self.map(value, defined, &v, &path, depth)),
@@ -136,7 +137,7 @@ impl Checks<'_> {
                         out.push(body);
                     }
                 }
-                Some((TypeKind::Enum(_), _)) | None => {}
+                Some((TypeKind::Enum(_) | TypeKind::ValueEnum(_), _)) | None => {}
             },
         }
         quote!(#(#out)*)
@@ -187,6 +188,45 @@ pub fn validate_impl(api: &Api, name: &str, s: &Struct) -> TokenStream {
         impl validation::Validate for #name {
             fn validate_at(&self, #path: &str, #out: &mut ::std::vec::Vec<validation::Violation>) {
                 #(#body)*
+            }
+        }
+    }
+}
+
+/// `impl Validate` for a union: the checks of whichever variant the value is,
+/// reported under the union's own path.
+pub fn union_validate_impl(api: &Api, name: &str, u: &Union) -> TokenStream {
+    let none = quote!();
+    let checks = Checks { api, models: &none };
+    let arms: Vec<(Ident, bool, TokenStream)> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let body = checks.of(&v.ty, &v.ty.constraints, &format_ident!("value"), &quote!(path), 0);
+            (ident(&v.name), v.boxed, body)
+        })
+        .collect();
+    let name = ident(name);
+    if arms.iter().all(|(_, _, body)| body.is_empty()) {
+        return quote! {
+            impl validation::Validate for #name {
+                fn validate_at(&self, _path: &str, _out: &mut ::std::vec::Vec<validation::Violation>) {}
+            }
+        };
+    }
+    let arms = arms.into_iter().map(|(variant, boxed, body)| {
+        if body.is_empty() {
+            quote!(Self::#variant(_) => {})
+        } else if boxed {
+            quote!(Self::#variant(value) => { let value = &**value; #body })
+        } else {
+            quote!(Self::#variant(value) => { #body })
+        }
+    });
+    quote! {
+        impl validation::Validate for #name {
+            fn validate_at(&self, path: &str, out: &mut ::std::vec::Vec<validation::Violation>) {
+                match self { #(#arms)* }
             }
         }
     }

@@ -1,4 +1,6 @@
-//! Passes over the finished list of named types.
+//! Passes over the finished list of named types: nullability (also of
+//! unions with a nullable variant), alias cycles, and boxes for recursion
+//! through struct fields and union variants.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,18 +8,41 @@ use crate::error::{Error, Result};
 use crate::ir::{Additional, Api, Shape, Type, TypeDef, TypeKind};
 
 pub(super) fn finish(api: &mut Api) -> Result<()> {
+    nullable_unions(&mut api.types);
     propagate_nullable(api);
     refuse_alias_cycles(&api.types)?;
     box_recursive_fields(&mut api.types);
     Ok(())
 }
 
+/// A union with a variant that may be `null` is nullable itself (untagged
+/// decoding would otherwise never get past that variant); its variants are not.
+fn nullable_unions(types: &mut [TypeDef]) {
+    loop {
+        let nullable: BTreeSet<String> = types.iter().filter(|t| t.nullable).map(|t| t.name.clone()).collect();
+        let mut changed = false;
+        for def in types.iter_mut() {
+            if let TypeKind::Union(u) = &mut def.kind {
+                for variant in &mut u.variants {
+                    if variant.ty.nullable || variant.ty.named().is_some_and(|n| nullable.contains(n)) {
+                        variant.ty.nullable = false;
+                        if !def.nullable {
+                            def.nullable = true;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
 /// Every use of a named type whose schema is `nullable` may be `null`.
 fn propagate_nullable(api: &mut Api) {
     let nullable: BTreeSet<String> = api.types.iter().filter(|t| t.nullable).map(|t| t.name.clone()).collect();
-    if nullable.is_empty() {
-        return;
-    }
     let mut mark = |ty: &mut Type| {
         if ty.named().is_some_and(|n| nullable.contains(n)) {
             ty.nullable = true;
@@ -34,7 +59,13 @@ fn propagate_nullable(api: &mut Api) {
                 }
             }
             TypeKind::Map(ty) | TypeKind::Alias(ty) => walk(ty, &mut mark),
-            TypeKind::Enum(_) => {}
+            TypeKind::Union(u) => {
+                for variant in &mut u.variants {
+                    walk(&mut variant.ty, &mut mark);
+                    variant.ty.nullable = false;
+                }
+            }
+            TypeKind::Enum(_) | TypeKind::ValueEnum(_) => {}
         }
     }
     for op in &mut api.operations {
@@ -130,7 +161,8 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         let direct: Vec<String> = match &def.kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.named().map(str::to_owned)).collect(),
             TypeKind::Alias(ty) => ty.named().map(str::to_owned).into_iter().collect(),
-            TypeKind::Map(_) | TypeKind::Enum(_) => Vec::new(),
+            TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.ty.named().map(str::to_owned)).collect(),
+            TypeKind::Map(_) | TypeKind::Enum(_) | TypeKind::ValueEnum(_) => Vec::new(),
         };
         edges.insert(def.name.clone(), direct);
     }
@@ -149,12 +181,22 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
     };
     for def in types.iter_mut() {
         let name = def.name.clone();
-        if let TypeKind::Struct(s) = &mut def.kind {
-            for field in &mut s.fields {
-                if let Some(target) = field.ty.named() {
-                    field.boxed = reaches(target, &name);
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    if let Some(target) = field.ty.named() {
+                        field.boxed = reaches(target, &name);
+                    }
                 }
             }
+            TypeKind::Union(u) => {
+                for variant in &mut u.variants {
+                    if let Some(target) = variant.ty.named() {
+                        variant.boxed = reaches(target, &name);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -3,11 +3,13 @@
 //! names the place in the spec.
 //!
 //! - [`schema`]: schemas → named types and type uses.
+//! - [`compose`]: `allOf` (merged structs), `oneOf`/`anyOf` (unions).
 //! - [`operation`]: paths → operations, parameters, bodies, responses, security.
 //! - [`names`]: spec names → Rust names.
 //! - [`graph`]: passes over the finished type list (nullability of named
 //!   types, boxing of recursive fields, alias cycles).
 
+mod compose;
 mod graph;
 pub mod names;
 mod operation;
@@ -113,6 +115,18 @@ impl<'a> Lowerer<'a> {
         }
         self.taken.insert(name.clone(), at.clone());
         Ok(name)
+    }
+
+    /// Reserves a name for an inline schema: the derived name, or, when a
+    /// component schema or an earlier inline schema has it, the first free
+    /// one of `Name2`, `Name3`, ... (component names are all claimed first,
+    /// so they never change).
+    fn claim_inline(&mut self, name: String, at: &Pointer) -> Result<String> {
+        if !self.taken.contains_key(&name) {
+            return self.claim(name, at);
+        }
+        let free = (2..).map(|n| format!("{name}{n}")).find(|n| !self.taken.contains_key(n));
+        self.claim(free.unwrap_or(name), at)
     }
 
     /// The raw JSON at a pointer (to see keywords `openapiv3` drops).

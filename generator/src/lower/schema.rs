@@ -14,12 +14,13 @@ use openapiv3::{
 };
 use serde_json::Value;
 
+use super::compose::{Composite, composite};
 use super::names::{type_name, value_name};
 use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
     Additional, Bound, BytesEncoding, Constraints, EnumVariant, Field, Primitive, Shape, StringEnum, Struct, Type,
-    TypeDef, TypeKind,
+    TypeDef, TypeKind, ValueEnum, ValueVariant,
 };
 use crate::pointer::Pointer;
 
@@ -128,7 +129,28 @@ impl Lowerer<'_> {
     fn lower_inline(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Type> {
         self.check_keywords(at)?;
         let schema = &*normalize(schema, at)?;
-        if !needs_name(schema) {
+        let composite = composite(schema, at)?;
+        if let Some(Composite::Single { part, at: part_at, nullable }) = &composite {
+            // `allOf: [$ref]` is the usual way to give a reference a
+            // description or `nullable`; it is that type.
+            let data = &schema.schema_data;
+            let mut ty = self.lower_use(*part, part_at, hint)?;
+            ty.nullable |= *nullable;
+            if data.default.is_some() {
+                ty.default = data.default.clone();
+            }
+            if let Some(example) = &data.example {
+                self.example(at.join("example"), &ty, example);
+            }
+            return Ok(ty);
+        }
+        if composite.is_none() && !needs_name(schema) {
+            if schema.schema_data.discriminator.is_some() {
+                return Err(Error::unsupported(
+                    &at.join("discriminator"),
+                    "`discriminator` on a schema that is not a `oneOf`/`anyOf` of several schemas",
+                ));
+            }
             let ty = self.lower_shape(schema, at, hint)?;
             if let Some(example) = &schema.schema_data.example {
                 self.example(at.join("example"), &ty, example);
@@ -138,7 +160,7 @@ impl Lowerer<'_> {
         let name = match self.inline.get(at) {
             Some(name) => name.clone(),
             None => {
-                let name = self.claim(type_name(hint), at)?;
+                let name = self.claim_inline(type_name(hint), at)?;
                 self.inline.insert(at.clone(), name.clone());
                 let index = self.types.len();
                 let def = self.define(name.clone(), schema, at)?;
@@ -161,10 +183,51 @@ impl Lowerer<'_> {
         let schema = &*normalize(schema, at)?;
         let data = &schema.schema_data;
         let mut constraints = Constraints::default();
-        let kind = if let Some(object) = object_view(schema).filter(|o| !o.properties.is_empty()) {
+        let mut nullable = data.nullable;
+        let mut docs = docs(data);
+        let mut one_schema = false;
+        let kind = if let Some(composite) = composite(schema, at)? {
+            match composite {
+                Composite::Single { part, at: part_at, nullable: n } => {
+                    // A `discriminator` over one schema selects nothing.
+                    one_schema = true;
+                    nullable |= n;
+                    let ty = self.lower_use(part, &part_at, &name)?;
+                    nullable |= ty.nullable;
+                    TypeKind::Alias(Type { nullable: false, ..ty })
+                }
+                Composite::Merge { parts, own, nullable: n } => {
+                    let (merged, n2) = self.merged_struct(&name, &parts, own.as_deref(), at)?;
+                    nullable |= n || n2;
+                    TypeKind::Struct(merged)
+                }
+                Composite::Union { parts, any_of, nullable: n } => {
+                    let (union, n2) = self.union(&name, schema, &parts, any_of, at)?;
+                    nullable |= n || n2;
+                    TypeKind::Union(union)
+                }
+                Composite::Alternatives { own, any_of, alternatives } => {
+                    let sets: Vec<String> = alternatives.iter().map(|a| format!("- `{a}`")).collect();
+                    let note = format!(
+                        "The spec also requires the value to match {} of these (not checked):\n{}",
+                        if any_of { "at least one" } else { "exactly one" },
+                        sets.join("\n")
+                    );
+                    docs = Some(match docs {
+                        Some(d) => format!("{d}\n\n{note}"),
+                        None => note,
+                    });
+                    constraints.min_properties = own.min_properties.map(to_u64);
+                    constraints.max_properties = own.max_properties.map(to_u64);
+                    TypeKind::Struct(self.lower_struct(&name, &own, at)?)
+                }
+            }
+        } else if let Some(object) = object_view(schema).filter(|o| is_struct(o)) {
             constraints.min_properties = object.min_properties.map(to_u64);
             constraints.max_properties = object.max_properties.map(to_u64);
             TypeKind::Struct(self.lower_struct(&name, &object, at)?)
+        } else if let Some(values) = self.value_enum_values(schema, at) {
+            TypeKind::ValueEnum(value_enum(&values, data, at)?)
         } else if let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
             && !s.enumeration.is_empty()
         {
@@ -177,56 +240,41 @@ impl Lowerer<'_> {
                 _ => TypeKind::Alias(Type { nullable: false, ..ty }),
             }
         };
+        if data.discriminator.is_some() && !one_schema && !matches!(kind, TypeKind::Union(_)) {
+            return Err(Error::unsupported(
+                &at.join("discriminator"),
+                "`discriminator` on a schema that is not a `oneOf`/`anyOf` of several schemas",
+            ));
+        }
         if let Some(example) = &data.example {
             self.example(at.join("example"), &Type::new(Shape::Named(name.clone())), example);
         }
-        Ok(TypeDef {
-            name,
-            pointer: at.clone(),
-            docs: docs(data),
-            kind,
-            constraints,
-            nullable: data.nullable,
-            deprecated: data.deprecated,
-        })
+        Ok(TypeDef { name, pointer: at.clone(), docs, kind, constraints, nullable, deprecated: data.deprecated })
     }
 
     fn lower_struct(&mut self, name: &str, object: &ObjectType, at: &Pointer) -> Result<Struct> {
         let mut fields = Vec::with_capacity(object.properties.len());
         let mut field_names: BTreeMap<String, Pointer> = BTreeMap::new();
         for (property, schema) in &object.properties {
-            let field_at = at.join("properties").join(property);
-            let hint = format!("{name}{}", type_name(property));
-            let ty = self.lower_use(schema, &field_at, &hint)?;
-            let field_name = value_name(property);
-            if let Some(other) = field_names.insert(field_name.clone(), field_at.clone()) {
-                return Err(Error::Collision { pointer: field_at, what: "field name", name: field_name, other });
+            let mut field = self.field(name, property, schema, at)?;
+            if let Some(other) = field_names.insert(field.name.clone(), field.pointer.clone()) {
+                return Err(Error::Collision { pointer: field.pointer, what: "field name", name: field.name, other });
             }
-            let data = match schema {
-                ReferenceOr::Item(schema) => Some(&schema.schema_data),
-                // OpenAPI 3.0 ignores keywords beside `$ref`.
-                ReferenceOr::Reference { .. } => None,
-            };
-            fields.push(Field {
-                name: field_name,
-                wire_name: property.clone(),
-                pointer: field_at,
-                docs: data.and_then(docs),
-                default: ty.default.clone(),
-                required: object.required.contains(property),
-                boxed: false,
-                read_only: data.is_some_and(|d| d.read_only),
-                write_only: data.is_some_and(|d| d.write_only),
-                deprecated: data.is_some_and(|d| d.deprecated),
-                ty,
-            });
+            field.required = object.required.contains(property);
+            fields.push(field);
         }
         for (i, required) in object.required.iter().enumerate() {
             if !object.properties.contains_key(required) {
-                return Err(Error::unsupported(
-                    &at.join("required").join(i),
-                    format!("`{required}` is required but not declared in `properties`"),
-                ));
+                let field = undeclared_required(required, &at.join("required").join(i));
+                if let Some(other) = field_names.insert(field.name.clone(), field.pointer.clone()) {
+                    return Err(Error::Collision {
+                        pointer: field.pointer,
+                        what: "field name",
+                        name: field.name,
+                        other,
+                    });
+                }
+                fields.push(field);
             }
         }
         let additional_properties = match &object.additional_properties {
@@ -239,6 +287,61 @@ impl Lowerer<'_> {
             }
         };
         Ok(Struct { fields, additional_properties })
+    }
+
+    /// The field for `property` of the object at `at` whose type is named
+    /// `owner` (not yet marked required).
+    pub(super) fn field(
+        &mut self,
+        owner: &str,
+        property: &str,
+        schema: &ReferenceOr<Box<Schema>>,
+        at: &Pointer,
+    ) -> Result<Field> {
+        let field_at = at.join("properties").join(property);
+        let hint = format!("{owner}{}", type_name(property));
+        let ty = self.lower_use(schema, &field_at, &hint)?;
+        let data = match schema {
+            ReferenceOr::Item(schema) => Some(&schema.schema_data),
+            // OpenAPI 3.0 ignores keywords beside `$ref`.
+            ReferenceOr::Reference { .. } => None,
+        };
+        Ok(Field {
+            name: value_name(property),
+            wire_name: property.to_owned(),
+            pointer: field_at,
+            docs: data.and_then(docs),
+            default: ty.default.clone(),
+            required: false,
+            boxed: false,
+            read_only: data.is_some_and(|d| d.read_only),
+            write_only: data.is_some_and(|d| d.write_only),
+            deprecated: data.is_some_and(|d| d.deprecated),
+            ty,
+        })
+    }
+
+    /// The values of an `enum` that is not a string enum (integers, numbers,
+    /// booleans, or mixed values without `type`), read from the raw spec
+    /// (`openapiv3` keeps only some of them). `None` without such an `enum`.
+    fn value_enum_values(&self, schema: &Schema, at: &Pointer) -> Option<Vec<Value>> {
+        let has_enum = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Integer(i)) => !i.enumeration.is_empty(),
+            SchemaKind::Type(openapiv3::Type::Number(n)) => !n.enumeration.is_empty(),
+            SchemaKind::Type(openapiv3::Type::Boolean(b)) => !b.enumeration.is_empty(),
+            SchemaKind::Any(any) => any.typ.is_none() && !any.enumeration.is_empty(),
+            _ => false,
+        };
+        if !has_enum {
+            return None;
+        }
+        match self.raw_at(at).and_then(|raw| raw.get("enum")) {
+            Some(Value::Array(values)) => Some(values.clone()),
+            _ => match &schema.schema_kind {
+                SchemaKind::Any(any) => Some(any.enumeration.clone()),
+                _ => None,
+            },
+        }
     }
 
     /// Lowers a schema that needs no name of its own: primitives, arrays,
@@ -301,21 +404,10 @@ impl Lowerer<'_> {
                 let item = self.lower_use(items, &at.join("items"), &format!("{hint}Item"))?;
                 Shape::Array(Box::new(item))
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                // `allOf: [$ref]` is the usual way to give a reference a
-                // description or `nullable`; it is that type.
-                let mut ty = self.lower_use(&all_of[0], &at.join("allOf").join(0), hint)?;
-                ty.nullable |= data.nullable;
-                if data.default.is_some() {
-                    ty.default = data.default.clone();
-                }
-                return Ok(ty);
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                // Named types (`define`) and `lower_inline` handle these first.
+                return Err(Error::unsupported(at, "a composition (`allOf`/`oneOf`/`anyOf`) here"));
             }
-            SchemaKind::AllOf { .. } => {
-                return Err(Error::unsupported(&at.join("allOf"), "`allOf` with several schemas"));
-            }
-            SchemaKind::OneOf { .. } => return Err(Error::unsupported(&at.join("oneOf"), "`oneOf`")),
-            SchemaKind::AnyOf { .. } => return Err(Error::unsupported(&at.join("anyOf"), "`anyOf`")),
             SchemaKind::Not { .. } => return Err(Error::unsupported(&at.join("not"), "`not`")),
             SchemaKind::Any(any) => {
                 if let Some(typ) = &any.typ {
@@ -370,9 +462,10 @@ impl Lowerer<'_> {
         let value = match &object.additional_properties {
             None | Some(AdditionalProperties::Any(true)) => Type::new(Shape::Any),
             Some(AdditionalProperties::Any(false)) => {
+                // Named as empty structs (`is_struct`) before getting here.
                 return Err(Error::unsupported(
                     &at.join("additionalProperties"),
-                    "an object that allows no properties at all",
+                    "an object that allows no properties at all, here",
                 ));
             }
             Some(AdditionalProperties::Schema(schema)) => {
@@ -406,17 +499,27 @@ impl Lowerer<'_> {
     }
 }
 
-/// Whether an inline schema becomes a named type.
+/// Whether an inline schema becomes a named type (compositions aside).
 fn needs_name(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::String(s)) => !s.enumeration.is_empty(),
-        _ => object_view(schema).is_some_and(|o| !o.properties.is_empty()),
+        SchemaKind::Type(openapiv3::Type::Integer(i)) => !i.enumeration.is_empty(),
+        SchemaKind::Type(openapiv3::Type::Number(n)) => !n.enumeration.is_empty(),
+        SchemaKind::Type(openapiv3::Type::Boolean(b)) => !b.enumeration.is_empty(),
+        SchemaKind::Any(any) if any.typ.is_none() && !any.enumeration.is_empty() => true,
+        _ => object_view(schema).is_some_and(|o| is_struct(&o)),
     }
+}
+
+/// Whether an object is a struct: it has properties, or allows none at all
+/// (`additionalProperties: false` alone: an empty struct).
+fn is_struct(object: &ObjectType) -> bool {
+    !object.properties.is_empty() || matches!(object.additional_properties, Some(AdditionalProperties::Any(false)))
 }
 
 /// The object keywords of a schema that is `type: object`, or that has no
 /// `type` but object keywords (`properties`, `additionalProperties`).
-fn object_view(schema: &Schema) -> Option<Cow<'_, ObjectType>> {
+pub(super) fn object_view(schema: &Schema) -> Option<Cow<'_, ObjectType>> {
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::Object(object)) => Some(Cow::Borrowed(object)),
         SchemaKind::Any(any)
@@ -439,6 +542,10 @@ fn object_view(schema: &Schema) -> Option<Cow<'_, ObjectType>> {
 /// `schema` with an `Any` kind that has a `type` read as that type.
 fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
     match &schema.schema_kind {
+        // Compositions are read by `compose::composite`, `type` included.
+        SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() => {
+            Ok(Cow::Borrowed(schema))
+        }
         SchemaKind::Any(any) if any.typ.is_some() => Ok(Cow::Owned(Schema {
             schema_data: schema.schema_data.clone(),
             schema_kind: SchemaKind::Type(typed_from_any(any, any.typ.as_deref().unwrap_or_default(), at)?),
@@ -537,21 +644,14 @@ fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result
 }
 
 fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer) -> Result<StringEnum> {
-    let mut variants: Vec<EnumVariant> = Vec::new();
-    for (i, value) in s.enumeration.iter().enumerate() {
-        // `null` in the list goes with `nullable: true`; it is not a variant.
-        let Some(value) = value else { continue };
-        let name = type_name(value);
-        if let Some(other) = variants.iter().position(|v| v.name == name) {
-            return Err(Error::Collision {
-                pointer: at.join("enum").join(i),
-                what: "enum variant",
-                name,
-                other: at.join("enum").join(other),
-            });
-        }
-        variants.push(EnumVariant { name, wire_name: value.clone() });
+    // `null` in the list goes with `nullable: true`; it is not a variant.
+    let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+    if let Some(i) = values.iter().enumerate().position(|(i, v)| values[..i].contains(v)) {
+        return Err(Error::malformed(&at.join("enum").join(i), format!("`{}` is listed twice", values[i])));
     }
+    let names = variant_names(values.iter().map(|v| v.as_str()));
+    let variants: Vec<EnumVariant> =
+        values.iter().zip(names).map(|(value, name)| EnumVariant { name, wire_name: (*value).clone() }).collect();
     let default = match &data.default {
         None => None,
         Some(Value::String(d)) if variants.iter().any(|v| &v.wire_name == d) => Some(d.clone()),
@@ -563,6 +663,111 @@ fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer) -> Result<String
         }
     };
     Ok(StringEnum { variants, default })
+}
+
+/// Variant names for enum values: `type_name` of each; values whose names
+/// collide (`reactions-+1`, `reactions--1`) spell their signs
+/// (`ReactionsPlus1`, `ReactionsMinus1`), and any still equal get their
+/// position appended (`FooBar`, `FooBar2`).
+fn variant_names<'v>(values: impl Iterator<Item = &'v str>) -> Vec<String> {
+    let values: Vec<&str> = values.collect();
+    let plain: Vec<String> = values.iter().map(|v| type_name(v)).collect();
+    let spelled: Vec<String> = values
+        .iter()
+        .zip(&plain)
+        .map(|(value, name)| {
+            if plain.iter().filter(|n| *n == name).count() < 2 {
+                return name.clone();
+            }
+            let mut text = String::new();
+            let chars: Vec<char> = value.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                match c {
+                    '+' => text.push_str(" plus "),
+                    '-' if chars.get(i + 1).is_some_and(char::is_ascii_digit) => text.push_str(" minus "),
+                    '.' if i > 0 && chars.get(i + 1).is_some_and(char::is_ascii_digit) => text.push_str(" point "),
+                    c => text.push(*c),
+                }
+            }
+            type_name(&text)
+        })
+        .collect();
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for (i, name) in spelled.into_iter().enumerate() {
+        let name = if out.contains(&name) {
+            let mut n = i + 1;
+            loop {
+                let candidate = format!("{name}{n}");
+                if !out.contains(&candidate) {
+                    break candidate;
+                }
+                n += 1;
+            }
+        } else {
+            name
+        };
+        out.push(name);
+    }
+    out
+}
+
+/// A property listed in `required` but not in `properties`: it must be
+/// present, with any value (JSON Schema semantics).
+pub(super) fn undeclared_required(property: &str, at: &Pointer) -> Field {
+    Field {
+        name: value_name(property),
+        wire_name: property.to_owned(),
+        pointer: at.clone(),
+        docs: Some("Required by the spec, which gives it no schema: any JSON value.".to_owned()),
+        ty: Type::new(Shape::Any),
+        required: true,
+        default: None,
+        boxed: false,
+        read_only: false,
+        write_only: false,
+        deprecated: false,
+    }
+}
+
+/// An enum of JSON values that are not all strings. `null` in the list goes
+/// with `nullable: true`; it is not a variant.
+fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer) -> Result<ValueEnum> {
+    let mut kept: Vec<&Value> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        let text = match value {
+            Value::Null => continue,
+            Value::String(s) => s.clone(),
+            Value::Bool(true) => "true".to_owned(),
+            Value::Bool(false) => "false".to_owned(),
+            Value::Number(n) => n.to_string().replace('.', " point "),
+            Value::Array(_) | Value::Object(_) => {
+                return Err(Error::unsupported(&at.join("enum").join(i), "an `enum` value that is an array or object"));
+            }
+        };
+        if kept.contains(&value) {
+            return Err(Error::malformed(&at.join("enum").join(i), format!("{value} is listed twice")));
+        }
+        kept.push(value);
+        texts.push(text);
+    }
+    let names = variant_names(texts.iter().map(String::as_str));
+    let variants: Vec<ValueVariant> =
+        kept.into_iter().zip(names).map(|(value, name)| ValueVariant { name, value: value.clone() }).collect();
+    if variants.is_empty() {
+        return Err(Error::unsupported(&at.join("enum"), "an `enum` whose only value is `null`"));
+    }
+    let default = match &data.default {
+        None => None,
+        Some(d) if variants.iter().any(|v| &v.value == d) => Some(d.clone()),
+        Some(other) => {
+            return Err(Error::malformed(
+                &at.join("default"),
+                format!("default {other} is not one of the enum's values"),
+            ));
+        }
+    };
+    Ok(ValueEnum { variants, default })
 }
 
 /// The doc text of a schema: its description, else its title.

@@ -22,6 +22,8 @@ pub struct Runtime {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Uses {
     pub path_segment: bool,
+    /// Percent-encoding of path segments (query strings always encode).
+    pub encode: bool,
     pub query_value: bool,
     pub query_joined: bool,
     pub date_time: bool,
@@ -538,6 +540,23 @@ impl Runtime {
     fn helpers(&self) -> TokenStream {
         let m = &self.models;
         let u = self.uses;
+        let encode = (u.encode || u.query_value || u.query_joined).then(|| {
+            quote! {
+            /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
+            fn encode_into(out: &mut ::std::string::String, value: &str) {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                for &byte in value.as_bytes() {
+                    if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+                        out.push(char::from(byte));
+                    } else {
+                        out.push('%');
+                        out.push(char::from(HEX[usize::from(byte >> 4)]));
+                        out.push(char::from(HEX[usize::from(byte & 0xF)]));
+                    }
+                }
+            }
+            }
+        });
         let push = u.query_value.then(|| {
             quote! {
                     /// `name=value`.
@@ -685,19 +704,7 @@ impl Runtime {
                 #push_joined
             }
 
-            /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
-            fn encode_into(out: &mut ::std::string::String, value: &str) {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                for &byte in value.as_bytes() {
-                    if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-                        out.push(char::from(byte));
-                    } else {
-                        out.push('%');
-                        out.push(char::from(HEX[usize::from(byte >> 4)]));
-                        out.push(char::from(HEX[usize::from(byte & 0xF)]));
-                    }
-                }
-            }
+            #encode
 
             #segment
             #date_time

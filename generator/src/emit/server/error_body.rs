@@ -243,7 +243,7 @@ impl Filler<'_> {
                         Some(quote!(#m #ty { #(#fields)* }))
                     }
                     TypeKind::Alias(target) => self.value(target, required, walk),
-                    TypeKind::Enum(_) | TypeKind::Map(_) => None,
+                    TypeKind::Enum(_) | TypeKind::ValueEnum(_) | TypeKind::Union(_) | TypeKind::Map(_) => None,
                 }
             }
             _ => None,

@@ -224,8 +224,9 @@ fn default_value(api: &Api, ty: &Type) -> Option<Value> {
     let def = api.type_def(ty.named()?)?;
     match &def.kind {
         TypeKind::Enum(e) => e.default.clone().map(Value::String),
+        TypeKind::ValueEnum(e) => e.default.clone(),
         TypeKind::Alias(target) => default_value(api, target),
-        TypeKind::Struct(_) | TypeKind::Map(_) => None,
+        TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => None,
     }
 }
 
@@ -294,8 +295,13 @@ fn default_expr(api: &Api, ty: &Type, value: &Value, m: &TokenStream, at: &Point
                     let (ty, variant) = (ident(&def.name), ident(&variant.name));
                     quote!(#m #ty::#variant)
                 }
+                TypeKind::ValueEnum(e) => {
+                    let variant = e.variants.iter().find(|v| v.value == *value).ok_or_else(refuse)?;
+                    let (ty, variant) = (ident(&def.name), ident(&variant.name));
+                    quote!(#m #ty::#variant)
+                }
                 TypeKind::Alias(target) => default_expr(api, target, value, m, at)?,
-                TypeKind::Struct(_) | TypeKind::Map(_) => return Err(refuse()),
+                TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => return Err(refuse()),
             }
         }
         Shape::Map(_) | Shape::Any => return Err(refuse()),

@@ -23,6 +23,20 @@ pub mod history {
 /// Generated from the specs under `generator/tests/fixtures`.
 #[rustfmt::skip]
 pub mod fixtures {
+    /// Generated from `generator/tests/fixtures/all_of.yaml`.
+    pub mod all_of;
+    /// Generated from `generator/tests/fixtures/enums.yaml`.
+    pub mod enums;
+    /// Generated from `generator/tests/fixtures/formats.yaml`.
+    pub mod formats;
+    /// Generated from `generator/tests/fixtures/maps.yaml`.
+    pub mod maps;
     /// Generated from `generator/tests/fixtures/names.yaml`.
     pub mod names;
+    /// Generated from `generator/tests/fixtures/nullable.yaml`.
+    pub mod nullable;
+    /// Generated from `generator/tests/fixtures/one_of.yaml`.
+    pub mod one_of;
+    /// Generated from `generator/tests/fixtures/recursive.yaml`.
+    pub mod recursive;
 }

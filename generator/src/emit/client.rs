@@ -90,9 +90,10 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
 }
 
 /// The one type of every JSON error body the spec documents, with a name for
-/// messages. More than one type is not supported yet.
+/// messages; the JSON value itself when the spec documents several types
+/// (`Error::Api`'s body is then a `serde_json::Value` to decode further).
 fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
-    let mut found: Option<(Type, String, Pointer)> = None;
+    let mut found: Option<(Type, String)> = None;
     for op in &api.operations {
         for response in op.responses.iter().filter(|r| !is_success(r.status)) {
             let Some(body) = json_body(response)? else { continue };
@@ -101,19 +102,30 @@ fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
             match &found {
                 None => {
                     let name = ty.named().map(str::to_owned).unwrap_or_else(|| "JSON value".to_owned());
-                    found = Some((key, name, response.pointer.clone()));
+                    found = Some((key, name));
                 }
-                Some((known, _, _)) if *known == key => {}
-                Some((_, name, at)) => {
-                    return Err(Error::unsupported(
-                        &response.pointer,
-                        format!("error bodies of more than one type (this one and `{name}` at {at})"),
-                    ));
-                }
+                Some((known, _)) if *known == key => {}
+                Some(_) => return Ok(Some((Type::new(Shape::Any), "JSON value".to_owned()))),
             }
         }
     }
-    Ok(found.map(|(ty, name, _)| (ty, name)))
+    Ok(found)
+}
+
+/// The operations this emitter cannot express, by index, with the reason
+/// (see [`crate::skip`]).
+pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
+    let models = quote!(crate::models::);
+    let error_body = error_body(api)?;
+    let mut refused = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        match OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)) {
+            Ok(_) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(refused)
 }
 
 fn is_success(status: StatusCode) -> bool {

@@ -112,37 +112,71 @@ fn runtime(at: &Pointer) -> Result<TokenStream> {
 fn bearer_schemes(api: &Api) -> Result<BTreeMap<String, proc_macro2::Ident>> {
     let mut out = BTreeMap::new();
     for op in &api.operations {
-        let at = op.pointer.join("security");
-        match op.security.as_slice() {
-            [] => {}
-            [requirement] => match requirement.schemes.as_slice() {
-                [scheme] => {
-                    let Some(def) = api.security_schemes.iter().find(|s| s.name == scheme.scheme) else {
-                        return Err(Error::unsupported(&at, format!("unknown security scheme `{}`", scheme.scheme)));
-                    };
-                    match &def.kind {
-                        crate::ir::SecuritySchemeKind::Http { scheme: s, .. } if s == "bearer" => {
-                            let hook = format_ident!(
-                                "authenticate_{}",
-                                crate::lower::names::unraw(&crate::lower::names::value_name(&def.name))
-                            );
-                            out.insert(def.name.clone(), hook);
-                        }
-                        _ => {
-                            return Err(Error::unsupported(
-                                &def.pointer,
-                                "security schemes other than HTTP `bearer` in a server",
-                            ));
-                        }
-                    }
-                }
-                [] => return Err(Error::unsupported(&at, "optional security (an empty requirement) in a server")),
-                _ => return Err(Error::unsupported(&at, "a security requirement of several schemes together")),
-            },
-            _ => return Err(Error::unsupported(&at, "alternative security requirements in a server")),
+        if let Some((name, hook)) = bearer_scheme(api, op)? {
+            out.insert(name, hook);
         }
     }
     Ok(out)
+}
+
+/// The bearer scheme an operation requires (name, hook name), if any.
+fn bearer_scheme(api: &Api, op: &Operation) -> Result<Option<(String, proc_macro2::Ident)>> {
+    let at = op.pointer.join("security");
+    match op.security.as_slice() {
+        [] => Ok(None),
+        [requirement] => match requirement.schemes.as_slice() {
+            [scheme] => {
+                let Some(def) = api.security_schemes.iter().find(|s| s.name == scheme.scheme) else {
+                    return Err(Error::unsupported(&at, format!("unknown security scheme `{}`", scheme.scheme)));
+                };
+                match &def.kind {
+                    crate::ir::SecuritySchemeKind::Http { scheme: s, .. } if s == "bearer" => {
+                        let hook = format_ident!(
+                            "authenticate_{}",
+                            crate::lower::names::unraw(&crate::lower::names::value_name(&def.name))
+                        );
+                        Ok(Some((def.name.clone(), hook)))
+                    }
+                    _ => Err(Error::unsupported(&def.pointer, "security schemes other than HTTP `bearer` in a server")),
+                }
+            }
+            [] => Err(Error::unsupported(&at, "optional security (an empty requirement) in a server")),
+            _ => Err(Error::unsupported(&at, "a security requirement of several schemes together")),
+        },
+        _ => Err(Error::unsupported(&at, "alternative security requirements in a server")),
+    }
+}
+
+/// The operations this emitter cannot express, by index, with the reason
+/// (see [`crate::skip`]). Refusals of the API as a whole (bad requests
+/// answered with several schemas, routes axum cannot tell apart) are left
+/// to [`server`].
+pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
+    let m = quote!(crate::models::);
+    let Ok(error) = ErrorBody::find(api, &m) else { return Ok(Vec::new()) };
+    let mut schemes = BTreeMap::new();
+    let mut refused = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        match bearer_scheme(api, op) {
+            Ok(Some((name, hook))) => {
+                schemes.insert(name, hook);
+            }
+            Ok(None) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    for (i, op) in api.operations.iter().enumerate() {
+        if refused.iter().any(|(r, _)| *r == i) {
+            continue;
+        }
+        match OpPlan::new(api, op, &m, &error, &schemes) {
+            Ok(_) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(refused)
 }
 
 /// Everything the emitter decided about one operation.

@@ -230,10 +230,10 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "additionalProperties: false",
         ),
         (
-            "response headers",
-            spec(operation(json!([id_param()]), json!({ "200": { "description": "ok", "headers": { "X-Rate": { "schema": { "type": "integer" } } } } })), json!({})),
-            "#/paths/~1things~1{id}/get/responses/200/headers",
-            "response headers",
+            "an object as a response header",
+            spec(operation(json!([id_param()]), json!({ "200": { "description": "ok", "headers": { "X-Rate": { "schema": { "type": "object" } } } } })), json!({})),
+            "#/paths/~1things~1{id}/get/responses/200/headers/X-Rate/schema",
+            "not a scalar",
         ),
         ("an API key", spec(secured(json!([{ "key": [] }])), bearer.clone()), "#/components/securitySchemes/key", "bearer"),
         (
@@ -260,7 +260,7 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             })
             .to_string(),
             "#/paths/~1b/get/responses/400/content/application~1json/schema",
-            "different schemas",
+            "this one differs",
         ),
         (
             "a parameter inside a segment",

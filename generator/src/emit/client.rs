@@ -15,15 +15,19 @@
 //! - `Authorization: Bearer <token>` for operations whose security is an HTTP
 //!   bearer scheme;
 //! - JSON request bodies with `Content-Type: application/json`;
-//! - any 2xx is a success and its body is decoded as the one type the spec's
-//!   2xx responses document (`()` when they document none); bodies of lists
-//!   of named types are decoded item by item (see `Decoded`); error statuses
-//!   the spec documents with a JSON body are decoded as that type.
+//! - any 2xx is a success and its body is read as the one body the spec's
+//!   2xx responses document: JSON (the first JSON media type of a response
+//!   with several) as its type, `text/*` as a `String`, any other media type
+//!   as bytes, `()` when they document none (or document no 2xx at all:
+//!   redirects are followed); bodies of lists of named types are decoded
+//!   item by item (see `Decoded`); error statuses the spec documents with a
+//!   JSON body are decoded as that type (as a JSON value when the spec
+//!   documents several error types). Response headers are not read.
 //!
 //! What the emitter cannot express (header and cookie parameters, other
-//! styles, objects in the query, non-JSON bodies, other security schemes,
-//! several success or error body types) is an [`Error::Unsupported`] naming
-//! the place in the spec.
+//! styles, objects in the query, non-JSON request bodies, other security
+//! schemes, 2xx responses with different bodies) is an
+//! [`Error::Unsupported`] naming the place in the spec.
 
 mod runtime;
 
@@ -157,8 +161,47 @@ fn json_content(content: &[Content], at: &Pointer) -> Result<Option<Option<Type>
     }
 }
 
+/// What a response's body is, as the client reads it.
+#[derive(Debug, Clone)]
+enum Read {
+    /// No content documented.
+    Nothing,
+    /// JSON (the first JSON media type), of this type (`None`: no schema).
+    Json(Option<Box<Type>>),
+    /// `text/*` without a JSON alternative: a `String`.
+    Text,
+    /// Any other media type: the bytes.
+    Bytes,
+}
+
+impl Read {
+    fn of(response: &Response) -> Read {
+        let Some(first) = response.content.first() else { return Read::Nothing };
+        if let Some(json) = response.content.iter().find(|c| is_json(&c.media_type)) {
+            return Read::Json(json.ty.clone().map(Box::new));
+        }
+        let essence = first.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence.starts_with("text/") { Read::Text } else { Read::Bytes }
+    }
+
+    /// Whether two responses read the same way (JSON: as the same Rust type).
+    fn same(&self, other: &Read, models: &TokenStream) -> bool {
+        let json = |t: &Option<Box<Type>>| t.as_ref().map(|t| rust_type(t, models).to_string());
+        match (self, other) {
+            (Read::Nothing, Read::Nothing) | (Read::Text, Read::Text) | (Read::Bytes, Read::Bytes) => true,
+            (Read::Json(a), Read::Json(b)) => json(a) == json(b),
+            _ => false,
+        }
+    }
+}
+
+/// The JSON body of a response: `None` when it documents no JSON content
+/// (an error status with a text body is then an unexpected response).
 fn json_body(response: &Response) -> Result<Option<Option<Type>>> {
-    json_content(&response.content, &response.pointer)
+    Ok(match Read::of(response) {
+        Read::Json(ty) => Some(ty.map(|t| *t)),
+        _ => None,
+    })
 }
 
 /// A type through its named aliases (`Origins` → the array it names).
@@ -354,6 +397,10 @@ fn style_name(style: Style) -> &'static str {
 enum Success {
     /// No body documented: `()`, whatever the server sends.
     Unit,
+    /// A `text/*` body: the `String` (UTF-8).
+    Text,
+    /// A body of another media type: its bytes.
+    Bytes,
     /// The body as this type.
     Strict(TokenStream),
     /// The body as this type, `Decoded<T>`, after taking undecodable items out
@@ -604,6 +651,14 @@ impl<'a> OpPlan<'a> {
         let documented = status_pattern(&self.failures);
         let (ret, decode, accept_json) = match &self.success {
             Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
+            Success::Text => {
+                uses.text = true;
+                (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty())
+            }
+            Success::Bytes => {
+                uses.bytes = true;
+                (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty())
+            }
             Success::Strict(ty) => {
                 uses.decode = true;
                 (ty.clone(), quote!(raw.decode::<#ty>()), true)
@@ -849,32 +904,25 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
     Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some() }))
 }
 
-/// The success type: the one body type of the 2xx responses.
+/// The success type: the one body type of the 2xx responses (`()` when the
+/// spec documents no 2xx response: any 2xx is still a success).
 fn success(api: &Api, op: &Operation, models: &TokenStream) -> Result<Success> {
     let responses: Vec<&Response> = op.responses.iter().filter(|r| is_success(r.status)).collect();
-    let Some(first) = responses.first() else {
-        return Err(Error::unsupported(&op.pointer.join("responses"), "an operation without a 2XX response"));
-    };
-    let body = json_body(first)?;
+    let Some(first) = responses.first() else { return Ok(Success::Unit) };
+    let read = Read::of(first);
     for other in &responses[1..] {
-        let same = match (&body, json_body(other)?) {
-            (None, None) => true,
-            (Some(a), Some(b)) => {
-                a.as_ref().map(|t| rust_type(t, models).to_string())
-                    == b.as_ref().map(|t| rust_type(t, models).to_string())
-            }
-            _ => false,
-        };
-        if !same {
+        if !read.same(&Read::of(other), models) {
             return Err(Error::unsupported(
                 &other.pointer,
                 format!("2XX responses with different bodies (see {})", first.pointer),
             ));
         }
     }
-    let ty = match body {
-        None => return Ok(Success::Unit),
-        Some(ty) => ty.unwrap_or_else(|| Type::new(Shape::Any)),
+    let ty = match read {
+        Read::Nothing => return Ok(Success::Unit),
+        Read::Text => return Ok(Success::Text),
+        Read::Bytes => return Ok(Success::Bytes),
+        Read::Json(ty) => ty.map(|t| *t).unwrap_or_else(|| Type::new(Shape::Any)),
     };
     let rust = rust_type(&ty, models);
     let lists = lenient_lists(api, &ty, models);

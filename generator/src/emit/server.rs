@@ -16,7 +16,9 @@
 //! - A response enum per operation: a variant per documented status, named
 //!   after the status's standard reason phrase (`Ok`, `BadRequest`), ranges
 //!   carrying a status checked to lie in the range (`ClientError(ClientErrorStatus, _)`),
-//!   `default` carrying any status.
+//!   `default` carrying any status, then the body (JSON, text or bytes, or
+//!   an enum of the media types when they differ) and a struct of the
+//!   documented headers (see `server/responses.rs`).
 //! - The router: a handler per operation that authenticates, decodes path and
 //!   query parameters per their style (`form`/`simple`, `explode`) or content
 //!   (JSON), applies defaults, reads and decodes the body within the size
@@ -25,8 +27,8 @@
 //!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
 //! spec's pointer: header and cookie parameters, styles other than
-//! `form`/`simple`, objects outside JSON content, non-JSON bodies, response
-//! headers, security other than one HTTP bearer scheme per operation, and
+//! `form`/`simple`, objects outside JSON content, non-JSON request bodies,
+//! security other than one HTTP bearer scheme per operation, and
 //! request bodies with `additionalProperties: false` (unknown fields are
 //! otherwise ignored, as JSON Schema allows).
 //!
@@ -35,10 +37,11 @@
 
 mod error_body;
 mod params;
+mod responses;
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_lines, format, ident, rust_type};
@@ -48,6 +51,7 @@ use crate::pointer::Pointer;
 
 use self::error_body::ErrorBody;
 use self::params::ParamPlan;
+use self::responses::Variant;
 
 /// Dependencies the generated server code uses (name, Cargo requirement),
 /// added as optional dependencies behind the `server` feature of standalone crates.
@@ -198,14 +202,6 @@ struct BodyPlan {
     media_types: Vec<String>,
 }
 
-struct Variant {
-    status: StatusCode,
-    name: proc_macro2::Ident,
-    description: String,
-    /// The JSON body's type and media type; `None` for an empty body.
-    body: Option<(TokenStream, String)>,
-}
-
 impl<'a> OpPlan<'a> {
     fn new(
         api: &'a Api,
@@ -262,36 +258,8 @@ impl<'a> OpPlan<'a> {
                 Some(BodyPlan { ty: ty.clone(), required: body.required, media_types })
             }
         };
-        let mut variants = Vec::new();
-        for response in &op.responses {
-            if !response.headers.is_empty() {
-                return Err(Error::unsupported(&response.pointer.join("headers"), "response headers in a server"));
-            }
-            let mut body: Option<(TokenStream, String)> = None;
-            for content in &response.content {
-                let at = response.pointer.join("content").join(&content.media_type);
-                if !is_json(&content.media_type) {
-                    return Err(Error::unsupported(&at, format!("responses of `{}`", content.media_type)));
-                }
-                let ty = match &content.ty {
-                    Some(ty) => rust_type(ty, m),
-                    None => quote!(::serde_json::Value),
-                };
-                match &body {
-                    None => body = Some((ty, content.media_type.clone())),
-                    Some((first, _)) if first.to_string() == ty.to_string() => {}
-                    Some(_) => {
-                        return Err(Error::unsupported(&at, "media types of one response with different schemas"));
-                    }
-                }
-            }
-            variants.push(Variant {
-                status: response.status,
-                name: variant_name(response.status),
-                description: response.description.clone(),
-                body,
-            });
-        }
+        let variants =
+            op.responses.iter().map(|response| Variant::new(api, op, response, m)).collect::<Result<Vec<_>>>()?;
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
@@ -447,7 +415,6 @@ impl<'a> OpPlan<'a> {
     }
 
     fn response_items(&self) -> TokenStream {
-        let name = self.response_type();
         let op = self.op;
         let docs = doc_lines([format!(
             "What [`Api::{}`] answers (`{} {}`): one variant per response the spec documents.",
@@ -456,50 +423,7 @@ impl<'a> OpPlan<'a> {
             op.path
         )
         .as_str()]);
-        let variants = self.variants.iter().map(|v| {
-            let variant = &v.name;
-            let docs = doc_lines([format!("`{}`: {}", status_key(v.status), v.description.trim()).as_str()]);
-            let status = status_type(v.status);
-            let fields = match (&status, &v.body) {
-                (None, None) => quote!(),
-                (None, Some((ty, _))) => quote!((#ty)),
-                (Some(status), None) => quote!((#status)),
-                (Some(status), Some((ty, _))) => quote!((#status, #ty)),
-            };
-            quote!(#docs #variant #fields,)
-        });
-        let arms = self.variants.iter().map(|v| {
-            let variant = &v.name;
-            let (pattern, status) = match v.status {
-                StatusCode::Exact(code) => {
-                    let code = Literal::u16_unsuffixed(code);
-                    (quote!(), quote!(self::runtime::status(#code)))
-                }
-                StatusCode::Range(_) => (quote!(status), quote!(status.status_code())),
-                StatusCode::Default => (quote!(status), quote!(status)),
-            };
-            match (&v.body, pattern.is_empty()) {
-                (None, true) => quote!(Self::#variant => self::runtime::empty_response(#status),),
-                (None, false) => quote!(Self::#variant(#pattern) => self::runtime::empty_response(#status),),
-                (Some((_, media)), true) => {
-                    quote!(Self::#variant(body) => self::runtime::json_response_as(#status, &body, #media),)
-                }
-                (Some((_, media)), false) => {
-                    quote!(Self::#variant(#pattern, body) => self::runtime::json_response_as(#status, &body, #media),)
-                }
-            }
-        });
-        quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name { #(#variants)* }
-
-            impl ::axum::response::IntoResponse for #name {
-                fn into_response(self) -> ::axum::response::Response {
-                    match self { #(#arms)* }
-                }
-            }
-        }
+        responses::items(&self.response_type(), docs, &self.variants)
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.

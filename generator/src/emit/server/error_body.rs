@@ -60,25 +60,11 @@ fn json_schema(response: &Response) -> Option<(Type, Pointer)> {
 
 impl ErrorBody {
     pub fn find(api: &Api, m: &TokenStream) -> Result<Self> {
-        let mut schema: Option<(Type, Pointer)> = None;
-        for code in [400, 401] {
-            for op in &api.operations {
-                let Some((ty, at)) = response_for(op, code).and_then(json_schema) else { continue };
-                match &schema {
-                    None => schema = Some((ty, at)),
-                    Some((first, first_at)) if code == 400 && first.shape != ty.shape => {
-                        return Err(Error::unsupported(
-                            &at,
-                            format!("bad requests answered with different schemas (here and at {first_at})"),
-                        ));
-                    }
-                    Some(_) => {}
-                }
-            }
-            if schema.is_some() {
-                break;
-            }
-        }
+        // The first operation's; one whose bad-request schema differs is
+        // refused on its own (`check_status`).
+        let schema = [400, 401]
+            .into_iter()
+            .find_map(|code| api.operations.iter().find_map(|op| response_for(op, code).and_then(json_schema)));
         Ok(match schema {
             Some((ty, at)) => {
                 let rust = rust_type(&ty, m);

@@ -25,4 +25,6 @@ pub mod history {
 pub mod fixtures {
     /// Generated from `generator/tests/fixtures/names.yaml`.
     pub mod names;
+    /// Generated from `generator/tests/fixtures/responses.yaml`.
+    pub mod responses;
 }

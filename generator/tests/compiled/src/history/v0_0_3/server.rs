@@ -1769,6 +1769,35 @@ pub mod runtime {
             Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
     }
+    /// A response with `status` and `body` as it is, labelled with `media_type`.
+    pub fn raw_response(
+        status: StatusCode,
+        body: impl Into<Body>,
+        media_type: &'static str,
+    ) -> Response {
+        (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
+            body.into(),
+        )
+            .into_response()
+    }
+    /// Adds a documented response header (`name` lowercase). A value that cannot
+    /// be sent in a header is a bug of the server: the response becomes a `500`.
+    pub fn set_header(response: &mut Response, name: &'static str, value: String) {
+        match HeaderValue::try_from(value) {
+            Ok(value) => {
+                response
+                    .headers_mut()
+                    .append(header::HeaderName::from_static(name), value);
+            }
+            Err(_) => *response = StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    }
+    /// RFC 3339 with `Z` and as many fractional digits as needed (date-time headers).
+    pub fn date_time_text(value: &chrono::DateTime<chrono::Utc>) -> String {
+        value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
     /// A response with `status` and no body.
     pub fn empty_response(status: StatusCode) -> Response {
         status.into_response()

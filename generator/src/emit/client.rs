@@ -19,14 +19,15 @@
 //!   2xx responses document: JSON (the first JSON media type of a response
 //!   with several) as its type, `text/*` as a `String`, any other media type
 //!   as bytes, `()` when they document none (or document no 2xx at all:
-//!   redirects are followed); bodies of lists of named types are decoded
+//!   redirects are followed); when the 2xx responses' bodies differ, an
+//!   enum `{Op}Success` with a variant per documented status; bodies of lists of named types are decoded
 //!   item by item (see `Decoded`); error statuses the spec documents with a
 //!   JSON body are decoded as that type (as a JSON value when the spec
 //!   documents several error types). Response headers are not read.
 //!
 //! What the emitter cannot express (header and cookie parameters, other
 //! styles, objects in the query, non-JSON request bodies, other security
-//! schemes, 2xx responses with different bodies) is an
+//! schemes) is an
 //! [`Error::Unsupported`] naming the place in the spec.
 
 mod runtime;
@@ -34,7 +35,7 @@ mod runtime;
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
 use crate::error::{Error, Result};
@@ -401,6 +402,9 @@ enum Success {
     Text,
     /// A body of another media type: its bytes.
     Bytes,
+    /// 2xx responses with different bodies: an enum named `{Op}Success`
+    /// with a variant per documented 2xx response.
+    Statuses(Vec<SuccessVariant>),
     /// The body as this type.
     Strict(TokenStream),
     /// The body as this type, `Decoded<T>`, after taking undecodable items out
@@ -659,6 +663,47 @@ impl<'a> OpPlan<'a> {
                 uses.bytes = true;
                 (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty())
             }
+            Success::Statuses(variants) => {
+                let name = self.success_enum_name();
+                let mut arms = Vec::new();
+                let mut accept_json = !self.failures.is_empty();
+                uses.undecodable = true;
+                for v in variants {
+                    let variant = &v.name;
+                    let (pattern, status) = match v.status {
+                        StatusCode::Exact(code) => (Literal::u16_unsuffixed(code).into_token_stream(), None),
+                        _ => (quote!(code if (200..300).contains(&code)), Some(quote!(raw.status))),
+                    };
+                    let read = match &v.read {
+                        Read::Nothing => None,
+                        Read::Json(ty) => {
+                            uses.decode = true;
+                            accept_json = true;
+                            let ty = rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m);
+                            Some(quote!(raw.decode::<#ty>()?))
+                        }
+                        Read::Text => {
+                            uses.text = true;
+                            Some(quote!(raw.text()?))
+                        }
+                        Read::Bytes => {
+                            uses.bytes = true;
+                            Some(quote!(raw.bytes()?))
+                        }
+                    };
+                    let fields: Vec<TokenStream> = status.into_iter().chain(read).collect();
+                    let value =
+                        if fields.is_empty() { quote!(#name::#variant) } else { quote!(#name::#variant(#(#fields),*)) };
+                    arms.push(quote!(#pattern => ::std::result::Result::Ok(#value),));
+                }
+                let decode = quote! {
+                    match raw.status.as_u16() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Err(raw.undecodable("the spec documents no response for this success status".to_owned())),
+                    }
+                };
+                (quote!(#name), decode, accept_json)
+            }
             Success::Strict(ty) => {
                 uses.decode = true;
                 (ty.clone(), quote!(raw.decode::<#ty>()), true)
@@ -701,8 +746,10 @@ impl<'a> OpPlan<'a> {
         let docs = doc_lines(paragraphs.iter().map(String::as_str));
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
+        let success_enum = self.success_enum();
         Ok(quote! {
             #query_struct
+            #success_enum
 
             impl Client {
                 #docs
@@ -729,6 +776,48 @@ impl<'a> OpPlan<'a> {
                     }
                 }
             }
+        })
+    }
+
+    fn success_enum_name(&self) -> proc_macro2::Ident {
+        format_ident!("{}Success", self.op.type_name)
+    }
+
+    /// `{Op}Success`, when the 2xx responses have different bodies.
+    fn success_enum(&self) -> Option<TokenStream> {
+        let Success::Statuses(variants) = &self.success else { return None };
+        let name = self.success_enum_name();
+        let m = self.models;
+        let declared = variants.iter().map(|v| {
+            let variant = &v.name;
+            let key = match v.status {
+                StatusCode::Exact(code) => code.to_string(),
+                _ => "2XX".to_owned(),
+            };
+            let doc = format!(" `{key}`: {}", v.description.trim());
+            let mut fields: Vec<TokenStream> = Vec::new();
+            if !matches!(v.status, StatusCode::Exact(_)) {
+                fields.push(quote!(::reqwest::StatusCode));
+            }
+            match &v.read {
+                Read::Nothing => {}
+                Read::Json(ty) => {
+                    fields.push(rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m))
+                }
+                Read::Text => fields.push(quote!(::std::string::String)),
+                Read::Bytes => fields.push(quote!(::std::vec::Vec<u8>)),
+            }
+            let fields = (!fields.is_empty()).then(|| quote!((#(#fields),*)));
+            quote!(#[doc = #doc] #variant #fields,)
+        });
+        let doc = format!(
+            " What [`Client::{}`] returns: one variant per 2xx response the spec documents (their bodies differ).",
+            crate::lower::names::unraw(&self.op.name)
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#declared)* }
         })
     }
 
@@ -904,19 +993,33 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
     Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some() }))
 }
 
+/// One documented 2xx response of an operation whose successes differ.
+struct SuccessVariant {
+    status: StatusCode,
+    name: proc_macro2::Ident,
+    description: String,
+    read: Read,
+}
+
 /// The success type: the one body type of the 2xx responses (`()` when the
 /// spec documents no 2xx response: any 2xx is still a success).
 fn success(api: &Api, op: &Operation, models: &TokenStream) -> Result<Success> {
     let responses: Vec<&Response> = op.responses.iter().filter(|r| is_success(r.status)).collect();
     let Some(first) = responses.first() else { return Ok(Success::Unit) };
     let read = Read::of(first);
-    for other in &responses[1..] {
-        if !read.same(&Read::of(other), models) {
-            return Err(Error::unsupported(
-                &other.pointer,
-                format!("2XX responses with different bodies (see {})", first.pointer),
-            ));
-        }
+    if responses[1..].iter().any(|other| !read.same(&Read::of(other), models)) {
+        let mut variants: Vec<SuccessVariant> = responses
+            .iter()
+            .map(|r| SuccessVariant {
+                status: r.status,
+                name: super::server::variant_name(r.status),
+                description: r.description.clone(),
+                read: Read::of(r),
+            })
+            .collect();
+        // Exact codes before the `2XX` range, as OpenAPI resolves them.
+        variants.sort_by_key(|v| matches!(v.status, StatusCode::Range(_)));
+        return Ok(Success::Statuses(variants));
     }
     let ty = match read {
         Read::Nothing => return Ok(Success::Unit),

@@ -706,7 +706,7 @@ fn range_name(digit: u8) -> &'static str {
 
 /// A variant name from a status: the standard reason phrase (RFC 9110 and
 /// registered extensions) in UpperCamelCase, `Status<code>` for others.
-fn variant_name(status: StatusCode) -> proc_macro2::Ident {
+pub(crate) fn variant_name(status: StatusCode) -> proc_macro2::Ident {
     match status {
         StatusCode::Exact(code) => match reason_phrase(code) {
             Some(name) => format_ident!("{}", name),

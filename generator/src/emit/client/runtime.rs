@@ -29,6 +29,7 @@ pub struct Uses {
     pub decode_lenient: bool,
     pub text: bool,
     pub bytes: bool,
+    pub undecodable: bool,
 }
 
 impl Runtime {
@@ -634,7 +635,7 @@ impl Runtime {
             }
 
     });
-        let undecodable = (u.decode || u.decode_lenient || u.text || u.bytes).then(|| quote! {
+        let undecodable = (u.decode || u.decode_lenient || u.text || u.bytes || u.undecodable).then(|| quote! {
             fn undecodable(&self, reason: ::std::string::String) -> Error {
                 Error::Decode { status: self.status, content_type: self.content_type.clone(), snippet: self.snippet(), reason }
             }

@@ -5,12 +5,12 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use generated_fixtures::fixtures::responses::client::{Client, Error};
+use generated_fixtures::fixtures::responses::client::{Client, Error, TouchItemSuccess};
 use generated_fixtures::fixtures::responses::models::{self, Item};
 use generated_fixtures::fixtures::responses::server::{
     self, Api, BearerToken, CreateItemCreatedHeaders, CreateItemResponse, DownloadArchiveResponse,
     DownloadLinkFoundHeaders, DownloadLinkResponse, GetItemDiffOkBody, GetItemDiffResponse, GetZenResponse,
-    ListItemsOkHeaders, ListItemsResponse, Rejection, ServerErrorStatus,
+    ListItemsOkHeaders, ListItemsResponse, Rejection, ServerErrorStatus, SuccessStatus, TouchItemResponse,
 };
 use tower::ServiceExt;
 
@@ -53,6 +53,14 @@ impl Api for Service {
 
     async fn get_zen(&self) -> GetZenResponse {
         GetZenResponse::Ok("Keep it logically awesome. ✓".to_owned())
+    }
+
+    async fn touch_item(&self, id: i64) -> TouchItemResponse {
+        match id {
+            1 => TouchItemResponse::Ok(item("one")),
+            2 => TouchItemResponse::NoContent,
+            _ => TouchItemResponse::Success(SuccessStatus::new(202).unwrap(), format!("queued {id}")),
+        }
     }
 
     async fn download_archive(&self, id: i64) -> DownloadArchiveResponse {
@@ -124,6 +132,9 @@ async fn documented_headers_and_media_types_are_sent() {
         async fn get_zen(&self) -> GetZenResponse {
             GetZenResponse::Ok(String::new())
         }
+        async fn touch_item(&self, _: i64) -> TouchItemResponse {
+            TouchItemResponse::NoContent
+        }
         async fn download_archive(&self, _: i64) -> DownloadArchiveResponse {
             DownloadArchiveResponse::Ok(Vec::new())
         }
@@ -173,6 +184,14 @@ async fn client_reads_json_text_bytes_and_redirects() {
     );
 
     assert_eq!(anonymous.get_zen().await.unwrap(), "Keep it logically awesome. ✓");
+
+    // 2xx responses with different bodies: one variant per documented status.
+    assert_eq!(anonymous.touch_item(1).await.unwrap(), TouchItemSuccess::Ok(item("one")));
+    assert_eq!(anonymous.touch_item(2).await.unwrap(), TouchItemSuccess::NoContent);
+    match anonymous.touch_item(3).await.unwrap() {
+        TouchItemSuccess::Success(status, note) => assert_eq!((status.as_u16(), note.as_str()), (202, "queued 3")),
+        other => panic!("expected the 2XX variant, got {other:?}"),
+    }
     assert_eq!(anonymous.download_archive(1).await.unwrap(), vec![0, 159, 146, 150, 255]);
     let failed = anonymous.download_archive(2).await.unwrap_err();
     assert_eq!(failed.status().map(|s| s.as_u16()), Some(503));

@@ -76,7 +76,7 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     let runtime = runtime(&paths)?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
     let items = ops.iter().map(|op| op.items(api));
-    let router = router(&ops);
+    let router = router(&ops, &error);
     let title = format!(" Server for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -193,6 +193,9 @@ struct OpPlan<'a> {
     query: Vec<ParamPlan<'a>>,
     body: Option<BodyPlan>,
     variants: Vec<Variant>,
+    /// The trait method that makes this operation's rejection bodies, when
+    /// it is not `rejection` (another bad-request schema).
+    reject_hook: Option<proc_macro2::Ident>,
     m: TokenStream,
 }
 
@@ -211,10 +214,7 @@ impl<'a> OpPlan<'a> {
         schemes: &BTreeMap<String, proc_macro2::Ident>,
     ) -> Result<Self> {
         let auth = op.security.first().and_then(|r| r.schemes.first()).and_then(|s| schemes.get(&s.scheme)).cloned();
-        if auth.is_some() {
-            error.check_status(op, 401)?;
-        }
-        error.check_status(op, 400)?;
+        let reject_hook = error.hook_for(op, auth.is_some())?;
         let mut path = Vec::new();
         let mut query = Vec::new();
         for p in &op.parameters {
@@ -263,7 +263,7 @@ impl<'a> OpPlan<'a> {
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
-        Ok(OpPlan { op, auth, path, query, body, variants, m: m.clone() })
+        Ok(OpPlan { op, auth, path, query, body, variants, reject_hook, m: m.clone() })
     }
 
     fn response_type(&self) -> proc_macro2::Ident {
@@ -501,6 +501,10 @@ impl<'a> OpPlan<'a> {
             (true, false) => quote!(mut parts),
         };
         let body = if self.body.is_some() { quote!(body) } else { quote!(_body) };
+        let reject = match &self.reject_hook {
+            None => quote!(shared.reject(rejection)),
+            Some(hook) => quote!(shared.reject_with(rejection, |api, rejection| api.#hook(rejection))),
+        };
         quote! {
             async fn #handler<A: Api>(
                 ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
@@ -514,7 +518,7 @@ impl<'a> OpPlan<'a> {
                 .await;
                 match result {
                     ::std::result::Result::Ok(response) => ::axum::response::IntoResponse::into_response(response),
-                    ::std::result::Result::Err(rejection) => shared.reject(rejection),
+                    ::std::result::Result::Err(rejection) => #reject,
                 }
             }
         }
@@ -551,6 +555,7 @@ fn api_trait(
     });
     let methods = ops.iter().map(OpPlan::trait_method);
     let rejection = error.trait_method();
+    let alternates = error.alternate_methods();
     let title = format!("{} {}", api.title, api.version);
     let docs = doc_lines([
         format!("The operations of {title}: implement this, then serve [`router`]`(api)`.").as_str(),
@@ -563,12 +568,13 @@ fn api_trait(
             #(#hooks)*
             #(#methods)*
             #rejection
+            #alternates
         }
     }
 }
 
 /// `router`, `router_with_config`, the shared state and the fallbacks.
-fn router(ops: &[OpPlan<'_>]) -> TokenStream {
+fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
     // Operations grouped by path, in spec order.
     let mut paths: Vec<(&str, Vec<&OpPlan<'_>>)> = Vec::new();
     for op in ops {
@@ -587,6 +593,20 @@ fn router(ops: &[OpPlan<'_>]) -> TokenStream {
         let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
         quote! {
             .route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>))
+        }
+    });
+    let reject_with = error.has_alternates().then(|| {
+        quote! {
+            /// The response to a rejected request of an operation whose bad
+            /// requests the spec answers with another schema.
+            fn reject_with<B: ::serde::Serialize>(
+                &self,
+                rejection: self::runtime::Rejection,
+                body: impl ::std::ops::FnOnce(&A, &self::runtime::Rejection) -> B,
+            ) -> ::axum::response::Response {
+                let body = body(&self.api, &rejection);
+                rejection.into_response_with(&body)
+            }
         }
     });
     quote! {
@@ -618,6 +638,7 @@ fn router(ops: &[OpPlan<'_>]) -> TokenStream {
                 let body = self.api.rejection(&rejection);
                 rejection.into_response_with(&body)
             }
+            #reject_with
         }
 
         async fn not_found<A: Api>(

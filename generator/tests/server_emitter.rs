@@ -227,10 +227,10 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "default",
         ),
         (
-            "a text body",
-            spec(body(json!({ "text/plain": { "schema": { "type": "string" } } })), json!({})),
-            "#/paths/~1things~1{id}/get/requestBody/content/text~1plain",
-            "text/plain",
+            "a form body",
+            spec(body(json!({ "application/x-www-form-urlencoded": { "schema": { "type": "object" } } })), json!({})),
+            "#/paths/~1things~1{id}/get/requestBody/content/application~1x-www-form-urlencoded",
+            "application/x-www-form-urlencoded",
         ),
         (
             "a body that forbids unknown fields",

@@ -14,7 +14,9 @@
 //!   RFC 3986's unreserved characters;
 //! - `Authorization: Bearer <token>` for operations whose security is an HTTP
 //!   bearer scheme;
-//! - JSON request bodies with `Content-Type: application/json`;
+//! - JSON request bodies with `Content-Type: application/json`; without a
+//!   JSON media type, a raw body (`&str` for `text/*`, `&[u8]` otherwise)
+//!   sent as it is with the first documented media type;
 //! - any 2xx is a success and its body is read as the one body the spec's
 //!   2xx responses document: JSON (the first JSON media type of a response
 //!   with several) as its type, `text/*` as a `String`, any other media type
@@ -26,7 +28,7 @@
 //!   documents several error types). Response headers are not read.
 //!
 //! What the emitter cannot express (header and cookie parameters, other
-//! styles, objects in the query, non-JSON request bodies, other security
+//! styles, objects in the query, form and multipart request bodies, other security
 //! schemes) is an
 //! [`Error::Unsupported`] naming the place in the spec.
 
@@ -422,6 +424,9 @@ struct Body {
     required: bool,
     /// `[T]`: the argument is a slice.
     slice: bool,
+    /// `None` for JSON; else the media type of a raw body (`&str` for
+    /// `text/*`, `&[u8]` for others), sent as it is.
+    raw: Option<String>,
 }
 
 struct OpPlan<'a> {
@@ -550,7 +555,7 @@ impl<'a> OpPlan<'a> {
                 });
             }
         }
-        if let Some(b) = &self.body {
+        if let Some(b) = self.body.as_ref().filter(|b| b.raw.is_none()) {
             let (name, owned_expr) = (&b.name, &b.owned);
             let path = crate::lower::names::unraw(&b.name.to_string()).to_owned();
             let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
@@ -637,7 +642,13 @@ impl<'a> OpPlan<'a> {
             None => quote!(::std::option::Option::None),
             Some(b) => {
                 let name = &b.name;
-                let encode = quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?));
+                let encode = match &b.raw {
+                    None => quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?)),
+                    Some(media) if b.ty.shape == Shape::Primitive(Primitive::String) => {
+                        quote!((#media, ::std::vec::Vec::from(#name.as_bytes())))
+                    }
+                    Some(media) => quote!((#media, ::std::vec::Vec::from(#name))),
+                };
                 if b.required {
                     quote!(::std::option::Option::Some(#encode))
                 } else {
@@ -733,7 +744,11 @@ impl<'a> OpPlan<'a> {
                 Some(name) => format!("`{name}`"),
                 None => "the body".to_owned(),
             };
-            paragraphs.push(format!("`{}`: {what}, sent as JSON.", crate::lower::names::unraw(&b.name.to_string())));
+            let name = crate::lower::names::unraw(&b.name.to_string()).to_owned();
+            paragraphs.push(match &b.raw {
+                None => format!("`{name}`: {what}, sent as JSON."),
+                Some(media) => format!("`{name}`: sent as it is, as `{media}`."),
+            });
         }
         if let Success::Lenient(..) = self.success {
             paragraphs.push(
@@ -963,6 +978,36 @@ fn path_pieces(op: &Operation, params: &[Param<'_>]) -> Result<Vec<PathPiece>> {
 /// The JSON request body, named after its type (`pin`) or `body`.
 fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -> Result<Option<Body>> {
     let Some(request) = &op.request_body else { return Ok(None) };
+    // No JSON media type: a raw body of the first one (text or bytes).
+    if !request.content.iter().any(|c| is_json(&c.media_type))
+        && let Some(first) = request.content.first()
+    {
+        let essence = first.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+            return Err(Error::unsupported(
+                &request.pointer.join("content").join(&first.media_type),
+                format!("request bodies of `{}`", first.media_type),
+            ));
+        }
+        let text = essence.starts_with("text/");
+        let name = ident(if params.iter().any(|p| p.arg() == "body") { "body_" } else { "body" });
+        let inner = if text { quote!(&str) } else { quote!(&[u8]) };
+        let arg = if request.required { inner } else { quote!(::std::option::Option<#inner>) };
+        let ty = Type::new(Shape::Primitive(if text {
+            Primitive::String
+        } else {
+            Primitive::Bytes(crate::ir::BytesEncoding::Binary)
+        }));
+        return Ok(Some(Body {
+            owned: quote!(#name),
+            name,
+            ty,
+            arg,
+            required: request.required,
+            slice: false,
+            raw: Some(first.media_type.clone()),
+        }));
+    }
     let ty = match json_content(&request.content, &request.pointer)? {
         None => return Err(Error::unsupported(&request.pointer, "a request body without content")),
         Some(None) => {
@@ -990,7 +1035,7 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
         (None, true) => (quote!(&#rust), quote!(#name)),
         (None, false) => (quote!(::std::option::Option<&#rust>), quote!(#name)),
     };
-    Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some() }))
+    Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some(), raw: None }))
 }
 
 /// One documented 2xx response of an operation whose successes differ.

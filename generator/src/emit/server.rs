@@ -22,12 +22,13 @@
 //! - The router: a handler per operation that authenticates, decodes path and
 //!   query parameters per their style (`form`/`simple`, `explode`) or content
 //!   (JSON), applies defaults, reads and decodes the body within the size
-//!   limit, runs every constraint check of the spec, and only then calls the
+//!   limit (JSON; without a JSON media type, a `String` when every media type
+//!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405).
 //!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
 //! spec's pointer: header and cookie parameters, styles other than
-//! `form`/`simple`, objects outside JSON content, non-JSON request bodies,
+//! `form`/`simple`, objects outside JSON content, form and multipart request bodies,
 //! security other than one HTTP bearer scheme per operation, and
 //! request bodies with `additionalProperties: false` (unknown fields are
 //! otherwise ignored, as JSON Schema allows).
@@ -203,6 +204,9 @@ struct BodyPlan {
     ty: Type,
     required: bool,
     media_types: Vec<String>,
+    /// `None` for JSON; `Some(true)` for a `text/*` body (a `String`),
+    /// `Some(false)` for raw bytes (`Vec<u8>`).
+    raw_text: Option<bool>,
 }
 
 impl<'a> OpPlan<'a> {
@@ -229,6 +233,26 @@ impl<'a> OpPlan<'a> {
         path.sort_by_key(position);
         let body = match &op.request_body {
             None => None,
+            Some(body) if !body.content.iter().any(|c| is_json(&c.media_type)) => {
+                // Raw bodies: text when every media type is `text/*`, else bytes.
+                let mut media_types = Vec::new();
+                for content in &body.content {
+                    let essence = content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                    if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+                        let at = body.pointer.join("content").join(&content.media_type);
+                        return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
+                    }
+                    media_types.push(content.media_type.clone());
+                }
+                let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
+                let shape = if text {
+                    crate::ir::Primitive::String
+                } else {
+                    crate::ir::Primitive::Bytes(crate::ir::BytesEncoding::Binary)
+                };
+                let ty = Type::new(Shape::Primitive(shape));
+                Some(BodyPlan { ty, required: body.required, media_types, raw_text: Some(text) })
+            }
             Some(body) => {
                 let mut ty: Option<&Type> = None;
                 let mut media_types = Vec::new();
@@ -255,7 +279,7 @@ impl<'a> OpPlan<'a> {
                         "`additionalProperties: false` in a request body (unknown fields are ignored otherwise)",
                     ));
                 }
-                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types })
+                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, raw_text: None })
             }
         };
         let variants =
@@ -288,7 +312,11 @@ impl<'a> OpPlan<'a> {
 
     fn body_type(&self) -> Option<TokenStream> {
         self.body.as_ref().map(|b| {
-            let ty = rust_type(&b.ty, &self.m);
+            let ty = match b.raw_text {
+                None => rust_type(&b.ty, &self.m),
+                Some(true) => quote!(::std::string::String),
+                Some(false) => quote!(::std::vec::Vec<u8>),
+            };
             if b.required { ty } else { quote!(::std::option::Option<#ty>) }
         })
     }
@@ -461,11 +489,19 @@ impl<'a> OpPlan<'a> {
         if let Some(body) = &self.body {
             let ty = rust_type(&body.ty, &self.m);
             let media = &body.media_types;
+            let decode = match body.raw_text {
+                None => quote!(self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?),
+                Some(true) => quote!(self::runtime::text_body(&parts.headers, &bytes, &[#(#media),*])?),
+                Some(false) => quote!(self::runtime::bytes_body(&parts.headers, &bytes, &[#(#media),*])?),
+            };
             steps.push(quote! {
                 let bytes = self::runtime::read_body(&parts.headers, body, shared.config.body_limit()).await?;
-                let body = self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?;
+                let body = #decode;
             });
-            let checks = super::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m);
+            let checks = match body.raw_text {
+                None => super::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m),
+                Some(_) => quote!(),
+            };
             let m = &self.m;
             let check = |value: TokenStream| {
                 if checks.is_empty() {

@@ -23,6 +23,8 @@ pub mod history {
 /// Generated from the specs under `generator/tests/fixtures`.
 #[rustfmt::skip]
 pub mod fixtures {
+    /// Generated from `generator/tests/fixtures/bodies.yaml`.
+    pub mod bodies;
     /// Generated from `generator/tests/fixtures/names.yaml`.
     pub mod names;
     /// Generated from `generator/tests/fixtures/responses.yaml`.

@@ -1626,16 +1626,11 @@ pub mod runtime {
     fn essence(content_type: &str) -> String {
         content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
     }
-    /// A JSON body of one of the `accepted` media types, decoded; `None` when the
-    /// body is empty. Fields the schema does not declare are ignored.
-    pub fn json_body<T: serde::de::DeserializeOwned>(
+    /// Refuses a body whose `Content-Type` is missing or not one of `accepted` (`415`).
+    fn check_content_type(
         headers: &HeaderMap,
-        bytes: &[u8],
         accepted: &[&str],
-    ) -> Result<Option<T>, Rejection> {
-        if bytes.is_empty() {
-            return Ok(None);
-        }
+    ) -> Result<(), Rejection> {
         let expected = accepted.join(", ");
         let content_type = match headers.get(header::CONTENT_TYPE) {
             None => {
@@ -1660,7 +1655,46 @@ pub mod runtime {
                 ),
             );
         }
+        Ok(())
+    }
+    /// A JSON body of one of the `accepted` media types, decoded; `None` when the
+    /// body is empty. Fields the schema does not declare are ignored.
+    pub fn json_body<T: serde::de::DeserializeOwned>(
+        headers: &HeaderMap,
+        bytes: &[u8],
+        accepted: &[&str],
+    ) -> Result<Option<T>, Rejection> {
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        check_content_type(headers, accepted)?;
         decode_json(bytes).map(Some).map_err(Rejection::invalid_body)
+    }
+    /// A text body of one of the `accepted` media types (UTF-8); `None` when the body is empty.
+    pub fn text_body(
+        headers: &HeaderMap,
+        bytes: &[u8],
+        accepted: &[&str],
+    ) -> Result<Option<String>, Rejection> {
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        check_content_type(headers, accepted)?;
+        String::from_utf8(bytes.to_vec())
+            .map(Some)
+            .map_err(|_| Rejection::invalid_body("the body is not UTF-8 text"))
+    }
+    /// A body of one of the `accepted` media types, as it came; `None` when it is empty.
+    pub fn bytes_body(
+        headers: &HeaderMap,
+        bytes: &[u8],
+        accepted: &[&str],
+    ) -> Result<Option<Vec<u8>>, Rejection> {
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        check_content_type(headers, accepted)?;
+        Ok(Some(bytes.to_vec()))
     }
     /// A response with `status` and `body` as JSON (`Content-Type: application/json`).
     pub fn json_response<B: serde::Serialize>(status: StatusCode, body: &B) -> Response {
@@ -1683,6 +1717,35 @@ pub mod runtime {
             }
             Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
+    }
+    /// A response with `status` and `body` as it is, labelled with `media_type`.
+    pub fn raw_response(
+        status: StatusCode,
+        body: impl Into<Body>,
+        media_type: &'static str,
+    ) -> Response {
+        (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
+            body.into(),
+        )
+            .into_response()
+    }
+    /// Adds a documented response header (`name` lowercase). A value that cannot
+    /// be sent in a header is a bug of the server: the response becomes a `500`.
+    pub fn set_header(response: &mut Response, name: &'static str, value: String) {
+        match HeaderValue::try_from(value) {
+            Ok(value) => {
+                response
+                    .headers_mut()
+                    .append(header::HeaderName::from_static(name), value);
+            }
+            Err(_) => *response = StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    }
+    /// RFC 3339 with `Z` and as many fractional digits as needed (date-time headers).
+    pub fn date_time_text(value: &chrono::DateTime<chrono::Utc>) -> String {
+        value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     }
     /// A response with `status` and no body.
     pub fn empty_response(status: StatusCode) -> Response {

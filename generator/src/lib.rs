@@ -19,6 +19,7 @@ pub mod ir;
 pub mod lower;
 pub mod parse;
 pub mod pointer;
+pub mod skip;
 
 pub use error::{Error, Result};
 pub use pointer::Pointer;

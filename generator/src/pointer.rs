@@ -40,6 +40,12 @@ impl Pointer {
         self.path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
     }
 
+    /// Whether `self` is `prefix` or a place inside it.
+    pub fn starts_with(&self, prefix: &Pointer) -> bool {
+        self.path == prefix.path
+            || (self.path.starts_with(&prefix.path) && self.path[prefix.path.len()..].starts_with('/'))
+    }
+
     /// The last segment, unescaped.
     pub fn last(&self) -> Option<String> {
         self.segments().last()
@@ -64,5 +70,8 @@ mod tests {
         assert_eq!(Pointer::from_ref(&p.to_string()), Some(p));
         assert_eq!(Pointer::from_ref("other.yaml#/x"), None);
         assert_eq!(Pointer::from_ref("#"), Some(Pointer::root()));
+        let pins = Pointer::root().join("paths").join("/pins");
+        assert!(pins.join("get").starts_with(&pins) && pins.starts_with(&pins) && pins.starts_with(&Pointer::root()));
+        assert!(!Pointer::root().join("paths").join("/pinsx").starts_with(&pins));
     }
 }

@@ -141,7 +141,7 @@ pub fn run(exe: &Path, root: &Path, specs: &[PathBuf], runs: usize, build: bool)
             let _ = std::fs::remove_dir_all(&dir);
             let measured = measure(
                 Command::new(exe)
-                    .args(["generate", "--name", "bench-crate", "--spec"])
+                    .args(["generate", "--skip-unsupported", "--name", "bench-crate", "--spec"])
                     .arg(spec)
                     .arg("--out")
                     .arg(&dir),

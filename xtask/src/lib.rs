@@ -215,8 +215,25 @@ pub fn write(root: &Path, plan: &[GeneratedFile]) -> Result<Vec<PathBuf>, TaskEr
 /// `cargo xtask generate`: a standalone crate for any spec.
 pub fn generate(spec: &Path, out: &Path, name: &str) -> Result<Vec<PathBuf>, TaskError> {
     let api = load(spec)?;
+    write_crate(spec, &api, out, name)
+}
+
+/// `cargo xtask generate --skip-unsupported`: a standalone crate without the
+/// operations the generator cannot express, and those operations (see
+/// `generator::skip`).
+pub fn generate_skipping_unsupported(
+    spec: &Path,
+    out: &Path,
+    name: &str,
+) -> Result<(Vec<PathBuf>, Vec<generator::skip::Skipped>), TaskError> {
+    let (api, skipped) = generator::skip::load_skipping_unsupported(&read(spec)?)
+        .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
+    Ok((write_crate(spec, &api, out, name)?, skipped))
+}
+
+fn write_crate(spec: &Path, api: &generator::ir::Api, out: &Path, name: &str) -> Result<Vec<PathBuf>, TaskError> {
     let header = header("cargo xtask generate", &spec.display().to_string());
-    let files = generator::emit::krate::standalone(&api, name, &header)
+    let files = generator::emit::krate::standalone(api, name, &header)
         .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
     let mut written = Vec::new();
     for file in files {

@@ -33,6 +33,11 @@ enum Task {
         /// The crate's package name.
         #[arg(long, default_value = "api-models", value_parser = xtask::check_crate_name)]
         name: String,
+        /// Leave out each operation the generator cannot express (one line
+        /// per operation on stderr: method, path, pointer and reason)
+        /// instead of failing, and generate everything else.
+        #[arg(long)]
+        skip_unsupported: bool,
     },
     /// Measure code generation: whole-process time and peak memory of
     /// `xtask codegen --check` and `xtask generate` (this binary; run with `cargo run --release -p xtask
@@ -115,10 +120,21 @@ fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
             println!("codegen: {} generated files, {} updated", plan.len(), written.len());
             Ok(ExitCode::SUCCESS)
         }
-        Task::Generate { spec, out, name } => {
+        Task::Generate { spec, out, name, skip_unsupported: false } => {
             for path in xtask::generate(&spec, &out, &name)? {
                 println!("wrote {}", path.display());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Task::Generate { spec, out, name, skip_unsupported: true } => {
+            let (written, skipped) = xtask::generate_skipping_unsupported(&spec, &out, &name)?;
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+            for operation in &skipped {
+                eprintln!("{operation}");
+            }
+            eprintln!("generate: {} operations skipped", skipped.len());
             Ok(ExitCode::SUCCESS)
         }
         Task::Bench { mut spec, github, runs, build } => {

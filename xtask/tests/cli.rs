@@ -118,3 +118,48 @@ fn diff_of_an_unreadable_spec_is_exit_2_naming_file_and_pointer() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent.yaml"));
 }
+
+#[test]
+fn generate_skip_unsupported_leaves_out_operations_and_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("partly.yaml");
+    std::fs::write(
+        &spec,
+        r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /fine:
+    get:
+      operationId: fine
+      responses: {"204": {description: ok}}
+  /matrix/{id}:
+    get:
+      operationId: matrixStyle
+      parameters: [{name: id, in: path, required: true, style: matrix, schema: {type: string}}]
+      responses: {"204": {description: ok}}
+"#,
+    )
+    .unwrap();
+    let (spec, out) = (spec.to_str().unwrap(), dir.path().join("out"));
+    let out = out.to_str().unwrap();
+
+    let strict = xtask(&["generate", "--spec", spec, "--out", out]);
+    assert_eq!(strict.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(stderr.contains("partly.yaml: #/paths/~1matrix~1{id}/get/parameters/0"), "{stderr}");
+
+    let lenient = xtask(&["generate", "--spec", spec, "--out", out, "--skip-unsupported"]);
+    assert_eq!(lenient.status.code(), Some(0), "{}", String::from_utf8_lossy(&lenient.stderr));
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with(
+            "skipped GET /matrix/{id} (#/paths/~1matrix~1{id}/get): #/paths/~1matrix~1{id}/get/parameters/0"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(lines[1], "generate: 1 operations skipped");
+    let client = std::fs::read_to_string(dir.path().join("out/src/client.rs")).unwrap();
+    assert!(client.contains("pub async fn fine(") && !client.contains("matrix_style"));
+}

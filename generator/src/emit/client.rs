@@ -14,23 +14,30 @@
 //!   RFC 3986's unreserved characters;
 //! - `Authorization: Bearer <token>` for operations whose security is an HTTP
 //!   bearer scheme;
-//! - JSON request bodies with `Content-Type: application/json`;
-//! - any 2xx is a success and its body is decoded as the one type the spec's
-//!   2xx responses document (`()` when they document none); bodies of lists
-//!   of named types are decoded item by item (see `Decoded`); error statuses
-//!   the spec documents with a JSON body are decoded as that type.
+//! - JSON request bodies with `Content-Type: application/json`; without a
+//!   JSON media type, a raw body (`&str` for `text/*`, `&[u8]` otherwise)
+//!   sent as it is with the first documented media type;
+//! - any 2xx is a success and its body is read as the one body the spec's
+//!   2xx responses document: JSON (the first JSON media type of a response
+//!   with several) as its type, `text/*` as a `String`, any other media type
+//!   as bytes, `()` when they document none (or document no 2xx at all:
+//!   redirects are followed); when the 2xx responses' bodies differ, an
+//!   enum `{Op}Success` with a variant per documented status; bodies of lists of named types are decoded
+//!   item by item (see `Decoded`); error statuses the spec documents with a
+//!   JSON body are decoded as that type (as a JSON value when the spec
+//!   documents several error types). Response headers are not read.
 //!
 //! What the emitter cannot express (header and cookie parameters, other
-//! styles, objects in the query, non-JSON bodies, other security schemes,
-//! several success or error body types) is an [`Error::Unsupported`] naming
-//! the place in the spec.
+//! styles, objects in the query, form and multipart request bodies, other security
+//! schemes) is an
+//! [`Error::Unsupported`] naming the place in the spec.
 
 mod runtime;
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
 use crate::error::{Error, Result};
@@ -90,9 +97,10 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
 }
 
 /// The one type of every JSON error body the spec documents, with a name for
-/// messages. More than one type is not supported yet.
+/// messages; the JSON value itself when the spec documents several types
+/// (`Error::Api`'s body is then a `serde_json::Value` to decode further).
 fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
-    let mut found: Option<(Type, String, Pointer)> = None;
+    let mut found: Option<(Type, String)> = None;
     for op in &api.operations {
         for response in op.responses.iter().filter(|r| !is_success(r.status)) {
             let Some(body) = json_body(response)? else { continue };
@@ -101,19 +109,30 @@ fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
             match &found {
                 None => {
                     let name = ty.named().map(str::to_owned).unwrap_or_else(|| "JSON value".to_owned());
-                    found = Some((key, name, response.pointer.clone()));
+                    found = Some((key, name));
                 }
-                Some((known, _, _)) if *known == key => {}
-                Some((_, name, at)) => {
-                    return Err(Error::unsupported(
-                        &response.pointer,
-                        format!("error bodies of more than one type (this one and `{name}` at {at})"),
-                    ));
-                }
+                Some((known, _)) if *known == key => {}
+                Some(_) => return Ok(Some((Type::new(Shape::Any), "JSON value".to_owned()))),
             }
         }
     }
-    Ok(found.map(|(ty, name, _)| (ty, name)))
+    Ok(found)
+}
+
+/// The operations this emitter cannot express, by index, with the reason
+/// (see [`crate::skip`]).
+pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
+    let models = quote!(crate::models::);
+    let error_body = error_body(api)?;
+    let mut refused = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        match OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)) {
+            Ok(_) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(refused)
 }
 
 fn is_success(status: StatusCode) -> bool {
@@ -145,8 +164,47 @@ fn json_content(content: &[Content], at: &Pointer) -> Result<Option<Option<Type>
     }
 }
 
+/// What a response's body is, as the client reads it.
+#[derive(Debug, Clone)]
+enum Read {
+    /// No content documented.
+    Nothing,
+    /// JSON (the first JSON media type), of this type (`None`: no schema).
+    Json(Option<Box<Type>>),
+    /// `text/*` without a JSON alternative: a `String`.
+    Text,
+    /// Any other media type: the bytes.
+    Bytes,
+}
+
+impl Read {
+    fn of(response: &Response) -> Read {
+        let Some(first) = response.content.first() else { return Read::Nothing };
+        if let Some(json) = response.content.iter().find(|c| is_json(&c.media_type)) {
+            return Read::Json(json.ty.clone().map(Box::new));
+        }
+        let essence = first.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence.starts_with("text/") { Read::Text } else { Read::Bytes }
+    }
+
+    /// Whether two responses read the same way (JSON: as the same Rust type).
+    fn same(&self, other: &Read, models: &TokenStream) -> bool {
+        let json = |t: &Option<Box<Type>>| t.as_ref().map(|t| rust_type(t, models).to_string());
+        match (self, other) {
+            (Read::Nothing, Read::Nothing) | (Read::Text, Read::Text) | (Read::Bytes, Read::Bytes) => true,
+            (Read::Json(a), Read::Json(b)) => json(a) == json(b),
+            _ => false,
+        }
+    }
+}
+
+/// The JSON body of a response: `None` when it documents no JSON content
+/// (an error status with a text body is then an unexpected response).
 fn json_body(response: &Response) -> Result<Option<Option<Type>>> {
-    json_content(&response.content, &response.pointer)
+    Ok(match Read::of(response) {
+        Read::Json(ty) => Some(ty.map(|t| *t)),
+        _ => None,
+    })
 }
 
 /// A type through its named aliases (`Origins` → the array it names).
@@ -342,6 +400,13 @@ fn style_name(style: Style) -> &'static str {
 enum Success {
     /// No body documented: `()`, whatever the server sends.
     Unit,
+    /// A `text/*` body: the `String` (UTF-8).
+    Text,
+    /// A body of another media type: its bytes.
+    Bytes,
+    /// 2xx responses with different bodies: an enum named `{Op}Success`
+    /// with a variant per documented 2xx response.
+    Statuses(Vec<SuccessVariant>),
     /// The body as this type.
     Strict(TokenStream),
     /// The body as this type, `Decoded<T>`, after taking undecodable items out
@@ -359,6 +424,9 @@ struct Body {
     required: bool,
     /// `[T]`: the argument is a slice.
     slice: bool,
+    /// `None` for JSON; else the media type of a raw body (`&str` for
+    /// `text/*`, `&[u8]` for others), sent as it is.
+    raw: Option<String>,
 }
 
 struct OpPlan<'a> {
@@ -487,7 +555,7 @@ impl<'a> OpPlan<'a> {
                 });
             }
         }
-        if let Some(b) = &self.body {
+        if let Some(b) = self.body.as_ref().filter(|b| b.raw.is_none()) {
             let (name, owned_expr) = (&b.name, &b.owned);
             let path = crate::lower::names::unraw(&b.name.to_string()).to_owned();
             let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
@@ -575,7 +643,13 @@ impl<'a> OpPlan<'a> {
             None => quote!(::std::option::Option::None),
             Some(b) => {
                 let name = &b.name;
-                let encode = quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?));
+                let encode = match &b.raw {
+                    None => quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?)),
+                    Some(media) if b.ty.shape == Shape::Primitive(Primitive::String) => {
+                        quote!((#media, ::std::vec::Vec::from(#name.as_bytes())))
+                    }
+                    Some(media) => quote!((#media, ::std::vec::Vec::from(#name))),
+                };
                 if b.required {
                     quote!(::std::option::Option::Some(#encode))
                 } else {
@@ -593,6 +667,55 @@ impl<'a> OpPlan<'a> {
         let documented = status_pattern(&self.failures);
         let (ret, decode, accept_json) = match &self.success {
             Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
+            Success::Text => {
+                uses.text = true;
+                (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty())
+            }
+            Success::Bytes => {
+                uses.bytes = true;
+                (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty())
+            }
+            Success::Statuses(variants) => {
+                let name = self.success_enum_name();
+                let mut arms = Vec::new();
+                let mut accept_json = !self.failures.is_empty();
+                uses.undecodable = true;
+                for v in variants {
+                    let variant = &v.name;
+                    let (pattern, status) = match v.status {
+                        StatusCode::Exact(code) => (Literal::u16_unsuffixed(code).into_token_stream(), None),
+                        _ => (quote!(code if (200..300).contains(&code)), Some(quote!(raw.status))),
+                    };
+                    let read = match &v.read {
+                        Read::Nothing => None,
+                        Read::Json(ty) => {
+                            uses.decode = true;
+                            accept_json = true;
+                            let ty = rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m);
+                            Some(quote!(raw.decode::<#ty>()?))
+                        }
+                        Read::Text => {
+                            uses.text = true;
+                            Some(quote!(raw.text()?))
+                        }
+                        Read::Bytes => {
+                            uses.bytes = true;
+                            Some(quote!(raw.bytes()?))
+                        }
+                    };
+                    let fields: Vec<TokenStream> = status.into_iter().chain(read).collect();
+                    let value =
+                        if fields.is_empty() { quote!(#name::#variant) } else { quote!(#name::#variant(#(#fields),*)) };
+                    arms.push(quote!(#pattern => ::std::result::Result::Ok(#value),));
+                }
+                let decode = quote! {
+                    match raw.status.as_u16() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Err(raw.undecodable("the spec documents no response for this success status".to_owned())),
+                    }
+                };
+                (quote!(#name), decode, accept_json)
+            }
             Success::Strict(ty) => {
                 uses.decode = true;
                 (ty.clone(), quote!(raw.decode::<#ty>()), true)
@@ -622,7 +745,11 @@ impl<'a> OpPlan<'a> {
                 Some(name) => format!("`{name}`"),
                 None => "the body".to_owned(),
             };
-            paragraphs.push(format!("`{}`: {what}, sent as JSON.", crate::lower::names::unraw(&b.name.to_string())));
+            let name = crate::lower::names::unraw(&b.name.to_string()).to_owned();
+            paragraphs.push(match &b.raw {
+                None => format!("`{name}`: {what}, sent as JSON."),
+                Some(media) => format!("`{name}`: sent as it is, as `{media}`."),
+            });
         }
         if let Success::Lenient(..) = self.success {
             paragraphs.push(
@@ -635,8 +762,10 @@ impl<'a> OpPlan<'a> {
         let docs = doc_lines(paragraphs.iter().map(String::as_str));
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
+        let success_enum = self.success_enum();
         Ok(quote! {
             #query_struct
+            #success_enum
 
             impl Client {
                 #docs
@@ -663,6 +792,48 @@ impl<'a> OpPlan<'a> {
                     }
                 }
             }
+        })
+    }
+
+    fn success_enum_name(&self) -> proc_macro2::Ident {
+        format_ident!("{}Success", self.op.type_name)
+    }
+
+    /// `{Op}Success`, when the 2xx responses have different bodies.
+    fn success_enum(&self) -> Option<TokenStream> {
+        let Success::Statuses(variants) = &self.success else { return None };
+        let name = self.success_enum_name();
+        let m = self.models;
+        let declared = variants.iter().map(|v| {
+            let variant = &v.name;
+            let key = match v.status {
+                StatusCode::Exact(code) => code.to_string(),
+                _ => "2XX".to_owned(),
+            };
+            let doc = format!(" `{key}`: {}", v.description.trim());
+            let mut fields: Vec<TokenStream> = Vec::new();
+            if !matches!(v.status, StatusCode::Exact(_)) {
+                fields.push(quote!(::reqwest::StatusCode));
+            }
+            match &v.read {
+                Read::Nothing => {}
+                Read::Json(ty) => {
+                    fields.push(rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m))
+                }
+                Read::Text => fields.push(quote!(::std::string::String)),
+                Read::Bytes => fields.push(quote!(::std::vec::Vec<u8>)),
+            }
+            let fields = (!fields.is_empty()).then(|| quote!((#(#fields),*)));
+            quote!(#[doc = #doc] #variant #fields,)
+        });
+        let doc = format!(
+            " What [`Client::{}`] returns: one variant per 2xx response the spec documents (their bodies differ).",
+            crate::lower::names::unraw(&self.op.name)
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#declared)* }
         })
     }
 
@@ -808,6 +979,36 @@ fn path_pieces(op: &Operation, params: &[Param<'_>]) -> Result<Vec<PathPiece>> {
 /// The JSON request body, named after its type (`pin`) or `body`.
 fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -> Result<Option<Body>> {
     let Some(request) = &op.request_body else { return Ok(None) };
+    // No JSON media type: a raw body of the first one (text or bytes).
+    if !request.content.iter().any(|c| is_json(&c.media_type))
+        && let Some(first) = request.content.first()
+    {
+        let essence = first.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+            return Err(Error::unsupported(
+                &request.pointer.join("content").join(&first.media_type),
+                format!("request bodies of `{}`", first.media_type),
+            ));
+        }
+        let text = essence.starts_with("text/");
+        let name = ident(if params.iter().any(|p| p.arg() == "body") { "body_" } else { "body" });
+        let inner = if text { quote!(&str) } else { quote!(&[u8]) };
+        let arg = if request.required { inner } else { quote!(::std::option::Option<#inner>) };
+        let ty = Type::new(Shape::Primitive(if text {
+            Primitive::String
+        } else {
+            Primitive::Bytes(crate::ir::BytesEncoding::Binary)
+        }));
+        return Ok(Some(Body {
+            owned: quote!(#name),
+            name,
+            ty,
+            arg,
+            required: request.required,
+            slice: false,
+            raw: Some(first.media_type.clone()),
+        }));
+    }
     let ty = match json_content(&request.content, &request.pointer)? {
         None => return Err(Error::unsupported(&request.pointer, "a request body without content")),
         Some(None) => {
@@ -835,35 +1036,42 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
         (None, true) => (quote!(&#rust), quote!(#name)),
         (None, false) => (quote!(::std::option::Option<&#rust>), quote!(#name)),
     };
-    Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some() }))
+    Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some(), raw: None }))
 }
 
-/// The success type: the one body type of the 2xx responses.
+/// One documented 2xx response of an operation whose successes differ.
+struct SuccessVariant {
+    status: StatusCode,
+    name: proc_macro2::Ident,
+    description: String,
+    read: Read,
+}
+
+/// The success type: the one body type of the 2xx responses (`()` when the
+/// spec documents no 2xx response: any 2xx is still a success).
 fn success(api: &Api, op: &Operation, models: &TokenStream) -> Result<Success> {
     let responses: Vec<&Response> = op.responses.iter().filter(|r| is_success(r.status)).collect();
-    let Some(first) = responses.first() else {
-        return Err(Error::unsupported(&op.pointer.join("responses"), "an operation without a 2XX response"));
-    };
-    let body = json_body(first)?;
-    for other in &responses[1..] {
-        let same = match (&body, json_body(other)?) {
-            (None, None) => true,
-            (Some(a), Some(b)) => {
-                a.as_ref().map(|t| rust_type(t, models).to_string())
-                    == b.as_ref().map(|t| rust_type(t, models).to_string())
-            }
-            _ => false,
-        };
-        if !same {
-            return Err(Error::unsupported(
-                &other.pointer,
-                format!("2XX responses with different bodies (see {})", first.pointer),
-            ));
-        }
+    let Some(first) = responses.first() else { return Ok(Success::Unit) };
+    let read = Read::of(first);
+    if responses[1..].iter().any(|other| !read.same(&Read::of(other), models)) {
+        let mut variants: Vec<SuccessVariant> = responses
+            .iter()
+            .map(|r| SuccessVariant {
+                status: r.status,
+                name: super::server::variant_name(r.status),
+                description: r.description.clone(),
+                read: Read::of(r),
+            })
+            .collect();
+        // Exact codes before the `2XX` range, as OpenAPI resolves them.
+        variants.sort_by_key(|v| matches!(v.status, StatusCode::Range(_)));
+        return Ok(Success::Statuses(variants));
     }
-    let ty = match body {
-        None => return Ok(Success::Unit),
-        Some(ty) => ty.unwrap_or_else(|| Type::new(Shape::Any)),
+    let ty = match read {
+        Read::Nothing => return Ok(Success::Unit),
+        Read::Text => return Ok(Success::Text),
+        Read::Bytes => return Ok(Success::Bytes),
+        Read::Json(ty) => ty.map(|t| *t).unwrap_or_else(|| Type::new(Shape::Any)),
     };
     let rust = rust_type(&ty, models);
     let lists = lenient_lists(api, &ty, models);

@@ -16,17 +16,20 @@
 //! - A response enum per operation: a variant per documented status, named
 //!   after the status's standard reason phrase (`Ok`, `BadRequest`), ranges
 //!   carrying a status checked to lie in the range (`ClientError(ClientErrorStatus, _)`),
-//!   `default` carrying any status.
+//!   `default` carrying any status, then the body (JSON, text or bytes, or
+//!   an enum of the media types when they differ) and a struct of the
+//!   documented headers (see `server/responses.rs`).
 //! - The router: a handler per operation that authenticates, decodes path and
 //!   query parameters per their style (`form`/`simple`, `explode`) or content
 //!   (JSON), applies defaults, reads and decodes the body within the size
-//!   limit, runs every constraint check of the spec, and only then calls the
+//!   limit (JSON; without a JSON media type, a `String` when every media type
+//!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405).
 //!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
 //! spec's pointer: header and cookie parameters, styles other than
-//! `form`/`simple`, objects outside JSON content, non-JSON bodies, response
-//! headers, security other than one HTTP bearer scheme per operation, and
+//! `form`/`simple`, objects outside JSON content, form and multipart request bodies,
+//! security other than one HTTP bearer scheme per operation, and
 //! request bodies with `additionalProperties: false` (unknown fields are
 //! otherwise ignored, as JSON Schema allows).
 //!
@@ -35,10 +38,11 @@
 
 mod error_body;
 mod params;
+mod responses;
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_lines, format, ident, rust_type};
@@ -48,6 +52,7 @@ use crate::pointer::Pointer;
 
 use self::error_body::ErrorBody;
 use self::params::ParamPlan;
+use self::responses::Variant;
 
 /// Dependencies the generated server code uses (name, Cargo requirement),
 /// added as optional dependencies behind the `server` feature of standalone crates.
@@ -72,7 +77,7 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     let runtime = runtime(&paths)?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
     let items = ops.iter().map(|op| op.items(api));
-    let router = router(&ops);
+    let router = router(&ops, &error);
     let title = format!(" Server for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -112,37 +117,71 @@ fn runtime(at: &Pointer) -> Result<TokenStream> {
 fn bearer_schemes(api: &Api) -> Result<BTreeMap<String, proc_macro2::Ident>> {
     let mut out = BTreeMap::new();
     for op in &api.operations {
-        let at = op.pointer.join("security");
-        match op.security.as_slice() {
-            [] => {}
-            [requirement] => match requirement.schemes.as_slice() {
-                [scheme] => {
-                    let Some(def) = api.security_schemes.iter().find(|s| s.name == scheme.scheme) else {
-                        return Err(Error::unsupported(&at, format!("unknown security scheme `{}`", scheme.scheme)));
-                    };
-                    match &def.kind {
-                        crate::ir::SecuritySchemeKind::Http { scheme: s, .. } if s == "bearer" => {
-                            let hook = format_ident!(
-                                "authenticate_{}",
-                                crate::lower::names::unraw(&crate::lower::names::value_name(&def.name))
-                            );
-                            out.insert(def.name.clone(), hook);
-                        }
-                        _ => {
-                            return Err(Error::unsupported(
-                                &def.pointer,
-                                "security schemes other than HTTP `bearer` in a server",
-                            ));
-                        }
-                    }
-                }
-                [] => return Err(Error::unsupported(&at, "optional security (an empty requirement) in a server")),
-                _ => return Err(Error::unsupported(&at, "a security requirement of several schemes together")),
-            },
-            _ => return Err(Error::unsupported(&at, "alternative security requirements in a server")),
+        if let Some((name, hook)) = bearer_scheme(api, op)? {
+            out.insert(name, hook);
         }
     }
     Ok(out)
+}
+
+/// The bearer scheme an operation requires (name, hook name), if any.
+fn bearer_scheme(api: &Api, op: &Operation) -> Result<Option<(String, proc_macro2::Ident)>> {
+    let at = op.pointer.join("security");
+    match op.security.as_slice() {
+        [] => Ok(None),
+        [requirement] => match requirement.schemes.as_slice() {
+            [scheme] => {
+                let Some(def) = api.security_schemes.iter().find(|s| s.name == scheme.scheme) else {
+                    return Err(Error::unsupported(&at, format!("unknown security scheme `{}`", scheme.scheme)));
+                };
+                match &def.kind {
+                    crate::ir::SecuritySchemeKind::Http { scheme: s, .. } if s == "bearer" => {
+                        let hook = format_ident!(
+                            "authenticate_{}",
+                            crate::lower::names::unraw(&crate::lower::names::value_name(&def.name))
+                        );
+                        Ok(Some((def.name.clone(), hook)))
+                    }
+                    _ => Err(Error::unsupported(&def.pointer, "security schemes other than HTTP `bearer` in a server")),
+                }
+            }
+            [] => Err(Error::unsupported(&at, "optional security (an empty requirement) in a server")),
+            _ => Err(Error::unsupported(&at, "a security requirement of several schemes together")),
+        },
+        _ => Err(Error::unsupported(&at, "alternative security requirements in a server")),
+    }
+}
+
+/// The operations this emitter cannot express, by index, with the reason
+/// (see [`crate::skip`]). Refusals of the API as a whole (bad requests
+/// answered with several schemas, routes axum cannot tell apart) are left
+/// to [`server`].
+pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
+    let m = quote!(crate::models::);
+    let Ok(error) = ErrorBody::find(api, &m) else { return Ok(Vec::new()) };
+    let mut schemes = BTreeMap::new();
+    let mut refused = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        match bearer_scheme(api, op) {
+            Ok(Some((name, hook))) => {
+                schemes.insert(name, hook);
+            }
+            Ok(None) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    for (i, op) in api.operations.iter().enumerate() {
+        if refused.iter().any(|(r, _)| *r == i) {
+            continue;
+        }
+        match OpPlan::new(api, op, &m, &error, &schemes) {
+            Ok(_) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(refused)
 }
 
 /// Everything the emitter decided about one operation.
@@ -155,6 +194,9 @@ struct OpPlan<'a> {
     query: Vec<ParamPlan<'a>>,
     body: Option<BodyPlan>,
     variants: Vec<Variant>,
+    /// The trait method that makes this operation's rejection bodies, when
+    /// it is not `rejection` (another bad-request schema).
+    reject_hook: Option<proc_macro2::Ident>,
     m: TokenStream,
 }
 
@@ -162,14 +204,9 @@ struct BodyPlan {
     ty: Type,
     required: bool,
     media_types: Vec<String>,
-}
-
-struct Variant {
-    status: StatusCode,
-    name: proc_macro2::Ident,
-    description: String,
-    /// The JSON body's type and media type; `None` for an empty body.
-    body: Option<(TokenStream, String)>,
+    /// `None` for JSON; `Some(true)` for a `text/*` body (a `String`),
+    /// `Some(false)` for raw bytes (`Vec<u8>`).
+    raw_text: Option<bool>,
 }
 
 impl<'a> OpPlan<'a> {
@@ -181,10 +218,7 @@ impl<'a> OpPlan<'a> {
         schemes: &BTreeMap<String, proc_macro2::Ident>,
     ) -> Result<Self> {
         let auth = op.security.first().and_then(|r| r.schemes.first()).and_then(|s| schemes.get(&s.scheme)).cloned();
-        if auth.is_some() {
-            error.check_status(op, 401)?;
-        }
-        error.check_status(op, 400)?;
+        let reject_hook = error.hook_for(op, auth.is_some())?;
         let mut path = Vec::new();
         let mut query = Vec::new();
         for p in &op.parameters {
@@ -199,6 +233,26 @@ impl<'a> OpPlan<'a> {
         path.sort_by_key(position);
         let body = match &op.request_body {
             None => None,
+            Some(body) if !body.content.iter().any(|c| is_json(&c.media_type)) => {
+                // Raw bodies: text when every media type is `text/*`, else bytes.
+                let mut media_types = Vec::new();
+                for content in &body.content {
+                    let essence = content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                    if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+                        let at = body.pointer.join("content").join(&content.media_type);
+                        return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
+                    }
+                    media_types.push(content.media_type.clone());
+                }
+                let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
+                let shape = if text {
+                    crate::ir::Primitive::String
+                } else {
+                    crate::ir::Primitive::Bytes(crate::ir::BytesEncoding::Binary)
+                };
+                let ty = Type::new(Shape::Primitive(shape));
+                Some(BodyPlan { ty, required: body.required, media_types, raw_text: Some(text) })
+            }
             Some(body) => {
                 let mut ty: Option<&Type> = None;
                 let mut media_types = Vec::new();
@@ -225,43 +279,15 @@ impl<'a> OpPlan<'a> {
                         "`additionalProperties: false` in a request body (unknown fields are ignored otherwise)",
                     ));
                 }
-                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types })
+                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, raw_text: None })
             }
         };
-        let mut variants = Vec::new();
-        for response in &op.responses {
-            if !response.headers.is_empty() {
-                return Err(Error::unsupported(&response.pointer.join("headers"), "response headers in a server"));
-            }
-            let mut body: Option<(TokenStream, String)> = None;
-            for content in &response.content {
-                let at = response.pointer.join("content").join(&content.media_type);
-                if !is_json(&content.media_type) {
-                    return Err(Error::unsupported(&at, format!("responses of `{}`", content.media_type)));
-                }
-                let ty = match &content.ty {
-                    Some(ty) => rust_type(ty, m),
-                    None => quote!(::serde_json::Value),
-                };
-                match &body {
-                    None => body = Some((ty, content.media_type.clone())),
-                    Some((first, _)) if first.to_string() == ty.to_string() => {}
-                    Some(_) => {
-                        return Err(Error::unsupported(&at, "media types of one response with different schemas"));
-                    }
-                }
-            }
-            variants.push(Variant {
-                status: response.status,
-                name: variant_name(response.status),
-                description: response.description.clone(),
-                body,
-            });
-        }
+        let variants =
+            op.responses.iter().map(|response| Variant::new(api, op, response, m)).collect::<Result<Vec<_>>>()?;
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
-        Ok(OpPlan { op, auth, path, query, body, variants, m: m.clone() })
+        Ok(OpPlan { op, auth, path, query, body, variants, reject_hook, m: m.clone() })
     }
 
     fn response_type(&self) -> proc_macro2::Ident {
@@ -286,7 +312,11 @@ impl<'a> OpPlan<'a> {
 
     fn body_type(&self) -> Option<TokenStream> {
         self.body.as_ref().map(|b| {
-            let ty = rust_type(&b.ty, &self.m);
+            let ty = match b.raw_text {
+                None => rust_type(&b.ty, &self.m),
+                Some(true) => quote!(::std::string::String),
+                Some(false) => quote!(::std::vec::Vec<u8>),
+            };
             if b.required { ty } else { quote!(::std::option::Option<#ty>) }
         })
     }
@@ -413,7 +443,6 @@ impl<'a> OpPlan<'a> {
     }
 
     fn response_items(&self) -> TokenStream {
-        let name = self.response_type();
         let op = self.op;
         let docs = doc_lines([format!(
             "What [`Api::{}`] answers (`{} {}`): one variant per response the spec documents.",
@@ -422,50 +451,7 @@ impl<'a> OpPlan<'a> {
             op.path
         )
         .as_str()]);
-        let variants = self.variants.iter().map(|v| {
-            let variant = &v.name;
-            let docs = doc_lines([format!("`{}`: {}", status_key(v.status), v.description.trim()).as_str()]);
-            let status = status_type(v.status);
-            let fields = match (&status, &v.body) {
-                (None, None) => quote!(),
-                (None, Some((ty, _))) => quote!((#ty)),
-                (Some(status), None) => quote!((#status)),
-                (Some(status), Some((ty, _))) => quote!((#status, #ty)),
-            };
-            quote!(#docs #variant #fields,)
-        });
-        let arms = self.variants.iter().map(|v| {
-            let variant = &v.name;
-            let (pattern, status) = match v.status {
-                StatusCode::Exact(code) => {
-                    let code = Literal::u16_unsuffixed(code);
-                    (quote!(), quote!(self::runtime::status(#code)))
-                }
-                StatusCode::Range(_) => (quote!(status), quote!(status.status_code())),
-                StatusCode::Default => (quote!(status), quote!(status)),
-            };
-            match (&v.body, pattern.is_empty()) {
-                (None, true) => quote!(Self::#variant => self::runtime::empty_response(#status),),
-                (None, false) => quote!(Self::#variant(#pattern) => self::runtime::empty_response(#status),),
-                (Some((_, media)), true) => {
-                    quote!(Self::#variant(body) => self::runtime::json_response_as(#status, &body, #media),)
-                }
-                (Some((_, media)), false) => {
-                    quote!(Self::#variant(#pattern, body) => self::runtime::json_response_as(#status, &body, #media),)
-                }
-            }
-        });
-        quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name { #(#variants)* }
-
-            impl ::axum::response::IntoResponse for #name {
-                fn into_response(self) -> ::axum::response::Response {
-                    match self { #(#arms)* }
-                }
-            }
-        }
+        responses::items(&self.response_type(), docs, &self.variants)
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.
@@ -503,11 +489,19 @@ impl<'a> OpPlan<'a> {
         if let Some(body) = &self.body {
             let ty = rust_type(&body.ty, &self.m);
             let media = &body.media_types;
+            let decode = match body.raw_text {
+                None => quote!(self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?),
+                Some(true) => quote!(self::runtime::text_body(&parts.headers, &bytes, &[#(#media),*])?),
+                Some(false) => quote!(self::runtime::bytes_body(&parts.headers, &bytes, &[#(#media),*])?),
+            };
             steps.push(quote! {
                 let bytes = self::runtime::read_body(&parts.headers, body, shared.config.body_limit()).await?;
-                let body = self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?;
+                let body = #decode;
             });
-            let checks = super::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m);
+            let checks = match body.raw_text {
+                None => super::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m),
+                Some(_) => quote!(),
+            };
             let m = &self.m;
             let check = |value: TokenStream| {
                 if checks.is_empty() {
@@ -543,6 +537,10 @@ impl<'a> OpPlan<'a> {
             (true, false) => quote!(mut parts),
         };
         let body = if self.body.is_some() { quote!(body) } else { quote!(_body) };
+        let reject = match &self.reject_hook {
+            None => quote!(shared.reject(rejection)),
+            Some(hook) => quote!(shared.reject_with(rejection, |api, rejection| api.#hook(rejection))),
+        };
         quote! {
             async fn #handler<A: Api>(
                 ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
@@ -556,7 +554,7 @@ impl<'a> OpPlan<'a> {
                 .await;
                 match result {
                     ::std::result::Result::Ok(response) => ::axum::response::IntoResponse::into_response(response),
-                    ::std::result::Result::Err(rejection) => shared.reject(rejection),
+                    ::std::result::Result::Err(rejection) => #reject,
                 }
             }
         }
@@ -593,6 +591,7 @@ fn api_trait(
     });
     let methods = ops.iter().map(OpPlan::trait_method);
     let rejection = error.trait_method();
+    let alternates = error.alternate_methods();
     let title = format!("{} {}", api.title, api.version);
     let docs = doc_lines([
         format!("The operations of {title}: implement this, then serve [`router`]`(api)`.").as_str(),
@@ -605,12 +604,13 @@ fn api_trait(
             #(#hooks)*
             #(#methods)*
             #rejection
+            #alternates
         }
     }
 }
 
 /// `router`, `router_with_config`, the shared state and the fallbacks.
-fn router(ops: &[OpPlan<'_>]) -> TokenStream {
+fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
     // Operations grouped by path, in spec order.
     let mut paths: Vec<(&str, Vec<&OpPlan<'_>>)> = Vec::new();
     for op in ops {
@@ -629,6 +629,20 @@ fn router(ops: &[OpPlan<'_>]) -> TokenStream {
         let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
         quote! {
             .route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>))
+        }
+    });
+    let reject_with = error.has_alternates().then(|| {
+        quote! {
+            /// The response to a rejected request of an operation whose bad
+            /// requests the spec answers with another schema.
+            fn reject_with<B: ::serde::Serialize>(
+                &self,
+                rejection: self::runtime::Rejection,
+                body: impl ::std::ops::FnOnce(&A, &self::runtime::Rejection) -> B,
+            ) -> ::axum::response::Response {
+                let body = body(&self.api, &rejection);
+                rejection.into_response_with(&body)
+            }
         }
     });
     quote! {
@@ -660,6 +674,7 @@ fn router(ops: &[OpPlan<'_>]) -> TokenStream {
                 let body = self.api.rejection(&rejection);
                 rejection.into_response_with(&body)
             }
+            #reject_with
         }
 
         async fn not_found<A: Api>(
@@ -748,7 +763,7 @@ fn range_name(digit: u8) -> &'static str {
 
 /// A variant name from a status: the standard reason phrase (RFC 9110 and
 /// registered extensions) in UpperCamelCase, `Status<code>` for others.
-fn variant_name(status: StatusCode) -> proc_macro2::Ident {
+pub(crate) fn variant_name(status: StatusCode) -> proc_macro2::Ident {
     match status {
         StatusCode::Exact(code) => match reason_phrase(code) {
             Some(name) => format_ident!("{}", name),

@@ -25,9 +25,20 @@ use crate::error::{Error, Result};
 use crate::ir::{Api, Example, Type, TypeDef};
 use crate::parse::Document;
 use crate::pointer::Pointer;
+use crate::skip::Skipped;
 
 /// Lowers a parsed document into the IR.
 pub fn lower(document: &Document) -> Result<Api> {
+    lower_with(document, false).map(|(api, _)| api)
+}
+
+/// Lowers a parsed document, leaving out each operation whose lowering is
+/// [`Error::Unsupported`] instead of failing (see [`crate::skip`]).
+pub fn lower_skipping(document: &Document) -> Result<(Api, Vec<Skipped>)> {
+    lower_with(document, true)
+}
+
+fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)> {
     let mut lowerer = Lowerer {
         doc: &document.openapi,
         raw: &document.raw,
@@ -37,6 +48,8 @@ pub fn lower(document: &Document) -> Result<Api> {
         inline: BTreeMap::new(),
         examples: Vec::new(),
         seen_examples: BTreeSet::new(),
+        skipping,
+        skipped: Vec::new(),
     };
     lowerer.component_schemas()?;
     let security_schemes = lowerer.security_schemes()?;
@@ -53,7 +66,7 @@ pub fn lower(document: &Document) -> Result<Api> {
         examples: lowerer.examples,
     };
     graph::finish(&mut api)?;
-    Ok(api)
+    Ok((api, lowerer.skipped))
 }
 
 /// The `components` sections `$ref`s may point into.
@@ -97,6 +110,10 @@ pub(crate) struct Lowerer<'a> {
     inline: BTreeMap<Pointer, String>,
     examples: Vec<Example>,
     seen_examples: BTreeSet<Pointer>,
+    /// Leave out operations that cannot be expressed (into `skipped`)
+    /// instead of failing.
+    skipping: bool,
+    skipped: Vec<Skipped>,
 }
 
 impl<'a> Lowerer<'a> {

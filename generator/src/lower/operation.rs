@@ -15,6 +15,17 @@ use crate::ir::{
     SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type,
 };
 use crate::pointer::Pointer;
+use crate::skip::Skipped;
+
+/// Where an operation is in the spec.
+struct OperationSite<'s> {
+    path: &'s String,
+    path_at: &'s Pointer,
+    item: &'s openapiv3::PathItem,
+    method: &'s str,
+    op: &'s openapiv3::Operation,
+    at: &'s Pointer,
+}
 
 impl Lowerer<'_> {
     pub(super) fn security_schemes(&mut self) -> Result<Vec<SecurityScheme>> {
@@ -80,45 +91,77 @@ impl Lowerer<'_> {
                 if let Some(other) = names.insert(name.clone(), id_at.clone()) {
                     return Err(Error::Collision { pointer: id_at, what: "operation function name", name, other });
                 }
-                if !op.callbacks.is_empty() {
-                    return Err(Error::unsupported(&at.join("callbacks"), "callbacks"));
-                }
-                if !op.servers.is_empty() {
-                    return Err(Error::unsupported(&at.join("servers"), "`servers` on an operation"));
-                }
-                let type_name = type_name(unraw(&name));
-                let parameters = self.parameters(&item.parameters, &path_at, &op.parameters, &at, &type_name, path)?;
-                let request_body = match &op.request_body {
-                    Some(body) => Some(self.request_body(body, &at.join("requestBody"), &type_name)?),
-                    None => None,
-                };
-                let responses = self.responses(&op.responses, &at.join("responses"), &type_name)?;
-                let security = match &op.security {
-                    Some(requirements) => security(requirements, &at.join("security"), schemes)?,
-                    None => match &self.doc.security {
-                        Some(requirements) => security(requirements, &Pointer::root().join("security"), schemes)?,
-                        None => Vec::new(),
-                    },
-                };
-                operations.push(Operation {
+                let lowered = self.operation(
+                    OperationSite { path, path_at: &path_at, item, method, op, at: &at },
                     id,
                     name,
-                    type_name,
-                    method: method_of(method),
-                    path: path.clone(),
-                    pointer: at,
-                    summary: op.summary.clone(),
-                    description: op.description.clone(),
-                    tags: op.tags.clone(),
-                    deprecated: op.deprecated,
-                    parameters,
-                    request_body,
-                    responses,
-                    security,
-                });
+                    schemes,
+                );
+                match lowered {
+                    Ok(operation) => operations.push(operation),
+                    // One place decides whether an operation that cannot be
+                    // expressed fails the whole spec or is left out.
+                    Err(error @ Error::Unsupported { .. }) if self.skipping => {
+                        self.skipped.push(Skipped {
+                            method: method_of(method),
+                            path: path.clone(),
+                            pointer: at,
+                            error,
+                        });
+                    }
+                    Err(error) => return Err(error),
+                }
             }
         }
         Ok(operations)
+    }
+
+    /// One operation: parameters, body, responses, security.
+    fn operation(
+        &mut self,
+        site: OperationSite<'_>,
+        id: String,
+        name: String,
+        schemes: &[SecurityScheme],
+    ) -> Result<Operation> {
+        let OperationSite { path, path_at, item, method, op, at } = site;
+        let at = at.clone();
+        if !op.callbacks.is_empty() {
+            return Err(Error::unsupported(&at.join("callbacks"), "callbacks"));
+        }
+        if !op.servers.is_empty() {
+            return Err(Error::unsupported(&at.join("servers"), "`servers` on an operation"));
+        }
+        let type_name = type_name(unraw(&name));
+        let parameters = self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
+        let request_body = match &op.request_body {
+            Some(body) => Some(self.request_body(body, &at.join("requestBody"), &type_name)?),
+            None => None,
+        };
+        let responses = self.responses(&op.responses, &at.join("responses"), &type_name)?;
+        let security = match &op.security {
+            Some(requirements) => security(requirements, &at.join("security"), schemes)?,
+            None => match &self.doc.security {
+                Some(requirements) => security(requirements, &Pointer::root().join("security"), schemes)?,
+                None => Vec::new(),
+            },
+        };
+        Ok(Operation {
+            id,
+            name,
+            type_name,
+            method: method_of(method),
+            path: path.clone(),
+            pointer: at,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            tags: op.tags.clone(),
+            deprecated: op.deprecated,
+            parameters,
+            request_body,
+            responses,
+            security,
+        })
     }
 
     /// Path-level parameters merged with the operation's: an operation's
@@ -225,7 +268,20 @@ impl Lowerer<'_> {
                 format!("path parameter `{}` must be `required: true`", data.name),
             ));
         }
-        let hint = format!("{prefix}{}", type_name(&data.name));
+        let mut hint = format!("{prefix}{}", type_name(&data.name));
+        // A shared parameter's inline types are named after the parameter;
+        // when a type of that name is already there (a schema, or another
+        // shared parameter of the same name), after its key in
+        // `components/parameters`, then `<Key>Parameter`.
+        if prefix.is_empty() && !self.inline.contains_key(&at.join("schema")) {
+            let key = type_name(&at.last().unwrap_or_default());
+            for candidate in [key.clone(), format!("{key}Parameter")] {
+                if !self.taken.contains_key(&hint) {
+                    break;
+                }
+                hint = candidate;
+            }
+        }
         let encoding = self.parameter_encoding(data, &at, &hint)?;
         let ty = match &encoding {
             ParameterEncoding::Style(ty) | ParameterEncoding::Content { ty, .. } => ty.clone(),

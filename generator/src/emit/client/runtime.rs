@@ -29,6 +29,9 @@ pub struct Uses {
     pub date_time: bool,
     pub decode: bool,
     pub decode_lenient: bool,
+    pub text: bool,
+    pub bytes: bool,
+    pub undecodable: bool,
 }
 
 impl Runtime {
@@ -650,10 +653,36 @@ impl Runtime {
                 ::serde_json::from_slice(&self.body).map_err(|e| self.undecodable(format!("not valid JSON: {e}")))
             }
 
+    });
+        let undecodable = (u.decode || u.decode_lenient || u.text || u.bytes || u.undecodable).then(|| quote! {
             fn undecodable(&self, reason: ::std::string::String) -> Error {
                 Error::Decode { status: self.status, content_type: self.content_type.clone(), snippet: self.snippet(), reason }
             }
-    });
+        });
+        let text = u.text.then(|| quote! {
+            /// The body as UTF-8 text, for a success status.
+            fn text(self) -> ::std::result::Result<::std::string::String, Error> {
+                if self.too_large {
+                    return ::std::result::Result::Err(self.undecodable(format!("the body is larger than {MAX_BODY_BYTES} bytes")));
+                }
+                match ::std::string::String::from_utf8(self.body) {
+                    ::std::result::Result::Ok(text) => ::std::result::Result::Ok(text),
+                    ::std::result::Result::Err(e) => {
+                        let raw = RawResponse { status: self.status, content_type: self.content_type, body: e.into_bytes(), too_large: false };
+                        ::std::result::Result::Err(raw.undecodable("the body is not UTF-8 text".to_owned()))
+                    }
+                }
+            }
+        });
+        let bytes = u.bytes.then(|| quote! {
+            /// The body as it came, for a success status.
+            fn bytes(self) -> ::std::result::Result<::std::vec::Vec<u8>, Error> {
+                if self.too_large {
+                    return ::std::result::Result::Err(self.undecodable(format!("the body is larger than {MAX_BODY_BYTES} bytes")));
+                }
+                ::std::result::Result::Ok(self.body)
+            }
+        });
         let skip_items = u.decode_lenient.then(|| quote! {
         /// Takes the items that do not decode as an `I` out of the list at
         /// `field` of `value` (or `value` itself when `field` is `None`).
@@ -743,8 +772,11 @@ impl Runtime {
                 }
 
                 #json
+                #undecodable
                 #decode
                 #lenient
+                #text
+                #bytes
             }
 
             #skip_items

@@ -4,8 +4,10 @@
 //!
 //! The schema is the JSON schema of the operations' `400` response (else
 //! their `4XX`, else `default`; else, when no operation documents one, their
-//! `401`). All operations must agree on it, and an operation's documented
-//! `401` must use it too.
+//! `401`) of the first operation that has one. An operation that documents
+//! another bad-request schema gets it, through a trait method of its own
+//! (`rejection_as_<type>`, filled the same way); an operation's documented
+//! `401` must use the schema of its bad requests.
 //!
 //! `Api::rejection` gets a provided body when the schema can be filled by
 //! its structure alone, read in spec order, nested structs included (only
@@ -24,7 +26,7 @@
 //! array) leaves `rejection` for the implementer to write.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::super::{ident, rust_type};
 use crate::error::{Error, Result};
@@ -39,6 +41,17 @@ pub(super) struct ErrorBody {
     /// An expression of `ty` built from `rejection: &Rejection`, when the
     /// schema can be filled mechanically.
     fill: Option<TokenStream>,
+    /// The other bad-request schemas some operations document, each with
+    /// its own trait method (`rejection_as_<type>`), in spec order.
+    alternates: Vec<Alternate>,
+}
+
+struct Alternate {
+    schema: Type,
+    at: Pointer,
+    ty: TokenStream,
+    fill: Option<TokenStream>,
+    hook: proc_macro2::Ident,
 }
 
 /// The response an operation documents for `code`: exact, else its range, else `default`.
@@ -60,30 +73,16 @@ fn json_schema(response: &Response) -> Option<(Type, Pointer)> {
 
 impl ErrorBody {
     pub fn find(api: &Api, m: &TokenStream) -> Result<Self> {
-        let mut schema: Option<(Type, Pointer)> = None;
-        for code in [400, 401] {
-            for op in &api.operations {
-                let Some((ty, at)) = response_for(op, code).and_then(json_schema) else { continue };
-                match &schema {
-                    None => schema = Some((ty, at)),
-                    Some((first, first_at)) if code == 400 && first.shape != ty.shape => {
-                        return Err(Error::unsupported(
-                            &at,
-                            format!("bad requests answered with different schemas (here and at {first_at})"),
-                        ));
-                    }
-                    Some(_) => {}
-                }
-            }
-            if schema.is_some() {
-                break;
-            }
-        }
-        Ok(match schema {
+        // The first operation's; operations that document another one get
+        // a trait method of their own for it.
+        let schema = [400, 401]
+            .into_iter()
+            .find_map(|code| api.operations.iter().find_map(|op| response_for(op, code).and_then(json_schema)));
+        let mut body = match schema {
             Some((ty, at)) => {
                 let rust = rust_type(&ty, m);
                 let fill = Filler { api, m }.fill(&ty);
-                ErrorBody { schema: Some((ty, at)), ty: rust, fill }
+                ErrorBody { schema: Some((ty, at)), ty: rust, fill, alternates: Vec::new() }
             }
             None => ErrorBody {
                 schema: None,
@@ -91,22 +90,77 @@ impl ErrorBody {
                 fill: Some(quote! {
                     ::serde_json::json!({ "reason": rejection.reason().as_str(), "details": rejection.details() })
                 }),
+                alternates: Vec::new(),
             },
-        })
+        };
+        let Some((primary, _)) = body.schema.clone() else { return Ok(body) };
+        for op in &api.operations {
+            let Some((ty, at)) = response_for(op, 400).and_then(json_schema) else { continue };
+            if ty.shape == primary.shape || body.alternates.iter().any(|a| a.schema.shape == ty.shape) {
+                continue;
+            }
+            let name = match ty.named() {
+                Some(name) => crate::lower::names::value_name(name),
+                None => format!("schema_{}", body.alternates.len() + 2),
+            };
+            let hook = format_ident!("rejection_as_{}", crate::lower::names::unraw(&name));
+            if body.alternates.iter().any(|a| a.hook == hook) {
+                return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
+            }
+            let fill = Filler { api, m }.fill(&ty);
+            body.alternates.push(Alternate { ty: rust_type(&ty, m), schema: ty, at, fill, hook });
+        }
+        Ok(body)
     }
 
-    /// Refuses an operation whose documented response for a status the
-    /// router answers itself has another schema than the error body.
-    pub fn check_status(&self, op: &Operation, code: u16) -> Result<()> {
-        let Some((ty, at)) = response_for(op, code).and_then(json_schema) else { return Ok(()) };
-        match &self.schema {
-            Some((schema, _)) if schema.shape == ty.shape => Ok(()),
-            Some((_, schema_at)) => Err(Error::unsupported(
+    /// The trait method an operation's rejections are answered with: `None`
+    /// for `rejection` (the first bad-request schema), else its alternate.
+    /// Refuses an operation whose documented `401` has another schema.
+    pub fn hook_for(&self, op: &Operation, authenticated: bool) -> Result<Option<proc_macro2::Ident>> {
+        let own = response_for(op, 400).and_then(json_schema);
+        let alternate = own.as_ref().and_then(|(ty, _)| self.alternates.iter().find(|a| a.schema.shape == ty.shape));
+        let (schema, schema_at) = match (alternate, &self.schema) {
+            (Some(a), _) => (&a.schema, &a.at),
+            (None, Some((schema, at))) => (schema, at),
+            (None, None) => {
+                if let Some((_, at)) = response_for(op, 401).and_then(json_schema).filter(|_| authenticated) {
+                    return Err(Error::unsupported(&at, "a schema for 401 but none for bad requests"));
+                }
+                return Ok(None);
+            }
+        };
+        if authenticated
+            && let Some((ty, at)) = response_for(op, 401).and_then(json_schema)
+            && ty.shape != schema.shape
+        {
+            return Err(Error::unsupported(
                 &at,
-                format!("the router answers {code} with the bad-request schema (at {schema_at}); this one differs"),
-            )),
-            None => Err(Error::unsupported(&at, format!("a schema for {code} but none for bad requests"))),
+                format!("the router answers 401 with the bad-request schema (at {schema_at}); this one differs"),
+            ));
         }
+        Ok(alternate.map(|a| a.hook.clone()))
+    }
+
+    /// Whether some operation answers with an alternate schema.
+    pub fn has_alternates(&self) -> bool {
+        !self.alternates.is_empty()
+    }
+
+    /// The `rejection_as_<type>` methods.
+    pub fn alternate_methods(&self) -> TokenStream {
+        let methods = self.alternates.iter().map(|a| {
+            let (hook, ty) = (&a.hook, &a.ty);
+            let doc = format!(
+                " The error body of a request the router rejects itself, for the operations whose bad requests the spec answers with the schema at {} (see [`Api::rejection`]).",
+                a.at
+            );
+            let signature = quote!(fn #hook(&self, rejection: &self::runtime::Rejection) -> #ty);
+            match &a.fill {
+                Some(fill) => quote!(#[doc = #doc] #signature { #fill }),
+                None => quote!(#[doc = #doc] #signature;),
+            }
+        });
+        quote!(#(#methods)*)
     }
 
     /// `Api::rejection`, provided when the schema fills mechanically.

@@ -25,6 +25,8 @@ pub mod history {
 pub mod fixtures {
     /// Generated from `generator/tests/fixtures/all_of.yaml`.
     pub mod all_of;
+    /// Generated from `generator/tests/fixtures/bodies.yaml`.
+    pub mod bodies;
     /// Generated from `generator/tests/fixtures/enums.yaml`.
     pub mod enums;
     /// Generated from `generator/tests/fixtures/formats.yaml`.
@@ -39,4 +41,6 @@ pub mod fixtures {
     pub mod one_of;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.
     pub mod recursive;
+    /// Generated from `generator/tests/fixtures/responses.yaml`.
+    pub mod responses;
 }

@@ -1,0 +1,93 @@
+//! Leaving out what cannot be expressed, for `cargo xtask generate
+//! --skip-unsupported`: each operation that lowering or an emitter refuses
+//! with [`Error::Unsupported`] is taken out of the API, with the reason, and
+//! everything else is generated.
+//!
+//! The decision is made per operation in one place each: lowering collects
+//! the operations it cannot lower (`lower::lower_skipping`), and
+//! [`retain_expressible`] asks the client and server emitters about each
+//! remaining operation ([`crate::emit::client::refusals`],
+//! [`crate::emit::server::refusals`]), then about the whole files, whose
+//! API-wide refusals are pinned on the operations the pointer lies in. Any
+//! other error still fails the whole spec. Without skipping, the same
+//! refusals are errors, as before.
+
+use std::fmt;
+
+use crate::emit::{client, server};
+use crate::error::{Error, Result};
+use crate::ir::{Api, Method, Operation};
+use crate::pointer::Pointer;
+
+/// An operation left out of the generated client and server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub method: Method,
+    /// The path template.
+    pub path: String,
+    /// The operation in the spec.
+    pub pointer: Pointer,
+    /// Why: an [`Error::Unsupported`] naming the construct's place.
+    pub error: Error,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "skipped {} {} ({}): {}", self.method.as_str(), self.path, self.pointer, self.error)
+    }
+}
+
+/// Parses and lowers a spec, leaving out every operation that lowering, the
+/// client emitter or the server emitter cannot express.
+pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
+    let (mut api, mut skipped) = crate::lower::lower_skipping(&crate::parse::parse(text)?)?;
+    skipped.extend(retain_expressible(&mut api)?);
+    Ok((api, skipped))
+}
+
+/// Takes the operations the client or server emitter refuses out of `api`
+/// and returns them, in spec order.
+pub fn retain_expressible(api: &mut Api) -> Result<Vec<Skipped>> {
+    let mut skipped: Vec<Skipped> = Vec::new();
+    // Each round removes at least one operation, so this ends.
+    loop {
+        let mut refused: Vec<(usize, Error)> = client::refusals(api)?;
+        refused.extend(server::refusals(api)?);
+        if refused.is_empty() {
+            // API-wide checks (one error body type, routes that axum can tell
+            // apart) are only made on the whole files.
+            let whole = client::client(api, "", "crate::models").and_then(|_| server::server(api, "", "crate::models"));
+            match whole {
+                Ok(_) => break,
+                Err(error @ Error::Unsupported { .. }) => {
+                    let culprits = operations_at(api, error.pointer());
+                    if culprits.is_empty() {
+                        return Err(error);
+                    }
+                    refused = culprits.into_iter().map(|i| (i, error.clone())).collect();
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        refused.sort_by_key(|(i, _)| *i);
+        refused.dedup_by_key(|(i, _)| *i);
+        for (i, error) in refused.into_iter().rev() {
+            let op = api.operations.remove(i);
+            skipped.push(Skipped { method: op.method, path: op.path, pointer: op.pointer, error });
+        }
+    }
+    skipped.sort_by_key(|s| (s.path.clone(), s.method));
+    Ok(skipped)
+}
+
+/// The operations `at` lies in: the operation itself, or a response,
+/// parameter or request body it uses (shared components included).
+fn operations_at(api: &Api, at: &Pointer) -> Vec<usize> {
+    let uses = |op: &Operation| {
+        at.starts_with(&op.pointer)
+            || op.parameters.iter().any(|p| at.starts_with(&p.pointer))
+            || op.request_body.iter().any(|b| at.starts_with(&b.pointer))
+            || op.responses.iter().any(|r| at.starts_with(&r.pointer))
+    };
+    api.operations.iter().enumerate().filter(|(_, op)| uses(op)).map(|(i, _)| i).collect()
+}

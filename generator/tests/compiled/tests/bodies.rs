@@ -1,0 +1,119 @@
+//! The `bodies` fixture: raw text and byte request bodies, the exact bytes
+//! and `Content-Type` the client sends, and the router's answers to bad ones.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use generated_fixtures::fixtures::bodies::client::Client;
+use generated_fixtures::fixtures::bodies::server::{self, Api, RenderRawResponse, UploadAssetResponse};
+use tower::ServiceExt;
+
+struct Service;
+
+impl Api for Service {
+    async fn render_raw(&self, body: String) -> RenderRawResponse {
+        RenderRawResponse::Ok(format!("<p>{body}</p>"))
+    }
+
+    async fn upload_asset(&self, name: String, body: Option<Vec<u8>>) -> UploadAssetResponse {
+        let size = body.map_or(-1, |b| b.len() as i64);
+        UploadAssetResponse::Created(if name == "x" { size } else { size * 1000 })
+    }
+}
+
+async fn send(request: Request<Body>) -> (StatusCode, String) {
+    let response = server::router(Service).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_server_accepts_each_documented_media_type_and_refuses_others() {
+    for media in ["text/plain", "text/x-markdown; charset=utf-8"] {
+        let request =
+            Request::post("/markdown/raw").header("content-type", media).body(Body::from("**hi** ✓")).unwrap();
+        assert_eq!(send(request).await, (StatusCode::OK, "<p>**hi** ✓</p>".to_owned()), "{media}");
+    }
+    let cases = [
+        (Some("application/json"), Body::from("\"x\""), StatusCode::UNSUPPORTED_MEDIA_TYPE, "not accepted"),
+        (None, Body::from("x"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "missing"),
+        (Some("text/plain"), Body::from(vec![0xff, 0xfe]), StatusCode::BAD_REQUEST, "not UTF-8"),
+        (Some("text/plain"), Body::empty(), StatusCode::BAD_REQUEST, "required"),
+    ];
+    for (media, body, status, message) in cases {
+        let mut request = Request::post("/markdown/raw");
+        if let Some(media) = media {
+            request = request.header("content-type", media);
+        }
+        let (got, text) = send(request.body(body).unwrap()).await;
+        assert_eq!(got, status, "{media:?}: {text}");
+        assert!(text.contains(message), "{media:?}: {text}");
+    }
+    // Bytes as they came; an optional body may be absent.
+    let request = Request::put("/assets/x")
+        .header("content-type", "application/octet-stream")
+        .body(Body::from(vec![0u8, 255, 1]))
+        .unwrap();
+    assert_eq!(send(request).await, (StatusCode::CREATED, "3".to_owned()));
+    assert_eq!(
+        send(Request::put("/assets/x").body(Body::empty()).unwrap()).await,
+        (StatusCode::CREATED, "-1".to_owned())
+    );
+}
+
+/// One request as the client sends it: method, path, content type, body.
+async fn capture(call: impl AsyncFnOnce(Client)) -> (String, Option<String>, Vec<u8>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let sender = std::sync::Arc::new(std::sync::Mutex::new(Some(sender)));
+    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let sender = sender.lock().unwrap().take();
+        async move {
+            let line = format!("{} {}", request.method(), request.uri());
+            let media = request.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+            let bytes = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap().to_vec();
+            if let Some(sender) = sender {
+                let _ = sender.send((line, media, bytes));
+            }
+            (StatusCode::CREATED, [("content-type", "application/json")], "1")
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    call(Client::new(format!("http://{address}")).unwrap()).await;
+    receiver.await.unwrap()
+}
+
+#[tokio::test]
+async fn the_client_sends_raw_bodies_exactly() {
+    let sent = capture(async |client| {
+        let _ = client.render_raw("# Title\n\n**x** ✓").await;
+    })
+    .await;
+    let expected =
+        ("POST /markdown/raw".to_owned(), Some("text/plain".to_owned()), "# Title\n\n**x** ✓".as_bytes().to_vec());
+    assert_eq!(sent, expected, "the first documented media type");
+
+    let sent = capture(async |client| {
+        assert_eq!(client.upload_asset("a b", Some(&[0, 255, 1])).await.unwrap(), 1);
+    })
+    .await;
+    assert_eq!(sent, ("PUT /assets/a%20b".to_owned(), Some("application/octet-stream".to_owned()), vec![0, 255, 1]));
+
+    let sent = capture(async |client| {
+        client.upload_asset("n", None).await.unwrap();
+    })
+    .await;
+    assert_eq!(sent, ("PUT /assets/n".to_owned(), None, Vec::new()));
+}
+
+#[tokio::test]
+async fn client_and_server_round_trip() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, server::router(Service)).await });
+    let client = Client::new(format!("http://{address}")).unwrap();
+    assert_eq!(client.render_raw("é").await.unwrap(), "<p>é</p>");
+    assert_eq!(client.upload_asset("x", Some(&[1, 2, 3, 4])).await.unwrap(), 4);
+    assert_eq!(client.upload_asset("y", None).await.unwrap(), -1000);
+}

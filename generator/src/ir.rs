@@ -357,6 +357,18 @@ pub enum Location {
     Cookie,
 }
 
+impl Location {
+    /// The name the spec uses (`in: query`).
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Style {
     Matrix,
@@ -366,6 +378,21 @@ pub enum Style {
     SpaceDelimited,
     PipeDelimited,
     DeepObject,
+}
+
+impl Style {
+    /// The name the spec uses (`style: spaceDelimited`).
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            Style::Matrix => "matrix",
+            Style::Label => "label",
+            Style::Form => "form",
+            Style::Simple => "simple",
+            Style::SpaceDelimited => "spaceDelimited",
+            Style::PipeDelimited => "pipeDelimited",
+            Style::DeepObject => "deepObject",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -10,8 +10,7 @@ use super::types::{Role, Verdict, compare_use, describe};
 use super::usage::Direction;
 use super::{Class, Context, Out};
 use crate::ir::{
-    Api, Content, Location, Operation, Parameter, ParameterEncoding, RequestBody, Response, StatusCode, Style, Type,
-    TypeKind,
+    Api, Content, Location, Operation, Parameter, ParameterEncoding, RequestBody, Response, StatusCode, Type, TypeKind,
 };
 use crate::lower::names::operation_id;
 
@@ -116,17 +115,8 @@ fn compare_names(out: &mut Out, old: &Operation, new: &Operation) {
     }
 }
 
-fn location_name(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
-    }
-}
-
 fn param_what(p: &Parameter) -> String {
-    format!("{} parameter `{}`", location_name(p.location), p.wire_name)
+    format!("{} parameter `{}`", p.location.spec_name(), p.wire_name)
 }
 
 /// How parameters are matched: path parameters by their place in the
@@ -246,16 +236,7 @@ fn parameter_default(api: &Api, ty: &Type) -> Option<Value> {
 }
 
 fn style_text(p: &Parameter) -> String {
-    let style = match p.style {
-        Style::Matrix => "matrix",
-        Style::Label => "label",
-        Style::Form => "form",
-        Style::Simple => "simple",
-        Style::SpaceDelimited => "spaceDelimited",
-        Style::PipeDelimited => "pipeDelimited",
-        Style::DeepObject => "deepObject",
-    };
-    format!("`{style}`{}", if p.explode { " exploded" } else { "" })
+    format!("`{}`{}", p.style.spec_name(), if p.explode { " exploded" } else { "" })
 }
 
 fn encoding_text(e: &ParameterEncoding) -> String {

@@ -304,11 +304,11 @@ impl<'a> Param<'a> {
                 Wire::QueryJson
             }
             (ParameterEncoding::Content { .. }, location) => {
-                return unsupported(format!("`content` parameters in the {}", location_name(location)));
+                return unsupported(format!("`content` parameters in the {}", location.spec_name()));
             }
             (ParameterEncoding::Style(_), Location::Path) => {
                 if p.style != Style::Simple {
-                    return unsupported(format!("path parameters with `style: {}`", style_name(p.style)));
+                    return unsupported(format!("path parameters with `style: {}`", p.style.spec_name()));
                 }
                 match Scalar::of(api, &ty) {
                     Some(scalar) => Wire::Segment(scalar),
@@ -321,7 +321,7 @@ impl<'a> Param<'a> {
             }
             (ParameterEncoding::Style(_), Location::Query) => {
                 if p.style != Style::Form {
-                    return unsupported(format!("query parameters with `style: {}`", style_name(p.style)));
+                    return unsupported(format!("query parameters with `style: {}`", p.style.spec_name()));
                 }
                 match (Scalar::of(api, &ty), &resolve(api, &ty).shape) {
                     (Some(scalar), _) => Wire::Query(scalar),
@@ -336,7 +336,7 @@ impl<'a> Param<'a> {
                     }
                 }
             }
-            (_, location) => return unsupported(format!("parameters in the {}", location_name(location))),
+            (_, location) => return unsupported(format!("parameters in the {}", location.spec_name())),
         };
         Ok(Param { p, ty, rust, wire })
     }
@@ -373,27 +373,6 @@ const LOCALS: &[&str] = &[
 fn arg_ident(name: &str) -> proc_macro2::Ident {
     let bare = crate::lower::names::unraw(name);
     if LOCALS.contains(&bare) { format_ident!("{}_", bare) } else { ident(name) }
-}
-
-fn location_name(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
-    }
-}
-
-fn style_name(style: Style) -> &'static str {
-    match style {
-        Style::Matrix => "matrix",
-        Style::Label => "label",
-        Style::Form => "form",
-        Style::Simple => "simple",
-        Style::SpaceDelimited => "spaceDelimited",
-        Style::PipeDelimited => "pipeDelimited",
-        Style::DeepObject => "deepObject",
-    }
 }
 
 /// What a success returns.

@@ -165,24 +165,21 @@ pub fn run(exe: &Path, root: &Path, specs: &[PathBuf], runs: usize, build: bool)
             let target = root.join("target/bench-crates");
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
             // Not incremental: a rebuild then reuses nothing of the crate.
-            let cold = measure(
-                Command::new(&cargo)
-                    .args(["build", "--all-features"])
-                    .env("CARGO_TARGET_DIR", &target)
-                    .env("CARGO_INCREMENTAL", "0")
-                    .current_dir(&dir),
-            )?;
+            let cargo_build = || {
+                measure(
+                    Command::new(&cargo)
+                        .args(["build", "--all-features"])
+                        .env("CARGO_TARGET_DIR", &target)
+                        .env("CARGO_INCREMENTAL", "0")
+                        .current_dir(&dir),
+                )
+            };
+            let cold = cargo_build()?;
             // Again with only the generated crate changed: its own compile time.
             let lib = dir.join("src/lib.rs");
             let text = crate::read(&lib)?;
             std::fs::write(&lib, format!("{text}\n")).map_err(|error| TaskError::Io { path: lib.clone(), error })?;
-            let warm = measure(
-                Command::new(&cargo)
-                    .args(["build", "--all-features"])
-                    .env("CARGO_TARGET_DIR", &target)
-                    .env("CARGO_INCREMENTAL", "0")
-                    .current_dir(&dir),
-            )?;
+            let warm = cargo_build()?;
             println!(
                 "  cargo build --all-features (debug): {} with dependencies, {} for the generated crate alone (peak {:.0} MiB)",
                 secs(cold.elapsed),

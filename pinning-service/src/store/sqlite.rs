@@ -377,19 +377,6 @@ fn bind_all<'q>(
     query
 }
 
-fn bind_all_scalar<'q, O>(
-    mut query: sqlx::query::QueryScalar<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
-    args: &'q [Arg],
-) -> sqlx::query::QueryScalar<'q, Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
-    for arg in args {
-        query = match arg {
-            Arg::Text(text) => query.bind(text.as_str()),
-            Arg::Int(int) => query.bind(*int),
-        };
-    }
-    query
-}
-
 /// The SQL of one page of `query` (also used by the query-plan test).
 fn list_sql(where_clause: &str) -> String {
     format!("SELECT {COLUMNS} FROM pins p WHERE {where_clause} ORDER BY p.created DESC LIMIT ?")
@@ -428,7 +415,7 @@ impl Store for SqliteStore {
             // One read transaction: the count and the page see one snapshot.
             let mut tx = self.reader.begin().await?;
             let count_sql = count_sql(&where_clause);
-            let count: i64 = bind_all_scalar(sqlx::query_scalar(&count_sql), &args).fetch_one(&mut *tx).await?;
+            let count: i64 = bind_all(sqlx::query(&count_sql), &args).fetch_one(&mut *tx).await?.try_get(0)?;
             let list_sql = list_sql(&where_clause);
             args.push(Arg::Int(i64::from(query.limit.clamp(1, MAX_LIMIT))));
             let rows = bind_all(sqlx::query(&list_sql), &args).fetch_all(&mut *tx).await?;

@@ -30,6 +30,19 @@ impl Api {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)
     }
+
+    /// `ty` through its named aliases (`Origins` → the array it names).
+    /// Alias cycles are refused by lowering; the bound is a second guard.
+    pub fn resolve_aliases<'a>(&'a self, ty: &'a Type) -> &'a Type {
+        let mut ty = ty;
+        for _ in 0..64 {
+            match ty.named().and_then(|name| self.type_def(name)).map(|d| &d.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => break,
+            }
+        }
+        ty
+    }
 }
 
 /// A named type the emitters turn into a Rust item.
@@ -493,4 +506,11 @@ pub struct SchemeUse {
     /// Name of a [`SecurityScheme`].
     pub scheme: String,
     pub scopes: Vec<String>,
+}
+
+/// Whether a media type is JSON: `application/json` or `application/*+json`,
+/// parameters and case ignored.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }

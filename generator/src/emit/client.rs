@@ -43,7 +43,7 @@ use super::{describe_constraints, doc_lines, format, ident, rust_type, validate}
 use crate::error::{Error, Result};
 use crate::ir::{
     Api, Content, Location, Operation, Parameter, ParameterEncoding, Primitive, Response, SecuritySchemeKind, Shape,
-    StatusCode, Style, Type, TypeKind,
+    StatusCode, Style, Type, TypeKind, is_json,
 };
 use crate::pointer::Pointer;
 use runtime::{Runtime, Uses};
@@ -143,12 +143,6 @@ fn is_success(status: StatusCode) -> bool {
     }
 }
 
-/// `application/json` or `application/*+json`, parameters ignored.
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
 /// The JSON content of a list of media types: `None` when there is no
 /// content at all, `Some(None)` for JSON without a schema.
 fn json_content(content: &[Content], at: &Pointer) -> Result<Option<Option<Type>>> {
@@ -207,21 +201,6 @@ fn json_body(response: &Response) -> Result<Option<Option<Type>>> {
     })
 }
 
-/// A type through its named aliases (`Origins` → the array it names).
-fn resolve<'a>(api: &'a Api, ty: &'a Type) -> &'a Type {
-    let mut ty = ty;
-    for _ in 0..64 {
-        match ty.named().and_then(|name| api.type_def(name)) {
-            Some(def) => match &def.kind {
-                TypeKind::Alias(target) => ty = target,
-                _ => return ty,
-            },
-            None => return ty,
-        }
-    }
-    ty
-}
-
 /// How a scalar value becomes text on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scalar {
@@ -235,7 +214,7 @@ enum Scalar {
 
 impl Scalar {
     fn of(api: &Api, ty: &Type) -> Option<Scalar> {
-        let ty = resolve(api, ty);
+        let ty = api.resolve_aliases(ty);
         if ty.nullable {
             return None;
         }
@@ -323,7 +302,7 @@ impl<'a> Param<'a> {
                 if p.style != Style::Form {
                     return unsupported(format!("query parameters with `style: {}`", p.style.spec_name()));
                 }
-                match (Scalar::of(api, &ty), &resolve(api, &ty).shape) {
+                match (Scalar::of(api, &ty), &api.resolve_aliases(&ty).shape) {
                     (Some(scalar), _) => Wire::Query(scalar),
                     (None, Shape::Array(item)) => match Scalar::of(api, item) {
                         Some(scalar) => {
@@ -1004,7 +983,7 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
         name = "body_".to_owned();
     }
     let rust = rust_type(&ty, models);
-    let slice = match &resolve(api, &ty).shape {
+    let slice = match &api.resolve_aliases(&ty).shape {
         Shape::Array(item) if !ty.nullable => Some(rust_type(item, models)),
         _ => None,
     };
@@ -1062,7 +1041,7 @@ fn success(api: &Api, op: &Operation, models: &TokenStream) -> Result<Success> {
 /// the body itself when it is such a list, else such fields of a struct body.
 fn lenient_lists(api: &Api, ty: &Type, models: &TokenStream) -> Vec<(Option<String>, TokenStream)> {
     let item_of = |ty: &Type| -> Option<TokenStream> {
-        let ty = resolve(api, ty);
+        let ty = api.resolve_aliases(ty);
         if ty.nullable {
             return None;
         }
@@ -1073,7 +1052,7 @@ fn lenient_lists(api: &Api, ty: &Type, models: &TokenStream) -> Vec<(Option<Stri
     if let Some(item) = item_of(ty) {
         return vec![(None, item)];
     }
-    let resolved = resolve(api, ty);
+    let resolved = api.resolve_aliases(ty);
     if resolved.nullable {
         return Vec::new();
     }

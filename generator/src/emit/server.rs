@@ -47,7 +47,7 @@ use quote::{format_ident, quote};
 
 use super::{doc_lines, format, ident, rust_type};
 use crate::error::{Error, Result};
-use crate::ir::{Additional, Api, Location, Operation, Shape, StatusCode, Type, TypeKind};
+use crate::ir::{Additional, Api, Location, Operation, Shape, StatusCode, Type, TypeKind, is_json};
 use crate::pointer::Pointer;
 
 use self::error_body::ErrorBody;
@@ -874,10 +874,4 @@ fn forbids_unknown_fields(api: &Api, ty: &Type, visiting: &mut Vec<String>) -> O
         }
         Shape::Primitive(_) | Shape::Any => None,
     }
-}
-
-/// Whether a media type is JSON (`application/json`, `application/*+json`).
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }

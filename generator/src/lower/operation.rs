@@ -12,7 +12,7 @@ use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
     Content, Header, Location, Method, Operation, Parameter, ParameterEncoding, RequestBody, Response, SchemeUse,
-    SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type,
+    SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type, is_json,
 };
 use crate::pointer::Pointer;
 use crate::skip::Skipped;
@@ -455,10 +455,4 @@ fn method_of(method: &str) -> Method {
         "patch" => Method::Patch,
         _ => Method::Trace,
     }
-}
-
-/// `application/json` and `application/*+json`.
-pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }

@@ -67,7 +67,7 @@ fn json_schema(response: &Response) -> Option<(Type, Pointer)> {
     response
         .content
         .iter()
-        .find(|c| super::is_json(&c.media_type))
+        .find(|c| crate::ir::is_json(&c.media_type))
         .and_then(|c| c.ty.clone().map(|ty| (ty, response.pointer.join("content").join(&c.media_type).join("schema"))))
 }
 

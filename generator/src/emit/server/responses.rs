@@ -16,9 +16,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::super::{doc_lines, ident, rust_type};
-use super::{is_json, status_key, status_type, variant_name};
+use super::{status_key, status_type, variant_name};
 use crate::error::{Error, Result};
-use crate::ir::{Api, Content, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind};
+use crate::ir::{Api, Content, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
 use crate::lower::names::{type_name, value_name};
 
 /// What a variant's body is made of.
@@ -151,7 +151,7 @@ fn headers(api: &Api, response: &Response, prefix: &str, m: &TokenStream) -> Res
 
 /// An expression of type `String` from `value: &T`, for scalars and arrays of them.
 fn header_text(api: &Api, ty: &Type) -> Option<TokenStream> {
-    let resolved = resolve(api, ty);
+    let resolved = api.resolve_aliases(ty);
     if let Shape::Array(item) = &resolved.shape {
         let function = scalar_text(api, item)?;
         return Some(quote!(value.iter().map(#function).collect::<::std::vec::Vec<_>>().join(",")));
@@ -162,7 +162,7 @@ fn header_text(api: &Api, ty: &Type) -> Option<TokenStream> {
 
 /// A function from `&T` to `String` for a scalar type.
 fn scalar_text(api: &Api, ty: &Type) -> Option<TokenStream> {
-    let ty = resolve(api, ty);
+    let ty = api.resolve_aliases(ty);
     match &ty.shape {
         Shape::Primitive(Primitive::DateTime) => Some(quote!(self::runtime::date_time_text)),
         Shape::Primitive(_) => Some(quote!(::std::string::ToString::to_string)),
@@ -172,17 +172,6 @@ fn scalar_text(api: &Api, ty: &Type) -> Option<TokenStream> {
         },
         Shape::Array(_) | Shape::Map(_) | Shape::Any => None,
     }
-}
-
-fn resolve<'a>(api: &'a Api, ty: &'a Type) -> &'a Type {
-    let mut ty = ty;
-    for _ in 0..64 {
-        match ty.named().and_then(|name| api.type_def(name)).map(|d| &d.kind) {
-            Some(TypeKind::Alias(target)) => ty = target,
-            _ => break,
-        }
-    }
-    ty
 }
 
 /// The response enum `name`, the body enums and header structs of its

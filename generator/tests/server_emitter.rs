@@ -272,18 +272,41 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "alternative",
         ),
         (
-            "a parameter inside a segment",
+            "two parameters with nothing between them",
             json!({
                 "openapi": "3.0.3",
                 "info": { "title": "t", "version": "1" },
-                "paths": { "/files/{name}.json": { "get": {
-                    "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "paths": { "/files/{name}{ext}": { "get": {
+                    "parameters": [
+                        { "name": "name", "in": "path", "required": true, "schema": { "type": "string" } },
+                        { "name": "ext", "in": "path", "required": true, "schema": { "type": "string" } },
+                    ],
                     "responses": { "200": { "description": "ok" } },
                 } } },
             })
             .to_string(),
+            "#/paths/~1files~1{name}{ext}/get",
+            "nothing between them",
+        ),
+        (
+            "two operations of one method on one shape",
+            json!({
+                "openapi": "3.0.3",
+                "info": { "title": "t", "version": "1" },
+                "paths": {
+                    "/files/{name}": { "get": {
+                        "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
+                        "responses": { "200": { "description": "ok" } },
+                    } },
+                    "/files/{name}.json": { "get": {
+                        "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
+                        "responses": { "200": { "description": "ok" } },
+                    } },
+                },
+            })
+            .to_string(),
             "#/paths/~1files~1{name}.json/get",
-            "whole segment",
+            "same method, same shape",
         ),
     ];
     for (name, text, pointer, message) in cases {

@@ -24,7 +24,10 @@
 //!   (JSON), applies defaults, reads and decodes the body within the size
 //!   limit (JSON; without a JSON media type, a `String` when every media type
 //!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
-//!   trait; fallbacks for unknown paths (404) and methods (405).
+//!   trait; fallbacks for unknown paths (404) and methods (405). One route
+//!   serves each path shape, so templates that differ only in parameter
+//!   names, and parameters inside a segment, are routed too (see
+//!   `server/routes.rs`).
 //!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
 //! spec's pointer: header and cookie parameters, styles other than
@@ -39,6 +42,7 @@
 mod error_body;
 mod params;
 mod responses;
+mod routes;
 
 use std::collections::BTreeMap;
 
@@ -71,13 +75,19 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
     let error = ErrorBody::find(api, &m)?;
     let schemes = bearer_schemes(api)?;
-    let ops = api.operations.iter().map(|op| OpPlan::new(api, op, &m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
-    check_routes(&ops)?;
+    let mut ops =
+        api.operations.iter().map(|op| OpPlan::new(api, op, &m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
+    let routes = routes::routes(ops.iter().map(|plan| plan.op))?;
+    for route in &routes {
+        for &i in &route.operations {
+            ops[i].path_match = routes::path_match(&route.template, ops[i].op)?;
+        }
+    }
 
     let runtime = runtime(&paths)?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
     let items = ops.iter().map(|op| op.items(api));
-    let router = router(&ops, &error);
+    let router = router(&ops, &routes, &error);
     let title = format!(" Server for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -197,6 +207,9 @@ struct OpPlan<'a> {
     /// The trait method that makes this operation's rejection bodies, when
     /// it is not `rejection` (another bad-request schema).
     reject_hook: Option<proc_macro2::Ident>,
+    /// How the path parameters are read from the route's captures, when the
+    /// route is not this operation's own template (see `server/routes.rs`).
+    path_match: Option<TokenStream>,
     m: TokenStream,
 }
 
@@ -287,7 +300,7 @@ impl<'a> OpPlan<'a> {
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
-        Ok(OpPlan { op, auth, path, query, body, variants, reject_hook, m: m.clone() })
+        Ok(OpPlan { op, auth, path, query, body, variants, reject_hook, path_match: None, m: m.clone() })
     }
 
     fn response_type(&self) -> proc_macro2::Ident {
@@ -471,8 +484,13 @@ impl<'a> OpPlan<'a> {
             args.push(quote!(caller));
         }
         if !self.path.is_empty() {
-            steps.push(quote! {
-                let path = self::runtime::PathParams::from_parts(&mut parts).await?;
+            steps.push(match &self.path_match {
+                None => quote!(let path = self::runtime::PathParams::from_parts(&mut parts).await?;),
+                Some(segments) => quote! {
+                    let path = self::runtime::PathParams::from_parts(&mut parts)
+                        .await?
+                        .matched(#segments, parts.uri.path())?;
+                },
             });
             let vars: Vec<_> = (0..self.path.len()).map(|i| format_ident!("path_param_{}", i)).collect();
             for (p, var) in self.path.iter().zip(&vars) {
@@ -610,27 +628,23 @@ fn api_trait(
 }
 
 /// `router`, `router_with_config`, the shared state and the fallbacks.
-fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
-    // Operations grouped by path, in spec order.
-    let mut paths: Vec<(&str, Vec<&OpPlan<'_>>)> = Vec::new();
-    for op in ops {
-        match paths.iter_mut().find(|(p, _)| *p == op.op.path) {
-            Some((_, list)) => list.push(op),
-            None => paths.push((&op.op.path, vec![op])),
-        }
-    }
-    let routes = paths.iter().map(|(path, list)| {
-        let mut methods = list.iter().map(|op| {
+fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> TokenStream {
+    let routes = routes.iter().map(|route| {
+        let path = &route.template;
+        let mut methods = route.operations.iter().map(|&i| {
+            let op = &ops[i];
             let handler = op.handler_name();
             let method = format_ident!("{}", op.op.method.as_str().to_ascii_lowercase());
             (method, handler)
         });
-        let (first, first_handler) = methods.next().expect("a path has at least one operation");
+        let (first, first_handler) = methods.next().expect("a route has at least one operation");
         let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
         quote! {
             .route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>))
         }
     });
+    // The configuration is the body size limit: unread without bodies.
+    let config_unread = ops.iter().all(|op| op.body.is_none()).then(|| quote!(#[allow(dead_code)]));
     let reject_with = error.has_alternates().then(|| {
         quote! {
             /// The response to a rejected request of an operation whose bad
@@ -665,6 +679,7 @@ fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
         /// What every handler sees.
         struct Shared<A> {
             api: A,
+            #config_unread
             config: self::runtime::Config,
         }
 
@@ -691,43 +706,6 @@ fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
             shared.reject(self::runtime::Rejection::method_not_allowed(request.method().as_str(), request.uri().path()))
         }
     }
-}
-
-/// Paths axum can route: parameters are whole segments, and no two templates
-/// differ only in parameter names (axum would panic on either).
-fn check_routes(ops: &[OpPlan<'_>]) -> Result<()> {
-    let mut shapes: BTreeMap<String, &Pointer> = BTreeMap::new();
-    let mut seen_paths: Vec<&str> = Vec::new();
-    for op in ops {
-        let path = op.op.path.as_str();
-        if seen_paths.contains(&path) {
-            continue;
-        }
-        seen_paths.push(path);
-        let at = &op.op.pointer;
-        let mut shape = String::new();
-        for segment in path.split('/').skip(1) {
-            shape.push('/');
-            let is_param = segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1;
-            if is_param {
-                shape.push_str("{}");
-            } else if segment.contains(['{', '}', '*']) {
-                return Err(Error::unsupported(
-                    at,
-                    format!("the path `{path}`: a parameter must be a whole segment, and `*` cannot be routed"),
-                ));
-            } else {
-                shape.push_str(segment);
-            }
-        }
-        if let Some(other) = shapes.insert(shape, at) {
-            return Err(Error::unsupported(
-                at,
-                format!("the path `{path}` cannot be told apart from the one at {other}"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The spec's key for a status: `200`, `4XX`, `default`.

@@ -43,4 +43,6 @@ pub mod fixtures {
     pub mod recursive;
     /// Generated from `generator/tests/fixtures/responses.yaml`.
     pub mod responses;
+    /// Generated from `generator/tests/fixtures/routes.yaml`.
+    pub mod routes;
 }

@@ -1362,11 +1362,20 @@ pub mod runtime {
     }
     /// The path parameters axum matched, percent-decoded.
     #[derive(Debug)]
-    pub struct PathParams(RawPathParams);
+    pub struct PathParams(Vec<(String, String)>);
     impl PathParams {
         pub async fn from_parts(parts: &mut Parts) -> Result<Self, Rejection> {
             match RawPathParams::from_request_parts(parts, &()).await {
-                Ok(params) => Ok(PathParams(params)),
+                Ok(params) => {
+                    Ok(
+                        PathParams(
+                            params
+                                .iter()
+                                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                                .collect(),
+                        ),
+                    )
+                }
                 Err(rejection) => {
                     Err(
                         match rejection {
@@ -1381,16 +1390,81 @@ pub mod runtime {
                 }
             }
         }
+        /// The operation's own parameters, when its route was named after
+        /// another template of the same shape: each capture (by route name) is
+        /// read along the operation's template for that segment, parameters
+        /// separated by the first occurrence of the literal text after them (a
+        /// literal that ends the segment is its suffix: `{name}.json` reads
+        /// `a.json.json` as `a.json`).
+        /// A segment that does not fit is `404` (`path` is the request's path).
+        pub fn matched(
+            self,
+            segments: &[(&str, &[PathPiece])],
+            path: &str,
+        ) -> Result<Self, Rejection> {
+            let mut out = Vec::new();
+            for (capture, pieces) in segments {
+                let text = self.get(capture)?;
+                let mut rest = text;
+                for (i, piece) in pieces.iter().enumerate() {
+                    match piece {
+                        PathPiece::Literal(literal) => {
+                            rest = rest
+                                .strip_prefix(literal)
+                                .ok_or_else(|| Rejection::not_found(path))?;
+                        }
+                        PathPiece::Param(name) => {
+                            let end = match pieces.get(i + 1) {
+                                Some(PathPiece::Literal(last)) if i + 2 == pieces.len() => {
+                                    rest.strip_suffix(last)
+                                        .map(str::len)
+                                        .ok_or_else(|| Rejection::not_found(path))?
+                                }
+                                Some(PathPiece::Literal(next)) => {
+                                    let from = rest
+                                        .chars()
+                                        .next()
+                                        .map_or(rest.len(), char::len_utf8);
+                                    rest[from..]
+                                        .find(next)
+                                        .map(|at| at + from)
+                                        .ok_or_else(|| Rejection::not_found(path))?
+                                }
+                                _ => rest.len(),
+                            };
+                            if end == 0 {
+                                return Err(Rejection::not_found(path));
+                            }
+                            out.push(((*name).to_owned(), rest[..end].to_owned()));
+                            rest = &rest[end..];
+                        }
+                    }
+                }
+                if !rest.is_empty() {
+                    return Err(Rejection::not_found(path));
+                }
+            }
+            Ok(PathParams(out))
+        }
         /// The decoded value of the path parameter `name`.
         pub fn get(&self, name: &str) -> Result<&str, Rejection> {
             self.0
                 .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| value)
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str())
                 .ok_or_else(|| Rejection::internal(
                     format!("the router matched no path parameter `{name}`"),
                 ))
         }
+    }
+    /// A piece of an operation's template for one path segment (see
+    /// [`PathParams::matched`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum PathPiece {
+        /// Text that must appear as it is.
+        Literal(&'static str),
+        /// A parameter, by its name in the spec.
+        Param(&'static str),
     }
     /// A value parsed from its text in a path segment, query or header: the
     /// primitives of the spec (strings, integers, numbers, booleans, RFC 3339

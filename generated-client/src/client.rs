@@ -78,10 +78,11 @@ impl Client {
         parts: RequestParts,
         auth: bool,
     ) -> ::std::result::Result<RawResponse, Error> {
+        let base: &str = &self.base_url;
         let mut url = ::std::string::String::with_capacity(
-            self.base_url.len() + parts.path.len() + parts.query.0.len() + 1,
+            base.len() + parts.path.len() + parts.query.0.len() + 1,
         );
-        url.push_str(&self.base_url);
+        url.push_str(base);
         url.push_str(&parts.path);
         if !parts.query.0.is_empty() {
             url.push('?');

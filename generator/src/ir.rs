@@ -15,7 +15,8 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
-    /// Base URLs from `servers`, in spec order.
+    /// Base URLs from `servers`, in spec order, server variables replaced by
+    /// their defaults.
     pub servers: Vec<String>,
     /// Every named type: component schemas in spec order, each inline type
     /// named right after the type or operation that introduced it.
@@ -306,6 +307,10 @@ pub struct Operation {
     /// The security requirements in force: alternatives, any one of which
     /// suffices. Empty means no authentication.
     pub security: Vec<SecurityRequirement>,
+    /// The operation's own base URLs (`servers` on the operation, else on its
+    /// path item), server variables replaced by their defaults. Empty: the
+    /// API's [`Api::servers`].
+    pub servers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

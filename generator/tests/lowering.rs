@@ -206,3 +206,37 @@ fn history_versions_lower() {
     assert!(v003.type_def("Error").is_some());
     assert!(v003.operations.iter().all(|o| o.responses.iter().all(|r| !matches!(r.status, StatusCode::Range(_)))));
 }
+
+#[test]
+fn servers_of_operations_and_path_items_with_variables_at_their_defaults() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Servers, version: 1.0.0}
+servers:
+  - url: "https://{host}/api"
+    variables: {host: {default: api.example.com}}
+paths:
+  /a:
+    servers: [{url: /from-path-item}]
+    get:
+      responses: {"204": {description: ok}}
+    put:
+      servers: [{url: "https://{region}.example.com", variables: {region: {default: eu, enum: [eu, us]}}}]
+      responses: {"204": {description: ok}}
+  /b:
+    get:
+      responses: {"204": {description: ok}}
+"#;
+    let api = generator::load(spec).unwrap();
+    assert_eq!(api.servers, ["https://api.example.com/api"]);
+    let servers: Vec<(&str, &[String])> =
+        api.operations.iter().map(|o| (o.id.as_str(), o.servers.as_slice())).collect();
+    assert_eq!(
+        servers,
+        [
+            ("get_a", &["/from-path-item".to_owned()][..]),
+            ("put_a", &["https://eu.example.com".to_owned()][..]),
+            ("get_b", &[][..]),
+        ]
+    );
+}

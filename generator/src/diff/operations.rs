@@ -97,6 +97,12 @@ pub fn compare(cx: &Context, out: &mut Out, old: &Operation, new: &Operation) {
     compare_body(cx, out, old.request_body.as_ref(), new.request_body.as_ref());
     compare_responses(cx, out, &old.responses, &new.responses);
     compare_security(cx, out, old, new);
+    if old.servers != new.servers {
+        let list = |servers: &[String]| if servers.is_empty() { "the API's".to_owned() } else { servers.join(", ") };
+        // The client sends there unless told otherwise: a moved operation is
+        // reached without a change of code, as a moved API is.
+        out.push(Class::Info, format!("servers {} → {}", list(&old.servers), list(&new.servers)));
+    }
 }
 
 /// The client's method and the server trait's method are named `name`; the

@@ -14,6 +14,9 @@
 //!   RFC 3986's unreserved characters;
 //! - `Authorization: Bearer <token>` for operations whose security is an HTTP
 //!   bearer scheme;
+//! - an operation with `servers` of its own (or of its path item) goes to the
+//!   first of them (variables at their defaults; a relative one under the
+//!   base URL) unless `ClientBuilder::operation_server` replaces it;
 //! - JSON request bodies with `Content-Type: application/json`; without a
 //!   JSON media type, a raw body (`&str` for `text/*`, `&[u8]` otherwise)
 //!   sent as it is with the first documented media type;
@@ -67,7 +70,8 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
     let error_body = error_body(api)?;
-    let mut uses = Uses::default();
+    let mut uses =
+        Uses { operation_servers: api.operations.iter().any(|op| !op.servers.is_empty()), ..Uses::default() };
     let mut bearer = false;
     let mut items = Vec::new();
     for op in &api.operations {
@@ -692,6 +696,10 @@ impl<'a> OpPlan<'a> {
         };
         let method = format_ident!("{}", op.method.as_str());
         let auth = self.auth;
+        let server = uses.operation_servers.then(|| match op.servers.first() {
+            Some(url) => quote!(server: ::std::option::Option::Some(#url),),
+            None => quote!(server: ::std::option::Option::None,),
+        });
 
         // Docs.
         let mut paragraphs: Vec<String> = Vec::new();
@@ -713,6 +721,17 @@ impl<'a> OpPlan<'a> {
             paragraphs.push(
                 "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
             );
+        }
+        if let Some(url) = op.servers.first() {
+            paragraphs.push(if url.starts_with('/') {
+                format!(
+                    "Sent under the base URL followed by `{url}`, the operation's own server (see `ClientBuilder::operation_server`)."
+                )
+            } else {
+                format!(
+                    "Sent to `{url}`, the operation's own server, not to the base URL (see `ClientBuilder::operation_server`)."
+                )
+            });
         }
         if op.deprecated {
             paragraphs.push("**Deprecated** in the spec.".to_owned());
@@ -740,6 +759,7 @@ impl<'a> OpPlan<'a> {
                         query: query_string,
                         accept_json: #accept_json,
                         body: #body_expr,
+                        #server
                     };
                     let raw = self.send(parts, #auth).await?;
                     if raw.status.is_success() {

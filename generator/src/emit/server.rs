@@ -341,6 +341,12 @@ impl<'a> OpPlan<'a> {
         paragraphs.extend(op.summary.clone());
         paragraphs.extend(op.description.clone());
         paragraphs.push(format!("`{} {}` (`{}`).", op.method.as_str(), op.path, op.id));
+        if let Some(url) = op.servers.first() {
+            paragraphs.push(format!(
+                "The spec serves this operation at `{url}`, not at the API's base URL; the router serves it with \
+                 the others, so route that server's requests here."
+            ));
+        }
         if op.deprecated {
             paragraphs.push("**Deprecated** in the spec.".to_owned());
         }

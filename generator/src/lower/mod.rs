@@ -59,7 +59,7 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        servers: document.openapi.servers.iter().map(|s| s.url.clone()).collect(),
+        servers: operation::server_urls(&document.openapi.servers),
         types: lowerer.types,
         operations,
         security_schemes,

@@ -77,9 +77,6 @@ impl Lowerer<'_> {
             if !path.starts_with('/') {
                 return Err(Error::malformed(&path_at, "a path must start with `/`"));
             }
-            if !item.servers.is_empty() {
-                return Err(Error::unsupported(&path_at.join("servers"), "`servers` on a path item"));
-            }
             for (method, op) in item.iter() {
                 let at = path_at.join(method);
                 let id = op.operation_id.clone().unwrap_or_else(|| operation_id(method, path));
@@ -129,9 +126,7 @@ impl Lowerer<'_> {
         if !op.callbacks.is_empty() {
             return Err(Error::unsupported(&at.join("callbacks"), "callbacks"));
         }
-        if !op.servers.is_empty() {
-            return Err(Error::unsupported(&at.join("servers"), "`servers` on an operation"));
-        }
+        let servers = server_urls(if op.servers.is_empty() { &item.servers } else { &op.servers });
         let type_name = type_name(unraw(&name));
         let parameters = self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
         let request_body = match &op.request_body {
@@ -161,6 +156,7 @@ impl Lowerer<'_> {
             request_body,
             responses,
             security,
+            servers,
         })
     }
 
@@ -442,6 +438,20 @@ fn security(
         out.push(SecurityRequirement { schemes: uses });
     }
     Ok(out)
+}
+
+/// The URLs of `servers`, each `{variable}` replaced by its default.
+pub(super) fn server_urls(servers: &[openapiv3::Server]) -> Vec<String> {
+    servers
+        .iter()
+        .map(|server| {
+            let mut url = server.url.clone();
+            for (name, variable) in server.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+            url
+        })
+        .collect()
 }
 
 fn method_of(method: &str) -> Method {

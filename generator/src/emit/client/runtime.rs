@@ -32,6 +32,8 @@ pub struct Uses {
     pub text: bool,
     pub bytes: bool,
     pub undecodable: bool,
+    /// Some operation has `servers` of its own (`RequestParts::server`).
+    pub operation_servers: bool,
 }
 
 impl Runtime {
@@ -41,6 +43,34 @@ impl Runtime {
     }
 
     fn client(&self) -> TokenStream {
+        let servers = self.uses.operation_servers;
+        let servers_init = servers.then(|| quote!(servers: ::std::vec::Vec::new(),));
+        let servers_field = servers.then(|| {
+            quote! {
+                /// Replacements for operations' own servers: (spec URL, URL).
+                servers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+            }
+        });
+        let base = if servers {
+            quote! {
+                // An operation's own server, unless replaced; a relative one
+                // (`/uploads`) is taken as relative to the base URL.
+                let joined: ::std::string::String;
+                let base: &str = match parts.server {
+                    ::std::option::Option::None => &self.base_url,
+                    ::std::option::Option::Some(spec) => match self.servers.iter().find(|(from, _)| from == spec) {
+                        ::std::option::Option::Some((_, to)) => to,
+                        ::std::option::Option::None if spec.starts_with('/') => {
+                            joined = format!("{}{}", self.base_url, spec.trim_end_matches('/'));
+                            &joined
+                        }
+                        ::std::option::Option::None => spec.trim_end_matches('/'),
+                    },
+                };
+            }
+        } else {
+            quote!(let base: &str = &self.base_url;)
+        };
         let (auth_field, auth_debug, auth_new_doc, new_args, new_call, builder_args, builder_init) = if self.bearer {
             (
                 quote! {
@@ -109,6 +139,7 @@ impl Runtime {
                 timeout: ::std::option::Option<::std::time::Duration>,
                 user_agent: ::reqwest::header::HeaderValue,
                 default_headers: ::reqwest::header::HeaderMap,
+                #servers_field
             }
 
             impl ::std::fmt::Debug for Client {
@@ -137,6 +168,7 @@ impl Runtime {
                         user_agent: ::std::option::Option::None,
                         headers: ::std::vec::Vec::new(),
                         http: ::std::option::Option::None,
+                        #servers_init
                     }
                 }
 
@@ -147,8 +179,9 @@ impl Runtime {
 
                 /// Sends one request and reads the whole response.
                 async fn send(&self, parts: RequestParts, #auth_param) -> ::std::result::Result<RawResponse, Error> {
-                    let mut url = ::std::string::String::with_capacity(self.base_url.len() + parts.path.len() + parts.query.0.len() + 1);
-                    url.push_str(&self.base_url);
+                    #base
+                    let mut url = ::std::string::String::with_capacity(base.len() + parts.path.len() + parts.query.0.len() + 1);
+                    url.push_str(base);
                     url.push_str(&parts.path);
                     if !parts.query.0.is_empty() {
                         url.push('?');
@@ -208,6 +241,30 @@ impl Runtime {
             (quote!(), quote!(), quote!())
         };
         let authorization_field = self.bearer.then(|| quote!(authorization,));
+        let servers = self.uses.operation_servers;
+        let servers_field =
+            servers.then(|| quote!(servers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,));
+        let servers_build = servers.then(|| quote!(servers,));
+        let servers_normalize = servers.then(|| {
+            quote! {
+                let servers = self
+                    .servers
+                    .iter()
+                    .map(|(from, to)| ::std::result::Result::Ok((from.clone(), normalize_base_url(to)?)))
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, Error>>()?;
+            }
+        });
+        let server_setter = servers.then(|| {
+            quote! {
+                /// Sends the operations the spec serves at `spec_url` (their own
+                /// `servers`, named in each method's docs) to `url` instead, as
+                /// the base URL replaces the API's. Checked by [`ClientBuilder::build`].
+                pub fn operation_server(mut self, spec_url: impl ::std::convert::Into<::std::string::String>, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.servers.push((spec_url.into(), url.into()));
+                    self
+                }
+            }
+        });
         quote! {
             /// Settings for a [`Client`]: timeout, user agent, extra headers, or an
             /// HTTP client of the caller's own (for proxies, custom TLS roots or
@@ -220,6 +277,7 @@ impl Runtime {
                 user_agent: ::std::option::Option<::std::string::String>,
                 headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
                 http: ::std::option::Option<::reqwest::Client>,
+                #servers_field
             }
 
             impl ::std::fmt::Debug for ClientBuilder {
@@ -280,12 +338,14 @@ impl Runtime {
                     self.http = ::std::option::Option::Some(http);
                     self
                 }
+                #server_setter
 
                 /// The client, or [`Error::InvalidConfig`] naming what is wrong (a base
                 /// URL that is not `http`/`https` or has a query, a token or header that
                 /// cannot be sent).
                 pub fn build(self) -> ::std::result::Result<Client, Error> {
                     let base_url = normalize_base_url(&self.base_url)?;
+                    #servers_normalize
                     #authorization
                     let agent = self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
                     let user_agent = ::reqwest::header::HeaderValue::from_str(&agent)
@@ -314,6 +374,7 @@ impl Runtime {
                         timeout: self.timeout,
                         user_agent,
                         default_headers,
+                        #servers_build
                     })
                 }
             }
@@ -543,6 +604,12 @@ impl Runtime {
     fn helpers(&self) -> TokenStream {
         let m = &self.models;
         let u = self.uses;
+        let server_part = u.operation_servers.then(|| {
+            quote! {
+                /// The operation's own server, as the spec writes it (`None`: the base URL).
+                server: ::std::option::Option<&'static str>,
+            }
+        });
         let encode = (u.encode || u.query_value || u.query_joined).then(|| {
             quote! {
             /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
@@ -721,6 +788,7 @@ impl Runtime {
                 accept_json: bool,
                 /// Content type and bytes.
                 body: ::std::option::Option<(&'static str, ::std::vec::Vec<u8>)>,
+                #server_part
             }
 
             /// A query string built in spec order, every name and value

@@ -7,11 +7,12 @@ use axum::http::{Request, StatusCode};
 use generated_fixtures::fixtures::routes::client::{Client, Error};
 use generated_fixtures::fixtures::routes::server::{
     self, Api, CompareResponse, DeleteAttestationResponse, GetFileResponse, LatestAttestationResponse,
-    ListAttestationsResponse,
+    ListAttestationsResponse, MirrorStatusResponse, UploadResponse,
 };
 use tower::ServiceExt;
 
-struct Service;
+/// The name `mirror_status` answers with, to tell routers apart.
+struct Service(&'static str);
 
 impl Api for Service {
     async fn delete_attestation(&self, attestation_id: i64) -> DeleteAttestationResponse {
@@ -39,11 +40,19 @@ impl Api for Service {
     async fn get_file(&self, name: String) -> GetFileResponse {
         GetFileResponse::Ok(name)
     }
+
+    async fn upload(&self, name: String, body: Vec<u8>) -> UploadResponse {
+        UploadResponse::Created(if name == "a.bin" { body.len() as i64 } else { -1 })
+    }
+
+    async fn mirror_status(&self) -> MirrorStatusResponse {
+        MirrorStatusResponse::Ok(self.0.to_owned())
+    }
 }
 
 async fn send(method: &str, uri: &str) -> (StatusCode, String) {
     let request = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
-    let response = server::router(Service).oneshot(request).await.unwrap();
+    let response = server::router(Service("api")).oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
     (status, String::from_utf8_lossy(&bytes).into_owned())
@@ -89,7 +98,7 @@ async fn parameters_inside_a_segment_are_split_along_the_template() {
 async fn the_client_reaches_every_template() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::router(Service)).await });
+    tokio::spawn(async move { axum::serve(listener, server::router(Service("api"))).await });
     let client = Client::new(format!("http://{address}")).unwrap();
 
     client.delete_attestation(42).await.unwrap();
@@ -104,4 +113,31 @@ async fn the_client_reaches_every_template() {
     assert_eq!(client.latest_attestation().await.unwrap(), "latest");
     assert_eq!(client.compare("main", "feature/x y").await.unwrap(), ["main", "feature/x y"]);
     assert_eq!(client.get_file("a.json").await.unwrap(), "a.json");
+}
+
+#[tokio::test]
+async fn operations_with_servers_of_their_own_go_there() {
+    // One listener plays the API, the uploads host and the mirror (under `/mirror`).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = server::router(Service("api")).nest("/mirror", server::router(Service("mirror")));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // The uploads server (its variable at its default) replaced by the test's.
+    let client = Client::builder(format!("http://{address}"))
+        .operation_server("https://eu.uploads.example.com", format!("http://{address}/"))
+        .build()
+        .unwrap();
+    assert_eq!(client.upload("a.bin", &[0, 159, 255]).await.unwrap(), 3);
+    // A relative server is under the base URL: `/mirror/status`, answered
+    // by the nested router (the outer one has `/status` too).
+    assert_eq!(client.mirror_status().await.unwrap(), "mirror");
+    // Other operations still go to the base URL.
+    assert_eq!(client.latest_attestation().await.unwrap(), "latest");
+
+    // Replacements are checked when the client is built.
+    let bad = Client::builder(format!("http://{address}"))
+        .operation_server("https://eu.uploads.example.com", "ftp://x")
+        .build();
+    assert!(matches!(bad, Err(Error::InvalidConfig(_))), "{bad:?}");
 }

@@ -289,13 +289,13 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "nothing between them",
         ),
         (
-            "two operations of one method on one shape",
+            "two operations of one method on one shape, as specific",
             json!({
                 "openapi": "3.0.3",
                 "info": { "title": "t", "version": "1" },
                 "paths": {
-                    "/files/{name}": { "get": {
-                        "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
+                    "/files/{id}.json": { "get": {
+                        "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
                         "responses": { "200": { "description": "ok" } },
                     } },
                     "/files/{name}.json": { "get": {
@@ -306,7 +306,7 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             })
             .to_string(),
             "#/paths/~1files~1{name}.json/get",
-            "same method, same shape",
+            "same method, same shape, as specific",
         ),
     ];
     for (name, text, pointer, message) in cases {

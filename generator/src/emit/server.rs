@@ -87,7 +87,7 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     let runtime = runtime(&paths)?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
     let items = ops.iter().map(|op| op.items(api));
-    let router = router(&ops, &routes, &error);
+    let router = router(&ops, &routes, &error)?;
     let title = format!(" Server for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -634,21 +634,33 @@ fn api_trait(
 }
 
 /// `router`, `router_with_config`, the shared state and the fallbacks.
-fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> TokenStream {
-    let routes = routes.iter().map(|route| {
+fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> Result<TokenStream> {
+    let operations: Vec<&Operation> = ops.iter().map(|plan| plan.op).collect();
+    let mut dispatchers = Vec::new();
+    let mut registered = Vec::new();
+    for route in routes {
         let path = &route.template;
-        let mut methods = route.operations.iter().map(|&i| {
-            let op = &ops[i];
-            let handler = op.handler_name();
-            let method = format_ident!("{}", op.op.method.as_str().to_ascii_lowercase());
-            (method, handler)
-        });
-        let (first, first_handler) = methods.next().expect("a route has at least one operation");
-        let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
-        quote! {
-            .route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>))
+        let mut methods = Vec::new();
+        for (method, candidates) in routes::by_method(route, &operations)? {
+            let verb = format_ident!("{}", method.as_str().to_ascii_lowercase());
+            let [.., last] = candidates.as_slice() else { continue };
+            let handler = if candidates.len() == 1 {
+                ops[*last].handler_name()
+            } else {
+                let (handler, dispatcher) = dispatcher(ops, &candidates, method, path)?;
+                dispatchers.push(dispatcher);
+                handler
+            };
+            methods.push((verb, handler));
         }
-    });
+        let mut methods = methods.into_iter();
+        let Some((first, first_handler)) = methods.next() else { continue };
+        let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
+        registered.push(quote! {
+            .route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>))
+        });
+    }
+    let routes = registered;
     // The configuration is the body size limit: unread without bodies.
     let config_unread = ops.iter().all(|op| op.body.is_none()).then(|| quote!(#[allow(dead_code)]));
     let reject_with = error.has_alternates().then(|| {
@@ -665,7 +677,7 @@ fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> To
             }
         }
     });
-    quote! {
+    Ok(quote! {
         /// The router for `api` with the default [`Config`]. Nest it under a
         /// prefix (`Router::new().nest("/v1", router(api))`) and wrap it in
         /// tower layers as any axum router.
@@ -711,7 +723,60 @@ fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> To
         ) -> ::axum::response::Response {
             shared.reject(self::runtime::Rejection::method_not_allowed(request.method().as_str(), request.uri().path()))
         }
+
+        #(#dispatchers)*
+    })
+}
+
+/// The handler of one method on a route several operations share: the
+/// request goes to the first candidate (most specific first) whose template
+/// its path fits, else to the last.
+fn dispatcher(
+    ops: &[OpPlan<'_>],
+    candidates: &[usize],
+    method: crate::ir::Method,
+    route: &str,
+) -> Result<(proc_macro2::Ident, TokenStream)> {
+    let [tried @ .., last] = candidates else {
+        return Err(Error::Emit {
+            pointer: Pointer::root().join("paths"),
+            message: "a dispatcher without operations".to_owned(),
+        });
+    };
+    let name = format_ident!("dispatch_{}", ops[*last].handler_name());
+    let mut arms = Vec::new();
+    for &i in tried {
+        let plan = &ops[i];
+        let Some(segments) = &plan.path_match else {
+            return Err(Error::Emit {
+                pointer: plan.op.pointer.clone(),
+                message: "a more specific template that reads the route's captures as they are".to_owned(),
+            });
+        };
+        let handler = plan.handler_name();
+        arms.push(quote! {
+            if path.as_ref().is_some_and(|path| path.matched(#segments, "").is_ok()) {
+                return #handler::<A>(state, ::axum::extract::Request::from_parts(parts, body)).await;
+            }
+        });
     }
+    let last_handler = ops[*last].handler_name();
+    let doc = format!(" `{}` on `{route}`: the most specific operation whose template the path fits.", method.as_str());
+    Ok((
+        name.clone(),
+        quote! {
+            #[doc = #doc]
+            async fn #name<A: Api>(
+                state: ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+                request: ::axum::extract::Request,
+            ) -> ::axum::response::Response {
+                let (mut parts, body) = request.into_parts();
+                let path = self::runtime::PathParams::from_parts(&mut parts).await.ok();
+                #(#arms)*
+                #last_handler::<A>(state, ::axum::extract::Request::from_parts(parts, body)).await
+            }
+        },
+    ))
 }
 
 /// The spec's key for a status: `200`, `4XX`, `default`.

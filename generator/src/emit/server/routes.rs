@@ -15,9 +15,16 @@
 //! ends the segment is its suffix). A segment that
 //! does not fit its template is `404 NOT_FOUND`, as no operation has it.
 //!
+//! Two operations of one method on one shape (GitHub's `compare/{basehead}`
+//! and `compare/{base}...{head}`) share the route through a dispatcher: the
+//! one with more literal text in its segments gets the request when the path
+//! fits its template, the other otherwise (OpenAPI matches concrete paths
+//! first).
+//!
 //! Still refused, at the operation's pointer: two operations of one method
-//! on one shape (no request could say which one is meant), two parameters
-//! with no literal text between them in one segment (`{a}{b}`), and `*`.
+//! on one shape that are as specific (no request could say which one is
+//! meant), two parameters with no literal text between them in one segment
+//! (`{a}{b}`), and `*`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -97,29 +104,77 @@ fn segments(op: &Operation) -> Result<Vec<Segment>> {
 /// The routes for `ops` (in spec order of their first operation), or the
 /// refusal of an operation no route can serve.
 pub(super) fn routes<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Result<Vec<Route>> {
-    let mut routes: Vec<(String, Route, Vec<Method>)> = Vec::new();
+    // (shape, route, the method and specificity of each operation on it)
+    type Shaped = (String, Route, Vec<(Method, usize)>);
+    let mut routes: Vec<Shaped> = Vec::new();
     for (i, op) in ops.into_iter().enumerate() {
         let segments = segments(op)?;
         let shape: String = segments.iter().map(|s| format!("/{}", s.shape())).collect();
+        let rank = specificity(&segments);
         match routes.iter_mut().find(|(s, ..)| *s == shape) {
             Some((_, route, methods)) => {
-                if methods.contains(&op.method) {
+                // One method twice on a shape: a request goes to the more
+                // specific template when it fits (`{base}...{head}` before
+                // `{basehead}`), so the two must differ in literal text.
+                if methods.iter().any(|&(method, other)| method == op.method && other == rank) {
                     let other = &route.template;
                     return Err(Error::unsupported(
                         &op.pointer,
-                        format!("the path `{}` cannot be told apart from `{other}` (same method, same shape)", op.path),
+                        format!(
+                            "the path `{}` cannot be told apart from `{other}` (same method, same shape, as specific)",
+                            op.path
+                        ),
                     ));
                 }
-                methods.push(op.method);
+                methods.push((op.method, rank));
                 route.operations.push(i);
             }
             None => {
                 let template = template(&segments);
-                routes.push((shape, Route { template, operations: vec![i] }, vec![op.method]));
+                routes.push((shape, Route { template, operations: vec![i] }, vec![(op.method, rank)]));
             }
         }
     }
     Ok(routes.into_iter().map(|(_, route, _)| route).collect())
+}
+
+/// How much literal text a template has inside segments with parameters:
+/// of two operations of one method on one shape, the one with more is tried
+/// first (OpenAPI matches concrete paths before templated ones).
+fn specificity(segments: &[Segment]) -> usize {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Mixed(pieces) => pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Literal(text) => text.len(),
+                    Piece::Param(_) => 0,
+                })
+                .sum(),
+            Segment::Literal(_) | Segment::Param(_) => 0,
+        })
+        .sum()
+}
+
+/// The operations of a route grouped by method (in order of first use),
+/// each group most specific first.
+pub(super) fn by_method(route: &Route, ops: &[&Operation]) -> Result<Vec<(Method, Vec<usize>)>> {
+    let mut groups: Vec<(Method, Vec<(usize, usize)>)> = Vec::new();
+    for &i in &route.operations {
+        let rank = specificity(&segments(ops[i])?);
+        match groups.iter_mut().find(|(m, _)| *m == ops[i].method) {
+            Some((_, list)) => list.push((rank, i)),
+            None => groups.push((ops[i].method, vec![(rank, i)])),
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(method, mut list)| {
+            list.sort_by_key(|&(rank, _)| std::cmp::Reverse(rank));
+            (method, list.into_iter().map(|(_, i)| i).collect())
+        })
+        .collect())
 }
 
 /// The route template for an operation's segments: whole parameters keep

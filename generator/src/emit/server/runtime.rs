@@ -485,7 +485,7 @@ impl PathParams {
     /// literal that ends the segment is its suffix: `{name}.json` reads
     /// `a.json.json` as `a.json`).
     /// A segment that does not fit is `404` (`path` is the request's path).
-    pub fn matched(self, segments: &[(&str, &[PathPiece])], path: &str) -> Result<Self, Rejection> {
+    pub fn matched(&self, segments: &[(&str, &[PathPiece])], path: &str) -> Result<Self, Rejection> {
         let mut out = Vec::new();
         for (capture, pieces) in segments {
             let text = self.get(capture)?;

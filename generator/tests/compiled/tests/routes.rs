@@ -6,8 +6,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use generated_fixtures::fixtures::routes::client::{Client, Error};
 use generated_fixtures::fixtures::routes::server::{
-    self, Api, CompareResponse, DeleteAttestationResponse, GetFileResponse, LatestAttestationResponse,
-    ListAttestationsResponse, MirrorStatusResponse, UploadResponse,
+    self, Api, CompareBaseheadResponse, CompareResponse, DeleteAttestationResponse, GetFileResponse,
+    LatestAttestationResponse, ListAttestationsResponse, MirrorStatusResponse, UploadResponse,
 };
 use tower::ServiceExt;
 
@@ -35,6 +35,10 @@ impl Api for Service {
 
     async fn compare(&self, base: String, head: String) -> CompareResponse {
         CompareResponse::Ok(vec![base, head])
+    }
+
+    async fn compare_basehead(&self, basehead: String) -> CompareBaseheadResponse {
+        CompareBaseheadResponse::Ok(basehead)
     }
 
     async fn get_file(&self, name: String) -> GetFileResponse {
@@ -86,8 +90,13 @@ async fn parameters_inside_a_segment_are_split_along_the_template() {
     // A literal that ends the segment is a suffix.
     assert_eq!(send("GET", "/files/report.json").await, ok(r#""report""#));
     assert_eq!(send("GET", "/files/a.json.json").await, ok(r#""a.json""#));
+    // A path that does not fit `{base}...{head}` goes to `{basehead}`, the
+    // other GET on that shape.
+    for (uri, basehead) in [("/compare/main", "main"), ("/compare/...b", "...b"), ("/compare/a...", "a...")] {
+        assert_eq!(send("GET", uri).await, ok(&format!("\"{basehead}\"")), "{uri}");
+    }
     // Segments that do not fit the template are paths no operation has.
-    for uri in ["/compare/main", "/compare/...b", "/compare/a...", "/files/report.txt", "/files/.json"] {
+    for uri in ["/files/report.txt", "/files/.json"] {
         let (status, body) = send("GET", uri).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}");
         assert!(body.contains("NOT_FOUND"), "{uri}: {body}");
@@ -112,6 +121,7 @@ async fn the_client_reaches_every_template() {
     assert_eq!(client.list_attestations("sha256:ab/cd ef").await.unwrap(), "sha256:ab/cd ef");
     assert_eq!(client.latest_attestation().await.unwrap(), "latest");
     assert_eq!(client.compare("main", "feature/x y").await.unwrap(), ["main", "feature/x y"]);
+    assert_eq!(client.compare_basehead("main..x").await.unwrap(), "main..x");
     assert_eq!(client.get_file("a.json").await.unwrap(), "a.json");
 }
 

@@ -1553,7 +1553,7 @@ pub mod runtime {
         /// `a.json.json` as `a.json`).
         /// A segment that does not fit is `404` (`path` is the request's path).
         pub fn matched(
-            self,
+            &self,
             segments: &[(&str, &[PathPiece])],
             path: &str,
         ) -> Result<Self, Rejection> {

@@ -101,6 +101,16 @@ fn broken_documents_give_errors_with_pointers() {
             "#/components/parameters/",
         ),
         (
+            "the `encoding` of a multipart body",
+            doc(
+                "  /a:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/csv}}\n      responses: {'200': {description: ok}}",
+                "",
+            ),
+            Kind::Unsupported,
+            "#/paths/~1a/post/requestBody/content/multipart~1form-data/encoding",
+            "encoding",
+        ),
+        (
             "external $ref",
             doc("  {}", "    A: {$ref: 'other.yaml#/components/schemas/B'}\n"),
             Kind::Unsupported,

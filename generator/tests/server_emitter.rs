@@ -227,18 +227,42 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "default",
         ),
         (
-            "a form body",
-            spec(body(json!({ "application/x-www-form-urlencoded": { "schema": { "type": "object" } } })), json!({})),
-            "#/paths/~1things~1{id}/get/requestBody/content/application~1x-www-form-urlencoded",
-            "application/x-www-form-urlencoded",
+            "a form body with a nested object",
+            spec(
+                body(json!({ "application/x-www-form-urlencoded": { "schema": { "type": "object", "properties": {
+                    "nested": { "type": "object", "properties": { "a": { "type": "string" } } },
+                } } } })),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/requestBody/content/application~1x-www-form-urlencoded/schema/properties/nested",
+            "no nesting",
         ),
         (
-            "a body that forbids unknown fields",
+            "a form body that is not an object",
+            spec(body(json!({ "application/x-www-form-urlencoded": { "schema": { "type": "string" } } })), json!({})),
+            "#/paths/~1things~1{id}/get/requestBody/content/application~1x-www-form-urlencoded/schema",
+            "not an object",
+        ),
+        (
+            "a `multipart/mixed` body",
             spec(
-                body(json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Closed" } } })),
+                body(json!({ "multipart/mixed": {
+                    "schema": { "type": "object", "properties": { "a": { "type": "string" } } },
+                } })),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/requestBody/content/multipart~1mixed",
+            "multipart/mixed",
+        ),
+        (
+            "a closed schema inside a multipart JSON part",
+            spec(
+                body(json!({ "multipart/form-data": { "schema": { "type": "object", "properties": {
+                    "meta": { "$ref": "#/components/schemas/Closed" },
+                } } } })),
                 json!({ "schemas": { "Closed": { "type": "object", "additionalProperties": false, "properties": { "a": { "type": "string" } } } } }),
             ),
-            "#/components/schemas/Closed",
+            "#/paths/~1things~1{id}/get/requestBody/content/multipart~1form-data/schema/properties/meta",
             "additionalProperties: false",
         ),
         (

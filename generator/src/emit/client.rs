@@ -18,8 +18,11 @@
 //!   first of them (variables at their defaults; a relative one under the
 //!   base URL) unless `ClientBuilder::operation_server` replaces it;
 //! - JSON request bodies with `Content-Type: application/json`; without a
-//!   JSON media type, a raw body (`&str` for `text/*`, `&[u8]` otherwise)
-//!   sent as it is with the first documented media type;
+//!   JSON media type, a form (`application/x-www-form-urlencoded`) or
+//!   multipart (`multipart/form-data`) body when the first documented media
+//!   type is one (see `client/forms.rs`), else a raw body (`&str` for
+//!   `text/*`, `&[u8]` otherwise) sent as it is with the first documented
+//!   media type;
 //! - any 2xx is a success and its body is read as the one body the spec's
 //!   2xx responses document: JSON (the first JSON media type of a response
 //!   with several) as its type, `text/*` as a `String`, any other media type
@@ -31,10 +34,11 @@
 //!   documents several error types). Response headers are not read.
 //!
 //! What the emitter cannot express (header and cookie parameters, other
-//! styles, objects in the query, form and multipart request bodies, other security
-//! schemes) is an
+//! styles, objects in the query, form bodies with nested values, multipart
+//! media types other than `multipart/form-data`, other security schemes) is an
 //! [`Error::Unsupported`] naming the place in the spec.
 
+mod forms;
 mod runtime;
 
 use std::collections::BTreeSet;
@@ -53,11 +57,22 @@ use runtime::{Runtime, Uses};
 
 /// Dependencies the generated client code uses (name, Cargo requirement),
 /// added as optional dependencies behind the `client` feature of standalone
-/// crates. The same requirements as the workspace's `ipfs-pinning-client`.
+/// crates. The same requirements as the workspace's `ipfs-pinning-client`
+/// (see [`dependencies`] for APIs with multipart bodies).
 pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider"] }"#),
     ("rustls", r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#),
 ];
+
+/// [`DEPENDENCIES`], with reqwest's `multipart` feature when `api` sends
+/// `multipart/form-data` bodies.
+pub fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
+    let multipart = r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider", "multipart"] }"#;
+    DEPENDENCIES
+        .iter()
+        .map(|&(name, req)| (name, if name == "reqwest" && super::forms::has_multipart(api) { multipart } else { req }))
+        .collect()
+}
 
 /// Method names the client itself uses.
 const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "send"];
@@ -74,8 +89,14 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
         Uses { operation_servers: api.operations.iter().any(|op| !op.servers.is_empty()), ..Uses::default() };
     let mut bearer = false;
     let mut items = Vec::new();
-    for op in &api.operations {
-        let plan = OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t))?;
+    let plans = api
+        .operations
+        .iter()
+        .map(|op| OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)))
+        .collect::<Result<Vec<_>>>()?;
+    // Every request carries the multipart field once one operation sends a multipart body.
+    uses.multipart = plans.iter().any(|p| matches!(p.body, Some(Body { encoding: Encoding::Multipart(_), .. })));
+    for plan in &plans {
         bearer |= plan.auth;
         items.push(plan.emit(&mut uses)?);
     }
@@ -351,6 +372,7 @@ const LOCALS: &[&str] = &[
     "raw",
     "documented",
     "violations",
+    "form",
 ];
 
 fn arg_ident(name: &str) -> proc_macro2::Ident {
@@ -386,9 +408,20 @@ struct Body {
     required: bool,
     /// `[T]`: the argument is a slice.
     slice: bool,
-    /// `None` for JSON; else the media type of a raw body (`&str` for
-    /// `text/*`, `&[u8]` for others), sent as it is.
-    raw: Option<String>,
+    encoding: Encoding,
+}
+
+/// How a request body is sent.
+enum Encoding {
+    /// JSON of the body's type.
+    Json,
+    /// The media type of a raw body (`&str` for `text/*`, `&[u8]` for
+    /// others), sent as it is.
+    Raw(String),
+    /// `application/x-www-form-urlencoded` pairs of the body's struct.
+    Form(forms::FormPlan),
+    /// `multipart/form-data` parts of the operation's `{Op}Multipart`.
+    Multipart(forms::MultipartPlan),
 }
 
 struct OpPlan<'a> {
@@ -517,7 +550,7 @@ impl<'a> OpPlan<'a> {
                 });
             }
         }
-        if let Some(b) = self.body.as_ref().filter(|b| b.raw.is_none()) {
+        if let Some(b) = self.body.as_ref().filter(|b| matches!(b.encoding, Encoding::Json | Encoding::Form(_))) {
             let (name, owned_expr) = (&b.name, &b.owned);
             let path = crate::lower::names::unraw(&b.name.to_string()).to_owned();
             let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
@@ -537,6 +570,21 @@ impl<'a> OpPlan<'a> {
                         }
                     });
                 }
+            }
+        }
+        if let Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) = &self.body {
+            let body = plan.checks(&quote!(#name));
+            if !body.is_empty() {
+                checks.push(if *required {
+                    quote! { { let out = &mut violations; #body } }
+                } else {
+                    quote! {
+                        if let ::std::option::Option::Some(#name) = #name {
+                            let out = &mut violations;
+                            #body
+                        }
+                    }
+                });
             }
         }
         let validation = (!checks.is_empty()).then(|| {
@@ -602,15 +650,19 @@ impl<'a> OpPlan<'a> {
 
         // The body.
         let body_expr = match &self.body {
-            None => quote!(::std::option::Option::None),
+            Some(Body { encoding: Encoding::Multipart(_), .. }) | None => quote!(::std::option::Option::None),
             Some(b) => {
                 let name = &b.name;
-                let encode = match &b.raw {
-                    None => quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?)),
-                    Some(media) if b.ty.shape == Shape::Primitive(Primitive::String) => {
+                let encode = match &b.encoding {
+                    Encoding::Json => {
+                        quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?))
+                    }
+                    Encoding::Raw(media) if b.ty.shape == Shape::Primitive(Primitive::String) => {
                         quote!((#media, ::std::vec::Vec::from(#name.as_bytes())))
                     }
-                    Some(media) => quote!((#media, ::std::vec::Vec::from(#name))),
+                    Encoding::Raw(media) => quote!((#media, ::std::vec::Vec::from(#name))),
+                    Encoding::Form(plan) => plan.encode(&quote!(#name), uses),
+                    Encoding::Multipart(_) => quote!(::std::option::Option::None),
                 };
                 if b.required {
                     quote!(::std::option::Option::Some(#encode))
@@ -712,9 +764,13 @@ impl<'a> OpPlan<'a> {
                 None => "the body".to_owned(),
             };
             let name = crate::lower::names::unraw(&b.name.to_string()).to_owned();
-            paragraphs.push(match &b.raw {
-                None => format!("`{name}`: {what}, sent as JSON."),
-                Some(media) => format!("`{name}`: sent as it is, as `{media}`."),
+            paragraphs.push(match &b.encoding {
+                Encoding::Json => format!("`{name}`: {what}, sent as JSON."),
+                Encoding::Raw(media) => format!("`{name}`: sent as it is, as `{media}`."),
+                Encoding::Form(_) => format!("`{name}`: {what}, sent as `application/x-www-form-urlencoded`."),
+                Encoding::Multipart(plan) => {
+                    format!("`{name}`: {what}, sent as `multipart/form-data` (see [`{}`]).", plan.name)
+                }
             });
         }
         if let Success::Lenient(..) = self.success {
@@ -740,8 +796,32 @@ impl<'a> OpPlan<'a> {
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
         let success_enum = self.success_enum();
+        let multipart_struct = match &self.body {
+            Some(Body { encoding: Encoding::Multipart(plan), .. }) => Some(&plan.definition),
+            _ => None,
+        };
+        let multipart = uses.multipart.then(|| {
+            let value = match &self.body {
+                Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) => {
+                    let encode = plan.encode(&quote!(#name), uses);
+                    if *required {
+                        quote!(::std::option::Option::Some(#encode))
+                    } else {
+                        quote! {
+                            match #name {
+                                ::std::option::Option::Some(#name) => ::std::option::Option::Some(#encode),
+                                ::std::option::Option::None => ::std::option::Option::None,
+                            }
+                        }
+                    }
+                }
+                _ => quote!(::std::option::Option::None),
+            };
+            quote!(multipart: #value,)
+        });
         Ok(quote! {
             #query_struct
+            #multipart_struct
             #success_enum
 
             impl Client {
@@ -760,6 +840,7 @@ impl<'a> OpPlan<'a> {
                         accept_json: #accept_json,
                         body: #body_expr,
                         #server
+                        #multipart
                     };
                     let raw = self.send(parts, #auth).await?;
                     if raw.status.is_success() {
@@ -957,16 +1038,39 @@ fn path_pieces(op: &Operation, params: &[Param<'_>]) -> Result<Vec<PathPiece>> {
 /// The JSON request body, named after its type (`pin`) or `body`.
 fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -> Result<Option<Body>> {
     let Some(request) = &op.request_body else { return Ok(None) };
-    // No JSON media type: a raw body of the first one (text or bytes).
+    let taken = |name: &str| LOCALS.contains(&name) || params.iter().any(|p| p.arg() == name);
+    // No JSON media type: a form or multipart body, or a raw body of the
+    // first one (text or bytes).
     if !request.content.iter().any(|c| is_json(&c.media_type))
         && let Some(first) = request.content.first()
     {
-        let essence = first.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
-            return Err(Error::unsupported(
-                &request.pointer.join("content").join(&first.media_type),
-                format!("request bodies of `{}`", first.media_type),
-            ));
+        let at = request.pointer.join("content").join(&first.media_type);
+        let essence = crate::emit::forms::essence(&first.media_type);
+        if crate::emit::forms::is_form(&essence) || crate::emit::forms::is_multipart(&essence) {
+            let Some(ty) = &first.ty else {
+                return Err(Error::unsupported(&at, format!("a `{}` request body without a schema", first.media_type)));
+            };
+            let name = ident(if taken("body") { "body_" } else { "body" });
+            let (encoding, rust) = if crate::emit::forms::is_form(&essence) {
+                (Encoding::Form(forms::FormPlan::new(api, ty, &first.media_type, &at)?), rust_type(ty, models))
+            } else {
+                let plan = forms::MultipartPlan::new(api, ty, &op.type_name, &at, models)?;
+                let rust = plan.name.to_token_stream();
+                (Encoding::Multipart(plan), rust)
+            };
+            let arg = if request.required { quote!(&#rust) } else { quote!(::std::option::Option<&#rust>) };
+            return Ok(Some(Body {
+                owned: quote!(#name),
+                name,
+                ty: ty.clone(),
+                arg,
+                required: request.required,
+                slice: false,
+                encoding,
+            }));
+        }
+        if essence.starts_with("multipart/") {
+            return Err(Error::unsupported(&at, format!("request bodies of `{}`", first.media_type)));
         }
         let text = essence.starts_with("text/");
         let name = ident(if params.iter().any(|p| p.arg() == "body") { "body_" } else { "body" });
@@ -984,7 +1088,7 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
             arg,
             required: request.required,
             slice: false,
-            raw: Some(first.media_type.clone()),
+            encoding: Encoding::Raw(first.media_type.clone()),
         }));
     }
     let ty = match json_content(&request.content, &request.pointer)? {
@@ -994,7 +1098,6 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
         }
         Some(Some(ty)) => ty,
     };
-    let taken = |name: &str| LOCALS.contains(&name) || params.iter().any(|p| p.arg() == name);
     let mut name = ty.named().map(crate::lower::names::value_name).unwrap_or_else(|| "body".to_owned());
     if taken(crate::lower::names::unraw(&name)) {
         name = "body".to_owned();
@@ -1014,7 +1117,15 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
         (None, true) => (quote!(&#rust), quote!(#name)),
         (None, false) => (quote!(::std::option::Option<&#rust>), quote!(#name)),
     };
-    Ok(Some(Body { name, ty, arg, owned, required: request.required, slice: slice.is_some(), raw: None }))
+    Ok(Some(Body {
+        name,
+        ty,
+        arg,
+        owned,
+        required: request.required,
+        slice: slice.is_some(),
+        encoding: Encoding::Json,
+    }))
 }
 
 /// One documented 2xx response of an operation whose successes differ.

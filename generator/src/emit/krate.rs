@@ -30,17 +30,19 @@ pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
     let comment: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    let client_deps = super::client::dependencies(api);
+    let server_deps = super::server::dependencies(api);
     let mut optional: Vec<(&str, &str)> = Vec::new();
-    for (dep, requirement) in super::client::DEPENDENCIES.iter().chain(super::server::DEPENDENCIES) {
-        if !optional.iter().any(|(d, _)| d == dep) {
+    for &(dep, requirement) in client_deps.iter().chain(&server_deps) {
+        if !optional.iter().any(|(d, _)| *d == dep) {
             optional.push((dep, requirement));
         }
     }
     let optional_deps: String = optional.iter().map(|(dep, req)| format!("{dep} = {}\n", make_optional(req))).collect();
     let feature =
         |deps: &[(&str, &str)]| deps.iter().map(|(d, _)| format!("\"dep:{d}\"")).collect::<Vec<_>>().join(", ");
-    let client_feature = feature(super::client::DEPENDENCIES);
-    let server_feature = feature(super::server::DEPENDENCIES);
+    let client_feature = feature(&client_deps);
+    let server_feature = feature(&server_deps);
     let manifest = format!(
         r#"{comment}
 [package]

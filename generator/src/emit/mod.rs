@@ -9,6 +9,7 @@
 //! - [`krate`]: a standalone crate around the emitted files.
 
 pub mod client;
+pub(crate) mod forms;
 pub mod krate;
 pub mod models;
 pub mod server;

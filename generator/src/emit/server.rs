@@ -22,27 +22,35 @@
 //! - The router: a handler per operation that authenticates, decodes path and
 //!   query parameters per their style (`form`/`simple`, `explode`) or content
 //!   (JSON), applies defaults, reads and decodes the body within the size
-//!   limit (JSON; without a JSON media type, a `String` when every media type
+//!   limit (JSON; form and multipart bodies field by field, see
+//!   `server/forms.rs`; without a JSON media type, a `String` when every media type
 //!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405). One route
 //!   serves each path shape, so templates that differ only in parameter
 //!   names, and parameters inside a segment, are routed too (see
 //!   `server/routes.rs`).
+//! - JSON bodies whose schema (or a schema inside it) says
+//!   `additionalProperties: false` are checked for unknown fields as JSON
+//!   values before they are decoded (`server/strict.rs`): the models stay
+//!   lenient for clients. Unknown fields are otherwise ignored, as JSON
+//!   Schema allows.
 //!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
 //! spec's pointer: header and cookie parameters, styles other than
-//! `form`/`simple`, objects outside JSON content, form and multipart request bodies,
-//! security other than one HTTP bearer scheme per operation, and
-//! request bodies with `additionalProperties: false` (unknown fields are
-//! otherwise ignored, as JSON Schema allows).
+//! `form`/`simple`, objects outside JSON content, form bodies with nested
+//! values, multipart media types other than `multipart/form-data`, a form or
+//! multipart media type beside others, and security other than one HTTP
+//! bearer scheme per operation.
 //!
 //! [`runtime`]: the spec-independent part (`server/runtime.rs`), embedded
 //! into every server file as its `runtime` module.
 
 mod error_body;
+mod forms;
 mod params;
 mod responses;
 mod routes;
+mod strict;
 
 use std::collections::BTreeMap;
 
@@ -51,20 +59,42 @@ use quote::{format_ident, quote};
 
 use super::{doc_lines, format, ident, rust_type};
 use crate::error::{Error, Result};
-use crate::ir::{Additional, Api, Location, Operation, Shape, StatusCode, Type, TypeKind, is_json};
+use crate::ir::{Api, Location, Operation, Shape, StatusCode, Type, is_json};
 use crate::pointer::Pointer;
 
 use self::error_body::ErrorBody;
+use self::forms::FormPlan;
 use self::params::ParamPlan;
 use self::responses::Variant;
+use self::strict::Strict;
 
 /// Dependencies the generated server code uses (name, Cargo requirement),
-/// added as optional dependencies behind the `server` feature of standalone crates.
+/// added as optional dependencies behind the `server` feature of standalone
+/// crates (see [`dependencies`] for APIs with multipart bodies).
 pub const DEPENDENCIES: &[(&str, &str)] =
     &[("axum", r#""0.8""#), ("percent-encoding", r#""2""#), ("serde_path_to_error", r#""0.1""#)];
 
+/// [`DEPENDENCIES`], with axum's `multipart` feature when `api` reads
+/// `multipart/form-data` bodies.
+pub fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
+    let multipart = r#"{ version = "0.8", features = ["multipart"] }"#;
+    DEPENDENCIES
+        .iter()
+        .map(|&(name, req)| (name, if name == "axum" && super::forms::has_multipart(api) { multipart } else { req }))
+        .collect()
+}
+
 /// The spec-independent runtime, embedded as the `runtime` module.
 const RUNTIME: &str = include_str!("server/runtime.rs");
+
+/// The runtime's part for bodies that forbid unknown fields, embedded only when used.
+const RUNTIME_STRICT: &str = include_str!("server/runtime_strict.rs");
+
+/// The runtime's part for form bodies and the fields of form and multipart bodies.
+const RUNTIME_FORMS: &str = include_str!("server/runtime_forms.rs");
+
+/// The runtime's part for multipart bodies (axum's `multipart` feature).
+const RUNTIME_MULTIPART: &str = include_str!("server/runtime_multipart.rs");
 
 /// The server file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`).
@@ -84,9 +114,35 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
         }
     }
 
-    let runtime = runtime(&paths)?;
+    let mut strict = Strict::default();
+    let checkers: Vec<Option<TokenStream>> = ops
+        .iter()
+        .map(|op| match &op.body {
+            Some(BodyPlan { kind: BodyKind::Json { strict: true }, ty, .. }) => Some(strict.body_checker(api, ty, &m)),
+            _ => None,
+        })
+        .collect();
+    let mut extras = Vec::new();
+    if checkers.iter().any(Option::is_some) {
+        extras.push(RUNTIME_STRICT);
+    }
+    let form_plans = || {
+        ops.iter().filter_map(|op| match &op.body {
+            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan),
+            _ => None,
+        })
+    };
+    if form_plans().next().is_some() {
+        extras.push(RUNTIME_FORMS);
+    }
+    if form_plans().any(FormPlan::is_multipart) {
+        extras.push(RUNTIME_MULTIPART);
+    }
+    let runtime = runtime(&paths, &extras)?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
-    let items = ops.iter().map(|op| op.items(api));
+    let items: Vec<TokenStream> =
+        ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect();
+    let strict_items = strict.items(api, &m);
     let router = router(&ops, &routes, &error)?;
     let title = format!(" Server for {} {}.", api.title, api.version);
     let tokens = quote! {
@@ -104,21 +160,31 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
 
         #api_trait
         #(#items)*
+        #strict_items
         #router
         #runtime
     };
     format(header, tokens, &paths)
 }
 
-fn runtime(at: &Pointer) -> Result<TokenStream> {
-    let file = syn::parse_file(RUNTIME)
-        .map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })?;
+/// The `runtime` module: `server/runtime.rs`, then the `extras` this
+/// server needs (their items only: their docs are for the generator's readers).
+fn runtime(at: &Pointer, extras: &[&str]) -> Result<TokenStream> {
+    let parse = |text: &str| {
+        syn::parse_file(text).map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })
+    };
+    let file = parse(RUNTIME)?;
     let attrs = &file.attrs;
     let items = &file.items;
+    let mut extra_items = Vec::new();
+    for extra in extras {
+        extra_items.extend(parse(extra)?.items);
+    }
     Ok(quote! {
         pub mod runtime {
             #(#attrs)*
             #(#items)*
+            #(#extra_items)*
         }
     })
 }
@@ -217,9 +283,20 @@ struct BodyPlan {
     ty: Type,
     required: bool,
     media_types: Vec<String>,
-    /// `None` for JSON; `Some(true)` for a `text/*` body (a `String`),
-    /// `Some(false)` for raw bytes (`Vec<u8>`).
-    raw_text: Option<bool>,
+    kind: BodyKind,
+}
+
+/// How a request body is read.
+enum BodyKind {
+    /// JSON of the body's type; `strict`: its schema forbids unknown fields
+    /// somewhere (see [`strict`]).
+    Json { strict: bool },
+    /// A `text/*` body: a `String`.
+    Text,
+    /// Raw bytes: `Vec<u8>`.
+    Bytes,
+    /// A form or multipart body (see [`forms`]).
+    Form(FormPlan),
 }
 
 impl<'a> OpPlan<'a> {
@@ -246,6 +323,35 @@ impl<'a> OpPlan<'a> {
         path.sort_by_key(position);
         let body = match &op.request_body {
             None => None,
+            Some(body)
+                if body.content.first().is_some_and(|c| {
+                    super::forms::is_form(&c.media_type) || super::forms::is_multipart(&c.media_type)
+                }) =>
+            {
+                // Form and multipart bodies: one schema, one media type.
+                let first = &body.content[0];
+                let at = body.pointer.join("content").join(&first.media_type);
+                if let Some(other) = body.content.get(1) {
+                    let at = body.pointer.join("content").join(&other.media_type);
+                    return Err(Error::unsupported(
+                        &at,
+                        format!("a request body of `{}` beside `{}`", other.media_type, first.media_type),
+                    ));
+                }
+                let Some(ty) = &first.ty else {
+                    return Err(Error::unsupported(
+                        &at,
+                        format!("a `{}` request body without a schema", first.media_type),
+                    ));
+                };
+                let plan = if super::forms::is_form(&first.media_type) {
+                    FormPlan::form(api, ty, &at, m)?
+                } else {
+                    FormPlan::multipart(api, ty, &op.type_name, &at, m)?
+                };
+                let media_types = vec![first.media_type.clone()];
+                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind: BodyKind::Form(plan) })
+            }
             Some(body) if !body.content.iter().any(|c| is_json(&c.media_type)) => {
                 // Raw bodies: text when every media type is `text/*`, else bytes.
                 let mut media_types = Vec::new();
@@ -264,7 +370,8 @@ impl<'a> OpPlan<'a> {
                     crate::ir::Primitive::Bytes(crate::ir::BytesEncoding::Binary)
                 };
                 let ty = Type::new(Shape::Primitive(shape));
-                Some(BodyPlan { ty, required: body.required, media_types, raw_text: Some(text) })
+                let kind = if text { BodyKind::Text } else { BodyKind::Bytes };
+                Some(BodyPlan { ty, required: body.required, media_types, kind })
             }
             Some(body) => {
                 let mut ty: Option<&Type> = None;
@@ -286,13 +393,8 @@ impl<'a> OpPlan<'a> {
                 let Some(ty) = ty else {
                     return Err(Error::malformed(&body.pointer.join("content"), "a request body without content"));
                 };
-                if let Some(at) = forbids_unknown_fields(api, ty, &mut Vec::new()) {
-                    return Err(Error::unsupported(
-                        &at,
-                        "`additionalProperties: false` in a request body (unknown fields are ignored otherwise)",
-                    ));
-                }
-                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, raw_text: None })
+                let kind = BodyKind::Json { strict: Strict::needed(api, ty) };
+                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind })
             }
         };
         let variants =
@@ -325,10 +427,11 @@ impl<'a> OpPlan<'a> {
 
     fn body_type(&self) -> Option<TokenStream> {
         self.body.as_ref().map(|b| {
-            let ty = match b.raw_text {
-                None => rust_type(&b.ty, &self.m),
-                Some(true) => quote!(::std::string::String),
-                Some(false) => quote!(::std::vec::Vec<u8>),
+            let ty = match &b.kind {
+                BodyKind::Json { .. } => rust_type(&b.ty, &self.m),
+                BodyKind::Text => quote!(::std::string::String),
+                BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+                BodyKind::Form(plan) => plan.rust.clone(),
             };
             if b.required { ty } else { quote!(::std::option::Option<#ty>) }
         })
@@ -399,11 +502,15 @@ impl<'a> OpPlan<'a> {
     }
 
     /// The query struct, its decoder, the response enum and the handler.
-    fn items(&self, api: &Api) -> TokenStream {
+    fn items(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> TokenStream {
         let query = self.query_items(api);
         let response = self.response_items();
-        let handler = self.handler(api);
-        quote!(#query #response #handler)
+        let handler = self.handler(api, unknown_fields);
+        let form = match &self.body {
+            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.op.name)),
+            _ => None,
+        };
+        quote!(#query #form #response #handler)
     }
 
     fn query_items(&self, api: &Api) -> TokenStream {
@@ -474,7 +581,8 @@ impl<'a> OpPlan<'a> {
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.
-    fn handler(&self, api: &Api) -> TokenStream {
+    /// `unknown_fields` checks a strict JSON body (see [`strict`]).
+    fn handler(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> TokenStream {
         let handler = self.handler_name();
         let method = self.method_name();
         let mut steps = Vec::new();
@@ -513,18 +621,31 @@ impl<'a> OpPlan<'a> {
         if let Some(body) = &self.body {
             let ty = rust_type(&body.ty, &self.m);
             let media = &body.media_types;
-            let decode = match body.raw_text {
-                None => quote!(self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?),
-                Some(true) => quote!(self::runtime::text_body(&parts.headers, &bytes, &[#(#media),*])?),
-                Some(false) => quote!(self::runtime::bytes_body(&parts.headers, &bytes, &[#(#media),*])?),
+            let decode = match (&body.kind, unknown_fields) {
+                (BodyKind::Json { .. }, Some(check)) => quote! {
+                    self::runtime::strict_json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*], #check)?
+                },
+                (BodyKind::Json { .. }, None) => {
+                    quote!(self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?)
+                }
+                (BodyKind::Text, _) => quote!(self::runtime::text_body(&parts.headers, &bytes, &[#(#media),*])?),
+                (BodyKind::Bytes, _) => quote!(self::runtime::bytes_body(&parts.headers, &bytes, &[#(#media),*])?),
+                (BodyKind::Form(_), _) => quote!(),
+            };
+            let read = match &body.kind {
+                BodyKind::Form(plan) => plan.read(&self.op.name, media),
+                _ => quote!(let body = #decode;),
             };
             steps.push(quote! {
                 let bytes = self::runtime::read_body(&parts.headers, body, shared.config.body_limit()).await?;
-                let body = #decode;
+                #read
             });
-            let checks = match body.raw_text {
-                None => super::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m),
-                Some(_) => quote!(),
+            let checks = match &body.kind {
+                BodyKind::Json { .. } | BodyKind::Form(FormPlan { checks: None, .. }) => {
+                    super::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m)
+                }
+                BodyKind::Form(FormPlan { checks: Some(checks), .. }) => checks.clone(),
+                BodyKind::Text | BodyKind::Bytes => quote!(),
             };
             let m = &self.m;
             let check = |value: TokenStream| {
@@ -889,38 +1010,4 @@ fn reason_phrase(code: u16) -> Option<&'static str> {
         511 => "NetworkAuthenticationRequired",
         _ => return None,
     })
-}
-
-/// The pointer of a struct reachable from `ty` that forbids unknown fields.
-fn forbids_unknown_fields(api: &Api, ty: &Type, visiting: &mut Vec<String>) -> Option<Pointer> {
-    match &ty.shape {
-        Shape::Array(item) | Shape::Map(item) => forbids_unknown_fields(api, item, visiting),
-        Shape::Named(name) => {
-            if visiting.contains(name) {
-                return None;
-            }
-            let def = api.type_def(name)?;
-            visiting.push(name.clone());
-            let found = match &def.kind {
-                TypeKind::Struct(s) => {
-                    if s.additional_properties == Additional::Forbidden {
-                        Some(def.pointer.clone())
-                    } else {
-                        s.fields.iter().find_map(|f| forbids_unknown_fields(api, &f.ty, visiting)).or_else(|| match &s
-                            .additional_properties
-                        {
-                            Additional::Typed(value) => forbids_unknown_fields(api, value, visiting),
-                            _ => None,
-                        })
-                    }
-                }
-                TypeKind::Map(value) | TypeKind::Alias(value) => forbids_unknown_fields(api, value, visiting),
-                TypeKind::Union(u) => u.variants.iter().find_map(|v| forbids_unknown_fields(api, &v.ty, visiting)),
-                TypeKind::Enum(_) | TypeKind::ValueEnum(_) => None,
-            };
-            visiting.pop();
-            found
-        }
-        Shape::Primitive(_) | Shape::Any => None,
-    }
 }

@@ -402,6 +402,12 @@ impl Lowerer<'_> {
         let mut out = Vec::new();
         for (i, (media_type, media)) in content.iter().enumerate() {
             let media_at = at.join(media_type);
+            if !media.encoding.is_empty() {
+                return Err(Error::unsupported(
+                    &media_at.join("encoding"),
+                    "the `encoding` of a media type (per-property content types, headers and styles)",
+                ));
+            }
             let hint = if i == 0 { prefix.to_owned() } else { format!("{prefix}{}", type_name(media_type)) };
             let ty = match &media.schema {
                 Some(schema) => {

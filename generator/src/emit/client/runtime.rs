@@ -34,6 +34,8 @@ pub struct Uses {
     pub undecodable: bool,
     /// Some operation has `servers` of its own (`RequestParts::server`).
     pub operation_servers: bool,
+    /// Some operation sends a `multipart/form-data` body.
+    pub multipart: bool,
 }
 
 impl Runtime {
@@ -117,6 +119,13 @@ impl Runtime {
             }
         });
         let auth_param = if self.bearer { quote!(auth: bool) } else { quote!(_auth: bool) };
+        let multipart_body = self.uses.multipart.then(|| {
+            quote! {
+                if let ::std::option::Option::Some(form) = parts.multipart {
+                    request = request.multipart(form);
+                }
+            }
+        });
         quote! {
             /// How long one request may take, from connecting until the whole
             /// response body is read, unless [`ClientBuilder::timeout`] says otherwise.
@@ -205,6 +214,7 @@ impl Runtime {
                     if let ::std::option::Option::Some((content_type, body)) = parts.body {
                         request = request.header(::reqwest::header::CONTENT_TYPE, content_type).body(body);
                     }
+                    #multipart_body
                     let mut response = request.send().await.map_err(Error::from_reqwest)?;
                     let status = response.status();
                     let content_type = response
@@ -778,6 +788,12 @@ impl Runtime {
             });
         }
     });
+        let multipart_field = u.multipart.then(|| {
+            quote! {
+                /// A `multipart/form-data` body (reqwest sets its content type and boundary).
+                multipart: ::std::option::Option<::reqwest::multipart::Form>,
+            }
+        });
         quote! {
             /// One request, before the client's own headers are added.
             struct RequestParts {
@@ -789,6 +805,7 @@ impl Runtime {
                 /// Content type and bytes.
                 body: ::std::option::Option<(&'static str, ::std::vec::Vec<u8>)>,
                 #server_part
+                #multipart_field
             }
 
             /// A query string built in spec order, every name and value

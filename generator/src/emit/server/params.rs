@@ -188,7 +188,7 @@ pub(super) fn checks(api: &Api, params: &[ParamPlan<'_>], vars: &[proc_macro2::I
 
 /// The runtime parser of a scalar type (`from_param::<i32>`,
 /// `from_str_param::<Status>`); `None` for arrays and objects.
-fn scalar_parse(api: &Api, ty: &Type, m: &TokenStream, at: &Pointer) -> Result<Option<TokenStream>> {
+pub(super) fn scalar_parse(api: &Api, ty: &Type, m: &TokenStream, at: &Pointer) -> Result<Option<TokenStream>> {
     if ty.nullable {
         return Err(Error::unsupported(&at.join("schema"), "nullable styled parameters in a server"));
     }

@@ -8,7 +8,8 @@
 //! - `trait Api`: one `fn ... -> impl Future<Output = Response> + Send` per
 //!   operation, taking the caller (when the operation has security), the
 //!   path parameters in template order, the query struct (when it has query
-//!   parameters) and the body (when it has one); one authentication hook per
+//!   parameters), the `{Op}Headers` struct (when it has header or cookie
+//!   parameters, see [`headers`]) and the body (when it has one); one authentication hook per
 //!   security scheme in use; and `rejection`, which turns a [`runtime`]
 //!   rejection into the spec's error body (provided when the schema of the
 //!   spec's bad-request response can be filled mechanically, see
@@ -19,16 +20,21 @@
 //!   `default` carrying any status, then the body (JSON, text or bytes, or
 //!   an enum of the media types when they differ) and a struct of the
 //!   documented headers (see `server/responses.rs`).
-//! - The router: a handler per operation that authenticates, decodes path and
-//!   query parameters per their style (`form`/`simple`, `explode`) or content
-//!   (JSON), applies defaults, reads and decodes the body within the size
+//! - The router: a handler per operation that authenticates, decodes path,
+//!   query, header and cookie parameters per their style (`form`/`simple`,
+//!   `explode`) or content (JSON), applies defaults, reads and decodes the body within the size
 //!   limit (JSON; without a JSON media type, a `String` when every media type
 //!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405).
 //!
+//! Header parameters named `Accept`, `Content-Type` or `Authorization` are
+//! ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the trait
+//! method's docs say so.
+//!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
-//! spec's pointer: header and cookie parameters, styles other than
-//! `form`/`simple`, objects outside JSON content, form and multipart request bodies,
+//! spec's pointer: styles other than `form`/`simple`, objects outside JSON
+//! content, `content` header and cookie parameters, cookie arrays with
+//! `explode: true`, form and multipart request bodies,
 //! security other than one HTTP bearer scheme per operation, and
 //! request bodies with `additionalProperties: false` (unknown fields are
 //! otherwise ignored, as JSON Schema allows).
@@ -37,6 +43,7 @@
 //! into every server file as its `runtime` module.
 
 mod error_body;
+mod headers;
 mod params;
 mod responses;
 
@@ -62,6 +69,10 @@ pub const DEPENDENCIES: &[(&str, &str)] =
 /// The spec-independent runtime, embedded as the `runtime` module.
 const RUNTIME: &str = include_str!("server/runtime.rs");
 
+/// The runtime's part for header and cookie parameters, added to the
+/// `runtime` module of servers that have such parameters.
+const RUNTIME_HEADERS: &str = include_str!("server/runtime_headers.rs");
+
 /// The server file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`).
 pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
@@ -74,9 +85,9 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     let ops = api.operations.iter().map(|op| OpPlan::new(api, op, &m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
     check_routes(&ops)?;
 
-    let runtime = runtime(&paths)?;
+    let runtime = runtime(&paths, ops.iter().any(|op| !op.headers.is_empty()))?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
-    let items = ops.iter().map(|op| op.items(api));
+    let items = ops.iter().map(|op| op.items(api)).collect::<Result<Vec<_>>>()?;
     let router = router(&ops, &error);
     let title = format!(" Server for {} {}.", api.title, api.version);
     let tokens = quote! {
@@ -100,9 +111,19 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     format(header, tokens, &paths)
 }
 
-fn runtime(at: &Pointer) -> Result<TokenStream> {
-    let file = syn::parse_file(RUNTIME)
-        .map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })?;
+/// The `runtime` module; with `headers`, its part for header and cookie
+/// parameters too (docs and items appended, using the runtime's imports).
+fn runtime(at: &Pointer, headers: bool) -> Result<TokenStream> {
+    let parse = |text: &str| {
+        syn::parse_file(text).map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })
+    };
+    let mut file = parse(RUNTIME)?;
+    if headers {
+        let extra = parse(RUNTIME_HEADERS)?;
+        file.attrs.push(syn::parse_quote!(#![doc = ""]));
+        file.attrs.extend(extra.attrs);
+        file.items.extend(extra.items);
+    }
     let attrs = &file.attrs;
     let items = &file.items;
     Ok(quote! {
@@ -192,6 +213,8 @@ struct OpPlan<'a> {
     /// Path parameters in template order.
     path: Vec<ParamPlan<'a>>,
     query: Vec<ParamPlan<'a>>,
+    /// Header and cookie parameters, in spec order.
+    headers: Vec<ParamPlan<'a>>,
     body: Option<BodyPlan>,
     variants: Vec<Variant>,
     /// The trait method that makes this operation's rejection bodies, when
@@ -221,12 +244,12 @@ impl<'a> OpPlan<'a> {
         let reject_hook = error.hook_for(op, auth.is_some())?;
         let mut path = Vec::new();
         let mut query = Vec::new();
+        let mut header_params = Vec::new();
         for p in &op.parameters {
             match p.location {
                 Location::Path => path.push(ParamPlan::new(api, p, m)?),
                 Location::Query => query.push(ParamPlan::new(api, p, m)?),
-                Location::Header => return Err(Error::unsupported(&p.pointer, "header parameters in a server")),
-                Location::Cookie => return Err(Error::unsupported(&p.pointer, "cookie parameters in a server")),
+                Location::Header | Location::Cookie => header_params.push(headers::plan(api, p, m)?),
             }
         }
         let position = |p: &ParamPlan<'_>| op.path.find(&format!("{{{}}}", p.param.wire_name)).unwrap_or(usize::MAX);
@@ -287,7 +310,7 @@ impl<'a> OpPlan<'a> {
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
-        Ok(OpPlan { op, auth, path, query, body, variants, reject_hook, m: m.clone() })
+        Ok(OpPlan { op, auth, path, query, headers: header_params, body, variants, reject_hook, m: m.clone() })
     }
 
     fn response_type(&self) -> proc_macro2::Ident {
@@ -296,6 +319,11 @@ impl<'a> OpPlan<'a> {
 
     fn query_type(&self) -> Option<proc_macro2::Ident> {
         (!self.query.is_empty()).then(|| format_ident!("{}Query", self.op.type_name))
+    }
+
+    /// `{Op}Headers`, when the operation has header or cookie parameters.
+    fn headers_type(&self) -> Option<proc_macro2::Ident> {
+        (!self.headers.is_empty()).then(|| headers::struct_name(self.op))
     }
 
     fn method_name(&self) -> proc_macro2::Ident {
@@ -328,6 +356,7 @@ impl<'a> OpPlan<'a> {
         paragraphs.extend(op.summary.clone());
         paragraphs.extend(op.description.clone());
         paragraphs.push(format!("`{} {}` (`{}`).", op.method.as_str(), op.path, op.id));
+        paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
         if op.deprecated {
             paragraphs.push("**Deprecated** in the spec.".to_owned());
         }
@@ -348,7 +377,7 @@ impl<'a> OpPlan<'a> {
         let mut names = Vec::new();
         for p in &self.path {
             let mut name = crate::lower::names::unraw(&p.param.name).to_owned();
-            if ["caller", "query", "body"].contains(&name.as_str()) {
+            if ["caller", "query", "headers", "body"].contains(&name.as_str()) {
                 name.push_str("_param");
             }
             names.push(name);
@@ -360,6 +389,10 @@ impl<'a> OpPlan<'a> {
         }
         if let Some(q) = &query_type {
             inputs.push(quote!(query: #q));
+        }
+        if let Some(h) = self.headers_type() {
+            inputs.push(quote!(headers: #h));
+            docs.push(format!("`headers` are the header and cookie parameters ([`{h}`]), decoded and checked."));
         }
         if let Some(ty) = self.body_type() {
             inputs.push(quote!(body: #ty));
@@ -379,12 +412,15 @@ impl<'a> OpPlan<'a> {
         }
     }
 
-    /// The query struct, its decoder, the response enum and the handler.
-    fn items(&self, api: &Api) -> TokenStream {
+    /// The query struct, the headers struct, their decoders, the response
+    /// enum and the handler.
+    fn items(&self, api: &Api) -> Result<TokenStream> {
         let query = self.query_items(api);
+        let headers =
+            if self.headers.is_empty() { quote!() } else { headers::items(api, self.op, &self.headers, &self.m)? };
         let response = self.response_items();
         let handler = self.handler(api);
-        quote!(#query #response #handler)
+        Ok(quote!(#query #headers #response #handler))
     }
 
     fn query_items(&self, api: &Api) -> TokenStream {
@@ -486,6 +522,11 @@ impl<'a> OpPlan<'a> {
             steps.push(quote!(let query = #decoder(parts.uri.query())?;));
             args.push(quote!(query));
         }
+        if self.headers_type().is_some() {
+            let decoder = headers::decoder_name(self.op);
+            steps.push(quote!(let headers = #decoder(&parts.headers)?;));
+            args.push(quote!(headers));
+        }
         if let Some(body) = &self.body {
             let ty = rust_type(&body.ty, &self.m);
             let media = &body.media_types;
@@ -529,8 +570,11 @@ impl<'a> OpPlan<'a> {
             }
             args.push(quote!(body));
         }
-        let uses_parts =
-            self.auth.is_some() || !self.path.is_empty() || self.query_type().is_some() || self.body.is_some();
+        let uses_parts = self.auth.is_some()
+            || !self.path.is_empty()
+            || self.query_type().is_some()
+            || self.headers_type().is_some()
+            || self.body.is_some();
         let parts = match (uses_parts, self.path.is_empty()) {
             (false, _) => quote!(_parts),
             (true, true) => quote!(parts),

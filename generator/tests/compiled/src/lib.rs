@@ -31,6 +31,8 @@ pub mod fixtures {
     pub mod enums;
     /// Generated from `generator/tests/fixtures/formats.yaml`.
     pub mod formats;
+    /// Generated from `generator/tests/fixtures/headers.yaml`.
+    pub mod headers;
     /// Generated from `generator/tests/fixtures/maps.yaml`.
     pub mod maps;
     /// Generated from `generator/tests/fixtures/names.yaml`.

@@ -300,8 +300,12 @@ pub struct Operation {
     pub tags: Vec<String>,
     pub deprecated: bool,
     /// Path-level and operation-level parameters merged (an operation's own
-    /// parameter replaces a path-level one of the same name and location).
+    /// parameter replaces a path-level one of the same name and location;
+    /// header names compare case-insensitively).
     pub parameters: Vec<Parameter>,
+    /// Header parameters the spec says to ignore, kept out of `parameters`
+    /// so the emitters can say why they are not there.
+    pub ignored_parameters: Vec<IgnoredParameter>,
     pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
     /// The security requirements in force: alternatives, any one of which
@@ -364,6 +368,35 @@ impl Parameter {
             ParameterEncoding::Style(ty) => ty,
             ParameterEncoding::Content { ty, .. } => ty,
         }
+    }
+}
+
+/// A header parameter named `Accept`, `Content-Type` or `Authorization`
+/// (any case): OpenAPI 3.0.3 says such a parameter definition "SHALL be
+/// ignored", as those headers are defined by the media types and the
+/// security schemes. Its schema is not lowered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IgnoredParameter {
+    /// The name as the spec writes it.
+    pub wire_name: String,
+    pub pointer: Pointer,
+}
+
+impl IgnoredParameter {
+    /// The header names whose parameter definitions are ignored, lowercase.
+    pub const HEADERS: [&'static str; 3] = ["accept", "content-type", "authorization"];
+
+    /// Whether a header parameter of this name is ignored.
+    pub fn is_ignored_header(name: &str) -> bool {
+        IgnoredParameter::HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// One sentence for generated docs: what is not there, and why.
+    pub fn note(&self) -> String {
+        format!(
+            "The spec's header parameter `{}` is ignored: OpenAPI 3.0.3 says a header parameter named `Accept`, `Content-Type` or `Authorization` SHALL be ignored (those headers follow from the media types and the security schemes).",
+            self.wire_name
+        )
     }
 }
 

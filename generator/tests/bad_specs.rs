@@ -219,6 +219,18 @@ fn broken_documents_give_errors_with_pointers() {
             "text/csv",
         ),
         (
+            "a header parameter name that is not a token",
+            doc(
+                &get(
+                    "      parameters:\n        - name: 'X Trace'\n          in: header\n          schema: {type: string}\n",
+                ),
+                "",
+            ),
+            Kind::Malformed,
+            "#/paths/~1a/get/parameters/0/name",
+            "cannot be the name of a header",
+        ),
+        (
             "not (not yet supported)",
             doc("  {}", "    A:\n      not: {type: string}\n"),
             Kind::Unsupported,

@@ -123,6 +123,52 @@ fn parameters_are_decoded_per_style_and_explode() {
 }
 
 #[test]
+fn header_and_cookie_parameters_are_decoded_into_a_struct_of_their_own() {
+    let parameters = json!([
+        id_param(),
+        { "name": "X-Request-ID", "in": "header", "required": true, "schema": { "type": "string", "maxLength": 8 } },
+        { "name": "X-Tags", "in": "header", "schema": { "type": "array", "items": { "type": "string" } } },
+        { "name": "accept", "in": "header", "schema": { "type": "string" } },
+        { "name": "Content-Type", "in": "header", "schema": { "type": "string" } },
+        { "name": "session", "in": "cookie", "required": true, "schema": { "type": "string" } },
+        { "name": "ids", "in": "cookie", "explode": false, "schema": { "type": "array", "items": { "type": "integer" } } },
+        { "name": "page", "in": "query", "schema": { "type": "integer", "format": "int32" } },
+    ]);
+    let text = emitted(&spec(operation(parameters, json!({ "200": { "description": "ok" } })), json!({})));
+    let out = flat(&text);
+    assert!(
+        has(&out, "fn get_thing( &self, id: ::std::string::String, query: GetThingQuery, headers: GetThingHeaders, )"),
+        "{out}"
+    );
+    assert!(has(&out, "pub x_request_id: ::std::string::String,"), "{out}");
+    assert!(has(&out, r#"self::runtime::header_single(headers, "X-Request-ID")?"#), "{out}");
+    assert!(has(&out, r#"self::runtime::header_joined(headers, "X-Tags")?"#), "{out}");
+    assert!(has(&out, "let cookies = self::runtime::Cookies::parse(headers);"), "{out}");
+    assert!(has(&out, r#"self::runtime::cookie_list("ids", raw, self::runtime::from_param::<i64>)?"#), "{out}");
+    assert!(has(&out, r#"Rejection::invalid_parameter("session", "is required")"#), "{out}");
+    assert!(
+        has(&out, r#"let path: &str = "X-Request-ID"; crate::models::validation::max_length(value, 8, path, out);"#),
+        "{out}"
+    );
+    assert!(has(&out, "let headers = decode_get_thing_headers(&parts.headers)?;"), "{out}");
+    // `Accept` and `Content-Type` header parameters are ignored, as OpenAPI
+    // 3.0.3 requires, and the trait's docs say so.
+    assert!(!out.contains("pub accept:") && !out.contains("pub content_type:"), "{out}");
+    assert!(!out.contains(r#""accept""#) && !out.contains(r#""Content-Type""#), "{out}");
+    for name in ["accept", "Content-Type"] {
+        assert!(
+            text.contains(&format!("/// The spec's header parameter `{name}` is ignored: OpenAPI 3.0.3 says a header parameter named `Accept`, `Content-Type` or `Authorization` SHALL be ignored")),
+            "{text}"
+        );
+    }
+    // The runtime's part for header and cookie parameters is there; it is not
+    // in servers without such parameters.
+    assert!(text.contains("pub fn header_single<'h>("), "{text}");
+    let plain = emitted(&spec(operation(json!([id_param()]), json!({ "200": { "description": "ok" } })), json!({})));
+    assert!(!plain.contains("header_single") && !plain.contains("# Header and cookie parameters"), "{plain}");
+}
+
+#[test]
 fn the_error_body_is_filled_from_its_structure() {
     // { code: integer, message: string }: the status, and "REASON: details".
     let op = operation(json!([id_param()]), json!({ "200": { "description": "ok" }, "400": bad_request() }));
@@ -182,16 +228,37 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
     };
     let cases: Vec<(&str, String, &str, &str)> = vec![
         (
-            "a header parameter",
-            spec(with(json!({ "name": "X-Trace", "in": "header", "schema": { "type": "string" } })), json!({})),
+            "a cookie array with explode: true (the default)",
+            spec(
+                with(
+                    json!({ "name": "ids", "in": "cookie", "schema": { "type": "array", "items": { "type": "string" } } }),
+                ),
+                json!({}),
+            ),
             "#/paths/~1things~1{id}/get/parameters/1",
-            "header parameters",
+            "cookie array with `explode: true`",
         ),
         (
-            "a cookie parameter",
-            spec(with(json!({ "name": "session", "in": "cookie", "schema": { "type": "string" } })), json!({})),
+            "an object in a header",
+            spec(
+                with(
+                    json!({ "name": "X-Filter", "in": "header", "schema": { "type": "object", "additionalProperties": { "type": "string" } } }),
+                ),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/1/schema",
+            "objects",
+        ),
+        (
+            "JSON content in a cookie",
+            spec(
+                with(
+                    json!({ "name": "prefs", "in": "cookie", "content": { "application/json": { "schema": { "type": "object" } } } }),
+                ),
+                json!({}),
+            ),
             "#/paths/~1things~1{id}/get/parameters/1",
-            "cookie parameters",
+            "`content` parameters in the cookie",
         ),
         (
             "a deepObject query parameter",

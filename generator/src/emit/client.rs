@@ -12,6 +12,18 @@
 //!   `content: application/json` parameters are JSON, percent-encoded;
 //!   date-times are RFC 3339; every name and value is percent-encoded except
 //!   RFC 3986's unreserved characters;
+//! - header parameters (`style: simple`) as they are, arrays joined with `,`
+//!   (`explode` makes no difference); a value that cannot be sent as it is
+//!   (control characters, CR/LF, non-ASCII, leading or trailing spaces, a
+//!   list item with `,`) is an `Error::Validation` before anything is sent;
+//!   they replace the client's default headers of the same name;
+//! - cookie parameters (`style: form`) as `name=value` pairs in one `Cookie`
+//!   header (`a=1; b=2`, after the client's default cookies), values
+//!   percent-encoded except RFC 6265's cookie octets; arrays as `name=a,b`
+//!   (`explode: false`);
+//! - header parameters named `Accept`, `Content-Type` or `Authorization` are
+//!   ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the
+//!   method's docs say so;
 //! - `Authorization: Bearer <token>` for operations whose security is an HTTP
 //!   bearer scheme;
 //! - an operation with `servers` of its own (or of its path item) goes to the
@@ -33,9 +45,14 @@
 //!   JSON body are decoded as that type (as a JSON value when the spec
 //!   documents several error types). Response headers are not read.
 //!
-//! What the emitter cannot express (header and cookie parameters, other
-//! styles, objects in the query, form bodies with nested values, multipart
-//! media types other than `multipart/form-data`, other security schemes) is an
+//! Required parameters are arguments (path parameters first, in template
+//! order); optional ones are fields of the operation's `{Op}Query` struct,
+//! whatever their location, each documented with how it is sent.
+//!
+//! What the emitter cannot express (other styles, objects in the query or in
+//! headers and cookies, `content` header and cookie parameters, cookie arrays
+//! with `explode: true`, form bodies with nested values, multipart media
+//! types other than `multipart/form-data`, other security schemes) is an
 //! [`Error::Unsupported`] naming the place in the spec.
 
 mod forms;
@@ -85,21 +102,20 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
     let error_body = error_body(api)?;
-    let mut uses =
-        Uses { operation_servers: api.operations.iter().any(|op| !op.servers.is_empty()), ..Uses::default() };
-    let mut bearer = false;
-    let mut items = Vec::new();
     let plans = api
         .operations
         .iter()
         .map(|op| OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)))
         .collect::<Result<Vec<_>>>()?;
-    // Every request carries the multipart field once one operation sends a multipart body.
-    uses.multipart = plans.iter().any(|p| matches!(p.body, Some(Body { encoding: Encoding::Multipart(_), .. })));
-    for plan in &plans {
-        bearer |= plan.auth;
-        items.push(plan.emit(&mut uses)?);
-    }
+    let mut uses = Uses {
+        headers: plans.iter().any(OpPlan::sends_headers),
+        operation_servers: api.operations.iter().any(|op| !op.servers.is_empty()),
+        // Every request carries the multipart field once one operation sends a multipart body.
+        multipart: plans.iter().any(|p| matches!(p.body, Some(Body { encoding: Encoding::Multipart(_), .. }))),
+        ..Uses::default()
+    };
+    let bearer = plans.iter().any(|plan| plan.auth);
+    let items = plans.iter().map(|plan| plan.emit(&mut uses)).collect::<Result<Vec<_>>>()?;
     let runtime = Runtime {
         models: models.clone(),
         bearer,
@@ -281,6 +297,14 @@ enum Wire {
     QueryArray { item: Scalar, item_type: TokenStream, explode: bool },
     /// `name=<JSON>`.
     QueryJson,
+    /// A header, its value as it is (`style: simple`).
+    Header(Scalar),
+    /// A header list, `a,b` (`style: simple`; `explode` makes no difference).
+    HeaderArray { item: Scalar, item_type: TokenStream },
+    /// `name=value` in the `Cookie` header, percent-encoded (`style: form`).
+    Cookie(Scalar),
+    /// `name=a,b` in the `Cookie` header (`style: form`, `explode: false`).
+    CookieArray { item: Scalar, item_type: TokenStream },
 }
 
 struct Param<'a> {
@@ -340,7 +364,7 @@ impl<'a> Param<'a> {
                     }
                 }
             }
-            (_, location) => return unsupported(format!("parameters in the {}", location.spec_name())),
+            (ParameterEncoding::Style(_), Location::Header | Location::Cookie) => header_wire(api, p, &ty, models)?,
         };
         Ok(Param { p, ty, rust, wire })
     }
@@ -355,6 +379,39 @@ impl<'a> Param<'a> {
     fn arg(&self) -> proc_macro2::Ident {
         arg_ident(&self.p.name)
     }
+}
+
+/// How a header (`style: simple`) or cookie (`style: form`) parameter is
+/// sent: scalars and arrays of scalars; cookie arrays only with `explode: false`.
+fn header_wire(api: &Api, p: &Parameter, ty: &Type, models: &TokenStream) -> Result<Wire> {
+    let cookie = p.location == Location::Cookie;
+    if let Some(scalar) = Scalar::of(api, ty) {
+        return Ok(if cookie { Wire::Cookie(scalar) } else { Wire::Header(scalar) });
+    }
+    let where_ = if cookie { "cookies" } else { "headers" };
+    let Shape::Array(item) = &api.resolve_aliases(ty).shape else {
+        return Err(Error::unsupported(
+            &p.pointer.join("schema"),
+            format!("objects, maps or untyped values in {where_}"),
+        ));
+    };
+    let Some(scalar) = Scalar::of(api, item) else {
+        return Err(Error::unsupported(
+            &p.pointer.join("schema"),
+            format!("arrays in {where_} whose items are not scalars"),
+        ));
+    };
+    let item_type = rust_type(item, models);
+    if !cookie {
+        return Ok(Wire::HeaderArray { item: scalar, item_type });
+    }
+    if p.explode {
+        return Err(Error::unsupported(
+            &p.pointer,
+            "a cookie array with `explode: true` (the default of `style: form`): cookies have no form for it; `explode: false` sends `name=a,b`",
+        ));
+    }
+    Ok(Wire::CookieArray { item: scalar, item_type })
 }
 
 /// Locals of the generated methods (and `query`, the query struct argument).
@@ -373,6 +430,7 @@ const LOCALS: &[&str] = &[
     "documented",
     "violations",
     "form",
+    "headers",
 ];
 
 fn arg_ident(name: &str) -> proc_macro2::Ident {
@@ -486,6 +544,14 @@ impl<'a> OpPlan<'a> {
         format_ident!("{}Query", self.op.type_name)
     }
 
+    /// Whether the operation sends header or cookie parameters.
+    fn sends_headers(&self) -> bool {
+        self.positional
+            .iter()
+            .chain(&self.optional)
+            .any(|p| matches!(p.p.location, Location::Header | Location::Cookie))
+    }
+
     fn emit(&self, uses: &mut Uses) -> Result<TokenStream> {
         let m = self.models;
         let op = self.op;
@@ -497,11 +563,16 @@ impl<'a> OpPlan<'a> {
         for p in &self.positional {
             let arg = p.arg();
             let (arg_ty, own) = match &p.wire {
-                Wire::Segment(Scalar::Text) | Wire::Query(Scalar::Text) => {
+                Wire::Segment(Scalar::Text)
+                | Wire::Query(Scalar::Text)
+                | Wire::Header(Scalar::Text)
+                | Wire::Cookie(Scalar::Text) => {
                     (quote!(&str), quote!(let #arg: ::std::string::String = ::std::borrow::ToOwned::to_owned(#arg);))
                 }
-                Wire::Segment(_) | Wire::Query(_) => (p.rust.clone(), quote!()),
-                Wire::QueryArray { item_type, .. } => {
+                Wire::Segment(_) | Wire::Query(_) | Wire::Header(_) | Wire::Cookie(_) => (p.rust.clone(), quote!()),
+                Wire::QueryArray { item_type, .. }
+                | Wire::HeaderArray { item_type, .. }
+                | Wire::CookieArray { item_type, .. } => {
                     let rust = &p.rust;
                     (quote!(&[#item_type]), quote!(let #arg: #rust = ::std::borrow::ToOwned::to_owned(#arg);))
                 }
@@ -648,6 +719,35 @@ impl<'a> OpPlan<'a> {
             quote!(let mut query_string = QueryString::default(); #(#query)*)
         };
 
+        // Header and cookie parameters (when the API has any).
+        let mut headers = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            headers.extend(header_push(p, quote!(&#arg), uses));
+        }
+        for p in &self.optional {
+            let field = p.name();
+            if let Some(push) = header_push(p, quote!(value), uses) {
+                headers.push(quote! {
+                    if let ::std::option::Option::Some(value) = &query.#field {
+                        #push
+                    }
+                });
+            }
+        }
+        let (headers_init, headers_field) = match (uses.headers, headers.is_empty()) {
+            (false, _) => (quote!(), quote!()),
+            (true, true) => (quote!(let headers = ::reqwest::header::HeaderMap::new();), quote!(headers,)),
+            (true, false) => (
+                quote! {
+                    let mut headers = HeaderParams::default();
+                    #(#headers)*
+                    let headers = headers.finish()?;
+                },
+                quote!(headers,),
+            ),
+        };
+
         // The body.
         let body_expr = match &self.body {
             Some(Body { encoding: Encoding::Multipart(_), .. }) | None => quote!(::std::option::Option::None),
@@ -773,6 +873,7 @@ impl<'a> OpPlan<'a> {
                 }
             });
         }
+        paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
         if let Success::Lenient(..) = self.success {
             paragraphs.push(
                 "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
@@ -833,10 +934,12 @@ impl<'a> OpPlan<'a> {
                     let mut path = ::std::string::String::new();
                     #(#path)*
                     #query_init
+                    #headers_init
                     let parts = RequestParts {
                         method: ::reqwest::Method::#method,
                         path,
                         query: query_string,
+                        #headers_field
                         accept_json: #accept_json,
                         body: #body_expr,
                         #server
@@ -918,6 +1021,12 @@ impl<'a> OpPlan<'a> {
                     format!("Sent as one `{0}=` per item: `{0}=a&{0}=b`.", p.p.wire_name)
                 }
                 Wire::QueryJson => format!("Sent as URL-encoded JSON: `{}=%7B...%7D`.", p.p.wire_name),
+                Wire::Header(_) => format!("Sent as the `{}` header.", p.p.wire_name),
+                Wire::HeaderArray { .. } => format!("Sent as the `{}` header, comma-separated: `a,b`.", p.p.wire_name),
+                Wire::Cookie(_) => format!("Sent as the cookie `{}=<value>`, percent-encoded.", p.p.wire_name),
+                Wire::CookieArray { .. } => {
+                    format!("Sent as the cookie `{}=a,b`, each item percent-encoded.", p.p.wire_name)
+                }
             });
             if p.p.deprecated {
                 paragraphs.push("**Deprecated** in the spec.".to_owned());
@@ -929,7 +1038,9 @@ impl<'a> OpPlan<'a> {
             });
             let setter_doc = format!(" Sets [`{query}::{}`].", crate::lower::names::unraw(&p.p.name));
             setters.push(match &p.wire {
-                Wire::QueryArray { item_type, .. } => quote! {
+                Wire::QueryArray { item_type, .. }
+                | Wire::HeaderArray { item_type, .. }
+                | Wire::CookieArray { item_type, .. } => quote! {
                     #[doc = #setter_doc]
                     pub fn #name<I>(mut self, values: I) -> Self
                     where
@@ -971,7 +1082,9 @@ impl<'a> OpPlan<'a> {
 fn query_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
     let wire_name = &p.p.wire_name;
     Some(match &p.wire {
-        Wire::Segment(_) => return None,
+        Wire::Segment(_) | Wire::Header(_) | Wire::HeaderArray { .. } | Wire::Cookie(_) | Wire::CookieArray { .. } => {
+            return None;
+        }
         Wire::Query(scalar) => {
             uses.query_value = true;
             uses.date_time |= *scalar == Scalar::DateTime;
@@ -1009,6 +1122,46 @@ fn query_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<Toke
                 query_string.push(#wire_name, &json);
             }
         }
+    })
+}
+
+/// Statements adding a header or cookie parameter to `headers` (a
+/// `HeaderParams`); `value` is a `&T`.
+fn header_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
+    let wire_name = &p.p.wire_name;
+    let (scalar, add) = match &p.wire {
+        Wire::Header(scalar) => {
+            uses.header_value = true;
+            (*scalar, quote!(header))
+        }
+        Wire::HeaderArray { item, .. } => {
+            uses.header_list = true;
+            (*item, quote!(header_list))
+        }
+        Wire::Cookie(scalar) => {
+            uses.cookie_value = true;
+            (*scalar, quote!(cookie))
+        }
+        Wire::CookieArray { item, .. } => {
+            uses.cookie_list = true;
+            (*item, quote!(cookie_list))
+        }
+        // Path and query parameters.
+        _ => return None,
+    };
+    uses.date_time |= scalar == Scalar::DateTime;
+    let list = matches!(p.wire, Wire::HeaderArray { .. } | Wire::CookieArray { .. });
+    Some(if list {
+        let function = scalar.function();
+        quote! {
+            let items: ::std::vec::Vec<::std::string::String> = #value.iter().map(#function).collect();
+            headers.#add(#wire_name, &items);
+        }
+    } else if scalar == Scalar::Text {
+        quote!(headers.#add(#wire_name, #value);)
+    } else {
+        let text = scalar.to_string(&value);
+        quote!(headers.#add(#wire_name, &#text);)
     })
 }
 

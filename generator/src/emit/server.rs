@@ -8,7 +8,8 @@
 //! - `trait Api`: one `fn ... -> impl Future<Output = Response> + Send` per
 //!   operation, taking the caller (when the operation has security), the
 //!   path parameters in template order, the query struct (when it has query
-//!   parameters) and the body (when it has one); one authentication hook per
+//!   parameters), the `{Op}Headers` struct (when it has header or cookie
+//!   parameters, see [`headers`]) and the body (when it has one); one authentication hook per
 //!   security scheme in use; and `rejection`, which turns a [`runtime`]
 //!   rejection into the spec's error body (provided when the schema of the
 //!   spec's bad-request response can be filled mechanically, see
@@ -19,9 +20,9 @@
 //!   `default` carrying any status, then the body (JSON, text or bytes, or
 //!   an enum of the media types when they differ) and a struct of the
 //!   documented headers (see `server/responses.rs`).
-//! - The router: a handler per operation that authenticates, decodes path and
-//!   query parameters per their style (`form`/`simple`, `explode`) or content
-//!   (JSON), applies defaults, reads and decodes the body within the size
+//! - The router: a handler per operation that authenticates, decodes path,
+//!   query, header and cookie parameters per their style (`form`/`simple`,
+//!   `explode`) or content (JSON), applies defaults, reads and decodes the body within the size
 //!   limit (JSON; form and multipart bodies field by field, see
 //!   `server/forms.rs`; without a JSON media type, a `String` when every media type
 //!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
@@ -35,18 +36,23 @@
 //!   lenient for clients. Unknown fields are otherwise ignored, as JSON
 //!   Schema allows.
 //!
+//! Header parameters named `Accept`, `Content-Type` or `Authorization` are
+//! ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the trait
+//! method's docs say so.
+//!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
-//! spec's pointer: header and cookie parameters, styles other than
-//! `form`/`simple`, objects outside JSON content, form bodies with nested
-//! values, multipart media types other than `multipart/form-data`, a form or
-//! multipart media type beside others, and security other than one HTTP
-//! bearer scheme per operation.
+//! spec's pointer: styles other than `form`/`simple`, objects outside JSON
+//! content, `content` header and cookie parameters, cookie arrays with
+//! `explode: true`, form bodies with nested values, multipart media types
+//! other than `multipart/form-data`, a form or multipart media type beside
+//! others, and security other than one HTTP bearer scheme per operation.
 //!
 //! [`runtime`]: the spec-independent part (`server/runtime.rs`), embedded
 //! into every server file as its `runtime` module.
 
 mod error_body;
 mod forms;
+mod headers;
 mod params;
 mod responses;
 mod routes;
@@ -95,6 +101,9 @@ const RUNTIME_FORMS: &str = include_str!("server/runtime_forms.rs");
 
 /// The runtime's part for multipart bodies (axum's `multipart` feature).
 const RUNTIME_MULTIPART: &str = include_str!("server/runtime_multipart.rs");
+/// The runtime's part for header and cookie parameters, added to the
+/// `runtime` module of servers that have such parameters.
+const RUNTIME_HEADERS: &str = include_str!("server/runtime_headers.rs");
 
 /// The server file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`).
@@ -138,10 +147,10 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     if form_plans().any(FormPlan::is_multipart) {
         extras.push(RUNTIME_MULTIPART);
     }
-    let runtime = runtime(&paths, &extras)?;
+    let runtime = runtime(&paths, &extras, ops.iter().any(|op| !op.headers.is_empty()))?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
     let items: Vec<TokenStream> =
-        ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect();
+        ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect::<Result<_>>()?;
     let strict_items = strict.items(api, &m);
     let router = router(&ops, &routes, &error)?;
     let title = format!(" Server for {} {}.", api.title, api.version);
@@ -167,13 +176,21 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     format(header, tokens, &paths)
 }
 
-/// The `runtime` module: `server/runtime.rs`, then the `extras` this
-/// server needs (their items only: their docs are for the generator's readers).
-fn runtime(at: &Pointer, extras: &[&str]) -> Result<TokenStream> {
+/// The `runtime` module: `server/runtime.rs`; with `headers`, its part for
+/// header and cookie parameters (docs and items appended, using the
+/// runtime's imports); then the `extras` this server needs (their items
+/// only: their docs are for the generator's readers).
+fn runtime(at: &Pointer, extras: &[&str], headers: bool) -> Result<TokenStream> {
     let parse = |text: &str| {
         syn::parse_file(text).map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })
     };
-    let file = parse(RUNTIME)?;
+    let mut file = parse(RUNTIME)?;
+    if headers {
+        let extra = parse(RUNTIME_HEADERS)?;
+        file.attrs.push(syn::parse_quote!(#![doc = ""]));
+        file.attrs.extend(extra.attrs);
+        file.items.extend(extra.items);
+    }
     let attrs = &file.attrs;
     let items = &file.items;
     let mut extra_items = Vec::new();
@@ -268,6 +285,8 @@ struct OpPlan<'a> {
     /// Path parameters in template order.
     path: Vec<ParamPlan<'a>>,
     query: Vec<ParamPlan<'a>>,
+    /// Header and cookie parameters, in spec order.
+    headers: Vec<ParamPlan<'a>>,
     body: Option<BodyPlan>,
     variants: Vec<Variant>,
     /// The trait method that makes this operation's rejection bodies, when
@@ -311,12 +330,12 @@ impl<'a> OpPlan<'a> {
         let reject_hook = error.hook_for(op, auth.is_some())?;
         let mut path = Vec::new();
         let mut query = Vec::new();
+        let mut header_params = Vec::new();
         for p in &op.parameters {
             match p.location {
                 Location::Path => path.push(ParamPlan::new(api, p, m)?),
                 Location::Query => query.push(ParamPlan::new(api, p, m)?),
-                Location::Header => return Err(Error::unsupported(&p.pointer, "header parameters in a server")),
-                Location::Cookie => return Err(Error::unsupported(&p.pointer, "cookie parameters in a server")),
+                Location::Header | Location::Cookie => header_params.push(headers::plan(api, p, m)?),
             }
         }
         let position = |p: &ParamPlan<'_>| op.path.find(&format!("{{{}}}", p.param.wire_name)).unwrap_or(usize::MAX);
@@ -402,7 +421,18 @@ impl<'a> OpPlan<'a> {
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
-        Ok(OpPlan { op, auth, path, query, body, variants, reject_hook, path_match: None, m: m.clone() })
+        Ok(OpPlan {
+            op,
+            auth,
+            path,
+            query,
+            headers: header_params,
+            body,
+            variants,
+            reject_hook,
+            path_match: None,
+            m: m.clone(),
+        })
     }
 
     fn response_type(&self) -> proc_macro2::Ident {
@@ -411,6 +441,11 @@ impl<'a> OpPlan<'a> {
 
     fn query_type(&self) -> Option<proc_macro2::Ident> {
         (!self.query.is_empty()).then(|| format_ident!("{}Query", self.op.type_name))
+    }
+
+    /// `{Op}Headers`, when the operation has header or cookie parameters.
+    fn headers_type(&self) -> Option<proc_macro2::Ident> {
+        (!self.headers.is_empty()).then(|| headers::struct_name(self.op))
     }
 
     fn method_name(&self) -> proc_macro2::Ident {
@@ -450,6 +485,7 @@ impl<'a> OpPlan<'a> {
                  the others, so route that server's requests here."
             ));
         }
+        paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
         if op.deprecated {
             paragraphs.push("**Deprecated** in the spec.".to_owned());
         }
@@ -470,7 +506,7 @@ impl<'a> OpPlan<'a> {
         let mut names = Vec::new();
         for p in &self.path {
             let mut name = crate::lower::names::unraw(&p.param.name).to_owned();
-            if ["caller", "query", "body"].contains(&name.as_str()) {
+            if ["caller", "query", "headers", "body"].contains(&name.as_str()) {
                 name.push_str("_param");
             }
             names.push(name);
@@ -482,6 +518,10 @@ impl<'a> OpPlan<'a> {
         }
         if let Some(q) = &query_type {
             inputs.push(quote!(query: #q));
+        }
+        if let Some(h) = self.headers_type() {
+            inputs.push(quote!(headers: #h));
+            docs.push(format!("`headers` are the header and cookie parameters ([`{h}`]), decoded and checked."));
         }
         if let Some(ty) = self.body_type() {
             inputs.push(quote!(body: #ty));
@@ -501,16 +541,19 @@ impl<'a> OpPlan<'a> {
         }
     }
 
-    /// The query struct, its decoder, the response enum and the handler.
-    fn items(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> TokenStream {
+    /// The query struct, the headers struct, their decoders, the form
+    /// struct, the response enum and the handler.
+    fn items(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> Result<TokenStream> {
         let query = self.query_items(api);
+        let headers =
+            if self.headers.is_empty() { quote!() } else { headers::items(api, self.op, &self.headers, &self.m)? };
         let response = self.response_items();
         let handler = self.handler(api, unknown_fields);
         let form = match &self.body {
             Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.op.name)),
             _ => None,
         };
-        quote!(#query #form #response #handler)
+        Ok(quote!(#query #headers #form #response #handler))
     }
 
     fn query_items(&self, api: &Api) -> TokenStream {
@@ -618,6 +661,11 @@ impl<'a> OpPlan<'a> {
             steps.push(quote!(let query = #decoder(parts.uri.query())?;));
             args.push(quote!(query));
         }
+        if self.headers_type().is_some() {
+            let decoder = headers::decoder_name(self.op);
+            steps.push(quote!(let headers = #decoder(&parts.headers)?;));
+            args.push(quote!(headers));
+        }
         if let Some(body) = &self.body {
             let ty = rust_type(&body.ty, &self.m);
             let media = &body.media_types;
@@ -674,8 +722,11 @@ impl<'a> OpPlan<'a> {
             }
             args.push(quote!(body));
         }
-        let uses_parts =
-            self.auth.is_some() || !self.path.is_empty() || self.query_type().is_some() || self.body.is_some();
+        let uses_parts = self.auth.is_some()
+            || !self.path.is_empty()
+            || self.query_type().is_some()
+            || self.headers_type().is_some()
+            || self.body.is_some();
         let parts = match (uses_parts, self.path.is_empty()) {
             (false, _) => quote!(_parts),
             (true, true) => quote!(parts),

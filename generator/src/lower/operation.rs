@@ -11,8 +11,8 @@ use super::names::{operation_id, type_name, unraw, value_name};
 use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Content, Header, Location, Method, Operation, Parameter, ParameterEncoding, RequestBody, Response, SchemeUse,
-    SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type, is_json,
+    Content, Header, IgnoredParameter, Location, Method, Operation, Parameter, ParameterEncoding, RequestBody,
+    Response, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type, is_json,
 };
 use crate::pointer::Pointer;
 use crate::skip::Skipped;
@@ -128,7 +128,8 @@ impl Lowerer<'_> {
         }
         let servers = server_urls(if op.servers.is_empty() { &item.servers } else { &op.servers });
         let type_name = type_name(unraw(&name));
-        let parameters = self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
+        let (parameters, ignored_parameters) =
+            self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
         let request_body = match &op.request_body {
             Some(body) => Some(self.request_body(body, &at.join("requestBody"), &type_name)?),
             None => None,
@@ -153,6 +154,7 @@ impl Lowerer<'_> {
             tags: op.tags.clone(),
             deprecated: op.deprecated,
             parameters,
+            ignored_parameters,
             request_body,
             responses,
             security,
@@ -161,7 +163,10 @@ impl Lowerer<'_> {
     }
 
     /// Path-level parameters merged with the operation's: an operation's
-    /// parameter replaces a path-level one with the same name and location.
+    /// parameter replaces a path-level one with the same name and location
+    /// (header names compare case-insensitively, as HTTP's do). Header
+    /// parameters named `Accept`, `Content-Type` or `Authorization` are
+    /// returned apart: OpenAPI 3.0.3 says they SHALL be ignored.
     fn parameters(
         &mut self,
         path_level: &[ReferenceOr<openapiv3::Parameter>],
@@ -170,22 +175,38 @@ impl Lowerer<'_> {
         at: &Pointer,
         op_type: &str,
         path: &str,
-    ) -> Result<Vec<Parameter>> {
+    ) -> Result<(Vec<Parameter>, Vec<IgnoredParameter>)> {
         let mut merged: Vec<Parameter> = Vec::new();
+        let mut ignored: Vec<IgnoredParameter> = Vec::new();
+        // Parameters are the same when their locations are and their names
+        // are (any case, for headers).
+        let key_of = |name: &str, location: Location| {
+            let name = if location == Location::Header { name.to_ascii_lowercase() } else { name.to_owned() };
+            (name, location)
+        };
         for (list, base, overrides) in [(path_level, path_at, false), (own, at, true)] {
             let mut seen_here: Vec<(String, Location)> = Vec::new();
             for (i, item) in list.iter().enumerate() {
                 let use_at = base.join("parameters").join(i);
+                let (resolved, _) = self.resolve(item, &use_at, Section::Parameters, |c| &c.parameters)?;
+                if let openapiv3::Parameter::Header { parameter_data, .. } = resolved
+                    && IgnoredParameter::is_ignored_header(&parameter_data.name)
+                {
+                    let name = &parameter_data.name;
+                    ignored.retain(|p| !p.wire_name.eq_ignore_ascii_case(name));
+                    ignored.push(IgnoredParameter { wire_name: name.clone(), pointer: use_at });
+                    continue;
+                }
                 let parameter = self.parameter(item, &use_at, op_type)?;
-                let key = (parameter.wire_name.clone(), parameter.location);
+                let key = key_of(&parameter.wire_name, parameter.location);
                 if seen_here.contains(&key) {
                     return Err(Error::malformed(
                         &use_at,
-                        format!("parameter `{}` is listed twice for the same location", key.0),
+                        format!("parameter `{}` is listed twice for the same location", parameter.wire_name),
                     ));
                 }
                 seen_here.push(key.clone());
-                match merged.iter().position(|p| (p.wire_name.clone(), p.location) == key) {
+                match merged.iter().position(|p| key_of(&p.wire_name, p.location) == key) {
                     Some(index) if overrides => merged[index] = parameter,
                     _ => merged.push(parameter),
                 }
@@ -221,7 +242,7 @@ impl Lowerer<'_> {
                 ));
             }
         }
-        Ok(merged)
+        Ok((merged, ignored))
     }
 
     fn parameter(
@@ -258,6 +279,18 @@ impl Lowerer<'_> {
                 (parameter_data, Location::Cookie, Style::Form, false)
             }
         };
+        // Header and cookie names are sent as they are: they must be tokens
+        // (RFC 9110 field names; RFC 6265 cookie names).
+        if matches!(location, Location::Header | Location::Cookie) && !is_token(&data.name) {
+            return Err(Error::malformed(
+                &at.join("name"),
+                format!(
+                    "`{}` cannot be the name of a {} (letters, digits and `!#$%&'*+-.^_`|~` only)",
+                    data.name,
+                    location.spec_name()
+                ),
+            ));
+        }
         if location == Location::Path && !data.required {
             return Err(Error::malformed(
                 &at.join("required"),
@@ -458,6 +491,11 @@ pub(super) fn server_urls(servers: &[openapiv3::Server]) -> Vec<String> {
             url
         })
         .collect()
+}
+
+/// An RFC 9110 token: one or more of `tchar`.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn method_of(method: &str) -> Method {

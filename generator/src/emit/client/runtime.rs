@@ -36,6 +36,14 @@ pub struct Uses {
     pub operation_servers: bool,
     /// Some operation sends a `multipart/form-data` body.
     pub multipart: bool,
+    /// Some operation sends header or cookie parameters: requests carry
+    /// them (`RequestParts::headers`, `HeaderParams`).
+    pub headers: bool,
+    /// Which `HeaderParams` methods the operations call.
+    pub header_value: bool,
+    pub header_list: bool,
+    pub cookie_value: bool,
+    pub cookie_list: bool,
 }
 
 impl Runtime {
@@ -126,6 +134,27 @@ impl Runtime {
                 }
             }
         });
+        let param_headers = self.uses.headers.then(|| {
+            // Header parameters replace the client's headers of the same name
+            // (`RequestBuilder::headers` replaces); their cookies follow the
+            // default `Cookie`s in one header.
+            quote! {
+                let mut headers = parts.headers;
+                if headers.contains_key(::reqwest::header::COOKIE) && self.default_headers.contains_key(::reqwest::header::COOKIE) {
+                    let mut joined: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+                    for value in self.default_headers.get_all(::reqwest::header::COOKIE).iter().chain(headers.get_all(::reqwest::header::COOKIE).iter()) {
+                        if !joined.is_empty() {
+                            joined.extend_from_slice(b"; ");
+                        }
+                        joined.extend_from_slice(value.as_bytes());
+                    }
+                    if let ::std::result::Result::Ok(value) = ::reqwest::header::HeaderValue::from_bytes(&joined) {
+                        headers.insert(::reqwest::header::COOKIE, value);
+                    }
+                }
+                request = request.headers(headers);
+            }
+        });
         quote! {
             /// How long one request may take, from connecting until the whole
             /// response body is read, unless [`ClientBuilder::timeout`] says otherwise.
@@ -207,6 +236,7 @@ impl Runtime {
                     if parts.accept_json && !self.default_headers.contains_key(::reqwest::header::ACCEPT) {
                         request = request.header(::reqwest::header::ACCEPT, "application/json");
                     }
+                    #param_headers
                     #auth_header
                     if let ::std::option::Option::Some(timeout) = self.timeout {
                         request = request.timeout(timeout);
@@ -794,6 +824,15 @@ impl Runtime {
                 multipart: ::std::option::Option<::reqwest::multipart::Form>,
             }
         });
+        let headers_field = u.headers.then(|| {
+            quote! {
+                /// Header and cookie parameters, checked (see [`HeaderParams`]).
+                /// They replace the client's default headers of the same name;
+                /// their cookies follow the default `Cookie`s in one header.
+                headers: ::reqwest::header::HeaderMap,
+            }
+        });
+        let header_params = u.headers.then(|| header_params(m, u));
         quote! {
             /// One request, before the client's own headers are added.
             struct RequestParts {
@@ -801,6 +840,7 @@ impl Runtime {
                 /// The path after the base URL, its parameters already encoded.
                 path: ::std::string::String,
                 query: QueryString,
+                #headers_field
                 accept_json: bool,
                 /// Content type and bytes.
                 body: ::std::option::Option<(&'static str, ::std::vec::Vec<u8>)>,
@@ -820,6 +860,7 @@ impl Runtime {
 
             #encode
 
+            #header_params
             #segment
             #date_time
 
@@ -866,5 +907,166 @@ impl Runtime {
 
             #skip_items
         }
+    }
+}
+
+/// `HeaderParams`: header and cookie parameters, checked as they are added.
+fn header_params(m: &TokenStream, u: Uses) -> TokenStream {
+    let headers = u.header_value || u.header_list;
+    let cookies = u.cookie_value || u.cookie_list;
+    let header = u.header_value.then(|| {
+        quote! {
+            /// `name: value`.
+            fn header(&mut self, name: &str, value: &str) {
+                match header_problem(value) {
+                    ::std::option::Option::Some(message) => self.refuse(name, message),
+                    ::std::option::Option::None => self.insert(name, value),
+                }
+            }
+        }
+    });
+    let header_list = u.header_list.then(|| {
+        quote! {
+            /// `name: a,b`.
+            fn header_list(&mut self, name: &str, items: &[::std::string::String]) {
+                for item in items {
+                    let problem = if item.contains(',') {
+                        ::std::option::Option::Some(format!("the item {item:?} cannot be sent in a comma-separated header: it contains `,`"))
+                    } else {
+                        header_problem(item)
+                    };
+                    if let ::std::option::Option::Some(message) = problem {
+                        return self.refuse(name, message);
+                    }
+                }
+                self.insert(name, &items.join(","));
+            }
+        }
+    });
+    let insert = headers.then(|| {
+        quote! {
+            fn insert(&mut self, name: &str, value: &str) {
+                let header = ::reqwest::header::HeaderName::from_bytes(name.as_bytes());
+                match (header, ::reqwest::header::HeaderValue::from_str(value)) {
+                    (::std::result::Result::Ok(header), ::std::result::Result::Ok(value)) => {
+                        self.headers.append(header, value);
+                    }
+                    _ => self.refuse(name, "cannot be sent in an HTTP header".to_owned()),
+                }
+            }
+        }
+    });
+    let cookie = u.cookie_value.then(|| {
+        quote! {
+            /// `name=value` in the `Cookie` header, the value percent-encoded.
+            fn cookie(&mut self, name: &str, value: &str) {
+                self.start_cookie(name);
+                encode_cookie_into(&mut self.cookies, value);
+            }
+        }
+    });
+    let cookie_list = u.cookie_list.then(|| {
+        quote! {
+            /// `name=a,b` in the `Cookie` header: each item percent-encoded, the commas literal.
+            fn cookie_list(&mut self, name: &str, items: &[::std::string::String]) {
+                self.start_cookie(name);
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.cookies.push(',');
+                    }
+                    encode_cookie_into(&mut self.cookies, item);
+                }
+            }
+        }
+    });
+    let start_cookie = cookies.then(|| {
+        quote! {
+            fn start_cookie(&mut self, name: &str) {
+                if !self.cookies.is_empty() {
+                    self.cookies.push_str("; ");
+                }
+                self.cookies.push_str(name);
+                self.cookies.push('=');
+            }
+        }
+    });
+    let header_problem = headers.then(|| {
+        quote! {
+            /// Why `value` cannot be sent as a header value as it is, if it cannot.
+            fn header_problem(value: &str) -> ::std::option::Option<::std::string::String> {
+                if let ::std::option::Option::Some(c) = value.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ' || *c == '\t')) {
+                    return ::std::option::Option::Some(format!("{c:?} cannot be sent in an HTTP header (only visible ASCII, spaces and tabs)"));
+                }
+                if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
+                    return ::std::option::Option::Some("cannot start or end with a space or tab in an HTTP header (it would be lost)".to_owned());
+                }
+                ::std::option::Option::None
+            }
+        }
+    });
+    let encode_cookie = cookies.then(|| {
+        quote! {
+            /// Percent-encodes everything but RFC 6265's cookie octets (visible
+            /// ASCII but `"` `,` `;` `\`), and `%` itself.
+            fn encode_cookie_into(out: &mut ::std::string::String, value: &str) {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                for &byte in value.as_bytes() {
+                    if byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\' | b'%') {
+                        out.push(char::from(byte));
+                    } else {
+                        out.push('%');
+                        out.push(char::from(HEX[usize::from(byte >> 4)]));
+                        out.push(char::from(HEX[usize::from(byte & 0xF)]));
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        /// The header and cookie parameters of one request, checked as they
+        /// are added. A header value is sent as it is, so it must be visible
+        /// ASCII with spaces or tabs only inside, and a header list's items
+        /// cannot contain `,`; anything else is an [`Error::Validation`] and
+        /// nothing is sent. Cookies go into one `Cookie` header (`a=1; b=2`),
+        /// their values percent-encoded (all but RFC 6265's cookie octets, and
+        /// `%`), so any text can be sent.
+        #[derive(Default)]
+        struct HeaderParams {
+            headers: ::reqwest::header::HeaderMap,
+            /// `a=1; b=2`.
+            cookies: ::std::string::String,
+            violations: ::std::vec::Vec<#m validation::Violation>,
+        }
+
+        impl HeaderParams {
+            #header
+            #header_list
+            #insert
+
+            fn refuse(&mut self, name: &str, message: ::std::string::String) {
+                self.violations.push(#m validation::Violation { path: name.to_owned(), message });
+            }
+
+            #cookie
+            #cookie_list
+            #start_cookie
+
+            /// The headers, or [`Error::Validation`] naming every value that cannot be sent.
+            fn finish(mut self) -> ::std::result::Result<::reqwest::header::HeaderMap, Error> {
+                if !self.cookies.is_empty() {
+                    match ::reqwest::header::HeaderValue::from_str(&self.cookies) {
+                        ::std::result::Result::Ok(value) => {
+                            self.headers.insert(::reqwest::header::COOKIE, value);
+                        }
+                        ::std::result::Result::Err(_) => self.refuse("Cookie", "cannot be sent in an HTTP header".to_owned()),
+                    }
+                }
+                #m validation::Violations::check(self.violations)?;
+                ::std::result::Result::Ok(self.headers)
+            }
+        }
+
+        #header_problem
+        #encode_cookie
     }
 }

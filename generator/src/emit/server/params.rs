@@ -1,5 +1,6 @@
-//! Path and query parameters: their Rust types, defaults, and the decoding
-//! their location, style, `explode` and content call for.
+//! Path, query, header and cookie parameters: their Rust types, defaults,
+//! and the decoding their location, style, `explode` and content call for
+//! (headers and cookies: see `headers.rs`).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -29,8 +30,9 @@ pub(super) struct ParamPlan<'a> {
     pub field_type: TokenStream,
     /// The spec's default, as an expression of `field_type`.
     pub default: Option<TokenStream>,
-    decode: Decode,
-    optional: bool,
+    pub(super) decode: Decode,
+    /// `None` when absent: optional and without a default.
+    pub(super) optional: bool,
 }
 
 impl<'a> ParamPlan<'a> {
@@ -41,7 +43,10 @@ impl<'a> ParamPlan<'a> {
             ParameterEncoding::Content { .. } => Decode::Json(rust_type(ty, m)),
             ParameterEncoding::Style(_) => {
                 match (param.location, param.style) {
-                    (Location::Query, Style::Form) | (Location::Path, Style::Simple) => {}
+                    (Location::Query, Style::Form)
+                    | (Location::Path, Style::Simple)
+                    | (Location::Header, Style::Simple)
+                    | (Location::Cookie, Style::Form) => {}
                     (_, style) => {
                         return Err(Error::unsupported(
                             &at.join("style"),

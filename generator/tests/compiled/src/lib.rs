@@ -33,6 +33,8 @@ pub mod fixtures {
     pub mod formats;
     /// Generated from `generator/tests/fixtures/forms.yaml`.
     pub mod forms;
+    /// Generated from `generator/tests/fixtures/headers.yaml`.
+    pub mod headers;
     /// Generated from `generator/tests/fixtures/maps.yaml`.
     pub mod maps;
     /// Generated from `generator/tests/fixtures/names.yaml`.

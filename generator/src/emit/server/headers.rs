@@ -1,0 +1,171 @@
+//! Header and cookie parameters: the `{Op}Headers` struct an operation's
+//! trait method receives (one field per header or cookie parameter, decoded,
+//! with the spec's defaults applied and its constraints checked), and the
+//! decoder that reads it from the request's headers.
+//!
+//! Headers (`style: simple`) carry scalars or comma-separated lists; cookies
+//! (`style: form`) carry scalars or, with `explode: false`, `name=a,b` lists.
+//! How values are read (case, repeated headers, cookie syntax, percent-decoding)
+//! is the runtime's part (`runtime_headers.rs`), embedded only into servers
+//! that have such parameters.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::super::{describe_constraints, doc_lines, ident};
+use super::params::{Decode, ParamPlan};
+use crate::error::{Error, Result};
+use crate::ir::{Api, Location, Operation, Parameter, ParameterEncoding};
+
+/// The plan of one header or cookie parameter, or what keeps it from being served.
+pub(super) fn plan<'a>(api: &Api, p: &'a Parameter, m: &TokenStream) -> Result<ParamPlan<'a>> {
+    if let ParameterEncoding::Content { .. } = p.encoding {
+        return Err(Error::unsupported(&p.pointer, format!("`content` parameters in the {}", p.location.spec_name())));
+    }
+    let plan = ParamPlan::new(api, p, m)?;
+    if p.location == Location::Cookie && p.explode && matches!(plan.decode, Decode::List { .. }) {
+        return Err(Error::unsupported(
+            &p.pointer,
+            "a cookie array with `explode: true` (the default of `style: form`): cookies have no form for it; `explode: false` sends `name=a,b`",
+        ));
+    }
+    Ok(plan)
+}
+
+/// `{Op}Headers`, its `Default` (when every parameter is optional) and its decoder.
+pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &TokenStream) -> Result<TokenStream> {
+    let name = struct_name(op);
+    let docs = doc_lines([
+        format!(
+            "The header and cookie parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
+            crate::lower::names::unraw(&op.name),
+            op.method.as_str(),
+            op.path
+        )
+        .as_str(),
+        "Header names match in any case; a header given in several lines is refused unless it is a list (its lines are then one comma-separated list). Cookies come from the `Cookie` header(s), percent-decoded.",
+    ]);
+    let declared = params.iter().map(|p| {
+        let field = ident(&p.param.name);
+        let ty = &p.field_type;
+        let docs = field_docs(p);
+        quote!(#docs pub #field: #ty,)
+    });
+    let default_impl = params.iter().all(|p| !p.param.required).then(|| {
+        let fields = params.iter().map(|p| {
+            let field = ident(&p.param.name);
+            let value = p.default.clone().unwrap_or_else(|| quote!(::std::option::Option::None));
+            quote!(#field: #value,)
+        });
+        quote! {
+            impl ::std::default::Default for #name {
+                /// Every parameter absent: the spec's defaults, `None` elsewhere.
+                fn default() -> Self {
+                    #name { #(#fields)* }
+                }
+            }
+        }
+    });
+    let decoder = decoder_name(op);
+    let vars: Vec<_> = (0..params.len()).map(|i| format_ident!("header_param_{}", i)).collect();
+    let cookies = params
+        .iter()
+        .any(|p| p.param.location == Location::Cookie)
+        .then(|| quote!(let cookies = self::runtime::Cookies::parse(headers);));
+    let decode = params.iter().zip(&vars).map(|(p, var)| decode(p, var)).collect::<Result<Vec<_>>>()?;
+    let checks = super::params::checks(api, params, &vars, m);
+    let assigned = params.iter().zip(&vars).map(|(p, var)| {
+        let field = ident(&p.param.name);
+        quote!(#field: #var,)
+    });
+    Ok(quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name { #(#declared)* }
+
+        #default_impl
+
+        fn #decoder(headers: &::axum::http::HeaderMap) -> ::std::result::Result<#name, self::runtime::Rejection> {
+            #cookies
+            #(#decode)*
+            #checks
+            ::std::result::Result::Ok(#name { #(#assigned)* })
+        }
+    })
+}
+
+/// `{Op}Headers`.
+pub(super) fn struct_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Headers", op.type_name)
+}
+
+/// `decode_{op}_headers`.
+pub(super) fn decoder_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("decode_{}_headers", crate::lower::names::unraw(&op.name))
+}
+
+/// A field's docs: the spec's description, where the value comes from,
+/// constraints, default.
+fn field_docs(plan: &ParamPlan<'_>) -> TokenStream {
+    let p = plan.param;
+    let mut paragraphs: Vec<String> = p.docs.iter().cloned().collect();
+    let presence = match (p.required, &plan.default) {
+        (true, _) => " (required)",
+        (false, Some(_)) => "",
+        (false, None) => " (optional)",
+    };
+    paragraphs.push(match p.location {
+        Location::Cookie => format!("The cookie `{}`{presence}.", p.wire_name),
+        _ => format!("The `{}` header{presence}.", p.wire_name),
+    });
+    paragraphs.extend(describe_constraints(&p.ty().constraints));
+    if let (false, Some(default)) = (p.required, &p.ty().default) {
+        paragraphs.push(format!("Default: `{default}` (applied when the parameter is absent)."));
+    }
+    if p.deprecated {
+        paragraphs.push("**Deprecated** in the spec.".to_owned());
+    }
+    doc_lines(paragraphs.iter().map(String::as_str))
+}
+
+/// `let #var = ...;` from the `HeaderMap` named `headers` (and the `Cookies` named `cookies`).
+fn decode(p: &ParamPlan<'_>, var: &proc_macro2::Ident) -> Result<TokenStream> {
+    let wire = &p.param.wire_name;
+    let missing = if p.param.required {
+        quote!(return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameter(#wire, "is required")))
+    } else if let Some(default) = &p.default {
+        default.clone()
+    } else {
+        quote!(::std::option::Option::None)
+    };
+    let cookie = p.param.location == Location::Cookie;
+    let (lookup, value) = match (&p.decode, cookie) {
+        (Decode::Scalar(parse), false) => {
+            (quote!(self::runtime::header_single(headers, #wire)?), quote!(#parse(#wire, raw)?))
+        }
+        (Decode::List { parse, .. }, false) => (
+            quote!(self::runtime::header_joined(headers, #wire)?),
+            quote!(self::runtime::header_list(#wire, &raw, #parse)?),
+        ),
+        (Decode::Scalar(parse), true) => {
+            (quote!(cookies.single(#wire)?), quote!(self::runtime::cookie_value(#wire, raw, #parse)?))
+        }
+        (Decode::List { parse, .. }, true) => {
+            (quote!(cookies.single(#wire)?), quote!(self::runtime::cookie_list(#wire, raw, #parse)?))
+        }
+        // `content` parameters are refused by `plan`.
+        _ => {
+            return Err(Error::Emit {
+                pointer: p.param.pointer.clone(),
+                message: "a header or cookie parameter that is neither a scalar nor a list".to_owned(),
+            });
+        }
+    };
+    let value = if p.optional { quote!(::std::option::Option::Some(#value)) } else { value };
+    Ok(quote! {
+        let #var = match #lookup {
+            ::std::option::Option::Some(raw) => #value,
+            ::std::option::Option::None => #missing,
+        };
+    })
+}

@@ -20,15 +20,17 @@
 //!   an enum of the media types when they differ) and a struct of the
 //!   documented headers (see `server/responses.rs`).
 //! - The router: a handler per operation that authenticates, decodes path and
-//!   query parameters per their style (`form`/`simple`, `explode`) or content
+//!   query parameters per their style (`form`, `spaceDelimited`,
+//!   `pipeDelimited`, `deepObject`, `simple`; `explode`; unions tried variant
+//!   by variant; `nullable` ignored, see `server/params.rs`) or content
 //!   (JSON), applies defaults, reads and decodes the body within the size
 //!   limit (JSON; without a JSON media type, a `String` when every media type
 //!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405).
 //!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
-//! spec's pointer: header and cookie parameters, styles other than
-//! `form`/`simple`, objects outside JSON content, form and multipart request bodies,
+//! spec's pointer: header and cookie parameters, `matrix` and `label` path
+//! styles, objects outside JSON content and `deepObject`, form and multipart request bodies,
 //! security other than one HTTP bearer scheme per operation, and
 //! request bodies with `additionalProperties: false` (unknown fields are
 //! otherwise ignored, as JSON Schema allows).
@@ -36,9 +38,11 @@
 //! [`runtime`]: the spec-independent part (`server/runtime.rs`), embedded
 //! into every server file as its `runtime` module.
 
+mod deep_object;
 mod error_body;
 mod params;
 mod responses;
+mod union_params;
 
 use std::collections::BTreeMap;
 
@@ -62,6 +66,10 @@ pub const DEPENDENCIES: &[(&str, &str)] =
 /// The spec-independent runtime, embedded as the `runtime` module.
 const RUNTIME: &str = include_str!("server/runtime.rs");
 
+/// More of the runtime, appended to it when some parameter needs it
+/// (`spaceDelimited`/`pipeDelimited` lists, `deepObject`, unions).
+const STYLES_RUNTIME: &str = include_str!("server/styles_runtime.rs");
+
 /// The server file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`).
 pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
@@ -74,10 +82,11 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     let ops = api.operations.iter().map(|op| OpPlan::new(api, op, &m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
     check_routes(&ops)?;
 
-    let runtime = runtime(&paths)?;
+    let styles = ops.iter().any(|op| op.path.iter().chain(&op.query).any(ParamPlan::uses_styles_runtime));
+    let runtime = runtime(&paths, styles)?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
     let items = ops.iter().map(|op| op.items(api));
-    let router = router(&ops, &error);
+    let router = router(&ops, &error, ops.iter().any(|op| op.body.is_some()));
     let title = format!(" Server for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -100,15 +109,19 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
     format(header, tokens, &paths)
 }
 
-fn runtime(at: &Pointer) -> Result<TokenStream> {
-    let file = syn::parse_file(RUNTIME)
-        .map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })?;
+fn runtime(at: &Pointer, styles: bool) -> Result<TokenStream> {
+    let parse = |text: &str| {
+        syn::parse_file(text).map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })
+    };
+    let file = parse(RUNTIME)?;
     let attrs = &file.attrs;
     let items = &file.items;
+    let styles = if styles { parse(STYLES_RUNTIME)?.items } else { Vec::new() };
     Ok(quote! {
         pub mod runtime {
             #(#attrs)*
             #(#items)*
+            #(#styles)*
         }
     })
 }
@@ -610,7 +623,7 @@ fn api_trait(
 }
 
 /// `router`, `router_with_config`, the shared state and the fallbacks.
-fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
+fn router(ops: &[OpPlan<'_>], error: &ErrorBody, bodies: bool) -> TokenStream {
     // Operations grouped by path, in spec order.
     let mut paths: Vec<(&str, Vec<&OpPlan<'_>>)> = Vec::new();
     for op in ops {
@@ -645,6 +658,8 @@ fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
             }
         }
     });
+    // Only request bodies read the settings (their size limit).
+    let unread = (!bodies).then(|| quote!(#[allow(dead_code)]));
     quote! {
         /// The router for `api` with the default [`Config`]. Nest it under a
         /// prefix (`Router::new().nest("/v1", router(api))`) and wrap it in
@@ -665,6 +680,7 @@ fn router(ops: &[OpPlan<'_>], error: &ErrorBody) -> TokenStream {
         /// What every handler sees.
         struct Shared<A> {
             api: A,
+            #unread
             config: self::runtime::Config,
         }
 

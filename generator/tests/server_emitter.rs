@@ -261,15 +261,61 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "`content` parameters in the cookie",
         ),
         (
-            "a deepObject query parameter",
+            "a matrix path parameter",
             spec(
-                with(
-                    json!({ "name": "f", "in": "query", "style": "deepObject", "schema": { "type": "object", "additionalProperties": { "type": "string" } } }),
+                operation(
+                    json!([{ "name": "id", "in": "path", "required": true, "style": "matrix", "schema": { "type": "string" } }]),
+                    ok.clone(),
                 ),
                 json!({}),
             ),
-            "#/paths/~1things~1{id}/get/parameters/1/style",
-            "DeepObject",
+            "#/paths/~1things~1{id}/get/parameters/0/style",
+            "Matrix",
+        ),
+        (
+            "an object inside a deepObject",
+            spec(
+                with(
+                    json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true, "schema": { "type": "object", "properties": { "inner": { "type": "object", "properties": { "a": { "type": "string" } } } } } }),
+                ),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/1/schema/properties/inner",
+            "inside a `deepObject`",
+        ),
+        (
+            "a deepObject without explode",
+            spec(
+                with(
+                    json!({ "name": "f", "in": "query", "style": "deepObject", "explode": false, "schema": { "type": "object", "additionalProperties": { "type": "string" } } }),
+                ),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/1/explode",
+            "explode: false",
+        ),
+        (
+            "an object as a variant of a query union",
+            spec(
+                with(
+                    json!({ "name": "f", "in": "query", "schema": { "oneOf": [{ "type": "string" }, { "type": "object", "properties": { "a": { "type": "string" } } }] } }),
+                ),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/1/schema/oneOf/1",
+            "variant of a parameter's union",
+        ),
+        (
+            "an array in a path union",
+            spec(
+                operation(
+                    json!([{ "name": "id", "in": "path", "required": true, "schema": { "oneOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] } }]),
+                    ok.clone(),
+                ),
+                json!({}),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/0/schema/oneOf/1",
+            "an array in a path parameter",
         ),
         (
             "an object as a form parameter",

@@ -5,10 +5,18 @@
 //!
 //! Everything on the wire is derived from the IR's facts, never from names:
 //!
-//! - path parameters (`style: simple`, scalar) become one percent-encoded
-//!   segment each; an empty value, `.` or `..` is refused before sending;
-//! - query parameters with `style: form` are `name=value`; arrays are joined
-//!   with `,` once (`explode: false`) or repeat the key (`explode: true`);
+//! - path parameters (`style: simple`, scalar or a union of scalars) become
+//!   one percent-encoded segment each; an empty value, `.` or `..` is
+//!   refused before sending;
+//! - query parameters with `style: form`, `spaceDelimited` or
+//!   `pipeDelimited` are `name=value` for scalars; arrays are joined once
+//!   (`explode: false`) with `,`, `%20` or a literal `|` (items of the last
+//!   two cannot contain a space or `|`: refused before sending, as a server
+//!   cannot tell them from the delimiter) or repeat the key (`explode:
+//!   true`); a union sends the variant it holds as a scalar or an array
+//!   would be; `deepObject` sends `name[key]=value` for each property of an
+//!   object of scalars (optional ones when set) or entry of a map of
+//!   scalars; `nullable` is dropped (a query cannot say `null`);
 //!   `content: application/json` parameters are JSON, percent-encoded;
 //!   date-times are RFC 3339; every name and value is percent-encoded except
 //!   RFC 3986's unreserved characters;
@@ -49,10 +57,12 @@
 //! order); optional ones are fields of the operation's `{Op}Query` struct,
 //! whatever their location, each documented with how it is sent.
 //!
-//! What the emitter cannot express (other styles, objects in the query or in
-//! headers and cookies, `content` header and cookie parameters, cookie arrays
-//! with `explode: true`, form bodies with nested values, multipart media
-//! types other than `multipart/form-data`, other security schemes) is an
+//! What the emitter cannot express (`matrix` and `label` path styles,
+//! objects in the query outside `deepObject` and JSON content, objects or
+//! arrays inside a `deepObject`, untyped query values, objects and unions in
+//! headers and cookies, `content` header and cookie parameters, cookie
+//! arrays with `explode: true`, form bodies with nested values, multipart
+//! media types other than `multipart/form-data`, other security schemes) is an
 //! [`Error::Unsupported`] naming the place in the spec.
 
 mod forms;
@@ -291,10 +301,12 @@ impl Scalar {
 enum Wire {
     /// A path segment.
     Segment(Scalar),
+    /// A path segment from a union of scalars: the variant's text.
+    SegmentUnion { rust: TokenStream, arms: Vec<(proc_macro2::Ident, Scalar)> },
     /// `name=value`.
     Query(Scalar),
-    /// An array: `name=a,b` (joined) or `name=a&name=b`.
-    QueryArray { item: Scalar, item_type: TokenStream, explode: bool },
+    /// An array: `name=a,b` (joined at the style's delimiter) or `name=a&name=b`.
+    QueryArray { item: Scalar, item_type: TokenStream, explode: bool, delimiter: Delimiter, guard: bool },
     /// `name=<JSON>`.
     QueryJson,
     /// A header, its value as it is (`style: simple`).
@@ -305,6 +317,42 @@ enum Wire {
     Cookie(Scalar),
     /// `name=a,b` in the `Cookie` header (`style: form`, `explode: false`).
     CookieArray { item: Scalar, item_type: TokenStream },
+    /// `deepObject`: `name[key]=value` per property or entry.
+    QueryDeep(Deep),
+    /// A union: the variant it holds, as a scalar or an array would be sent.
+    QueryUnion { rust: TokenStream, arms: Vec<(proc_macro2::Ident, Wire)> },
+}
+
+/// What separates the items of an array sent in one query value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delimiter {
+    /// `form`: a literal `,` (a comma inside an item is `%2C`).
+    Comma,
+    /// `spaceDelimited`: `%20`.
+    Space,
+    /// `pipeDelimited`: a literal `|`.
+    Pipe,
+}
+
+impl Delimiter {
+    /// The character items cannot contain (the server splits at it in any encoding).
+    fn char(self) -> char {
+        match self {
+            Delimiter::Comma => ',',
+            Delimiter::Space => ' ',
+            Delimiter::Pipe => '|',
+        }
+    }
+}
+
+/// The properties or entries of a `deepObject` parameter.
+#[derive(Debug, Clone)]
+enum Deep {
+    /// A struct of scalar properties: field, wire name, scalar, `Option` in
+    /// the struct; then the map of other properties (`additionalProperties`).
+    Struct { fields: Vec<(proc_macro2::Ident, String, Scalar, bool)>, others: Option<(proc_macro2::Ident, Scalar)> },
+    /// A map of scalars.
+    Map(Scalar),
 }
 
 struct Param<'a> {
@@ -340,30 +388,30 @@ impl<'a> Param<'a> {
                 }
                 match Scalar::of(api, &ty) {
                     Some(scalar) => Wire::Segment(scalar),
-                    None => {
-                        return unsupported(
-                            "path parameters that are not a string, number, boolean or enum".to_owned(),
-                        );
-                    }
-                }
-            }
-            (ParameterEncoding::Style(_), Location::Query) => {
-                if p.style != Style::Form {
-                    return unsupported(format!("query parameters with `style: {}`", p.style.spec_name()));
-                }
-                match (Scalar::of(api, &ty), &api.resolve_aliases(&ty).shape) {
-                    (Some(scalar), _) => Wire::Query(scalar),
-                    (None, Shape::Array(item)) => match Scalar::of(api, item) {
-                        Some(scalar) => {
-                            Wire::QueryArray { item: scalar, item_type: rust_type(item, models), explode: p.explode }
+                    None => match union_of(api, &ty, models) {
+                        Some((rust, variants)) => {
+                            let mut arms = Vec::new();
+                            for v in variants {
+                                let Some(scalar) = Scalar::of(api, &v.ty).filter(|_| !v.boxed) else {
+                                    return Err(Error::unsupported(
+                                        &v.pointer,
+                                        "a variant of a path parameter's union that is not a string, number, boolean or enum",
+                                    ));
+                                };
+                                arms.push((ident(&v.name), scalar));
+                            }
+                            Wire::SegmentUnion { rust, arms }
                         }
-                        None => return unsupported("query arrays whose items are not scalars".to_owned()),
+                        None => {
+                            return unsupported(
+                                "path parameters that are not a string, number, boolean, enum or a union of them"
+                                    .to_owned(),
+                            );
+                        }
                     },
-                    (None, _) => {
-                        return unsupported("objects, maps or untyped values in the query (`style: form`)".to_owned());
-                    }
                 }
             }
+            (ParameterEncoding::Style(_), Location::Query) => query_wire(api, p, &ty, models)?,
             (ParameterEncoding::Style(_), Location::Header | Location::Cookie) => header_wire(api, p, &ty, models)?,
         };
         Ok(Param { p, ty, rust, wire })
@@ -576,7 +624,7 @@ impl<'a> OpPlan<'a> {
                     let rust = &p.rust;
                     (quote!(&[#item_type]), quote!(let #arg: #rust = ::std::borrow::ToOwned::to_owned(#arg);))
                 }
-                Wire::QueryJson => {
+                Wire::QueryJson | Wire::QueryDeep(_) | Wire::QueryUnion { .. } | Wire::SegmentUnion { .. } => {
                     let rust = &p.rust;
                     (quote!(&#rust), quote!(let #arg: #rust = ::std::clone::Clone::clone(#arg);))
                 }
@@ -604,6 +652,9 @@ impl<'a> OpPlan<'a> {
                 uses.path_segment = true;
                 body = quote!(check_segment(&#arg, #wire_name, out); #body);
             }
+            if let Some(guard) = delimiter_checks(&p.wire, quote!(&#arg), wire_name, uses) {
+                body = quote!(#guard #body);
+            }
             if !body.is_empty() {
                 checks.push(quote! { { let out = &mut violations; #body } });
             }
@@ -611,7 +662,10 @@ impl<'a> OpPlan<'a> {
         for p in &self.optional {
             let field = p.name();
             let wire_name = &p.p.wire_name;
-            let body = validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), m);
+            let mut body = validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), m);
+            if let Some(guard) = delimiter_checks(&p.wire, quote!(given), wire_name, uses) {
+                body = quote!(#guard #body);
+            }
             if !body.is_empty() {
                 checks.push(quote! {
                     if let ::std::option::Option::Some(given) = &query.#field {
@@ -674,6 +728,22 @@ impl<'a> OpPlan<'a> {
                 PathPiece::Param(i) => {
                     let p = &self.positional[*i];
                     let arg = p.arg();
+                    if let Wire::SegmentUnion { rust, arms } = &p.wire {
+                        uses.encode = true;
+                        let arms = arms.iter().map(|(variant, scalar)| {
+                            uses.date_time |= *scalar == Scalar::DateTime;
+                            let text = match scalar {
+                                Scalar::Text => quote!(value),
+                                _ => {
+                                    let text = scalar.to_string(&quote!(value));
+                                    quote!(&#text)
+                                }
+                            };
+                            quote!(#rust::#variant(value) => encode_into(&mut path, #text),)
+                        });
+                        path.push(quote!(match &#arg { #(#arms)* }));
+                        continue;
+                    }
                     let Wire::Segment(scalar) = p.wire else {
                         return Err(Error::Emit {
                             pointer: p.p.pointer.clone(),
@@ -1013,10 +1083,25 @@ impl<'a> OpPlan<'a> {
                 paragraphs.push(format!("Default (applied by the server when absent): `{default}`."));
             }
             paragraphs.push(match &p.wire {
-                Wire::Query(_) | Wire::Segment(_) => format!("Sent as `{}=<value>`.", p.p.wire_name),
-                Wire::QueryArray { explode: false, .. } => {
+                Wire::Query(_) | Wire::Segment(_) | Wire::SegmentUnion { .. } => {
+                    format!("Sent as `{}=<value>`.", p.p.wire_name)
+                }
+                Wire::QueryArray { explode: false, delimiter: Delimiter::Comma, .. } => {
                     format!("Sent once, comma-separated: `{}=a,b`.", p.p.wire_name)
                 }
+                Wire::QueryArray { explode: false, delimiter: Delimiter::Space, .. } => {
+                    format!("Sent once, space-separated: `{}=a%20b` (items cannot contain a space).", p.p.wire_name)
+                }
+                Wire::QueryArray { explode: false, delimiter: Delimiter::Pipe, .. } => {
+                    format!("Sent once, pipe-separated: `{}=a|b` (items cannot contain `|`).", p.p.wire_name)
+                }
+                Wire::QueryDeep(_) => {
+                    format!("Sent as `{0}[key]=value` per property: `{0}[a]=1&{0}[b]=2`.", p.p.wire_name)
+                }
+                Wire::QueryUnion { .. } => format!(
+                    "Sent as the variant it holds: a scalar as `{0}=<value>`, a list as the style sends lists.",
+                    p.p.wire_name
+                ),
                 Wire::QueryArray { explode: true, .. } => {
                     format!("Sent as one `{0}=` per item: `{0}=a&{0}=b`.", p.p.wire_name)
                 }
@@ -1080,11 +1165,18 @@ impl<'a> OpPlan<'a> {
 
 /// Statements adding a parameter to `query_string`; `value` is a `&T`.
 fn query_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
-    let wire_name = &p.p.wire_name;
-    Some(match &p.wire {
-        Wire::Segment(_) | Wire::Header(_) | Wire::HeaderArray { .. } | Wire::Cookie(_) | Wire::CookieArray { .. } => {
-            return None;
-        }
+    push_wire(&p.p.wire_name, &p.wire, value, uses)
+}
+
+/// Statements adding `value` (a `&T`) to `query_string` as `wire` says.
+fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
+    Some(match wire {
+        Wire::Segment(_)
+        | Wire::SegmentUnion { .. }
+        | Wire::Header(_)
+        | Wire::HeaderArray { .. }
+        | Wire::Cookie(_)
+        | Wire::CookieArray { .. } => return None,
         Wire::Query(scalar) => {
             uses.query_value = true;
             uses.date_time |= *scalar == Scalar::DateTime;
@@ -1096,7 +1188,7 @@ fn query_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<Toke
                 }
             }
         }
-        Wire::QueryArray { item, explode, .. } => {
+        Wire::QueryArray { item, explode, delimiter, .. } => {
             uses.date_time |= *item == Scalar::DateTime;
             let text = item.to_string(&quote!(item));
             let function = item.function();
@@ -1107,13 +1199,77 @@ fn query_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<Toke
                         query_string.push(#wire_name, &#text);
                     }
                 }
-            } else {
+            } else if *delimiter == Delimiter::Comma {
                 uses.query_joined = true;
+                let iter = iter(&value);
                 quote! {
-                    let items: ::std::vec::Vec<::std::string::String> = #value.iter().map(#function).collect();
+                    let items: ::std::vec::Vec<::std::string::String> = #iter.map(#function).collect();
                     query_string.push_joined(#wire_name, &items, ',');
                 }
+            } else {
+                uses.query_delimited = true;
+                let delimiter = if *delimiter == Delimiter::Space { "%20" } else { "|" };
+                let iter = iter(&value);
+                quote! {
+                    let items: ::std::vec::Vec<::std::string::String> = #iter.map(#function).collect();
+                    query_string.push_delimited(#wire_name, &items, #delimiter);
+                }
             }
+        }
+        Wire::QueryDeep(deep) => {
+            uses.query_deep = true;
+            let text = |scalar: Scalar, item: TokenStream, uses: &mut Uses| {
+                uses.date_time |= scalar == Scalar::DateTime;
+                match scalar {
+                    Scalar::Text => item,
+                    _ => {
+                        let text = scalar.to_string(&item);
+                        quote!(&#text)
+                    }
+                }
+            };
+            match deep {
+                Deep::Map(scalar) => {
+                    let text = text(*scalar, quote!(item), uses);
+                    quote! {
+                        for (key, item) in #value {
+                            query_string.push_deep(#wire_name, key, #text);
+                        }
+                    }
+                }
+                Deep::Struct { fields, others } => {
+                    let mut pushes = Vec::new();
+                    for (field, key, scalar, optional) in fields {
+                        if *optional {
+                            let text = text(*scalar, quote!(item), uses);
+                            pushes.push(quote! {
+                                if let ::std::option::Option::Some(item) = &object.#field {
+                                    query_string.push_deep(#wire_name, #key, #text);
+                                }
+                            });
+                        } else {
+                            let text = text(*scalar, quote!(&object.#field), uses);
+                            pushes.push(quote!(query_string.push_deep(#wire_name, #key, #text);));
+                        }
+                    }
+                    if let Some((field, scalar)) = others {
+                        let text = text(*scalar, quote!(item), uses);
+                        pushes.push(quote! {
+                            for (key, item) in &object.#field {
+                                query_string.push_deep(#wire_name, key, #text);
+                            }
+                        });
+                    }
+                    quote!({ let object = #value; #(#pushes)* })
+                }
+            }
+        }
+        Wire::QueryUnion { rust, arms } => {
+            let arms = arms.iter().map(|(variant, wire)| {
+                let push = push_wire(wire_name, wire, quote!(value), uses);
+                quote!(#rust::#variant(value) => { #push })
+            });
+            quote!(match #value { #(#arms)* })
         }
         Wire::QueryJson => {
             uses.query_value = true;
@@ -1163,6 +1319,191 @@ fn header_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<Tok
         let text = scalar.to_string(&value);
         quote!(headers.#add(#wire_name, &#text);)
     })
+}
+
+/// How a styled query parameter of type `ty` (without `nullable`) is sent:
+/// `form`, `spaceDelimited` and `pipeDelimited` send a scalar as
+/// `name=value` and an array per the style and `explode`; a union sends the
+/// variant it holds; `deepObject` sends objects and maps.
+fn query_wire(api: &Api, p: &Parameter, ty: &Type, models: &TokenStream) -> Result<Wire> {
+    let delimiter = match p.style {
+        Style::Form => Delimiter::Comma,
+        Style::SpaceDelimited => Delimiter::Space,
+        Style::PipeDelimited => Delimiter::Pipe,
+        Style::DeepObject => return deep_wire(api, p, ty).map(Wire::QueryDeep),
+        other => {
+            return Err(Error::unsupported(
+                &p.pointer,
+                format!("query parameters with `style: {}`", other.spec_name()),
+            ));
+        }
+    };
+    if let Some(wire) = scalar_or_array(api, ty, models, p.explode, delimiter, &p.pointer)? {
+        return Ok(wire);
+    }
+    if let Some((rust, variants)) = union_of(api, ty, models) {
+        let mut arms = Vec::new();
+        for v in variants {
+            let wire =
+                if v.boxed { None } else { scalar_or_array(api, &v.ty, models, p.explode, delimiter, &v.pointer)? };
+            let Some(wire) = wire else {
+                return Err(Error::unsupported(
+                    &v.pointer,
+                    "a variant of a query parameter's union that is not a scalar or an array of scalars",
+                ));
+            };
+            arms.push((ident(&v.name), wire));
+        }
+        return Ok(Wire::QueryUnion { rust, arms });
+    }
+    Err(Error::unsupported(
+        &p.pointer,
+        format!(
+            "objects, maps or untyped values in the query with `style: {}` (`deepObject` or JSON content can carry objects)",
+            p.style.spec_name()
+        ),
+    ))
+}
+
+/// A scalar or an array of scalars; `None` for other types.
+fn scalar_or_array(
+    api: &Api,
+    ty: &Type,
+    models: &TokenStream,
+    explode: bool,
+    delimiter: Delimiter,
+    at: &Pointer,
+) -> Result<Option<Wire>> {
+    if let Some(scalar) = Scalar::of(api, ty) {
+        return Ok(Some(Wire::Query(scalar)));
+    }
+    let resolved = api.resolve_aliases(ty);
+    let Shape::Array(item) = &resolved.shape else { return Ok(None) };
+    if resolved.nullable {
+        return Ok(None);
+    }
+    let Some(scalar) = Scalar::of(api, item) else {
+        return Err(Error::unsupported(at, "query arrays whose items are not scalars"));
+    };
+    // Numbers, booleans and dates never contain a space or a `|`; strings and enums may.
+    let textual = scalar == Scalar::Text || api.resolve_aliases(item).named().is_some();
+    let guard = !explode && delimiter != Delimiter::Comma && textual;
+    Ok(Some(Wire::QueryArray { item: scalar, item_type: rust_type(item, models), explode, delimiter, guard }))
+}
+
+/// The Rust type and variants of `ty` when it is a union.
+fn union_of<'a>(
+    api: &'a Api,
+    ty: &'a Type,
+    models: &TokenStream,
+) -> Option<(TokenStream, &'a [crate::ir::UnionVariant])> {
+    let resolved = api.resolve_aliases(ty);
+    if resolved.nullable {
+        return None;
+    }
+    match &api.type_def(resolved.named()?)?.kind {
+        TypeKind::Union(u) => Some((rust_type(&Type::new(resolved.shape.clone()), models), &u.variants)),
+        _ => None,
+    }
+}
+
+/// `deepObject`: an object of scalar properties or a map of scalars.
+fn deep_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Deep> {
+    if !p.explode {
+        return Err(Error::unsupported(
+            &p.pointer,
+            "`style: deepObject` with `explode: false` (OpenAPI defines no serialization for it)",
+        ));
+    }
+    let nested = |at: &Pointer| {
+        Error::unsupported(
+            at,
+            "objects or arrays inside a `deepObject` parameter (OpenAPI defines no serialization for them)",
+        )
+    };
+    let scalar =
+        |ty: &Type, at: &Pointer| Scalar::of(api, &Type { nullable: false, ..ty.clone() }).ok_or_else(|| nested(at));
+    let not_object =
+        || Error::unsupported(&p.pointer, "`style: deepObject` for a value that is not an object or a map");
+    let resolved = api.resolve_aliases(ty);
+    if resolved.nullable {
+        return Err(not_object());
+    }
+    match &resolved.shape {
+        Shape::Map(value) => Ok(Deep::Map(scalar(value, &p.pointer)?)),
+        Shape::Named(name) => {
+            let def = api.type_def(name).ok_or_else(not_object)?;
+            match &def.kind {
+                TypeKind::Map(value) => Ok(Deep::Map(scalar(value, &def.pointer)?)),
+                TypeKind::Struct(s) => {
+                    let mut fields = Vec::new();
+                    for f in &s.fields {
+                        if f.boxed {
+                            return Err(nested(&f.pointer));
+                        }
+                        let optional = !f.required || f.ty.nullable;
+                        fields.push((ident(&f.name), f.wire_name.clone(), scalar(&f.ty, &f.pointer)?, optional));
+                    }
+                    let others = match &s.additional_properties {
+                        crate::ir::Additional::Typed(value) => {
+                            // The models' name for the map of other properties.
+                            let mut name = "additional_properties".to_owned();
+                            while s.fields.iter().any(|f| f.name == name) {
+                                name.push('_');
+                            }
+                            Some((ident(&name), scalar(value, &def.pointer.join("additionalProperties"))?))
+                        }
+                        _ => None,
+                    };
+                    Ok(Deep::Struct { fields, others })
+                }
+                _ => Err(not_object()),
+            }
+        }
+        _ => Err(not_object()),
+    }
+}
+
+/// Checks that the items of a `spaceDelimited`/`pipeDelimited` list sent in
+/// one value do not contain the delimiter (`value` is a `&T`).
+fn delimiter_checks(wire: &Wire, value: TokenStream, wire_name: &str, uses: &mut Uses) -> Option<TokenStream> {
+    match wire {
+        Wire::QueryArray { item, guard: true, delimiter, .. } => {
+            uses.check_delimited = true;
+            uses.date_time |= *item == Scalar::DateTime;
+            let function = item.function();
+            let character = delimiter.char();
+            let style = if *delimiter == Delimiter::Space { "spaceDelimited" } else { "pipeDelimited" };
+            let iter = iter(&value);
+            Some(quote!(check_delimited(#iter.map(#function), #character, #style, #wire_name, out);))
+        }
+        Wire::QueryUnion { rust, arms } => {
+            let checked: Vec<TokenStream> = arms
+                .iter()
+                .filter_map(|(variant, wire)| {
+                    let check = delimiter_checks(wire, quote!(value), wire_name, uses)?;
+                    Some(quote!(#rust::#variant(value) => { #check }))
+                })
+                .collect();
+            if checked.is_empty() {
+                return None;
+            }
+            let rest = (checked.len() < arms.len()).then(|| quote!(_ => {}));
+            Some(quote!(match #value { #(#checked)* #rest }))
+        }
+        _ => None,
+    }
+}
+
+/// An iterator over the items of `value` (a `&Vec<T>` or `&[T]` expression):
+/// `value.iter()` for a plain name, else `IntoIterator::into_iter(&...)`
+/// (`&arg.iter()` would borrow the iterator).
+fn iter(value: &TokenStream) -> TokenStream {
+    let mut tokens = value.clone().into_iter();
+    match (tokens.next(), tokens.next()) {
+        (Some(proc_macro2::TokenTree::Ident(_)), None) => quote!(#value.iter()),
+        _ => quote!(::std::iter::IntoIterator::into_iter(#value)),
+    }
 }
 
 /// The path template as literal text and parameters (indexes into `params`).

@@ -21,10 +21,13 @@
 //!   an enum of the media types when they differ) and a struct of the
 //!   documented headers (see `server/responses.rs`).
 //! - The router: a handler per operation that authenticates, decodes path,
-//!   query, header and cookie parameters per their style (`form`/`simple`,
-//!   `explode`) or content (JSON), applies defaults, reads and decodes the body within the size
-//!   limit (JSON; form and multipart bodies field by field, see
-//!   `server/forms.rs`; without a JSON media type, a `String` when every media type
+//!   query, header and cookie parameters per their style (`form`,
+//!   `spaceDelimited`, `pipeDelimited`, `deepObject`, `simple`; `explode`;
+//!   unions tried variant by variant; `nullable` ignored, see
+//!   `server/params.rs`) or content (JSON), applies defaults, reads and
+//!   decodes the body within the size limit (JSON; form and multipart bodies
+//!   field by field, see `server/forms.rs`; without a JSON media type, a
+//!   `String` when every media type
 //!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405). One route
 //!   serves each path shape, so templates that differ only in parameter
@@ -41,15 +44,17 @@
 //! method's docs say so.
 //!
 //! What it cannot express yet is refused with [`Error::Unsupported`] at the
-//! spec's pointer: styles other than `form`/`simple`, objects outside JSON
-//! content, `content` header and cookie parameters, cookie arrays with
-//! `explode: true`, form bodies with nested values, multipart media types
-//! other than `multipart/form-data`, a form or multipart media type beside
-//! others, and security other than one HTTP bearer scheme per operation.
+//! spec's pointer: `matrix` and `label` path styles, objects outside JSON
+//! content and `deepObject`, `content` header and cookie parameters, cookie
+//! arrays with `explode: true`, unions in headers and cookies, form bodies
+//! with nested values, multipart media types other than
+//! `multipart/form-data`, a form or multipart media type beside others, and
+//! security other than one HTTP bearer scheme per operation.
 //!
 //! [`runtime`]: the spec-independent part (`server/runtime.rs`), embedded
 //! into every server file as its `runtime` module.
 
+mod deep_object;
 mod error_body;
 mod forms;
 mod headers;
@@ -57,6 +62,7 @@ mod params;
 mod responses;
 mod routes;
 mod strict;
+mod union_params;
 
 use std::collections::BTreeMap;
 
@@ -105,6 +111,10 @@ const RUNTIME_MULTIPART: &str = include_str!("server/runtime_multipart.rs");
 /// `runtime` module of servers that have such parameters.
 const RUNTIME_HEADERS: &str = include_str!("server/runtime_headers.rs");
 
+/// More of the runtime, appended to it when some parameter needs it
+/// (`spaceDelimited`/`pipeDelimited` lists, `deepObject`, unions).
+const STYLES_RUNTIME: &str = include_str!("server/styles_runtime.rs");
+
 /// The server file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`).
 pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
@@ -132,6 +142,9 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
         })
         .collect();
     let mut extras = Vec::new();
+    if ops.iter().any(|op| op.path.iter().chain(&op.query).any(ParamPlan::uses_styles_runtime)) {
+        extras.push(STYLES_RUNTIME);
+    }
     if checkers.iter().any(Option::is_some) {
         extras.push(RUNTIME_STRICT);
     }

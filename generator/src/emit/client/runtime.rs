@@ -26,6 +26,12 @@ pub struct Uses {
     pub encode: bool,
     pub query_value: bool,
     pub query_joined: bool,
+    /// `spaceDelimited`/`pipeDelimited` lists in one value.
+    pub query_delimited: bool,
+    /// `deepObject` entries.
+    pub query_deep: bool,
+    /// Items of delimited lists checked not to contain the delimiter.
+    pub check_delimited: bool,
     pub date_time: bool,
     pub decode: bool,
     pub decode_lenient: bool,
@@ -650,7 +656,7 @@ impl Runtime {
                 server: ::std::option::Option<&'static str>,
             }
         });
-        let encode = (u.encode || u.query_value || u.query_joined).then(|| {
+        let encode = (u.encode || u.query_value || u.query_joined || u.query_delimited || u.query_deep).then(|| {
             quote! {
             /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
             fn encode_into(out: &mut ::std::string::String, value: &str) {
@@ -696,6 +702,60 @@ impl Runtime {
                             encode_into(&mut self.0, value);
                         }
                     }
+            }
+        });
+        let push_delimited = u.query_delimited.then(|| {
+            quote! {
+                    /// `name=a<delimiter>b`: the values encoded, the delimiter as given
+                    /// (`%20` for `spaceDelimited`, `|` for `pipeDelimited`).
+                    fn push_delimited(&mut self, name: &str, values: &[::std::string::String], delimiter: &str) {
+                        if !self.0.is_empty() {
+                            self.0.push('&');
+                        }
+                        encode_into(&mut self.0, name);
+                        self.0.push('=');
+                        for (i, value) in values.iter().enumerate() {
+                            if i > 0 {
+                                self.0.push_str(delimiter);
+                            }
+                            encode_into(&mut self.0, value);
+                        }
+                    }
+            }
+        });
+        let push_deep = u.query_deep.then(|| {
+            quote! {
+                    /// `name[key]=value` (`deepObject`): name, key and value encoded, the brackets literal.
+                    fn push_deep(&mut self, name: &str, key: &str, value: &str) {
+                        if !self.0.is_empty() {
+                            self.0.push('&');
+                        }
+                        encode_into(&mut self.0, name);
+                        self.0.push('[');
+                        encode_into(&mut self.0, key);
+                        self.0.push_str("]=");
+                        encode_into(&mut self.0, value);
+                    }
+            }
+        });
+        let check_delimited = u.check_delimited.then(|| {
+            quote! {
+                /// The items of a `spaceDelimited` or `pipeDelimited` list sent in one
+                /// value cannot contain the delimiter: a server could not tell them apart.
+                fn check_delimited(
+                    items: impl ::std::iter::Iterator<Item = ::std::string::String>,
+                    delimiter: char,
+                    style: &str,
+                    path: &str,
+                    out: &mut ::std::vec::Vec<#m validation::Violation>,
+                ) {
+                    for item in items {
+                        if item.contains(delimiter) {
+                            let message = format!("the item `{item}` contains `{delimiter}`, which separates the items of a `{style}` list");
+                            out.push(#m validation::Violation { path: path.to_owned(), message });
+                        }
+                    }
+                }
             }
         });
         let segment = u.path_segment.then(|| {
@@ -856,12 +916,15 @@ impl Runtime {
             impl QueryString {
                 #push
                 #push_joined
+                #push_delimited
+                #push_deep
             }
 
             #encode
 
             #header_params
             #segment
+            #check_delimited
             #date_time
 
             /// Status, content type and body of a response, read in full.

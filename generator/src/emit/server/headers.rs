@@ -23,6 +23,12 @@ pub(super) fn plan<'a>(api: &Api, p: &'a Parameter, m: &TokenStream) -> Result<P
         return Err(Error::unsupported(&p.pointer, format!("`content` parameters in the {}", p.location.spec_name())));
     }
     let plan = ParamPlan::new(api, p, m)?;
+    if matches!(plan.decode, Decode::Union(_) | Decode::Deep(_)) {
+        return Err(Error::unsupported(
+            &p.pointer,
+            format!("a union or an object as a parameter in the {}", p.location.spec_name()),
+        ));
+    }
     if p.location == Location::Cookie && p.explode && matches!(plan.decode, Decode::List { .. }) {
         return Err(Error::unsupported(
             &p.pointer,

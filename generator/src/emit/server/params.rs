@@ -1,12 +1,24 @@
 //! Path, query, header and cookie parameters: their Rust types, defaults,
 //! and the decoding their location, style, `explode` and content call for
 //! (headers and cookies: see `headers.rs`).
+//!
+//! - Path parameters: `style: simple`; query parameters: `form`,
+//!   `spaceDelimited`, `pipeDelimited` (arrays split at `%20`/`+`/space or
+//!   `|`/`%7C` when not exploded, repeated keys otherwise; a scalar is
+//!   `name=value` in every style) and `deepObject` (see `deep_object.rs`).
+//! - Unions of scalars and arrays of scalars: each variant tried in order
+//!   (see `union_params.rs`).
+//! - `nullable` is ignored: a path or query string cannot say `null`, so the
+//!   value is decoded as the non-null type (an absent optional parameter is
+//!   its default or `None`).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
 use super::super::{describe_constraints, doc_lines, ident, rust_type};
+use super::deep_object::DeepPlan;
+use super::union_params::UnionPlan;
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Parameter, ParameterEncoding, Primitive, Shape, Style, Type, TypeKind};
 use crate::pointer::Pointer;
@@ -15,11 +27,45 @@ use crate::pointer::Pointer;
 pub(super) enum Decode {
     /// One value: `parse` is a `fn(name, text) -> Result<T, Rejection>` of the runtime.
     Scalar(TokenStream),
-    /// A list of values, comma-separated in one value or (`explode`, query
-    /// only) one per repeated key.
-    List { parse: TokenStream, explode: bool },
+    /// A list of values, split at the style's delimiter in one value or
+    /// (`explode`, query only) one per repeated key.
+    List { parse: TokenStream, explode: bool, delimiter: Delimiter },
     /// JSON content (`content: application/json`) of this Rust type.
     Json(TokenStream),
+    /// `deepObject`: `name[key]=value` entries.
+    Deep(DeepPlan),
+    /// A union: its variants tried in order.
+    Union(UnionPlan),
+}
+
+/// What separates the items of a list in one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Delimiter {
+    /// `form` and `simple`: a literal `,` (`%2C` is a comma inside an item).
+    Comma,
+    /// `spaceDelimited`: `%20`, `+` or a literal space.
+    Space,
+    /// `pipeDelimited`: `|` or `%7C`.
+    Pipe,
+}
+
+impl Delimiter {
+    pub fn of(style: Style) -> Delimiter {
+        match style {
+            Style::SpaceDelimited => Delimiter::Space,
+            Style::PipeDelimited => Delimiter::Pipe,
+            _ => Delimiter::Comma,
+        }
+    }
+
+    /// The raw forms the runtime splits at.
+    pub fn forms(self) -> TokenStream {
+        match self {
+            Delimiter::Comma => quote!(&[","]),
+            Delimiter::Space => quote!(&["%20", "+", " "]),
+            Delimiter::Pipe => quote!(&["|", "%7C"]),
+        }
+    }
 }
 
 /// What the emitter decided about one path or query parameter.
@@ -30,6 +76,8 @@ pub(super) struct ParamPlan<'a> {
     pub field_type: TokenStream,
     /// The spec's default, as an expression of `field_type`.
     pub default: Option<TokenStream>,
+    /// The parameter's type, without `nullable` for styled parameters.
+    pub ty: Type,
     pub(super) decode: Decode,
     /// `None` when absent: optional and without a default.
     pub(super) optional: bool,
@@ -38,49 +86,32 @@ pub(super) struct ParamPlan<'a> {
 impl<'a> ParamPlan<'a> {
     pub fn new(api: &Api, param: &'a Parameter, m: &TokenStream) -> Result<Self> {
         let at = &param.pointer;
-        let ty = param.ty();
-        let decode = match &param.encoding {
-            ParameterEncoding::Content { .. } => Decode::Json(rust_type(ty, m)),
-            ParameterEncoding::Style(_) => {
-                match (param.location, param.style) {
-                    (Location::Query, Style::Form)
-                    | (Location::Path, Style::Simple)
-                    | (Location::Header, Style::Simple)
-                    | (Location::Cookie, Style::Form) => {}
-                    (_, style) => {
-                        return Err(Error::unsupported(
-                            &at.join("style"),
-                            format!("`{style:?}` style parameters in a server (only query `form` and path `simple`)"),
-                        ));
-                    }
-                }
-                if let Some(parse) = scalar_parse(api, ty, m, at)? {
-                    Decode::Scalar(parse)
-                } else if let Some(item) = array_item(api, ty) {
-                    let Some(parse) = scalar_parse(api, item, m, at)? else {
-                        return Err(Error::unsupported(
-                            &at.join("schema"),
-                            "arrays of arrays or objects as parameters (only JSON content can carry them)",
-                        ));
-                    };
-                    Decode::List { parse, explode: param.explode && param.location == Location::Query }
-                } else {
-                    return Err(Error::unsupported(
-                        &at.join("schema"),
-                        "objects or untyped values as styled parameters (only JSON content can carry them)",
-                    ));
-                }
+        let (decode, ty) = match &param.encoding {
+            ParameterEncoding::Content { ty, .. } => (Decode::Json(rust_type(ty, m)), ty.clone()),
+            ParameterEncoding::Style(ty) => {
+                // A path or query string cannot say `null`: the non-null type.
+                let ty = Type { nullable: false, ..ty.clone() };
+                (styled(api, param, &ty, m)?, ty)
             }
         };
-        let value = default_value(api, ty);
+        let value = default_value(api, &ty);
         let default = match (&value, param.required) {
-            (Some(value), false) => Some(default_expr(api, ty, value, m, at)?),
+            (Some(value), false) => Some(default_expr(api, &ty, value, m, at)?),
             _ => None,
         };
         let optional = !param.required && default.is_none();
-        let ty = rust_type(ty, m);
-        let field_type = if optional { quote!(::std::option::Option<#ty>) } else { ty };
-        Ok(ParamPlan { param, field_type, default, decode, optional })
+        let rust = rust_type(&ty, m);
+        let field_type = if optional { quote!(::std::option::Option<#rust>) } else { rust };
+        Ok(ParamPlan { param, field_type, default, ty, decode, optional })
+    }
+
+    /// Whether the decoding calls the helpers of `styles_runtime.rs`.
+    pub fn uses_styles_runtime(&self) -> bool {
+        match &self.decode {
+            Decode::List { explode: false, delimiter, .. } => *delimiter != Delimiter::Comma,
+            Decode::Deep(_) | Decode::Union(_) => true,
+            Decode::Scalar(_) | Decode::List { .. } | Decode::Json(_) => false,
+        }
     }
 
     /// The docs of the query struct's field.
@@ -96,7 +127,7 @@ impl<'a> ParamPlan<'a> {
                 (_, false, None) => " (optional)",
             }
         ));
-        paragraphs.extend(describe_constraints(&p.ty().constraints));
+        paragraphs.extend(describe_constraints(&self.ty.constraints));
         if let Some(default) = default_value_text(p) {
             paragraphs.push(format!("Default: `{default}` (applied when the parameter is absent)."));
         }
@@ -130,11 +161,17 @@ impl<'a> ParamPlan<'a> {
         };
         match &self.decode {
             Decode::Scalar(parse) => one(quote!(self::runtime::query_value(#wire, raw, #parse)?)),
-            Decode::List { parse, explode: false } => one(quote!(self::runtime::query_list(#wire, raw, #parse)?)),
+            Decode::List { parse, explode: false, delimiter: Delimiter::Comma } => {
+                one(quote!(self::runtime::query_list(#wire, raw, #parse)?))
+            }
+            Decode::List { parse, explode: false, delimiter } => {
+                let forms = delimiter.forms();
+                one(quote!(self::runtime::delimited_list(#wire, raw, #forms, #parse)?))
+            }
             Decode::Json(ty) => {
                 one(quote!(self::runtime::query_value(#wire, raw, self::runtime::from_json_param::<#ty>)?))
             }
-            Decode::List { parse, explode: true } => {
+            Decode::List { parse, explode: true, .. } => {
                 let value = wrap(quote! {
                     raws.into_iter()
                         .map(|raw| self::runtime::query_value(#wire, raw, #parse))
@@ -142,6 +179,25 @@ impl<'a> ParamPlan<'a> {
                 });
                 quote! {
                     let raws = query.all(#wire);
+                    let #var = if raws.is_empty() { #missing } else { #value };
+                }
+            }
+            Decode::Deep(deep) => {
+                let value = wrap(deep.decode(wire));
+                quote! {
+                    let entries = query.deep(#wire)?;
+                    let #var = if entries.is_empty() { #missing } else { #value };
+                }
+            }
+            Decode::Union(union) => {
+                let value = wrap(union.decode_query(wire));
+                let raws = if union.explode {
+                    quote!(let raws = query.all(#wire);)
+                } else {
+                    quote!(let raws: ::std::vec::Vec<&str> = query.single(#wire)?.into_iter().collect();)
+                };
+                quote! {
+                    #raws
                     let #var = if raws.is_empty() { #missing } else { #value };
                 }
             }
@@ -155,6 +211,16 @@ impl<'a> ParamPlan<'a> {
             Decode::Scalar(parse) => quote!(#parse(#wire, path.get(#wire)?)?),
             Decode::List { parse, .. } => quote!(self::runtime::path_list(#wire, path.get(#wire)?, #parse)?),
             Decode::Json(ty) => quote!(self::runtime::from_json_param::<#ty>(#wire, path.get(#wire)?)?),
+            Decode::Union(union) => {
+                let decode = union.decode_path(wire);
+                quote!({ let text = path.get(#wire)?; #decode })
+            }
+            // `deepObject` is a query style: lowering never puts it in a path.
+            Decode::Deep(_) => quote! {
+                return ::std::result::Result::Err(self::runtime::Rejection::internal(
+                    "a `deepObject` parameter in the path",
+                ))
+            },
         };
         quote!(let #var = #value;)
     }
@@ -166,7 +232,7 @@ pub(super) fn checks(api: &Api, params: &[ParamPlan<'_>], vars: &[proc_macro2::I
     let mut statements = Vec::new();
     for (p, var) in params.iter().zip(vars) {
         let wire = &p.param.wire_name;
-        let checks = super::super::validate::checks(api, p.param.ty(), quote!(present), quote!(#wire), m);
+        let checks = super::super::validate::checks(api, &p.ty, quote!(present), quote!(#wire), m);
         if checks.is_empty() {
             continue;
         }
@@ -191,11 +257,51 @@ pub(super) fn checks(api: &Api, params: &[ParamPlan<'_>], vars: &[proc_macro2::I
     }
 }
 
+/// How a styled (`schema`) parameter of type `ty` (without `nullable`) is decoded.
+fn styled(api: &Api, param: &Parameter, ty: &Type, m: &TokenStream) -> Result<Decode> {
+    let at = &param.pointer;
+    match (param.location, param.style) {
+        (Location::Query, Style::Form | Style::SpaceDelimited | Style::PipeDelimited)
+        | (Location::Path | Location::Header, Style::Simple)
+        | (Location::Cookie, Style::Form) => {}
+        (Location::Query, Style::DeepObject) => return DeepPlan::new(api, param, ty, m).map(Decode::Deep),
+        (_, style) => {
+            return Err(Error::unsupported(
+                &at.join("style"),
+                format!(
+                    "`{style:?}` style parameters in a server (only query `form`, `spaceDelimited`, \
+                     `pipeDelimited`, `deepObject`, path and header `simple`, cookie `form`)"
+                ),
+            ));
+        }
+    }
+    let delimiter = Delimiter::of(param.style);
+    let explode = param.explode && param.location == Location::Query;
+    if let Some(parse) = scalar_parse(api, ty, m, at)? {
+        Ok(Decode::Scalar(parse))
+    } else if let Some(item) = array_item(api, ty) {
+        let Some(parse) = scalar_parse(api, item, m, at)? else {
+            return Err(Error::unsupported(
+                &at.join("schema"),
+                "arrays of arrays or objects as parameters (only JSON content can carry them)",
+            ));
+        };
+        Ok(Decode::List { parse, explode, delimiter })
+    } else if let Some(union) = UnionPlan::new(api, param, ty, explode, delimiter, m)? {
+        Ok(Decode::Union(union))
+    } else {
+        Err(Error::unsupported(
+            &at.join("schema"),
+            "objects or untyped values as styled parameters (only `deepObject` or JSON content can carry them)",
+        ))
+    }
+}
+
 /// The runtime parser of a scalar type (`from_param::<i32>`,
 /// `from_str_param::<Status>`); `None` for arrays and objects.
 pub(super) fn scalar_parse(api: &Api, ty: &Type, m: &TokenStream, at: &Pointer) -> Result<Option<TokenStream>> {
     if ty.nullable {
-        return Err(Error::unsupported(&at.join("schema"), "nullable styled parameters in a server"));
+        return Err(Error::unsupported(&at.join("schema"), "nullable values inside a styled parameter in a server"));
     }
     let rust = rust_type(ty, m);
     Ok(match &ty.shape {
@@ -210,7 +316,7 @@ pub(super) fn scalar_parse(api: &Api, ty: &Type, m: &TokenStream, at: &Pointer) 
 }
 
 /// The item type of an array (through named aliases).
-fn array_item<'t>(api: &'t Api, ty: &'t Type) -> Option<&'t Type> {
+pub(super) fn array_item<'t>(api: &'t Api, ty: &'t Type) -> Option<&'t Type> {
     match &ty.shape {
         Shape::Array(item) => Some(item),
         Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {

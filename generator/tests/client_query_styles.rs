@@ -1,0 +1,134 @@
+//! The client emitter on query and path parameters it cannot send: each is
+//! refused with the pointer of the construct, never sent some other way.
+//! (What it can send is proven on the wire by the `query_styles` fixture's
+//! compiled tests.)
+
+use generator::Error;
+use serde_json::{Value, json};
+
+/// A spec with one `GET /things/{id}` operation with these parameters.
+fn spec(parameters: Value) -> String {
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Things", "version": "1.0.0" },
+        "paths": { "/things/{id}": { "get": {
+            "operationId": "getThing",
+            "parameters": parameters,
+            "responses": { "200": { "description": "ok" } },
+        } } },
+    })
+    .to_string()
+}
+
+fn id_param() -> Value {
+    json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } })
+}
+
+fn emit(text: &str) -> Result<String, Error> {
+    let api = generator::load(text).unwrap_or_else(|e| panic!("the spec itself is fine: {e}"));
+    generator::emit::client::client(&api, "@generated (test)", "crate::models")
+}
+
+#[test]
+fn what_cannot_be_sent_is_refused_with_its_place() {
+    let query = |param: Value| spec(json!([id_param(), param]));
+    let object = json!({ "type": "object", "properties": { "a": { "type": "string" } } });
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "an object inside a deepObject",
+            query(json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true,
+                "schema": { "type": "object", "properties": { "inner": object.clone() } } })),
+            "#/paths/~1things~1{id}/get/parameters/1/schema/properties/inner",
+            "inside a `deepObject`",
+        ),
+        (
+            "an array inside a deepObject map",
+            query(json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true,
+                "schema": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string" } } } })),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "inside a `deepObject`",
+        ),
+        (
+            "a deepObject without explode",
+            query(
+                json!({ "name": "f", "in": "query", "style": "deepObject", "explode": false, "schema": object.clone() }),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "explode: false",
+        ),
+        (
+            "a deepObject of a string",
+            query(
+                json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true, "schema": { "type": "string" } }),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "not an object or a map",
+        ),
+        (
+            "an object in a pipeDelimited parameter",
+            query(json!({ "name": "f", "in": "query", "style": "pipeDelimited", "schema": object.clone() })),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "`style: pipeDelimited`",
+        ),
+        (
+            "an untyped query value",
+            query(json!({ "name": "f", "in": "query", "schema": {} })),
+            "#/paths/~1things~1{id}/get/parameters/1",
+            "untyped",
+        ),
+        (
+            "an object as a variant of a query union",
+            query(json!({ "name": "f", "in": "query", "schema": { "oneOf": [{ "type": "string" }, object.clone()] } })),
+            "#/paths/~1things~1{id}/get/parameters/1/schema/oneOf/1",
+            "not a scalar or an array of scalars",
+        ),
+        (
+            "an array as a variant of a path union",
+            spec(json!([{ "name": "id", "in": "path", "required": true,
+                "schema": { "oneOf": [{ "type": "integer" }, { "type": "array", "items": { "type": "string" } }] } }])),
+            "#/paths/~1things~1{id}/get/parameters/0/schema/oneOf/1",
+            "path parameter's union",
+        ),
+        (
+            "a label path parameter",
+            spec(
+                json!([{ "name": "id", "in": "path", "required": true, "style": "label", "schema": { "type": "string" } }]),
+            ),
+            "#/paths/~1things~1{id}/get/parameters/0",
+            "`style: label`",
+        ),
+    ];
+    for (name, text, pointer, message) in cases {
+        match emit(&text) {
+            Err(error @ Error::Unsupported { .. }) => {
+                assert_eq!(error.pointer().to_string(), pointer, "{name}: {error}");
+                assert!(error.to_string().contains(message), "{name}: `{error}` lacks `{message}`");
+            }
+            other => panic!("{name}: expected Unsupported, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn styles_and_unions_are_sent_as_the_ir_says() {
+    let text = spec(json!([
+        { "name": "id", "in": "path", "required": true, "schema": { "oneOf": [{ "type": "integer" }, { "type": "string" }] } },
+        { "name": "s", "in": "query", "style": "spaceDelimited", "explode": false, "schema": { "type": "array", "items": { "type": "integer" } } },
+        { "name": "p", "in": "query", "style": "pipeDelimited", "explode": true, "schema": { "type": "array", "items": { "type": "string" } } },
+        { "name": "d", "in": "query", "style": "deepObject", "explode": true, "schema": { "type": "object", "additionalProperties": { "type": "boolean" } } },
+        { "name": "n", "in": "query", "schema": { "type": "string", "nullable": true } },
+    ]));
+    let out: String = emit(&text).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "crate::models::GetThingId::Integer(value)=>{encode_into(&mutpath,&::std::string::ToString::to_string(value))}",
+        "crate::models::GetThingId::String(value)=>encode_into(&mutpath,value),",
+        "query_string.push_delimited(\"s\",&items,\"%20\");",
+        "foriteminvalue{query_string.push(\"p\",",
+        "for(key,item)invalue{query_string.push_deep(\"d\",key,&::std::string::ToString::to_string(item));}",
+        "pubn:::std::option::Option<::std::string::String>,",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}`");
+    }
+    // Integers never contain the delimiter: no check of the items.
+    assert!(!out.contains("fncheck_delimited"), "items of integers are checked");
+}

@@ -9,7 +9,9 @@
 //! struct fields (allOf-merged structs are structs), arrays, maps, aliases,
 //! `additionalProperties` schemas, and unions (with a discriminator: the
 //! variant it selects; without one: the first variant the value decodes
-//! as, which is the variant the typed decoding picks). Types that cannot
+//! as, which is the variant the typed decoding picks; JSON Schema would
+//! rather try every variant, so with overlapping variants a value can be
+//! refused that another variant would accept). Types that cannot
 //! contain a closed schema are not visited.
 
 use std::collections::BTreeMap;
@@ -200,15 +202,22 @@ impl Strict {
                         }
                     }
                     None => {
-                        let tries = u.variants.iter().map(|variant| {
-                            let check = self.check(api, &variant.ty, &quote!(value), &quote!(path), m, 0);
-                            let ty = rust_type(&variant.ty, m);
-                            quote! {
-                                if <#ty as ::serde::Deserialize>::deserialize(value).is_ok() {
-                                    #check
-                                    return;
-                                }
-                            }
+                        // `if decodes as A { check A } else if decodes as B { check B } ...`,
+                        // up to the last variant that has something to check.
+                        let mut tries: Vec<(TokenStream, TokenStream)> = u
+                            .variants
+                            .iter()
+                            .map(|variant| {
+                                let check = self.check(api, &variant.ty, &quote!(value), &quote!(path), m, 0);
+                                (rust_type(&variant.ty, m), check)
+                            })
+                            .collect();
+                        while tries.last().is_some_and(|(_, check)| check.is_empty()) {
+                            tries.pop();
+                        }
+                        let tries = tries.iter().enumerate().map(|(i, (ty, check))| {
+                            let els = (i > 0).then(|| quote!(else));
+                            quote!(#els if <#ty as ::serde::Deserialize>::deserialize(value).is_ok() { #check })
                         });
                         quote!(#(#tries)*)
                     }

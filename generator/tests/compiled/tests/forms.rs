@@ -76,6 +76,7 @@ async fn client_and_server_round_trip() {
         name: "n".to_owned(),
         limits: Some(SettingsLimits { daily: Some(3) }),
         rules: Some(vec![Rule { pattern: "*".to_owned() }]),
+        target: None,
     };
     client.put_settings(&settings).await.unwrap();
 }
@@ -257,6 +258,13 @@ async fn the_server_refuses_unknown_fields_where_the_schema_forbids_them() {
         send(json("/settings", r#"{"name":"n","rules":[{"pattern":"a"},{"pattern":"b","x":1}]}"#)).await,
         "rules[1].x: unknown",
     );
+    // A union is checked as the variant its value decodes as.
+    assert_invalid_body(
+        send(json("/settings", r#"{"name":"n","target":{"pattern":"a","x":1}}"#)).await,
+        "target.x: unknown",
+    );
+    let (status, body) = send(json("/settings", r#"{"name":"n","target":{"size":1,"x":1}}"#)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "a lenient variant: {body}");
     // Typed decoding still runs after the check.
     assert_invalid_body(send(json("/settings", r#"{"name":1}"#)).await, "name");
     assert_invalid_body(send(json("/settings", "{")).await, "EOF");

@@ -122,7 +122,7 @@ fn styles_and_unions_are_sent_as_the_ir_says() {
     for expected in [
         "crate::models::GetThingId::Integer(value)=>{encode_into(&mutpath,&::std::string::ToString::to_string(value))}",
         "crate::models::GetThingId::String(value)=>encode_into(&mutpath,value),",
-        "query_string.push_delimited(\"s\",&items,\"%20\");",
+        "query_string.push_joined(\"s\",&items,\"%20\");",
         "foriteminvalue{query_string.push(\"p\",",
         "for(key,item)invalue{query_string.push_deep(\"d\",key,&::std::string::ToString::to_string(item));}",
         "pubn:::std::option::Option<::std::string::String>,",

@@ -1199,20 +1199,18 @@ fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) 
                         query_string.push(#wire_name, &#text);
                     }
                 }
-            } else if *delimiter == Delimiter::Comma {
-                uses.query_joined = true;
-                let iter = iter(&value);
-                quote! {
-                    let items: ::std::vec::Vec<::std::string::String> = #iter.map(#function).collect();
-                    query_string.push_joined(#wire_name, &items, ',');
-                }
             } else {
-                uses.query_delimited = true;
-                let delimiter = if *delimiter == Delimiter::Space { "%20" } else { "|" };
+                uses.query_joined = true;
+                // Commas and pipes literal; a space as `%20`.
+                let delimiter = match delimiter {
+                    Delimiter::Comma => ",",
+                    Delimiter::Space => "%20",
+                    Delimiter::Pipe => "|",
+                };
                 let iter = iter(&value);
                 quote! {
                     let items: ::std::vec::Vec<::std::string::String> = #iter.map(#function).collect();
-                    query_string.push_delimited(#wire_name, &items, #delimiter);
+                    query_string.push_joined(#wire_name, &items, #delimiter);
                 }
             }
         }

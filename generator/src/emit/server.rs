@@ -585,21 +585,7 @@ impl<'a> OpPlan<'a> {
             let docs = p.docs();
             quote!(#docs pub #field: #ty,)
         });
-        let default_impl = self.query.iter().all(|p| !p.param.required).then(|| {
-            let fields = self.query.iter().map(|p| {
-                let field = ident(&p.param.name);
-                let value = p.default.clone().unwrap_or_else(|| quote!(::std::option::Option::None));
-                quote!(#field: #value,)
-            });
-            quote! {
-                impl ::std::default::Default for #name {
-                    /// Every parameter absent: the spec's defaults, `None` elsewhere.
-                    fn default() -> Self {
-                        #name { #(#fields)* }
-                    }
-                }
-            }
-        });
+        let default_impl = params::default_impl(&name, &self.query);
         let decoder = self.query_decoder_name();
         let vars: Vec<_> = (0..self.query.len()).map(|i| format_ident!("query_param_{}", i)).collect();
         let decode = self.query.iter().zip(&vars).map(|(p, var)| p.decode_query(var));

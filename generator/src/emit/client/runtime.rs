@@ -26,8 +26,6 @@ pub struct Uses {
     pub encode: bool,
     pub query_value: bool,
     pub query_joined: bool,
-    /// `spaceDelimited`/`pipeDelimited` lists in one value.
-    pub query_delimited: bool,
     /// `deepObject` entries.
     pub query_deep: bool,
     /// Items of delimited lists checked not to contain the delimiter.
@@ -656,7 +654,7 @@ impl Runtime {
                 server: ::std::option::Option<&'static str>,
             }
         });
-        let encode = (u.encode || u.query_value || u.query_joined || u.query_delimited || u.query_deep).then(|| {
+        let encode = (u.encode || u.query_value || u.query_joined || u.query_deep).then(|| {
             quote! {
             /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
             fn encode_into(out: &mut ::std::string::String, value: &str) {
@@ -688,27 +686,9 @@ impl Runtime {
         });
         let push_joined = u.query_joined.then(|| {
             quote! {
-                    /// `name=a<delimiter>b`: the values encoded, the delimiter literal.
-                    fn push_joined(&mut self, name: &str, values: &[::std::string::String], delimiter: char) {
-                        if !self.0.is_empty() {
-                            self.0.push('&');
-                        }
-                        encode_into(&mut self.0, name);
-                        self.0.push('=');
-                        for (i, value) in values.iter().enumerate() {
-                            if i > 0 {
-                                self.0.push(delimiter);
-                            }
-                            encode_into(&mut self.0, value);
-                        }
-                    }
-            }
-        });
-        let push_delimited = u.query_delimited.then(|| {
-            quote! {
                     /// `name=a<delimiter>b`: the values encoded, the delimiter as given
-                    /// (`%20` for `spaceDelimited`, `|` for `pipeDelimited`).
-                    fn push_delimited(&mut self, name: &str, values: &[::std::string::String], delimiter: &str) {
+                    /// (`,` for `form`, `%20` for `spaceDelimited`, `|` for `pipeDelimited`).
+                    fn push_joined(&mut self, name: &str, values: &[::std::string::String], delimiter: &str) {
                         if !self.0.is_empty() {
                             self.0.push('&');
                         }
@@ -916,7 +896,6 @@ impl Runtime {
             impl QueryString {
                 #push
                 #push_joined
-                #push_delimited
                 #push_deep
             }
 

@@ -57,21 +57,7 @@ pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &Tok
         let docs = field_docs(p);
         quote!(#docs pub #field: #ty,)
     });
-    let default_impl = params.iter().all(|p| !p.param.required).then(|| {
-        let fields = params.iter().map(|p| {
-            let field = ident(&p.param.name);
-            let value = p.default.clone().unwrap_or_else(|| quote!(::std::option::Option::None));
-            quote!(#field: #value,)
-        });
-        quote! {
-            impl ::std::default::Default for #name {
-                /// Every parameter absent: the spec's defaults, `None` elsewhere.
-                fn default() -> Self {
-                    #name { #(#fields)* }
-                }
-            }
-        }
-    });
+    let default_impl = super::params::default_impl(&name, params);
     let decoder = decoder_name(op);
     let vars: Vec<_> = (0..params.len()).map(|i| format_ident!("header_param_{}", i)).collect();
     let cookies = params

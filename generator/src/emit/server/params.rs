@@ -226,6 +226,26 @@ impl<'a> ParamPlan<'a> {
     }
 }
 
+/// `impl Default for #name` (a struct of `params`, one field each) when
+/// every parameter is optional: the spec's defaults, `None` elsewhere.
+pub(super) fn default_impl(name: &proc_macro2::Ident, params: &[ParamPlan<'_>]) -> Option<TokenStream> {
+    params.iter().all(|p| !p.param.required).then(|| {
+        let fields = params.iter().map(|p| {
+            let field = ident(&p.param.name);
+            let value = p.default.clone().unwrap_or_else(|| quote!(::std::option::Option::None));
+            quote!(#field: #value,)
+        });
+        quote! {
+            impl ::std::default::Default for #name {
+                /// Every parameter absent: the spec's defaults, `None` elsewhere.
+                fn default() -> Self {
+                    #name { #(#fields)* }
+                }
+            }
+        }
+    })
+}
+
 /// Statements that check every constraint of `params` (decoded into `vars`)
 /// and return `400 INVALID_PARAMETER` listing every violation.
 pub(super) fn checks(api: &Api, params: &[ParamPlan<'_>], vars: &[proc_macro2::Ident], m: &TokenStream) -> TokenStream {

@@ -106,6 +106,12 @@ impl UnionPlan {
                 }
             }
         });
+        self.first_that_fits(wire, tries)
+    }
+
+    /// A block whose value is the first variant that `tries` (each `break
+    /// 'variants` with it) accepts; else `400` naming `wire`.
+    fn first_that_fits(&self, wire: &str, tries: impl Iterator<Item = TokenStream>) -> TokenStream {
         let expected = &self.expected;
         quote! {
             'variants: {
@@ -126,13 +132,7 @@ impl UnionPlan {
                 }
             }
         });
-        let expected = &self.expected;
-        quote! {
-            'variants: {
-                #(#tries)*
-                return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameter(#wire, #expected));
-            }
-        }
+        self.first_that_fits(wire, tries)
     }
 }
 

@@ -533,12 +533,13 @@ impl QueryString {
         self.0.push('=');
         encode_into(&mut self.0, value);
     }
-    /// `name=a<delimiter>b`: the values encoded, the delimiter literal.
+    /// `name=a<delimiter>b`: the values encoded, the delimiter as given
+    /// (`,` for `form`, `%20` for `spaceDelimited`, `|` for `pipeDelimited`).
     fn push_joined(
         &mut self,
         name: &str,
         values: &[::std::string::String],
-        delimiter: char,
+        delimiter: &str,
     ) {
         if !self.0.is_empty() {
             self.0.push('&');
@@ -547,7 +548,7 @@ impl QueryString {
         self.0.push('=');
         for (i, value) in values.iter().enumerate() {
             if i > 0 {
-                self.0.push(delimiter);
+                self.0.push_str(delimiter);
             }
             encode_into(&mut self.0, value);
         }
@@ -968,7 +969,7 @@ impl Client {
                 .iter()
                 .map(::std::string::ToString::to_string)
                 .collect();
-            query_string.push_joined("cid", &items, ',');
+            query_string.push_joined("cid", &items, ",");
         }
         if let ::std::option::Option::Some(value) = &query.name {
             query_string.push("name", value);
@@ -981,7 +982,7 @@ impl Client {
                 .iter()
                 .map(::std::string::ToString::to_string)
                 .collect();
-            query_string.push_joined("status", &items, ',');
+            query_string.push_joined("status", &items, ",");
         }
         if let ::std::option::Option::Some(value) = &query.before {
             query_string.push("before", &date_time(value));

@@ -6,7 +6,7 @@
 //! Implement [`Api`], then serve [`router`]: every request is authenticated, decoded and
 //! checked against the spec before a method of the trait is called, and every bad
 //! request is answered with the spec's error body (see [`runtime`] for the reasons).
-#![allow(clippy::too_many_arguments)]
+#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
 pub use self::runtime::{
     BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason,

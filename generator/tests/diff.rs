@@ -493,3 +493,41 @@ fn text_and_json_renderings() {
         })
     );
 }
+
+#[test]
+fn header_names_in_any_case_and_explode_only_where_it_changes_the_wire() {
+    let header = |name: &str| json!({ "name": name, "in": "header", "schema": { "type": "array", "items": { "type": "string" } } });
+    let with = |params: Vec<Value>| {
+        move |d: &mut Value| {
+            for (i, p) in params.into_iter().enumerate() {
+                put(d, &format!("{LIST}/parameters/{}", i + 2), p);
+            }
+        }
+    };
+    let old = {
+        let mut doc = base();
+        with(vec![
+            header("X-Tags"),
+            json!({ "name": "ids", "in": "query", "schema": { "type": "array", "items": { "type": "integer" } } }),
+        ])(&mut doc);
+        doc
+    };
+    let mut new = old.clone();
+    // The same header in other case; explode on a `simple` list and on a
+    // scalar change nothing; on a query array it does.
+    put(&mut new, &format!("{LIST}/parameters/2/name"), json!("x-tags"));
+    put(&mut new, &format!("{LIST}/parameters/2/explode"), json!(true));
+    put(&mut new, &format!("{LIST}/parameters/0/explode"), json!(false));
+    put(&mut new, &format!("{LIST}/parameters/3/explode"), json!(false));
+    let load = |doc: &Value| generator::load(&doc.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let got: Vec<String> = diff(&load(&old), &load(&new)).changes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        [
+            "info      GET /things: query parameter `limit`: serialization `form` exploded → `form` (the same on the wire for its type)",
+            "info      GET /things: header parameter `X-Tags` now spelled `x-tags` (header names match in any case: nothing changes)",
+            "info      GET /things: header parameter `x-tags`: serialization `simple` → `simple` exploded (the same on the wire for its type)",
+            "breaking  GET /things: query parameter `ids`: serialization `form` exploded → `form`",
+        ]
+    );
+}

@@ -10,7 +10,8 @@ use super::types::{Role, Verdict, compare_use, describe};
 use super::usage::Direction;
 use super::{Class, Context, Out};
 use crate::ir::{
-    Api, Content, Location, Operation, Parameter, ParameterEncoding, RequestBody, Response, StatusCode, Type, TypeKind,
+    Api, Content, Location, Operation, Parameter, ParameterEncoding, RequestBody, Response, Shape, StatusCode, Style,
+    Type, TypeKind,
 };
 use crate::lower::names::operation_id;
 
@@ -126,20 +127,24 @@ fn param_what(p: &Parameter) -> String {
 }
 
 /// How parameters are matched: path parameters by their place in the
-/// template (a renamed one is the same argument), others by location and name.
+/// template (a renamed one is the same argument), headers by their name in
+/// any case (HTTP does not tell `X-Id` from `x-id`), others by location and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum ParamKey<'a> {
+enum ParamKey {
     Path(usize),
-    Other(Location, &'a str),
+    Other(Location, String),
 }
 
-fn param_key<'a>(op: &Operation, p: &'a Parameter) -> ParamKey<'a> {
+fn param_key(op: &Operation, p: &Parameter) -> ParamKey {
     if p.location == Location::Path {
         if let Some(i) = template_params(&op.path).iter().position(|name| *name == p.wire_name) {
             return ParamKey::Path(i);
         }
     }
-    ParamKey::Other(p.location, &p.wire_name)
+    if p.location == Location::Header {
+        return ParamKey::Other(p.location, p.wire_name.to_ascii_lowercase());
+    }
+    ParamKey::Other(p.location, p.wire_name.clone())
 }
 
 fn compare_parameters(cx: &Context, out: &mut Out, old: &Operation, new: &Operation) {
@@ -165,7 +170,12 @@ fn compare_parameters(cx: &Context, out: &mut Out, old: &Operation, new: &Operat
 
 fn compare_parameter(cx: &Context, out: &mut Out, old: &Parameter, new: &Parameter) {
     let what = param_what(old);
-    if old.wire_name != new.wire_name {
+    if old.location == Location::Header && old.wire_name != new.wire_name {
+        out.push(
+            Class::Info,
+            format!("{what} now spelled `{}` (header names match in any case: nothing changes)", new.wire_name),
+        );
+    } else if old.wire_name != new.wire_name {
         out.push(
             Class::Info,
             format!(
@@ -183,8 +193,17 @@ fn compare_parameter(cx: &Context, out: &mut Out, old: &Parameter, new: &Paramet
         };
         out.push(Class::Breaking, format!("{what}: {detail}"));
     }
-    if (old.style, old.explode) != (new.style, new.explode) {
+    if old.style != new.style || (old.explode != new.explode && explode_matters(cx.new, new)) {
         out.push(Class::Breaking, format!("{what}: serialization {} → {}", style_text(old), style_text(new)));
+    } else if old.explode != new.explode {
+        out.push(
+            Class::Info,
+            format!(
+                "{what}: serialization {} → {} (the same on the wire for its type)",
+                style_text(old),
+                style_text(new)
+            ),
+        );
     }
     if old.allow_reserved != new.allow_reserved {
         out.push(Class::Breaking, format!("{what}: allowReserved {} → {}", old.allow_reserved, new.allow_reserved));
@@ -239,6 +258,25 @@ fn parameter_default(api: &Api, ty: &Type) -> Option<Value> {
         }
     }
     None
+}
+
+/// Whether `explode` changes how the parameter is sent: for arrays in the
+/// query and cookies (`form` and the delimited styles repeat the key) and
+/// for objects in every style; never for scalars, nor for arrays in
+/// `simple` (path and header lists are `a,b` either way).
+fn explode_matters(api: &Api, p: &Parameter) -> bool {
+    let ty = api.resolve_aliases(p.ty());
+    let (array, scalar) = match &ty.shape {
+        Shape::Array(_) => (true, false),
+        Shape::Primitive(_) => (false, true),
+        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_) | TypeKind::ValueEnum(_)) => (false, true),
+            // Objects, maps and unions (which may hold an array).
+            _ => (false, false),
+        },
+        Shape::Map(_) | Shape::Any => (false, false),
+    };
+    !(scalar || (array && p.style == Style::Simple))
 }
 
 fn style_text(p: &Parameter) -> String {

@@ -1048,7 +1048,7 @@ impl<'a> OpPlan<'a> {
                 StatusCode::Exact(code) => code.to_string(),
                 _ => "2XX".to_owned(),
             };
-            let doc = format!(" `{key}`: {}", v.description.trim());
+            let doc = format!(" `{key}`: {}", v.description.trim().replace('\t', "    "));
             let mut fields: Vec<TokenStream> = Vec::new();
             if !matches!(v.status, StatusCode::Exact(_)) {
                 fields.push(quote!(::reqwest::StatusCode));

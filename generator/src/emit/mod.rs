@@ -87,7 +87,9 @@ fn doc_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
             if line.is_empty() && lines.last().is_some_and(String::is_empty) {
                 continue;
             }
-            lines.push(line.to_owned());
+            // Tabs as four spaces (clippy's `tabs_in_doc_comments`; GitHub's
+            // descriptions have tables aligned with tabs).
+            lines.push(line.replace('\t', "    "));
         }
     }
     while lines.last().is_some_and(String::is_empty) {
@@ -157,5 +159,18 @@ fn primitive_type(p: Primitive) -> TokenStream {
         Primitive::Float => quote!(f32),
         Primitive::Double => quote!(f64),
         Primitive::Bool => quote!(bool),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_text;
+
+    #[test]
+    fn doc_lines_keep_paragraphs_and_turn_tabs_into_spaces() {
+        assert_eq!(
+            doc_text(["| a\t| b |\n\n\n| c |", "", "next"]),
+            [" | a    | b |", "", " | c |", "", "", " next"].map(String::from)
+        );
     }
 }

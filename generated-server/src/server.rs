@@ -6,7 +6,11 @@
 //! Implement [`Api`], then serve [`router`]: every request is authenticated, decoded and
 //! checked against the spec before a method of the trait is called, and every bad
 //! request is answered with the spec's error body (see [`runtime`] for the reasons).
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::doc_lazy_continuation
+)]
 
 pub use self::runtime::{
     BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason,

@@ -173,9 +173,10 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
         #![doc = " Implement [`Api`], then serve [`router`]: every request is authenticated, decoded and"]
         #![doc = " checked against the spec before a method of the trait is called, and every bad"]
         #![doc = " request is answered with the spec's error body (see [`runtime`] for the reasons)."]
-        // Response enums are as large as their largest documented body; boxing
-        // it would change the API the spec describes.
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+        // Response enums are as large as their largest documented body (boxing
+        // it would change the API the spec describes); descriptions are the
+        // spec's own Markdown.
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
         pub use self::runtime::{
             BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,

@@ -7,7 +7,7 @@
 //! against the spec's constraints before anything is sent
 //! ([`Error::Validation`]); any 2xx is a success; error responses keep
 //! their status ([`Error`]).
-#![allow(clippy::large_enum_variant)]
+#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
 /// How long one request may take, from connecting until the whole
 /// response body is read, unless [`ClientBuilder::timeout`] says otherwise.

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the spec or the generator, then run `cargo xtask codegen`.
 
 //! Model types of IPFS Pinning Service API 1.0.0.
+#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
 /// Response used for listing pin objects matching request
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]

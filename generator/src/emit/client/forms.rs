@@ -70,17 +70,7 @@ impl FormPlan {
                     quote!(form.push(#wire, &#text);)
                 }
             };
-            let one = if v.repeated {
-                let push = push(quote!(item));
-                quote!(for item in given { #push })
-            } else {
-                push(quote!(given))
-            };
-            if v.required {
-                quote!({ let given = &#value.#field; #one })
-            } else {
-                quote!(if let ::std::option::Option::Some(given) = &#value.#field { #one })
-            }
+            each_value(value, field, v.repeated, v.required, push)
         });
         let media = &self.media;
         let mutable = (!self.values.is_empty()).then(|| quote!(mut));
@@ -190,17 +180,7 @@ impl MultipartPlan {
                     form = form.part(#wire, part);
                 },
             };
-            let one = if v.repeated {
-                let part = part(quote!(item));
-                quote!(for item in given { #part })
-            } else {
-                part(quote!(given))
-            };
-            if v.required {
-                quote!({ let given = &#value.#field; #one })
-            } else {
-                quote!(if let ::std::option::Option::Some(given) = &#value.#field { #one })
-            }
+            each_value(value, field, v.repeated, v.required, part)
         });
         let mutable = (!self.values.is_empty()).then(|| quote!(mut));
         quote! {{
@@ -208,5 +188,27 @@ impl MultipartPlan {
             #(#parts)*
             form
         }}
+    }
+}
+
+/// `emit` for each value of the field `field` of `value` (a `&T`): each item
+/// of a repeated field, nothing for an absent optional one.
+fn each_value(
+    value: &TokenStream,
+    field: &proc_macro2::Ident,
+    repeated: bool,
+    required: bool,
+    emit: impl Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let one = if repeated {
+        let each = emit(quote!(item));
+        quote!(for item in given { #each })
+    } else {
+        emit(quote!(given))
+    };
+    if required {
+        quote!({ let given = &#value.#field; #one })
+    } else {
+        quote!(if let ::std::option::Option::Some(given) = &#value.#field { #one })
     }
 }

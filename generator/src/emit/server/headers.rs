@@ -12,7 +12,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::super::{describe_constraints, doc_lines, ident};
+use super::super::{doc_lines, ident};
 use super::params::{Decode, ParamPlan};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Operation, Parameter, ParameterEncoding};
@@ -100,36 +100,16 @@ pub(super) fn decoder_name(op: &Operation) -> proc_macro2::Ident {
 /// constraints, default.
 fn field_docs(plan: &ParamPlan<'_>) -> TokenStream {
     let p = plan.param;
-    let mut paragraphs: Vec<String> = p.docs.iter().cloned().collect();
-    let presence = match (p.required, &plan.default) {
-        (true, _) => " (required)",
-        (false, Some(_)) => "",
-        (false, None) => " (optional)",
-    };
-    paragraphs.push(match p.location {
-        Location::Cookie => format!("The cookie `{}`{presence}.", p.wire_name),
-        _ => format!("The `{}` header{presence}.", p.wire_name),
-    });
-    paragraphs.extend(describe_constraints(&p.ty().constraints));
-    if let (false, Some(default)) = (p.required, &p.ty().default) {
-        paragraphs.push(format!("Default: `{default}` (applied when the parameter is absent)."));
-    }
-    if p.deprecated {
-        paragraphs.push("**Deprecated** in the spec.".to_owned());
-    }
-    doc_lines(paragraphs.iter().map(String::as_str))
+    plan.docs_saying(&match p.location {
+        Location::Cookie => format!("The cookie `{}`", p.wire_name),
+        _ => format!("The `{}` header", p.wire_name),
+    })
 }
 
 /// `let #var = ...;` from the `HeaderMap` named `headers` (and the `Cookies` named `cookies`).
 fn decode(p: &ParamPlan<'_>, var: &proc_macro2::Ident) -> Result<TokenStream> {
     let wire = &p.param.wire_name;
-    let missing = if p.param.required {
-        quote!(return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameter(#wire, "is required")))
-    } else if let Some(default) = &p.default {
-        default.clone()
-    } else {
-        quote!(::std::option::Option::None)
-    };
+    let missing = p.missing();
     let cookie = p.param.location == Location::Cookie;
     let (lookup, value) = match (&p.decode, cookie) {
         (Decode::Scalar(parse), false) => {

@@ -116,17 +116,20 @@ impl<'a> ParamPlan<'a> {
 
     /// The docs of the query struct's field.
     pub fn docs(&self) -> TokenStream {
+        self.docs_saying(&format!("`{}`", self.param.wire_name))
+    }
+
+    /// A field's docs: the spec's description, `source` (where the value
+    /// comes from) with whether it is required, constraints, default.
+    pub(super) fn docs_saying(&self, source: &str) -> TokenStream {
         let p = self.param;
         let mut paragraphs: Vec<String> = p.docs.iter().cloned().collect();
-        paragraphs.push(format!(
-            "`{}`{}.",
-            p.wire_name,
-            match (&self.decode, p.required, &self.default) {
-                (_, true, _) => " (required)",
-                (_, false, Some(_)) => "",
-                (_, false, None) => " (optional)",
-            }
-        ));
+        let presence = match (p.required, &self.default) {
+            (true, _) => " (required)",
+            (false, Some(_)) => "",
+            (false, None) => " (optional)",
+        };
+        paragraphs.push(format!("{source}{presence}."));
         paragraphs.extend(describe_constraints(&self.ty.constraints));
         if let Some(default) = default_value_text(p) {
             paragraphs.push(format!("Default: `{default}` (applied when the parameter is absent)."));
@@ -137,16 +140,23 @@ impl<'a> ParamPlan<'a> {
         doc_lines(paragraphs.iter().map(String::as_str))
     }
 
-    /// `let #var = ...;` from the `QueryString` named `query`.
-    pub fn decode_query(&self, var: &proc_macro2::Ident) -> TokenStream {
+    /// The value of an absent parameter: `400` when it is required, else its
+    /// default or `None`.
+    pub(super) fn missing(&self) -> TokenStream {
         let wire = &self.param.wire_name;
-        let missing = if self.param.required {
+        if self.param.required {
             quote!(return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameter(#wire, "is required")))
         } else if let Some(default) = &self.default {
             default.clone()
         } else {
             quote!(::std::option::Option::None)
-        };
+        }
+    }
+
+    /// `let #var = ...;` from the `QueryString` named `query`.
+    pub fn decode_query(&self, var: &proc_macro2::Ident) -> TokenStream {
+        let wire = &self.param.wire_name;
+        let missing = self.missing();
         let wrap = |value: TokenStream| {
             if self.optional { quote!(::std::option::Option::Some(#value)) } else { value }
         };

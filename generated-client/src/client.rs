@@ -9,38 +9,40 @@
 //! their status ([`Error`]).
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
-/// How long one request may take, from connecting until the whole
-/// response body is read, unless [`ClientBuilder::timeout`] says otherwise.
-pub const DEFAULT_TIMEOUT: ::std::time::Duration = ::std::time::Duration::from_secs(30);
+use ::openapi_runtime::client::{
+    QueryString, check_segment, date_time, encode_into, skip_items,
+};
 
-/// The most of a response body that is read; a longer body is an error.
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+pub use ::openapi_runtime::client::{
+    DEFAULT_TIMEOUT, Decoded, MAX_BODY_BYTES, SNIPPET_BYTES, SkippedItem,
+    install_crypto_provider,
+};
 
-/// How much of an unexpected response body an [`Error`] keeps.
-pub const SNIPPET_BYTES: usize = 512;
+use ::openapi_runtime::client as runtime;
 
 /// The API client: one async method per operation. Cheap to clone
 /// (clones share the connection pool).
 #[derive(Clone)]
-pub struct Client {
-    http: ::reqwest::Client,
-    /// Scheme, host and path prefix, without a trailing `/`.
-    base_url: ::std::string::String,
-    /// `Bearer <token>`, marked sensitive.
-    authorization: ::reqwest::header::HeaderValue,
-    timeout: ::std::option::Option<::std::time::Duration>,
-    user_agent: ::reqwest::header::HeaderValue,
-    default_headers: ::reqwest::header::HeaderMap,
-}
+pub struct Client(runtime::Core<Client>);
+
+/// Why a call failed; [`Error::Api`] carries the spec's error body (`Failure`).
+pub type Error = runtime::Error<Client>;
+
+/// Settings for a [`Client`]: timeout, user agent, extra headers, or an
+/// HTTP client of the caller's own.
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
 
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("user_agent", &self.user_agent)
-            .finish_non_exhaustive()
+        ::std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl runtime::Api for Client {
+    type ErrorBody = ::ipfs_pinning_models::Failure;
+    const ERROR_BODY: &'static str = "Failure";
+    fn from_core(core: runtime::Core<Self>) -> Self {
+        Client(core)
     }
 }
 
@@ -60,654 +62,17 @@ impl Client {
         base_url: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> ClientBuilder {
-        ClientBuilder {
-            base_url: base_url.into(),
-            token: token.into(),
-            timeout: ::std::option::Option::Some(DEFAULT_TIMEOUT),
-            user_agent: ::std::option::Option::None,
-            headers: ::std::vec::Vec::new(),
-            http: ::std::option::Option::None,
-        }
+        let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        ClientBuilder::new(
+            base_url.into(),
+            ::std::option::Option::Some(token.into()),
+            user_agent,
+        )
     }
     /// The base URL requests go to (without a trailing `/`).
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        self.0.base_url()
     }
-    /// Sends one request and reads the whole response.
-    async fn send(
-        &self,
-        parts: RequestParts,
-        auth: bool,
-    ) -> ::std::result::Result<RawResponse, Error> {
-        let base: &str = &self.base_url;
-        let mut url = ::std::string::String::with_capacity(
-            base.len() + parts.path.len() + parts.query.0.len() + 1,
-        );
-        url.push_str(base);
-        url.push_str(&parts.path);
-        if !parts.query.0.is_empty() {
-            url.push('?');
-            url.push_str(&parts.query.0);
-        }
-        let url = ::reqwest::Url::parse(&url)
-            .map_err(|e| Error::InvalidConfig(
-                format!("`{url}` is not a valid URL: {e}"),
-            ))?;
-        let mut request = self.http.request(parts.method, url);
-        for (name, value) in &self.default_headers {
-            request = request.header(name, value);
-        }
-        if !self.default_headers.contains_key(::reqwest::header::USER_AGENT) {
-            request = request
-                .header(::reqwest::header::USER_AGENT, self.user_agent.clone());
-        }
-        if parts.accept_json
-            && !self.default_headers.contains_key(::reqwest::header::ACCEPT)
-        {
-            request = request.header(::reqwest::header::ACCEPT, "application/json");
-        }
-        if auth {
-            request = request
-                .header(::reqwest::header::AUTHORIZATION, self.authorization.clone());
-        }
-        if let ::std::option::Option::Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        if let ::std::option::Option::Some((content_type, body)) = parts.body {
-            request = request
-                .header(::reqwest::header::CONTENT_TYPE, content_type)
-                .body(body);
-        }
-        let mut response = request.send().await.map_err(Error::from_reqwest)?;
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(::reqwest::header::CONTENT_TYPE)
-            .map(|v| ::std::string::String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let mut body = ::std::vec::Vec::new();
-        let mut too_large = false;
-        while let ::std::option::Option::Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(Error::from_reqwest)?
-        {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                too_large = true;
-                break;
-            }
-            body.extend_from_slice(&chunk);
-        }
-        ::std::result::Result::Ok(RawResponse {
-            status,
-            content_type,
-            body,
-            too_large,
-        })
-    }
-}
-
-/// Settings for a [`Client`]: timeout, user agent, extra headers, or an
-/// HTTP client of the caller's own (for proxies, custom TLS roots or
-/// middleware). The timeout, user agent and headers are applied to each
-/// request, so they hold for a caller-supplied client too.
-pub struct ClientBuilder {
-    base_url: ::std::string::String,
-    token: ::std::string::String,
-    timeout: ::std::option::Option<::std::time::Duration>,
-    user_agent: ::std::option::Option<::std::string::String>,
-    headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    http: ::std::option::Option<::reqwest::Client>,
-}
-
-impl ::std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .field("timeout", &self.timeout)
-            .field("user_agent", &self.user_agent)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClientBuilder {
-    /// The longest one request may take, from connecting until its response
-    /// body is read; past it the call fails with [`Error::Timeout`].
-    /// Default: [`DEFAULT_TIMEOUT`].
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// No time limit per request (not recommended: a server that never
-    /// answers blocks the call forever).
-    pub fn no_timeout(mut self) -> Self {
-        self.timeout = ::std::option::Option::None;
-        self
-    }
-    /// The `User-Agent` header. Default: this crate's name and version.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.user_agent = ::std::option::Option::Some(user_agent.into());
-        self
-    }
-    /// A header sent with every request (checked by [`ClientBuilder::build`]).
-    /// A `User-Agent` or `Accept` given here replaces the client's own.
-    pub fn default_header(
-        mut self,
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Headers sent with every request.
-    pub fn default_headers(mut self, headers: &::reqwest::header::HeaderMap) -> Self {
-        for (name, value) in headers {
-            self.headers
-                .push((
-                    name.as_str().to_owned(),
-                    ::std::string::String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                ));
-        }
-        self
-    }
-    /// Sends requests through this HTTP client instead of a new one.
-    ///
-    /// reqwest is used with rustls but without a built-in crypto provider,
-    /// and `reqwest::Client::builder().build()` panics when no process-wide
-    /// provider is installed: call [`install_crypto_provider`] (or install
-    /// one of your own) before building it.
-    pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.http = ::std::option::Option::Some(http);
-        self
-    }
-    /// The client, or [`Error::InvalidConfig`] naming what is wrong (a base
-    /// URL that is not `http`/`https` or has a query, a token or header that
-    /// cannot be sent).
-    pub fn build(self) -> ::std::result::Result<Client, Error> {
-        let base_url = normalize_base_url(&self.base_url)?;
-        let mut authorization = ::reqwest::header::HeaderValue::from_str(
-                &format!("Bearer {}", self.token),
-            )
-            .map_err(|_| Error::InvalidConfig(
-                "the token cannot be sent in an HTTP header (it has control characters or non-ASCII text)"
-                    .to_owned(),
-            ))?;
-        authorization.set_sensitive(true);
-        let agent = self
-            .user_agent
-            .unwrap_or_else(|| {
-                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
-                    .to_owned()
-            });
-        let user_agent = ::reqwest::header::HeaderValue::from_str(&agent)
-            .map_err(|_| Error::InvalidConfig(
-                format!("`{agent}` cannot be sent as a User-Agent header"),
-            ))?;
-        let mut default_headers = ::reqwest::header::HeaderMap::new();
-        for (name, value) in &self.headers {
-            let header = ::reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::InvalidConfig(
-                    format!("`{name}` is not a valid header name"),
-                ))?;
-            let value = ::reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| Error::InvalidConfig(
-                    format!(
-                        "the value of header `{name}` cannot be sent in an HTTP header"
-                    ),
-                ))?;
-            default_headers.append(header, value);
-        }
-        let http = match self.http {
-            ::std::option::Option::Some(http) => http,
-            ::std::option::Option::None => {
-                install_crypto_provider();
-                ::reqwest::Client::builder()
-                    .build()
-                    .map_err(|e| Error::InvalidConfig(
-                        format!("the HTTP client cannot be built: {e}"),
-                    ))?
-            }
-        };
-        ::std::result::Result::Ok(Client {
-            http,
-            base_url,
-            authorization,
-            timeout: self.timeout,
-            user_agent,
-            default_headers,
-        })
-    }
-}
-
-/// Installs rustls's *ring* crypto provider as the process default, unless
-/// one is installed already. [`ClientBuilder::build`] calls it; call it
-/// yourself before building a `reqwest::Client` of your own.
-pub fn install_crypto_provider() {
-    if ::rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = ::rustls::crypto::ring::default_provider().install_default();
-    }
-}
-
-/// `http`/`https`, no query or fragment; the path prefix is kept without its trailing `/`.
-fn normalize_base_url(
-    base_url: &str,
-) -> ::std::result::Result<::std::string::String, Error> {
-    let url = ::reqwest::Url::parse(base_url)
-        .map_err(|e| Error::InvalidConfig(
-            format!("the base URL `{base_url}` is not a valid URL: {e}"),
-        ))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return ::std::result::Result::Err(
-            Error::InvalidConfig(
-                format!("the base URL `{base_url}` must be http or https"),
-            ),
-        );
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return ::std::result::Result::Err(
-            Error::InvalidConfig(
-                format!("the base URL `{base_url}` must not have a query or fragment"),
-            ),
-        );
-    }
-    ::std::result::Result::Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-/// Why a call failed. Every variant that comes from a response keeps its
-/// HTTP status; nothing a server sends makes the client panic.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Error {
-    /// The arguments break constraints the spec states; nothing was sent.
-    Validation(::ipfs_pinning_models::validation::Violations),
-    /// The client's settings cannot be used (base URL, token, headers).
-    InvalidConfig(::std::string::String),
-    /// The request body could not be serialized as JSON.
-    Encode(::serde_json::Error),
-    /// No complete response within the timeout.
-    Timeout(::reqwest::Error),
-    /// The request could not be sent or the response not read
-    /// (connection refused or reset, TLS, DNS, ...).
-    Transport(::reqwest::Error),
-    /// The server answered with an error status the spec documents, and a `Failure` body.
-    Api { status: ::reqwest::StatusCode, body: ::ipfs_pinning_models::Failure },
-    /// A status that is not a success, with a body that is not what the
-    /// spec documents for it (an HTML error page, truncated or empty JSON,
-    /// another content type, or a status the spec does not document).
-    UnexpectedResponse {
-        status: ::reqwest::StatusCode,
-        content_type: ::std::option::Option<::std::string::String>,
-        /// The start of the body (at most [`SNIPPET_BYTES`], lossy UTF-8).
-        snippet: ::std::string::String,
-        /// What is wrong with it.
-        reason: ::std::string::String,
-    },
-    /// A success status whose body is not what the spec documents for it.
-    Decode {
-        status: ::reqwest::StatusCode,
-        content_type: ::std::option::Option<::std::string::String>,
-        /// The start of the body (at most [`SNIPPET_BYTES`], lossy UTF-8).
-        snippet: ::std::string::String,
-        /// What is wrong with it.
-        reason: ::std::string::String,
-    },
-}
-
-impl Error {
-    /// The HTTP status of the response this error comes from, if any.
-    pub fn status(&self) -> ::std::option::Option<::reqwest::StatusCode> {
-        match self {
-            Error::Api { status, .. } => ::std::option::Option::Some(*status),
-            Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => {
-                ::std::option::Option::Some(*status)
-            }
-            Error::Timeout(e) | Error::Transport(e) => e.status(),
-            Error::Validation(_) | Error::InvalidConfig(_) | Error::Encode(_) => {
-                ::std::option::Option::None
-            }
-        }
-    }
-    fn from_reqwest(e: ::reqwest::Error) -> Self {
-        if e.is_timeout() { Error::Timeout(e) } else { Error::Transport(e) }
-    }
-    /// The error for a response whose status is not a success.
-    fn from_failure(raw: RawResponse, documented: bool) -> Self {
-        if raw.too_large {
-            return raw
-                .unexpected(format!("the body is larger than {MAX_BODY_BYTES} bytes"));
-        }
-        if !documented {
-            return raw
-                .unexpected("the spec documents no body for this status".to_owned());
-        }
-        if let ::std::option::Option::Some(problem) = raw.content_type_problem() {
-            return raw.unexpected(problem);
-        }
-        match ::serde_json::from_slice::<::ipfs_pinning_models::Failure>(&raw.body) {
-            ::std::result::Result::Ok(body) => {
-                Error::Api {
-                    status: raw.status,
-                    body,
-                }
-            }
-            ::std::result::Result::Err(e) => {
-                raw.unexpected(format!("{}: {e}", "the body is not a `Failure`"))
-            }
-        }
-    }
-}
-
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Error::Validation(violations) => {
-                write!(f, "invalid request, not sent: {violations}")
-            }
-            Error::InvalidConfig(message) => {
-                write!(f, "invalid client settings: {message}")
-            }
-            Error::Encode(e) => {
-                write!(f, "the request body cannot be encoded as JSON: {e}")
-            }
-            Error::Timeout(e) => write!(f, "no complete response in time: {e}"),
-            Error::Transport(e) => write!(f, "the request failed: {e}"),
-            Error::Api { status, body } => {
-                let body = ::serde_json::to_string(body).unwrap_or_default();
-                write!(f, "the server answered {status}: {body}")
-            }
-            Error::UnexpectedResponse { status, content_type, snippet, reason } => {
-                write!(
-                    f,
-                    "the server answered {status} ({}): {reason}; body starts: {snippet:?}",
-                    content_type.as_deref().unwrap_or("no content type")
-                )
-            }
-            Error::Decode { status, content_type, snippet, reason } => {
-                write!(
-                    f,
-                    "the server answered {status} ({}) with a body that cannot be decoded: {reason}; body starts: {snippet:?}",
-                    content_type.as_deref().unwrap_or("no content type")
-                )
-            }
-        }
-    }
-}
-
-impl ::std::error::Error for Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Error::Validation(e) => ::std::option::Option::Some(e),
-            Error::Encode(e) => ::std::option::Option::Some(e),
-            Error::Timeout(e) | Error::Transport(e) => ::std::option::Option::Some(e),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-
-impl ::std::convert::From<::ipfs_pinning_models::validation::Violations> for Error {
-    fn from(violations: ::ipfs_pinning_models::validation::Violations) -> Self {
-        Error::Validation(violations)
-    }
-}
-
-/// A success body, decoded leniently: items of its lists that could not be
-/// decoded (an unknown enum value such as a new `status`, a missing
-/// required field) are taken out of the list and reported in `skipped`
-/// with their raw JSON, instead of failing the whole response. Counts the
-/// server sent are left as they were. Derefs to the value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decoded<T> {
-    /// The body without the skipped items.
-    pub value: T,
-    /// The items left out, in the order they came.
-    pub skipped: ::std::vec::Vec<SkippedItem>,
-}
-
-impl<T> Decoded<T> {
-    /// The value, dropping the report of skipped items.
-    pub fn into_inner(self) -> T {
-        self.value
-    }
-}
-
-impl<T> ::std::ops::Deref for Decoded<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-/// An item of a response list that could not be decoded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SkippedItem {
-    /// Where it was: `results[3]` (`[3]` for a list that is the whole body).
-    pub path: ::std::string::String,
-    /// Why it could not be decoded.
-    pub reason: ::std::string::String,
-    /// The item as the server sent it.
-    pub raw: ::serde_json::Value,
-}
-
-impl ::std::fmt::Display for SkippedItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.reason)
-    }
-}
-
-/// One request, before the client's own headers are added.
-struct RequestParts {
-    method: ::reqwest::Method,
-    /// The path after the base URL, its parameters already encoded.
-    path: ::std::string::String,
-    query: QueryString,
-    accept_json: bool,
-    /// Content type and bytes.
-    body: ::std::option::Option<(&'static str, ::std::vec::Vec<u8>)>,
-}
-
-/// A query string built in spec order, every name and value
-/// percent-encoded (all but RFC 3986's unreserved characters).
-#[derive(Default)]
-struct QueryString(::std::string::String);
-
-impl QueryString {
-    /// `name=value`.
-    fn push(&mut self, name: &str, value: &str) {
-        if !self.0.is_empty() {
-            self.0.push('&');
-        }
-        encode_into(&mut self.0, name);
-        self.0.push('=');
-        encode_into(&mut self.0, value);
-    }
-    /// `name=a<delimiter>b`: the values encoded, the delimiter as given
-    /// (`,` for `form`, `%20` for `spaceDelimited`, `|` for `pipeDelimited`).
-    fn push_joined(
-        &mut self,
-        name: &str,
-        values: &[::std::string::String],
-        delimiter: &str,
-    ) {
-        if !self.0.is_empty() {
-            self.0.push('&');
-        }
-        encode_into(&mut self.0, name);
-        self.0.push('=');
-        for (i, value) in values.iter().enumerate() {
-            if i > 0 {
-                self.0.push_str(delimiter);
-            }
-            encode_into(&mut self.0, value);
-        }
-    }
-}
-
-/// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
-fn encode_into(out: &mut ::std::string::String, value: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &byte in value.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xF)]));
-        }
-    }
-}
-
-/// `.`, `..` and the empty string cannot be a path segment.
-fn check_segment(
-    value: &str,
-    path: &str,
-    out: &mut ::std::vec::Vec<::ipfs_pinning_models::validation::Violation>,
-) {
-    let message = if value.is_empty() {
-        "must not be empty (it is a path segment)".to_owned()
-    } else if value == "." || value == ".." {
-        format!("cannot be `{value}` (it is a path segment)")
-    } else {
-        return;
-    };
-    out.push(::ipfs_pinning_models::validation::Violation {
-        path: path.to_owned(),
-        message,
-    });
-}
-
-/// RFC 3339 with `Z` and as many fractional digits as needed.
-fn date_time(value: &::chrono::DateTime<::chrono::Utc>) -> ::std::string::String {
-    value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)
-}
-
-/// Status, content type and body of a response, read in full.
-struct RawResponse {
-    status: ::reqwest::StatusCode,
-    content_type: ::std::option::Option<::std::string::String>,
-    body: ::std::vec::Vec<u8>,
-    too_large: bool,
-}
-
-impl RawResponse {
-    fn snippet(&self) -> ::std::string::String {
-        let mut end = self.body.len().min(SNIPPET_BYTES);
-        while end > 0 && end < self.body.len() && (self.body[end] & 0xC0) == 0x80 {
-            end -= 1;
-        }
-        ::std::string::String::from_utf8_lossy(&self.body[..end]).into_owned()
-    }
-    fn unexpected(&self, reason: ::std::string::String) -> Error {
-        Error::UnexpectedResponse {
-            status: self.status,
-            content_type: self.content_type.clone(),
-            snippet: self.snippet(),
-            reason,
-        }
-    }
-    /// Why the content type is not JSON, if it is not (a missing one is accepted).
-    fn content_type_problem(&self) -> ::std::option::Option<::std::string::String> {
-        let content_type = self.content_type.as_deref()?;
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        if essence == "application/json"
-            || (essence.starts_with("application/") && essence.ends_with("+json"))
-        {
-            ::std::option::Option::None
-        } else {
-            ::std::option::Option::Some(
-                format!("expected a JSON body, got content type `{content_type}`"),
-            )
-        }
-    }
-    /// The body as JSON, for a success status.
-    fn json(&self) -> ::std::result::Result<::serde_json::Value, Error> {
-        if self.too_large {
-            return ::std::result::Result::Err(
-                self
-                    .undecodable(
-                        format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-                    ),
-            );
-        }
-        if let ::std::option::Option::Some(problem) = self.content_type_problem() {
-            return ::std::result::Result::Err(self.undecodable(problem));
-        }
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return ::std::result::Result::Err(
-                self.undecodable("the body is empty".to_owned()),
-            );
-        }
-        ::serde_json::from_slice(&self.body)
-            .map_err(|e| self.undecodable(format!("not valid JSON: {e}")))
-    }
-    fn undecodable(&self, reason: ::std::string::String) -> Error {
-        Error::Decode {
-            status: self.status,
-            content_type: self.content_type.clone(),
-            snippet: self.snippet(),
-            reason,
-        }
-    }
-    /// The body as a `T`, for a success status.
-    fn decode<T: ::serde::de::DeserializeOwned>(
-        &self,
-    ) -> ::std::result::Result<T, Error> {
-        let value = self.json()?;
-        T::deserialize(&value).map_err(|e| self.undecodable(e.to_string()))
-    }
-    /// The body as a `T`, taking the items `skip` rejects out of its lists first.
-    fn decode_lenient<T: ::serde::de::DeserializeOwned>(
-        &self,
-        skip: impl FnOnce(&mut ::serde_json::Value, &mut ::std::vec::Vec<SkippedItem>),
-    ) -> ::std::result::Result<Decoded<T>, Error> {
-        let mut value = self.json()?;
-        let mut skipped = ::std::vec::Vec::new();
-        skip(&mut value, &mut skipped);
-        let value = T::deserialize(&value).map_err(|e| self.undecodable(e.to_string()))?;
-        ::std::result::Result::Ok(Decoded { value, skipped })
-    }
-}
-
-/// Takes the items that do not decode as an `I` out of the list at
-/// `field` of `value` (or `value` itself when `field` is `None`).
-fn skip_items<I: ::serde::de::DeserializeOwned>(
-    value: &mut ::serde_json::Value,
-    field: ::std::option::Option<&str>,
-    skipped: &mut ::std::vec::Vec<SkippedItem>,
-) {
-    let list = match field {
-        ::std::option::Option::Some(name) => value.get_mut(name),
-        ::std::option::Option::None => ::std::option::Option::Some(value),
-    };
-    let ::std::option::Option::Some(::serde_json::Value::Array(items)) = list else {
-        return
-    };
-    let prefix = field.unwrap_or_default();
-    let mut index = 0usize;
-    items
-        .retain(|item| {
-            let at = index;
-            index += 1;
-            match I::deserialize(item) {
-                ::std::result::Result::Ok(_) => true,
-                ::std::result::Result::Err(e) => {
-                    skipped
-                        .push(SkippedItem {
-                            path: format!("{prefix}[{at}]"),
-                            reason: e.to_string(),
-                            raw: item.clone(),
-                        });
-                    false
-                }
-            }
-        });
 }
 
 /// The optional parameters of [`Client::get_pins`]; `None` leaves a parameter out.
@@ -849,7 +214,12 @@ impl Client {
                 let path: &str = "cid";
                 ::ipfs_pinning_models::validation::min_items(value.len(), 1, path, out);
                 ::ipfs_pinning_models::validation::max_items(value.len(), 10, path, out);
-                ::ipfs_pinning_models::validation::unique_items(value, path, out);
+                ::ipfs_pinning_models::validation::unique_items_up_to(
+                    value,
+                    10,
+                    path,
+                    out,
+                );
             }
         }
         if let ::std::option::Option::Some(given) = &query.name {
@@ -940,14 +310,14 @@ impl Client {
             let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
             query_string.push("meta", &json);
         }
-        let parts = RequestParts {
+        let request = runtime::Request {
             method: ::reqwest::Method::GET,
             path,
             query: query_string,
             accept_json: true,
-            body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         };
-        let raw = self.send(parts, true).await?;
+        let raw = self.0.send(request, true).await?;
         if raw.status.is_success() {
             raw.decode_lenient::<
                     ::ipfs_pinning_models::PinResults,
@@ -993,18 +363,17 @@ impl Client {
         ::ipfs_pinning_models::validation::Violations::check(violations)?;
         let mut path = ::std::string::String::new();
         path.push_str("/pins");
-        let query_string = QueryString::default();
-        let parts = RequestParts {
+        let request = runtime::Request {
             method: ::reqwest::Method::POST,
             path,
-            query: query_string,
             accept_json: true,
             body: ::std::option::Option::Some((
                 "application/json",
                 ::serde_json::to_vec(pin).map_err(Error::Encode)?,
             )),
+            ..::std::default::Default::default()
         };
-        let raw = self.send(parts, true).await?;
+        let raw = self.0.send(request, true).await?;
         if raw.status.is_success() {
             raw.decode::<::ipfs_pinning_models::PinStatus>()
         } else {
@@ -1038,15 +407,13 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/pins/");
         encode_into(&mut path, &requestid);
-        let query_string = QueryString::default();
-        let parts = RequestParts {
+        let request = runtime::Request {
             method: ::reqwest::Method::GET,
             path,
-            query: query_string,
             accept_json: true,
-            body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         };
-        let raw = self.send(parts, true).await?;
+        let raw = self.0.send(request, true).await?;
         if raw.status.is_success() {
             raw.decode::<::ipfs_pinning_models::PinStatus>()
         } else {
@@ -1095,18 +462,17 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/pins/");
         encode_into(&mut path, &requestid);
-        let query_string = QueryString::default();
-        let parts = RequestParts {
+        let request = runtime::Request {
             method: ::reqwest::Method::POST,
             path,
-            query: query_string,
             accept_json: true,
             body: ::std::option::Option::Some((
                 "application/json",
                 ::serde_json::to_vec(pin).map_err(Error::Encode)?,
             )),
+            ..::std::default::Default::default()
         };
-        let raw = self.send(parts, true).await?;
+        let raw = self.0.send(request, true).await?;
         if raw.status.is_success() {
             raw.decode::<::ipfs_pinning_models::PinStatus>()
         } else {
@@ -1140,15 +506,13 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/pins/");
         encode_into(&mut path, &requestid);
-        let query_string = QueryString::default();
-        let parts = RequestParts {
+        let request = runtime::Request {
             method: ::reqwest::Method::DELETE,
             path,
-            query: query_string,
             accept_json: true,
-            body: ::std::option::Option::None,
+            ..::std::default::Default::default()
         };
-        let raw = self.send(parts, true).await?;
+        let raw = self.0.send(request, true).await?;
         if raw.status.is_success() {
             ::std::result::Result::Ok(())
         } else {

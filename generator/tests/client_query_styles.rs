@@ -131,4 +131,5 @@ fn styles_and_unions_are_sent_as_the_ir_says() {
     }
     // Integers never contain the delimiter: no check of the items.
     assert!(!out.contains("fncheck_delimited"), "items of integers are checked");
+    assert!(!out.contains("check_delimited("), "items of integers are checked");
 }

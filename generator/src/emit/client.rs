@@ -65,8 +65,8 @@
 //! media types other than `multipart/form-data`, other security schemes) is an
 //! [`Error::Unsupported`] naming the place in the spec.
 
+mod client_type;
 mod forms;
-mod runtime;
 
 use std::collections::BTreeSet;
 
@@ -80,34 +80,30 @@ use crate::ir::{
     StatusCode, Style, Type, TypeKind, is_json,
 };
 use crate::pointer::Pointer;
-use runtime::{Runtime, Uses};
 
 /// Dependencies the generated client code uses (name, Cargo requirement),
 /// added as optional dependencies behind the `client` feature of standalone
-/// crates. The same requirements as the workspace's `ipfs-pinning-client`
-/// (see [`dependencies`] for APIs with multipart bodies).
+/// crates (the runtime's `multipart` feature adds reqwest's for APIs with
+/// multipart bodies). The same requirements as the workspace's `ipfs-pinning-client`.
 pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider"] }"#),
     ("rustls", r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#),
 ];
 
-/// [`DEPENDENCIES`], with reqwest's `multipart` feature when `api` sends
-/// `multipart/form-data` bodies.
-pub fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
-    let multipart = r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider", "multipart"] }"#;
-    DEPENDENCIES
-        .iter()
-        .map(|&(name, req)| (name, if name == "reqwest" && super::forms::has_multipart(api) { multipart } else { req }))
-        .collect()
-}
-
 /// Method names the client itself uses.
 const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "send"];
 
 /// The client file. `models` is the path of the models module as seen from
-/// the generated file (`::ipfs_pinning_models` or `crate::models`).
+/// the generated file (`::ipfs_pinning_models` or `crate::models`); the
+/// runtime is the workspace's `openapi-runtime` crate.
 pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
+    client_in(api, header, models, super::RUNTIME_CRATE)
+}
+
+/// [`client`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
+pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result<String> {
     let paths = Pointer::root().join("paths");
+    let rt = super::runtime_path(runtime, &paths)?;
     let models: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
@@ -117,22 +113,13 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
         .iter()
         .map(|op| OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)))
         .collect::<Result<Vec<_>>>()?;
-    let mut uses = Uses {
-        headers: plans.iter().any(OpPlan::sends_headers),
-        operation_servers: api.operations.iter().any(|op| !op.servers.is_empty()),
-        // Every request carries the multipart field once one operation sends a multipart body.
-        multipart: plans.iter().any(|p| matches!(p.body, Some(Body { encoding: Encoding::Multipart(_), .. }))),
-        ..Uses::default()
-    };
-    let bearer = plans.iter().any(|plan| plan.auth);
-    let items = plans.iter().map(|plan| plan.emit(&mut uses)).collect::<Result<Vec<_>>>()?;
-    let runtime = Runtime {
-        models: models.clone(),
-        bearer,
-        error_body: error_body.map(|(ty, name)| (rust_type(&ty, &models), name)),
-        uses,
-    }
-    .tokens();
+    let items = plans.iter().map(OpPlan::emit).collect::<Result<Vec<_>>>()?;
+    let imports = client_type::imports(&rt, &items);
+    let client_type = client_type::tokens(
+        &rt,
+        plans.iter().any(|plan| plan.auth),
+        error_body.map(|(ty, name)| (rust_type(&ty, &models), name)),
+    );
     let title = format!(" Client for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -144,7 +131,8 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
         // A `{Op}Success` enum is as large as its largest documented body;
         // descriptions are the spec's own Markdown.
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
-        #runtime
+        #imports
+        #client_type
         #(#items)*
     };
     format(header, tokens, &paths)
@@ -595,15 +583,7 @@ impl<'a> OpPlan<'a> {
         format_ident!("{}Query", self.op.type_name)
     }
 
-    /// Whether the operation sends header or cookie parameters.
-    fn sends_headers(&self) -> bool {
-        self.positional
-            .iter()
-            .chain(&self.optional)
-            .any(|p| matches!(p.p.location, Location::Header | Location::Cookie))
-    }
-
-    fn emit(&self, uses: &mut Uses) -> Result<TokenStream> {
+    fn emit(&self) -> Result<TokenStream> {
         let m = self.models;
         let op = self.op;
         let name = ident(&op.name);
@@ -652,10 +632,9 @@ impl<'a> OpPlan<'a> {
             let wire_name = &p.p.wire_name;
             let mut body = validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), m);
             if let Wire::Segment(Scalar::Text) = p.wire {
-                uses.path_segment = true;
                 body = quote!(check_segment(&#arg, #wire_name, out); #body);
             }
-            if let Some(guard) = delimiter_checks(&p.wire, quote!(&#arg), wire_name, uses) {
+            if let Some(guard) = delimiter_checks(&p.wire, quote!(&#arg), wire_name) {
                 body = quote!(#guard #body);
             }
             if !body.is_empty() {
@@ -666,7 +645,7 @@ impl<'a> OpPlan<'a> {
             let field = p.name();
             let wire_name = &p.p.wire_name;
             let mut body = validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), m);
-            if let Some(guard) = delimiter_checks(&p.wire, quote!(given), wire_name, uses) {
+            if let Some(guard) = delimiter_checks(&p.wire, quote!(given), wire_name) {
                 body = quote!(#guard #body);
             }
             if !body.is_empty() {
@@ -736,9 +715,7 @@ impl<'a> OpPlan<'a> {
                     let p = &self.positional[*i];
                     let arg = p.arg();
                     if let Wire::SegmentUnion { rust, arms } = &p.wire {
-                        uses.encode = true;
                         let arms = arms.iter().map(|(variant, scalar)| {
-                            uses.date_time |= *scalar == Scalar::DateTime;
                             let text = match scalar {
                                 Scalar::Text => quote!(value),
                                 _ => {
@@ -757,14 +734,10 @@ impl<'a> OpPlan<'a> {
                             message: "a path template names a parameter that is not in the path".to_owned(),
                         });
                     };
-                    uses.encode = true;
                     path.push(match scalar {
                         Scalar::Text => quote!(encode_into(&mut path, &#arg);),
                         _ => {
                             let text = scalar.to_string(&quote!(&#arg));
-                            if scalar == Scalar::DateTime {
-                                uses.date_time = true;
-                            }
                             quote!(encode_into(&mut path, &#text);)
                         }
                     });
@@ -776,13 +749,13 @@ impl<'a> OpPlan<'a> {
         let mut query = Vec::new();
         for p in &self.positional {
             let arg = p.arg();
-            if let Some(push) = query_push(p, quote!(&#arg), uses) {
+            if let Some(push) = query_push(p, quote!(&#arg)) {
                 query.push(push);
             }
         }
         for p in &self.optional {
             let field = p.name();
-            if let Some(push) = query_push(p, quote!(value), uses) {
+            if let Some(push) = query_push(p, quote!(value)) {
                 query.push(quote! {
                     if let ::std::option::Option::Some(value) = &query.#field {
                         #push
@@ -790,21 +763,21 @@ impl<'a> OpPlan<'a> {
                 });
             }
         }
-        let query_init = if query.is_empty() {
-            quote!(let query_string = QueryString::default();)
+        let (query_init, query_field) = if query.is_empty() {
+            (quote!(), quote!())
         } else {
-            quote!(let mut query_string = QueryString::default(); #(#query)*)
+            (quote!(let mut query_string = QueryString::default(); #(#query)*), quote!(query: query_string,))
         };
 
         // Header and cookie parameters (when the API has any).
         let mut headers = Vec::new();
         for p in &self.positional {
             let arg = p.arg();
-            headers.extend(header_push(p, quote!(&#arg), uses));
+            headers.extend(header_push(p, quote!(&#arg)));
         }
         for p in &self.optional {
             let field = p.name();
-            if let Some(push) = header_push(p, quote!(value), uses) {
+            if let Some(push) = header_push(p, quote!(value)) {
                 headers.push(quote! {
                     if let ::std::option::Option::Some(value) = &query.#field {
                         #push
@@ -812,22 +785,22 @@ impl<'a> OpPlan<'a> {
                 });
             }
         }
-        let (headers_init, headers_field) = match (uses.headers, headers.is_empty()) {
-            (false, _) => (quote!(), quote!()),
-            (true, true) => (quote!(let headers = ::reqwest::header::HeaderMap::new();), quote!(headers,)),
-            (true, false) => (
+        let (headers_init, headers_field) = if headers.is_empty() {
+            (quote!(), quote!())
+        } else {
+            (
                 quote! {
                     let mut headers = HeaderParams::default();
                     #(#headers)*
                     let headers = headers.finish()?;
                 },
                 quote!(headers,),
-            ),
+            )
         };
 
         // The body.
-        let body_expr = match &self.body {
-            Some(Body { encoding: Encoding::Multipart(_), .. }) | None => quote!(::std::option::Option::None),
+        let body_field = match &self.body {
+            Some(Body { encoding: Encoding::Multipart(_), .. }) | None => None,
             Some(b) => {
                 let name = &b.name;
                 let encode = match &b.encoding {
@@ -838,19 +811,11 @@ impl<'a> OpPlan<'a> {
                         quote!((#media, ::std::vec::Vec::from(#name.as_bytes())))
                     }
                     Encoding::Raw(media) => quote!((#media, ::std::vec::Vec::from(#name))),
-                    Encoding::Form(plan) => plan.encode(&quote!(#name), uses),
+                    Encoding::Form(plan) => plan.encode(&quote!(#name)),
                     Encoding::Multipart(_) => quote!(::std::option::Option::None),
                 };
-                if b.required {
-                    quote!(::std::option::Option::Some(#encode))
-                } else {
-                    quote! {
-                        match #name {
-                            ::std::option::Option::Some(#name) => ::std::option::Option::Some(#encode),
-                            ::std::option::Option::None => ::std::option::Option::None,
-                        }
-                    }
-                }
+                let value = encoded_body(b.required, name, &encode);
+                Some(quote!(body: #value,))
             }
         };
 
@@ -858,19 +823,12 @@ impl<'a> OpPlan<'a> {
         let documented = status_pattern(&self.failures);
         let (ret, decode, accept_json) = match &self.success {
             Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
-            Success::Text => {
-                uses.text = true;
-                (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty())
-            }
-            Success::Bytes => {
-                uses.bytes = true;
-                (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty())
-            }
+            Success::Text => (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty()),
+            Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty()),
             Success::Statuses(variants) => {
                 let name = self.success_enum_name();
                 let mut arms = Vec::new();
                 let mut accept_json = !self.failures.is_empty();
-                uses.undecodable = true;
                 for v in variants {
                     let variant = &v.name;
                     let (pattern, status) = match v.status {
@@ -880,19 +838,12 @@ impl<'a> OpPlan<'a> {
                     let read = match &v.read {
                         Read::Nothing => None,
                         Read::Json(ty) => {
-                            uses.decode = true;
                             accept_json = true;
                             let ty = rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m);
                             Some(quote!(raw.decode::<#ty>()?))
                         }
-                        Read::Text => {
-                            uses.text = true;
-                            Some(quote!(raw.text()?))
-                        }
-                        Read::Bytes => {
-                            uses.bytes = true;
-                            Some(quote!(raw.bytes()?))
-                        }
+                        Read::Text => Some(quote!(raw.text()?)),
+                        Read::Bytes => Some(quote!(raw.bytes()?)),
                     };
                     let fields: Vec<TokenStream> = status.into_iter().chain(read).collect();
                     let value =
@@ -907,12 +858,8 @@ impl<'a> OpPlan<'a> {
                 };
                 (quote!(#name), decode, accept_json)
             }
-            Success::Strict(ty) => {
-                uses.decode = true;
-                (ty.clone(), quote!(raw.decode::<#ty>()), true)
-            }
+            Success::Strict(ty) => (ty.clone(), quote!(raw.decode::<#ty>()), true),
             Success::Lenient(ty, lists) => {
-                uses.decode_lenient = true;
                 let skips = lists.iter().map(|(field, item)| {
                     let field = match field {
                         Some(f) => quote!(::std::option::Option::Some(#f)),
@@ -925,10 +872,8 @@ impl<'a> OpPlan<'a> {
         };
         let method = format_ident!("{}", op.method.as_str());
         let auth = self.auth;
-        let server = uses.operation_servers.then(|| match op.servers.first() {
-            Some(url) => quote!(server: ::std::option::Option::Some(#url),),
-            None => quote!(server: ::std::option::Option::None,),
-        });
+        let server = op.servers.first().map(|url| quote!(server: ::std::option::Option::Some(#url),));
+        let accept_json = accept_json.then(|| quote!(accept_json: true,));
 
         // Docs.
         let mut paragraphs: Vec<String> = Vec::new();
@@ -978,25 +923,13 @@ impl<'a> OpPlan<'a> {
             Some(Body { encoding: Encoding::Multipart(plan), .. }) => Some(&plan.definition),
             _ => None,
         };
-        let multipart = uses.multipart.then(|| {
-            let value = match &self.body {
-                Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) => {
-                    let encode = plan.encode(&quote!(#name), uses);
-                    if *required {
-                        quote!(::std::option::Option::Some(#encode))
-                    } else {
-                        quote! {
-                            match #name {
-                                ::std::option::Option::Some(#name) => ::std::option::Option::Some(#encode),
-                                ::std::option::Option::None => ::std::option::Option::None,
-                            }
-                        }
-                    }
-                }
-                _ => quote!(::std::option::Option::None),
-            };
-            quote!(multipart: #value,)
-        });
+        let multipart = match &self.body {
+            Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) => {
+                let value = encoded_body(*required, name, &plan.encode(&quote!(#name)));
+                Some(quote!(multipart: #value,))
+            }
+            _ => None,
+        };
         Ok(quote! {
             #query_struct
             #multipart_struct
@@ -1012,17 +945,19 @@ impl<'a> OpPlan<'a> {
                     #(#path)*
                     #query_init
                     #headers_init
-                    let parts = RequestParts {
+                    // Never every field: `body` and `multipart` exclude each other.
+                    let request = runtime::Request {
                         method: ::reqwest::Method::#method,
                         path,
-                        query: query_string,
+                        #query_field
                         #headers_field
-                        accept_json: #accept_json,
-                        body: #body_expr,
+                        #accept_json
+                        #body_field
                         #server
                         #multipart
+                        ..::std::default::Default::default()
                     };
-                    let raw = self.send(parts, #auth).await?;
+                    let raw = self.0.send(request, #auth).await?;
                     if raw.status.is_success() {
                         #decode
                     } else {
@@ -1171,12 +1106,12 @@ impl<'a> OpPlan<'a> {
 }
 
 /// Statements adding a parameter to `query_string`; `value` is a `&T`.
-fn query_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
-    push_wire(&p.p.wire_name, &p.wire, value, uses)
+fn query_push(p: &Param<'_>, value: TokenStream) -> Option<TokenStream> {
+    push_wire(&p.p.wire_name, &p.wire, value)
 }
 
 /// Statements adding `value` (a `&T`) to `query_string` as `wire` says.
-fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
+fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream) -> Option<TokenStream> {
     Some(match wire {
         Wire::Segment(_)
         | Wire::SegmentUnion { .. }
@@ -1184,30 +1119,23 @@ fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) 
         | Wire::HeaderArray { .. }
         | Wire::Cookie(_)
         | Wire::CookieArray { .. } => return None,
-        Wire::Query(scalar) => {
-            uses.query_value = true;
-            uses.date_time |= *scalar == Scalar::DateTime;
-            match scalar {
-                Scalar::Text => quote!(query_string.push(#wire_name, #value);),
-                _ => {
-                    let text = scalar.to_string(&value);
-                    quote!(query_string.push(#wire_name, &#text);)
-                }
+        Wire::Query(scalar) => match scalar {
+            Scalar::Text => quote!(query_string.push(#wire_name, #value);),
+            _ => {
+                let text = scalar.to_string(&value);
+                quote!(query_string.push(#wire_name, &#text);)
             }
-        }
+        },
         Wire::QueryArray { item, explode, delimiter, .. } => {
-            uses.date_time |= *item == Scalar::DateTime;
             let text = item.to_string(&quote!(item));
             let function = item.function();
             if *explode {
-                uses.query_value = true;
                 quote! {
                     for item in #value {
                         query_string.push(#wire_name, &#text);
                     }
                 }
             } else {
-                uses.query_joined = true;
                 // Commas and pipes literal; a space as `%20`.
                 let delimiter = match delimiter {
                     Delimiter::Comma => ",",
@@ -1222,20 +1150,16 @@ fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) 
             }
         }
         Wire::QueryDeep(deep) => {
-            uses.query_deep = true;
-            let text = |scalar: Scalar, item: TokenStream, uses: &mut Uses| {
-                uses.date_time |= scalar == Scalar::DateTime;
-                match scalar {
-                    Scalar::Text => item,
-                    _ => {
-                        let text = scalar.to_string(&item);
-                        quote!(&#text)
-                    }
+            let text = |scalar: Scalar, item: TokenStream| match scalar {
+                Scalar::Text => item,
+                _ => {
+                    let text = scalar.to_string(&item);
+                    quote!(&#text)
                 }
             };
             match deep {
                 Deep::Map(scalar) => {
-                    let text = text(*scalar, quote!(item), uses);
+                    let text = text(*scalar, quote!(item));
                     quote! {
                         for (key, item) in #value {
                             query_string.push_deep(#wire_name, key, #text);
@@ -1246,19 +1170,19 @@ fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) 
                     let mut pushes = Vec::new();
                     for (field, key, scalar, optional) in fields {
                         if *optional {
-                            let text = text(*scalar, quote!(item), uses);
+                            let text = text(*scalar, quote!(item));
                             pushes.push(quote! {
                                 if let ::std::option::Option::Some(item) = &object.#field {
                                     query_string.push_deep(#wire_name, #key, #text);
                                 }
                             });
                         } else {
-                            let text = text(*scalar, quote!(&object.#field), uses);
+                            let text = text(*scalar, quote!(&object.#field));
                             pushes.push(quote!(query_string.push_deep(#wire_name, #key, #text);));
                         }
                     }
                     if let Some((field, scalar)) = others {
-                        let text = text(*scalar, quote!(item), uses);
+                        let text = text(*scalar, quote!(item));
                         pushes.push(quote! {
                             for (key, item) in &object.#field {
                                 query_string.push_deep(#wire_name, key, #text);
@@ -1271,13 +1195,12 @@ fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) 
         }
         Wire::QueryUnion { rust, arms } => {
             let arms = arms.iter().map(|(variant, wire)| {
-                let push = push_wire(wire_name, wire, quote!(value), uses);
+                let push = push_wire(wire_name, wire, quote!(value));
                 quote!(#rust::#variant(value) => { #push })
             });
             quote!(match #value { #(#arms)* })
         }
         Wire::QueryJson => {
-            uses.query_value = true;
             quote! {
                 let json = ::serde_json::to_string(#value).map_err(Error::Encode)?;
                 query_string.push(#wire_name, &json);
@@ -1288,29 +1211,16 @@ fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, uses: &mut Uses) 
 
 /// Statements adding a header or cookie parameter to `headers` (a
 /// `HeaderParams`); `value` is a `&T`.
-fn header_push(p: &Param<'_>, value: TokenStream, uses: &mut Uses) -> Option<TokenStream> {
+fn header_push(p: &Param<'_>, value: TokenStream) -> Option<TokenStream> {
     let wire_name = &p.p.wire_name;
     let (scalar, add) = match &p.wire {
-        Wire::Header(scalar) => {
-            uses.header_value = true;
-            (*scalar, quote!(header))
-        }
-        Wire::HeaderArray { item, .. } => {
-            uses.header_list = true;
-            (*item, quote!(header_list))
-        }
-        Wire::Cookie(scalar) => {
-            uses.cookie_value = true;
-            (*scalar, quote!(cookie))
-        }
-        Wire::CookieArray { item, .. } => {
-            uses.cookie_list = true;
-            (*item, quote!(cookie_list))
-        }
+        Wire::Header(scalar) => (*scalar, quote!(header)),
+        Wire::HeaderArray { item, .. } => (*item, quote!(header_list)),
+        Wire::Cookie(scalar) => (*scalar, quote!(cookie)),
+        Wire::CookieArray { item, .. } => (*item, quote!(cookie_list)),
         // Path and query parameters.
         _ => return None,
     };
-    uses.date_time |= scalar == Scalar::DateTime;
     let list = matches!(p.wire, Wire::HeaderArray { .. } | Wire::CookieArray { .. });
     Some(if list {
         let function = scalar.function();
@@ -1471,11 +1381,9 @@ fn deep_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Deep> {
 
 /// Checks that the items of a `spaceDelimited`/`pipeDelimited` list sent in
 /// one value do not contain the delimiter (`value` is a `&T`).
-fn delimiter_checks(wire: &Wire, value: TokenStream, wire_name: &str, uses: &mut Uses) -> Option<TokenStream> {
+fn delimiter_checks(wire: &Wire, value: TokenStream, wire_name: &str) -> Option<TokenStream> {
     match wire {
         Wire::QueryArray { item, guard: true, delimiter, .. } => {
-            uses.check_delimited = true;
-            uses.date_time |= *item == Scalar::DateTime;
             let function = item.function();
             let character = delimiter.char();
             let style = if *delimiter == Delimiter::Space { "spaceDelimited" } else { "pipeDelimited" };
@@ -1486,7 +1394,7 @@ fn delimiter_checks(wire: &Wire, value: TokenStream, wire_name: &str, uses: &mut
             let checked: Vec<TokenStream> = arms
                 .iter()
                 .filter_map(|(variant, wire)| {
-                    let check = delimiter_checks(wire, quote!(value), wire_name, uses)?;
+                    let check = delimiter_checks(wire, quote!(value), wire_name)?;
                     Some(quote!(#rust::#variant(value) => { #check }))
                 })
                 .collect();
@@ -1690,6 +1598,21 @@ fn lenient_lists(api: &Api, ty: &Type, models: &TokenStream) -> Vec<(Option<Stri
         return Vec::new();
     };
     s.fields.iter().filter_map(|f| item_of(&f.ty).map(|item| (Some(f.wire_name.clone()), item))).collect()
+}
+
+/// `Some(encode)` for the body argument `name`, or, for an optional body,
+/// `encode` of the body when there is one.
+fn encoded_body(required: bool, name: &proc_macro2::Ident, encode: &TokenStream) -> TokenStream {
+    if required {
+        quote!(::std::option::Option::Some(#encode))
+    } else {
+        quote! {
+            match #name {
+                ::std::option::Option::Some(#name) => ::std::option::Option::Some(#encode),
+                ::std::option::Option::None => ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 /// The non-2xx statuses whose documented body is the error type: exact codes

@@ -1,6 +1,10 @@
 //! A standalone crate around the emitted files, for `cargo xtask generate`:
 //! `Cargo.toml`, `src/lib.rs`, `src/models.rs`, and `src/client.rs` and
-//! `src/server.rs` behind the `client` and `server` features.
+//! `src/server.rs` behind the `client` and `server` features, and the
+//! runtime crate's own source files once, as the `runtime` module at the end
+//! of `src/lib.rs` (as progenitor's `--include-client` does): the crate
+//! builds alone, and the generated files refer to `crate::runtime` where the
+//! workspace's refer to `::openapi_runtime`.
 
 use quote::quote;
 
@@ -14,6 +18,78 @@ use crate::pointer::Pointer;
 pub const SERDE: &str = r#"{ version = "1", features = ["derive"] }"#;
 pub const SERDE_JSON: &str = r#""1""#;
 pub const CHRONO: &str = r#"{ version = "0.4", default-features = false, features = ["std", "serde"] }"#;
+
+/// The runtime crate's source files, by their path under `runtime/src/`.
+/// Embedded from the runtime crate itself, so the copy cannot drift from
+/// what the workspace compiles and tests; a test checks that no file of
+/// `runtime/src/` is missing here.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("validation.rs", include_str!("../../../runtime/src/validation.rs")),
+    ("client/mod.rs", include_str!("../../../runtime/src/client/mod.rs")),
+    ("client/builder.rs", include_str!("../../../runtime/src/client/builder.rs")),
+    ("client/error.rs", include_str!("../../../runtime/src/client/error.rs")),
+    ("client/request.rs", include_str!("../../../runtime/src/client/request.rs")),
+    ("client/response.rs", include_str!("../../../runtime/src/client/response.rs")),
+    ("server/mod.rs", include_str!("../../../runtime/src/server/mod.rs")),
+    ("server/bodies.rs", include_str!("../../../runtime/src/server/bodies.rs")),
+    ("server/form_body.rs", include_str!("../../../runtime/src/server/form_body.rs")),
+    ("server/header_params.rs", include_str!("../../../runtime/src/server/header_params.rs")),
+    ("server/multipart_body.rs", include_str!("../../../runtime/src/server/multipart_body.rs")),
+    ("server/params.rs", include_str!("../../../runtime/src/server/params.rs")),
+    ("server/query_styles.rs", include_str!("../../../runtime/src/server/query_styles.rs")),
+];
+
+/// The runtime's path in a standalone crate.
+const RUNTIME: &str = "crate::runtime";
+
+/// The `runtime` module of a standalone crate's `lib.rs`: the runtime
+/// crate's `lib.rs` with each `mod name;` replaced by `mod name { ... }`
+/// holding that module's file, recursively. Once per crate; the runtime's
+/// text unchanged inside it.
+pub fn runtime_module() -> String {
+    let root = RUNTIME_FILES.iter().find(|(path, _)| *path == "lib.rs").map_or("", |(_, text)| text);
+    format!(
+        "/// The spec-independent part (validation, the client and server cores):\n\
+         /// a copy of the `openapi-runtime` crate's sources (`runtime/src/` of the generator's workspace).\n\
+         #[rustfmt::skip]\n\
+         pub mod runtime {{\n{}}}\n",
+        inline_modules(root, "")
+    )
+}
+
+/// `text` (the file of the module at `dir`) with its `mod name;` lines inlined.
+fn inline_modules(text: &str, dir: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let declared =
+            line.strip_suffix(';').and_then(|l| l.strip_prefix("pub mod ").or_else(|| l.strip_prefix("mod ")));
+        let file = declared.and_then(|name| {
+            let candidates = [format!("{dir}{name}.rs"), format!("{dir}{name}/mod.rs")];
+            RUNTIME_FILES
+                .iter()
+                .find(|(path, _)| candidates.iter().any(|c| c == path))
+                .map(|(path, text)| (name, *path, *text))
+        });
+        match file {
+            Some((name, path, inner)) => {
+                let sub = match path.strip_suffix("mod.rs") {
+                    Some(sub) => sub.to_owned(),
+                    None => format!("{dir}{name}/"),
+                };
+                out.push_str(line.strip_suffix(';').unwrap_or(line));
+                out.push_str(" {\n");
+                out.push_str(&inline_modules(inner, &sub));
+                out.push_str("}\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
 
 /// One file of a generated crate, by its path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,10 +106,10 @@ pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
     let comment: String = header.lines().map(|l| format!("# {l}\n")).collect();
-    let client_deps = super::client::dependencies(api);
-    let server_deps = super::server::dependencies(api);
+    let client_deps = super::client::DEPENDENCIES;
+    let server_deps = super::server::DEPENDENCIES;
     let mut optional: Vec<(&str, &str)> = Vec::new();
-    for &(dep, requirement) in client_deps.iter().chain(&server_deps) {
+    for &(dep, requirement) in client_deps.iter().chain(server_deps) {
         if !optional.iter().any(|(d, _)| *d == dep) {
             optional.push((dep, requirement));
         }
@@ -41,8 +117,11 @@ pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
     let optional_deps: String = optional.iter().map(|(dep, req)| format!("{dep} = {}\n", make_optional(req))).collect();
     let feature =
         |deps: &[(&str, &str)]| deps.iter().map(|(d, _)| format!("\"dep:{d}\"")).collect::<Vec<_>>().join(", ");
-    let client_feature = feature(&client_deps);
-    let server_feature = feature(&server_deps);
+    // The runtime's `multipart` feature (reqwest's and axum's), on for APIs
+    // with multipart bodies.
+    let multipart = if super::forms::has_multipart(api) { r#", "multipart""# } else { "" };
+    let client_feature = format!("{}{multipart}", feature(client_deps));
+    let server_feature = format!("{}{multipart}", feature(server_deps));
     let manifest = format!(
         r#"{comment}
 [package]
@@ -63,6 +142,7 @@ chrono = {CHRONO}
 [features]
 client = [{client_feature}]
 server = [{server_feature}]
+multipart = ["reqwest?/multipart", "axum?/multipart"]
 
 # A crate of its own, even when generated inside another workspace.
 [workspace]
@@ -86,13 +166,21 @@ server = [{server_feature}]
         },
         &Pointer::root().join("info"),
     )?;
-    Ok(vec![
+    let lib = format!("{lib}\n{}", runtime_module());
+    let files = vec![
         File { path: "Cargo.toml".to_owned(), contents: manifest },
         File { path: "src/lib.rs".to_owned(), contents: lib },
-        File { path: "src/models.rs".to_owned(), contents: super::models::models(api, header)? },
-        File { path: "src/client.rs".to_owned(), contents: super::client::client(api, header, "crate::models")? },
-        File { path: "src/server.rs".to_owned(), contents: super::server::server(api, header, "crate::models")? },
-    ])
+        File { path: "src/models.rs".to_owned(), contents: super::models::models_in(api, header, RUNTIME)? },
+        File {
+            path: "src/client.rs".to_owned(),
+            contents: super::client::client_in(api, header, "crate::models", RUNTIME)?,
+        },
+        File {
+            path: "src/server.rs".to_owned(),
+            contents: super::server::server_in(api, header, "crate::models", RUNTIME)?,
+        },
+    ];
+    Ok(files)
 }
 
 /// A dependency requirement marked `optional = true` (`"1"` or `{ ... }`).

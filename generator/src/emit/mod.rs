@@ -22,6 +22,18 @@ use crate::error::{Error, Result};
 use crate::ir::{Constraints, Primitive, Shape, Type};
 use crate::pointer::Pointer;
 
+/// Where generated files find the runtime crate (`runtime/`, `openapi-runtime`)
+/// in the workspace; standalone crates carry a copy of it as `crate::runtime`
+/// (see [`krate`]).
+pub const RUNTIME_CRATE: &str = "::openapi_runtime";
+
+/// The tokens of a path prefix (`::openapi_runtime::`) for `path`.
+fn runtime_path(path: &str, at: &Pointer) -> Result<TokenStream> {
+    format!("{path}::")
+        .parse()
+        .map_err(|e| Error::Emit { pointer: at.clone(), message: format!("runtime path `{path}`: {e}") })
+}
+
 /// A generated file's text: the `@generated` header, then the formatted tokens.
 pub fn format(header: &str, tokens: TokenStream, pointer: &Pointer) -> Result<String> {
     let file: syn::File =

@@ -38,8 +38,15 @@ use crate::pointer::Pointer;
 /// reserves it, so no schema can take it.
 pub const UNKNOWN_ENUM_VALUE: &str = "UnknownEnumValue";
 
-/// The models file for an API.
+/// The models file for an API, on the workspace's runtime crate.
 pub fn models(api: &Api, header: &str) -> Result<String> {
+    models_in(api, header, super::RUNTIME_CRATE)
+}
+
+/// [`models`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
+pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
+    let at = Pointer::root().join("components").join("schemas");
+    let rt = super::runtime_path(runtime, &at)?;
     let eq = EqTypes::new(api);
     let items = api.types.iter().map(|def| {
         let item = type_def(def, &eq);
@@ -56,7 +63,12 @@ pub fn models(api: &Api, header: &str) -> Result<String> {
         }
     });
     let support = api.types.iter().any(|d| matches!(d.kind, TypeKind::Enum(_))).then(unknown_enum_value);
-    let validation = super::validate::runtime();
+    let validation = quote! {
+        /// The constraint checks of the runtime crate: `Violation`, the
+        /// `Validate` trait every struct and union here implements, and one
+        /// check per keyword.
+        pub use #rt validation;
+    };
     let title = format!(" Model types of {} {}.", api.title, api.version);
     // A union is as large as its largest variant (boxing would change the
     // types the spec describes); descriptions are the spec's own Markdown.
@@ -67,7 +79,7 @@ pub fn models(api: &Api, header: &str) -> Result<String> {
         #support
         #validation
     };
-    format(header, tokens, &Pointer::root().join("components").join("schemas"))
+    format(header, tokens, &at)
 }
 
 fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {

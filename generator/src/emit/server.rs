@@ -82,43 +82,22 @@ use self::strict::Strict;
 
 /// Dependencies the generated server code uses (name, Cargo requirement),
 /// added as optional dependencies behind the `server` feature of standalone
-/// crates (see [`dependencies`] for APIs with multipart bodies).
+/// crates (the runtime's `multipart` feature adds axum's for APIs with
+/// multipart bodies).
 pub const DEPENDENCIES: &[(&str, &str)] =
     &[("axum", r#""0.8""#), ("percent-encoding", r#""2""#), ("serde_path_to_error", r#""0.1""#)];
 
-/// [`DEPENDENCIES`], with axum's `multipart` feature when `api` reads
-/// `multipart/form-data` bodies.
-pub fn dependencies(api: &Api) -> Vec<(&'static str, &'static str)> {
-    let multipart = r#"{ version = "0.8", features = ["multipart"] }"#;
-    DEPENDENCIES
-        .iter()
-        .map(|&(name, req)| (name, if name == "axum" && super::forms::has_multipart(api) { multipart } else { req }))
-        .collect()
+/// The server file. `models` is the path of the models module as seen from
+/// the generated file (`::ipfs_pinning_models` or `crate::models`); the
+/// runtime is the workspace's `openapi-runtime` crate.
+pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
+    server_in(api, header, models, super::RUNTIME_CRATE)
 }
 
-/// The spec-independent runtime, embedded as the `runtime` module.
-const RUNTIME: &str = include_str!("server/runtime.rs");
-
-/// The runtime's part for bodies that forbid unknown fields, embedded only when used.
-const RUNTIME_STRICT: &str = include_str!("server/runtime_strict.rs");
-
-/// The runtime's part for form bodies and the fields of form and multipart bodies.
-const RUNTIME_FORMS: &str = include_str!("server/runtime_forms.rs");
-
-/// The runtime's part for multipart bodies (axum's `multipart` feature).
-const RUNTIME_MULTIPART: &str = include_str!("server/runtime_multipart.rs");
-/// The runtime's part for header and cookie parameters, added to the
-/// `runtime` module of servers that have such parameters.
-const RUNTIME_HEADERS: &str = include_str!("server/runtime_headers.rs");
-
-/// More of the runtime, appended to it when some parameter needs it
-/// (`spaceDelimited`/`pipeDelimited` lists, `deepObject`, unions).
-const STYLES_RUNTIME: &str = include_str!("server/styles_runtime.rs");
-
-/// The server file. `models` is the path of the models module as seen from
-/// the generated file (`::ipfs_pinning_models` or `crate::models`).
-pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
+/// [`server`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
+pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result<String> {
     let paths = Pointer::root().join("paths");
+    let rt = super::runtime_path(runtime, &paths)?;
     let m: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
@@ -141,26 +120,6 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
             _ => None,
         })
         .collect();
-    let mut extras = Vec::new();
-    if ops.iter().any(|op| op.path.iter().chain(&op.query).any(ParamPlan::uses_styles_runtime)) {
-        extras.push(STYLES_RUNTIME);
-    }
-    if checkers.iter().any(Option::is_some) {
-        extras.push(RUNTIME_STRICT);
-    }
-    let form_plans = || {
-        ops.iter().filter_map(|op| match &op.body {
-            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan),
-            _ => None,
-        })
-    };
-    if form_plans().next().is_some() {
-        extras.push(RUNTIME_FORMS);
-    }
-    if form_plans().any(FormPlan::is_multipart) {
-        extras.push(RUNTIME_MULTIPART);
-    }
-    let runtime = runtime(&paths, &extras, ops.iter().any(|op| !op.headers.is_empty()))?;
     let api_trait = api_trait(api, &ops, &error, &schemes);
     let items: Vec<TokenStream> =
         ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect::<Result<_>>()?;
@@ -187,39 +146,12 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
         #(#items)*
         #strict_items
         #router
-        #runtime
+
+        /// The spec-independent part of the server (rejections and their
+        /// reasons, parameter and body readers), from the runtime crate.
+        pub use #rt server as runtime;
     };
     format(header, tokens, &paths)
-}
-
-/// The `runtime` module: `server/runtime.rs`; with `headers`, its part for
-/// header and cookie parameters (docs and items appended, using the
-/// runtime's imports); then the `extras` this server needs (their items
-/// only: their docs are for the generator's readers).
-fn runtime(at: &Pointer, extras: &[&str], headers: bool) -> Result<TokenStream> {
-    let parse = |text: &str| {
-        syn::parse_file(text).map_err(|e| Error::Emit { pointer: at.clone(), message: format!("server runtime: {e}") })
-    };
-    let mut file = parse(RUNTIME)?;
-    if headers {
-        let extra = parse(RUNTIME_HEADERS)?;
-        file.attrs.push(syn::parse_quote!(#![doc = ""]));
-        file.attrs.extend(extra.attrs);
-        file.items.extend(extra.items);
-    }
-    let attrs = &file.attrs;
-    let items = &file.items;
-    let mut extra_items = Vec::new();
-    for extra in extras {
-        extra_items.extend(parse(extra)?.items);
-    }
-    Ok(quote! {
-        pub mod runtime {
-            #(#attrs)*
-            #(#items)*
-            #(#extra_items)*
-        }
-    })
 }
 
 /// Security schemes the server can check: HTTP bearer. (name → hook name)

@@ -14,7 +14,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::runtime::Uses;
 use super::{Scalar, validate};
 use crate::emit::forms::{self, PartKind};
 use crate::emit::ident;
@@ -58,11 +57,9 @@ impl FormPlan {
 
     /// An expression of type `(&'static str, Vec<u8>)`: the media type and
     /// the encoded pairs of `value` (a `&T`).
-    pub fn encode(&self, value: &TokenStream, uses: &mut Uses) -> TokenStream {
-        uses.query_value = true;
+    pub fn encode(&self, value: &TokenStream) -> TokenStream {
         let pushes = self.values.iter().map(|v| {
             let (field, wire) = (&v.field, &v.wire);
-            uses.date_time |= v.scalar == Scalar::DateTime;
             let push = |item: TokenStream| match v.scalar {
                 Scalar::Text => quote!(form.push(#wire, #item);),
                 scalar => {
@@ -77,7 +74,7 @@ impl FormPlan {
         quote! {{
             let #mutable form = QueryString::default();
             #(#pushes)*
-            (#media, form.0.into_bytes())
+            (#media, form.into_bytes())
         }}
     }
 }
@@ -154,8 +151,7 @@ impl MultipartPlan {
 
     /// An expression of type `reqwest::multipart::Form` with the parts of
     /// `value` (a `&{Op}Multipart`); it may return `Error::Encode`.
-    pub fn encode(&self, value: &TokenStream, uses: &mut Uses) -> TokenStream {
-        uses.date_time |= self.values.iter().any(|v| v.scalar == Some(Scalar::DateTime));
+    pub fn encode(&self, value: &TokenStream) -> TokenStream {
         let parts = self.values.iter().map(|v| {
             let (field, wire) = (&v.field, &v.wire);
             let part = |item: TokenStream| match (v.kind, v.scalar) {

@@ -163,10 +163,6 @@ impl FormPlan {
         })
     }
 
-    pub fn is_multipart(&self) -> bool {
-        self.multipart
-    }
-
     /// The decoder function's name.
     fn decoder(op_name: &str, multipart: bool) -> proc_macro2::Ident {
         let op = crate::lower::names::unraw(op_name);

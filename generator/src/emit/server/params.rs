@@ -105,15 +105,6 @@ impl<'a> ParamPlan<'a> {
         Ok(ParamPlan { param, field_type, default, ty, decode, optional })
     }
 
-    /// Whether the decoding calls the helpers of `styles_runtime.rs`.
-    pub fn uses_styles_runtime(&self) -> bool {
-        match &self.decode {
-            Decode::List { explode: false, delimiter, .. } => *delimiter != Delimiter::Comma,
-            Decode::Deep(_) | Decode::Union(_) => true,
-            Decode::Scalar(_) | Decode::List { .. } | Decode::Json(_) => false,
-        }
-    }
-
     /// The docs of the query struct's field.
     pub fn docs(&self) -> TokenStream {
         self.docs_saying(&format!("`{}`", self.param.wire_name))

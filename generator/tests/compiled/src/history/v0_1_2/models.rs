@@ -28,7 +28,7 @@ impl validation::Validate for PinResults {
             let value = &self.results;
             let path: &str = &validation::field(path, "results");
             validation::max_items(value.len(), 1000, path, out);
-            validation::unique_items(value, path, out);
+            validation::unique_items_up_to(value, 1000, path, out);
             for (index_0, item_0) in value.iter().enumerate() {
                 let path_0: &str = &validation::index(path, index_0);
                 validation::Validate::validate_at(item_0, path_0, out);
@@ -63,7 +63,7 @@ impl validation::Validate for PinStatus {
             let path: &str = &validation::field(path, "delegates");
             validation::min_items(value.len(), 1, path, out);
             validation::max_items(value.len(), 20, path, out);
-            validation::unique_items(value, path, out);
+            validation::unique_items_up_to(value, 20, path, out);
         }
         if let ::std::option::Option::Some(value) = &self.info {
             let path: &str = &validation::field(path, "info");
@@ -97,7 +97,7 @@ impl validation::Validate for Pin {
         if let ::std::option::Option::Some(value) = &self.origins {
             let path: &str = &validation::field(path, "origins");
             validation::max_items(value.len(), 20, path, out);
-            validation::unique_items(value, path, out);
+            validation::unique_items_up_to(value, 20, path, out);
         }
         if let ::std::option::Option::Some(value) = &self.meta {
             let path: &str = &validation::field(path, "meta");
@@ -320,288 +320,7 @@ impl ::std::fmt::Display for UnknownEnumValue {
 
 impl ::std::error::Error for UnknownEnumValue {}
 
-/// Checks for the constraints the spec states (`maxLength`, `maxItems`,
-/// `uniqueItems`, `minimum`, ...). Servers run them on what they receive,
-/// clients on what they are about to send. `pattern` is not checked yet.
-pub mod validation {
-    /// One broken constraint. `path` names the parameter or field
-    /// (`name`, `pin.origins[3]`, `meta["app_id"]`; empty for the value itself).
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Violation {
-        pub path: ::std::string::String,
-        pub message: ::std::string::String,
-    }
-    impl ::std::fmt::Display for Violation {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            if self.path.is_empty() {
-                f.write_str(&self.message)
-            } else {
-                write!(f, "{}: {}", self.path, self.message)
-            }
-        }
-    }
-    /// Every violation found in a value; never empty.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Violations(pub ::std::vec::Vec<Violation>);
-    impl Violations {
-        /// `Err` with the violations, `Ok` when there are none.
-        pub fn check(
-            found: ::std::vec::Vec<Violation>,
-        ) -> ::std::result::Result<(), Self> {
-            if found.is_empty() {
-                ::std::result::Result::Ok(())
-            } else {
-                ::std::result::Result::Err(Violations(found))
-            }
-        }
-        pub fn iter(&self) -> ::std::slice::Iter<'_, Violation> {
-            self.0.iter()
-        }
-    }
-    impl ::std::fmt::Display for Violations {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            for (i, violation) in self.0.iter().enumerate() {
-                if i > 0 {
-                    f.write_str("; ")?;
-                }
-                write!(f, "{violation}")?;
-            }
-            ::std::result::Result::Ok(())
-        }
-    }
-    impl ::std::error::Error for Violations {}
-    impl ::std::iter::IntoIterator for Violations {
-        type Item = Violation;
-        type IntoIter = ::std::vec::IntoIter<Violation>;
-        fn into_iter(self) -> Self::IntoIter {
-            self.0.into_iter()
-        }
-    }
-    /// A value with constraints to check.
-    pub trait Validate {
-        /// Pushes every violation in `self` onto `out`, with paths under `path`.
-        fn validate_at(&self, path: &str, out: &mut ::std::vec::Vec<Violation>);
-        /// Every violation in `self`, or `Ok`.
-        fn validate(&self) -> ::std::result::Result<(), Violations> {
-            let mut found = ::std::vec::Vec::new();
-            self.validate_at("", &mut found);
-            Violations::check(found)
-        }
-    }
-    /// `path.name`.
-    pub fn field(path: &str, name: &str) -> ::std::string::String {
-        if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
-    }
-    /// `path[index]`.
-    pub fn index(path: &str, index: usize) -> ::std::string::String {
-        format!("{path}[{index}]")
-    }
-    /// `path["key"]`.
-    pub fn key(path: &str, key: &str) -> ::std::string::String {
-        format!("{path}[{key:?}]")
-    }
-    /// `1 item`, `2 items`.
-    fn count(n: u64, one: &str, many: &str) -> ::std::string::String {
-        if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
-    }
-    fn push(
-        out: &mut ::std::vec::Vec<Violation>,
-        path: &str,
-        message: ::std::string::String,
-    ) {
-        out.push(Violation {
-            path: path.to_owned(),
-            message,
-        });
-    }
-    /// `minLength`, in characters (Unicode scalar values), as JSON Schema counts.
-    pub fn min_length(
-        value: &str,
-        min: u64,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        let n = value.chars().count();
-        if (n as u64) < min {
-            push(
-                out,
-                path,
-                format!(
-                    "must have at least {} (has {n})", count(min, "character",
-                    "characters")
-                ),
-            );
-        }
-    }
-    /// `maxLength`, in characters (Unicode scalar values).
-    pub fn max_length(
-        value: &str,
-        max: u64,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        let n = value.chars().count();
-        if n as u64 > max {
-            push(
-                out,
-                path,
-                format!(
-                    "must have at most {} (has {n})", count(max, "character",
-                    "characters")
-                ),
-            );
-        }
-    }
-    /// `minimum` / `exclusiveMinimum` for integers.
-    pub fn minimum_int(
-        value: i64,
-        bound: i64,
-        exclusive: bool,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if exclusive && value <= bound {
-            push(out, path, format!("must be greater than {bound} (is {value})"));
-        } else if value < bound {
-            push(out, path, format!("must be at least {bound} (is {value})"));
-        }
-    }
-    /// `maximum` / `exclusiveMaximum` for integers.
-    pub fn maximum_int(
-        value: i64,
-        bound: i64,
-        exclusive: bool,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if exclusive && value >= bound {
-            push(out, path, format!("must be less than {bound} (is {value})"));
-        } else if value > bound {
-            push(out, path, format!("must be at most {bound} (is {value})"));
-        }
-    }
-    /// `minimum` / `exclusiveMinimum` for numbers.
-    pub fn minimum(
-        value: f64,
-        bound: f64,
-        exclusive: bool,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if exclusive && value <= bound {
-            push(out, path, format!("must be greater than {bound} (is {value})"));
-        } else if value < bound {
-            push(out, path, format!("must be at least {bound} (is {value})"));
-        }
-    }
-    /// `maximum` / `exclusiveMaximum` for numbers.
-    pub fn maximum(
-        value: f64,
-        bound: f64,
-        exclusive: bool,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if exclusive && value >= bound {
-            push(out, path, format!("must be less than {bound} (is {value})"));
-        } else if value > bound {
-            push(out, path, format!("must be at most {bound} (is {value})"));
-        }
-    }
-    /// `multipleOf`.
-    pub fn multiple_of(
-        value: f64,
-        factor: f64,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        let quotient = value / factor;
-        if factor > 0.0 && (quotient - quotient.round()).abs() > 1e-9 {
-            push(out, path, format!("must be a multiple of {factor} (is {value})"));
-        }
-    }
-    /// `minItems`.
-    pub fn min_items(
-        len: usize,
-        min: u64,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if (len as u64) < min {
-            push(
-                out,
-                path,
-                format!("must have at least {} (has {len})", count(min, "item", "items")),
-            );
-        }
-    }
-    /// `maxItems`.
-    pub fn max_items(
-        len: usize,
-        max: u64,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if len as u64 > max {
-            push(
-                out,
-                path,
-                format!("must have at most {} (has {len})", count(max, "item", "items")),
-            );
-        }
-    }
-    /// `uniqueItems: true`: reports the first repeated item.
-    pub fn unique_items<T: ::std::cmp::PartialEq>(
-        items: &[T],
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        for (later, item) in items.iter().enumerate() {
-            if let ::std::option::Option::Some(earlier) = items[..later]
-                .iter()
-                .position(|other| other == item)
-            {
-                push(
-                    out,
-                    path,
-                    format!("items must be unique; item {later} repeats item {earlier}"),
-                );
-                return;
-            }
-        }
-    }
-    /// `minProperties`.
-    pub fn min_properties(
-        len: usize,
-        min: u64,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if (len as u64) < min {
-            push(
-                out,
-                path,
-                format!(
-                    "must have at least {} (has {len})", count(min, "entry", "entries")
-                ),
-            );
-        }
-    }
-    /// `maxProperties`.
-    pub fn max_properties(
-        len: usize,
-        max: u64,
-        path: &str,
-        out: &mut ::std::vec::Vec<Violation>,
-    ) {
-        if len as u64 > max {
-            push(
-                out,
-                path,
-                format!(
-                    "must have at most {} (has {len})", count(max, "entry", "entries")
-                ),
-            );
-        }
-    }
-}
+/// The constraint checks of the runtime crate: `Violation`, the
+/// `Validate` trait every struct and union here implements, and one
+/// check per keyword.
+pub use ::openapi_runtime::validation;

@@ -1,10 +1,8 @@
-//! The spec-independent helpers for query parameters beyond `form`: lists
-//! split at `spaceDelimited`/`pipeDelimited` delimiters, `deepObject`
-//! entries (`name[key]=value`), and the variants of a union tried in order.
-//!
-//! This file is not a module of the generator: the server emitter appends
-//! its items to the `runtime` module of the servers that use them (so it has
-//! no `use` of its own and names what `runtime.rs` imports by full path).
+//! Query parameters beyond `form`: lists split at `spaceDelimited` and
+//! `pipeDelimited` delimiters, `deepObject` entries (`name[key]=value`), and
+//! the variants of a union tried in order.
+
+use super::{QueryString, Rejection, query_value};
 
 /// A list in one query value, split at any of `delimiters` (matched without
 /// regard to case, so `%7c` is `%7C`) before each item is percent-decoded
@@ -113,18 +111,16 @@ pub fn deep_rest<T>(
 /// properties (`additionalProperties: false`).
 pub fn deep_no_others(name: &str, entries: &[(String, &str)], declared: &[&str]) -> Result<(), Rejection> {
     match entries.iter().find(|(k, _)| !declared.contains(&k.as_str())) {
-        Some((key, _)) => Err(Rejection::invalid_parameter(&format!("{name}[{key}]"), "is not a property of the object")),
+        Some((key, _)) => {
+            Err(Rejection::invalid_parameter(&format!("{name}[{key}]"), "is not a property of the object"))
+        }
         None => Ok(()),
     }
 }
 
 /// A union's scalar variant: the one raw query value, if there is exactly one
 /// and it parses.
-pub fn variant_single<T>(
-    name: &str,
-    raws: &[&str],
-    parse: impl Fn(&str, &str) -> Result<T, Rejection>,
-) -> Option<T> {
+pub fn variant_single<T>(name: &str, raws: &[&str], parse: impl Fn(&str, &str) -> Result<T, Rejection>) -> Option<T> {
     match raws {
         [raw] => query_value(name, raw, parse).ok(),
         _ => None,
@@ -133,11 +129,7 @@ pub fn variant_single<T>(
 
 /// A union's array variant from repeated keys (`explode: true`): every raw
 /// value, if each parses.
-pub fn variant_all<T>(
-    name: &str,
-    raws: &[&str],
-    parse: impl Fn(&str, &str) -> Result<T, Rejection>,
-) -> Option<Vec<T>> {
+pub fn variant_all<T>(name: &str, raws: &[&str], parse: impl Fn(&str, &str) -> Result<T, Rejection>) -> Option<Vec<T>> {
     raws.iter().map(|raw| query_value(name, raw, &parse)).collect::<Result<Vec<T>, Rejection>>().ok()
 }
 

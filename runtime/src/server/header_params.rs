@@ -1,4 +1,4 @@
-//! # Header and cookie parameters
+//! Header parameters (`style: simple`) and cookie parameters (`style: form`).
 //!
 //! Header parameters (`style: simple`) are found by name in any case. A
 //! scalar given in more than one header line is refused ("given more than
@@ -16,9 +16,10 @@
 //!
 //! Missing, malformed and out-of-bounds header and cookie parameters are
 //! `INVALID_PARAMETER`, as path and query parameters are.
-//!
-//! (This part of the runtime is embedded only into servers with header or
-//! cookie parameters; it uses the imports of the rest of the runtime.)
+
+use axum::http::{HeaderMap, HeaderValue, header};
+
+use super::Rejection;
 
 /// The one value of the header `name` (any case), if the request has it.
 pub fn header_single<'h>(headers: &'h HeaderMap, name: &str) -> Result<Option<&'h str>, Rejection> {

@@ -1,7 +1,11 @@
-//! The part of a generated server's `runtime` module for `multipart/form-data`
-//! bodies (axum's `multipart` feature), embedded after `runtime.rs` and
-//! `runtime_forms.rs` (whose imports and private helpers it uses) only into
-//! servers that have such bodies.
+//! `multipart/form-data` bodies (axum's `multipart` feature).
+
+use axum::body::{Body, Bytes};
+use axum::http::request::Parts;
+
+use super::Rejection;
+use super::bodies::{check_content_type, decode_json};
+use super::form_body::unknown_field;
 
 /// The parts of a multipart body, read in full: name and bytes, in order.
 #[derive(Debug, Clone, Default)]

@@ -1,7 +1,11 @@
-//! The part of a generated server's `runtime` module for form bodies
-//! (`application/x-www-form-urlencoded`) and for the text values of form and
-//! multipart bodies, embedded after `runtime.rs` (whose imports and private
-//! helpers it uses) only into servers that have such bodies.
+//! Form bodies (`application/x-www-form-urlencoded`) and the text values of
+//! form and multipart bodies.
+
+use axum::http::HeaderMap;
+
+use super::Rejection;
+use super::bodies::check_content_type;
+use super::params::decode_form;
 
 /// A form body: every `name=value` pair in order, names and values
 /// percent-decoded (`+` standing for a space).
@@ -56,7 +60,7 @@ impl FormBody {
 }
 
 /// `400 INVALID_BODY` for a field the schema does not allow.
-fn unknown_field(name: &str) -> Rejection {
+pub(super) fn unknown_field(name: &str) -> Rejection {
     Rejection::invalid_body(format!("{name}: unknown field (the schema allows no other fields)"))
 }
 
@@ -67,6 +71,10 @@ pub fn missing_field(name: &str) -> Rejection {
 
 /// A text value of the body field `name`, parsed by `parse` (a parameter
 /// parser such as [`from_param`]); its error is reported as the body's.
-pub fn body_field<T>(name: &str, text: &str, parse: impl Fn(&str, &str) -> Result<T, Rejection>) -> Result<T, Rejection> {
+pub fn body_field<T>(
+    name: &str,
+    text: &str,
+    parse: impl Fn(&str, &str) -> Result<T, Rejection>,
+) -> Result<T, Rejection> {
     parse(name, text).map_err(|rejection| Rejection::invalid_body(rejection.details))
 }

@@ -1,0 +1,139 @@
+//! The `Client` type of a client file: a newtype around the runtime's
+//! `Core`, naming the spec's error body for the runtime's generic `Error`,
+//! with constructors whose arguments depend on whether the API uses a bearer
+//! token. Everything else about sending and decoding is the runtime crate's
+//! (`runtime/src/client/`).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{format_ident, quote};
+
+/// The runtime's encoders and helpers the operations call by name; a file
+/// imports those it names (see [`imports`]).
+const HELPERS: &[&str] =
+    &["HeaderParams", "QueryString", "check_delimited", "check_segment", "date_time", "encode_into", "skip_items"];
+
+/// `use <runtime>::client::{...}` of the [`HELPERS`] that `items` name, so a
+/// file carries no import it does not use.
+pub(super) fn imports(rt: &TokenStream, items: &[TokenStream]) -> TokenStream {
+    fn walk(tokens: TokenStream, found: &mut BTreeSet<String>) {
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    if HELPERS.contains(&name.as_str()) {
+                        found.insert(name);
+                    }
+                }
+                TokenTree::Group(group) => walk(group.stream(), found),
+                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+            }
+        }
+    }
+    let mut found = BTreeSet::new();
+    for item in items {
+        walk(item.clone(), &mut found);
+    }
+    if found.is_empty() {
+        return quote!();
+    }
+    let names = found.iter().map(|name| format_ident!("{name}"));
+    quote!(use #rt client::{#(#names),*};)
+}
+
+/// The items: re-exports of the runtime's public client items, `Client`,
+/// `Error`, `ClientBuilder`, the `Api` impl and the constructors. `rt` is
+/// the runtime path prefix (`::openapi_runtime::`), `bearer` whether some
+/// operation sends a bearer token, `error_body` the Rust type of the spec's
+/// error bodies and its name in the spec.
+pub(super) fn tokens(rt: &TokenStream, bearer: bool, error_body: Option<(TokenStream, String)>) -> TokenStream {
+    let (error_ty, error_name, error_doc) = match error_body {
+        Some((ty, name)) => {
+            let doc = format!(" Why a call failed; [`Error::Api`] carries the spec's error body (`{name}`).");
+            (ty, name, doc)
+        }
+        None => (
+            quote!(runtime::NoErrorBody),
+            String::new(),
+            " Why a call failed (the spec documents no error body).".to_owned(),
+        ),
+    };
+    let (new_doc, params, token) = if bearer {
+        (
+            quote! {
+                /// A client for the API at `base_url` (a path prefix such as
+                /// `https://api.example.com/psa` is kept) that sends `token` as
+                /// `Authorization: Bearer <token>`, with the default settings of
+                /// [`ClientBuilder`].
+            },
+            quote!(base_url: impl ::std::convert::Into<::std::string::String>, token: impl ::std::convert::Into<::std::string::String>),
+            quote!(::std::option::Option::Some(token.into())),
+        )
+    } else {
+        (
+            quote! {
+                /// A client for the API at `base_url` (a path prefix such as
+                /// `https://api.example.com/psa` is kept), with the default
+                /// settings of [`ClientBuilder`].
+            },
+            quote!(base_url: impl ::std::convert::Into<::std::string::String>),
+            quote!(::std::option::Option::None),
+        )
+    };
+    let args = if bearer { quote!(base_url, token) } else { quote!(base_url) };
+    let builder_doc = if bearer {
+        " A builder for a client of the API at `base_url` that authenticates with `token`."
+    } else {
+        " A builder for a client of the API at `base_url`."
+    };
+    quote! {
+        pub use #rt client::{DEFAULT_TIMEOUT, Decoded, MAX_BODY_BYTES, SNIPPET_BYTES, SkippedItem, install_crypto_provider};
+        use #rt client as runtime;
+
+        /// The API client: one async method per operation. Cheap to clone
+        /// (clones share the connection pool).
+        #[derive(Clone)]
+        pub struct Client(runtime::Core<Client>);
+
+        #[doc = #error_doc]
+        pub type Error = runtime::Error<Client>;
+
+        /// Settings for a [`Client`]: timeout, user agent, extra headers, or an
+        /// HTTP client of the caller's own.
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+
+        impl runtime::Api for Client {
+            type ErrorBody = #error_ty;
+            const ERROR_BODY: &'static str = #error_name;
+
+            fn from_core(core: runtime::Core<Self>) -> Self {
+                Client(core)
+            }
+        }
+
+        impl Client {
+            #new_doc
+            pub fn new(#params) -> ::std::result::Result<Self, Error> {
+                Self::builder(#args).build()
+            }
+
+            #[doc = #builder_doc]
+            pub fn builder(#params) -> ClientBuilder {
+                let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+                ClientBuilder::new(base_url.into(), #token, user_agent)
+            }
+
+            /// The base URL requests go to (without a trailing `/`).
+            pub fn base_url(&self) -> &str {
+                self.0.base_url()
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! A request as the generated methods build it, and the encoders of every
+//! parameter style: query strings (`form`, delimited, `deepObject`, and form
+//! bodies), path segments, date-times, header and cookie parameters.
+
+use reqwest::header::{COOKIE, HeaderMap, HeaderName, HeaderValue};
+
+use super::super::validation::{Violation, Violations};
+
+/// One request, before the client's own headers are added.
+#[derive(Default)]
+pub struct Request {
+    pub method: reqwest::Method,
+    /// The path after the base URL, its parameters already encoded.
+    pub path: String,
+    pub query: QueryString,
+    /// Header and cookie parameters, checked (see [`HeaderParams`]). They
+    /// replace the client's default headers of the same name; their cookies
+    /// follow the default `Cookie`s in one header.
+    pub headers: HeaderMap,
+    /// Send `Accept: application/json` (unless a default header says otherwise).
+    pub accept_json: bool,
+    /// Content type and bytes.
+    pub body: Option<(&'static str, Vec<u8>)>,
+    /// The operation's own server, as the spec writes it (`None`: the base URL).
+    pub server: Option<&'static str>,
+    /// A `multipart/form-data` body (reqwest sets its content type and boundary).
+    #[cfg(feature = "multipart")]
+    pub multipart: Option<reqwest::multipart::Form>,
+}
+
+/// A query string (or form body) built in spec order, every name and value
+/// percent-encoded (all but RFC 3986's unreserved characters).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryString(String);
+
+impl QueryString {
+    /// `name=value`.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.start(name);
+        encode_into(&mut self.0, value);
+    }
+
+    /// `name=a<delimiter>b`: the values encoded, the delimiter as given
+    /// (`,` for `form`, `%20` for `spaceDelimited`, `|` for `pipeDelimited`).
+    pub fn push_joined(&mut self, name: &str, values: &[String], delimiter: &str) {
+        self.start(name);
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.0.push_str(delimiter);
+            }
+            encode_into(&mut self.0, value);
+        }
+    }
+
+    /// `name[key]=value` (`deepObject`): name, key and value encoded, the brackets literal.
+    pub fn push_deep(&mut self, name: &str, key: &str, value: &str) {
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        encode_into(&mut self.0, name);
+        self.0.push('[');
+        encode_into(&mut self.0, key);
+        self.0.push_str("]=");
+        encode_into(&mut self.0, value);
+    }
+
+    /// `&name=` (no `&` first).
+    fn start(&mut self, name: &str) {
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        encode_into(&mut self.0, name);
+        self.0.push('=');
+    }
+
+    /// The encoded text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The encoded text as bytes (a form body).
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0.into_bytes()
+    }
+}
+
+/// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
+pub fn encode_into(out: &mut String, value: &str) {
+    percent_encode_into(out, value, |byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~'));
+}
+
+/// Percent-encodes every byte of `value` that `keep` refuses.
+fn percent_encode_into(out: &mut String, value: &str, keep: impl Fn(u8) -> bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &byte in value.as_bytes() {
+        if keep(byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+}
+
+/// `.`, `..` and the empty string cannot be a path segment.
+pub fn check_segment(value: &str, path: &str, out: &mut Vec<Violation>) {
+    let message = if value.is_empty() {
+        "must not be empty (it is a path segment)".to_owned()
+    } else if value == "." || value == ".." {
+        format!("cannot be `{value}` (it is a path segment)")
+    } else {
+        return;
+    };
+    out.push(Violation { path: path.to_owned(), message });
+}
+
+/// The items of a `spaceDelimited` or `pipeDelimited` list sent in one
+/// value cannot contain the delimiter: a server could not tell them apart.
+pub fn check_delimited(
+    items: impl Iterator<Item = String>,
+    delimiter: char,
+    style: &str,
+    path: &str,
+    out: &mut Vec<Violation>,
+) {
+    for item in items {
+        if item.contains(delimiter) {
+            let message =
+                format!("the item `{item}` contains `{delimiter}`, which separates the items of a `{style}` list");
+            out.push(Violation { path: path.to_owned(), message });
+        }
+    }
+}
+
+/// RFC 3339 with `Z` and as many fractional digits as needed.
+pub fn date_time(value: &chrono::DateTime<chrono::Utc>) -> String {
+    value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// The header and cookie parameters of one request, checked as they
+/// are added. A header value is sent as it is, so it must be visible
+/// ASCII with spaces or tabs only inside, and a header list's items
+/// cannot contain `,`; anything else is a violation and nothing is sent.
+/// Cookies go into one `Cookie` header (`a=1; b=2`), their values
+/// percent-encoded (all but RFC 6265's cookie octets, and `%`), so any
+/// text can be sent.
+#[derive(Debug, Default)]
+pub struct HeaderParams {
+    headers: HeaderMap,
+    /// `a=1; b=2`.
+    cookies: String,
+    violations: Vec<Violation>,
+}
+
+impl HeaderParams {
+    /// `name: value`.
+    pub fn header(&mut self, name: &str, value: &str) {
+        match header_problem(value) {
+            Some(message) => self.refuse(name, message),
+            None => self.insert(name, value),
+        }
+    }
+
+    /// `name: a,b`.
+    pub fn header_list(&mut self, name: &str, items: &[String]) {
+        for item in items {
+            let problem = if item.contains(',') {
+                Some(format!("the item {item:?} cannot be sent in a comma-separated header: it contains `,`"))
+            } else {
+                header_problem(item)
+            };
+            if let Some(message) = problem {
+                return self.refuse(name, message);
+            }
+        }
+        self.insert(name, &items.join(","));
+    }
+
+    fn insert(&mut self, name: &str, value: &str) {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(header), Ok(value)) => {
+                self.headers.append(header, value);
+            }
+            _ => self.refuse(name, "cannot be sent in an HTTP header".to_owned()),
+        }
+    }
+
+    fn refuse(&mut self, name: &str, message: String) {
+        self.violations.push(Violation { path: name.to_owned(), message });
+    }
+
+    /// `name=value` in the `Cookie` header, the value percent-encoded.
+    pub fn cookie(&mut self, name: &str, value: &str) {
+        self.start_cookie(name);
+        encode_cookie_into(&mut self.cookies, value);
+    }
+
+    /// `name=a,b` in the `Cookie` header: each item percent-encoded, the commas literal.
+    pub fn cookie_list(&mut self, name: &str, items: &[String]) {
+        self.start_cookie(name);
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.cookies.push(',');
+            }
+            encode_cookie_into(&mut self.cookies, item);
+        }
+    }
+
+    fn start_cookie(&mut self, name: &str) {
+        if !self.cookies.is_empty() {
+            self.cookies.push_str("; ");
+        }
+        self.cookies.push_str(name);
+        self.cookies.push('=');
+    }
+
+    /// The headers, or the [`Violations`] naming every value that cannot be sent.
+    pub fn finish(mut self) -> Result<HeaderMap, Violations> {
+        if !self.cookies.is_empty() {
+            match HeaderValue::from_str(&self.cookies) {
+                Ok(value) => {
+                    self.headers.insert(COOKIE, value);
+                }
+                Err(_) => self.refuse("Cookie", "cannot be sent in an HTTP header".to_owned()),
+            }
+        }
+        Violations::check(self.violations)?;
+        Ok(self.headers)
+    }
+}
+
+/// Why `value` cannot be sent as a header value as it is, if it cannot.
+fn header_problem(value: &str) -> Option<String> {
+    if let Some(c) = value.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ' || *c == '\t')) {
+        return Some(format!("{c:?} cannot be sent in an HTTP header (only visible ASCII, spaces and tabs)"));
+    }
+    if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
+        return Some("cannot start or end with a space or tab in an HTTP header (it would be lost)".to_owned());
+    }
+    None
+}
+
+/// Percent-encodes everything but RFC 6265's cookie octets (visible
+/// ASCII but `"` `,` `;` `\`), and `%` itself.
+fn encode_cookie_into(out: &mut String, value: &str) {
+    percent_encode_into(out, value, |byte| {
+        byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\' | b'%')
+    });
+}

@@ -1,0 +1,30 @@
+//! The spec-independent part of the models, clients and servers that the
+//! `generator` crate emits for an OpenAPI 3.0 document. Generated files hold
+//! only what depends on their spec (types, and per operation a method and a
+//! handler) and call this crate for everything else:
+//!
+//! - [`validation`] (always): [`validation::Violation`], the
+//!   [`validation::Validate`] trait the generated models implement, and one
+//!   check per constraint keyword of the spec;
+//! - `client` (feature `client`): the reqwest client core: the builder,
+//!   sending, an `Error` generic over the spec's error body, `Decoded`
+//!   (lenient list decoding), and the encoders of every path, query, header
+//!   and cookie style, form and multipart bodies;
+//! - `server` (feature `server`): the axum server core: `Rejection` and its
+//!   `Reason`s, bearer tokens, `RangeStatus`, the path, query, header and
+//!   cookie readers, delimited, `deepObject` and union decoders, and the
+//!   JSON, form, multipart and strict-JSON body readers.
+//!
+//! The feature `multipart` adds `multipart/form-data` bodies to both.
+//!
+//! Standalone crates made by `cargo xtask generate` carry a copy of these
+//! source files as their `runtime` module, so the files refer to each other
+//! only by relative paths (`super::`), never from the crate root.
+
+pub mod validation;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+#[cfg(feature = "server")]
+pub mod server;

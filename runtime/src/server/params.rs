@@ -1,0 +1,271 @@
+//! Path and query parameters: the query string split into pairs, values
+//! percent-decoded and parsed, `form` and `simple` lists, the path captures
+//! axum matched, and the primitives a parameter can be.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+
+use super::bodies::decode_json;
+use super::{Reason, Rejection};
+
+/// A parsed query string: every `key=value` pair, keys decoded, values still raw.
+#[derive(Debug, Clone, Default)]
+pub struct QueryString<'a> {
+    pub(super) pairs: Vec<(String, &'a str)>,
+}
+
+impl<'a> QueryString<'a> {
+    /// Splits the query at `&` and each pair at its first `=`; empty pairs are skipped.
+    pub fn parse(query: Option<&'a str>) -> Result<Self, Rejection> {
+        let mut pairs = Vec::new();
+        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let Some(key) = decode_form(key) else {
+                return Err(Rejection::new(Reason::BadRequest, "a query parameter name is not UTF-8"));
+            };
+            pairs.push((key.into_owned(), value));
+        }
+        Ok(QueryString { pairs })
+    }
+
+    /// The raw value of a parameter that takes one value; an error if it is repeated.
+    pub fn single(&self, name: &str) -> Result<Option<&'a str>, Rejection> {
+        let mut values = self.pairs.iter().filter(|(key, _)| key == name).map(|(_, value)| *value);
+        match (values.next(), values.next()) {
+            (Some(_), Some(_)) => Err(Rejection::invalid_parameter(name, "given more than once")),
+            (value, _) => Ok(value),
+        }
+    }
+
+    /// Every raw value of a parameter that may repeat (an exploded array).
+    pub fn all(&self, name: &str) -> Vec<&'a str> {
+        self.pairs.iter().filter(|(key, _)| key == name).map(|(_, value)| *value).collect()
+    }
+}
+
+/// Percent-decodes a query component, `+` standing for a space; `None` if not UTF-8.
+pub(super) fn decode_form(raw: &str) -> Option<Cow<'_, str>> {
+    let spaced: Cow<'_, str> = if raw.contains('+') { Cow::Owned(raw.replace('+', " ")) } else { Cow::Borrowed(raw) };
+    let decoded = percent_encoding::percent_decode_str(&spaced).decode_utf8().ok()?;
+    Some(Cow::Owned(decoded.into_owned()))
+}
+
+/// One query value: percent-decoded, then parsed by `parse`.
+pub fn query_value<T>(
+    name: &str,
+    raw: &str,
+    parse: impl Fn(&str, &str) -> Result<T, Rejection>,
+) -> Result<T, Rejection> {
+    match decode_form(raw) {
+        Some(value) => parse(name, &value),
+        None => Err(Rejection::invalid_parameter(name, "not UTF-8 once percent-decoded")),
+    }
+}
+
+/// A list in one query value (`form`, `explode: false`: `a,b,c`): split at the
+/// literal commas, each item percent-decoded (`%2C` is a comma inside an item)
+/// and parsed. An empty value is an empty list.
+pub fn query_list<T>(
+    name: &str,
+    raw: &str,
+    parse: impl Fn(&str, &str) -> Result<T, Rejection>,
+) -> Result<Vec<T>, Rejection> {
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    raw.split(',').map(|item| query_value(name, item, &parse)).collect()
+}
+
+/// A list in a decoded path segment (`simple`: `a,b,c`); an empty segment is an empty list.
+pub fn path_list<T>(
+    name: &str,
+    value: &str,
+    parse: impl Fn(&str, &str) -> Result<T, Rejection>,
+) -> Result<Vec<T>, Rejection> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    value.split(',').map(|item| parse(name, item)).collect()
+}
+
+/// The path parameters axum matched, percent-decoded.
+#[derive(Debug)]
+pub struct PathParams(Vec<(String, String)>);
+
+impl PathParams {
+    pub async fn from_parts(parts: &mut Parts) -> Result<Self, Rejection> {
+        match RawPathParams::from_request_parts(parts, &()).await {
+            Ok(params) => Ok(PathParams(params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect())),
+            Err(rejection) => Err(match rejection {
+                axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(inner) => {
+                    Rejection::new(Reason::InvalidParameter, inner.body_text())
+                }
+                other => Rejection::internal(other.body_text()),
+            }),
+        }
+    }
+
+    /// The operation's own parameters, when its route was named after
+    /// another template of the same shape: each capture (by route name) is
+    /// read along the operation's template for that segment, parameters
+    /// separated by the first occurrence of the literal text after them (a
+    /// literal that ends the segment is its suffix: `{name}.json` reads
+    /// `a.json.json` as `a.json`).
+    /// A segment that does not fit is `404` (`path` is the request's path).
+    pub fn matched(&self, segments: &[(&str, &[PathPiece])], path: &str) -> Result<Self, Rejection> {
+        let mut out = Vec::new();
+        for (capture, pieces) in segments {
+            let text = self.get(capture)?;
+            let mut rest = text;
+            for (i, piece) in pieces.iter().enumerate() {
+                match piece {
+                    PathPiece::Literal(literal) => {
+                        rest = rest.strip_prefix(literal).ok_or_else(|| Rejection::not_found(path))?;
+                    }
+                    PathPiece::Param(name) => {
+                        let end = match pieces.get(i + 1) {
+                            // A literal that ends the segment: everything before it.
+                            Some(PathPiece::Literal(last)) if i + 2 == pieces.len() => {
+                                rest.strip_suffix(last).map(str::len).ok_or_else(|| Rejection::not_found(path))?
+                            }
+                            Some(PathPiece::Literal(next)) => {
+                                // At least one character for the parameter.
+                                let from = rest.chars().next().map_or(rest.len(), char::len_utf8);
+                                rest[from..].find(next).map(|at| at + from).ok_or_else(|| Rejection::not_found(path))?
+                            }
+                            _ => rest.len(),
+                        };
+                        if end == 0 {
+                            return Err(Rejection::not_found(path));
+                        }
+                        out.push(((*name).to_owned(), rest[..end].to_owned()));
+                        rest = &rest[end..];
+                    }
+                }
+            }
+            if !rest.is_empty() {
+                return Err(Rejection::not_found(path));
+            }
+        }
+        Ok(PathParams(out))
+    }
+
+    /// The decoded value of the path parameter `name`.
+    pub fn get(&self, name: &str) -> Result<&str, Rejection> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .ok_or_else(|| Rejection::internal(format!("the router matched no path parameter `{name}`")))
+    }
+}
+
+/// A piece of an operation's template for one path segment (see
+/// [`PathParams::matched`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPiece {
+    /// Text that must appear as it is.
+    Literal(&'static str),
+    /// A parameter, by its name in the spec.
+    Param(&'static str),
+}
+
+/// A value parsed from its text in a path segment, query or header: the
+/// primitives of the spec (strings, integers, numbers, booleans, RFC 3339
+/// date-times and dates).
+pub trait FromParam: Sized {
+    /// What a value of this type is, for error messages.
+    const EXPECTED: &'static str;
+
+    fn from_param(text: &str) -> Option<Self>;
+}
+
+impl FromParam for String {
+    const EXPECTED: &'static str = "a string";
+
+    fn from_param(text: &str) -> Option<Self> {
+        Some(text.to_owned())
+    }
+}
+
+impl FromParam for i32 {
+    const EXPECTED: &'static str = "an integer (int32)";
+
+    fn from_param(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromParam for i64 {
+    const EXPECTED: &'static str = "an integer (int64)";
+
+    fn from_param(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromParam for f32 {
+    const EXPECTED: &'static str = "a number";
+
+    fn from_param(text: &str) -> Option<Self> {
+        text.parse::<f32>().ok().filter(|v| v.is_finite())
+    }
+}
+
+impl FromParam for f64 {
+    const EXPECTED: &'static str = "a number";
+
+    fn from_param(text: &str) -> Option<Self> {
+        text.parse::<f64>().ok().filter(|v| v.is_finite())
+    }
+}
+
+impl FromParam for bool {
+    const EXPECTED: &'static str = "`true` or `false`";
+
+    fn from_param(text: &str) -> Option<Self> {
+        match text {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl FromParam for chrono::DateTime<chrono::Utc> {
+    const EXPECTED: &'static str = "an RFC 3339 date-time";
+
+    fn from_param(text: &str) -> Option<Self> {
+        chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
+    }
+}
+
+impl FromParam for chrono::NaiveDate {
+    const EXPECTED: &'static str = "an RFC 3339 full-date";
+
+    fn from_param(text: &str) -> Option<Self> {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+}
+
+/// Parses a primitive parameter value.
+pub fn from_param<T: FromParam>(name: &str, text: &str) -> Result<T, Rejection> {
+    T::from_param(text).ok_or_else(|| Rejection::invalid_parameter(name, format!("`{text}` is not {}", T::EXPECTED)))
+}
+
+/// Parses a parameter value with `FromStr` (the spec's string enums).
+pub fn from_str_param<T>(name: &str, text: &str) -> Result<T, Rejection>
+where
+    T: std::str::FromStr,
+    T::Err: fmt::Display,
+{
+    text.parse().map_err(|error| Rejection::invalid_parameter(name, error))
+}
+
+/// Parses a parameter whose content is JSON (`content: application/json`).
+pub fn from_json_param<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, Rejection> {
+    decode_json(text.as_bytes()).map_err(|error| Rejection::invalid_parameter(name, error))
+}

@@ -10,7 +10,7 @@
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
 use ::openapi_runtime::client::{
-    QueryString, check_segment, date_time, encode_into, skip_items,
+    QueryString, check_delimited, check_segment, date_time, encode_into, skip_items,
 };
 
 pub use ::openapi_runtime::client::{
@@ -209,6 +209,13 @@ impl Client {
         > = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(given) = &query.cid {
             let out = &mut violations;
+            check_delimited(
+                given.iter().map(::std::string::ToString::to_string),
+                ',',
+                "form",
+                "cid",
+                out,
+            );
             {
                 let value = given;
                 let path: &str = "cid";

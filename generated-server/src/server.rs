@@ -201,6 +201,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "cid",
                     raw,
+                    ',',
                     self::runtime::from_param::<::std::string::String>,
                 )?,
             )
@@ -237,6 +238,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "status",
                     raw,
+                    ',',
                     self::runtime::from_str_param::<::ipfs_pinning_models::Status>,
                 )?,
             )
@@ -273,18 +275,7 @@ fn decode_get_pins_query(
         }
         ::std::option::Option::None => 10i32,
     };
-    let query_param_7 = match query.single("meta")? {
-        ::std::option::Option::Some(raw) => {
-            ::std::option::Option::Some(
-                self::runtime::query_value(
-                    "meta",
-                    raw,
-                    self::runtime::from_json_param::<::ipfs_pinning_models::PinMeta>,
-                )?,
-            )
-        }
-        ::std::option::Option::None => ::std::option::Option::None,
-    };
+    let query_param_7 = query.json::<::ipfs_pinning_models::PinMeta>("meta")?;
     let mut found: ::std::vec::Vec<::ipfs_pinning_models::validation::Violation> = ::std::vec::Vec::new();
     {
         let out = &mut found;

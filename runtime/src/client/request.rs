@@ -115,8 +115,9 @@ pub fn check_segment(value: &str, path: &str, out: &mut Vec<Violation>) {
     out.push(Violation { path: path.to_owned(), message });
 }
 
-/// The items of a `spaceDelimited` or `pipeDelimited` list sent in one
-/// value cannot contain the delimiter: a server could not tell them apart.
+/// The items of a `form`, `spaceDelimited` or `pipeDelimited` list sent in
+/// one value cannot contain the delimiter: a server decodes the value
+/// before splitting it, so it could not tell them apart.
 pub fn check_delimited(
     items: impl Iterator<Item = String>,
     delimiter: char,

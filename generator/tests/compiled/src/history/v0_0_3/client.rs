@@ -9,7 +9,9 @@
 //! their status ([`Error`]).
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
-use ::openapi_runtime::client::{QueryString, check_segment, encode_into, skip_items};
+use ::openapi_runtime::client::{
+    QueryString, check_delimited, check_segment, encode_into, skip_items,
+};
 
 pub use ::openapi_runtime::client::{
     DEFAULT_TIMEOUT, Decoded, MAX_BODY_BYTES, SNIPPET_BYTES, SkippedItem,
@@ -185,6 +187,13 @@ impl Client {
         > = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(given) = &query.cid {
             let out = &mut violations;
+            check_delimited(
+                given.iter().map(::std::string::ToString::to_string),
+                ',',
+                "form",
+                "cid",
+                out,
+            );
             {
                 let value = given;
                 let path: &str = "cid";

@@ -190,6 +190,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "cid",
                     raw,
+                    ',',
                     self::runtime::from_param::<::std::string::String>,
                 )?,
             )
@@ -202,6 +203,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "status",
                     raw,
+                    ',',
                     self::runtime::from_str_param::<
                         crate::history::v0_0_3::models::Status,
                     >,
@@ -222,20 +224,7 @@ fn decode_get_pins_query(
         }
         ::std::option::Option::None => 1000i32,
     };
-    let query_param_4 = match query.single("meta")? {
-        ::std::option::Option::Some(raw) => {
-            ::std::option::Option::Some(
-                self::runtime::query_value(
-                    "meta",
-                    raw,
-                    self::runtime::from_json_param::<
-                        crate::history::v0_0_3::models::PinMeta,
-                    >,
-                )?,
-            )
-        }
-        ::std::option::Option::None => ::std::option::Option::None,
-    };
+    let query_param_4 = query.json::<crate::history::v0_0_3::models::PinMeta>("meta")?;
     let query_param_5 = match query.single("auth")? {
         ::std::option::Option::Some(raw) => {
             ::std::option::Option::Some(

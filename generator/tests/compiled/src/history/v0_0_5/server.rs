@@ -192,6 +192,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "cid",
                     raw,
+                    ',',
                     self::runtime::from_param::<::std::string::String>,
                 )?,
             )
@@ -216,6 +217,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "status",
                     raw,
+                    ',',
                     self::runtime::from_str_param::<
                         crate::history::v0_0_5::models::Status,
                     >,
@@ -254,20 +256,7 @@ fn decode_get_pins_query(
         }
         ::std::option::Option::None => 10i32,
     };
-    let query_param_6 = match query.single("meta")? {
-        ::std::option::Option::Some(raw) => {
-            ::std::option::Option::Some(
-                self::runtime::query_value(
-                    "meta",
-                    raw,
-                    self::runtime::from_json_param::<
-                        crate::history::v0_0_5::models::PinMeta,
-                    >,
-                )?,
-            )
-        }
-        ::std::option::Option::None => ::std::option::Option::None,
-    };
+    let query_param_6 = query.json::<crate::history::v0_0_5::models::PinMeta>("meta")?;
     let mut found: ::std::vec::Vec<
         crate::history::v0_0_5::models::validation::Violation,
     > = ::std::vec::Vec::new();

@@ -203,6 +203,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "cid",
                     raw,
+                    ',',
                     self::runtime::from_param::<::std::string::String>,
                 )?,
             )
@@ -241,6 +242,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "status",
                     raw,
+                    ',',
                     self::runtime::from_str_param::<
                         crate::history::v0_1_2::models::Status,
                     >,
@@ -279,20 +281,7 @@ fn decode_get_pins_query(
         }
         ::std::option::Option::None => 10i32,
     };
-    let query_param_7 = match query.single("meta")? {
-        ::std::option::Option::Some(raw) => {
-            ::std::option::Option::Some(
-                self::runtime::query_value(
-                    "meta",
-                    raw,
-                    self::runtime::from_json_param::<
-                        crate::history::v0_1_2::models::PinMeta,
-                    >,
-                )?,
-            )
-        }
-        ::std::option::Option::None => ::std::option::Option::None,
-    };
+    let query_param_7 = query.json::<crate::history::v0_1_2::models::PinMeta>("meta")?;
     let mut found: ::std::vec::Vec<
         crate::history::v0_1_2::models::validation::Violation,
     > = ::std::vec::Vec::new();

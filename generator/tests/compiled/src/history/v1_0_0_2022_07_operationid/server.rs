@@ -205,6 +205,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "cid",
                     raw,
+                    ',',
                     self::runtime::from_param::<::std::string::String>,
                 )?,
             )
@@ -243,6 +244,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "status",
                     raw,
+                    ',',
                     self::runtime::from_str_param::<
                         crate::history::v1_0_0_2022_07_operationid::models::Status,
                     >,
@@ -281,20 +283,8 @@ fn decode_get_pins_query(
         }
         ::std::option::Option::None => 10i32,
     };
-    let query_param_7 = match query.single("meta")? {
-        ::std::option::Option::Some(raw) => {
-            ::std::option::Option::Some(
-                self::runtime::query_value(
-                    "meta",
-                    raw,
-                    self::runtime::from_json_param::<
-                        crate::history::v1_0_0_2022_07_operationid::models::PinMeta,
-                    >,
-                )?,
-            )
-        }
-        ::std::option::Option::None => ::std::option::Option::None,
-    };
+    let query_param_7 = query
+        .json::<crate::history::v1_0_0_2022_07_operationid::models::PinMeta>("meta")?;
     let mut found: ::std::vec::Vec<
         crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
     > = ::std::vec::Vec::new();

@@ -1,0 +1,182 @@
+//! The client core's encoders, decoders and settings, directly.
+
+use openapi_runtime::client::{
+    Api, ClientBuilder, Core, Error, HeaderParams, NoErrorBody, QueryString, Response, SkippedItem, check_delimited,
+    check_segment, date_time, encode_into, skip_items,
+};
+use openapi_runtime::validation::Violation;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// A generated client's stand-in: error bodies are JSON objects named `Failure`.
+#[derive(Debug)]
+struct Test(Core<Test>);
+
+impl Api for Test {
+    type ErrorBody = serde_json::Value;
+    const ERROR_BODY: &'static str = "Failure";
+
+    fn from_core(core: Core<Self>) -> Self {
+        Test(core)
+    }
+}
+
+/// One without error bodies.
+struct Plain;
+
+impl Api for Plain {
+    type ErrorBody = NoErrorBody;
+    const ERROR_BODY: &'static str = "";
+
+    fn from_core(_: Core<Self>) -> Self {
+        Plain
+    }
+}
+
+fn response(status: u16, content_type: Option<&str>, body: &str) -> Response<Test> {
+    Response::new(
+        StatusCode::from_u16(status).unwrap(),
+        content_type.map(str::to_owned),
+        body.as_bytes().to_vec(),
+        false,
+    )
+}
+
+#[test]
+fn query_strings_encode_all_but_unreserved_characters() {
+    let mut query = QueryString::default();
+    query.push("name", "a b&c=d/é~-._");
+    query.push_joined("cid", &["x,y".into(), "z".into()], ",");
+    query.push_joined("s", &["1".into(), "2".into()], "%20");
+    query.push_deep("filter", "a b", "[1]");
+    assert_eq!(query.as_str(), "name=a%20b%26c%3Dd%2F%C3%A9~-._&cid=x%2Cy,z&s=1%202&filter[a%20b]=%5B1%5D");
+    assert_eq!(query.into_bytes(), b"name=a%20b%26c%3Dd%2F%C3%A9~-._&cid=x%2Cy,z&s=1%202&filter[a%20b]=%5B1%5D");
+    let mut segment = String::new();
+    encode_into(&mut segment, "a/b c");
+    assert_eq!(segment, "a%2Fb%20c");
+}
+
+#[test]
+fn path_segments_and_delimited_items_are_checked() {
+    let mut out: Vec<Violation> = Vec::new();
+    check_segment("ok", "id", &mut out);
+    check_segment("", "id", &mut out);
+    check_segment("..", "id", &mut out);
+    let messages: Vec<String> = out.iter().map(ToString::to_string).collect();
+    assert_eq!(messages, ["id: must not be empty (it is a path segment)", "id: cannot be `..` (it is a path segment)"]);
+    let mut out = Vec::new();
+    check_delimited(["a".to_owned(), "b|c".to_owned()].into_iter(), '|', "pipeDelimited", "p", &mut out);
+    assert_eq!(
+        out[0].to_string(),
+        "p: the item `b|c` contains `|`, which separates the items of a `pipeDelimited` list"
+    );
+    assert_eq!(out.len(), 1);
+}
+
+#[test]
+fn date_times_are_rfc3339_with_z() {
+    let t = chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05.120+01:00").unwrap().with_timezone(&chrono::Utc);
+    assert_eq!(date_time(&t), "2024-01-02T02:04:05.120Z");
+}
+
+#[test]
+fn header_and_cookie_parameters() {
+    let mut params = HeaderParams::default();
+    params.header("X-Request-ID", "abc 1");
+    params.header_list("X-Tags", &["a".into(), "b".into()]);
+    params.cookie("session", "a b;c");
+    params.cookie_list("ids", &["1,2".into(), "3".into()]);
+    let headers = params.finish().unwrap();
+    assert_eq!(headers["x-request-id"], "abc 1");
+    assert_eq!(headers["x-tags"], "a,b");
+    assert_eq!(headers["cookie"], "session=a%20b%3Bc; ids=1%2C2,3");
+
+    let mut bad = HeaderParams::default();
+    bad.header("X-A", "line\nbreak");
+    bad.header("X-B", " padded");
+    bad.header_list("X-C", &["a,b".into()]);
+    bad.header("Bad Name", "v");
+    let violations: Vec<String> = bad.finish().unwrap_err().into_iter().map(|v| v.to_string()).collect();
+    assert_eq!(
+        violations,
+        [
+            "X-A: '\\n' cannot be sent in an HTTP header (only visible ASCII, spaces and tabs)",
+            "X-B: cannot start or end with a space or tab in an HTTP header (it would be lost)",
+            "X-C: the item \"a,b\" cannot be sent in a comma-separated header: it contains `,`",
+            "Bad Name: cannot be sent in an HTTP header",
+        ]
+    );
+}
+
+#[test]
+fn success_bodies_decode_strictly_or_leniently() {
+    let ok = response(200, Some("application/json; charset=utf-8"), r#"{"n": 1}"#);
+    assert_eq!(ok.decode::<serde_json::Value>().unwrap(), json!({"n": 1}));
+    let page = response(200, None, r#"{"count": 3, "results": [1, "two", 3]}"#);
+    let decoded = page
+        .decode_lenient::<serde_json::Value>(|value, skipped| skip_items::<u32>(value, Some("results"), skipped))
+        .unwrap();
+    assert_eq!(decoded.value, json!({"count": 3, "results": [1, 3]}));
+    assert_eq!(decoded.skipped.len(), 1);
+    let SkippedItem { path, raw, .. } = &decoded.skipped[0];
+    assert_eq!((path.as_str(), raw), ("results[1]", &json!("two")));
+
+    for (content_type, body, reason) in [
+        (Some("text/html"), "<html>", "expected a JSON body, got content type `text/html`"),
+        (None, "  ", "the body is empty"),
+        (None, "{", "not valid JSON"),
+    ] {
+        match response(200, content_type, body).decode::<serde_json::Value>() {
+            Err(Error::Decode { status, reason: got, .. }) => {
+                assert_eq!(status, 200);
+                assert!(got.contains(reason), "{got}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(response(200, Some("text/plain"), "hi").text().unwrap(), "hi");
+    assert_eq!(response(200, None, "\u{1}").bytes().unwrap(), b"\x01");
+    let not_utf8 = Response::<Test>::new(StatusCode::OK, None, vec![0xff], false);
+    assert!(matches!(not_utf8.text(), Err(Error::Decode { .. })));
+}
+
+#[test]
+fn failures_keep_their_status_and_the_documented_body() {
+    let error = Error::from_failure(response(404, Some("application/json"), r#"{"reason":"NOT_FOUND"}"#), true);
+    match &error {
+        Error::Api { status, body } => assert_eq!((status.as_u16(), body), (404, &json!({"reason": "NOT_FOUND"}))),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.to_string(), r#"the server answered 404 Not Found: {"reason":"NOT_FOUND"}"#);
+    let undocumented = Error::from_failure(response(300, None, "moved"), false);
+    assert!(undocumented.to_string().contains("the spec documents no body for this status"), "{undocumented}");
+    let html = Error::from_failure(response(502, Some("text/html"), "<h1>bad gateway</h1>"), true);
+    assert!(matches!(&html, Error::UnexpectedResponse { snippet, .. } if snippet == "<h1>bad gateway</h1>"));
+    let long = "é".repeat(400);
+    let snippet = response(500, None, &long).snippet();
+    assert!(snippet.len() <= openapi_runtime::client::SNIPPET_BYTES && snippet.chars().all(|c| c == 'é'));
+    let plain: Error<Plain> =
+        Error::from_failure(Response::new(StatusCode::BAD_REQUEST, None, b"{}".to_vec(), false), false);
+    assert!(matches!(plain, Error::UnexpectedResponse { .. }));
+}
+
+#[test]
+fn the_builder_checks_its_settings() {
+    let agent = "test/1.0";
+    let bad = |url: &str| match ClientBuilder::<Test>::new(url.into(), None, agent).build() {
+        Err(Error::InvalidConfig(message)) => message,
+        other => panic!("{other:?}"),
+    };
+    assert!(bad("ftp://x").contains("must be http or https"));
+    assert!(bad("http://x/?q=1").contains("must not have a query or fragment"));
+    assert!(bad("not a url").contains("is not a valid URL"));
+    let token = ClientBuilder::<Test>::new("http://x".into(), Some("a\nb".into()), agent).build();
+    assert!(matches!(token, Err(Error::InvalidConfig(m)) if m.contains("token")));
+    let header = ClientBuilder::<Test>::new("http://x".into(), None, agent).default_header("X", "a\nb").build();
+    assert!(matches!(header, Err(Error::InvalidConfig(m)) if m.contains("header `X`")));
+    let client = ClientBuilder::<Test>::new("http://x/psa/".into(), Some("secret".into()), agent).build().unwrap();
+    assert_eq!(client.0.base_url(), "http://x/psa");
+    let debug = format!("{client:?}");
+    assert!(debug.contains("<redacted>") && !debug.contains("secret"), "{debug}");
+}

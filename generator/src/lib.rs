@@ -1,9 +1,11 @@
 //! A spec-driven code generator: OpenAPI 3.0 → Rust.
 //!
 //! The pipeline is `parse` (text → `openapiv3` document) → `lower`
-//! (document → [`ir::Api`]) → `emit` (IR → formatted Rust files). Every stage
-//! returns [`Result`]; an [`Error`] always names its place in the spec as a
-//! JSON pointer. [`diff`] compares two lowered specs for `cargo xtask diff`.
+//! (document → [`ir::Api`]) → `emit` (IR → formatted Rust files), each stage
+//! using only the ones before it and the foundation ([`pointer`], [`error`],
+//! [`naming`], [`ir`]). Every stage returns [`Result`]; an [`Error`] always
+//! names its place in the spec as a JSON pointer. [`diff`] compares two
+//! lowered specs for `cargo xtask diff`.
 //!
 //! ```no_run
 //! let text = std::fs::read_to_string("spec/ipfs-pinning-service.yaml").unwrap();
@@ -17,6 +19,7 @@ pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod lower;
+pub mod naming;
 pub mod parse;
 pub mod pointer;
 pub mod skip;

@@ -12,30 +12,11 @@
 //! other error still fails the whole spec. Without skipping, the same
 //! refusals are errors, as before.
 
-use std::fmt;
-
 use crate::emit::{client, server};
 use crate::error::{Error, Result};
-use crate::ir::{Api, Method, Operation};
+use crate::ir::{Api, Operation};
+pub use crate::lower::Skipped;
 use crate::pointer::Pointer;
-
-/// An operation left out of the generated client and server.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Skipped {
-    pub method: Method,
-    /// The path template.
-    pub path: String,
-    /// The operation in the spec.
-    pub pointer: Pointer,
-    /// Why: an [`Error::Unsupported`] naming the construct's place.
-    pub error: Error,
-}
-
-impl fmt::Display for Skipped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "skipped {} {} ({}): {}", self.method.as_str(), self.path, self.pointer, self.error)
-    }
-}
 
 /// Parses and lowers a spec, leaving out every operation that lowering, the
 /// client emitter or the server emitter cannot express.

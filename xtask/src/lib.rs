@@ -80,7 +80,7 @@ fn specs_in(dir: &Path) -> Result<Vec<(PathBuf, String)>, TaskError> {
         let path = entry.map_err(|error| TaskError::Io { path: dir.to_owned(), error })?.path();
         if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            let module = generator::lower::names::value_name(stem);
+            let module = generator::naming::value_name(stem);
             specs.push((path, module));
         }
     }

@@ -13,7 +13,7 @@ use crate::ir::{
     Api, Content, Location, Operation, Parameter, ParameterEncoding, RequestBody, Response, Shape, StatusCode, Style,
     Type, TypeKind,
 };
-use crate::lower::names::operation_id;
+use crate::naming::operation_id;
 
 /// `/pins/{requestid}` → `/pins/{}`: the key operations are matched by.
 pub fn normalized_path(path: &str) -> String {

@@ -474,7 +474,7 @@ const LOCALS: &[&str] = &[
 ];
 
 fn arg_ident(name: &str) -> proc_macro2::Ident {
-    let bare = crate::lower::names::unraw(name);
+    let bare = crate::naming::unraw(name);
     if LOCALS.contains(&bare) { format_ident!("{}_", bare) } else { ident(name) }
 }
 
@@ -660,7 +660,7 @@ impl<'a> OpPlan<'a> {
         }
         if let Some(b) = self.body.as_ref().filter(|b| matches!(b.encoding, Encoding::Json | Encoding::Form(_))) {
             let (name, owned_expr) = (&b.name, &b.owned);
-            let path = crate::lower::names::unraw(&b.name.to_string()).to_owned();
+            let path = crate::naming::unraw(&b.name.to_string()).to_owned();
             let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
             if !body.is_empty() {
                 let slice_owned = b.slice.then(|| {
@@ -886,7 +886,7 @@ impl<'a> OpPlan<'a> {
                 Some(name) => format!("`{name}`"),
                 None => "the body".to_owned(),
             };
-            let name = crate::lower::names::unraw(&b.name.to_string()).to_owned();
+            let name = crate::naming::unraw(&b.name.to_string()).to_owned();
             paragraphs.push(match &b.encoding {
                 Encoding::Json => format!("`{name}`: {what}, sent as JSON."),
                 Encoding::Raw(media) => format!("`{name}`: sent as it is, as `{media}`."),
@@ -1003,7 +1003,7 @@ impl<'a> OpPlan<'a> {
         });
         let doc = format!(
             " What [`Client::{}`] returns: one variant per 2xx response the spec documents (their bodies differ).",
-            crate::lower::names::unraw(&self.op.name)
+            crate::naming::unraw(&self.op.name)
         );
         Some(quote! {
             #[doc = #doc]
@@ -1064,7 +1064,7 @@ impl<'a> OpPlan<'a> {
                 #docs
                 pub #name: ::std::option::Option<#rust>,
             });
-            let setter_doc = format!(" Sets [`{query}::{}`].", crate::lower::names::unraw(&p.p.name));
+            let setter_doc = format!(" Sets [`{query}::{}`].", crate::naming::unraw(&p.p.name));
             setters.push(match &p.wire {
                 Wire::QueryArray { item_type, .. }
                 | Wire::HeaderArray { item_type, .. }
@@ -1090,7 +1090,7 @@ impl<'a> OpPlan<'a> {
         }
         let doc = format!(
             " The optional parameters of [`Client::{}`]; `None` leaves a parameter out.",
-            crate::lower::names::unraw(&self.op.name)
+            crate::naming::unraw(&self.op.name)
         );
         quote! {
             #[doc = #doc]
@@ -1518,8 +1518,8 @@ fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -
         }
         Some(Some(ty)) => ty,
     };
-    let mut name = ty.named().map(crate::lower::names::value_name).unwrap_or_else(|| "body".to_owned());
-    if taken(crate::lower::names::unraw(&name)) {
+    let mut name = ty.named().map(crate::naming::value_name).unwrap_or_else(|| "body".to_owned());
+    if taken(crate::naming::unraw(&name)) {
         name = "body".to_owned();
     }
     if taken(&name) {

@@ -34,9 +34,7 @@ use crate::ir::{
 };
 use crate::pointer::Pointer;
 
-/// The name of the error type `FromStr` of every enum returns. Lowering
-/// reserves it, so no schema can take it.
-pub const UNKNOWN_ENUM_VALUE: &str = "UnknownEnumValue";
+pub use crate::naming::UNKNOWN_ENUM_VALUE;
 
 /// The models file for an API, on the workspace's runtime crate.
 pub fn models(api: &Api, header: &str) -> Result<String> {
@@ -164,7 +162,7 @@ fn field(f: &Field) -> TokenStream {
     }
     let docs = doc_lines(paragraphs.iter().map(String::as_str));
     let wire = &f.wire_name;
-    let rename = (crate::lower::names::unraw(&f.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
+    let rename = (crate::naming::unraw(&f.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
     let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
     quote! {
         #docs

@@ -179,7 +179,7 @@ fn bearer_scheme(api: &Api, op: &Operation) -> Result<Option<(String, proc_macro
                     crate::ir::SecuritySchemeKind::Http { scheme: s, .. } if s == "bearer" => {
                         let hook = format_ident!(
                             "authenticate_{}",
-                            crate::lower::names::unraw(&crate::lower::names::value_name(&def.name))
+                            crate::naming::unraw(&crate::naming::value_name(&def.name))
                         );
                         Ok(Some((def.name.clone(), hook)))
                     }
@@ -401,11 +401,11 @@ impl<'a> OpPlan<'a> {
     }
 
     fn handler_name(&self) -> proc_macro2::Ident {
-        format_ident!("handle_{}", crate::lower::names::unraw(&self.op.name))
+        format_ident!("handle_{}", crate::naming::unraw(&self.op.name))
     }
 
     fn query_decoder_name(&self) -> proc_macro2::Ident {
-        format_ident!("decode_{}_query", crate::lower::names::unraw(&self.op.name))
+        format_ident!("decode_{}_query", crate::naming::unraw(&self.op.name))
     }
 
     fn body_type(&self) -> Option<TokenStream> {
@@ -453,14 +453,14 @@ impl<'a> OpPlan<'a> {
         let query_type = self.query_type();
         let mut names = Vec::new();
         for p in &self.path {
-            let mut name = crate::lower::names::unraw(&p.param.name).to_owned();
+            let mut name = crate::naming::unraw(&p.param.name).to_owned();
             if ["caller", "query", "headers", "body"].contains(&name.as_str()) {
                 name.push_str("_param");
             }
             names.push(name);
         }
         for (p, name) in self.path.iter().zip(&names) {
-            let name = ident(&crate::lower::names::value_name(name));
+            let name = ident(&crate::naming::value_name(name));
             let ty = &p.field_type;
             inputs.push(quote!(#name: #ty));
         }
@@ -509,7 +509,7 @@ impl<'a> OpPlan<'a> {
         let op = self.op;
         let docs = doc_lines([format!(
             "The query parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
-            crate::lower::names::unraw(&op.name),
+            crate::naming::unraw(&op.name),
             op.method.as_str(),
             op.path
         )
@@ -549,7 +549,7 @@ impl<'a> OpPlan<'a> {
         let op = self.op;
         let docs = doc_lines([format!(
             "What [`Api::{}`] answers (`{} {}`): one variant per response the spec documents.",
-            crate::lower::names::unraw(&op.name),
+            crate::naming::unraw(&op.name),
             op.method.as_str(),
             op.path
         )

@@ -22,9 +22,9 @@ use std::borrow::Cow;
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind};
 
 use super::Lowerer;
-use super::names::type_name;
 use crate::error::{Error, Result};
 use crate::ir::{Additional, Discriminator, Shape, Struct, Type, Union, UnionVariant};
+use crate::naming::type_name;
 use crate::pointer::Pointer;
 
 /// What a schema with `allOf`, `oneOf` or `anyOf` stands for.

@@ -5,27 +5,25 @@
 //! - [`schema`]: schemas → named types and type uses.
 //! - [`compose`]: `allOf` (merged structs), `oneOf`/`anyOf` (unions).
 //! - [`operation`]: paths → operations, parameters, bodies, responses, security.
-//! - [`names`]: spec names → Rust names.
 //! - [`graph`]: passes over the finished type list (nullability of named
 //!   types, boxing of recursive fields, alias cycles).
 
 mod compose;
 mod graph;
-pub mod names;
 mod operation;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::ir::{Api, Example, Type, TypeDef};
+use crate::ir::{Api, Example, Method, Type, TypeDef};
 use crate::parse::Document;
 use crate::pointer::Pointer;
-use crate::skip::Skipped;
 
 /// Lowers a parsed document into the IR.
 pub fn lower(document: &Document) -> Result<Api> {
@@ -119,7 +117,7 @@ pub(crate) struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     /// Reserves a type name for the schema at `at`.
     fn claim(&mut self, name: String, at: &Pointer) -> Result<String> {
-        if name == crate::emit::models::UNKNOWN_ENUM_VALUE {
+        if name == crate::naming::UNKNOWN_ENUM_VALUE {
             return Err(Error::Collision {
                 pointer: at.clone(),
                 what: "type name (reserved for the error of the generated enums' `FromStr`)",
@@ -241,5 +239,23 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// An operation left out of the generated client and server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub method: Method,
+    /// The path template.
+    pub path: String,
+    /// The operation in the spec.
+    pub pointer: Pointer,
+    /// Why: an [`Error::Unsupported`] naming the construct's place.
+    pub error: Error,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "skipped {} {} ({}): {}", self.method.as_str(), self.path, self.pointer, self.error)
     }
 }

@@ -7,15 +7,15 @@ use openapiv3::{
     APIKeyLocation, MediaType, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
 };
 
-use super::names::{operation_id, type_name, unraw, value_name};
+use super::Skipped;
 use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
     Content, Header, IgnoredParameter, Location, Method, Operation, Parameter, ParameterEncoding, RequestBody,
     Response, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type, is_json,
 };
+use crate::naming::{operation_id, type_name, unraw, value_name};
 use crate::pointer::Pointer;
-use crate::skip::Skipped;
 
 /// Where an operation is in the spec.
 struct OperationSite<'s> {

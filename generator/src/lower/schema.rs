@@ -15,13 +15,13 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::compose::{Composite, composite};
-use super::names::{type_name, value_name};
 use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
     Additional, Bound, BytesEncoding, Constraints, EnumVariant, Field, Primitive, Shape, StringEnum, Struct, Type,
     TypeDef, TypeKind, ValueEnum, ValueVariant,
 };
+use crate::naming::{type_name, value_name};
 use crate::pointer::Pointer;
 
 /// Every keyword of the OpenAPI 3.0 Schema Object. Anything else that is not

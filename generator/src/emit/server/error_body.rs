@@ -100,10 +100,10 @@ impl ErrorBody {
                 continue;
             }
             let name = match ty.named() {
-                Some(name) => crate::lower::names::value_name(name),
+                Some(name) => crate::naming::value_name(name),
                 None => format!("schema_{}", body.alternates.len() + 2),
             };
-            let hook = format_ident!("rejection_as_{}", crate::lower::names::unraw(&name));
+            let hook = format_ident!("rejection_as_{}", crate::naming::unraw(&name));
             if body.alternates.iter().any(|a| a.hook == hook) {
                 return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
             }

@@ -165,7 +165,7 @@ impl FormPlan {
 
     /// The decoder function's name.
     fn decoder(op_name: &str, multipart: bool) -> proc_macro2::Ident {
-        let op = crate::lower::names::unraw(op_name);
+        let op = crate::naming::unraw(op_name);
         if multipart { format_ident!("decode_{}_multipart", op) } else { format_ident!("decode_{}_form", op) }
     }
 

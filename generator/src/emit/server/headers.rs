@@ -44,7 +44,7 @@ pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &Tok
     let docs = doc_lines([
         format!(
             "The header and cookie parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
-            crate::lower::names::unraw(&op.name),
+            crate::naming::unraw(&op.name),
             op.method.as_str(),
             op.path
         )
@@ -93,7 +93,7 @@ pub(super) fn struct_name(op: &Operation) -> proc_macro2::Ident {
 
 /// `decode_{op}_headers`.
 pub(super) fn decoder_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("decode_{}_headers", crate::lower::names::unraw(&op.name))
+    format_ident!("decode_{}_headers", crate::naming::unraw(&op.name))
 }
 
 /// A field's docs: the spec's description, where the value comes from,

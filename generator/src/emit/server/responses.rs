@@ -19,7 +19,7 @@ use super::super::{doc_lines, ident, rust_type};
 use super::{status_key, status_type, variant_name};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Content, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
-use crate::lower::names::{type_name, value_name};
+use crate::naming::{type_name, value_name};
 
 /// What a variant's body is made of.
 #[derive(Clone, PartialEq)]

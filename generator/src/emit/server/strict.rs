@@ -107,7 +107,7 @@ impl Strict {
         if let Some(function) = self.functions.get(name) {
             return function.clone();
         }
-        let base = format!("unknown_fields_{}", crate::lower::names::unraw(&crate::lower::names::value_name(name)));
+        let base = format!("unknown_fields_{}", crate::naming::unraw(&crate::naming::value_name(name)));
         let mut candidate = base.clone();
         let mut n = 2;
         while self.functions.values().any(|f| *f == candidate) {

@@ -1,7 +1,12 @@
-//! How spec names become Rust names. Wire names are kept beside them in the
+//! How spec names become Rust names, for every stage (lowering names the
+//! IR's types and fields; emitters name what they add). Wire names are kept beside them in the
 //! IR, so emitters can rename (`#[serde(rename = "...")]`) without loss.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// The name of the error type `FromStr` of every generated enum returns.
+/// Lowering reserves it, so no schema can take it.
+pub const UNKNOWN_ENUM_VALUE: &str = "UnknownEnumValue";
 
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[

@@ -1,24 +1,14 @@
 //! Standalone crates carry the runtime crate's sources: every file of
 //! `runtime/src/` is embedded, unchanged, in `krate::RUNTIME_FILES`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use std::path::Path;
 
 #[test]
 fn every_runtime_file_is_embedded_as_it_is() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
-    let mut found = Vec::new();
-    files(&src, &mut found);
+    let found = common::rust_files(&src);
     let mut on_disk: Vec<String> =
         found.iter().map(|p| p.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/")).collect();
     on_disk.sort();

@@ -6,7 +6,9 @@
 //! Invariant"). This reads every `crate::` path in `generator/src` outside
 //! comments.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 /// Each top-level module of the generator and its rank.
 const RANKS: &[(&str, u8)] = &[
@@ -52,17 +54,6 @@ fn code(line: &str) -> Option<String> {
     Some(out)
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// The top-level modules a line of code names as `crate::<module>`, and in
 /// `use crate::{a, b}` lists.
 fn named_modules(line: &str) -> Vec<String> {
@@ -90,8 +81,7 @@ fn named_modules(line: &str) -> Vec<String> {
 #[test]
 fn stages_import_only_earlier_stages() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut all = Vec::new();
-    files(&src, &mut all);
+    let all = common::rust_files(&src);
     let mut backward = Vec::new();
     for path in &all {
         let relative = path.strip_prefix(&src).unwrap();

@@ -35,7 +35,8 @@ async fn every_command_against_the_npm_mock_service() {
     assert!(failed.stdout.contains("Status:    failed\n"), "{}", failed.stdout);
     let stuck = cli.run(&["add", "QmThree", "--service", "mock", "--name", "queued-three", "--timeout", "1s"]).await;
     stuck.code(1).stderr_has(&["is still queued after 1s"]);
-    let four = cli.run(&["add", "QmFour", "--service", "mock", "--name", "pinned-four", "--background", "--json"]).await;
+    let four =
+        cli.run(&["add", "QmFour", "--service", "mock", "--name", "pinned-four", "--background", "--json"]).await;
     let four = four.ok().json();
     let four_id = four["requestid"].as_str().unwrap();
     let waited = cli.run(&["wait", four_id, "--service", "mock", "--json"]).await.ok().json();
@@ -48,7 +49,8 @@ async fn every_command_against_the_npm_mock_service() {
     assert_eq!(pinned[0]["pin"]["name"], "pinned-four", "{pinned}");
     let others = cli.run(&["ls", "--service", "mock", "--status", "queued", "--status", "failed", "--json"]).await;
     assert_eq!(names(&others.ok().json()), ["failed-two", "queued-three"]);
-    let by_cid = cli.run(&["ls", "--service", "mock", "--cid", "QmOne,QmTwo", "--status", "pinned,failed", "--json"]).await;
+    let by_cid =
+        cli.run(&["ls", "--service", "mock", "--cid", "QmOne,QmTwo", "--status", "pinned,failed", "--json"]).await;
     assert_eq!(names(&by_cid.ok().json()), ["failed-two", "pinned-one"]);
     let table = cli.run(&["ls", "--service", "mock"]).await;
     assert_eq!(table.ok().stdout.lines().count(), 3, "{}", table.stdout);

@@ -105,6 +105,21 @@ async fn a_session_adds_waits_lists_replaces_and_removes() {
     nothing.code(0).stderr_has(&["no pinned pins match"]);
 }
 
+/// On a terminal, `add` shows a live line (request id, elapsed time, status,
+/// `info.status_details`) on stderr and clears it; stdout gets the result only.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_add_shows_a_live_status_line() {
+    let (_service, cli) = started(&["--simulate-delay", "1s"]).await;
+    let (run, screen) = cli.run_on_terminal(&["add", &cid("live"), "--service", "ref"]).await;
+    run.code(0);
+    let id = run.stdout.lines().next().unwrap().strip_prefix("RequestID: ").unwrap();
+    assert!(screen.contains(&format!("pin {id} [0s] ")), "{screen:?}");
+    assert!(screen.contains("] pinning: pinning (simulated backend: nothing is fetched"), "{screen:?}");
+    assert!(screen.ends_with("\r\x1b[2K"), "the line is cleared at the end: {screen:?}");
+    assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn services_are_added_listed_counted_and_removed_without_showing_tokens() {
     let (service, cli) = started(&[]).await;

@@ -42,6 +42,9 @@ pub fn add(
     if token.is_empty() {
         return Err(Failure::usage("the token is empty"));
     }
+    if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Failure::usage("the token has spaces or control characters in it; no bearer token does"));
+    }
     let service = Service { url, token };
     // The same checks as every later use: a URL and token the client can send.
     Context::client_for(name, &service)?;

@@ -171,6 +171,7 @@ async fn services_are_added_listed_counted_and_removed_without_showing_tokens() 
     cli.run(&["service", "add", "x", &format!("{}/pins", service.url()), TOKEN]).await.code(2).stderr_has(&["/pins"]);
     cli.run(&["service", "add", "x", "ftp://127.0.0.1", TOKEN]).await.code(2).stderr_has(&["http"]);
     cli.run_with_stdin(&["service", "add", "x", service.url()], Some("\n")).await.code(2).stderr_has(&["empty"]);
+    cli.run(&["service", "add", "x", service.url(), "two words"]).await.code(2).stderr_has(&["spaces"]);
     cli.run(&["service", "add", "x", service.url(), "--token-file", "/nonexistent/token"]).await.code(2);
     cli.run(&["service", "rm", "nope"]).await.code(2).stderr_has(&["unknown service `nope`"]);
     assert_eq!(std::fs::read_to_string(cli.config_path()).unwrap(), config);

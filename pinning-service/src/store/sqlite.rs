@@ -8,7 +8,8 @@
 //!
 //! Schema (version 1, in `PRAGMA user_version`):
 //! - `pins`: one row per pin request. `created` is microseconds since the
-//!   Unix epoch, `UNIQUE (tenant, created)`; `name_folded` is the name in
+//!   Unix epoch (whole milliseconds since 2026-12: see
+//!   [`next_created`](super::next_created)), `UNIQUE (tenant, created)`; `name_folded` is the name in
 //!   lower case (Unicode), for the case-insensitive match strategies;
 //!   `origins`, `meta` and `info` are JSON text as given.
 //! - `pin_meta`: one row per `meta` key of a pin, for the AND-match filter.
@@ -138,18 +139,12 @@ impl SqliteStore {
         tenant: &TenantId,
         pin: NewPin,
     ) -> Result<PinRecord, StoreError> {
-        // `created` is unique per tenant and increases with every new pin:
-        // the newest existing value + 1 µs when the clock has not moved past
-        // it (same microsecond, or a clock step backwards).
         let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(created) FROM pins WHERE tenant = ?")
             .bind(tenant.as_str())
             .fetch_one(&mut **tx)
             .await?;
         let now = (self.clock)();
-        let created = match newest {
-            Some(newest) if newest >= now => newest + 1,
-            _ => now,
-        };
+        let created = super::next_created(now, newest);
         let created_at = micros_to_datetime(created)?;
         let requestid = uuid::Uuid::new_v4().to_string();
         let inserted = sqlx::query(

@@ -5,15 +5,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::response::{IntoResponse, Response};
-use ipfs_pinning_models::{Failure, FailureError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::api::{PinningApi, Tenants};
 use crate::config::{Args, Backend, ConfigError, generate_token};
+use crate::listener::ConnectionLimits;
+use crate::middleware::{observe, panic_response, request_timeout};
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
 use crate::store::{SqliteStore, Store, StoreError};
 use crate::worker::{Worker, WorkerConfig};
@@ -59,7 +58,7 @@ pub struct Running {
     generated_token: Option<String>,
     backend: &'static str,
     stop: watch::Sender<bool>,
-    server: JoinHandle<std::io::Result<()>>,
+    server: JoinHandle<()>,
     worker: Worker,
     store: Arc<dyn Store>,
 }
@@ -98,26 +97,30 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     .await
     .map_err(StartError::Worker)?;
     let backend = pinner.backend();
+    crate::ops::install_recorder();
+    let ops = crate::ops::router(Arc::clone(&store), Arc::clone(&pinner));
     let api =
         PinningApi::new(Arc::clone(&store), pinner, worker.waker(), Tenants::new(tokens.iter().map(String::as_str)));
+    // Layers run outside in: `observe` (access log, metrics, request id,
+    // `Retry-After`) sees every answer, the timeout's and a panic's too.
     let router = ipfs_pinning_server::router_with_config(
         api,
         ipfs_pinning_server::Config::default().with_body_limit(args.max_body),
     )
+    .merge(ops)
     .layer(CatchPanicLayer::custom(panic_response))
-    .layer(TraceLayer::new_for_http());
+    .layer(axum::middleware::from_fn_with_state(args.request_timeout, request_timeout))
+    .layer(axum::middleware::from_fn(observe));
+    let limits =
+        ConnectionLimits { header_read_timeout: args.header_read_timeout, max_connections: args.max_connections };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|source| StartError::Bind { addr: args.listen, source })?;
     let local_addr = listener.local_addr().map_err(|source| StartError::Bind { addr: args.listen, source })?;
     let (stop, mut stopped) = watch::channel(false);
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let server = tokio::spawn(crate::listener::serve(listener, router, limits, async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    }));
     tracing::info!(%local_addr, backend, db = %args.db.display(), "pinning service started");
     Ok(Running { local_addr, generated_token, backend, stop, server, worker, store })
 }
@@ -145,8 +148,7 @@ impl Running {
         self.stop.send_replace(true);
         let mut server = self.server;
         match tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await {
-            Ok(Ok(Ok(()))) => {}
-            Ok(Ok(Err(error))) => tracing::error!(%error, "the HTTP server failed"),
+            Ok(Ok(())) => {}
             Ok(Err(error)) => tracing::error!(%error, "the HTTP server task failed"),
             Err(_) => {
                 tracing::warn!("requests still in flight after 30s; closing them");
@@ -157,27 +159,4 @@ impl Running {
         self.store.close().await;
         tracing::info!("pinning service stopped");
     }
-}
-
-/// The answer to a request whose handler panicked: a 500 `Failure` (the
-/// process goes on serving).
-fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|text| (*text).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    tracing::error!(%message, "a request handler panicked");
-    let body = Failure {
-        error: FailureError {
-            reason: "INTERNAL_SERVER_ERROR".to_owned(),
-            details: Some("the request failed inside the service".to_owned()),
-        },
-    };
-    (
-        http::StatusCode::INTERNAL_SERVER_ERROR,
-        [(http::header::CONTENT_TYPE, "application/json")],
-        serde_json::to_string(&body).unwrap_or_default(),
-    )
-        .into_response()
 }

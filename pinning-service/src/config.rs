@@ -60,7 +60,38 @@ pub struct Args {
     /// A pin not finished after this long fails.
     #[arg(long, env = "PINNING_SERVICE_PIN_TIMEOUT", default_value = "1h", value_parser = parse_duration)]
     pub pin_timeout: Duration,
+
+    /// How long a client may take to send a request head, counted from the
+    /// connection (or the previous response on a kept-alive connection): it
+    /// is also the idle keep-alive timeout. At most 30 s.
+    #[arg(long, env = "PINNING_SERVICE_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_read_timeout: Duration,
+
+    /// How long one request may take, from its head to its response (`408`
+    /// while its body is still arriving, `503` after).
+    #[arg(long, env = "PINNING_SERVICE_REQUEST_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Open connections at most; more wait in the listen backlog.
+    #[arg(long, env = "PINNING_SERVICE_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Output of the logs on stderr: `text` or `json` (one object a line).
+    #[arg(long, env = "PINNING_SERVICE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The longest `--header-read-timeout` accepted.
+pub const MAX_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The pinning backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +127,18 @@ impl Args {
         }
         if self.pin_timeout.is_zero() {
             return Err(ConfigError { flag: "pin-timeout", message: "must be longer than 0".to_owned() });
+        }
+        if self.header_read_timeout.is_zero() || self.header_read_timeout > MAX_HEADER_READ_TIMEOUT {
+            return Err(ConfigError {
+                flag: "header-read-timeout",
+                message: "must be longer than 0 and at most 30s".to_owned(),
+            });
+        }
+        if self.request_timeout.is_zero() {
+            return Err(ConfigError { flag: "request-timeout", message: "must be longer than 0".to_owned() });
+        }
+        if self.max_connections == 0 {
+            return Err(ConfigError { flag: "max-connections", message: "must be at least 1".to_owned() });
         }
         if self.backend == Backend::Kubo && self.ipfs_api.scheme() != "http" {
             return Err(ConfigError {
@@ -159,6 +202,10 @@ mod tests {
         assert_eq!(args.max_body, 1024 * 1024);
         assert_eq!(args.pin_concurrency, 4);
         assert_eq!(args.pin_timeout, Duration::from_secs(3600));
+        assert_eq!(args.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(args.request_timeout, Duration::from_secs(60));
+        assert_eq!(args.max_connections, 1024);
+        assert_eq!(args.log_format, LogFormat::Text);
         assert_eq!(args.simulated_delegates(), [DEFAULT_SIMULATED_DELEGATE]);
         assert_eq!(args.check(), Ok(()));
     }
@@ -215,6 +262,10 @@ mod tests {
         assert_eq!(refused(&["--pin-concurrency", "0"]), "pin-concurrency");
         assert_eq!(refused(&["--max-body", "0"]), "max-body");
         assert_eq!(refused(&["--pin-timeout", "0"]), "pin-timeout");
+        assert_eq!(refused(&["--header-read-timeout", "0"]), "header-read-timeout");
+        assert_eq!(refused(&["--header-read-timeout", "31s"]), "header-read-timeout");
+        assert_eq!(refused(&["--request-timeout", "0"]), "request-timeout");
+        assert_eq!(refused(&["--max-connections", "0"]), "max-connections");
         assert_eq!(refused(&["--backend", "kubo", "--ipfs-api", "https://127.0.0.1:5001"]), "ipfs-api");
     }
 

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use pinning_service::app;
-use pinning_service::config::Args;
+use pinning_service::config::{Args, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -17,11 +17,12 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     // Logs go to stderr (RUST_LOG overrides the level); stdout carries only
     // the lines below, for people and scripts.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    match args.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
+    }
     let running = match app::start(&args).await {
         Ok(running) => running,
         Err(error) => {

@@ -236,8 +236,12 @@ async fn run_pin(shared: &Shared, job: Job) -> bool {
             false,
         ),
         Some(Ok(Ok(done))) => (Status::Pinned, details(done), false),
-        Some(Ok(Err(PinError::Failed(reason)))) => (Status::Failed, details(reason), false),
+        Some(Ok(Err(PinError::Failed(reason)))) => {
+            crate::ops::backend_error(shared.pinner.backend(), "pin");
+            (Status::Failed, details(reason), false)
+        }
         Some(Ok(Err(PinError::Unavailable(reason)))) => {
+            crate::ops::backend_error(shared.pinner.backend(), "pin");
             (Status::Queued, details(format!("queued again: backend unavailable ({reason})")), true)
         }
         Some(Err(_)) => (
@@ -350,6 +354,7 @@ async fn run_unpin(shared: &Shared, job: UnpinJob) {
     let stored = match result {
         Ok(()) => shared.store.complete_unpin(job.id).await,
         Err(error) => {
+            crate::ops::backend_error(shared.pinner.backend(), "unpin");
             let delay = Duration::from_secs(1 << job.attempts.min(9)).min(Duration::from_secs(600));
             tracing::warn!(cid = %job.cid, %error, retry_in = %humantime::format_duration(delay), "unpin failed");
             shared.store.postpone_unpin(job.id, delay).await

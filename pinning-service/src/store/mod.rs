@@ -150,6 +150,15 @@ pub struct UnpinJob {
     pub attempts: u32,
 }
 
+/// Counts for `/metrics`, over every tenant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// How many pin requests are in each status (statuses with none may be missing).
+    pub pins_by_status: BTreeMap<Status, u64>,
+    /// `created` of the oldest `queued` pin request.
+    pub oldest_queued: Option<DateTime<Utc>>,
+}
+
 /// Storage of pin requests. Methods return boxed futures so the service can
 /// hold an `Arc<dyn Store>` and pick the backend at run time.
 pub trait Store: Send + Sync + 'static {
@@ -211,6 +220,13 @@ pub trait Store: Send + Sync + 'static {
     /// The stored setting `key`; when there is none, stores `candidate` and
     /// returns it.
     fn setting_or_insert<'a>(&'a self, key: &'a str, candidate: String) -> StoreFuture<'a, String>;
+
+    /// For `/readyz`: commits a small write (to a place no request reads),
+    /// so an error means the database does not take writes now.
+    fn check_writable(&self) -> StoreFuture<'_, ()>;
+
+    /// For `/metrics`: pin requests by status, and the oldest queued one.
+    fn stats(&self) -> StoreFuture<'_, Stats>;
 
     /// Flushes and closes the database.
     fn close(&self) -> BoxFuture<'_, ()>;

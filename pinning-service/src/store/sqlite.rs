@@ -34,7 +34,7 @@ use sqlx::sqlite::{
 use sqlx::{Row, Sqlite};
 
 use super::{
-    Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Store, StoreError, StoreFuture, TenantId, UnpinJob,
+    Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Stats, Store, StoreError, StoreFuture, TenantId, UnpinJob,
 };
 
 /// The schema version this binary writes and understands.
@@ -604,6 +604,42 @@ impl Store for SqliteStore {
                 sqlx::query_scalar("SELECT value FROM settings WHERE key = ?").bind(key).fetch_one(&mut *tx).await?;
             tx.commit().await?;
             Ok(value)
+        }
+        .boxed()
+    }
+
+    fn check_writable(&self) -> StoreFuture<'_, ()> {
+        async move {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ('last_readiness_check', ?)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind((self.clock)().to_string())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .boxed()
+    }
+
+    fn stats(&self) -> StoreFuture<'_, Stats> {
+        async move {
+            let rows = sqlx::query("SELECT status, COUNT(*) FROM pins GROUP BY status").fetch_all(&self.reader).await?;
+            let mut stats = Stats::default();
+            for row in rows {
+                let status: String = row.try_get(0)?;
+                let count: i64 = row.try_get(1)?;
+                let status =
+                    status.parse().map_err(|error| StoreError::Corrupt(format!("column `status`: {error}")))?;
+                stats.pins_by_status.insert(status, u64::try_from(count).unwrap_or(0));
+            }
+            let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created) FROM pins WHERE status = 'queued'")
+                .fetch_one(&self.reader)
+                .await?;
+            stats.oldest_queued = oldest.map(micros_to_datetime).transpose()?;
+            Ok(stats)
         }
         .boxed()
     }

@@ -14,7 +14,7 @@ use crate::config::{Args, Backend, ConfigError, generate_token};
 use crate::listener::ConnectionLimits;
 use crate::middleware::{observe, panic_response, request_timeout};
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
-use crate::store::{SqliteStore, Store, StoreError};
+use crate::store::{SqliteOptions, SqliteStore, Store, StoreError};
 use crate::worker::{Worker, WorkerConfig};
 
 /// The settings key of the token generated when no `--token` is given.
@@ -67,7 +67,7 @@ pub struct Running {
 pub async fn start(args: &Args) -> Result<Running, StartError> {
     args.check()?;
     let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(&args.db)
+        SqliteStore::open_with(&args.db, SqliteOptions { busy_timeout: args.db_busy_timeout })
             .await
             .map_err(|source| StartError::Store { path: args.db.display().to_string(), source })?,
     );

@@ -76,6 +76,11 @@ pub struct Args {
     #[arg(long, env = "PINNING_SERVICE_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
 
+    /// How long a database statement waits for a lock held elsewhere before
+    /// the request is answered `503` with `Retry-After`.
+    #[arg(long, env = "PINNING_SERVICE_DB_BUSY_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    pub db_busy_timeout: Duration,
+
     /// Output of the logs on stderr: `text` or `json` (one object a line).
     #[arg(long, env = "PINNING_SERVICE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -205,6 +210,7 @@ mod tests {
         assert_eq!(args.header_read_timeout, Duration::from_secs(10));
         assert_eq!(args.request_timeout, Duration::from_secs(60));
         assert_eq!(args.max_connections, 1024);
+        assert_eq!(args.db_busy_timeout, Duration::from_secs(5));
         assert_eq!(args.log_format, LogFormat::Text);
         assert_eq!(args.simulated_delegates(), [DEFAULT_SIMULATED_DELEGATE]);
         assert_eq!(args.check(), Ok(()));

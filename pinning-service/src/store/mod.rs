@@ -28,7 +28,7 @@ use futures_util::future::BoxFuture;
 use ipfs_pinning_models::{Status, TextMatchingStrategy};
 use sha2::{Digest, Sha256};
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// Largest `limit` of one list query (the spec's `maximum` of `limit`).
 pub const MAX_LIMIT: u32 = 1000;
@@ -45,6 +45,22 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database schema is version {found}, newer than this binary understands ({supported})")]
     SchemaTooNew { found: i64, supported: i64 },
+}
+
+impl StoreError {
+    /// Whether the storage is only busy for now (locked by another writer, a
+    /// full connection pool): answered `503` with `Retry-After`, not `500`.
+    /// A backend recognizes its own codes here (SQLite: `SQLITE_BUSY`,
+    /// `SQLITE_LOCKED` and their extended codes).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(sqlx::Error::Database(error)) => {
+                error.code().is_some_and(|code| sqlite::is_busy_code(&code))
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Who owns a pin: derived from the access token (a SHA-256 digest of it), so

@@ -91,6 +91,29 @@ const COLUMNS: &str = "p.requestid, p.status, p.created, p.cid, p.name, p.origin
 /// Microseconds since the Unix epoch, now.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
+/// Settings of [`SqliteStore::open_with`].
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// How long a statement waits for another connection's lock before it
+    /// fails with `SQLITE_BUSY` (answered `503` with `Retry-After`).
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions { busy_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// Whether an SQLite result code (primary or extended, as sqlx reports it)
+/// means the database is busy or locked for now: `SQLITE_BUSY` (5) and
+/// `SQLITE_LOCKED` (6) with every extended code built on them
+/// (`SQLITE_BUSY_RECOVERY` 261, `SQLITE_BUSY_SNAPSHOT` 517,
+/// `SQLITE_BUSY_TIMEOUT` 773, `SQLITE_LOCKED_SHAREDCACHE` 262, ...).
+pub(super) fn is_busy_code(code: &str) -> bool {
+    code.parse::<i64>().is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+}
+
 /// The SQLite [`Store`].
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -102,19 +125,28 @@ impl SqliteStore {
     /// Opens (creating when missing) the database file at `path`, migrates
     /// it to the current schema, and sets WAL mode.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with_clock(path, Arc::new(|| Utc::now().timestamp_micros())).await
+        Self::open_with(path, SqliteOptions::default()).await
+    }
+
+    /// [`open`](Self::open) with these settings.
+    pub async fn open_with(path: &Path, settings: SqliteOptions) -> Result<Self, StoreError> {
+        Self::open_inner(path, settings, Arc::new(|| Utc::now().timestamp_micros())).await
     }
 
     /// [`open`](Self::open) with a custom clock (tests freeze it to check
     /// that `created` stays unique).
     pub async fn open_with_clock(path: &Path, clock: Clock) -> Result<Self, StoreError> {
+        Self::open_inner(path, SqliteOptions::default(), clock).await
+    }
+
+    async fn open_inner(path: &Path, settings: SqliteOptions, clock: Clock) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(settings.busy_timeout)
             // Keeps the planner's statistics fresh (SQLite's recommendation).
             .optimize_on_close(true, 400);
         let writer = SqlitePoolOptions::new()
@@ -315,6 +347,10 @@ fn record(row: &SqliteRow) -> Result<PinRecord, StoreError> {
     })
 }
 
+/// Up to this many `meta` pairs, each is its own indexed subquery; more are
+/// matched in one join against the pairs as a JSON object.
+const META_PAIRS_INLINE: usize = 16;
+
 /// A value bound to a `?` of a dynamically built query.
 enum Arg {
     Text(String),
@@ -356,10 +392,24 @@ fn filters(tenant: &TenantId, query: &ListQuery) -> (String, Vec<Arg>) {
         sql.push_str(" AND p.created > ?");
         args.push(Arg::Int(after_bound(after)));
     }
-    for (key, value) in &query.meta {
-        sql.push_str(" AND p.id IN (SELECT m.pin_id FROM pin_meta m WHERE m.key = ? AND m.value = ?)");
-        args.push(Arg::Text(key.clone()));
-        args.push(Arg::Text(value.clone()));
+    if query.meta.len() <= META_PAIRS_INLINE {
+        for (key, value) in &query.meta {
+            sql.push_str(" AND p.id IN (SELECT m.pin_id FROM pin_meta m WHERE m.key = ? AND m.value = ?)");
+            args.push(Arg::Text(key.clone()));
+            args.push(Arg::Text(value.clone()));
+        }
+    } else {
+        // One clause for any number of pairs (the spec allows 1000): a
+        // clause per pair would pass SQLite's expression depth limit (1000).
+        // The pins having every pair are those with as many matching rows
+        // as there are pairs (keys are unique per pin).
+        sql.push_str(
+            " AND p.id IN (SELECT m.pin_id FROM json_each(?) j \
+             JOIN pin_meta m ON m.key = j.key AND m.value = j.value \
+             GROUP BY m.pin_id HAVING COUNT(*) = ?)",
+        );
+        args.push(Arg::Text(serde_json::to_string(&query.meta).unwrap_or_default()));
+        args.push(Arg::Int(i64::try_from(query.meta.len()).unwrap_or(i64::MAX)));
     }
     (sql, args)
 }

@@ -594,3 +594,15 @@ async fn plan(store: &SqliteStore, sql: &str, args: &[Arg]) -> Vec<String> {
     let rows = bind_all(sqlx::query(&explain), args).fetch_all(&store.reader).await.unwrap();
     rows.iter().map(|row| row.try_get::<String, _>(3).unwrap()).collect()
 }
+
+#[test]
+fn busy_and_locked_codes_count_with_their_extended_codes() {
+    // SQLITE_BUSY, _RECOVERY, _SNAPSHOT, _TIMEOUT; SQLITE_LOCKED, _SHAREDCACHE, _VTAB.
+    for code in ["5", "261", "517", "773", "6", "262", "518"] {
+        assert!(super::is_busy_code(code), "{code}");
+    }
+    // SQLITE_ERROR, SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_IOERR_READ (266), junk.
+    for code in ["1", "2067", "266", "", "busy"] {
+        assert!(!super::is_busy_code(code), "{code}");
+    }
+}

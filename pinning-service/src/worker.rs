@@ -8,8 +8,9 @@
 //! as a fallback, by a poll.
 //!
 //! One CID is never pinned and unpinned at the same time: both hold a
-//! per-CID lock, and an unpin re-checks under it that no pin request (of
-//! any tenant) still wants the CID.
+//! per-CID lock (keyed by the CID's value, [`crate::cids::key`], so two
+//! spellings of one CID share it), and an unpin re-checks under it that no
+//! pin request (of any tenant) still wants the CID.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -213,7 +214,7 @@ async fn pin_loop(shared: Arc<Shared>) {
 
 /// Pins one claimed request; `true` when the backend was unreachable.
 async fn run_pin(shared: &Shared, job: Job) -> bool {
-    let _lock = shared.locks.lock(&job.cid).await;
+    let _lock = shared.locks.lock(&crate::cids::key(&job.cid)).await;
     let pinning = shared.pinner.pinning_details(&job.origins);
     if !job.origins.is_empty() {
         record(shared.store.update_progress(&job.requestid, details(pinning)).await, &job);
@@ -339,7 +340,7 @@ async fn unpin_loop(shared: Arc<Shared>) {
 }
 
 async fn run_unpin(shared: &Shared, job: UnpinJob) {
-    let _lock = shared.locks.lock(&job.cid).await;
+    let _lock = shared.locks.lock(&crate::cids::key(&job.cid)).await;
     let result = match shared.store.cid_in_use(&job.cid).await {
         Ok(true) => Ok(()),
         Ok(false) => {

@@ -91,3 +91,23 @@ async fn a_busy_database_is_a_503_with_retry_after_and_no_sql() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cid_filter_matches_every_spelling_of_a_cid() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let base32 = cid("spellings");
+        let parsed = cid::Cid::try_from(base32.as_str()).unwrap();
+        let base16 = parsed.to_string_of_base(cid::multibase::Base::Base16Lower).unwrap();
+        let base58 = parsed.to_string_of_base(cid::multibase::Base::Base58Btc).unwrap();
+        let added = client.add_pin(&pin(&base16, Some("sent in base16"))).await.unwrap();
+        assert_eq!(added.pin.cid, base16, "the text sent is echoed");
+        for spelling in [&base32, &base16, &base58] {
+            let page = client.get_pins(&all().cid(vec![spelling.clone()])).await.unwrap().into_inner();
+            assert_eq!(page.count, 1, "cid={spelling}");
+            assert_eq!(page.results[0].requestid, added.requestid);
+        }
+    })
+    .await;
+}

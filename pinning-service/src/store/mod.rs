@@ -15,6 +15,8 @@
 //! - `created` is unique per tenant and never changes; within a tenant it
 //!   increases with every new pin (a collision or a clock step backwards
 //!   moves the new value 1 µs past the newest one).
+//! - CIDs are compared by value: a store keeps [`crate::cids::key`] of each
+//!   pin's CID beside the text and filters and counts by it.
 //! - `replace` and `delete` are single transactions; a deleted or replaced
 //!   pin leaves an unpin job behind (see [`UnpinJob`]), in the same
 //!   transaction, so the backend data is released even across a crash.
@@ -113,7 +115,8 @@ pub struct PinRecord {
 /// The filters of `GET /pins`, already defaulted and validated by the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
-    /// Any of these CIDs (exact text); empty means any CID.
+    /// Any of these CIDs, compared by value ([`crate::cids::key`]: `Qm…`,
+    /// `bafy…` and `f01…` of one CID match each other); empty means any CID.
     pub cids: Vec<String>,
     /// The name filter and how to match it.
     pub name: Option<(String, TextMatchingStrategy)>,
@@ -224,7 +227,8 @@ pub trait Store: Send + Sync + 'static {
     /// Up to `limit` unpin jobs that may run now, oldest first.
     fn ready_unpins(&self, limit: u32) -> StoreFuture<'_, Vec<UnpinJob>>;
 
-    /// Whether any pin request of any tenant that is not `failed` is for `cid`.
+    /// Whether any pin request of any tenant that is not `failed` is for
+    /// `cid`, compared by value ([`crate::cids::key`]).
     fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
 
     /// Removes a finished unpin job.

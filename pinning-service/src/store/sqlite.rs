@@ -6,11 +6,16 @@
 //! for the writer. A commit returns after the WAL is synced, so a pin
 //! acknowledged with 202 survives `kill -9` (and a power cut).
 //!
-//! Schema (version 1, in `PRAGMA user_version`):
+//! Schema (version 2, in `PRAGMA user_version`; `schema.rs` migrates older ones):
 //! - `pins`: one row per pin request. `created` is microseconds since the
-//!   Unix epoch, `UNIQUE (tenant, created)`; `name_folded` is the name in
+//!   Unix epoch, `UNIQUE (tenant, created)`; `cid` is the text the client
+//!   sent and `cid_key` its canonical form ([`crate::cids::key`]), which
+//!   filters and reference counts compare; `name_folded` is the name in
 //!   lower case (Unicode), for the case-insensitive match strategies;
-//!   `origins`, `meta` and `info` are JSON text as given.
+//!   `origins`, `meta` and `info` are JSON text as given; `bytes` is what the
+//!   pin costs its tenant's byte quota ([`stored_bytes`]).
+//! - `tenants`: per tenant, its pins and bytes (kept by triggers) and its
+//!   last turn in the worker's round robin.
 //! - `pin_meta`: one row per `meta` key of a pin, for the AND-match filter.
 //! - `unpin_jobs`: CIDs released by deletes and replaces (see [`UnpinJob`]).
 //! - `settings`: small key/value state (the generated access token).
@@ -36,54 +41,6 @@ use sqlx::{Row, Sqlite};
 use super::{
     Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Stats, Store, StoreError, StoreFuture, TenantId, UnpinJob,
 };
-
-/// The schema version this binary writes and understands.
-const SCHEMA_VERSION: i64 = 1;
-
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS pins (
-    id          INTEGER PRIMARY KEY,
-    tenant      TEXT    NOT NULL,
-    requestid   TEXT    NOT NULL UNIQUE,
-    cid         TEXT    NOT NULL,
-    name        TEXT,
-    name_folded TEXT,
-    origins     TEXT,
-    meta        TEXT,
-    status      TEXT    NOT NULL CHECK (status IN ('queued', 'pinning', 'pinned', 'failed')),
-    info        TEXT    NOT NULL,
-    created     INTEGER NOT NULL,
-    updated     INTEGER NOT NULL,
-    UNIQUE (tenant, created)
-);
-CREATE INDEX IF NOT EXISTS pins_tenant_status_created ON pins (tenant, status, created);
-CREATE INDEX IF NOT EXISTS pins_tenant_cid_created ON pins (tenant, cid, created);
-CREATE INDEX IF NOT EXISTS pins_tenant_name ON pins (tenant, name);
-CREATE INDEX IF NOT EXISTS pins_tenant_name_folded ON pins (tenant, name_folded);
-CREATE INDEX IF NOT EXISTS pins_status_created ON pins (status, created);
-CREATE INDEX IF NOT EXISTS pins_cid ON pins (cid);
-
-CREATE TABLE IF NOT EXISTS pin_meta (
-    pin_id INTEGER NOT NULL REFERENCES pins (id) ON DELETE CASCADE,
-    key    TEXT    NOT NULL,
-    value  TEXT    NOT NULL,
-    PRIMARY KEY (pin_id, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS pin_meta_key_value ON pin_meta (key, value, pin_id);
-
-CREATE TABLE IF NOT EXISTS unpin_jobs (
-    id              INTEGER PRIMARY KEY,
-    cid             TEXT    NOT NULL,
-    after_requestid TEXT,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    not_before      INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE IF NOT EXISTS settings (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"#;
 
 /// The columns every pin query selects, in the order [`record`] reads them.
 const COLUMNS: &str = "p.requestid, p.status, p.created, p.cid, p.name, p.origins, p.meta, p.info";
@@ -155,7 +112,7 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone())
             .await?;
-        migrate(&writer).await?;
+        schema::migrate(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
@@ -184,20 +141,28 @@ impl SqliteStore {
         };
         let created_at = micros_to_datetime(created)?;
         let requestid = uuid::Uuid::new_v4().to_string();
+        let origins = pin.origins.as_ref().map(to_json).transpose()?;
+        let meta = pin.meta.as_ref().map(to_json).transpose()?;
         let inserted = sqlx::query(
-            "INSERT INTO pins (tenant, requestid, cid, name, name_folded, origins, meta, status, info, created, updated)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+            "INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, origins, meta, status, info,
+                               created, updated, bytes)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
         )
         .bind(tenant.as_str())
         .bind(&requestid)
         .bind(&pin.cid)
+        .bind(crate::cids::key(&pin.cid))
         .bind(pin.name.as_deref())
         .bind(pin.name.as_deref().map(fold))
-        .bind(pin.origins.as_ref().map(to_json).transpose()?)
-        .bind(pin.meta.as_ref().map(to_json).transpose()?)
+        .bind(&origins)
+        .bind(&meta)
         .bind(to_json(&pin.info)?)
         .bind(created)
         .bind(now)
+        .bind(
+            i64::try_from(stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref()))
+                .unwrap_or(i64::MAX),
+        )
         .execute(&mut **tx)
         .await?;
         let id = inserted.last_insert_rowid();
@@ -250,49 +215,12 @@ impl SqliteStore {
     }
 }
 
-async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
-    let found: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(pool).await?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
-    }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
-    sqlx::raw_sql(&format!("PRAGMA user_version = {SCHEMA_VERSION}")).execute(&mut *tx).await?;
-    // `ANALYZE sqlite_schema` creates `sqlite_stat1` when missing, and
-    // (again, after the insert) makes this connection load it.
-    sqlx::raw_sql("ANALYZE sqlite_schema").execute(&mut *tx).await?;
-    let analyzed: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'pins'").fetch_one(&mut *tx).await?;
-    if analyzed == 0 {
-        sqlx::raw_sql(STARTING_STATISTICS).execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+/// What a pin costs its tenant's byte quota: the bytes of its CID, name,
+/// and `origins` and `meta` as stored JSON (the schema's upgrade computes
+/// the same in SQL).
+pub fn stored_bytes(cid: &str, name: Option<&str>, origins: Option<&str>, meta: Option<&str>) -> u64 {
+    [Some(cid), name, origins, meta].iter().flatten().map(|text| text.len() as u64).sum()
 }
-
-/// The query planner's statistics until SQLite gathers real ones (`PRAGMA
-/// optimize` on close re-analyzes a table once its size is far from these).
-/// Without any, SQLite guesses that every index is as selective as any other
-/// and answers `name=x&match=exact` by walking all of a tenant's pinned pins
-/// in `created` order (14 ms with 10k pins, against 0.3 ms through the name
-/// index). These describe the shape the indexes are for: a million pins of
-/// a hundred tenants, statuses not selective, names and CIDs nearly unique,
-/// meta values shared by many pins.
-const STARTING_STATISTICS: &str = "
-INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
-    ('pins', NULL, '1000000'),
-    ('pins', 'sqlite_autoindex_pins_1', '1000000 1'),
-    ('pins', 'sqlite_autoindex_pins_2', '1000000 10000 1'),
-    ('pins', 'pins_tenant_status_created', '1000000 10000 2500 1'),
-    ('pins', 'pins_tenant_cid_created', '1000000 10000 2 1'),
-    ('pins', 'pins_tenant_name', '1000000 10000 2'),
-    ('pins', 'pins_tenant_name_folded', '1000000 10000 2'),
-    ('pins', 'pins_status_created', '1000000 250000 1'),
-    ('pins', 'pins_cid', '1000000 2'),
-    ('pin_meta', 'sqlite_autoindex_pin_meta_1', '2000000 2 1'),
-    ('pin_meta', 'pin_meta_key_value', '2000000 100000 20000 1');
-ANALYZE sqlite_schema;
-";
 
 /// The case folding of the `iexact` and `ipartial` strategies.
 fn fold(text: &str) -> String {
@@ -370,7 +298,7 @@ fn filters(tenant: &TenantId, query: &ListQuery) -> (String, Vec<Arg>) {
         args.extend(values.into_iter().map(Arg::Text));
     };
     any_of(&mut sql, "p.status", query.statuses.iter().map(|status| status.as_str().to_owned()).collect());
-    any_of(&mut sql, "p.cid", query.cids.clone());
+    any_of(&mut sql, "p.cid_key", query.cids.iter().map(|cid| crate::cids::key(cid)).collect());
     if let Some((name, strategy)) = &query.name {
         // Partial matches use `instr`, not LIKE: the name is a literal
         // substring, so `%`, `_` and `\` in it need no escaping at all.
@@ -612,8 +540,8 @@ impl Store for SqliteStore {
     fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool> {
         async move {
             let used: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pins WHERE cid = ? AND status <> 'failed')")
-                    .bind(cid)
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pins WHERE cid_key = ? AND status <> 'failed')")
+                    .bind(crate::cids::key(cid))
                     .fetch_one(&self.reader)
                     .await?;
             Ok(used)
@@ -708,5 +636,6 @@ impl Store for SqliteStore {
     }
 }
 
+mod schema;
 #[cfg(test)]
 mod tests;

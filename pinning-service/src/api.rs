@@ -45,7 +45,12 @@ pub struct Tenants(HashSet<TenantId>);
 impl Tenants {
     /// The tenants of these tokens.
     pub fn new<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Self {
-        Tenants(tokens.into_iter().map(TenantId::from_token).collect())
+        Self::from_ids(tokens.into_iter().map(TenantId::from_token))
+    }
+
+    /// These tenants (when only their digests are known).
+    pub fn from_ids(ids: impl IntoIterator<Item = TenantId>) -> Self {
+        Tenants(ids.into_iter().collect())
     }
 
     /// The tenant of `token`, if it is one of the service's tokens. Tokens

@@ -25,11 +25,18 @@ pub struct Args {
     #[arg(long, env = "PINNING_SERVICE_DB", default_value = "pinning-service.db")]
     pub db: PathBuf,
 
-    /// An access token; repeat for several, each a separate tenant. Without
-    /// any, the service generates one on first start, keeps it in the
-    /// database, and prints it at every start.
+    /// An access token (at least 16 characters); repeat for several, each a
+    /// separate tenant. Without any (here or in `--token-file`), the service
+    /// generates one on first start, prints it once, and keeps only its
+    /// SHA-256 digest in the database.
     #[arg(long = "token", env = "PINNING_SERVICE_TOKEN", value_delimiter = ',', hide_env_values = true)]
     pub tokens: Vec<String>,
+
+    /// A file of access tokens, one per line (blank lines and lines starting
+    /// with `#` are skipped), added to `--token`'s: keeps tokens out of the
+    /// process list and the environment.
+    #[arg(long, env = "PINNING_SERVICE_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
 
     /// What pins: `simulated` fetches nothing; `kubo` drives a Kubo node.
     #[arg(long, env = "PINNING_SERVICE_BACKEND", value_enum, default_value_t = Backend::Simulated)]
@@ -116,6 +123,29 @@ pub struct ConfigError {
 }
 
 impl Args {
+    /// Every access token: `--token`'s, then `--token-file`'s, each checked.
+    pub fn access_tokens(&self) -> Result<Vec<String>, ConfigError> {
+        let mut tokens = self.tokens.clone();
+        if let Some(path) = &self.token_file {
+            let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+                flag: "token-file",
+                message: format!("cannot read {}: {error}", path.display()),
+            })?;
+            for (number, line) in text.lines().enumerate() {
+                let token = line.trim();
+                if token.is_empty() || token.starts_with('#') {
+                    continue;
+                }
+                check_token(token).map_err(|message| ConfigError {
+                    flag: "token-file",
+                    message: format!("{} line {}: {message}", path.display(), number + 1),
+                })?;
+                tokens.push(token.to_owned());
+            }
+        }
+        Ok(tokens)
+    }
+
     /// Checks what clap cannot: tokens, delegates, limits.
     pub fn check(&self) -> Result<(), ConfigError> {
         for token in &self.tokens {
@@ -168,14 +198,26 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text.trim()).map_err(|error| format!("`{text}`: {error}"))
 }
 
+/// The shortest access token accepted.
+pub const MIN_TOKEN_LEN: usize = 16;
+
 /// A token must be usable in `Authorization: Bearer <token>`: visible ASCII,
-/// no spaces (and no commas, which separate tokens).
+/// no spaces (and no commas, which separate tokens), and at least
+/// [`MIN_TOKEN_LEN`] characters, so it cannot be guessed in a few tries.
+/// The message never quotes the token.
 fn check_token(token: &str) -> Result<(), String> {
     if token.is_empty() {
         return Err("a token cannot be empty".to_owned());
     }
     if !token.bytes().all(|byte| byte.is_ascii_graphic() && byte != b',') {
         return Err("a token must be visible ASCII without spaces or commas".to_owned());
+    }
+    if token.len() < MIN_TOKEN_LEN {
+        return Err(format!(
+            "a token must have at least {MIN_TOKEN_LEN} characters (this one has {}); \
+             `openssl rand -hex 32` makes a good one",
+            token.len()
+        ));
     }
     Ok(())
 }
@@ -224,9 +266,9 @@ mod tests {
             "--db",
             "/tmp/x.db",
             "--token",
-            "one",
+            "one-0123456789abcdef",
             "--token",
-            "two,three",
+            "two-0123456789abcdef,three-0123456789abcdef",
             "--backend",
             "kubo",
             "--ipfs-api",
@@ -239,7 +281,7 @@ mod tests {
             "/ip4/203.0.113.1/tcp/4001/p2p/QmPeer",
         ])
         .unwrap();
-        assert_eq!(args.tokens, ["one", "two", "three"]);
+        assert_eq!(args.tokens, ["one-0123456789abcdef", "two-0123456789abcdef", "three-0123456789abcdef"]);
         assert_eq!(args.backend, Backend::Kubo);
         assert_eq!(args.simulate_delay, Duration::from_millis(250));
         assert_eq!(args.max_body, 2048);
@@ -264,6 +306,7 @@ mod tests {
         let refused = |args: &[&str]| parse(args).unwrap().check().unwrap_err().flag;
         assert_eq!(refused(&["--token", "has space"]), "token");
         assert_eq!(refused(&["--token", "tök"]), "token");
+        assert_eq!(refused(&["--token", "fifteen-chars-x"]), "token");
         assert_eq!(refused(&["--delegate", "/ip4/1.2.3.4/tcp/1"]), "delegate");
         assert_eq!(refused(&["--pin-concurrency", "0"]), "pin-concurrency");
         assert_eq!(refused(&["--max-body", "0"]), "max-body");
@@ -273,6 +316,26 @@ mod tests {
         assert_eq!(refused(&["--request-timeout", "0"]), "request-timeout");
         assert_eq!(refused(&["--max-connections", "0"]), "max-connections");
         assert_eq!(refused(&["--backend", "kubo", "--ipfs-api", "https://127.0.0.1:5001"]), "ipfs-api");
+    }
+
+    #[test]
+    fn token_files_add_tokens_and_refuse_short_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tokens");
+        std::fs::write(&file, "# tenants\n\nfrom-the-file-0123456789\n  second-tenant-0123456789  \n").unwrap();
+        let path = file.to_str().unwrap();
+        let args = parse(&["--token", "from-the-flag-0123456789", "--token-file", path]).unwrap();
+        assert_eq!(
+            args.access_tokens().unwrap(),
+            ["from-the-flag-0123456789", "from-the-file-0123456789", "second-tenant-0123456789"]
+        );
+        std::fs::write(&file, "good-token-0123456789\nshort\n").unwrap();
+        let error = args.access_tokens().unwrap_err();
+        assert_eq!(error.flag, "token-file");
+        assert!(error.message.contains("line 2"), "{error}");
+        assert!(!error.message.contains("short\n") && !error.message.contains("`short`"), "{error}");
+        let missing = parse(&["--token-file", "/nonexistent/tokens"]).unwrap();
+        assert_eq!(missing.access_tokens().unwrap_err().flag, "token-file");
     }
 
     #[test]

@@ -41,11 +41,17 @@ async fn main() -> ExitCode {
     match running.generated_token() {
         Some(token) => {
             let _ = writeln!(out, "access token: {token}");
-            let _ =
-                writeln!(out, "(generated on first start and kept in the database; pass --token to choose your own)");
+            let _ = writeln!(
+                out,
+                "(generated now and shown only this once: the database keeps its SHA-256 digest; \
+                 pass --token or --token-file to choose your own)"
+            );
+        }
+        None if args.tokens.is_empty() && args.token_file.is_none() => {
+            let _ = writeln!(out, "access token: the one generated and shown at the first start");
         }
         None => {
-            let _ = writeln!(out, "tenants: {} access token(s) from --token", args.tokens.len());
+            let _ = writeln!(out, "tenants: {} access token(s) from --token/--token-file", running.tenant_count());
         }
     }
     let _ = out.flush();

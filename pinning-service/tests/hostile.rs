@@ -111,3 +111,53 @@ async fn the_cid_filter_matches_every_spelling_of_a_cid() {
     })
     .await;
 }
+
+/// Every byte SQLite wrote for `db` (the file, its WAL and shared memory).
+fn database_bytes(db: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        bytes.extend(std::fs::read(&path).unwrap_or_default());
+    }
+    bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_never_reach_the_database_and_a_generated_one_is_shown_once() {
+    bounded(TEST_LIMIT, async {
+        let mut service = Service::start(&[], &[]).await;
+        let token = service.running().generated_token().expect("generated at the first start").to_owned();
+        let added = service.client(&token).add_pin(&pin(&cid("token"), None)).await.unwrap();
+        service.restart(&[]).await;
+        assert_eq!(service.running().generated_token(), None, "shown once only");
+        let got = service.client(&token).get_pin_by_request_id(&added.requestid).await.unwrap();
+        assert_eq!(got.requestid, added.requestid, "the generated token still works");
+        service.shutdown().await;
+        let bytes = database_bytes(&service.db());
+        assert!(!bytes.is_empty());
+        let found = bytes.windows(token.len()).any(|window| window == token.as_bytes());
+        assert!(!found, "the generated token is in the database in clear");
+
+        // Tokens given on the command line are not stored either.
+        let given = Service::start(&[ALICE], &[]).await;
+        given.client(ALICE).add_pin(&pin(&cid("given"), None)).await.unwrap();
+        let bytes = database_bytes(&given.db());
+        assert!(!bytes.windows(ALICE.len()).any(|window| window == ALICE.as_bytes()));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_tokens_are_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = support::args(&dir.path().join("pins.db"), &["short-token"], &[]);
+    match pinning_service::app::start(&args).await {
+        Ok(_) => panic!("started with an 11-character token"),
+        Err(error) => {
+            let message = error.to_string();
+            assert!(message.contains("--token") && message.contains("16"), "{message}");
+            assert!(!message.contains("short-token"), "the message quotes the token: {message}");
+        }
+    }
+}

@@ -32,6 +32,11 @@ use sha2::{Digest, Sha256};
 
 pub use sqlite::{SqliteOptions, SqliteStore};
 
+/// The setting holding the digest ([`TenantId`]) of the access token the
+/// service generated when none was given: the token itself is printed once
+/// and never stored.
+pub const GENERATED_TOKEN_DIGEST: &str = "generated_access_token_sha256";
+
 /// Largest `limit` of one list query (the spec's `maximum` of `limit`).
 pub const MAX_LIMIT: u32 = 1000;
 
@@ -79,6 +84,14 @@ impl TenantId {
         hasher.update(token.as_bytes());
         let digest = hasher.finalize();
         TenantId(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    /// The tenant of a stored digest ([`as_str`](Self::as_str)'s form);
+    /// `None` unless it is 64 lower-case hex digits.
+    pub fn from_digest(digest: &str) -> Option<Self> {
+        let well_formed =
+            digest.len() == 64 && digest.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
+        well_formed.then(|| TenantId(digest.to_owned()))
     }
 
     /// The stored form (64 hex digits).

@@ -3,7 +3,7 @@
 use sqlx::Sqlite;
 use sqlx::sqlite::SqlitePool;
 
-use crate::store::StoreError;
+use crate::store::{GENERATED_TOKEN_DIGEST, StoreError, TenantId};
 
 /// The schema version this binary writes and understands.
 pub(super) const SCHEMA_VERSION: i64 = 2;
@@ -130,7 +130,7 @@ ANALYZE sqlite_schema;
 
 /// Version 1 → 2: `pins.cid_key` (CIDs compared by value, see
 /// [`crate::cids::key`]) and `pins.bytes` (for quotas), filled in for the
-/// rows there are; the CID indexes move to `cid_key` (the schema recreates
+/// rows there are; the generated access token replaced by its digest; the CID indexes move to `cid_key` (the schema recreates
 /// them) and the `tenants` table is filled from the pins (by the caller,
 /// after the schema has created it).
 async fn upgrade_from_1(tx: &mut sqlx::Transaction<'static, Sqlite>) -> Result<(), StoreError> {
@@ -153,5 +153,17 @@ async fn upgrade_from_1(tx: &mut sqlx::Transaction<'static, Sqlite>) -> Result<(
     sqlx::raw_sql("DROP INDEX IF EXISTS pins_tenant_cid_created; DROP INDEX IF EXISTS pins_cid;")
         .execute(&mut **tx)
         .await?;
+    // Version 1 kept the generated access token in clear: keep its digest only.
+    let clear: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'generated_access_token'")
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(token) = clear {
+        sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")
+            .bind(GENERATED_TOKEN_DIGEST)
+            .bind(TenantId::from_token(&token).as_str())
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM settings WHERE key = 'generated_access_token'").execute(&mut **tx).await?;
+    }
     Ok(())
 }

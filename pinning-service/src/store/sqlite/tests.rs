@@ -686,9 +686,20 @@ async fn a_version_1_database_is_upgraded_and_compares_cids_by_value() {
             .await
             .unwrap();
         }
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('generated_access_token', 'clear-token-of-v1')")
+            .execute(&mut old)
+            .await
+            .unwrap();
         old.close().await.unwrap();
     }
     let store = SqliteStore::open(&path).await.unwrap();
+    // The token in clear became its digest.
+    let settings: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings").fetch_all(&store.reader).await.unwrap();
+    assert_eq!(
+        settings,
+        [(crate::store::GENERATED_TOKEN_DIGEST.to_owned(), tenant("clear-token-of-v1").as_str().to_owned())]
+    );
     let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&store.writer).await.unwrap();
     assert_eq!(version, super::schema::SCHEMA_VERSION);
     // Bob's base16 pin is found by the bafy… spelling, and the text he sent is kept.

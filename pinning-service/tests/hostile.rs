@@ -161,3 +161,38 @@ async fn short_tokens_are_refused_at_start() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_on_the_same_database_refuses_to_start() {
+    bounded(TEST_LIMIT, async {
+        let first = Service::start(&[ALICE], &["--simulate-delay", "1h"]).await;
+        let client = first.client(ALICE);
+        let added = client.add_pin(&pin(&cid("in flight"), None)).await.unwrap();
+        support::eventually("pinning", Duration::from_secs(10), || async {
+            let got = client.get_pin_by_request_id(&added.requestid).await.unwrap();
+            (got.status == Status::Pinning).then_some(())
+        })
+        .await;
+        // The real binary, as a second process on the same file.
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_pinning-service"))
+            .args(["--listen", "127.0.0.1:0", "--token", ALICE, "--db"])
+            .arg(first.db())
+            .env_remove("RUST_LOG")
+            .kill_on_drop(true)
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "a second process started: {stderr}");
+        assert!(stderr.contains("another pinning-service"), "{stderr}");
+        assert!(stderr.contains(&format!("process {}", std::process::id())), "names the owner: {stderr}");
+        // And in-process, the same refusal.
+        let args = support::args(&first.db(), &[ALICE], &[]);
+        let error = pinning_service::app::start(&args).await.err().expect("refused in-process too");
+        assert!(error.to_string().contains("another pinning-service"), "{error}");
+        // The first one's pin was not requeued by either attempt.
+        let got = client.get_pin_by_request_id(&added.requestid).await.unwrap();
+        assert_eq!(got.status, Status::Pinning);
+    })
+    .await;
+}

@@ -50,6 +50,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Locked(String),
     #[error("the database schema is version {found}, newer than this binary understands ({supported})")]
     SchemaTooNew { found: i64, supported: i64 },
 }

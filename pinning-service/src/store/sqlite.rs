@@ -1,5 +1,8 @@
 //! [`Store`] on one embedded SQLite file (WAL mode, `synchronous = FULL`).
 //!
+//! One process at a time: opening takes an exclusive lock on
+//! `<database>.lock` (`exclusive.rs`), and a second process is refused.
+//!
 //! Writes go through a pool of exactly one connection and `BEGIN IMMEDIATE`
 //! transactions, so writers queue in-process instead of failing with
 //! `SQLITE_BUSY`; reads use a separate pool and, thanks to WAL, never wait
@@ -76,6 +79,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     clock: Clock,
+    /// This process's claim on the file, released by [`Store::close`] (or on drop).
+    lock: std::sync::Mutex<Option<exclusive::ExclusiveLock>>,
 }
 
 impl SqliteStore {
@@ -97,6 +102,7 @@ impl SqliteStore {
     }
 
     async fn open_inner(path: &Path, settings: SqliteOptions, clock: Clock) -> Result<Self, StoreError> {
+        let lock = exclusive::lock(path)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -118,7 +124,7 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { writer, reader, clock })
+        Ok(SqliteStore { writer, reader, clock, lock: std::sync::Mutex::new(Some(lock)) })
     }
 
     async fn create_in(
@@ -631,11 +637,13 @@ impl Store for SqliteStore {
                 tracing::warn!(%error, "WAL checkpoint at shutdown failed");
             }
             self.writer.close().await;
+            drop(self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
         }
         .boxed()
     }
 }
 
+mod exclusive;
 mod schema;
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,8 @@ use ipfs_pinning_server::{
 };
 
 use crate::cids;
-use crate::pinner::Pinner;
+use crate::cids::shorten;
+use crate::pinner::{Pinner, is_p2p_multiaddr};
 use crate::store::{ListQuery, NewPin, PinRecord, Store, StoreError, TenantId};
 use crate::worker::{Waker, details};
 
@@ -148,6 +149,14 @@ impl PinningApi {
 
     fn new_pin(&self, pin: Pin) -> Result<NewPin, Problem> {
         cids::parse(&pin.cid).map_err(|error| Problem::BadRequest(failure(INVALID_BODY, format!("cid: {error}"))))?;
+        for (index, origin) in pin.origins.iter().flatten().enumerate() {
+            if !is_p2p_multiaddr(origin) {
+                return Err(Problem::BadRequest(failure(
+                    INVALID_BODY,
+                    format!("origins[{index}]: `{}` is not a multiaddr ending in /p2p/<peer id>", shorten(origin)),
+                )));
+            }
+        }
         Ok(NewPin {
             cid: pin.cid,
             name: pin.name,

@@ -196,3 +196,32 @@ async fn a_second_process_on_the_same_database_refuses_to_start() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn origins_must_be_multiaddrs_ending_in_a_peer_id() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[ALICE], &[]).await;
+        let client = service.client(ALICE);
+        let good = "/ip4/203.0.113.9/tcp/4001/p2p/12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf";
+        for bad in ["/ip4/203.0.113.9/tcp/4001", "not a multiaddr", "ip4/1.2.3.4/p2p/QmPeer", "/p2p/"] {
+            let mut new = pin(&cid("origins"), None);
+            new.origins = Some(vec![good.to_owned(), bad.to_owned()]);
+            let response = http()
+                .post(format!("{}/pins", service.url()))
+                .bearer_auth(ALICE)
+                .header("content-type", "application/json")
+                .body(serde_json::to_string(&new).unwrap())
+                .send()
+                .await
+                .unwrap();
+            let (status, _, body) = answer(response).await;
+            assert_eq!(status, 400, "{bad}: {body}");
+            assert_eq!(body["error"]["reason"], "INVALID_BODY", "{body}");
+            assert!(body["error"]["details"].as_str().unwrap().starts_with("origins[1]"), "{body}");
+        }
+        let mut fine = pin(&cid("origins"), None);
+        fine.origins = Some(vec![good.to_owned()]);
+        client.add_pin(&fine).await.expect("a p2p multiaddr is a good origin");
+    })
+    .await;
+}

@@ -667,3 +667,60 @@ async fn the_stand_in_speaks_kubos_wire_format() {
     assert_eq!((status, body), (200, format!("{{\"Strings\":[\"connect {PEER} success\"]}}\n")));
     assert_eq!(kubo.calls().len(), 8);
 }
+
+/// Issue 10 (2.10): proxy environment variables meant for the outside world
+/// never carry the calls to the local Kubo RPC API (and its credentials).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_environment_variables_are_ignored_for_the_kubo_rpc_api() {
+    use tokio::io::AsyncBufReadExt;
+    let kubo = stand_in().await;
+    let dir = tempfile::tempdir().unwrap();
+    // A "proxy" that accepts and never answers: a call sent there hangs.
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_pinning-service"))
+        .args(["--listen", "127.0.0.1:0", "--token", TOKEN, "--backend", "kubo", "--ipfs-api", &kubo.api_url()])
+        .arg("--db")
+        .arg(dir.path().join("db"))
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env("all_proxy", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(WAIT, stdout.next_line()).await;
+    let line = match line {
+        Ok(Ok(Some(line))) => line,
+        other => panic!("the service did not start with proxy variables set: {other:?}"),
+    };
+    assert!(line.starts_with("pinning-service listening on"), "{line}");
+    assert_eq!(kubo.calls_to("id").len(), 1, "`id` reached Kubo directly");
+    child.start_kill().unwrap();
+    let _ = child.wait().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_follows_the_kubo_node() {
+    let mut kubo = stand_in().await;
+    let service = start_service(&kubo.api_url(), &[]).await;
+    ipfs_pinning_client::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let url = format!("http://{}/readyz", service.running.local_addr());
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
+    kubo.stop().await;
+    let down = http.get(&url).send().await.unwrap();
+    assert_eq!(down.status(), 503);
+    assert!(down.headers().contains_key("retry-after"));
+    let body = down.text().await.unwrap();
+    assert!(body.contains("NOT_READY") && body.contains("kubo"), "{body}");
+    kubo.restart().await;
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
+    service.stop().await;
+}

@@ -52,6 +52,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Locked(String),
+    /// The tenant's quota does not allow the pin (answered `409`).
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("the database schema is version {found}, newer than this binary understands ({supported})")]
     SchemaTooNew { found: i64, supported: i64 },
 }
@@ -70,6 +73,47 @@ impl StoreError {
             _ => false,
         }
     }
+}
+
+/// Per-tenant limits on what a tenant stores, a setting of the store:
+/// `create` and `replace` refuse with [`StoreError::QuotaExceeded`], inside
+/// their transaction, a pin that would take the tenant past either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quota {
+    /// Pin requests at most (any status).
+    pub max_pins: Option<u64>,
+    /// [`stored_bytes`] of all its pin requests at most.
+    pub max_bytes: Option<u64>,
+}
+
+impl Quota {
+    /// Whether a tenant storing `pins` pins of `bytes` bytes may go to
+    /// `pins + more_pins` of `bytes + more_bytes` (a replace adds no pin).
+    pub fn check(&self, pins: u64, bytes: u64, more_pins: u64, more_bytes: u64) -> Result<(), StoreError> {
+        if let Some(max) = self.max_pins
+            && pins.saturating_add(more_pins) > max
+        {
+            return Err(StoreError::QuotaExceeded(format!(
+                "this access token has {pins} pin request(s), its quota is {max}; delete some first"
+            )));
+        }
+        if let Some(max) = self.max_bytes
+            && bytes.saturating_add(more_bytes) > max
+        {
+            return Err(StoreError::QuotaExceeded(format!(
+                "this pin ({more_bytes} bytes) would take this access token's pins to {} bytes; its quota is {max}",
+                bytes.saturating_add(more_bytes)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What a pin costs its tenant's byte quota: the bytes of its CID and name,
+/// and of `origins` and `meta` as stored JSON (the SQLite schema's upgrade
+/// computes the same in SQL).
+pub fn stored_bytes(cid: &str, name: Option<&str>, origins_json: Option<&str>, meta_json: Option<&str>) -> u64 {
+    [Some(cid), name, origins_json, meta_json].iter().flatten().map(|text| text.len() as u64).sum()
 }
 
 /// Who owns a pin: derived from the access token (a SHA-256 digest of it), so
@@ -146,12 +190,26 @@ pub struct ListQuery {
     pub limit: u32,
     /// Every pair must be in the pin's `meta` (AND); empty means no filter.
     pub meta: BTreeMap<String, String>,
+    /// A byte budget for the page: results stop before the one that would
+    /// take the sum of [`stored_bytes`] plus `info`'s JSON past it (one result
+    /// is always given). `count` still counts every match, so clients see
+    /// a short page and go on with `before`.
+    pub max_bytes: u64,
 }
 
 impl ListQuery {
     /// A query with no filters but the status ones: newest first, `limit` results.
     pub fn new(statuses: Vec<Status>, limit: u32) -> Self {
-        ListQuery { cids: Vec::new(), name: None, statuses, before: None, after: None, limit, meta: BTreeMap::new() }
+        ListQuery {
+            cids: Vec::new(),
+            name: None,
+            statuses,
+            before: None,
+            after: None,
+            limit,
+            meta: BTreeMap::new(),
+            max_bytes: u64::MAX,
+        }
     }
 }
 
@@ -196,7 +254,9 @@ pub struct Stats {
 /// Storage of pin requests. Methods return boxed futures so the service can
 /// hold an `Arc<dyn Store>` and pick the backend at run time.
 pub trait Store: Send + Sync + 'static {
-    /// Stores a new `queued` pin request with a fresh `requestid` and `created`.
+    /// Stores a new `queued` pin request with a fresh `requestid` and
+    /// `created`; [`StoreError::QuotaExceeded`] when the store's [`Quota`]
+    /// does not allow it.
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord>;
 
     /// The tenant's pin request `requestid`, if it has one.
@@ -207,7 +267,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// In one transaction: removes the tenant's pin request `requestid` and
     /// stores `pin` as a new request. `None` (and no change) when the tenant
-    /// has no such request.
+    /// has no such request; [`StoreError::QuotaExceeded`] when the
+    /// replacement's bytes do not fit the store's [`Quota`].
     fn replace<'a>(
         &'a self,
         tenant: &'a TenantId,

@@ -33,8 +33,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
+use futures_util::{FutureExt, TryStreamExt};
 use ipfs_pinning_models::{Status, TextMatchingStrategy};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -42,7 +42,8 @@ use sqlx::sqlite::{
 use sqlx::{Row, Sqlite};
 
 use super::{
-    Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Stats, Store, StoreError, StoreFuture, TenantId, UnpinJob,
+    Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Stats, Store, StoreError, StoreFuture, TenantId,
+    UnpinJob, stored_bytes,
 };
 
 /// The columns every pin query selects, in the order [`record`] reads them.
@@ -57,11 +58,13 @@ pub struct SqliteOptions {
     /// How long a statement waits for another connection's lock before it
     /// fails with `SQLITE_BUSY` (answered `503` with `Retry-After`).
     pub busy_timeout: Duration,
+    /// Per-tenant limits, checked inside `create` and `replace`.
+    pub quota: Quota,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        SqliteOptions { busy_timeout: Duration::from_secs(5) }
+        SqliteOptions { busy_timeout: Duration::from_secs(5), quota: Quota::default() }
     }
 }
 
@@ -79,6 +82,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     clock: Clock,
+    quota: Quota,
     /// This process's claim on the file, released by [`Store::close`] (or on drop).
     lock: std::sync::Mutex<Option<exclusive::ExclusiveLock>>,
 }
@@ -124,14 +128,17 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { writer, reader, clock, lock: std::sync::Mutex::new(Some(lock)) })
+        Ok(SqliteStore { writer, reader, clock, quota: settings.quota, lock: std::sync::Mutex::new(Some(lock)) })
     }
 
+    /// Inserts `pin` inside `tx`, after checking the quota; `replacing` is
+    /// the stored bytes of the pin a replace removes (it frees its slot).
     async fn create_in(
         &self,
         tx: &mut sqlx::Transaction<'static, Sqlite>,
         tenant: &TenantId,
         pin: NewPin,
+        replacing: Option<u64>,
     ) -> Result<PinRecord, StoreError> {
         // `created` is unique per tenant and increases with every new pin:
         // the newest existing value + 1 µs when the clock has not moved past
@@ -149,6 +156,19 @@ impl SqliteStore {
         let requestid = uuid::Uuid::new_v4().to_string();
         let origins = pin.origins.as_ref().map(to_json).transpose()?;
         let meta = pin.meta.as_ref().map(to_json).transpose()?;
+        let bytes = stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref());
+        if self.quota != Quota::default() {
+            let usage: Option<(i64, i64)> = sqlx::query_as("SELECT pins, bytes FROM tenants WHERE tenant = ?")
+                .bind(tenant.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+            let (pins, used) = usage
+                .map_or((0, 0), |(pins, bytes)| (u64::try_from(pins).unwrap_or(0), u64::try_from(bytes).unwrap_or(0)));
+            match replacing {
+                Some(freed) => self.quota.check(pins.saturating_sub(1), used.saturating_sub(freed), 1, bytes)?,
+                None => self.quota.check(pins, used, 1, bytes)?,
+            }
+        }
         let inserted = sqlx::query(
             "INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, origins, meta, status, info,
                                created, updated, bytes)
@@ -219,13 +239,6 @@ impl SqliteStore {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
-}
-
-/// What a pin costs its tenant's byte quota: the bytes of its CID, name,
-/// and `origins` and `meta` as stored JSON (the schema's upgrade computes
-/// the same in SQL).
-pub fn stored_bytes(cid: &str, name: Option<&str>, origins: Option<&str>, meta: Option<&str>) -> u64 {
-    [Some(cid), name, origins, meta].iter().flatten().map(|text| text.len() as u64).sum()
 }
 
 /// The case folding of the `iexact` and `ipartial` strategies.
@@ -363,8 +376,14 @@ fn bind_all<'q>(
 
 /// The SQL of one page of `query` (also used by the query-plan test).
 fn list_sql(where_clause: &str) -> String {
-    format!("SELECT {COLUMNS} FROM pins p WHERE {where_clause} ORDER BY p.created DESC LIMIT ?")
+    format!(
+        "SELECT {COLUMNS}, p.bytes + length(CAST(p.info AS BLOB)) FROM pins p \
+         WHERE {where_clause} ORDER BY p.created DESC LIMIT ?"
+    )
 }
+
+/// The index of the list query's last column: what a row costs the page's byte budget.
+const COLUMN_COST: usize = 8;
 
 fn count_sql(where_clause: &str) -> String {
     format!("SELECT COUNT(*) FROM pins p WHERE {where_clause}")
@@ -374,7 +393,7 @@ impl Store for SqliteStore {
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord> {
         async move {
             let mut tx = self.begin_write().await?;
-            let record = self.create_in(&mut tx, tenant, pin).await?;
+            let record = self.create_in(&mut tx, tenant, pin, None).await?;
             tx.commit().await?;
             Ok(record)
         }
@@ -402,9 +421,20 @@ impl Store for SqliteStore {
             let count: i64 = bind_all(sqlx::query(&count_sql), &args).fetch_one(&mut *tx).await?.try_get(0)?;
             let list_sql = list_sql(&where_clause);
             args.push(Arg::Int(i64::from(query.limit.clamp(1, MAX_LIMIT))));
-            let rows = bind_all(sqlx::query(&list_sql), &args).fetch_all(&mut *tx).await?;
+            let mut results = Vec::new();
+            let mut spent: u64 = 0;
+            {
+                let mut rows = bind_all(sqlx::query(&list_sql), &args).fetch(&mut *tx);
+                while let Some(row) = rows.try_next().await? {
+                    let cost: i64 = row.try_get(COLUMN_COST)?;
+                    spent = spent.saturating_add(u64::try_from(cost).unwrap_or(0));
+                    if spent > query.max_bytes && !results.is_empty() {
+                        break;
+                    }
+                    results.push(record(&row)?);
+                }
+            }
             tx.commit().await?;
-            let results = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
             Ok(ListPage { count: u64::try_from(count).unwrap_or(0), results })
         }
         .boxed()
@@ -420,15 +450,16 @@ impl Store for SqliteStore {
             let mut tx = self.begin_write().await?;
             // The replacement's requestid is made inside `create_in`; the
             // unpin job must wait for it, so create first, then delete.
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM pins WHERE tenant = ? AND requestid = ?")
+            let exists: Option<i64> = sqlx::query_scalar("SELECT bytes FROM pins WHERE tenant = ? AND requestid = ?")
                 .bind(tenant.as_str())
                 .bind(requestid)
                 .fetch_optional(&mut *tx)
                 .await?;
-            if exists.is_none() {
+            let Some(freed) = exists else {
                 return Ok(None);
-            }
-            let record = self.create_in(&mut tx, tenant, pin).await?;
+            };
+            let freed = u64::try_from(freed).unwrap_or(0);
+            let record = self.create_in(&mut tx, tenant, pin, Some(freed)).await?;
             Self::delete_in(&mut tx, tenant, requestid, Some(&record.requestid)).await?;
             tx.commit().await?;
             Ok(Some(record))

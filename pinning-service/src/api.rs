@@ -252,6 +252,7 @@ impl PinningApi {
         let Some(record) = self.store.replace(&tenant, &requestid, pin).await? else {
             return Err(not_found(&requestid));
         };
+        self.waker.cancel(&requestid);
         self.waker.pin_queued();
         self.waker.unpin_queued();
         tracing::info!(old = %requestid, requestid = %record.requestid, cid = %record.cid, "pin replaced");
@@ -262,6 +263,7 @@ impl PinningApi {
         if !self.store.delete(&tenant, &requestid).await? {
             return Err(not_found(&requestid));
         }
+        self.waker.cancel(&requestid);
         self.waker.unpin_queued();
         tracing::info!(%requestid, "pin removed");
         Ok(())

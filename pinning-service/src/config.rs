@@ -60,7 +60,9 @@ pub struct Args {
     #[arg(long = "delegate", env = "PINNING_SERVICE_DELEGATE", value_delimiter = ',')]
     pub delegates: Vec<String>,
 
-    /// Pins worked on at once.
+    /// Pins worked on at once, shared by all tenants; a tenant with none in
+    /// progress may start one beyond it (up to twice this many in all), so
+    /// one tenant's stuck pins never hold up the others.
     #[arg(long, env = "PINNING_SERVICE_PIN_CONCURRENCY", default_value_t = 4)]
     pub pin_concurrency: usize,
 

@@ -221,6 +221,20 @@ pub struct ListPage {
     pub results: Vec<PinRecord>,
 }
 
+/// How many requests may be `pinning` when the worker claims another (see
+/// [`Store::claim_next_fair`]): `pool` for anyone, `most` for a tenant that
+/// has none `pinning`, so one tenant's stuck pins never hold every slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimLimits {
+    pub pool: u64,
+    pub most: u64,
+}
+
+impl ClaimLimits {
+    /// No limit.
+    pub const UNLIMITED: ClaimLimits = ClaimLimits { pool: u64::MAX, most: u64::MAX };
+}
+
 /// A pin the worker has claimed (moved from `queued` to `pinning`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -279,9 +293,19 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the tenant's pin request `requestid`; `false` when there was none.
     fn delete<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, bool>;
 
-    /// Moves the oldest `queued` request (of any tenant) to `pinning` with
-    /// `info`, and returns it.
-    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>>;
+    /// [`claim_next_fair`](Self::claim_next_fair) without limits.
+    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>> {
+        self.claim_next_fair(info, ClaimLimits::UNLIMITED)
+    }
+
+    /// Moves a `queued` request to `pinning` with `info`, and returns it:
+    /// tenants take turns (round robin: the tenant with a queued request
+    /// whose last claim is the oldest goes next, ties to the one whose
+    /// oldest queued request is older), and each tenant's requests go oldest
+    /// first. A tenant may start one while fewer than `limits.pool` requests
+    /// (of all tenants) are `pinning`, or while fewer than `limits.most` are
+    /// and it has none `pinning` itself. `None` when no tenant may.
+    fn claim_next_fair(&self, info: BTreeMap<String, String>, limits: ClaimLimits) -> StoreFuture<'_, Option<Job>>;
 
     /// Replaces the `info` of a request that is still `pinning`; `false` when
     /// it is not (deleted or replaced meanwhile).

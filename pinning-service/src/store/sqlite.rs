@@ -42,8 +42,8 @@ use sqlx::sqlite::{
 use sqlx::{Row, Sqlite};
 
 use super::{
-    Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Stats, Store, StoreError, StoreFuture, TenantId,
-    UnpinJob, stored_bytes,
+    ClaimLimits, Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Stats, Store, StoreError, StoreFuture,
+    TenantId, UnpinJob, stored_bytes,
 };
 
 /// The columns every pin query selects, in the order [`record`] reads them.
@@ -477,19 +477,44 @@ impl Store for SqliteStore {
         .boxed()
     }
 
-    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>> {
+    fn claim_next_fair(&self, info: BTreeMap<String, String>, limits: ClaimLimits) -> StoreFuture<'_, Option<Job>> {
         async move {
             let info = to_json(&info)?;
+            let mut tx = self.begin_write().await?;
+            // The tenant whose turn it is: among those with a queued pin that
+            // the limits let start one, the one served longest ago (then the
+            // one whose oldest queued pin is oldest).
+            let tenant: Option<String> = sqlx::query_scalar(
+                "WITH busy AS (SELECT COUNT(*) AS n FROM pins WHERE status = 'pinning')
+                 SELECT t.tenant FROM tenants t, busy
+                 WHERE EXISTS (SELECT 1 FROM pins q WHERE q.tenant = t.tenant AND q.status = 'queued')
+                   AND (busy.n < ? OR (busy.n < ? AND NOT EXISTS (
+                        SELECT 1 FROM pins w WHERE w.tenant = t.tenant AND w.status = 'pinning')))
+                 ORDER BY t.last_claim,
+                          (SELECT MIN(q.created) FROM pins q WHERE q.tenant = t.tenant AND q.status = 'queued')
+                 LIMIT 1",
+            )
+            .bind(i64::try_from(limits.pool).unwrap_or(i64::MAX))
+            .bind(i64::try_from(limits.most).unwrap_or(i64::MAX))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(tenant) = tenant else { return Ok(None) };
             let row = sqlx::query(
                 "UPDATE pins SET status = 'pinning', info = ?, updated = ?
-                 WHERE id = (SELECT id FROM pins WHERE status = 'queued' ORDER BY created, id LIMIT 1)
+                 WHERE id = (SELECT id FROM pins WHERE tenant = ? AND status = 'queued' ORDER BY created, id LIMIT 1)
                  RETURNING requestid, cid, origins",
             )
             .bind(info)
             .bind((self.clock)())
-            .fetch_optional(&self.writer)
+            .bind(&tenant)
+            .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else { return Ok(None) };
+            sqlx::query("UPDATE tenants SET last_claim = (SELECT MAX(last_claim) FROM tenants) + 1 WHERE tenant = ?")
+                .bind(&tenant)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
             let origins: Option<String> = row.try_get(2)?;
             Ok(Some(Job {
                 requestid: row.try_get(0)?,

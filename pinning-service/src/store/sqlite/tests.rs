@@ -714,3 +714,38 @@ async fn a_version_1_database_is_upgraded_and_compares_cids_by_value() {
     assert_eq!(usage.iter().map(|row| row.1).collect::<Vec<_>>(), [1, 2]);
     assert!(usage.iter().all(|row| row.2 > 40), "{usage:?}");
 }
+
+#[tokio::test]
+async fn claims_take_turns_across_tenants_within_the_limits() {
+    let f = fixture().await;
+    let (alice, bob, carol) = (tenant("alice"), tenant("bob"), tenant("carol"));
+    let mut names = BTreeMap::new();
+    for (who, label) in [(&alice, "a1"), (&alice, "a2"), (&alice, "a3"), (&bob, "b1"), (&bob, "b2"), (&carol, "c1")] {
+        let record = f.store.create(who, named(CID_A, label)).await.unwrap();
+        names.insert(record.requestid, label);
+        f.tick(1);
+    }
+    let mut order = Vec::new();
+    while let Some(job) = f.store.claim_next(BTreeMap::new()).await.unwrap() {
+        order.push(names[&job.requestid]);
+    }
+    assert_eq!(order, ["a1", "b1", "c1", "a2", "b2", "a3"]);
+
+    // Limits: a pool of 1, and 2 for a tenant with nothing pinning.
+    let g = fixture().await;
+    for (who, label) in [(&alice, "a1"), (&alice, "a2"), (&bob, "b1")] {
+        g.store.create(who, named(CID_A, label)).await.unwrap();
+        g.tick(1);
+    }
+    let limits = ClaimLimits { pool: 1, most: 2 };
+    let first = g.store.claim_next_fair(BTreeMap::new(), limits).await.unwrap().expect("the pool is free");
+    let second = g.store.claim_next_fair(BTreeMap::new(), limits).await.unwrap().expect("bob has nothing pinning");
+    assert_ne!(first.requestid, second.requestid);
+    assert_eq!(g.store.claim_next_fair(BTreeMap::new(), limits).await.unwrap(), None, "alice already has one");
+    // Alice's first is done: she has nothing pinning again, so her second
+    // may start beside bob's, though the pool is taken.
+    assert!(g.store.finish(&first.requestid, Status::Pinned, BTreeMap::new()).await.unwrap());
+    let third = g.store.claim_next_fair(BTreeMap::new(), limits).await.unwrap().expect("alice's turn again");
+    assert_eq!(g.store.get(&alice, &third.requestid).await.unwrap().unwrap().name.as_deref(), Some("a2"));
+    assert_eq!(g.store.claim_next_fair(BTreeMap::new(), limits).await.unwrap(), None, "nothing left");
+}

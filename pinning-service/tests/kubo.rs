@@ -720,3 +720,27 @@ async fn readiness_follows_the_kubo_node() {
     assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
     service.stop().await;
 }
+
+/// `pinning_backend_errors_total{backend="kubo",operation="pin"}` on `/metrics` (0 when absent).
+async fn backend_errors(url: &str) -> f64 {
+    let text = reqwest::get(format!("{url}/metrics")).await.unwrap().text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("pinning_backend_errors_total{backend=\"kubo\",operation=\"pin\"} "))
+        .map_or(0.0, |value| value.trim().parse().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backend_errors_are_counted_in_the_metrics() {
+    let kubo = stand_in().await;
+    let service = start_service(&kubo.api_url(), &[]).await;
+    ipfs_pinning_client::install_crypto_provider();
+    let url = format!("http://{}", service.running.local_addr());
+    let before = backend_errors(&url).await;
+    let cid = cid("counted failure");
+    kubo.script_pin_add(&cid, [PinAdd::Refuse("merkledag: not found".to_owned())]);
+    let added = service.client.add_pin(&pin(&cid)).await.unwrap();
+    wait_status(&service.client, &added.requestid, Status::Failed).await;
+    let after = backend_errors(&url).await;
+    assert!(after >= before + 1.0, "backend errors {before} → {after}");
+    service.stop().await;
+}

@@ -15,6 +15,8 @@
 //! - `created` is unique per tenant and never changes; within a tenant it
 //!   increases with every new pin, in whole milliseconds (see
 //!   [`next_created`]).
+//! - CIDs are compared by value: a store keeps [`crate::cids::key`] of each
+//!   pin's CID beside the text and filters and counts by it.
 //! - `replace` and `delete` are single transactions; a deleted or replaced
 //!   pin leaves an unpin job behind (see [`UnpinJob`]), in the same
 //!   transaction, so the backend data is released even across a crash.
@@ -28,7 +30,12 @@ use futures_util::future::BoxFuture;
 use ipfs_pinning_models::{Status, TextMatchingStrategy};
 use sha2::{Digest, Sha256};
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore};
+
+/// The setting holding the digest ([`TenantId`]) of the access token the
+/// service generated when none was given: the token itself is printed once
+/// and never stored.
+pub const GENERATED_TOKEN_DIGEST: &str = "generated_access_token_sha256";
 
 /// Largest `limit` of one list query (the spec's `maximum` of `limit`).
 pub const MAX_LIMIT: u32 = 1000;
@@ -43,8 +50,70 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Locked(String),
+    /// The tenant's quota does not allow the pin (answered `409`).
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("the database schema is version {found}, newer than this binary understands ({supported})")]
     SchemaTooNew { found: i64, supported: i64 },
+}
+
+impl StoreError {
+    /// Whether the storage is only busy for now (locked by another writer, a
+    /// full connection pool): answered `503` with `Retry-After`, not `500`.
+    /// A backend recognizes its own codes here (SQLite: `SQLITE_BUSY`,
+    /// `SQLITE_LOCKED` and their extended codes).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(sqlx::Error::Database(error)) => {
+                error.code().is_some_and(|code| sqlite::is_busy_code(&code))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Per-tenant limits on what a tenant stores, a setting of the store:
+/// `create` and `replace` refuse with [`StoreError::QuotaExceeded`], inside
+/// their transaction, a pin that would take the tenant past either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quota {
+    /// Pin requests at most (any status).
+    pub max_pins: Option<u64>,
+    /// [`stored_bytes`] of all its pin requests at most.
+    pub max_bytes: Option<u64>,
+}
+
+impl Quota {
+    /// Whether a tenant storing `pins` pins of `bytes` bytes may go to
+    /// `pins + more_pins` of `bytes + more_bytes` (a replace adds no pin).
+    pub fn check(&self, pins: u64, bytes: u64, more_pins: u64, more_bytes: u64) -> Result<(), StoreError> {
+        if let Some(max) = self.max_pins
+            && pins.saturating_add(more_pins) > max
+        {
+            return Err(StoreError::QuotaExceeded(format!(
+                "this access token has {pins} pin request(s), its quota is {max}; delete some first"
+            )));
+        }
+        if let Some(max) = self.max_bytes
+            && bytes.saturating_add(more_bytes) > max
+        {
+            return Err(StoreError::QuotaExceeded(format!(
+                "this pin ({more_bytes} bytes) would take this access token's pins to {} bytes; its quota is {max}",
+                bytes.saturating_add(more_bytes)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What a pin costs its tenant's byte quota: the bytes of its CID and name,
+/// and of `origins` and `meta` as stored JSON (the SQLite schema's upgrade
+/// computes the same in SQL).
+pub fn stored_bytes(cid: &str, name: Option<&str>, origins_json: Option<&str>, meta_json: Option<&str>) -> u64 {
+    [Some(cid), name, origins_json, meta_json].iter().flatten().map(|text| text.len() as u64).sum()
 }
 
 /// Who owns a pin: derived from the access token (a SHA-256 digest of it), so
@@ -61,6 +130,14 @@ impl TenantId {
         hasher.update(token.as_bytes());
         let digest = hasher.finalize();
         TenantId(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    /// The tenant of a stored digest ([`as_str`](Self::as_str)'s form);
+    /// `None` unless it is 64 lower-case hex digits.
+    pub fn from_digest(digest: &str) -> Option<Self> {
+        let well_formed =
+            digest.len() == 64 && digest.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
+        well_formed.then(|| TenantId(digest.to_owned()))
     }
 
     /// The stored form (64 hex digits).
@@ -97,7 +174,8 @@ pub struct PinRecord {
 /// The filters of `GET /pins`, already defaulted and validated by the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
-    /// Any of these CIDs (exact text); empty means any CID.
+    /// Any of these CIDs, compared by value ([`crate::cids::key`]: `Qm…`,
+    /// `bafy…` and `f01…` of one CID match each other); empty means any CID.
     pub cids: Vec<String>,
     /// The name filter and how to match it.
     pub name: Option<(String, TextMatchingStrategy)>,
@@ -112,12 +190,26 @@ pub struct ListQuery {
     pub limit: u32,
     /// Every pair must be in the pin's `meta` (AND); empty means no filter.
     pub meta: BTreeMap<String, String>,
+    /// A byte budget for the page: results stop before the one that would
+    /// take the sum of [`stored_bytes`] plus `info`'s JSON past it (one result
+    /// is always given). `count` still counts every match, so clients see
+    /// a short page and go on with `before`.
+    pub max_bytes: u64,
 }
 
 impl ListQuery {
     /// A query with no filters but the status ones: newest first, `limit` results.
     pub fn new(statuses: Vec<Status>, limit: u32) -> Self {
-        ListQuery { cids: Vec::new(), name: None, statuses, before: None, after: None, limit, meta: BTreeMap::new() }
+        ListQuery {
+            cids: Vec::new(),
+            name: None,
+            statuses,
+            before: None,
+            after: None,
+            limit,
+            meta: BTreeMap::new(),
+            max_bytes: u64::MAX,
+        }
     }
 }
 
@@ -127,6 +219,20 @@ impl ListQuery {
 pub struct ListPage {
     pub count: u64,
     pub results: Vec<PinRecord>,
+}
+
+/// How many requests may be `pinning` when the worker claims another (see
+/// [`Store::claim_next_fair`]): `pool` for anyone, `most` for a tenant that
+/// has none `pinning`, so one tenant's stuck pins never hold every slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimLimits {
+    pub pool: u64,
+    pub most: u64,
+}
+
+impl ClaimLimits {
+    /// No limit.
+    pub const UNLIMITED: ClaimLimits = ClaimLimits { pool: u64::MAX, most: u64::MAX };
 }
 
 /// A pin the worker has claimed (moved from `queued` to `pinning`).
@@ -150,10 +256,21 @@ pub struct UnpinJob {
     pub attempts: u32,
 }
 
+/// Counts for `/metrics`, over every tenant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// How many pin requests are in each status (statuses with none may be missing).
+    pub pins_by_status: BTreeMap<Status, u64>,
+    /// `created` of the oldest `queued` pin request.
+    pub oldest_queued: Option<DateTime<Utc>>,
+}
+
 /// Storage of pin requests. Methods return boxed futures so the service can
 /// hold an `Arc<dyn Store>` and pick the backend at run time.
 pub trait Store: Send + Sync + 'static {
-    /// Stores a new `queued` pin request with a fresh `requestid` and `created`.
+    /// Stores a new `queued` pin request with a fresh `requestid` and
+    /// `created`; [`StoreError::QuotaExceeded`] when the store's [`Quota`]
+    /// does not allow it.
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord>;
 
     /// The tenant's pin request `requestid`, if it has one.
@@ -164,7 +281,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// In one transaction: removes the tenant's pin request `requestid` and
     /// stores `pin` as a new request. `None` (and no change) when the tenant
-    /// has no such request.
+    /// has no such request; [`StoreError::QuotaExceeded`] when the
+    /// replacement's bytes do not fit the store's [`Quota`].
     fn replace<'a>(
         &'a self,
         tenant: &'a TenantId,
@@ -175,9 +293,19 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the tenant's pin request `requestid`; `false` when there was none.
     fn delete<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, bool>;
 
-    /// Moves the oldest `queued` request (of any tenant) to `pinning` with
-    /// `info`, and returns it.
-    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>>;
+    /// [`claim_next_fair`](Self::claim_next_fair) without limits.
+    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>> {
+        self.claim_next_fair(info, ClaimLimits::UNLIMITED)
+    }
+
+    /// Moves a `queued` request to `pinning` with `info`, and returns it:
+    /// tenants take turns (round robin: the tenant with a queued request
+    /// whose last claim is the oldest goes next, ties to the one whose
+    /// oldest queued request is older), and each tenant's requests go oldest
+    /// first. A tenant may start one while fewer than `limits.pool` requests
+    /// (of all tenants) are `pinning`, or while fewer than `limits.most` are
+    /// and it has none `pinning` itself. `None` when no tenant may.
+    fn claim_next_fair(&self, info: BTreeMap<String, String>, limits: ClaimLimits) -> StoreFuture<'_, Option<Job>>;
 
     /// Replaces the `info` of a request that is still `pinning`; `false` when
     /// it is not (deleted or replaced meanwhile).
@@ -199,7 +327,8 @@ pub trait Store: Send + Sync + 'static {
     /// Up to `limit` unpin jobs that may run now, oldest first.
     fn ready_unpins(&self, limit: u32) -> StoreFuture<'_, Vec<UnpinJob>>;
 
-    /// Whether any pin request of any tenant that is not `failed` is for `cid`.
+    /// Whether any pin request of any tenant that is not `failed` is for
+    /// `cid`, compared by value ([`crate::cids::key`]).
     fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
 
     /// Removes a finished unpin job.
@@ -211,6 +340,13 @@ pub trait Store: Send + Sync + 'static {
     /// The stored setting `key`; when there is none, stores `candidate` and
     /// returns it.
     fn setting_or_insert<'a>(&'a self, key: &'a str, candidate: String) -> StoreFuture<'a, String>;
+
+    /// For `/readyz`: commits a small write (to a place no request reads),
+    /// so an error means the database does not take writes now.
+    fn check_writable(&self) -> StoreFuture<'_, ()>;
+
+    /// For `/metrics`: pin requests by status, and the oldest queued one.
+    fn stats(&self) -> StoreFuture<'_, Stats>;
 
     /// Flushes and closes the database.
     fn close(&self) -> BoxFuture<'_, ()>;

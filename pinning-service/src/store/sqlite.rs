@@ -1,17 +1,26 @@
 //! [`Store`] on one embedded SQLite file (WAL mode, `synchronous = FULL`).
 //!
+//! One process at a time: opening takes an exclusive lock on
+//! `<database>.lock` (`exclusive.rs`), and a second process is refused.
+//!
 //! Writes go through a pool of exactly one connection and `BEGIN IMMEDIATE`
 //! transactions, so writers queue in-process instead of failing with
 //! `SQLITE_BUSY`; reads use a separate pool and, thanks to WAL, never wait
 //! for the writer. A commit returns after the WAL is synced, so a pin
 //! acknowledged with 202 survives `kill -9` (and a power cut).
 //!
-//! Schema (version 1, in `PRAGMA user_version`):
+//! Schema (version 2, in `PRAGMA user_version`; `schema.rs` migrates older ones):
 //! - `pins`: one row per pin request. `created` is microseconds since the
 //!   Unix epoch (whole milliseconds since 2026-12: see
-//!   [`next_created`](super::next_created)), `UNIQUE (tenant, created)`; `name_folded` is the name in
+//!   [`next_created`](super::next_created)), `UNIQUE (tenant, created)`;
+//!   `cid` is the text the client sent and `cid_key` its canonical form
+//!   ([`crate::cids::key`]), which filters and reference counts compare;
+//!   `name_folded` is the name in
 //!   lower case (Unicode), for the case-insensitive match strategies;
-//!   `origins`, `meta` and `info` are JSON text as given.
+//!   `origins`, `meta` and `info` are JSON text as given; `bytes` is what the
+//!   pin costs its tenant's byte quota ([`stored_bytes`]).
+//! - `tenants`: per tenant, its pins and bytes (kept by triggers) and its
+//!   last turn in the worker's round robin.
 //! - `pin_meta`: one row per `meta` key of a pin, for the AND-match filter.
 //! - `unpin_jobs`: CIDs released by deletes and replaces (see [`UnpinJob`]).
 //! - `settings`: small key/value state (the generated access token).
@@ -26,8 +35,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
+use futures_util::{FutureExt, TryStreamExt};
 use ipfs_pinning_models::{Status, TextMatchingStrategy};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -35,56 +44,9 @@ use sqlx::sqlite::{
 use sqlx::{Row, Sqlite};
 
 use super::{
-    Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Store, StoreError, StoreFuture, TenantId, UnpinJob,
+    ClaimLimits, Job, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Stats, Store, StoreError, StoreFuture,
+    TenantId, UnpinJob, stored_bytes,
 };
-
-/// The schema version this binary writes and understands.
-const SCHEMA_VERSION: i64 = 1;
-
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS pins (
-    id          INTEGER PRIMARY KEY,
-    tenant      TEXT    NOT NULL,
-    requestid   TEXT    NOT NULL UNIQUE,
-    cid         TEXT    NOT NULL,
-    name        TEXT,
-    name_folded TEXT,
-    origins     TEXT,
-    meta        TEXT,
-    status      TEXT    NOT NULL CHECK (status IN ('queued', 'pinning', 'pinned', 'failed')),
-    info        TEXT    NOT NULL,
-    created     INTEGER NOT NULL,
-    updated     INTEGER NOT NULL,
-    UNIQUE (tenant, created)
-);
-CREATE INDEX IF NOT EXISTS pins_tenant_status_created ON pins (tenant, status, created);
-CREATE INDEX IF NOT EXISTS pins_tenant_cid_created ON pins (tenant, cid, created);
-CREATE INDEX IF NOT EXISTS pins_tenant_name ON pins (tenant, name);
-CREATE INDEX IF NOT EXISTS pins_tenant_name_folded ON pins (tenant, name_folded);
-CREATE INDEX IF NOT EXISTS pins_status_created ON pins (status, created);
-CREATE INDEX IF NOT EXISTS pins_cid ON pins (cid);
-
-CREATE TABLE IF NOT EXISTS pin_meta (
-    pin_id INTEGER NOT NULL REFERENCES pins (id) ON DELETE CASCADE,
-    key    TEXT    NOT NULL,
-    value  TEXT    NOT NULL,
-    PRIMARY KEY (pin_id, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS pin_meta_key_value ON pin_meta (key, value, pin_id);
-
-CREATE TABLE IF NOT EXISTS unpin_jobs (
-    id              INTEGER PRIMARY KEY,
-    cid             TEXT    NOT NULL,
-    after_requestid TEXT,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    not_before      INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE IF NOT EXISTS settings (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"#;
 
 /// The columns every pin query selects, in the order [`record`] reads them.
 const COLUMNS: &str = "p.requestid, p.status, p.created, p.cid, p.name, p.origins, p.meta, p.info";
@@ -92,52 +54,91 @@ const COLUMNS: &str = "p.requestid, p.status, p.created, p.cid, p.name, p.origin
 /// Microseconds since the Unix epoch, now.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
+/// Settings of [`SqliteStore::open_with`].
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// How long a statement waits for another connection's lock before it
+    /// fails with `SQLITE_BUSY` (answered `503` with `Retry-After`).
+    pub busy_timeout: Duration,
+    /// Per-tenant limits, checked inside `create` and `replace`.
+    pub quota: Quota,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions { busy_timeout: Duration::from_secs(5), quota: Quota::default() }
+    }
+}
+
+/// Whether an SQLite result code (primary or extended, as sqlx reports it)
+/// means the database is busy or locked for now: `SQLITE_BUSY` (5) and
+/// `SQLITE_LOCKED` (6) with every extended code built on them
+/// (`SQLITE_BUSY_RECOVERY` 261, `SQLITE_BUSY_SNAPSHOT` 517,
+/// `SQLITE_BUSY_TIMEOUT` 773, `SQLITE_LOCKED_SHAREDCACHE` 262, ...).
+pub(super) fn is_busy_code(code: &str) -> bool {
+    code.parse::<i64>().is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+}
+
 /// The SQLite [`Store`].
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     clock: Clock,
+    quota: Quota,
+    /// This process's claim on the file, released by [`Store::close`] (or on drop).
+    lock: std::sync::Mutex<Option<exclusive::ExclusiveLock>>,
 }
 
 impl SqliteStore {
     /// Opens (creating when missing) the database file at `path`, migrates
     /// it to the current schema, and sets WAL mode.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with_clock(path, Arc::new(|| Utc::now().timestamp_micros())).await
+        Self::open_with(path, SqliteOptions::default()).await
+    }
+
+    /// [`open`](Self::open) with these settings.
+    pub async fn open_with(path: &Path, settings: SqliteOptions) -> Result<Self, StoreError> {
+        Self::open_inner(path, settings, Arc::new(|| Utc::now().timestamp_micros())).await
     }
 
     /// [`open`](Self::open) with a custom clock (tests freeze it to check
     /// that `created` stays unique).
     pub async fn open_with_clock(path: &Path, clock: Clock) -> Result<Self, StoreError> {
+        Self::open_inner(path, SqliteOptions::default(), clock).await
+    }
+
+    async fn open_inner(path: &Path, settings: SqliteOptions, clock: Clock) -> Result<Self, StoreError> {
+        let lock = exclusive::lock(path)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // Keeps the planner's statistics fresh (SQLite's recommendation).
-            .optimize_on_close(true, 400);
+            .busy_timeout(settings.busy_timeout);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone())
             .await?;
-        migrate(&writer).await?;
+        schema::migrate(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { writer, reader, clock })
+        Ok(SqliteStore { writer, reader, clock, quota: settings.quota, lock: std::sync::Mutex::new(Some(lock)) })
     }
 
+    /// Inserts `pin` inside `tx`, after checking the quota; `replacing` is
+    /// the stored bytes of the pin a replace removes (it frees its slot).
     async fn create_in(
         &self,
         tx: &mut sqlx::Transaction<'static, Sqlite>,
         tenant: &TenantId,
         pin: NewPin,
+        replacing: Option<u64>,
     ) -> Result<PinRecord, StoreError> {
         let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(created) FROM pins WHERE tenant = ?")
             .bind(tenant.as_str())
@@ -147,20 +148,41 @@ impl SqliteStore {
         let created = super::next_created(now, newest);
         let created_at = micros_to_datetime(created)?;
         let requestid = uuid::Uuid::new_v4().to_string();
+        let origins = pin.origins.as_ref().map(to_json).transpose()?;
+        let meta = pin.meta.as_ref().map(to_json).transpose()?;
+        let bytes = stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref());
+        if self.quota != Quota::default() {
+            let usage: Option<(i64, i64)> = sqlx::query_as("SELECT pins, bytes FROM tenants WHERE tenant = ?")
+                .bind(tenant.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+            let (pins, used) = usage
+                .map_or((0, 0), |(pins, bytes)| (u64::try_from(pins).unwrap_or(0), u64::try_from(bytes).unwrap_or(0)));
+            match replacing {
+                Some(freed) => self.quota.check(pins.saturating_sub(1), used.saturating_sub(freed), 1, bytes)?,
+                None => self.quota.check(pins, used, 1, bytes)?,
+            }
+        }
         let inserted = sqlx::query(
-            "INSERT INTO pins (tenant, requestid, cid, name, name_folded, origins, meta, status, info, created, updated)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+            "INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, origins, meta, status, info,
+                               created, updated, bytes)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
         )
         .bind(tenant.as_str())
         .bind(&requestid)
         .bind(&pin.cid)
+        .bind(crate::cids::key(&pin.cid))
         .bind(pin.name.as_deref())
         .bind(pin.name.as_deref().map(fold))
-        .bind(pin.origins.as_ref().map(to_json).transpose()?)
-        .bind(pin.meta.as_ref().map(to_json).transpose()?)
+        .bind(&origins)
+        .bind(&meta)
         .bind(to_json(&pin.info)?)
         .bind(created)
         .bind(now)
+        .bind(
+            i64::try_from(stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref()))
+                .unwrap_or(i64::MAX),
+        )
         .execute(&mut **tx)
         .await?;
         let id = inserted.last_insert_rowid();
@@ -212,50 +234,6 @@ impl SqliteStore {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
-
-async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
-    let found: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(pool).await?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
-    }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
-    sqlx::raw_sql(&format!("PRAGMA user_version = {SCHEMA_VERSION}")).execute(&mut *tx).await?;
-    // `ANALYZE sqlite_schema` creates `sqlite_stat1` when missing, and
-    // (again, after the insert) makes this connection load it.
-    sqlx::raw_sql("ANALYZE sqlite_schema").execute(&mut *tx).await?;
-    let analyzed: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'pins'").fetch_one(&mut *tx).await?;
-    if analyzed == 0 {
-        sqlx::raw_sql(STARTING_STATISTICS).execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The query planner's statistics until SQLite gathers real ones (`PRAGMA
-/// optimize` on close re-analyzes a table once its size is far from these).
-/// Without any, SQLite guesses that every index is as selective as any other
-/// and answers `name=x&match=exact` by walking all of a tenant's pinned pins
-/// in `created` order (14 ms with 10k pins, against 0.3 ms through the name
-/// index). These describe the shape the indexes are for: a million pins of
-/// a hundred tenants, statuses not selective, names and CIDs nearly unique,
-/// meta values shared by many pins.
-const STARTING_STATISTICS: &str = "
-INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
-    ('pins', NULL, '1000000'),
-    ('pins', 'sqlite_autoindex_pins_1', '1000000 1'),
-    ('pins', 'sqlite_autoindex_pins_2', '1000000 10000 1'),
-    ('pins', 'pins_tenant_status_created', '1000000 10000 2500 1'),
-    ('pins', 'pins_tenant_cid_created', '1000000 10000 2 1'),
-    ('pins', 'pins_tenant_name', '1000000 10000 2'),
-    ('pins', 'pins_tenant_name_folded', '1000000 10000 2'),
-    ('pins', 'pins_status_created', '1000000 250000 1'),
-    ('pins', 'pins_cid', '1000000 2'),
-    ('pin_meta', 'sqlite_autoindex_pin_meta_1', '2000000 2 1'),
-    ('pin_meta', 'pin_meta_key_value', '2000000 100000 20000 1');
-ANALYZE sqlite_schema;
-";
 
 /// The case folding of the `iexact` and `ipartial` strategies.
 fn fold(text: &str) -> String {
@@ -310,6 +288,10 @@ fn record(row: &SqliteRow) -> Result<PinRecord, StoreError> {
     })
 }
 
+/// Up to this many `meta` pairs, each is its own indexed subquery; more are
+/// matched in one join against the pairs as a JSON object.
+const META_PAIRS_INLINE: usize = 16;
+
 /// A value bound to a `?` of a dynamically built query.
 enum Arg {
     Text(String),
@@ -329,7 +311,7 @@ fn filters(tenant: &TenantId, query: &ListQuery) -> (String, Vec<Arg>) {
         args.extend(values.into_iter().map(Arg::Text));
     };
     any_of(&mut sql, "p.status", query.statuses.iter().map(|status| status.as_str().to_owned()).collect());
-    any_of(&mut sql, "p.cid", query.cids.clone());
+    any_of(&mut sql, "p.cid_key", query.cids.iter().map(|cid| crate::cids::key(cid)).collect());
     if let Some((name, strategy)) = &query.name {
         // Partial matches use `instr`, not LIKE: the name is a literal
         // substring, so `%`, `_` and `\` in it need no escaping at all.
@@ -351,10 +333,24 @@ fn filters(tenant: &TenantId, query: &ListQuery) -> (String, Vec<Arg>) {
         sql.push_str(" AND p.created > ?");
         args.push(Arg::Int(after_bound(after)));
     }
-    for (key, value) in &query.meta {
-        sql.push_str(" AND p.id IN (SELECT m.pin_id FROM pin_meta m WHERE m.key = ? AND m.value = ?)");
-        args.push(Arg::Text(key.clone()));
-        args.push(Arg::Text(value.clone()));
+    if query.meta.len() <= META_PAIRS_INLINE {
+        for (key, value) in &query.meta {
+            sql.push_str(" AND p.id IN (SELECT m.pin_id FROM pin_meta m WHERE m.key = ? AND m.value = ?)");
+            args.push(Arg::Text(key.clone()));
+            args.push(Arg::Text(value.clone()));
+        }
+    } else {
+        // One clause for any number of pairs (the spec allows 1000): a
+        // clause per pair would pass SQLite's expression depth limit (1000).
+        // The pins having every pair are those with as many matching rows
+        // as there are pairs (keys are unique per pin).
+        sql.push_str(
+            " AND p.id IN (SELECT m.pin_id FROM json_each(?) j \
+             JOIN pin_meta m ON m.key = j.key AND m.value = j.value \
+             GROUP BY m.pin_id HAVING COUNT(*) = ?)",
+        );
+        args.push(Arg::Text(serde_json::to_string(&query.meta).unwrap_or_default()));
+        args.push(Arg::Int(i64::try_from(query.meta.len()).unwrap_or(i64::MAX)));
     }
     (sql, args)
 }
@@ -374,8 +370,14 @@ fn bind_all<'q>(
 
 /// The SQL of one page of `query` (also used by the query-plan test).
 fn list_sql(where_clause: &str) -> String {
-    format!("SELECT {COLUMNS} FROM pins p WHERE {where_clause} ORDER BY p.created DESC LIMIT ?")
+    format!(
+        "SELECT {COLUMNS}, p.bytes + length(CAST(p.info AS BLOB)) FROM pins p \
+         WHERE {where_clause} ORDER BY p.created DESC LIMIT ?"
+    )
 }
+
+/// The index of the list query's last column: what a row costs the page's byte budget.
+const COLUMN_COST: usize = 8;
 
 fn count_sql(where_clause: &str) -> String {
     format!("SELECT COUNT(*) FROM pins p WHERE {where_clause}")
@@ -385,7 +387,7 @@ impl Store for SqliteStore {
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord> {
         async move {
             let mut tx = self.begin_write().await?;
-            let record = self.create_in(&mut tx, tenant, pin).await?;
+            let record = self.create_in(&mut tx, tenant, pin, None).await?;
             tx.commit().await?;
             Ok(record)
         }
@@ -413,9 +415,20 @@ impl Store for SqliteStore {
             let count: i64 = bind_all(sqlx::query(&count_sql), &args).fetch_one(&mut *tx).await?.try_get(0)?;
             let list_sql = list_sql(&where_clause);
             args.push(Arg::Int(i64::from(query.limit.clamp(1, MAX_LIMIT))));
-            let rows = bind_all(sqlx::query(&list_sql), &args).fetch_all(&mut *tx).await?;
+            let mut results = Vec::new();
+            let mut spent: u64 = 0;
+            {
+                let mut rows = bind_all(sqlx::query(&list_sql), &args).fetch(&mut *tx);
+                while let Some(row) = rows.try_next().await? {
+                    let cost: i64 = row.try_get(COLUMN_COST)?;
+                    spent = spent.saturating_add(u64::try_from(cost).unwrap_or(0));
+                    if spent > query.max_bytes && !results.is_empty() {
+                        break;
+                    }
+                    results.push(record(&row)?);
+                }
+            }
             tx.commit().await?;
-            let results = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
             Ok(ListPage { count: u64::try_from(count).unwrap_or(0), results })
         }
         .boxed()
@@ -431,15 +444,16 @@ impl Store for SqliteStore {
             let mut tx = self.begin_write().await?;
             // The replacement's requestid is made inside `create_in`; the
             // unpin job must wait for it, so create first, then delete.
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM pins WHERE tenant = ? AND requestid = ?")
+            let exists: Option<i64> = sqlx::query_scalar("SELECT bytes FROM pins WHERE tenant = ? AND requestid = ?")
                 .bind(tenant.as_str())
                 .bind(requestid)
                 .fetch_optional(&mut *tx)
                 .await?;
-            if exists.is_none() {
+            let Some(freed) = exists else {
                 return Ok(None);
-            }
-            let record = self.create_in(&mut tx, tenant, pin).await?;
+            };
+            let freed = u64::try_from(freed).unwrap_or(0);
+            let record = self.create_in(&mut tx, tenant, pin, Some(freed)).await?;
             Self::delete_in(&mut tx, tenant, requestid, Some(&record.requestid)).await?;
             tx.commit().await?;
             Ok(Some(record))
@@ -457,19 +471,44 @@ impl Store for SqliteStore {
         .boxed()
     }
 
-    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>> {
+    fn claim_next_fair(&self, info: BTreeMap<String, String>, limits: ClaimLimits) -> StoreFuture<'_, Option<Job>> {
         async move {
             let info = to_json(&info)?;
+            let mut tx = self.begin_write().await?;
+            // The tenant whose turn it is: among those with a queued pin that
+            // the limits let start one, the one served longest ago (then the
+            // one whose oldest queued pin is oldest).
+            let tenant: Option<String> = sqlx::query_scalar(
+                "WITH busy AS (SELECT COUNT(*) AS n FROM pins WHERE status = 'pinning')
+                 SELECT t.tenant FROM tenants t, busy
+                 WHERE EXISTS (SELECT 1 FROM pins q WHERE q.tenant = t.tenant AND q.status = 'queued')
+                   AND (busy.n < ? OR (busy.n < ? AND NOT EXISTS (
+                        SELECT 1 FROM pins w WHERE w.tenant = t.tenant AND w.status = 'pinning')))
+                 ORDER BY t.last_claim,
+                          (SELECT MIN(q.created) FROM pins q WHERE q.tenant = t.tenant AND q.status = 'queued')
+                 LIMIT 1",
+            )
+            .bind(i64::try_from(limits.pool).unwrap_or(i64::MAX))
+            .bind(i64::try_from(limits.most).unwrap_or(i64::MAX))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(tenant) = tenant else { return Ok(None) };
             let row = sqlx::query(
                 "UPDATE pins SET status = 'pinning', info = ?, updated = ?
-                 WHERE id = (SELECT id FROM pins WHERE status = 'queued' ORDER BY created, id LIMIT 1)
+                 WHERE id = (SELECT id FROM pins WHERE tenant = ? AND status = 'queued' ORDER BY created, id LIMIT 1)
                  RETURNING requestid, cid, origins",
             )
             .bind(info)
             .bind((self.clock)())
-            .fetch_optional(&self.writer)
+            .bind(&tenant)
+            .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else { return Ok(None) };
+            sqlx::query("UPDATE tenants SET last_claim = (SELECT MAX(last_claim) FROM tenants) + 1 WHERE tenant = ?")
+                .bind(&tenant)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
             let origins: Option<String> = row.try_get(2)?;
             Ok(Some(Job {
                 requestid: row.try_get(0)?,
@@ -557,8 +596,8 @@ impl Store for SqliteStore {
     fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool> {
         async move {
             let used: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pins WHERE cid = ? AND status <> 'failed')")
-                    .bind(cid)
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pins WHERE cid_key = ? AND status <> 'failed')")
+                    .bind(crate::cids::key(cid))
                     .fetch_one(&self.reader)
                     .await?;
             Ok(used)
@@ -603,19 +642,63 @@ impl Store for SqliteStore {
         .boxed()
     }
 
+    fn check_writable(&self) -> StoreFuture<'_, ()> {
+        async move {
+            let mut tx = self.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ('last_readiness_check', ?)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind((self.clock)().to_string())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .boxed()
+    }
+
+    fn stats(&self) -> StoreFuture<'_, Stats> {
+        async move {
+            let rows = sqlx::query("SELECT status, COUNT(*) FROM pins GROUP BY status").fetch_all(&self.reader).await?;
+            let mut stats = Stats::default();
+            for row in rows {
+                let status: String = row.try_get(0)?;
+                let count: i64 = row.try_get(1)?;
+                let status =
+                    status.parse().map_err(|error| StoreError::Corrupt(format!("column `status`: {error}")))?;
+                stats.pins_by_status.insert(status, u64::try_from(count).unwrap_or(0));
+            }
+            let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created) FROM pins WHERE status = 'queued'")
+                .fetch_one(&self.reader)
+                .await?;
+            stats.oldest_queued = oldest.map(micros_to_datetime).transpose()?;
+            Ok(stats)
+        }
+        .boxed()
+    }
+
     fn close(&self) -> BoxFuture<'_, ()> {
         async move {
             self.reader.close().await;
-            // Fold the WAL back into the database file, so a stopped service
-            // leaves one self-contained file.
-            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.writer).await {
-                tracing::warn!(%error, "WAL checkpoint at shutdown failed");
+            // Keep the planner's statistics fresh (SQLite's recommendation),
+            // then fold the WAL back into the database file, so a stopped
+            // service leaves one self-contained file. `optimize` runs here,
+            // not on each connection's close: it may write, and a write after
+            // the checkpoint left the WAL behind.
+            for pragma in ["PRAGMA analysis_limit = 400", "PRAGMA optimize", "PRAGMA wal_checkpoint(TRUNCATE)"] {
+                if let Err(error) = sqlx::query(pragma).execute(&self.writer).await {
+                    tracing::warn!(%error, pragma, "at shutdown");
+                }
             }
             self.writer.close().await;
+            drop(self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
         }
         .boxed()
     }
 }
 
+mod exclusive;
+mod schema;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,8 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::ir::StatusCode;
+
 /// The name of the error type `FromStr` of every generated enum returns.
 /// Lowering reserves it, so no schema can take it.
 pub const UNKNOWN_ENUM_VALUE: &str = "UnknownEnumValue";
@@ -88,6 +90,100 @@ pub fn operation_id(method: &str, path: &str) -> String {
         }
     }
     words.join("_")
+}
+
+/// The name of a status range (`4` for `4XX`): `ClientError`, ...
+pub fn status_range(digit: u8) -> &'static str {
+    match digit {
+        1 => "Informational",
+        2 => "Success",
+        3 => "Redirection",
+        4 => "ClientError",
+        _ => "ServerError",
+    }
+}
+
+/// The name of the response (or success) variant for a status: the
+/// standard reason phrase (RFC 9110 and registered extensions) in
+/// UpperCamelCase, `Status<code>` for others, the range's name for `4XX`,
+/// `Default` for `default`.
+pub fn status_variant(status: StatusCode) -> String {
+    match status {
+        StatusCode::Exact(code) => match reason_phrase(code) {
+            Some(name) => name.to_owned(),
+            None => format!("Status{code}"),
+        },
+        StatusCode::Range(digit) => status_range(digit).to_owned(),
+        StatusCode::Default => "Default".to_owned(),
+    }
+}
+
+fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        102 => "Processing",
+        103 => "EarlyHints",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        305 => "UseProxy",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        407 => "ProxyAuthenticationRequired",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "ContentTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        418 => "ImATeapot",
+        421 => "MisdirectedRequest",
+        422 => "UnprocessableContent",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        426 => "UpgradeRequired",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        431 => "RequestHeaderFieldsTooLarge",
+        451 => "UnavailableForLegalReasons",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        505 => "HttpVersionNotSupported",
+        506 => "VariantAlsoNegotiates",
+        507 => "InsufficientStorage",
+        508 => "LoopDetected",
+        510 => "NotExtended",
+        511 => "NetworkAuthenticationRequired",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

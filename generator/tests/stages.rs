@@ -1,6 +1,6 @@
 //! The stages point one way: `parse → lower → plan → emit` (and `diff`,
 //! beside `emit`), over the foundation every stage may use (`pointer`,
-//! `error`, `naming`, `ir`), with `skip` driving them. A module may use only
+//! `error`, `ir`, `naming`), with `skip` driving them. A module may use only
 //! modules of a lower rank than its own; so no stage imports a later one and
 //! there are no import cycles (see ARCHITECTURE.md, "Architecture
 //! Invariant"). This reads every `crate::` path in `generator/src` outside
@@ -14,14 +14,14 @@ use std::path::Path;
 const RANKS: &[(&str, u8)] = &[
     ("pointer", 0),
     ("error", 1),
-    ("naming", 1),
     ("ir", 2),
-    ("parse", 3),
-    ("lower", 4),
-    ("plan", 5),
-    ("emit", 6),
-    ("diff", 6),
-    ("skip", 7),
+    ("naming", 3),
+    ("parse", 4),
+    ("lower", 5),
+    ("plan", 6),
+    ("emit", 7),
+    ("diff", 7),
+    ("skip", 8),
 ];
 
 fn rank(module: &str) -> Option<u8> {

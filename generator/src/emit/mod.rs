@@ -8,8 +8,8 @@
 //!   checks for parameters the client and server emitters call).
 //! - [`krate`]: a standalone crate around the emitted files.
 
+pub(crate) mod body_fields;
 pub mod client;
-pub(crate) mod forms;
 pub mod krate;
 pub mod models;
 pub mod server;

@@ -16,7 +16,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::super::{doc_lines, ident, rust_type};
-use super::{status_key, status_type, variant_name};
+use super::{status_key, status_type};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Content, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
 use crate::naming::{type_name, value_name};
@@ -67,7 +67,7 @@ pub(super) struct Variant {
 
 impl Variant {
     pub fn new(api: &Api, op: &Operation, response: &Response, m: &TokenStream) -> Result<Self> {
-        let name = variant_name(response.status);
+        let name = format_ident!("{}", crate::naming::status_variant(response.status));
         let prefix = format!("{}{}", op.type_name, name);
         let body = body(&response.content, &response.pointer, &prefix, m)?;
         let headers = headers(api, response, &prefix, m)?;

@@ -1,6 +1,6 @@
 //! How the server decodes form (`application/x-www-form-urlencoded`) and
 //! multipart (`multipart/form-data`) request bodies; which fields they have
-//! and how each travels is decided in [`crate::emit::forms`].
+//! and how each travels is decided in [`crate::emit::body_fields`].
 //!
 //! A generated function per operation, `decode_<op>_form` or
 //! `decode_<op>_multipart`, builds the body's struct from the runtime's
@@ -15,9 +15,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::super::forms::{self, PartKind};
 use super::super::{ident, rust_type};
 use super::strict::Strict;
+use crate::emit::body_fields::{self, PartKind};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Type};
 use crate::pointer::Pointer;
@@ -40,10 +40,10 @@ pub(super) struct FormPlan {
 
 impl FormPlan {
     pub fn form(api: &Api, ty: &Type, at: &Pointer, m: &TokenStream) -> Result<Self> {
-        let body = forms::body_struct(api, ty, at, "form")?;
+        let body = body_fields::body_struct(api, ty, at, "form")?;
         let mut decode = Vec::new();
         let mut assign = Vec::new();
-        for (i, f) in forms::form_fields(api, &body)?.iter().enumerate() {
+        for (i, f) in body_fields::form_fields(api, &body)?.iter().enumerate() {
             let var = format_ident!("field_{}", i);
             let wire = &f.field.wire_name;
             let Some(parse) = super::params::scalar_parse(api, f.scalar, m, &f.field.pointer)? else {
@@ -85,10 +85,10 @@ impl FormPlan {
     }
 
     pub fn multipart(api: &Api, ty: &Type, type_name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
-        let body = forms::body_struct(api, ty, at, "multipart")?;
-        let fields = forms::part_fields(api, &body)?;
-        let name = forms::multipart_name(type_name);
-        let definition = forms::multipart_struct(&name, body.name, &fields, m);
+        let body = body_fields::body_struct(api, ty, at, "multipart")?;
+        let fields = body_fields::part_fields(api, &body)?;
+        let name = body_fields::multipart_name(type_name);
+        let definition = body_fields::multipart_struct(&name, body.name, &fields, m);
         let mut decode = Vec::new();
         let mut assign = Vec::new();
         let mut checks = Vec::new();

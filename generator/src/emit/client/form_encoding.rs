@@ -1,6 +1,6 @@
 //! How the client encodes form (`application/x-www-form-urlencoded`) and
 //! multipart (`multipart/form-data`) request bodies; which fields they have
-//! and how each travels is decided in [`crate::emit::forms`].
+//! and how each travels is decided in [`crate::emit::body_fields`].
 //!
 //! - Form bodies: `name=value` pairs in property order, every name and value
 //!   percent-encoded (all but RFC 3986's unreserved characters, so a space
@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Scalar, validate};
-use crate::emit::forms::{self, PartKind};
+use crate::emit::body_fields::{self, PartKind};
 use crate::emit::ident;
 use crate::error::{Error, Result};
 use crate::ir::{Api, Type};
@@ -38,9 +38,9 @@ pub(super) struct FormPlan {
 
 impl FormPlan {
     pub fn new(api: &Api, ty: &Type, media: &str, at: &Pointer) -> Result<Self> {
-        let body = forms::body_struct(api, ty, at, "form")?;
+        let body = body_fields::body_struct(api, ty, at, "form")?;
         let mut values = Vec::new();
-        for f in forms::form_fields(api, &body)? {
+        for f in body_fields::form_fields(api, &body)? {
             let Some(scalar) = Scalar::of(api, f.scalar) else {
                 return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
             };
@@ -103,10 +103,10 @@ pub(super) struct MultipartPlan {
 
 impl MultipartPlan {
     pub fn new(api: &Api, ty: &Type, type_name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
-        let body = forms::body_struct(api, ty, at, "multipart")?;
-        let fields = forms::part_fields(api, &body)?;
-        let name = forms::multipart_name(type_name);
-        let definition = forms::multipart_struct(&name, body.name, &fields, m);
+        let body = body_fields::body_struct(api, ty, at, "multipart")?;
+        let fields = body_fields::part_fields(api, &body)?;
+        let name = body_fields::multipart_name(type_name);
+        let definition = body_fields::multipart_struct(&name, body.name, &fields, m);
         let mut values = Vec::new();
         for p in &fields {
             let f = p.field;

@@ -1,0 +1,640 @@
+//! One operation as a method of the client: its arguments, checks, path,
+//! query, headers, body and the decoding of its response.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+
+use super::*;
+
+/// What a success returns.
+pub(super) enum Success {
+    /// No body documented: `()`, whatever the server sends.
+    Unit,
+    /// A `text/*` body: the `String` (UTF-8).
+    Text,
+    /// A body of another media type: its bytes.
+    Bytes,
+    /// 2xx responses with different bodies: an enum named `{Op}Success`
+    /// with a variant per documented 2xx response.
+    Statuses(Vec<SuccessVariant>),
+    /// The body as this type.
+    Strict(TokenStream),
+    /// The body as this type, `Decoded<T>`, after taking undecodable items out
+    /// of these lists (`None`: the body itself is the list).
+    Lenient(TokenStream, Vec<(Option<String>, TokenStream)>),
+}
+
+pub(super) struct Body {
+    pub(super) name: proc_macro2::Ident,
+    pub(super) ty: Type,
+    /// The argument's type (`&T`, `&[T]`, `Option<&T>`).
+    pub(super) arg: TokenStream,
+    /// An expression of type `&rust_type(ty)` (unwrapped when optional).
+    pub(super) owned: TokenStream,
+    pub(super) required: bool,
+    /// `[T]`: the argument is a slice.
+    pub(super) slice: bool,
+    pub(super) encoding: Encoding,
+}
+
+/// How a request body is sent.
+pub(super) enum Encoding {
+    /// JSON of the body's type.
+    Json,
+    /// The media type of a raw body (`&str` for `text/*`, `&[u8]` for
+    /// others), sent as it is.
+    Raw(String),
+    /// `application/x-www-form-urlencoded` pairs of the body's struct.
+    Form(form_encoding::FormPlan),
+    /// `multipart/form-data` parts of the operation's `{Op}Multipart`.
+    Multipart(form_encoding::MultipartPlan),
+}
+
+pub(super) struct OpPlan<'a> {
+    pub(super) api: &'a Api,
+    pub(super) op: &'a Operation,
+    pub(super) models: &'a TokenStream,
+    pub(super) path: Vec<PathPiece>,
+    pub(super) positional: Vec<Param<'a>>,
+    pub(super) optional: Vec<Param<'a>>,
+    pub(super) body: Option<Body>,
+    pub(super) success: Success,
+    /// Statuses (not 2xx) whose documented body is the error type.
+    pub(super) failures: BTreeSet<u16>,
+    pub(super) auth: bool,
+}
+
+pub(super) enum PathPiece {
+    Literal(String),
+    Param(usize),
+}
+
+impl<'a> OpPlan<'a> {
+    pub(super) fn new(
+        api: &'a Api,
+        op: &'a Operation,
+        models: &'a TokenStream,
+        error_type: Option<&Type>,
+    ) -> Result<Self> {
+        if RESERVED_METHODS.contains(&op.name.as_str()) {
+            return Err(Error::unsupported(
+                &op.pointer,
+                format!("an operation named `{}`: the client uses that method name itself", op.name),
+            ));
+        }
+        let mut positional = Vec::new();
+        let mut optional = Vec::new();
+        for p in &op.parameters {
+            let param = Param::new(api, p, models)?;
+            if p.required || p.location == Location::Path {
+                positional.push(param);
+            } else {
+                optional.push(param);
+            }
+        }
+        // Path parameters first, in template order; then required query parameters.
+        let path = path_pieces(op, &positional)?;
+        let mut order: Vec<usize> = path
+            .iter()
+            .filter_map(|piece| match piece {
+                PathPiece::Param(i) => Some(*i),
+                PathPiece::Literal(_) => None,
+            })
+            .collect();
+        let rest: Vec<usize> = (0..positional.len()).filter(|i| !order.contains(i)).collect();
+        order.extend(rest);
+        let mut sorted: Vec<Option<Param<'a>>> = positional.into_iter().map(Some).collect();
+        let positional: Vec<Param<'a>> = order.iter().filter_map(|&i| sorted[i].take()).collect();
+        let path = path_pieces(op, &positional)?;
+        let body = body(api, op, models, &positional)?;
+        let success = success(api, op, models)?;
+        let failures = failures(op, error_type)?;
+        let auth = auth(api, op)?;
+        Ok(OpPlan { api, op, models, path, positional, optional, body, success, failures, auth })
+    }
+
+    pub(super) fn query_struct_name(&self) -> proc_macro2::Ident {
+        format_ident!("{}Query", self.op.type_name)
+    }
+
+    pub(super) fn emit(&self) -> Result<TokenStream> {
+        let m = self.models;
+        let op = self.op;
+        let name = ident(&op.name);
+
+        // Arguments.
+        let mut args = Vec::new();
+        let mut owned = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            let (arg_ty, own) = match &p.wire {
+                Wire::Segment(Scalar::Text)
+                | Wire::Query(Scalar::Text)
+                | Wire::Header(Scalar::Text)
+                | Wire::Cookie(Scalar::Text) => {
+                    (quote!(&str), quote!(let #arg: ::std::string::String = ::std::borrow::ToOwned::to_owned(#arg);))
+                }
+                Wire::Segment(_) | Wire::Query(_) | Wire::Header(_) | Wire::Cookie(_) => (p.rust.clone(), quote!()),
+                Wire::QueryArray { item_type, .. }
+                | Wire::HeaderArray { item_type, .. }
+                | Wire::CookieArray { item_type, .. } => {
+                    let rust = &p.rust;
+                    (quote!(&[#item_type]), quote!(let #arg: #rust = ::std::borrow::ToOwned::to_owned(#arg);))
+                }
+                Wire::QueryJson | Wire::QueryDeep(_) | Wire::QueryUnion { .. } | Wire::SegmentUnion { .. } => {
+                    let rust = &p.rust;
+                    (quote!(&#rust), quote!(let #arg: #rust = ::std::clone::Clone::clone(#arg);))
+                }
+            };
+            args.push(quote!(#arg: #arg_ty));
+            owned.push(own);
+        }
+        if let Some(body) = &self.body {
+            let (name, arg) = (&body.name, &body.arg);
+            args.push(quote!(#name: #arg));
+        }
+        let query_struct = (!self.optional.is_empty()).then(|| {
+            let query = self.query_struct_name();
+            args.push(quote!(query: &#query));
+            self.query_struct()
+        });
+
+        // Constraint checks.
+        let mut checks = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            let wire_name = &p.p.wire_name;
+            let mut body = validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), m);
+            if let Wire::Segment(Scalar::Text) = p.wire {
+                body = quote!(check_segment(&#arg, #wire_name, out); #body);
+            }
+            if let Some(guard) = delimiter_checks(&p.wire, quote!(&#arg), wire_name) {
+                body = quote!(#guard #body);
+            }
+            if !body.is_empty() {
+                checks.push(quote! { { let out = &mut violations; #body } });
+            }
+        }
+        for p in &self.optional {
+            let field = p.name();
+            let wire_name = &p.p.wire_name;
+            let mut body = validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), m);
+            if let Some(guard) = delimiter_checks(&p.wire, quote!(given), wire_name) {
+                body = quote!(#guard #body);
+            }
+            if !body.is_empty() {
+                checks.push(quote! {
+                    if let ::std::option::Option::Some(given) = &query.#field {
+                        let out = &mut violations;
+                        #body
+                    }
+                });
+            }
+        }
+        if let Some(b) = self.body.as_ref().filter(|b| matches!(b.encoding, Encoding::Json | Encoding::Form(_))) {
+            let (name, owned_expr) = (&b.name, &b.owned);
+            let path = crate::naming::unraw(&b.name.to_string()).to_owned();
+            let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
+            if !body.is_empty() {
+                let slice_owned = b.slice.then(|| {
+                    let rust = rust_type(&b.ty, m);
+                    quote!(let #name: &#rust = &::std::borrow::ToOwned::to_owned(#name);)
+                });
+                if b.required {
+                    checks.push(quote! { { #slice_owned let out = &mut violations; #body } });
+                } else {
+                    checks.push(quote! {
+                        if let ::std::option::Option::Some(#name) = #name {
+                            #slice_owned
+                            let out = &mut violations;
+                            #body
+                        }
+                    });
+                }
+            }
+        }
+        if let Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) = &self.body {
+            let body = plan.checks(&quote!(#name));
+            if !body.is_empty() {
+                checks.push(if *required {
+                    quote! { { let out = &mut violations; #body } }
+                } else {
+                    quote! {
+                        if let ::std::option::Option::Some(#name) = #name {
+                            let out = &mut violations;
+                            #body
+                        }
+                    }
+                });
+            }
+        }
+        let validation = (!checks.is_empty()).then(|| {
+            quote! {
+                let mut violations: ::std::vec::Vec<#m validation::Violation> = ::std::vec::Vec::new();
+                #(#checks)*
+                #m validation::Violations::check(violations)?;
+            }
+        });
+
+        // The path.
+        let mut path = Vec::new();
+        for piece in &self.path {
+            match piece {
+                // One character is pushed as a `char` (clippy's `single_char_add_str`).
+                PathPiece::Literal(text) => path.push(match text.chars().collect::<Vec<_>>().as_slice() {
+                    [one] => quote!(path.push(#one);),
+                    _ => quote!(path.push_str(#text);),
+                }),
+                PathPiece::Param(i) => {
+                    let p = &self.positional[*i];
+                    let arg = p.arg();
+                    if let Wire::SegmentUnion { rust, arms } = &p.wire {
+                        let arms = arms.iter().map(|(variant, scalar)| {
+                            let text = match scalar {
+                                Scalar::Text => quote!(value),
+                                _ => {
+                                    let text = scalar.to_string(&quote!(value));
+                                    quote!(&#text)
+                                }
+                            };
+                            quote!(#rust::#variant(value) => encode_into(&mut path, #text),)
+                        });
+                        path.push(quote!(match &#arg { #(#arms)* }));
+                        continue;
+                    }
+                    let Wire::Segment(scalar) = p.wire else {
+                        return Err(Error::Emit {
+                            pointer: p.p.pointer.clone(),
+                            message: "a path template names a parameter that is not in the path".to_owned(),
+                        });
+                    };
+                    path.push(match scalar {
+                        Scalar::Text => quote!(encode_into(&mut path, &#arg);),
+                        _ => {
+                            let text = scalar.to_string(&quote!(&#arg));
+                            quote!(encode_into(&mut path, &#text);)
+                        }
+                    });
+                }
+            }
+        }
+
+        // The query.
+        let mut query = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            if let Some(push) = query_push(p, quote!(&#arg)) {
+                query.push(push);
+            }
+        }
+        for p in &self.optional {
+            let field = p.name();
+            if let Some(push) = query_push(p, quote!(value)) {
+                query.push(quote! {
+                    if let ::std::option::Option::Some(value) = &query.#field {
+                        #push
+                    }
+                });
+            }
+        }
+        let (query_init, query_field) = if query.is_empty() {
+            (quote!(), quote!())
+        } else {
+            (quote!(let mut query_string = QueryString::default(); #(#query)*), quote!(query: query_string,))
+        };
+
+        // Header and cookie parameters (when the API has any).
+        let mut headers = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            headers.extend(header_push(p, quote!(&#arg)));
+        }
+        for p in &self.optional {
+            let field = p.name();
+            if let Some(push) = header_push(p, quote!(value)) {
+                headers.push(quote! {
+                    if let ::std::option::Option::Some(value) = &query.#field {
+                        #push
+                    }
+                });
+            }
+        }
+        let (headers_init, headers_field) = if headers.is_empty() {
+            (quote!(), quote!())
+        } else {
+            (
+                quote! {
+                    let mut headers = HeaderParams::default();
+                    #(#headers)*
+                    let headers = headers.finish()?;
+                },
+                quote!(headers,),
+            )
+        };
+
+        // The body.
+        let body_field = match &self.body {
+            Some(Body { encoding: Encoding::Multipart(_), .. }) | None => None,
+            Some(b) => {
+                let name = &b.name;
+                let encode = match &b.encoding {
+                    Encoding::Json => {
+                        quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?))
+                    }
+                    Encoding::Raw(media) if b.ty.shape == Shape::Primitive(Primitive::String) => {
+                        quote!((#media, ::std::vec::Vec::from(#name.as_bytes())))
+                    }
+                    Encoding::Raw(media) => quote!((#media, ::std::vec::Vec::from(#name))),
+                    Encoding::Form(plan) => plan.encode(&quote!(#name)),
+                    Encoding::Multipart(_) => quote!(::std::option::Option::None),
+                };
+                let value = encoded_body(b.required, name, &encode);
+                Some(quote!(body: #value,))
+            }
+        };
+
+        // The response.
+        let documented = status_pattern(&self.failures);
+        let (ret, decode, accept_json) = match &self.success {
+            Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
+            Success::Text => (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty()),
+            Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty()),
+            Success::Statuses(variants) => {
+                let name = self.success_enum_name();
+                let mut arms = Vec::new();
+                let mut accept_json = !self.failures.is_empty();
+                for v in variants {
+                    let variant = &v.name;
+                    let (pattern, status) = match v.status {
+                        StatusCode::Exact(code) => (Literal::u16_unsuffixed(code).into_token_stream(), None),
+                        _ => (quote!(code if (200..300).contains(&code)), Some(quote!(raw.status))),
+                    };
+                    let read = match &v.read {
+                        Read::Nothing => None,
+                        Read::Json(ty) => {
+                            accept_json = true;
+                            let ty = rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m);
+                            Some(quote!(raw.decode::<#ty>()?))
+                        }
+                        Read::Text => Some(quote!(raw.text()?)),
+                        Read::Bytes => Some(quote!(raw.bytes()?)),
+                    };
+                    let fields: Vec<TokenStream> = status.into_iter().chain(read).collect();
+                    let value =
+                        if fields.is_empty() { quote!(#name::#variant) } else { quote!(#name::#variant(#(#fields),*)) };
+                    arms.push(quote!(#pattern => ::std::result::Result::Ok(#value),));
+                }
+                let decode = quote! {
+                    match raw.status.as_u16() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Err(raw.undecodable("the spec documents no response for this success status".to_owned())),
+                    }
+                };
+                (quote!(#name), decode, accept_json)
+            }
+            Success::Strict(ty) => (ty.clone(), quote!(raw.decode::<#ty>()), true),
+            Success::Lenient(ty, lists) => {
+                let skips = lists.iter().map(|(field, item)| {
+                    let field = match field {
+                        Some(f) => quote!(::std::option::Option::Some(#f)),
+                        None => quote!(::std::option::Option::None),
+                    };
+                    quote!(skip_items::<#item>(value, #field, skipped);)
+                });
+                (quote!(Decoded<#ty>), quote!(raw.decode_lenient::<#ty>(|value, skipped| { #(#skips)* })), true)
+            }
+        };
+        let method = format_ident!("{}", op.method.as_str());
+        let auth = self.auth;
+        let server = op.servers.first().map(|url| quote!(server: ::std::option::Option::Some(#url),));
+        let accept_json = accept_json.then(|| quote!(accept_json: true,));
+
+        // Docs.
+        let mut paragraphs: Vec<String> = Vec::new();
+        paragraphs.extend(op.summary.clone());
+        paragraphs.extend(op.description.clone());
+        paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
+        if let Some(b) = &self.body {
+            let what = match b.ty.named() {
+                Some(name) => format!("`{name}`"),
+                None => "the body".to_owned(),
+            };
+            let name = crate::naming::unraw(&b.name.to_string()).to_owned();
+            paragraphs.push(match &b.encoding {
+                Encoding::Json => format!("`{name}`: {what}, sent as JSON."),
+                Encoding::Raw(media) => format!("`{name}`: sent as it is, as `{media}`."),
+                Encoding::Form(_) => format!("`{name}`: {what}, sent as `application/x-www-form-urlencoded`."),
+                Encoding::Multipart(plan) => {
+                    format!("`{name}`: {what}, sent as `multipart/form-data` (see [`{}`]).", plan.name)
+                }
+            });
+        }
+        paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
+        if let Success::Lenient(..) = self.success {
+            paragraphs.push(
+                "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
+            );
+        }
+        if let Some(url) = op.servers.first() {
+            paragraphs.push(if url.starts_with('/') {
+                format!(
+                    "Sent under the base URL followed by `{url}`, the operation's own server (see `ClientBuilder::operation_server`)."
+                )
+            } else {
+                format!(
+                    "Sent to `{url}`, the operation's own server, not to the base URL (see `ClientBuilder::operation_server`)."
+                )
+            });
+        }
+        if op.deprecated {
+            paragraphs.push("**Deprecated** in the spec.".to_owned());
+        }
+        let docs = doc_lines(paragraphs.iter().map(String::as_str));
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+        let success_enum = self.success_enum();
+        let multipart_struct = match &self.body {
+            Some(Body { encoding: Encoding::Multipart(plan), .. }) => Some(&plan.definition),
+            _ => None,
+        };
+        let multipart = match &self.body {
+            Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) => {
+                let value = encoded_body(*required, name, &plan.encode(&quote!(#name)));
+                Some(quote!(multipart: #value,))
+            }
+            _ => None,
+        };
+        Ok(quote! {
+            #query_struct
+            #multipart_struct
+            #success_enum
+
+            impl Client {
+                #docs
+                #deprecated
+                pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#ret, Error> {
+                    #(#owned)*
+                    #validation
+                    let mut path = ::std::string::String::new();
+                    #(#path)*
+                    #query_init
+                    #headers_init
+                    // Never every field: `body` and `multipart` exclude each other.
+                    let request = runtime::Request {
+                        method: ::reqwest::Method::#method,
+                        path,
+                        #query_field
+                        #headers_field
+                        #accept_json
+                        #body_field
+                        #server
+                        #multipart
+                        ..::std::default::Default::default()
+                    };
+                    let raw = self.0.send(request, #auth).await?;
+                    if raw.status.is_success() {
+                        #decode
+                    } else {
+                        let documented = #documented;
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                }
+            }
+        })
+    }
+
+    pub(super) fn success_enum_name(&self) -> proc_macro2::Ident {
+        format_ident!("{}Success", self.op.type_name)
+    }
+
+    /// `{Op}Success`, when the 2xx responses have different bodies.
+    pub(super) fn success_enum(&self) -> Option<TokenStream> {
+        let Success::Statuses(variants) = &self.success else { return None };
+        let name = self.success_enum_name();
+        let m = self.models;
+        let declared = variants.iter().map(|v| {
+            let variant = &v.name;
+            let key = match v.status {
+                StatusCode::Exact(code) => code.to_string(),
+                _ => "2XX".to_owned(),
+            };
+            let doc = format!(" `{key}`: {}", v.description.trim().replace('\t', "    "));
+            let mut fields: Vec<TokenStream> = Vec::new();
+            if !matches!(v.status, StatusCode::Exact(_)) {
+                fields.push(quote!(::reqwest::StatusCode));
+            }
+            match &v.read {
+                Read::Nothing => {}
+                Read::Json(ty) => {
+                    fields.push(rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m))
+                }
+                Read::Text => fields.push(quote!(::std::string::String)),
+                Read::Bytes => fields.push(quote!(::std::vec::Vec<u8>)),
+            }
+            let fields = (!fields.is_empty()).then(|| quote!((#(#fields),*)));
+            quote!(#[doc = #doc] #variant #fields,)
+        });
+        let doc = format!(
+            " What [`Client::{}`] returns: one variant per 2xx response the spec documents (their bodies differ).",
+            crate::naming::unraw(&self.op.name)
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#declared)* }
+        })
+    }
+
+    /// `{Op}Query`: the optional parameters, with `Default` and a builder-style setter per field.
+    pub(super) fn query_struct(&self) -> TokenStream {
+        let query = self.query_struct_name();
+        let mut fields = Vec::new();
+        let mut setters = Vec::new();
+        for p in &self.optional {
+            let name = p.name();
+            let rust = &p.rust;
+            let mut paragraphs: Vec<String> = p.p.docs.iter().cloned().collect();
+            paragraphs.extend(describe_constraints(&p.ty.constraints));
+            if let Some(default) = &p.ty.default {
+                paragraphs.push(format!("Default (applied by the server when absent): `{default}`."));
+            }
+            paragraphs.push(match &p.wire {
+                Wire::Query(_) | Wire::Segment(_) | Wire::SegmentUnion { .. } => {
+                    format!("Sent as `{}=<value>`.", p.p.wire_name)
+                }
+                Wire::QueryArray { explode: false, delimiter: Delimiter::Comma, .. } => {
+                    format!("Sent once, comma-separated: `{}=a,b`.", p.p.wire_name)
+                }
+                Wire::QueryArray { explode: false, delimiter: Delimiter::Space, .. } => {
+                    format!("Sent once, space-separated: `{}=a%20b` (items cannot contain a space).", p.p.wire_name)
+                }
+                Wire::QueryArray { explode: false, delimiter: Delimiter::Pipe, .. } => {
+                    format!("Sent once, pipe-separated: `{}=a|b` (items cannot contain `|`).", p.p.wire_name)
+                }
+                Wire::QueryDeep(_) => {
+                    format!("Sent as `{0}[key]=value` per property: `{0}[a]=1&{0}[b]=2`.", p.p.wire_name)
+                }
+                Wire::QueryUnion { .. } => format!(
+                    "Sent as the variant it holds: a scalar as `{0}=<value>`, a list as the style sends lists.",
+                    p.p.wire_name
+                ),
+                Wire::QueryArray { explode: true, .. } => {
+                    format!("Sent as one `{0}=` per item: `{0}=a&{0}=b`.", p.p.wire_name)
+                }
+                Wire::QueryJson => format!("Sent as URL-encoded JSON: `{}=%7B...%7D`.", p.p.wire_name),
+                Wire::Header(_) => format!("Sent as the `{}` header.", p.p.wire_name),
+                Wire::HeaderArray { .. } => format!("Sent as the `{}` header, comma-separated: `a,b`.", p.p.wire_name),
+                Wire::Cookie(_) => format!("Sent as the cookie `{}=<value>`, percent-encoded.", p.p.wire_name),
+                Wire::CookieArray { .. } => {
+                    format!("Sent as the cookie `{}=a,b`, each item percent-encoded.", p.p.wire_name)
+                }
+            });
+            if p.p.deprecated {
+                paragraphs.push("**Deprecated** in the spec.".to_owned());
+            }
+            let docs = doc_lines(paragraphs.iter().map(String::as_str));
+            fields.push(quote! {
+                #docs
+                pub #name: ::std::option::Option<#rust>,
+            });
+            let setter_doc = format!(" Sets [`{query}::{}`].", crate::naming::unraw(&p.p.name));
+            setters.push(match &p.wire {
+                Wire::QueryArray { item_type, .. }
+                | Wire::HeaderArray { item_type, .. }
+                | Wire::CookieArray { item_type, .. } => quote! {
+                    #[doc = #setter_doc]
+                    pub fn #name<I>(mut self, values: I) -> Self
+                    where
+                        I: ::std::iter::IntoIterator,
+                        I::Item: ::std::convert::Into<#item_type>,
+                    {
+                        self.#name = ::std::option::Option::Some(values.into_iter().map(::std::convert::Into::into).collect());
+                        self
+                    }
+                },
+                _ => quote! {
+                    #[doc = #setter_doc]
+                    pub fn #name(mut self, value: impl ::std::convert::Into<#rust>) -> Self {
+                        self.#name = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                },
+            });
+        }
+        let doc = format!(
+            " The optional parameters of [`Client::{}`]; `None` leaves a parameter out.",
+            crate::naming::unraw(&self.op.name)
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #query {
+                #(#fields)*
+            }
+
+            impl #query {
+                #(#setters)*
+            }
+        }
+    }
+}

@@ -1,0 +1,474 @@
+//! One operation as the server sees it: how its handler authenticates,
+//! reads its parameters and body, checks them and calls the trait.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::*;
+
+/// Everything the emitter decided about one operation.
+pub(super) struct OpPlan<'a> {
+    pub(super) op: &'a Operation,
+    /// The authentication hook, when the operation has security.
+    pub(super) auth: Option<proc_macro2::Ident>,
+    /// Path parameters in template order.
+    pub(super) path: Vec<ParamPlan<'a>>,
+    pub(super) query: Vec<ParamPlan<'a>>,
+    /// Header and cookie parameters, in spec order.
+    pub(super) headers: Vec<ParamPlan<'a>>,
+    pub(super) body: Option<BodyPlan>,
+    pub(super) variants: Vec<Variant>,
+    /// The trait method that makes this operation's rejection bodies, when
+    /// it is not `rejection` (another bad-request schema).
+    pub(super) reject_hook: Option<proc_macro2::Ident>,
+    /// How the path parameters are read from the route's captures, when the
+    /// route is not this operation's own template (see `server/routes.rs`).
+    pub(super) path_match: Option<TokenStream>,
+    pub(super) m: TokenStream,
+}
+
+pub(super) struct BodyPlan {
+    pub(super) ty: Type,
+    pub(super) required: bool,
+    pub(super) media_types: Vec<String>,
+    pub(super) kind: BodyKind,
+}
+
+/// How a request body is read.
+pub(super) enum BodyKind {
+    /// JSON of the body's type; `strict`: its schema forbids unknown fields
+    /// somewhere (see [`strict`]).
+    Json { strict: bool },
+    /// A `text/*` body: a `String`.
+    Text,
+    /// Raw bytes: `Vec<u8>`.
+    Bytes,
+    /// A form or multipart body (see [`form_decoding`]).
+    Form(FormPlan),
+}
+
+impl<'a> OpPlan<'a> {
+    pub(super) fn new(
+        api: &'a Api,
+        op: &'a Operation,
+        m: &TokenStream,
+        error: &ErrorBody,
+        schemes: &BTreeMap<String, proc_macro2::Ident>,
+    ) -> Result<Self> {
+        let auth = op.security.first().and_then(|r| r.schemes.first()).and_then(|s| schemes.get(&s.scheme)).cloned();
+        let reject_hook = error.hook_for(op, auth.is_some())?;
+        let mut path = Vec::new();
+        let mut query = Vec::new();
+        let mut header_params = Vec::new();
+        for p in &op.parameters {
+            match p.location {
+                Location::Path => path.push(ParamPlan::new(api, p, m)?),
+                Location::Query => query.push(ParamPlan::new(api, p, m)?),
+                Location::Header | Location::Cookie => header_params.push(headers::plan(api, p, m)?),
+            }
+        }
+        let position = |p: &ParamPlan<'_>| op.path.find(&format!("{{{}}}", p.param.wire_name)).unwrap_or(usize::MAX);
+        path.sort_by_key(position);
+        let body = match &op.request_body {
+            None => None,
+            Some(body)
+                if body.content.first().is_some_and(|c| {
+                    crate::emit::body_fields::is_form(&c.media_type)
+                        || crate::emit::body_fields::is_multipart(&c.media_type)
+                }) =>
+            {
+                // Form and multipart bodies: one schema, one media type.
+                let first = &body.content[0];
+                let at = body.pointer.join("content").join(&first.media_type);
+                if let Some(other) = body.content.get(1) {
+                    let at = body.pointer.join("content").join(&other.media_type);
+                    return Err(Error::unsupported(
+                        &at,
+                        format!("a request body of `{}` beside `{}`", other.media_type, first.media_type),
+                    ));
+                }
+                let Some(ty) = &first.ty else {
+                    return Err(Error::unsupported(
+                        &at,
+                        format!("a `{}` request body without a schema", first.media_type),
+                    ));
+                };
+                let plan = if crate::emit::body_fields::is_form(&first.media_type) {
+                    FormPlan::form(api, ty, &at, m)?
+                } else {
+                    FormPlan::multipart(api, ty, &op.type_name, &at, m)?
+                };
+                let media_types = vec![first.media_type.clone()];
+                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind: BodyKind::Form(plan) })
+            }
+            Some(body) if !body.content.iter().any(|c| is_json(&c.media_type)) => {
+                // Raw bodies: text when every media type is `text/*`, else bytes.
+                let mut media_types = Vec::new();
+                for content in &body.content {
+                    let essence = content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                    if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+                        let at = body.pointer.join("content").join(&content.media_type);
+                        return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
+                    }
+                    media_types.push(content.media_type.clone());
+                }
+                let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
+                let shape = if text {
+                    crate::ir::Primitive::String
+                } else {
+                    crate::ir::Primitive::Bytes(crate::ir::BytesEncoding::Binary)
+                };
+                let ty = Type::new(Shape::Primitive(shape));
+                let kind = if text { BodyKind::Text } else { BodyKind::Bytes };
+                Some(BodyPlan { ty, required: body.required, media_types, kind })
+            }
+            Some(body) => {
+                let mut ty: Option<&Type> = None;
+                let mut media_types = Vec::new();
+                for (i, content) in body.content.iter().enumerate() {
+                    let at = body.pointer.join("content").join(&content.media_type);
+                    if !is_json(&content.media_type) {
+                        return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
+                    }
+                    let Some(this) = &content.ty else {
+                        return Err(Error::unsupported(&at, "a request body without `schema`"));
+                    };
+                    if i > 0 && ty != Some(this) {
+                        return Err(Error::unsupported(&at, "media types of one request body with different schemas"));
+                    }
+                    ty = Some(this);
+                    media_types.push(content.media_type.clone());
+                }
+                let Some(ty) = ty else {
+                    return Err(Error::malformed(&body.pointer.join("content"), "a request body without content"));
+                };
+                let kind = BodyKind::Json { strict: Strict::needed(api, ty) };
+                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind })
+            }
+        };
+        let variants =
+            op.responses.iter().map(|response| Variant::new(api, op, response, m)).collect::<Result<Vec<_>>>()?;
+        if variants.is_empty() {
+            return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
+        }
+        Ok(OpPlan {
+            op,
+            auth,
+            path,
+            query,
+            headers: header_params,
+            body,
+            variants,
+            reject_hook,
+            path_match: None,
+            m: m.clone(),
+        })
+    }
+
+    pub(super) fn response_type(&self) -> proc_macro2::Ident {
+        format_ident!("{}Response", self.op.type_name)
+    }
+
+    pub(super) fn query_type(&self) -> Option<proc_macro2::Ident> {
+        (!self.query.is_empty()).then(|| format_ident!("{}Query", self.op.type_name))
+    }
+
+    /// `{Op}Headers`, when the operation has header or cookie parameters.
+    pub(super) fn headers_type(&self) -> Option<proc_macro2::Ident> {
+        (!self.headers.is_empty()).then(|| headers::struct_name(self.op))
+    }
+
+    pub(super) fn method_name(&self) -> proc_macro2::Ident {
+        ident(&self.op.name)
+    }
+
+    pub(super) fn handler_name(&self) -> proc_macro2::Ident {
+        format_ident!("handle_{}", crate::naming::unraw(&self.op.name))
+    }
+
+    pub(super) fn query_decoder_name(&self) -> proc_macro2::Ident {
+        format_ident!("decode_{}_query", crate::naming::unraw(&self.op.name))
+    }
+
+    pub(super) fn body_type(&self) -> Option<TokenStream> {
+        self.body.as_ref().map(|b| {
+            let ty = match &b.kind {
+                BodyKind::Json { .. } => rust_type(&b.ty, &self.m),
+                BodyKind::Text => quote!(::std::string::String),
+                BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+                BodyKind::Form(plan) => plan.rust.clone(),
+            };
+            if b.required { ty } else { quote!(::std::option::Option<#ty>) }
+        })
+    }
+
+    /// `GET /pins` (`getPins`), summary, description.
+    pub(super) fn docs(&self) -> Vec<String> {
+        let op = self.op;
+        let mut paragraphs = Vec::new();
+        paragraphs.extend(op.summary.clone());
+        paragraphs.extend(op.description.clone());
+        paragraphs.push(format!("`{} {}` (`{}`).", op.method.as_str(), op.path, op.id));
+        if let Some(url) = op.servers.first() {
+            paragraphs.push(format!(
+                "The spec serves this operation at `{url}`, not at the API's base URL; the router serves it with \
+                 the others, so route that server's requests here."
+            ));
+        }
+        paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
+        if op.deprecated {
+            paragraphs.push("**Deprecated** in the spec.".to_owned());
+        }
+        paragraphs
+    }
+
+    /// The trait method.
+    pub(super) fn trait_method(&self) -> TokenStream {
+        let mut docs = self.docs();
+        let mut inputs = Vec::new();
+        let mut taken: Vec<String> = Vec::new();
+        if let Some(hook) = &self.auth {
+            inputs.push(quote!(caller: Self::Caller));
+            taken.push("caller".to_owned());
+            docs.push(format!("`caller` is who [`Api::{hook}`] authenticated."));
+        }
+        let query_type = self.query_type();
+        let mut names = Vec::new();
+        for p in &self.path {
+            let mut name = crate::naming::unraw(&p.param.name).to_owned();
+            if ["caller", "query", "headers", "body"].contains(&name.as_str()) {
+                name.push_str("_param");
+            }
+            names.push(name);
+        }
+        for (p, name) in self.path.iter().zip(&names) {
+            let name = ident(&crate::naming::value_name(name));
+            let ty = &p.field_type;
+            inputs.push(quote!(#name: #ty));
+        }
+        if let Some(q) = &query_type {
+            inputs.push(quote!(query: #q));
+        }
+        if let Some(h) = self.headers_type() {
+            inputs.push(quote!(headers: #h));
+            docs.push(format!("`headers` are the header and cookie parameters ([`{h}`]), decoded and checked."));
+        }
+        if let Some(ty) = self.body_type() {
+            inputs.push(quote!(body: #ty));
+            if let Some(body) = &self.body {
+                docs.push(format!(
+                    "`body` is the decoded request body{}, checked against the spec's constraints.",
+                    if body.required { "" } else { " (`None` when the request has none)" }
+                ));
+            }
+        }
+        let docs = doc_lines(docs.iter().map(String::as_str));
+        let name = self.method_name();
+        let response = self.response_type();
+        quote! {
+            #docs
+            fn #name(&self, #(#inputs),*) -> impl ::std::future::Future<Output = #response> + ::std::marker::Send;
+        }
+    }
+
+    /// The query struct, the headers struct, their decoders, the form
+    /// struct, the response enum and the handler.
+    pub(super) fn items(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> Result<TokenStream> {
+        let query = self.query_items(api);
+        let headers =
+            if self.headers.is_empty() { quote!() } else { headers::items(api, self.op, &self.headers, &self.m)? };
+        let response = self.response_items();
+        let handler = self.handler(api, unknown_fields);
+        let form = match &self.body {
+            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.op.name)),
+            _ => None,
+        };
+        Ok(quote!(#query #headers #form #response #handler))
+    }
+
+    pub(super) fn query_items(&self, api: &Api) -> TokenStream {
+        let Some(name) = self.query_type() else { return quote!() };
+        let op = self.op;
+        let docs = doc_lines([format!(
+            "The query parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
+            crate::naming::unraw(&op.name),
+            op.method.as_str(),
+            op.path
+        )
+        .as_str()]);
+        let declared = self.query.iter().map(|p| {
+            let field = ident(&p.param.name);
+            let ty = &p.field_type;
+            let docs = p.docs();
+            quote!(#docs pub #field: #ty,)
+        });
+        let default_impl = params::default_impl(&name, &self.query);
+        let decoder = self.query_decoder_name();
+        let vars: Vec<_> = (0..self.query.len()).map(|i| format_ident!("query_param_{}", i)).collect();
+        let decode = self.query.iter().zip(&vars).map(|(p, var)| p.decode_query(var));
+        let checks = params::checks(api, &self.query, &vars, &self.m);
+        let assigned = self.query.iter().zip(&vars).map(|(p, var)| {
+            let field = ident(&p.param.name);
+            quote!(#field: #var,)
+        });
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name { #(#declared)* }
+
+            #default_impl
+
+            fn #decoder(raw: ::std::option::Option<&str>) -> ::std::result::Result<#name, self::runtime::Rejection> {
+                let query = self::runtime::QueryString::parse(raw)?;
+                #(#decode)*
+                #checks
+                ::std::result::Result::Ok(#name { #(#assigned)* })
+            }
+        }
+    }
+
+    pub(super) fn response_items(&self) -> TokenStream {
+        let op = self.op;
+        let docs = doc_lines([format!(
+            "What [`Api::{}`] answers (`{} {}`): one variant per response the spec documents.",
+            crate::naming::unraw(&op.name),
+            op.method.as_str(),
+            op.path
+        )
+        .as_str()]);
+        responses::items(&self.response_type(), docs, &self.variants)
+    }
+
+    /// The axum handler: authenticate, decode, check, call, answer.
+    /// `unknown_fields` checks a strict JSON body (see [`strict`]).
+    pub(super) fn handler(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> TokenStream {
+        let handler = self.handler_name();
+        let method = self.method_name();
+        let mut steps = Vec::new();
+        let mut args = Vec::new();
+        if let Some(hook) = &self.auth {
+            steps.push(quote! {
+                let caller = shared
+                    .api
+                    .#hook(self::runtime::bearer_token(&parts.headers)?)
+                    .await
+                    .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+            });
+            args.push(quote!(caller));
+        }
+        if !self.path.is_empty() {
+            steps.push(match &self.path_match {
+                None => quote!(let path = self::runtime::PathParams::from_parts(&mut parts).await?;),
+                Some(segments) => quote! {
+                    let path = self::runtime::PathParams::from_parts(&mut parts)
+                        .await?
+                        .matched(#segments, parts.uri.path())?;
+                },
+            });
+            let vars: Vec<_> = (0..self.path.len()).map(|i| format_ident!("path_param_{}", i)).collect();
+            for (p, var) in self.path.iter().zip(&vars) {
+                steps.push(p.decode_path(var));
+                args.push(quote!(#var));
+            }
+            steps.push(params::checks(api, &self.path, &vars, &self.m));
+        }
+        if self.query_type().is_some() {
+            let decoder = self.query_decoder_name();
+            steps.push(quote!(let query = #decoder(parts.uri.query())?;));
+            args.push(quote!(query));
+        }
+        if self.headers_type().is_some() {
+            let decoder = headers::decoder_name(self.op);
+            steps.push(quote!(let headers = #decoder(&parts.headers)?;));
+            args.push(quote!(headers));
+        }
+        if let Some(body) = &self.body {
+            let ty = rust_type(&body.ty, &self.m);
+            let media = &body.media_types;
+            let decode = match (&body.kind, unknown_fields) {
+                (BodyKind::Json { .. }, Some(check)) => quote! {
+                    self::runtime::strict_json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*], #check)?
+                },
+                (BodyKind::Json { .. }, None) => {
+                    quote!(self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?)
+                }
+                (BodyKind::Text, _) => quote!(self::runtime::text_body(&parts.headers, &bytes, &[#(#media),*])?),
+                (BodyKind::Bytes, _) => quote!(self::runtime::bytes_body(&parts.headers, &bytes, &[#(#media),*])?),
+                (BodyKind::Form(_), _) => quote!(),
+            };
+            let read = match &body.kind {
+                BodyKind::Form(plan) => plan.read(&self.op.name, media),
+                _ => quote!(let body = #decode;),
+            };
+            steps.push(quote! {
+                let bytes = self::runtime::read_body(&parts.headers, body, shared.config.body_limit()).await?;
+                #read
+            });
+            let checks = match &body.kind {
+                BodyKind::Json { .. } | BodyKind::Form(FormPlan { checks: None, .. }) => {
+                    crate::emit::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m)
+                }
+                BodyKind::Form(FormPlan { checks: Some(checks), .. }) => checks.clone(),
+                BodyKind::Text | BodyKind::Bytes => quote!(),
+            };
+            let m = &self.m;
+            let check = |value: TokenStream| {
+                if checks.is_empty() {
+                    return quote!();
+                }
+                quote! {
+                    let mut found: ::std::vec::Vec<#m validation::Violation> = ::std::vec::Vec::new();
+                    {
+                        let out = &mut found;
+                        #value
+                    }
+                    if !found.is_empty() {
+                        return ::std::result::Result::Err(self::runtime::Rejection::invalid_body_fields(&found));
+                    }
+                }
+            };
+            if body.required {
+                let check = check(quote!(let present = &body; #checks));
+                steps.push(quote! {
+                    let body = body.ok_or_else(self::runtime::Rejection::missing_body)?;
+                    #check
+                });
+            } else {
+                steps.push(check(quote!(if let ::std::option::Option::Some(present) = &body { #checks })));
+            }
+            args.push(quote!(body));
+        }
+        let uses_parts = self.auth.is_some()
+            || !self.path.is_empty()
+            || self.query_type().is_some()
+            || self.headers_type().is_some()
+            || self.body.is_some();
+        let parts = match (uses_parts, self.path.is_empty()) {
+            (false, _) => quote!(_parts),
+            (true, true) => quote!(parts),
+            (true, false) => quote!(mut parts),
+        };
+        let body = if self.body.is_some() { quote!(body) } else { quote!(_body) };
+        let reject = match &self.reject_hook {
+            None => quote!(shared.reject(rejection)),
+            Some(hook) => quote!(shared.reject_with(rejection, |api, rejection| api.#hook(rejection))),
+        };
+        quote! {
+            async fn #handler<A: Api>(
+                ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+                request: ::axum::extract::Request,
+            ) -> ::axum::response::Response {
+                let (#parts, #body) = request.into_parts();
+                let result = async {
+                    #(#steps)*
+                    ::std::result::Result::<_, self::runtime::Rejection>::Ok(shared.api.#method(#(#args),*).await)
+                }
+                .await;
+                match result {
+                    ::std::result::Result::Ok(response) => ::axum::response::IntoResponse::into_response(response),
+                    ::std::result::Result::Err(rejection) => #reject,
+                }
+            }
+        }
+    }
+}

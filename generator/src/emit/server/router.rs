@@ -1,0 +1,201 @@
+//! The `Api` trait and the router: one route per path shape, its
+//! dispatcher, and the fallbacks for unknown paths and methods.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::*;
+
+/// The trait an implementer writes.
+pub(super) fn api_trait(
+    api: &Api,
+    ops: &[OpPlan<'_>],
+    error: &ErrorBody,
+    schemes: &BTreeMap<String, proc_macro2::Ident>,
+) -> TokenStream {
+    let caller = (!schemes.is_empty()).then(|| {
+        quote! {
+            /// Who made a request, as the authentication hook found out.
+            type Caller: ::std::marker::Send;
+        }
+    });
+    let hooks = api.security_schemes.iter().filter_map(|scheme| {
+        let hook = schemes.get(&scheme.name)?;
+        let mut paragraphs = vec![format!(
+            "The `{}` security scheme (HTTP bearer): turns the token of `Authorization: Bearer <token>` into a caller, or rejects it with [`Rejection::unauthorized`] (answered `401`; the operation is not called).",
+            scheme.name
+        )];
+        paragraphs.extend(scheme.docs.clone());
+        paragraphs.push("A request without a well-formed bearer token is answered `401` before this is called.".to_owned());
+        let docs = doc_lines(paragraphs.iter().map(String::as_str));
+        Some(quote! {
+            #docs
+            fn #hook(&self, token: self::runtime::BearerToken)
+                -> impl ::std::future::Future<Output = ::std::result::Result<Self::Caller, self::runtime::Rejection>> + ::std::marker::Send;
+        })
+    });
+    let methods = ops.iter().map(OpPlan::trait_method);
+    let rejection = error.trait_method();
+    let alternates = error.alternate_methods();
+    let title = format!("{} {}", api.title, api.version);
+    let docs = doc_lines([
+        format!("The operations of {title}: implement this, then serve [`router`]`(api)`.").as_str(),
+        "Every method is called only for a request that passed authentication and whose parameters and body decoded and satisfied every constraint of the spec; everything else is answered by the router with the spec's error body (see [`Api::rejection`]).",
+    ]);
+    quote! {
+        #docs
+        pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
+            #caller
+            #(#hooks)*
+            #(#methods)*
+            #rejection
+            #alternates
+        }
+    }
+}
+
+/// `router`, `router_with_config`, the shared state and the fallbacks.
+pub(super) fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> Result<TokenStream> {
+    let operations: Vec<&Operation> = ops.iter().map(|plan| plan.op).collect();
+    let mut dispatchers = Vec::new();
+    let mut registered = Vec::new();
+    for route in routes {
+        let path = &route.template;
+        let mut methods = Vec::new();
+        for (method, candidates) in routes::by_method(route, &operations)? {
+            let verb = format_ident!("{}", method.as_str().to_ascii_lowercase());
+            let [.., last] = candidates.as_slice() else { continue };
+            let handler = if candidates.len() == 1 {
+                ops[*last].handler_name()
+            } else {
+                let (handler, dispatcher) = dispatcher(ops, &candidates, method, path)?;
+                dispatchers.push(dispatcher);
+                handler
+            };
+            methods.push((verb, handler));
+        }
+        let mut methods = methods.into_iter();
+        let Some((first, first_handler)) = methods.next() else { continue };
+        let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
+        registered.push(quote! {
+            .route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>))
+        });
+    }
+    let routes = registered;
+    // The configuration is the body size limit: unread without bodies.
+    let config_unread = ops.iter().all(|op| op.body.is_none()).then(|| quote!(#[allow(dead_code)]));
+    let reject_with = error.has_alternates().then(|| {
+        quote! {
+            /// The response to a rejected request of an operation whose bad
+            /// requests the spec answers with another schema.
+            fn reject_with<B: ::serde::Serialize>(
+                &self,
+                rejection: self::runtime::Rejection,
+                body: impl ::std::ops::FnOnce(&A, &self::runtime::Rejection) -> B,
+            ) -> ::axum::response::Response {
+                let body = body(&self.api, &rejection);
+                rejection.into_response_with(&body)
+            }
+        }
+    });
+    Ok(quote! {
+        /// The router for `api` with the default [`Config`]. Nest it under a
+        /// prefix (`Router::new().nest("/v1", router(api))`) and wrap it in
+        /// tower layers as any axum router.
+        pub fn router<A: Api>(api: A) -> ::axum::Router {
+            router_with_config(api, self::runtime::Config::default())
+        }
+
+        /// The router for `api` with these settings (the body size limit).
+        pub fn router_with_config<A: Api>(api: A, config: self::runtime::Config) -> ::axum::Router {
+            let shared = ::std::sync::Arc::new(Shared { api, config });
+            ::axum::Router::new()
+                #(#routes)*
+                .fallback(not_found::<A>)
+                .with_state(shared)
+        }
+
+        /// What every handler sees.
+        struct Shared<A> {
+            api: A,
+            #config_unread
+            config: self::runtime::Config,
+        }
+
+        impl<A: Api> Shared<A> {
+            /// The response to a rejected request: its status and the API's error body.
+            fn reject(&self, rejection: self::runtime::Rejection) -> ::axum::response::Response {
+                let body = self.api.rejection(&rejection);
+                rejection.into_response_with(&body)
+            }
+            #reject_with
+        }
+
+        async fn not_found<A: Api>(
+            ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+            request: ::axum::extract::Request,
+        ) -> ::axum::response::Response {
+            shared.reject(self::runtime::Rejection::not_found(request.uri().path()))
+        }
+
+        async fn method_not_allowed<A: Api>(
+            ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+            request: ::axum::extract::Request,
+        ) -> ::axum::response::Response {
+            shared.reject(self::runtime::Rejection::method_not_allowed(request.method().as_str(), request.uri().path()))
+        }
+
+        #(#dispatchers)*
+    })
+}
+
+/// The handler of one method on a route several operations share: the
+/// request goes to the first candidate (most specific first) whose template
+/// its path fits, else to the last.
+pub(super) fn dispatcher(
+    ops: &[OpPlan<'_>],
+    candidates: &[usize],
+    method: crate::ir::Method,
+    route: &str,
+) -> Result<(proc_macro2::Ident, TokenStream)> {
+    let [tried @ .., last] = candidates else {
+        return Err(Error::Emit {
+            pointer: Pointer::root().join("paths"),
+            message: "a dispatcher without operations".to_owned(),
+        });
+    };
+    let name = format_ident!("dispatch_{}", ops[*last].handler_name());
+    let mut arms = Vec::new();
+    for &i in tried {
+        let plan = &ops[i];
+        let Some(segments) = &plan.path_match else {
+            return Err(Error::Emit {
+                pointer: plan.op.pointer.clone(),
+                message: "a more specific template that reads the route's captures as they are".to_owned(),
+            });
+        };
+        let handler = plan.handler_name();
+        arms.push(quote! {
+            if path.as_ref().is_some_and(|path| path.matched(#segments, "").is_ok()) {
+                return #handler::<A>(state, ::axum::extract::Request::from_parts(parts, body)).await;
+            }
+        });
+    }
+    let last_handler = ops[*last].handler_name();
+    let doc = format!(" `{}` on `{route}`: the most specific operation whose template the path fits.", method.as_str());
+    Ok((
+        name.clone(),
+        quote! {
+            #[doc = #doc]
+            async fn #name<A: Api>(
+                state: ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
+                request: ::axum::extract::Request,
+            ) -> ::axum::response::Response {
+                let (mut parts, body) = request.into_parts();
+                let path = self::runtime::PathParams::from_parts(&mut parts).await.ok();
+                #(#arms)*
+                #last_handler::<A>(state, ::axum::extract::Request::from_parts(parts, body)).await
+            }
+        },
+    ))
+}

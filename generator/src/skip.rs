@@ -7,8 +7,10 @@
 //! the operations it cannot lower (`lower::lower_skipping`), and
 //! [`retain_expressible`] asks the client and server emitters about each
 //! remaining operation ([`crate::emit::client::refusals`],
-//! [`crate::emit::server::refusals`]), then about the whole files, whose
-//! API-wide refusals are pinned on the operations the pointer lies in. Any
+//! [`crate::emit::server::refusals`]), then about the API as a whole
+//! ([`crate::emit::client::check`], [`crate::emit::server::check`]: the
+//! emitters' plans, no file is written), whose refusals are pinned on the
+//! operations the pointer lies in. Any
 //! other error still fails the whole spec. Without skipping, the same
 //! refusals are errors, as before.
 
@@ -36,8 +38,8 @@ pub fn retain_expressible(api: &mut Api) -> Result<Vec<Skipped>> {
         refused.extend(server::refusals(api)?);
         if refused.is_empty() {
             // API-wide checks (one error body type, routes that axum can tell
-            // apart) are only made on the whole files.
-            let whole = client::client(api, "", "crate::models").and_then(|_| server::server(api, "", "crate::models"));
+            // apart), made by planning both files without writing them.
+            let whole = client::check(api).and_then(|()| server::check(api));
             match whole {
                 Ok(_) => break,
                 Err(error @ Error::Unsupported { .. }) => {

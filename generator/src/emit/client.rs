@@ -167,6 +167,18 @@ fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
     Ok(found)
 }
 
+/// The client's refusal of `api` as a whole, if it refuses it: what
+/// [`client`] would fail with, decided without writing the file (every
+/// refusal is made while planning the operations).
+pub fn check(api: &Api) -> Result<()> {
+    let models = quote!(crate::models::);
+    let error_body = error_body(api)?;
+    for op in &api.operations {
+        OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t))?;
+    }
+    Ok(())
+}
+
 /// The operations this emitter cannot express, by index, with the reason
 /// (see [`crate::skip`]).
 pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {

@@ -105,16 +105,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let m: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
-    let error = ErrorBody::find(api, &m)?;
-    let schemes = bearer_schemes(api)?;
-    let mut ops =
-        api.operations.iter().map(|op| OpPlan::new(api, op, &m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
-    let routes = routes::routes(ops.iter().map(|plan| plan.op))?;
-    for route in &routes {
-        for &i in &route.operations {
-            ops[i].path_match = routes::path_match(&route.template, ops[i].op)?;
-        }
-    }
+    let Plan { error, schemes, ops, routes } = Plan::new(api, &m)?;
 
     let mut strict = Strict::default();
     let checkers: Vec<Option<TokenStream>> = ops
@@ -156,6 +147,39 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         pub use #rt server as runtime;
     };
     format(header, tokens, &paths)
+}
+
+/// Every decision about the server before a token of it is written: the
+/// error body, the authentication hooks, each operation's handler plan and
+/// the routes. Everything the server emitter refuses, it refuses here.
+struct Plan<'a> {
+    error: ErrorBody,
+    schemes: BTreeMap<String, proc_macro2::Ident>,
+    ops: Vec<OpPlan<'a>>,
+    routes: Vec<routes::Route>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(api: &'a Api, m: &'a TokenStream) -> Result<Self> {
+        let error = ErrorBody::find(api, m)?;
+        let schemes = bearer_schemes(api)?;
+        let mut ops =
+            api.operations.iter().map(|op| OpPlan::new(api, op, m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
+        let routes = routes::routes(ops.iter().map(|plan| plan.op))?;
+        for route in &routes {
+            for &i in &route.operations {
+                ops[i].path_match = routes::path_match(&route.template, ops[i].op)?;
+            }
+        }
+        Ok(Plan { error, schemes, ops, routes })
+    }
+}
+
+/// The server's refusal of `api` as a whole, if it refuses it: what
+/// [`server`] would fail with, decided without writing the file.
+pub fn check(api: &Api) -> Result<()> {
+    let m = quote!(crate::models::);
+    Plan::new(api, &m).map(|_| ())
 }
 
 /// Security schemes the server can check: HTTP bearer. (name → hook name)
@@ -200,7 +224,7 @@ fn bearer_scheme(api: &Api, op: &Operation) -> Result<Option<(String, proc_macro
 /// The operations this emitter cannot express, by index, with the reason
 /// (see [`crate::skip`]). Refusals of the API as a whole (bad requests
 /// answered with several schemas, routes axum cannot tell apart) are left
-/// to [`server`].
+/// to [`check`].
 pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
     let m = quote!(crate::models::);
     let Ok(error) = ErrorBody::find(api, &m) else { return Ok(Vec::new()) };

@@ -91,14 +91,8 @@ fn failure(reason: &str, details: impl Into<String>) -> Failure {
 impl From<StoreError> for Problem {
     fn from(error: StoreError) -> Self {
         tracing::error!(%error, "storage failed");
-        let busy = matches!(&error, StoreError::Database(sqlx::Error::PoolTimedOut))
-            || matches!(
-                &error,
-                StoreError::Database(sqlx::Error::Database(db))
-                    if db.code().is_some_and(|code| code == "5" || code == "6")
-            );
-        if busy {
-            Problem::Server(STATUS_503, failure(STORAGE_UNAVAILABLE, format!("the storage is busy: {error}")))
+        if error.is_unavailable() {
+            Problem::Server(STATUS_503, failure(STORAGE_UNAVAILABLE, format!("the storage is unavailable: {error}")))
         } else {
             Problem::Server(STATUS_500, failure(STORAGE_ERROR, error.to_string()))
         }

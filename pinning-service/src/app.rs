@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{PinningApi, Tenants};
 use crate::config::{Args, Backend, ConfigError, generate_token};
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
-use crate::store::{SqliteStore, Store, StoreError};
+use crate::store::{self, Store, StoreError};
 use crate::worker::{Worker, WorkerConfig};
 
 /// The settings key of the token generated when no `--token` is given.
@@ -67,17 +67,14 @@ pub struct Running {
 /// Starts the service as `args` say; it serves until [`Running::shutdown`].
 pub async fn start(args: &Args) -> Result<Running, StartError> {
     args.check()?;
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(&args.db)
-            .await
-            .map_err(|source| StartError::Store { path: args.db.display().to_string(), source })?,
-    );
+    let store: Arc<dyn Store> =
+        store::open(&args.db).await.map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
     let (tokens, generated_token) = if args.tokens.is_empty() {
         let candidate = generate_token().map_err(StartError::Token)?;
         let token = store
             .setting_or_insert(GENERATED_TOKEN, candidate)
             .await
-            .map_err(|source| StartError::Store { path: args.db.display().to_string(), source })?;
+            .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
         (vec![token.clone()], Some(token))
     } else {
         (args.tokens.clone(), None)
@@ -93,7 +90,12 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     let worker = Worker::start(
         Arc::clone(&store),
         Arc::clone(&pinner),
-        WorkerConfig { concurrency: args.pin_concurrency, pin_timeout: args.pin_timeout, ..WorkerConfig::default() },
+        WorkerConfig {
+            concurrency: args.pin_concurrency,
+            pin_timeout: args.pin_timeout,
+            lease: args.pin_lease,
+            ..WorkerConfig::default()
+        },
     )
     .await
     .map_err(StartError::Worker)?;
@@ -118,7 +120,7 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
             })
             .await
     });
-    tracing::info!(%local_addr, backend, db = %args.db.display(), "pinning service started");
+    tracing::info!(%local_addr, backend, db = %args.db, "pinning service started");
     Ok(Running { local_addr, generated_token, backend, stop, server, worker, store })
 }
 

@@ -1,16 +1,16 @@
 //! The command line (clap); every flag can also be set by an environment variable.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use url::Url;
 
 use crate::pinner::{DEFAULT_SIMULATED_DELEGATE, check_delegates};
+use crate::store::DbLocation;
 
 /// The reference IPFS Pinning Service: the generated axum server on an
-/// embedded SQLite database.
+/// embedded SQLite database, or on PostgreSQL shared by several replicas.
 ///
 /// Lists (`--token`, `--delegate`) may also be given comma-separated, which is
 /// how their environment variables take several values.
@@ -21,9 +21,11 @@ pub struct Args {
     #[arg(long, env = "PINNING_SERVICE_LISTEN", default_value = "127.0.0.1:5000")]
     pub listen: SocketAddr,
 
-    /// SQLite database file (created when missing).
-    #[arg(long, env = "PINNING_SERVICE_DB", default_value = "pinning-service.db")]
-    pub db: PathBuf,
+    /// Where pins are stored: an SQLite file (a path or a `sqlite:` URL;
+    /// created when missing), or a `postgres://user:password@host/database`
+    /// URL, which several replicas of the service may share.
+    #[arg(long, env = "PINNING_SERVICE_DB", default_value = "pinning-service.db", hide_env_values = true)]
+    pub db: DbLocation,
 
     /// An access token; repeat for several, each a separate tenant. Without
     /// any, the service generates one on first start, keeps it in the
@@ -60,6 +62,12 @@ pub struct Args {
     /// A pin not finished after this long fails.
     #[arg(long, env = "PINNING_SERVICE_PIN_TIMEOUT", default_value = "1h", value_parser = parse_duration)]
     pub pin_timeout: Duration,
+
+    /// How long a replica's claim on a pin lasts unless renewed (every
+    /// third of it): the pins of a replica that died are taken over this
+    /// long after its last renewal.
+    #[arg(long, env = "PINNING_SERVICE_PIN_LEASE", default_value = "30s", value_parser = parse_duration)]
+    pub pin_lease: Duration,
 }
 
 /// The pinning backends.
@@ -96,6 +104,9 @@ impl Args {
         }
         if self.pin_timeout.is_zero() {
             return Err(ConfigError { flag: "pin-timeout", message: "must be longer than 0".to_owned() });
+        }
+        if self.pin_lease < Duration::from_millis(300) {
+            return Err(ConfigError { flag: "pin-lease", message: "must be at least 300ms".to_owned() });
         }
         if self.backend == Backend::Kubo && self.ipfs_api.scheme() != "http" {
             return Err(ConfigError {
@@ -151,7 +162,8 @@ mod tests {
     fn defaults_match_the_documentation() {
         let args = parse(&[]).unwrap();
         assert_eq!(args.listen, "127.0.0.1:5000".parse().unwrap());
-        assert_eq!(args.db, PathBuf::from("pinning-service.db"));
+        assert_eq!(args.db, DbLocation::Sqlite("pinning-service.db".into()));
+        assert_eq!(args.pin_lease, Duration::from_secs(30));
         assert!(args.tokens.is_empty());
         assert_eq!(args.backend, Backend::Simulated);
         assert_eq!(args.ipfs_api.as_str(), "http://127.0.0.1:5001/");
@@ -169,7 +181,7 @@ mod tests {
             "--listen",
             "127.0.0.1:0",
             "--db",
-            "/tmp/x.db",
+            "postgres://pinner:pw@127.0.0.1:5432/pins",
             "--token",
             "one",
             "--token",
@@ -187,6 +199,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(args.tokens, ["one", "two", "three"]);
+        assert_eq!(args.db, DbLocation::Postgres("postgres://pinner:pw@127.0.0.1:5432/pins".to_owned()));
         assert_eq!(args.backend, Backend::Kubo);
         assert_eq!(args.simulate_delay, Duration::from_millis(250));
         assert_eq!(args.max_body, 2048);
@@ -204,6 +217,7 @@ mod tests {
         assert!(parse(&["--simulate-delay", "fast"]).is_err());
         assert!(parse(&["--listen", "not-an-address"]).is_err());
         assert!(parse(&["--backend", "ipfs-cluster"]).is_err());
+        assert!(parse(&["--db", "postgres://"]).is_err());
     }
 
     #[test]
@@ -215,6 +229,7 @@ mod tests {
         assert_eq!(refused(&["--pin-concurrency", "0"]), "pin-concurrency");
         assert_eq!(refused(&["--max-body", "0"]), "max-body");
         assert_eq!(refused(&["--pin-timeout", "0"]), "pin-timeout");
+        assert_eq!(refused(&["--pin-lease", "10ms"]), "pin-lease");
         assert_eq!(refused(&["--backend", "kubo", "--ipfs-api", "https://127.0.0.1:5001"]), "ipfs-api");
     }
 

@@ -2,14 +2,19 @@
 //! through a [`Pinner`], and releases the CIDs of deleted and replaced pins.
 //!
 //! All of its state is in the store, so it resumes after a crash: at start
-//! it puts every pin left `pinning` back to `queued`, and unfinished unpin
-//! jobs are still in their table. It claims the oldest queued pin whenever
-//! a slot is free (at most `concurrency` at once), woken by new pins and,
-//! as a fallback, by a poll.
+//! it puts the pins a dead worker left `pinning` back to `queued`
+//! ([`Store::requeue_interrupted`]), and unfinished unpin jobs are still in
+//! their table. It claims the oldest claimable pin whenever a slot is free
+//! (at most `concurrency` at once), woken by new pins and, as a fallback, by
+//! a poll. Each claim is a [`Lease`] of this worker's own holder id, renewed
+//! every third of its length while the pin runs, so several workers (replicas)
+//! can share one database and a pin of a worker that died is claimed again
+//! once its lease runs out.
 //!
 //! One CID is never pinned and unpinned at the same time: both hold a
-//! per-CID lock, and an unpin re-checks under it that no pin request (of
-//! any tenant) still wants the CID.
+//! per-CID lock (in-process, then the store's [`Store::lock_cid`] across
+//! processes), and an unpin re-checks under it that no pin request (of any
+//! tenant) still wants the CID.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,7 +25,7 @@ use tokio::sync::{Notify, OwnedMutexGuard, Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::pinner::{PinError, Pinner};
-use crate::store::{Job, Store, UnpinJob};
+use crate::store::{CidLock, Job, Lease, Store, StoreError, UnpinJob};
 
 /// The key of the `info` entry the service writes.
 pub const STATUS_DETAILS: &str = "status_details";
@@ -43,6 +48,8 @@ pub struct WorkerConfig {
     pub poll_interval: Duration,
     /// The pause after the backend was unreachable or the store failed.
     pub retry_delay: Duration,
+    /// How long a claim lasts unless renewed (renewed every third of it).
+    pub lease: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -53,6 +60,7 @@ impl Default for WorkerConfig {
             progress_interval: Duration::from_secs(1),
             poll_interval: Duration::from_secs(1),
             retry_delay: Duration::from_secs(5),
+            lease: Duration::from_secs(30),
         }
     }
 }
@@ -89,6 +97,9 @@ struct Shared {
     config: WorkerConfig,
     waker: Waker,
     locks: CidLocks,
+    lease: Lease,
+    /// The requests this worker is pinning (their leases are renewed).
+    held: Mutex<BTreeSet<String>>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -98,7 +109,7 @@ impl Worker {
         store: Arc<dyn Store>,
         pinner: Arc<dyn Pinner>,
         config: WorkerConfig,
-    ) -> Result<Self, crate::store::StoreError> {
+    ) -> Result<Self, StoreError> {
         let resumed = store
             .requeue_interrupted(details(format!("{} (resumed after a restart)", pinner.queued_details())))
             .await?;
@@ -110,12 +121,15 @@ impl Worker {
         let shared = Arc::new(Shared {
             store,
             pinner,
-            config,
+            config: config.clone(),
             waker: waker.clone(),
             locks: CidLocks::default(),
+            lease: Lease::fresh(config.lease),
+            held: Mutex::new(BTreeSet::new()),
             shutdown: shutdown_rx,
         });
         let mut tasks = JoinSet::new();
+        tasks.spawn(renew_loop(Arc::clone(&shared)));
         tasks.spawn(pin_loop(Arc::clone(&shared)));
         tasks.spawn(unpin_loop(shared));
         // Work left by the previous run starts at once.
@@ -171,13 +185,16 @@ async fn pin_loop(shared: Arc<Shared>) {
                 () = stopping(shared.shutdown.clone()) => break,
             }
         }
-        let claimed = shared.store.claim_next(details(shared.pinner.pinning_details(&[]))).await;
+        let claimed = shared.store.claim_next(&shared.lease, details(shared.pinner.pinning_details(&[]))).await;
         match claimed {
             Ok(Some(job)) => {
+                shared.held.lock().unwrap_or_else(PoisonError::into_inner).insert(job.requestid.clone());
                 let shared = Arc::clone(&shared);
                 let pause = Arc::clone(&pause);
                 jobs.spawn(async move {
+                    let requestid = job.requestid.clone();
                     let unavailable = run_pin(&shared, job).await;
+                    shared.held.lock().unwrap_or_else(PoisonError::into_inner).remove(&requestid);
                     if unavailable {
                         let until = tokio::time::Instant::now() + shared.config.retry_delay;
                         *pause.lock().unwrap_or_else(PoisonError::into_inner) = Some(until);
@@ -211,12 +228,62 @@ async fn pin_loop(shared: Arc<Shared>) {
     }
 }
 
+/// Renews the leases of the pins in progress, every third of the lease.
+async fn renew_loop(shared: Arc<Shared>) {
+    let period = shared.lease.duration / 3;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(period) => {}
+            () = stopping(shared.shutdown.clone()) => break,
+        }
+        let held: Vec<String> = shared.held.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect();
+        match shared.store.renew_leases(&shared.lease, &held).await {
+            Ok(kept) if (kept as usize) < held.len() => {
+                tracing::debug!(kept, held = held.len(), "some pins in progress were deleted, replaced or taken over");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot renew the leases of the pins in progress"),
+        }
+    }
+}
+
+/// Takes the lock of `cid`: the in-process one, then the store's.
+async fn lock_cid(shared: &Shared, cid: &str) -> Result<(CidGuard, CidLock), StoreError> {
+    let local = shared.locks.lock(cid).await;
+    let shared_lock = shared.store.lock_cid(cid).await?;
+    Ok((local, shared_lock))
+}
+
 /// Pins one claimed request; `true` when the backend was unreachable.
 async fn run_pin(shared: &Shared, job: Job) -> bool {
-    let _lock = shared.locks.lock(&job.cid).await;
+    let lock = tokio::select! {
+        lock = lock_cid(shared, &job.cid) => lock,
+        () = stopping(shared.shutdown.clone()) => {
+            let info = details(format!("{} (interrupted by a shutdown)", shared.pinner.queued_details()));
+            finish(shared, &job, Status::Queued, info).await;
+            return false;
+        }
+    };
+    let (local, shared_lock) = match lock {
+        Ok(lock) => lock,
+        Err(error) => {
+            tracing::error!(cid = %job.cid, %error, "cannot lock a CID to pin it");
+            let info = details(format!("{} (queued again: storage unavailable)", shared.pinner.queued_details()));
+            finish(shared, &job, Status::Queued, info).await;
+            return true;
+        }
+    };
+    let unavailable = pin_locked(shared, &job).await;
+    shared_lock.release().await;
+    drop(local);
+    unavailable
+}
+
+/// [`run_pin`] under the CID's lock.
+async fn pin_locked(shared: &Shared, job: &Job) -> bool {
     let pinning = shared.pinner.pinning_details(&job.origins);
     if !job.origins.is_empty() {
-        record(shared.store.update_progress(&job.requestid, details(pinning)).await, &job);
+        record(shared.store.update_progress(&job.requestid, &shared.lease.holder, details(pinning)).await, job);
     }
     tracing::info!(requestid = %job.requestid, cid = %job.cid, backend = shared.pinner.backend(), "pinning");
     let (progress, progress_rx) = watch::channel(None);
@@ -247,7 +314,7 @@ async fn run_pin(shared: &Shared, job: Job) -> bool {
         ),
     };
     tracing::info!(requestid = %job.requestid, %status, details = %info[STATUS_DETAILS], "pin done");
-    finish(shared, &job, status, info).await;
+    finish(shared, job, status, info).await;
     // A replace waiting for this pin may now release the CID it replaced.
     shared.waker.unpin_queued();
     if status == Status::Queued {
@@ -257,13 +324,14 @@ async fn run_pin(shared: &Shared, job: Job) -> bool {
 }
 
 /// Writes the outcome of a pin, retrying a failing store a few times (if it
-/// keeps failing, the pin stays `pinning` and is requeued at the next start).
+/// keeps failing, the pin stays `pinning` until its lease runs out, and is
+/// then claimed again).
 async fn finish(shared: &Shared, job: &Job, status: Status, info: BTreeMap<String, String>) {
     for attempt in 1..=3 {
-        match shared.store.finish(&job.requestid, status, info.clone()).await {
+        match shared.store.finish(&job.requestid, &shared.lease.holder, status, info.clone()).await {
             Ok(true) => return,
             Ok(false) => {
-                tracing::info!(requestid = %job.requestid, "pin was deleted or replaced while pinning");
+                tracing::info!(requestid = %job.requestid, "pin was deleted, replaced or taken over while pinning");
                 return;
             }
             Err(error) => {
@@ -274,7 +342,7 @@ async fn finish(shared: &Shared, job: &Job, status: Status, info: BTreeMap<Strin
     }
 }
 
-fn record(result: Result<bool, crate::store::StoreError>, job: &Job) {
+fn record(result: Result<bool, StoreError>, job: &Job) {
     if let Err(error) = result {
         tracing::warn!(requestid = %job.requestid, %error, "cannot record pin progress");
     }
@@ -289,7 +357,7 @@ async fn forward_progress(shared: &Shared, requestid: &str, mut progress: watch:
         }
         let latest = progress.borrow_and_update().clone();
         if let Some(text) = latest {
-            let result = shared.store.update_progress(requestid, details(text)).await;
+            let result = shared.store.update_progress(requestid, &shared.lease.holder, details(text)).await;
             if let Err(error) = result {
                 tracing::warn!(%requestid, %error, "cannot record pin progress");
             }
@@ -335,7 +403,20 @@ async fn unpin_loop(shared: Arc<Shared>) {
 }
 
 async fn run_unpin(shared: &Shared, job: UnpinJob) {
-    let _lock = shared.locks.lock(&job.cid).await;
+    let (local, shared_lock) = match lock_cid(shared, &job.cid).await {
+        Ok(lock) => lock,
+        Err(error) => {
+            tracing::error!(cid = %job.cid, %error, "cannot lock a CID to unpin it");
+            return;
+        }
+    };
+    unpin_locked(shared, job).await;
+    shared_lock.release().await;
+    drop(local);
+}
+
+/// [`run_unpin`] under the CID's lock.
+async fn unpin_locked(shared: &Shared, job: UnpinJob) {
     let result = match shared.store.cid_in_use(&job.cid).await {
         Ok(true) => Ok(()),
         Ok(false) => {

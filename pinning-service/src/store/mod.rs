@@ -1,13 +1,15 @@
-//! Storage of pin requests, behind the small [`Store`] trait.
+//! Storage of pin requests, behind the small [`Store`] trait, with two
+//! implementations on sqlx's runtime `sqlx::query` calls (no compile-time
+//! checked macros, so building needs no database):
 //!
-//! [`SqliteStore`] is the implementation: one embedded SQLite file in WAL
-//! mode, queried with sqlx's runtime `sqlx::query` calls (no compile-time
-//! checked macros, so building needs no database). Everything the service
-//! needs from storage goes through [`Store`], and the SQL is plain enough
-//! (no SQLite-only features but `instr`, spelled `strpos` there) that a
-//! PostgreSQL implementation on sqlx's `postgres` feature is a second file
-//! beside `sqlite.rs`, for deployments where several stateless service
-//! replicas share one database.
+//! - [`SqliteStore`] (`sqlite.rs`): one embedded SQLite file in WAL mode, for
+//!   one process (the default).
+//! - [`PostgresStore`] (`postgres.rs`): a PostgreSQL database that several
+//!   replicas of the service share.
+//!
+//! [`open`] picks one from a [`DbLocation`] (`--db`). Both apply their
+//! versioned migrations at start ([`migrations`]) and refuse a database of a
+//! newer schema; `sql.rs` holds the SQL they share (list filters, rows).
 //!
 //! What the trait promises, whatever the backend:
 //! - Every request-facing method is scoped by a [`TenantId`]: a tenant never
@@ -18,8 +20,17 @@
 //! - `replace` and `delete` are single transactions; a deleted or replaced
 //!   pin leaves an unpin job behind (see [`UnpinJob`]), in the same
 //!   transaction, so the backend data is released even across a crash.
+//! - A claimed pin is held by a [`Lease`] its worker renews; a pin whose lease
+//!   ran out can be claimed by any worker, and a worker whose lease is gone
+//!   can no longer record progress or an outcome for it.
 
+pub mod location;
+pub mod migrations;
+mod postgres;
+mod sql;
 mod sqlite;
+#[cfg(test)]
+mod suite;
 
 use std::collections::BTreeMap;
 
@@ -28,7 +39,17 @@ use futures_util::future::BoxFuture;
 use ipfs_pinning_models::{Status, TextMatchingStrategy};
 use sha2::{Digest, Sha256};
 
+pub use location::DbLocation;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// Microseconds since the Unix epoch, now (tests freeze it).
+pub type Clock = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    std::sync::Arc::new(|| chrono::Utc::now().timestamp_micros())
+}
 
 /// Largest `limit` of one list query (the spec's `maximum` of `limit`).
 pub const MAX_LIMIT: u32 = 1000;
@@ -43,8 +64,36 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
-    #[error("the database schema is version {found}, newer than this binary understands ({supported})")]
+    #[error(
+        "the database schema is version {found}, newer than this binary understands ({supported}); \
+         run a newer pinning-service"
+    )]
     SchemaTooNew { found: i64, supported: i64 },
+}
+
+impl StoreError {
+    /// Whether the database is unreachable or busy for now (answered with
+    /// 503, worth retrying): a pool that timed out or is closed, a lost or
+    /// refused connection, SQLite's `BUSY`/`LOCKED`, and PostgreSQL's
+    /// connection exceptions (class 08), shutdowns and restarts (57P01-57P03)
+    /// and "too many connections" (53300).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => true,
+            StoreError::Database(sqlx::Error::Database(db)) => db.code().is_some_and(|code| {
+                matches!(code.as_ref(), "5" | "6" | "53300" | "57P01" | "57P02" | "57P03") || code.starts_with("08")
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// Opens the store `location` names, migrated to the current schema.
+pub async fn open(location: &DbLocation) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    Ok(match location {
+        DbLocation::Sqlite(path) => std::sync::Arc::new(SqliteStore::open(path).await?),
+        DbLocation::Postgres(url) => std::sync::Arc::new(PostgresStore::connect(url).await?),
+    })
 }
 
 /// Who owns a pin: derived from the access token (a SHA-256 digest of it), so
@@ -129,6 +178,60 @@ pub struct ListPage {
     pub results: Vec<PinRecord>,
 }
 
+/// Who holds the pins a worker claims, and for how long each claim lasts
+/// unless renewed ([`Store::renew_leases`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// Unique per running worker (a fresh UUID at every start).
+    pub holder: String,
+    /// How long a claim lasts after it is made or renewed.
+    pub duration: std::time::Duration,
+}
+
+impl Lease {
+    /// A lease of a new, unique holder.
+    pub fn fresh(duration: std::time::Duration) -> Self {
+        Lease { holder: uuid::Uuid::new_v4().to_string(), duration }
+    }
+}
+
+/// The lock of one CID across every process sharing the database (see
+/// [`Store::lock_cid`]); released by [`CidLock::release`] or when dropped.
+#[must_use = "the lock is released when dropped"]
+pub struct CidLock {
+    release: Option<BoxFuture<'static, ()>>,
+}
+
+impl CidLock {
+    /// A lock with nothing to release (a backend of one process, where the
+    /// worker's in-process lock is all there is).
+    pub fn local() -> Self {
+        CidLock { release: None }
+    }
+
+    /// A lock that `release` gives back.
+    pub fn new(release: BoxFuture<'static, ()>) -> Self {
+        CidLock { release: Some(release) }
+    }
+
+    /// Gives the lock back.
+    pub async fn release(mut self) {
+        if let Some(release) = self.release.take() {
+            release.await;
+        }
+    }
+}
+
+impl Drop for CidLock {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(release);
+            }
+        }
+    }
+}
+
 /// A pin the worker has claimed (moved from `queued` to `pinning`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -175,26 +278,49 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the tenant's pin request `requestid`; `false` when there was none.
     fn delete<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, bool>;
 
-    /// Moves the oldest `queued` request (of any tenant) to `pinning` with
-    /// `info`, and returns it.
-    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>>;
+    /// Moves the oldest claimable request (of any tenant) to `pinning` with
+    /// `info`, held by `lease`, and returns it. Claimable: `queued`, or
+    /// `pinning` under a lease that ran out. Concurrent claims (from any
+    /// process) never return the same request.
+    fn claim_next<'a>(&'a self, lease: &'a Lease, info: BTreeMap<String, String>) -> StoreFuture<'a, Option<Job>>;
 
-    /// Replaces the `info` of a request that is still `pinning`; `false` when
-    /// it is not (deleted or replaced meanwhile).
-    fn update_progress<'a>(&'a self, requestid: &'a str, info: BTreeMap<String, String>) -> StoreFuture<'a, bool>;
+    /// Extends the claims of `requestids` that `lease.holder` still holds
+    /// to `lease.duration` from now; returns how many it still holds.
+    fn renew_leases<'a>(&'a self, lease: &'a Lease, requestids: &'a [String]) -> StoreFuture<'a, u64>;
 
-    /// Moves a `pinning` request to `status` (`pinned`, `failed`, or back to
-    /// `queued`) with `info`; `false` when it is no longer `pinning`.
+    /// Replaces the `info` of a request that is still `pinning` under
+    /// `holder`'s claim; `false` when it is not (deleted, replaced, or
+    /// claimed by another worker after the lease ran out).
+    fn update_progress<'a>(
+        &'a self,
+        requestid: &'a str,
+        holder: &'a str,
+        info: BTreeMap<String, String>,
+    ) -> StoreFuture<'a, bool>;
+
+    /// Moves a request `pinning` under `holder`'s claim to `status`
+    /// (`pinned`, `failed`, or back to `queued`) with `info`, and ends the
+    /// claim; `false` when it is no longer `pinning` under that claim.
     fn finish<'a>(
         &'a self,
         requestid: &'a str,
+        holder: &'a str,
         status: Status,
         info: BTreeMap<String, String>,
     ) -> StoreFuture<'a, bool>;
 
-    /// At start-up: puts every request left `pinning` by a previous run back
-    /// to `queued` with `info`, and returns how many there were.
+    /// At start-up: puts the requests left `pinning` by workers that are
+    /// gone back to `queued` with `info`, and returns how many there were.
+    /// SQLite (one process per file): every `pinning` request. PostgreSQL
+    /// (replicas): only those whose lease ran out; those of live replicas
+    /// are left to them.
     fn requeue_interrupted(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, u64>;
+
+    /// Waits for, and takes, the lock of `cid` that every process sharing
+    /// the database respects (PostgreSQL: an advisory lock on the CID; SQLite,
+    /// one process: nothing beyond the worker's in-process lock). The worker
+    /// holds it while pinning or unpinning the CID.
+    fn lock_cid<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, CidLock>;
 
     /// Up to `limit` unpin jobs that may run now, oldest first.
     fn ready_unpins(&self, limit: u32) -> StoreFuture<'_, Vec<UnpinJob>>;

@@ -1,0 +1,396 @@
+//! What the SQLite and PostgreSQL stores share: the `WHERE` clause of a list
+//! query (built once, spelled per [`Dialect`]), binding its arguments, reading
+//! a pin row, JSON columns, and the microsecond timestamps `created` is
+//! stored as.
+
+use chrono::{DateTime, Utc};
+use ipfs_pinning_models::TextMatchingStrategy;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
+
+use super::{ListQuery, PinRecord, StoreError, TenantId};
+
+/// The columns every pin query selects, in the order [`record`] reads them.
+macro_rules! columns {
+    () => {
+        "p.requestid, p.status, p.created, p.cid, p.name, p.origins, p.meta, p.info"
+    };
+}
+
+/// [`columns!`] as a constant.
+pub(super) const COLUMNS: &str = columns!();
+
+/// Statements both stores run, with `?` placeholders ([`Dialect::numbered`]
+/// spells them for PostgreSQL).
+pub(super) mod statements {
+    /// `tenant`, `requestid`.
+    pub const GET: &str = concat!("SELECT ", columns!(), " FROM pins p WHERE p.tenant = ? AND p.requestid = ?");
+    /// `info`, `updated`, `requestid`, `holder`.
+    pub const UPDATE_PROGRESS: &str =
+        "UPDATE pins SET info = ?, updated = ? WHERE requestid = ? AND status = 'pinning' AND holder = ?";
+    /// `status`, `info`, `updated`, `requestid`, `holder`.
+    pub const FINISH: &str = "UPDATE pins SET status = ?, info = ?, updated = ?, holder = NULL, lease_until = NULL
+         WHERE requestid = ? AND status = 'pinning' AND holder = ?";
+    /// `now`, `limit`.
+    pub const READY_UNPINS: &str = "SELECT j.id, j.cid, j.attempts FROM unpin_jobs j
+         WHERE j.not_before <= ?
+           AND (j.after_requestid IS NULL OR NOT EXISTS (
+                SELECT 1 FROM pins p
+                WHERE p.requestid = j.after_requestid AND p.status IN ('queued', 'pinning')))
+         ORDER BY j.id LIMIT ?";
+    /// `cid`.
+    pub const CID_IN_USE: &str = "SELECT EXISTS (SELECT 1 FROM pins WHERE cid = ? AND status <> 'failed')";
+    /// `id`.
+    pub const COMPLETE_UNPIN: &str = "DELETE FROM unpin_jobs WHERE id = ?";
+    /// `not_before`, `id`.
+    pub const POSTPONE_UNPIN: &str = "UPDATE unpin_jobs SET attempts = attempts + 1, not_before = ? WHERE id = ?";
+}
+
+/// The [`Store`](super::Store) methods whose SQL is the same in both
+/// databases but for placeholders ([`statements`]): `$reader` and `$writer`
+/// name the store's pools, `$dialect` its [`Dialect`].
+macro_rules! common_methods {
+    ($reader:ident, $writer:ident, $dialect:expr) => {
+        fn get<'a>(
+            &'a self,
+            tenant: &'a $crate::store::TenantId,
+            requestid: &'a str,
+        ) -> $crate::store::StoreFuture<'a, Option<$crate::store::PinRecord>> {
+            use futures_util::FutureExt;
+            async move {
+                let row = sqlx::query(&$dialect.numbered($crate::store::sql::statements::GET))
+                    .bind(tenant.as_str())
+                    .bind(requestid)
+                    .fetch_optional(&self.$reader)
+                    .await?;
+                row.as_ref().map($crate::store::sql::record).transpose()
+            }
+            .boxed()
+        }
+
+        fn update_progress<'a>(
+            &'a self,
+            requestid: &'a str,
+            holder: &'a str,
+            info: std::collections::BTreeMap<String, String>,
+        ) -> $crate::store::StoreFuture<'a, bool> {
+            use futures_util::FutureExt;
+            async move {
+                let done = sqlx::query(&$dialect.numbered($crate::store::sql::statements::UPDATE_PROGRESS))
+                    .bind($crate::store::sql::to_json(&info)?)
+                    .bind((self.clock)())
+                    .bind(requestid)
+                    .bind(holder)
+                    .execute(&self.$writer)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+            .boxed()
+        }
+
+        fn finish<'a>(
+            &'a self,
+            requestid: &'a str,
+            holder: &'a str,
+            status: ipfs_pinning_models::Status,
+            info: std::collections::BTreeMap<String, String>,
+        ) -> $crate::store::StoreFuture<'a, bool> {
+            use futures_util::FutureExt;
+            async move {
+                let done = sqlx::query(&$dialect.numbered($crate::store::sql::statements::FINISH))
+                    .bind(status.as_str())
+                    .bind($crate::store::sql::to_json(&info)?)
+                    .bind((self.clock)())
+                    .bind(requestid)
+                    .bind(holder)
+                    .execute(&self.$writer)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+            .boxed()
+        }
+
+        fn ready_unpins(&self, limit: u32) -> $crate::store::StoreFuture<'_, Vec<$crate::store::UnpinJob>> {
+            use futures_util::FutureExt;
+            async move {
+                let rows = sqlx::query(&$dialect.numbered($crate::store::sql::statements::READY_UNPINS))
+                    .bind((self.clock)())
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.$reader)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        use sqlx::Row;
+                        Ok($crate::store::UnpinJob {
+                            id: row.try_get(0)?,
+                            cid: row.try_get(1)?,
+                            attempts: $crate::store::sql::attempts(row.try_get(2)?),
+                        })
+                    })
+                    .collect()
+            }
+            .boxed()
+        }
+
+        fn cid_in_use<'a>(&'a self, cid: &'a str) -> $crate::store::StoreFuture<'a, bool> {
+            use futures_util::FutureExt;
+            async move {
+                let used: bool = sqlx::query_scalar(&$dialect.numbered($crate::store::sql::statements::CID_IN_USE))
+                    .bind(cid)
+                    .fetch_one(&self.$reader)
+                    .await?;
+                Ok(used)
+            }
+            .boxed()
+        }
+
+        fn complete_unpin(&self, id: i64) -> $crate::store::StoreFuture<'_, ()> {
+            use futures_util::FutureExt;
+            async move {
+                sqlx::query(&$dialect.numbered($crate::store::sql::statements::COMPLETE_UNPIN))
+                    .bind(id)
+                    .execute(&self.$writer)
+                    .await?;
+                Ok(())
+            }
+            .boxed()
+        }
+
+        fn postpone_unpin(&self, id: i64, delay: std::time::Duration) -> $crate::store::StoreFuture<'_, ()> {
+            use futures_util::FutureExt;
+            async move {
+                sqlx::query(&$dialect.numbered($crate::store::sql::statements::POSTPONE_UNPIN))
+                    .bind((self.clock)().saturating_add($crate::store::sql::micros(delay)))
+                    .bind(id)
+                    .execute(&self.$writer)
+                    .await?;
+                Ok(())
+            }
+            .boxed()
+        }
+    };
+}
+pub(super) use common_methods;
+
+/// How the two databases spell what they spell differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dialect {
+    /// `?` placeholders, `instr(haystack, needle)`.
+    Sqlite,
+    /// `$1, $2, ...` placeholders, `strpos(haystack, needle)`.
+    Postgres,
+}
+
+impl Dialect {
+    /// The placeholder of the `n`th argument (1-based).
+    pub(super) fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => "?".to_owned(),
+            Dialect::Postgres => format!("${n}"),
+        }
+    }
+
+    /// `sql` (written with `?` placeholders, and no `?` elsewhere) in this dialect.
+    pub(super) fn numbered(self, sql: &str) -> String {
+        let mut out = String::with_capacity(sql.len() + 8);
+        for (n, part) in sql.split('?').enumerate() {
+            if n > 0 {
+                out.push_str(&self.placeholder(n));
+            }
+            out.push_str(part);
+        }
+        out
+    }
+
+    /// `haystack` contains `needle` (a literal substring: `%`, `_` and `\`
+    /// need no escaping, unlike in LIKE).
+    fn contains(self, haystack: &str, needle: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("instr({haystack}, {needle}) > 0"),
+            Dialect::Postgres => format!("strpos({haystack}, {needle}) > 0"),
+        }
+    }
+}
+
+/// A value bound to a placeholder of a dynamically built query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// A `WHERE` clause (without the keyword) and its arguments, in placeholder order.
+#[derive(Debug, Clone)]
+pub(super) struct Filter {
+    dialect: Dialect,
+    pub(super) sql: String,
+    pub(super) args: Vec<Arg>,
+}
+
+impl Filter {
+    /// Adds an argument and returns its placeholder.
+    pub(super) fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        self.dialect.placeholder(self.args.len())
+    }
+
+    /// The filters of `query` for `tenant`.
+    pub(super) fn of(dialect: Dialect, tenant: &TenantId, query: &ListQuery) -> Filter {
+        let mut filter = Filter { dialect, sql: String::new(), args: Vec::new() };
+        let tenant = filter.arg(Arg::Text(tenant.as_str().to_owned()));
+        filter.sql = format!("p.tenant = {tenant}");
+        let any_of = |filter: &mut Filter, column: &str, values: Vec<String>| {
+            if values.is_empty() {
+                return;
+            }
+            let marks: Vec<String> = values.into_iter().map(|value| filter.arg(Arg::Text(value))).collect();
+            filter.sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
+        };
+        any_of(&mut filter, "p.status", query.statuses.iter().map(|status| status.as_str().to_owned()).collect());
+        any_of(&mut filter, "p.cid", query.cids.clone());
+        if let Some((name, strategy)) = &query.name {
+            let clause = match strategy {
+                TextMatchingStrategy::Exact => format!("p.name = {}", filter.arg(Arg::Text(name.clone()))),
+                TextMatchingStrategy::Iexact => format!("p.name_folded = {}", filter.arg(Arg::Text(fold(name)))),
+                TextMatchingStrategy::Partial => {
+                    let needle = filter.arg(Arg::Text(name.clone()));
+                    dialect.contains("p.name", &needle)
+                }
+                TextMatchingStrategy::Ipartial => {
+                    let needle = filter.arg(Arg::Text(fold(name)));
+                    dialect.contains("p.name_folded", &needle)
+                }
+            };
+            filter.sql.push_str(" AND ");
+            filter.sql.push_str(&clause);
+        }
+        if let Some(before) = &query.before {
+            let mark = filter.arg(Arg::Int(before_bound(before)));
+            filter.sql.push_str(&format!(" AND p.created < {mark}"));
+        }
+        if let Some(after) = &query.after {
+            let mark = filter.arg(Arg::Int(after_bound(after)));
+            filter.sql.push_str(&format!(" AND p.created > {mark}"));
+        }
+        for (key, value) in &query.meta {
+            let key = filter.arg(Arg::Text(key.clone()));
+            let value = filter.arg(Arg::Text(value.clone()));
+            filter.sql.push_str(&format!(
+                " AND p.id IN (SELECT m.pin_id FROM pin_meta m WHERE m.key = {key} AND m.value = {value})"
+            ));
+        }
+        filter
+    }
+
+    /// The SQL counting the matches.
+    pub(super) fn count_sql(&self) -> String {
+        format!("SELECT COUNT(*) FROM pins p WHERE {}", self.sql)
+    }
+
+    /// The SQL of one page, newest first; adds the `limit` argument.
+    pub(super) fn page_sql(&mut self, limit: i64) -> String {
+        let limit = self.arg(Arg::Int(limit));
+        format!("SELECT {COLUMNS} FROM pins p WHERE {} ORDER BY p.created DESC LIMIT {limit}", self.sql)
+    }
+}
+
+/// Binds `args` to `query`, in order.
+pub(super) fn bind_all<'q, DB>(
+    mut query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    &'q str: Encode<'q, DB> + Type<DB>,
+    i64: Encode<'q, DB> + Type<DB>,
+{
+    for arg in args {
+        query = match arg {
+            Arg::Text(text) => query.bind(text.as_str()),
+            Arg::Int(int) => query.bind(*int),
+        };
+    }
+    query
+}
+
+/// A row of [`COLUMNS`] as a [`PinRecord`].
+pub(super) fn record<R>(row: &R) -> Result<PinRecord, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    i64: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+{
+    let status: String = row.try_get(1)?;
+    let origins: Option<String> = row.try_get(5)?;
+    let meta: Option<String> = row.try_get(6)?;
+    let info: String = row.try_get(7)?;
+    Ok(PinRecord {
+        requestid: row.try_get(0)?,
+        status: status.parse().map_err(|error| StoreError::Corrupt(format!("column `status`: {error}")))?,
+        created: micros_to_datetime(row.try_get(2)?)?,
+        cid: row.try_get(3)?,
+        name: row.try_get(4)?,
+        origins: origins.map(|text| from_json("origins", &text)).transpose()?,
+        meta: meta.map(|text| from_json("meta", &text)).transpose()?,
+        info: from_json("info", &info)?,
+    })
+}
+
+/// The case folding of the `iexact` and `ipartial` strategies (Unicode
+/// lower case, done here so both databases fold alike).
+pub(super) fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|error| StoreError::Corrupt(format!("column `{column}`: {error}")))
+}
+
+pub(super) fn micros_to_datetime(micros: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_micros(micros)
+        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {micros} µs is out of range")))
+}
+
+/// Microseconds of an instant, rounded down, and whether it was exact.
+fn split_micros(at: &DateTime<Utc>) -> (i64, bool) {
+    let nanos = at.timestamp_subsec_nanos();
+    let micros = at.timestamp().saturating_mul(1_000_000).saturating_add(i64::from(nanos / 1000));
+    (micros, nanos % 1000 == 0)
+}
+
+/// `created < before`, in stored microseconds: `created < ceil(before)`.
+fn before_bound(before: &DateTime<Utc>) -> i64 {
+    let (micros, exact) = split_micros(before);
+    if exact { micros } else { micros.saturating_add(1) }
+}
+
+/// `created > after`, in stored microseconds: `created > floor(after)`.
+fn after_bound(after: &DateTime<Utc>) -> i64 {
+    split_micros(after).0
+}
+
+/// A duration in microseconds, saturating.
+pub(super) fn micros(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_micros()).unwrap_or(i64::MAX)
+}
+
+/// A stored attempt count.
+pub(super) fn attempts(stored: i64) -> u32 {
+    u32::try_from(stored).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgres_only() {
+        let sql = "UPDATE t SET a = ? WHERE b = ? AND c IN (?, ?)";
+        assert_eq!(Dialect::Sqlite.numbered(sql), sql);
+        assert_eq!(Dialect::Postgres.numbered(sql), "UPDATE t SET a = $1 WHERE b = $2 AND c IN ($3, $4)");
+    }
+}

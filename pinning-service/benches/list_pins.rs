@@ -29,7 +29,7 @@ use pinning_service::app;
 use pinning_service::config::Args;
 use sha2::{Digest, Sha256};
 
-const TOKEN: &str = "bench-token";
+const TOKEN: &str = "bench-token-0123456789";
 const OTHER_TOKEN: &str = "bench-other-token";
 /// Pins added at once.
 const CONCURRENCY: usize = 32;

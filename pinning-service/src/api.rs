@@ -45,7 +45,12 @@ pub struct Tenants(HashSet<TenantId>);
 impl Tenants {
     /// The tenants of these tokens.
     pub fn new<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Self {
-        Tenants(tokens.into_iter().map(TenantId::from_token).collect())
+        Self::from_ids(tokens.into_iter().map(TenantId::from_token))
+    }
+
+    /// These tenants (when only their digests are known).
+    pub fn from_ids(ids: impl IntoIterator<Item = TenantId>) -> Self {
+        Tenants(ids.into_iter().collect())
     }
 
     /// The tenant of `token`, if it is one of the service's tokens. Tokens
@@ -88,13 +93,22 @@ fn failure(reason: &str, details: impl Into<String>) -> Failure {
     Failure { error: FailureError { reason: reason.to_owned(), details: Some(details.into()) } }
 }
 
+/// A storage failure: the error goes to the log (with the request's id),
+/// never to the client, whose `Failure` only says what kind it was.
 impl From<StoreError> for Problem {
     fn from(error: StoreError) -> Self {
-        tracing::error!(%error, "storage failed");
-        if error.is_unavailable() {
-            Problem::Server(STATUS_503, failure(STORAGE_UNAVAILABLE, format!("the storage is unavailable: {error}")))
+        if error.is_busy() {
+            tracing::warn!(%error, "storage busy");
+            Problem::Server(
+                STATUS_503,
+                failure(STORAGE_UNAVAILABLE, "the storage is busy; retry after the time in `Retry-After`"),
+            )
         } else {
-            Problem::Server(STATUS_500, failure(STORAGE_ERROR, error.to_string()))
+            tracing::error!(%error, "storage failed");
+            Problem::Server(
+                STATUS_500,
+                failure(STORAGE_ERROR, "the service could not read or write its storage (the details are in its log)"),
+            )
         }
     }
 }
@@ -264,7 +278,9 @@ mod tests {
         };
         assert_eq!(status.code(), 500);
         assert_eq!(body.error.reason, STORAGE_ERROR);
-        assert!(body.error.details.unwrap().contains("bad"));
+        // Issue 10 (2.8): the internal error stays in the log, out of the `Failure`
+        // (this assertion used to require the opposite).
+        assert!(!body.error.details.unwrap().contains("bad"));
         let Problem::Server(status, body) = Problem::from(StoreError::Database(sqlx::Error::PoolTimedOut)) else {
             panic!("not a server error");
         };

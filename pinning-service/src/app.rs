@@ -5,21 +5,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::response::{IntoResponse, Response};
-use ipfs_pinning_models::{Failure, FailureError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::api::{PinningApi, Tenants};
 use crate::config::{Args, Backend, ConfigError, generate_token};
+use crate::listener::ConnectionLimits;
+use crate::middleware::{observe, panic_response, request_timeout};
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, GENERATED_TOKEN_DIGEST, SqliteOptions, Store, StoreError, TenantId};
 use crate::worker::{Worker, WorkerConfig};
-
-/// The settings key of the token generated when no `--token` is given.
-const GENERATED_TOKEN: &str = "generated_access_token";
 
 /// How long a shutdown waits for requests in flight.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
@@ -37,6 +33,8 @@ pub enum StartError {
     },
     #[error("cannot generate an access token: {0}")]
     Token(getrandom::Error),
+    #[error("the database holds a malformed access token digest under `{GENERATED_TOKEN_DIGEST}`")]
+    TokenDigest,
     #[error("cannot use the Kubo node at {url}: {source}")]
     Kubo {
         url: String,
@@ -57,9 +55,10 @@ pub enum StartError {
 pub struct Running {
     local_addr: SocketAddr,
     generated_token: Option<String>,
+    tenant_count: usize,
     backend: &'static str,
     stop: watch::Sender<bool>,
-    server: JoinHandle<std::io::Result<()>>,
+    server: JoinHandle<()>,
     worker: Worker,
     store: Arc<dyn Store>,
 }
@@ -67,18 +66,26 @@ pub struct Running {
 /// Starts the service as `args` say; it serves until [`Running::shutdown`].
 pub async fn start(args: &Args) -> Result<Running, StartError> {
     args.check()?;
-    let store: Arc<dyn Store> =
-        store::open(&args.db).await.map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
-    let (tokens, generated_token) = if args.tokens.is_empty() {
+    let store: Arc<dyn Store> = store::open(&args.db, SqliteOptions { busy_timeout: args.db_busy_timeout })
+        .await
+        .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
+    let tokens = args.access_tokens()?;
+    let (tenants, generated_token) = if tokens.is_empty() {
+        // Only the digest is kept: the token is shown when it is made, and
+        // a later start that finds a digest has nothing to show.
         let candidate = generate_token().map_err(StartError::Token)?;
-        let token = store
-            .setting_or_insert(GENERATED_TOKEN, candidate)
+        let candidate_id = TenantId::from_token(&candidate);
+        let stored = store
+            .setting_or_insert(GENERATED_TOKEN_DIGEST, candidate_id.as_str().to_owned())
             .await
             .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
-        (vec![token.clone()], Some(token))
+        let id = TenantId::from_digest(&stored).ok_or(StartError::TokenDigest)?;
+        let first = id == candidate_id;
+        (Tenants::from_ids([id]), first.then_some(candidate))
     } else {
-        (args.tokens.clone(), None)
+        (Tenants::new(tokens.iter().map(String::as_str)), None)
     };
+    let tenant_count = tenants.len();
     let pinner: Arc<dyn Pinner> = match args.backend {
         Backend::Simulated => Arc::new(Simulated::new(args.simulate_delay, args.simulated_delegates())),
         Backend::Kubo => Arc::new(
@@ -100,28 +107,31 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     .await
     .map_err(StartError::Worker)?;
     let backend = pinner.backend();
-    let api =
-        PinningApi::new(Arc::clone(&store), pinner, worker.waker(), Tenants::new(tokens.iter().map(String::as_str)));
+    crate::ops::install_recorder();
+    let ops = crate::ops::router(Arc::clone(&store), Arc::clone(&pinner));
+    let api = PinningApi::new(Arc::clone(&store), pinner, worker.waker(), tenants);
+    // Layers run outside in: `observe` (access log, metrics, request id,
+    // `Retry-After`) sees every answer, the timeout's and a panic's too.
     let router = ipfs_pinning_server::router_with_config(
         api,
         ipfs_pinning_server::Config::default().with_body_limit(args.max_body),
     )
+    .merge(ops)
     .layer(CatchPanicLayer::custom(panic_response))
-    .layer(TraceLayer::new_for_http());
+    .layer(axum::middleware::from_fn_with_state(args.request_timeout, request_timeout))
+    .layer(axum::middleware::from_fn(observe));
+    let limits =
+        ConnectionLimits { header_read_timeout: args.header_read_timeout, max_connections: args.max_connections };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|source| StartError::Bind { addr: args.listen, source })?;
     let local_addr = listener.local_addr().map_err(|source| StartError::Bind { addr: args.listen, source })?;
     let (stop, mut stopped) = watch::channel(false);
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let server = tokio::spawn(crate::listener::serve(listener, router, limits, async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    }));
     tracing::info!(%local_addr, backend, db = %args.db, "pinning service started");
-    Ok(Running { local_addr, generated_token, backend, stop, server, worker, store })
+    Ok(Running { local_addr, generated_token, tenant_count, backend, stop, server, worker, store })
 }
 
 impl Running {
@@ -130,9 +140,15 @@ impl Running {
         self.local_addr
     }
 
-    /// The generated access token, when no `--token` was given.
+    /// The access token generated by this start (no token was given and the
+    /// database had none); `None` at later starts, which only know its digest.
     pub fn generated_token(&self) -> Option<&str> {
         self.generated_token.as_deref()
+    }
+
+    /// How many tenants (access tokens) the service accepts.
+    pub fn tenant_count(&self) -> usize {
+        self.tenant_count
     }
 
     /// The backend's name.
@@ -147,8 +163,7 @@ impl Running {
         self.stop.send_replace(true);
         let mut server = self.server;
         match tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await {
-            Ok(Ok(Ok(()))) => {}
-            Ok(Ok(Err(error))) => tracing::error!(%error, "the HTTP server failed"),
+            Ok(Ok(())) => {}
             Ok(Err(error)) => tracing::error!(%error, "the HTTP server task failed"),
             Err(_) => {
                 tracing::warn!("requests still in flight after 30s; closing them");
@@ -159,27 +174,4 @@ impl Running {
         self.store.close().await;
         tracing::info!("pinning service stopped");
     }
-}
-
-/// The answer to a request whose handler panicked: a 500 `Failure` (the
-/// process goes on serving).
-fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|text| (*text).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    tracing::error!(%message, "a request handler panicked");
-    let body = Failure {
-        error: FailureError {
-            reason: "INTERNAL_SERVER_ERROR".to_owned(),
-            details: Some("the request failed inside the service".to_owned()),
-        },
-    };
-    (
-        http::StatusCode::INTERNAL_SERVER_ERROR,
-        [(http::header::CONTENT_TYPE, "application/json")],
-        serde_json::to_string(&body).unwrap_or_default(),
-    )
-        .into_response()
 }

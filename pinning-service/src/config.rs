@@ -1,6 +1,7 @@
 //! The command line (clap); every flag can also be set by an environment variable.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
@@ -27,11 +28,18 @@ pub struct Args {
     #[arg(long, env = "PINNING_SERVICE_DB", default_value = "pinning-service.db", hide_env_values = true)]
     pub db: DbLocation,
 
-    /// An access token; repeat for several, each a separate tenant. Without
-    /// any, the service generates one on first start, keeps it in the
-    /// database, and prints it at every start.
+    /// An access token (at least 16 characters); repeat for several, each a
+    /// separate tenant. Without any (here or in `--token-file`), the service
+    /// generates one on first start, prints it once, and keeps only its
+    /// SHA-256 digest in the database.
     #[arg(long = "token", env = "PINNING_SERVICE_TOKEN", value_delimiter = ',', hide_env_values = true)]
     pub tokens: Vec<String>,
+
+    /// A file of access tokens, one per line (blank lines and lines starting
+    /// with `#` are skipped), added to `--token`'s: keeps tokens out of the
+    /// process list and the environment.
+    #[arg(long, env = "PINNING_SERVICE_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
 
     /// What pins: `simulated` fetches nothing; `kubo` drives a Kubo node.
     #[arg(long, env = "PINNING_SERVICE_BACKEND", value_enum, default_value_t = Backend::Simulated)]
@@ -68,7 +76,42 @@ pub struct Args {
     /// long after its last renewal.
     #[arg(long, env = "PINNING_SERVICE_PIN_LEASE", default_value = "30s", value_parser = parse_duration)]
     pub pin_lease: Duration,
+    /// How long a client may take to send a request head, counted from the
+    /// connection (or the previous response on a kept-alive connection): it
+    /// is also the idle keep-alive timeout. At most 30 s.
+    #[arg(long, env = "PINNING_SERVICE_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_read_timeout: Duration,
+
+    /// How long one request may take, from its head to its response (`408`
+    /// while its body is still arriving, `503` after).
+    #[arg(long, env = "PINNING_SERVICE_REQUEST_TIMEOUT", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Open connections at most; more wait in the listen backlog.
+    #[arg(long, env = "PINNING_SERVICE_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// How long a database statement waits for a lock held elsewhere before
+    /// the request is answered `503` with `Retry-After`.
+    #[arg(long, env = "PINNING_SERVICE_DB_BUSY_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
+    pub db_busy_timeout: Duration,
+
+    /// Output of the logs on stderr: `text` or `json` (one object a line).
+    #[arg(long, env = "PINNING_SERVICE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The longest `--header-read-timeout` accepted.
+pub const MAX_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The pinning backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +131,29 @@ pub struct ConfigError {
 }
 
 impl Args {
+    /// Every access token: `--token`'s, then `--token-file`'s, each checked.
+    pub fn access_tokens(&self) -> Result<Vec<String>, ConfigError> {
+        let mut tokens = self.tokens.clone();
+        if let Some(path) = &self.token_file {
+            let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+                flag: "token-file",
+                message: format!("cannot read {}: {error}", path.display()),
+            })?;
+            for (number, line) in text.lines().enumerate() {
+                let token = line.trim();
+                if token.is_empty() || token.starts_with('#') {
+                    continue;
+                }
+                check_token(token).map_err(|message| ConfigError {
+                    flag: "token-file",
+                    message: format!("{} line {}: {message}", path.display(), number + 1),
+                })?;
+                tokens.push(token.to_owned());
+            }
+        }
+        Ok(tokens)
+    }
+
     /// Checks what clap cannot: tokens, delegates, limits.
     pub fn check(&self) -> Result<(), ConfigError> {
         for token in &self.tokens {
@@ -107,6 +173,18 @@ impl Args {
         }
         if self.pin_lease < Duration::from_millis(300) {
             return Err(ConfigError { flag: "pin-lease", message: "must be at least 300ms".to_owned() });
+        }
+        if self.header_read_timeout.is_zero() || self.header_read_timeout > MAX_HEADER_READ_TIMEOUT {
+            return Err(ConfigError {
+                flag: "header-read-timeout",
+                message: "must be longer than 0 and at most 30s".to_owned(),
+            });
+        }
+        if self.request_timeout.is_zero() {
+            return Err(ConfigError { flag: "request-timeout", message: "must be longer than 0".to_owned() });
+        }
+        if self.max_connections == 0 {
+            return Err(ConfigError { flag: "max-connections", message: "must be at least 1".to_owned() });
         }
         if self.backend == Backend::Kubo && self.ipfs_api.scheme() != "http" {
             return Err(ConfigError {
@@ -131,14 +209,26 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text.trim()).map_err(|error| format!("`{text}`: {error}"))
 }
 
+/// The shortest access token accepted.
+pub const MIN_TOKEN_LEN: usize = 16;
+
 /// A token must be usable in `Authorization: Bearer <token>`: visible ASCII,
-/// no spaces (and no commas, which separate tokens).
+/// no spaces (and no commas, which separate tokens), and at least
+/// [`MIN_TOKEN_LEN`] characters, so it cannot be guessed in a few tries.
+/// The message never quotes the token.
 fn check_token(token: &str) -> Result<(), String> {
     if token.is_empty() {
         return Err("a token cannot be empty".to_owned());
     }
     if !token.bytes().all(|byte| byte.is_ascii_graphic() && byte != b',') {
         return Err("a token must be visible ASCII without spaces or commas".to_owned());
+    }
+    if token.len() < MIN_TOKEN_LEN {
+        return Err(format!(
+            "a token must have at least {MIN_TOKEN_LEN} characters (this one has {}); \
+             `openssl rand -hex 32` makes a good one",
+            token.len()
+        ));
     }
     Ok(())
 }
@@ -171,6 +261,11 @@ mod tests {
         assert_eq!(args.max_body, 1024 * 1024);
         assert_eq!(args.pin_concurrency, 4);
         assert_eq!(args.pin_timeout, Duration::from_secs(3600));
+        assert_eq!(args.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(args.request_timeout, Duration::from_secs(60));
+        assert_eq!(args.max_connections, 1024);
+        assert_eq!(args.db_busy_timeout, Duration::from_secs(5));
+        assert_eq!(args.log_format, LogFormat::Text);
         assert_eq!(args.simulated_delegates(), [DEFAULT_SIMULATED_DELEGATE]);
         assert_eq!(args.check(), Ok(()));
     }
@@ -183,9 +278,9 @@ mod tests {
             "--db",
             "postgres://pinner:pw@127.0.0.1:5432/pins",
             "--token",
-            "one",
+            "one-0123456789abcdef",
             "--token",
-            "two,three",
+            "two-0123456789abcdef,three-0123456789abcdef",
             "--backend",
             "kubo",
             "--ipfs-api",
@@ -198,7 +293,7 @@ mod tests {
             "/ip4/203.0.113.1/tcp/4001/p2p/QmPeer",
         ])
         .unwrap();
-        assert_eq!(args.tokens, ["one", "two", "three"]);
+        assert_eq!(args.tokens, ["one-0123456789abcdef", "two-0123456789abcdef", "three-0123456789abcdef"]);
         assert_eq!(args.db, DbLocation::Postgres("postgres://pinner:pw@127.0.0.1:5432/pins".to_owned()));
         assert_eq!(args.backend, Backend::Kubo);
         assert_eq!(args.simulate_delay, Duration::from_millis(250));
@@ -225,12 +320,37 @@ mod tests {
         let refused = |args: &[&str]| parse(args).unwrap().check().unwrap_err().flag;
         assert_eq!(refused(&["--token", "has space"]), "token");
         assert_eq!(refused(&["--token", "tök"]), "token");
+        assert_eq!(refused(&["--token", "fifteen-chars-x"]), "token");
         assert_eq!(refused(&["--delegate", "/ip4/1.2.3.4/tcp/1"]), "delegate");
         assert_eq!(refused(&["--pin-concurrency", "0"]), "pin-concurrency");
         assert_eq!(refused(&["--max-body", "0"]), "max-body");
         assert_eq!(refused(&["--pin-timeout", "0"]), "pin-timeout");
         assert_eq!(refused(&["--pin-lease", "10ms"]), "pin-lease");
+        assert_eq!(refused(&["--header-read-timeout", "0"]), "header-read-timeout");
+        assert_eq!(refused(&["--header-read-timeout", "31s"]), "header-read-timeout");
+        assert_eq!(refused(&["--request-timeout", "0"]), "request-timeout");
+        assert_eq!(refused(&["--max-connections", "0"]), "max-connections");
         assert_eq!(refused(&["--backend", "kubo", "--ipfs-api", "https://127.0.0.1:5001"]), "ipfs-api");
+    }
+
+    #[test]
+    fn token_files_add_tokens_and_refuse_short_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tokens");
+        std::fs::write(&file, "# tenants\n\nfrom-the-file-0123456789\n  second-tenant-0123456789  \n").unwrap();
+        let path = file.to_str().unwrap();
+        let args = parse(&["--token", "from-the-flag-0123456789", "--token-file", path]).unwrap();
+        assert_eq!(
+            args.access_tokens().unwrap(),
+            ["from-the-flag-0123456789", "from-the-file-0123456789", "second-tenant-0123456789"]
+        );
+        std::fs::write(&file, "good-token-0123456789\nshort\n").unwrap();
+        let error = args.access_tokens().unwrap_err();
+        assert_eq!(error.flag, "token-file");
+        assert!(error.message.contains("line 2"), "{error}");
+        assert!(!error.message.contains("short\n") && !error.message.contains("`short`"), "{error}");
+        let missing = parse(&["--token-file", "/nonexistent/tokens"]).unwrap();
+        assert_eq!(missing.access_tokens().unwrap_err().flag, "token-file");
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //!
 //! - [`config`]: the command line (every flag also an environment variable).
 //! - [`app`]: start-up and graceful shutdown.
+//! - [`listener`]: the HTTP/1.1 accept loop (header-read timeout, connection cap).
+//! - [`middleware`]: per-request timeout, access log, request ids, `Retry-After`.
+//! - [`ops`]: `/healthz`, `/readyz`, `/metrics` (Prometheus).
 //! - [`api`]: the generated `Api` trait, implemented (a thin adapter).
 //! - [`store`]: storage behind the [`store::Store`] trait; SQLite in WAL mode.
 //! - [`worker`]: the lifecycle worker (`queued → pinning → pinned | failed`),
@@ -14,6 +17,9 @@ pub mod api;
 pub mod app;
 pub mod cids;
 pub mod config;
+pub mod listener;
+pub mod middleware;
+pub mod ops;
 pub mod pinner;
 pub mod store;
 pub mod worker;

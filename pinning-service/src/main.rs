@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use pinning_service::app;
-use pinning_service::config::Args;
+use pinning_service::config::{Args, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -17,11 +17,12 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     // Logs go to stderr (RUST_LOG overrides the level); stdout carries only
     // the lines below, for people and scripts.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    match args.log_format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => logs.json().flatten_event(true).with_current_span(false).init(),
+    }
     let running = match app::start(&args).await {
         Ok(running) => running,
         Err(error) => {
@@ -40,11 +41,17 @@ async fn main() -> ExitCode {
     match running.generated_token() {
         Some(token) => {
             let _ = writeln!(out, "access token: {token}");
-            let _ =
-                writeln!(out, "(generated on first start and kept in the database; pass --token to choose your own)");
+            let _ = writeln!(
+                out,
+                "(generated now and shown only this once: the database keeps its SHA-256 digest; \
+                 pass --token or --token-file to choose your own)"
+            );
+        }
+        None if args.tokens.is_empty() && args.token_file.is_none() => {
+            let _ = writeln!(out, "access token: the one generated and shown at the first start");
         }
         None => {
-            let _ = writeln!(out, "tenants: {} access token(s) from --token", args.tokens.len());
+            let _ = writeln!(out, "tenants: {} access token(s) from --token/--token-file", running.tenant_count());
         }
     }
     let _ = out.flush();

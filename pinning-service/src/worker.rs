@@ -12,9 +12,10 @@
 //! once its lease runs out.
 //!
 //! One CID is never pinned and unpinned at the same time: both hold a
-//! per-CID lock (in-process, then the store's [`Store::lock_cid`] across
-//! processes), and an unpin re-checks under it that no pin request (of any
-//! tenant) still wants the CID.
+//! per-CID lock keyed by the CID's value ([`crate::cids::key`], so two
+//! spellings of one CID share it): in-process, then the store's
+//! [`Store::lock_cid`] across processes; and an unpin re-checks under it
+//! that no pin request (of any tenant) still wants the CID.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -247,10 +248,11 @@ async fn renew_loop(shared: Arc<Shared>) {
     }
 }
 
-/// Takes the lock of `cid`: the in-process one, then the store's.
+/// Takes the lock of `cid`'s value: the in-process one, then the store's.
 async fn lock_cid(shared: &Shared, cid: &str) -> Result<(CidGuard, CidLock), StoreError> {
-    let local = shared.locks.lock(cid).await;
-    let shared_lock = shared.store.lock_cid(cid).await?;
+    let key = crate::cids::key(cid);
+    let local = shared.locks.lock(&key).await;
+    let shared_lock = shared.store.lock_cid(&key).await?;
     Ok((local, shared_lock))
 }
 
@@ -303,8 +305,12 @@ async fn pin_locked(shared: &Shared, job: &Job) -> bool {
             false,
         ),
         Some(Ok(Ok(done))) => (Status::Pinned, details(done), false),
-        Some(Ok(Err(PinError::Failed(reason)))) => (Status::Failed, details(reason), false),
+        Some(Ok(Err(PinError::Failed(reason)))) => {
+            crate::ops::backend_error(shared.pinner.backend(), "pin");
+            (Status::Failed, details(reason), false)
+        }
         Some(Ok(Err(PinError::Unavailable(reason)))) => {
+            crate::ops::backend_error(shared.pinner.backend(), "pin");
             (Status::Queued, details(format!("queued again: backend unavailable ({reason})")), true)
         }
         Some(Err(_)) => (
@@ -431,6 +437,7 @@ async fn unpin_locked(shared: &Shared, job: UnpinJob) {
     let stored = match result {
         Ok(()) => shared.store.complete_unpin(job.id).await,
         Err(error) => {
+            crate::ops::backend_error(shared.pinner.backend(), "unpin");
             let delay = Duration::from_secs(1 << job.attempts.min(9)).min(Duration::from_secs(600));
             tracing::warn!(cid = %job.cid, %error, retry_in = %humantime::format_duration(delay), "unpin failed");
             shared.store.postpone_unpin(job.id, delay).await

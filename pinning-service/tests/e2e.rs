@@ -18,8 +18,8 @@ use ipfs_pinning_client::{Client, GetPinsQuery, ListAllError};
 use support::{Service, api_error, assert_not_found, bounded, cid, cid_v0, eventually, ids, listed, meta, page, pin};
 use tokio::task::JoinSet;
 
-const ALICE: &str = "alice-token";
-const BOB: &str = "bob-token";
+const ALICE: &str = "alice-e2e-token-0123";
+const BOB: &str = "bob-e2e-token-012345";
 
 /// The bound of every test.
 const TEST_LIMIT: Duration = Duration::from_secs(120);
@@ -888,7 +888,7 @@ async fn many_tenants_adding_at_once_each_see_exactly_their_own() {
     bounded(TEST_LIMIT, async {
         const TENANTS: usize = 8;
         const PER_TENANT: usize = 25;
-        let tokens: Vec<String> = (0..TENANTS).map(|t| format!("tenant-{t}-token")).collect();
+        let tokens: Vec<String> = (0..TENANTS).map(|t| format!("tenant-{t}-e2e-token-0123")).collect();
         let token_refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
         let service = Service::start(&token_refs, &[]).await;
         let clients: Vec<Client> = tokens.iter().map(|token| service.client(token)).collect();

@@ -32,6 +32,9 @@ const WAIT: Duration = Duration::from_secs(30);
 /// plus a margin: how long to watch for a call that must not happen.
 const QUIET: Duration = Duration::from_millis(2500);
 
+/// The access token of every test's service.
+const TOKEN: &str = "kubo-test-token-0123";
+
 /// A valid CIDv1 (raw, sha2-256) unique to `name`.
 fn cid(name: &str) -> String {
     let digest = Sha256::digest(name.as_bytes());
@@ -97,7 +100,7 @@ async fn try_start(api: &str, extra: &[&str]) -> (Result<Running, StartError>, T
             "--db",
             db,
             "--token",
-            "t",
+            TOKEN,
         ]
         .iter()
         .chain(extra),
@@ -113,7 +116,7 @@ async fn start_service(api: &str, extra: &[&str]) -> Service {
         Err(error) => panic!("the service did not start: {error}"),
     };
     assert_eq!(running.backend(), "kubo");
-    let client = Client::builder(format!("http://{}", running.local_addr()), "t")
+    let client = Client::builder(format!("http://{}", running.local_addr()), TOKEN)
         .timeout(Duration::from_secs(10))
         .build()
         .expect("a client");

@@ -84,7 +84,11 @@ impl Kubo {
         // then `build` panics unless a rustls crypto provider is installed.
         // Installing ring (the client's choice too) is harmless otherwise.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // The RPC API is a local admin API: proxy environment variables
+        // (`HTTP_PROXY`, `ALL_PROXY`) meant for the outside world must not
+        // send its calls, and the node's credentials, through a proxy.
         let http = reqwest::Client::builder()
+            .no_proxy()
             .connect_timeout(Duration::from_secs(10))
             .build()
             .map_err(|error| PinError::Failed(format!("cannot build the HTTP client: {error}")))?;
@@ -228,6 +232,10 @@ impl Pinner for Kubo {
             }
         }
         .boxed()
+    }
+
+    fn check(&self) -> BoxFuture<'_, Result<(), PinError>> {
+        async move { self.call("id", &[], Some(SHORT_CALL)).await.map(drop) }.boxed()
     }
 
     fn unpin<'a>(&'a self, cid: &'a str) -> BoxFuture<'a, Result<(), PinError>> {

@@ -55,6 +55,11 @@ pub trait Pinner: Send + Sync + 'static {
         progress: &'a Progress,
     ) -> BoxFuture<'a, Result<String, PinError>>;
 
+    /// For `/readyz`: whether the backend answers now.
+    fn check(&self) -> BoxFuture<'_, Result<(), PinError>> {
+        Box::pin(async { Ok(()) })
+    }
+
     /// Releases `cid` (no other pin request wants it any more). Releasing a
     /// CID the backend does not hold is a success.
     fn unpin<'a>(&'a self, cid: &'a str) -> BoxFuture<'a, Result<(), PinError>>;

@@ -17,6 +17,8 @@
 //! - `created` is unique per tenant and never changes; within a tenant it
 //!   increases with every new pin (a collision or a clock step backwards
 //!   moves the new value 1 µs past the newest one).
+//! - CIDs are compared by value: a store keeps [`crate::cids::key`] of each
+//!   pin's CID beside the text and filters and counts by it.
 //! - `replace` and `delete` are single transactions; a deleted or replaced
 //!   pin leaves an unpin job behind (see [`UnpinJob`]), in the same
 //!   transaction, so the backend data is released even across a crash.
@@ -41,7 +43,12 @@ use sha2::{Digest, Sha256};
 
 pub use location::DbLocation;
 pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteOptions, SqliteStore};
+
+/// The setting holding the digest ([`TenantId`]) of the access token the
+/// service generated when none was given: the token itself is printed once
+/// and never stored.
+pub const GENERATED_TOKEN_DIGEST: &str = "generated_access_token_sha256";
 
 /// Microseconds since the Unix epoch, now (tests freeze it).
 pub type Clock = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -72,26 +79,33 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Whether the database is unreachable or busy for now (answered with
-    /// 503, worth retrying): a pool that timed out or is closed, a lost or
-    /// refused connection, SQLite's `BUSY`/`LOCKED`, and PostgreSQL's
-    /// connection exceptions (class 08), shutdowns and restarts (57P01-57P03)
-    /// and "too many connections" (53300).
-    pub fn is_unavailable(&self) -> bool {
+    /// Whether the storage is unreachable or busy for now (locked by
+    /// another writer, a full connection pool, a database restarting):
+    /// answered `503` with `Retry-After`, not `500`. A lost or refused
+    /// connection and a closed pool count; a backend recognizes its own
+    /// codes ([`sqlite::is_busy_code`]: `SQLITE_BUSY`, `SQLITE_LOCKED` and
+    /// their extended codes; [`postgres::is_unavailable_code`]: connection
+    /// exceptions, shutdowns and restarts, too many connections).
+    pub fn is_busy(&self) -> bool {
         match self {
             StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => true,
-            StoreError::Database(sqlx::Error::Database(db)) => db.code().is_some_and(|code| {
-                matches!(code.as_ref(), "5" | "6" | "53300" | "57P01" | "57P02" | "57P03") || code.starts_with("08")
+            StoreError::Database(sqlx::Error::Database(error)) => error.code().is_some_and(|code| {
+                if error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+                    postgres::is_unavailable_code(&code)
+                } else {
+                    sqlite::is_busy_code(&code)
+                }
             }),
             _ => false,
         }
     }
 }
 
-/// Opens the store `location` names, migrated to the current schema.
-pub async fn open(location: &DbLocation) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+/// Opens the store `location` names, migrated to the current schema
+/// (`sqlite` applies to an SQLite file only).
+pub async fn open(location: &DbLocation, sqlite: SqliteOptions) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     Ok(match location {
-        DbLocation::Sqlite(path) => std::sync::Arc::new(SqliteStore::open(path).await?),
+        DbLocation::Sqlite(path) => std::sync::Arc::new(SqliteStore::open_with(path, sqlite).await?),
         DbLocation::Postgres(url) => std::sync::Arc::new(PostgresStore::connect(url).await?),
     })
 }
@@ -110,6 +124,14 @@ impl TenantId {
         hasher.update(token.as_bytes());
         let digest = hasher.finalize();
         TenantId(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    /// The tenant of a stored digest ([`as_str`](Self::as_str)'s form);
+    /// `None` unless it is 64 lower-case hex digits.
+    pub fn from_digest(digest: &str) -> Option<Self> {
+        let well_formed =
+            digest.len() == 64 && digest.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte));
+        well_formed.then(|| TenantId(digest.to_owned()))
     }
 
     /// The stored form (64 hex digits).
@@ -146,7 +168,8 @@ pub struct PinRecord {
 /// The filters of `GET /pins`, already defaulted and validated by the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
-    /// Any of these CIDs (exact text); empty means any CID.
+    /// Any of these CIDs, compared by value ([`crate::cids::key`]: `Qm…`,
+    /// `bafy…` and `f01…` of one CID match each other); empty means any CID.
     pub cids: Vec<String>,
     /// The name filter and how to match it.
     pub name: Option<(String, TextMatchingStrategy)>,
@@ -253,6 +276,15 @@ pub struct UnpinJob {
     pub attempts: u32,
 }
 
+/// Counts for `/metrics`, over every tenant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// How many pin requests are in each status (statuses with none may be missing).
+    pub pins_by_status: BTreeMap<Status, u64>,
+    /// `created` of the oldest `queued` pin request.
+    pub oldest_queued: Option<DateTime<Utc>>,
+}
+
 /// Storage of pin requests. Methods return boxed futures so the service can
 /// hold an `Arc<dyn Store>` and pick the backend at run time.
 pub trait Store: Send + Sync + 'static {
@@ -316,8 +348,9 @@ pub trait Store: Send + Sync + 'static {
     /// are left to them.
     fn requeue_interrupted(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, u64>;
 
-    /// Waits for, and takes, the lock of `cid` that every process sharing
-    /// the database respects (PostgreSQL: an advisory lock on the CID; SQLite,
+    /// Waits for, and takes, the lock of `cid` (the worker passes the
+    /// canonical [`crate::cids::key`]) that every process sharing the
+    /// database respects (PostgreSQL: an advisory lock on it; SQLite,
     /// one process: nothing beyond the worker's in-process lock). The worker
     /// holds it while pinning or unpinning the CID.
     fn lock_cid<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, CidLock>;
@@ -325,7 +358,8 @@ pub trait Store: Send + Sync + 'static {
     /// Up to `limit` unpin jobs that may run now, oldest first.
     fn ready_unpins(&self, limit: u32) -> StoreFuture<'_, Vec<UnpinJob>>;
 
-    /// Whether any pin request of any tenant that is not `failed` is for `cid`.
+    /// Whether any pin request of any tenant that is not `failed` is for
+    /// `cid`, compared by value ([`crate::cids::key`]).
     fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
 
     /// Removes a finished unpin job.
@@ -337,6 +371,13 @@ pub trait Store: Send + Sync + 'static {
     /// The stored setting `key`; when there is none, stores `candidate` and
     /// returns it.
     fn setting_or_insert<'a>(&'a self, key: &'a str, candidate: String) -> StoreFuture<'a, String>;
+
+    /// For `/readyz`: commits a small write (to a place no request reads),
+    /// so an error means the database does not take writes now.
+    fn check_writable(&self) -> StoreFuture<'_, ()>;
+
+    /// For `/metrics`: pin requests by status, and the oldest queued one.
+    fn stats(&self) -> StoreFuture<'_, Stats>;
 
     /// Flushes and closes the database.
     fn close(&self) -> BoxFuture<'_, ()>;

@@ -47,15 +47,21 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
 }];
 
 const SCHEMA_1: &str = r#"
+-- Per tenant: the newest `created` (the clock of its pins), how many pins
+-- and bytes it stores (for quotas), and its last turn in round-robin claims.
 CREATE TABLE tenants (
     tenant       TEXT COLLATE "C" PRIMARY KEY,
-    last_created BIGINT NOT NULL
+    last_created BIGINT NOT NULL,
+    pins         BIGINT NOT NULL DEFAULT 0,
+    bytes        BIGINT NOT NULL DEFAULT 0,
+    last_claim   BIGINT NOT NULL DEFAULT 0
 );
 CREATE TABLE pins (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tenant      TEXT COLLATE "C" NOT NULL,
     requestid   TEXT COLLATE "C" NOT NULL UNIQUE,
     cid         TEXT COLLATE "C" NOT NULL,
+    cid_key     TEXT COLLATE "C" NOT NULL,
     name        TEXT COLLATE "C",
     name_folded TEXT COLLATE "C",
     origins     TEXT,
@@ -64,17 +70,18 @@ CREATE TABLE pins (
     info        TEXT NOT NULL,
     created     BIGINT NOT NULL,
     updated     BIGINT NOT NULL,
+    bytes       BIGINT NOT NULL,
     holder      TEXT COLLATE "C",
     lease_until BIGINT,
     UNIQUE (tenant, created)
 );
 CREATE INDEX pins_tenant_status_created ON pins (tenant, status, created);
-CREATE INDEX pins_tenant_cid_created ON pins (tenant, cid, created);
+CREATE INDEX pins_tenant_cid_created ON pins (tenant, cid_key, created);
 CREATE INDEX pins_tenant_name ON pins (tenant, name);
 CREATE INDEX pins_tenant_name_folded ON pins (tenant, name_folded);
 CREATE INDEX pins_queued ON pins (created, id) WHERE status = 'queued';
 CREATE INDEX pins_leases ON pins (lease_until) WHERE status = 'pinning';
-CREATE INDEX pins_cid ON pins (cid);
+CREATE INDEX pins_cid ON pins (cid_key);
 
 CREATE TABLE pin_meta (
     pin_id BIGINT NOT NULL REFERENCES pins (id) ON DELETE CASCADE,
@@ -113,19 +120,24 @@ const MAX_CONNECTIONS: u32 = 16;
 /// Connections holding CID locks (one per CID being pinned or unpinned).
 const MAX_LOCK_CONNECTIONS: u32 = 16;
 
-/// A new pin in one statement: the tenant's clock moves (the row lock
-/// serializes writers of a tenant), the pin is inserted with it, and so is
-/// its meta. `$1` tenant, `$2` now, `$3` requestid, `$4` cid, `$5` name,
-/// `$6` folded name, `$7` origins, `$8` meta, `$9` info, `$10`/`$11` meta
-/// keys/values.
+/// A new pin in one statement: the tenant's clock moves and its usage
+/// grows (the row lock serializes writers of a tenant), the pin is inserted
+/// with that clock, and so is its meta. `$1` tenant, `$2` now, `$3`
+/// requestid, `$4` cid, `$5` name, `$6` folded name, `$7` origins, `$8`
+/// meta, `$9` info, `$10`/`$11` meta keys/values, `$12` the CID's key,
+/// `$13` bytes.
 const CREATE: &str = "
 WITH clock AS (
-    INSERT INTO tenants (tenant, last_created) VALUES ($1, $2)
-    ON CONFLICT (tenant) DO UPDATE SET last_created = GREATEST(tenants.last_created + 1, EXCLUDED.last_created)
+    INSERT INTO tenants (tenant, last_created, pins, bytes) VALUES ($1, $2, 1, $13)
+    ON CONFLICT (tenant) DO UPDATE SET
+        last_created = GREATEST(tenants.last_created + 1, EXCLUDED.last_created),
+        pins = tenants.pins + 1,
+        bytes = tenants.bytes + EXCLUDED.bytes
     RETURNING last_created
 ), pin AS (
-    INSERT INTO pins (tenant, requestid, cid, name, name_folded, origins, meta, status, info, created, updated)
-    SELECT $1, $3, $4, $5, $6, $7, $8, 'queued', $9, clock.last_created, $2 FROM clock
+    INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, origins, meta, status, info, created,
+                      updated, bytes)
+    SELECT $1, $3, $4, $12, $5, $6, $7, $8, 'queued', $9, clock.last_created, $2, $13 FROM clock
     RETURNING id, created
 ), meta AS (
     INSERT INTO pin_meta (pin_id, key, value)
@@ -133,10 +145,24 @@ WITH clock AS (
 )
 SELECT created FROM pin";
 
-/// Removes a pin and leaves its unpin job, in one statement; returns the CID.
+/// Removes a pin, takes it off its tenant's usage and leaves its unpin
+/// job, in one statement; returns the CID. `$1` tenant, `$2` requestid, `$3`
+/// the request the unpin waits for.
 const DELETE: &str = "
-WITH gone AS (DELETE FROM pins WHERE tenant = $1 AND requestid = $2 RETURNING cid)
+WITH gone AS (
+    DELETE FROM pins WHERE tenant = $1 AND requestid = $2 RETURNING cid, bytes
+), usage AS (
+    UPDATE tenants SET pins = tenants.pins - 1, bytes = tenants.bytes - gone.bytes FROM gone WHERE tenants.tenant = $1
+)
 INSERT INTO unpin_jobs (cid, after_requestid) SELECT cid, $3 FROM gone RETURNING cid";
+
+/// Whether a PostgreSQL error code (SQLSTATE) means the database is
+/// unavailable for now: connection exceptions (class 08), an administrator
+/// or crash shutdown, a server starting up (57P01-57P03), too many
+/// connections (53300).
+pub(super) fn is_unavailable_code(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
+}
 
 /// The PostgreSQL [`Store`].
 pub struct PostgresStore {
@@ -184,6 +210,9 @@ impl PostgresStore {
     ) -> Result<PinRecord, StoreError> {
         let (keys, values): (Vec<&str>, Vec<&str>) =
             pin.meta.iter().flatten().map(|(key, value)| (key.as_str(), value.as_str())).unzip();
+        let origins = pin.origins.as_ref().map(to_json).transpose()?;
+        let meta = pin.meta.as_ref().map(to_json).transpose()?;
+        let bytes = super::sqlite::stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref());
         let created: i64 = sqlx::query_scalar(CREATE)
             .bind(tenant.as_str())
             .bind((self.clock)())
@@ -191,11 +220,13 @@ impl PostgresStore {
             .bind(&pin.cid)
             .bind(pin.name.as_deref())
             .bind(pin.name.as_deref().map(fold))
-            .bind(pin.origins.as_ref().map(to_json).transpose()?)
-            .bind(pin.meta.as_ref().map(to_json).transpose()?)
+            .bind(&origins)
+            .bind(&meta)
             .bind(to_json(&pin.info)?)
             .bind(keys)
             .bind(values)
+            .bind(crate::cids::key(&pin.cid))
+            .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
             .fetch_one(&mut *conn)
             .await?;
         Ok(PinRecord {

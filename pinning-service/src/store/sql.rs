@@ -37,10 +37,13 @@ pub(super) mod statements {
                 SELECT 1 FROM pins p
                 WHERE p.requestid = j.after_requestid AND p.status IN ('queued', 'pinning')))
          ORDER BY j.id LIMIT ?";
-    /// `cid`.
-    pub const CID_IN_USE: &str = "SELECT EXISTS (SELECT 1 FROM pins WHERE cid = ? AND status <> 'failed')";
+    /// The CID's key ([`crate::cids::key`]).
+    pub const CID_IN_USE: &str = "SELECT EXISTS (SELECT 1 FROM pins WHERE cid_key = ? AND status <> 'failed')";
     /// `id`.
     pub const COMPLETE_UNPIN: &str = "DELETE FROM unpin_jobs WHERE id = ?";
+    /// `now` (as text).
+    pub const READINESS_WRITE: &str = "INSERT INTO settings (key, value) VALUES ('last_readiness_check', ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value";
     /// `not_before`, `id`.
     pub const POSTPONE_UNPIN: &str = "UPDATE unpin_jobs SET attempts = attempts + 1, not_before = ? WHERE id = ?";
 }
@@ -135,7 +138,7 @@ macro_rules! common_methods {
             use futures_util::FutureExt;
             async move {
                 let used: bool = sqlx::query_scalar(&$dialect.numbered($crate::store::sql::statements::CID_IN_USE))
-                    .bind(cid)
+                    .bind($crate::cids::key(cid))
                     .fetch_one(&self.$reader)
                     .await?;
                 Ok(used)
@@ -164,6 +167,42 @@ macro_rules! common_methods {
                     .execute(&self.$writer)
                     .await?;
                 Ok(())
+            }
+            .boxed()
+        }
+
+        fn check_writable(&self) -> $crate::store::StoreFuture<'_, ()> {
+            use futures_util::FutureExt;
+            async move {
+                sqlx::query(&$dialect.numbered($crate::store::sql::statements::READINESS_WRITE))
+                    .bind((self.clock)().to_string())
+                    .execute(&self.$writer)
+                    .await?;
+                Ok(())
+            }
+            .boxed()
+        }
+
+        fn stats(&self) -> $crate::store::StoreFuture<'_, $crate::store::Stats> {
+            use futures_util::FutureExt;
+            async move {
+                use sqlx::Row;
+                let rows =
+                    sqlx::query("SELECT status, COUNT(*) FROM pins GROUP BY status").fetch_all(&self.$reader).await?;
+                let mut stats = $crate::store::Stats::default();
+                for row in rows {
+                    let status: String = row.try_get(0)?;
+                    let count: i64 = row.try_get(1)?;
+                    let status = status
+                        .parse()
+                        .map_err(|error| $crate::store::StoreError::Corrupt(format!("column `status`: {error}")))?;
+                    stats.pins_by_status.insert(status, u64::try_from(count).unwrap_or(0));
+                }
+                let oldest: Option<i64> = sqlx::query_scalar("SELECT MIN(created) FROM pins WHERE status = 'queued'")
+                    .fetch_one(&self.$reader)
+                    .await?;
+                stats.oldest_queued = oldest.map($crate::store::sql::micros_to_datetime).transpose()?;
+                Ok(stats)
             }
             .boxed()
         }
@@ -201,6 +240,14 @@ impl Dialect {
         out
     }
 
+    /// The key/value pairs of the JSON object `object` as a table `j (key, value)`.
+    fn json_pairs(self, object: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_each({object}) j"),
+            Dialect::Postgres => format!("jsonb_each_text(CAST({object} AS jsonb)) AS j (key, value)"),
+        }
+    }
+
     /// `haystack` contains `needle` (a literal substring: `%`, `_` and `\`
     /// need no escaping, unlike in LIKE).
     fn contains(self, haystack: &str, needle: &str) -> String {
@@ -210,6 +257,10 @@ impl Dialect {
         }
     }
 }
+
+/// Up to this many `meta` pairs, each is its own indexed subquery; more are
+/// matched in one join against the pairs as a JSON object.
+const META_PAIRS_INLINE: usize = 16;
 
 /// A value bound to a placeholder of a dynamically built query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,7 +297,7 @@ impl Filter {
             filter.sql.push_str(&format!(" AND {column} IN ({})", marks.join(", ")));
         };
         any_of(&mut filter, "p.status", query.statuses.iter().map(|status| status.as_str().to_owned()).collect());
-        any_of(&mut filter, "p.cid", query.cids.clone());
+        any_of(&mut filter, "p.cid_key", query.cids.iter().map(|cid| crate::cids::key(cid)).collect());
         if let Some((name, strategy)) = &query.name {
             let clause = match strategy {
                 TextMatchingStrategy::Exact => format!("p.name = {}", filter.arg(Arg::Text(name.clone()))),
@@ -271,11 +322,25 @@ impl Filter {
             let mark = filter.arg(Arg::Int(after_bound(after)));
             filter.sql.push_str(&format!(" AND p.created > {mark}"));
         }
-        for (key, value) in &query.meta {
-            let key = filter.arg(Arg::Text(key.clone()));
-            let value = filter.arg(Arg::Text(value.clone()));
+        if query.meta.len() <= META_PAIRS_INLINE {
+            for (key, value) in &query.meta {
+                let key = filter.arg(Arg::Text(key.clone()));
+                let value = filter.arg(Arg::Text(value.clone()));
+                filter.sql.push_str(&format!(
+                    " AND p.id IN (SELECT m.pin_id FROM pin_meta m WHERE m.key = {key} AND m.value = {value})"
+                ));
+            }
+        } else {
+            // One clause for any number of pairs (the spec allows 1000): a
+            // clause per pair would pass SQLite's expression depth limit
+            // (1000). The pins having every pair are those with as many
+            // matching rows as there are pairs (keys are unique per pin).
+            let pairs = filter.arg(Arg::Text(serde_json::to_string(&query.meta).unwrap_or_default()));
+            let count = filter.arg(Arg::Int(i64::try_from(query.meta.len()).unwrap_or(i64::MAX)));
             filter.sql.push_str(&format!(
-                " AND p.id IN (SELECT m.pin_id FROM pin_meta m WHERE m.key = {key} AND m.value = {value})"
+                " AND p.id IN (SELECT m.pin_id FROM {} JOIN pin_meta m ON m.key = j.key AND m.value = j.value \
+                 GROUP BY m.pin_id HAVING COUNT(*) = {count})",
+                dialect.json_pairs(&pairs)
             ));
         }
         filter

@@ -6,12 +6,17 @@
 //! for the writer. A commit returns after the WAL is synced, so a pin
 //! acknowledged with 202 survives `kill -9` (and a power cut).
 //!
-//! Schema (the version in `PRAGMA user_version`, see [`MIGRATIONS`]):
+//! Schema (version 3, in `PRAGMA user_version`; `schema.rs` migrates older ones):
 //! - `pins`: one row per pin request. `created` is microseconds since the
-//!   Unix epoch, `UNIQUE (tenant, created)`; `name_folded` is the name in
+//!   Unix epoch, `UNIQUE (tenant, created)`; `cid` is the text the client
+//!   sent and `cid_key` its canonical form ([`crate::cids::key`]), which
+//!   filters and reference counts compare; `name_folded` is the name in
 //!   lower case (Unicode), for the case-insensitive match strategies;
-//!   `origins`, `meta` and `info` are JSON text as given; `holder` and
+//!   `origins`, `meta` and `info` are JSON text as given; `bytes` is what the
+//!   pin costs its tenant's byte quota ([`stored_bytes`]); `holder` and
 //!   `lease_until` (µs) the claim of a `pinning` pin.
+//! - `tenants`: per tenant, its pins and bytes (kept by triggers) and its
+//!   last turn in the worker's round robin.
 //! - `pin_meta`: one row per `meta` key of a pin, for the AND-match filter.
 //! - `unpin_jobs`: CIDs released by deletes and replaces (see [`UnpinJob`]).
 //! - `settings`: small key/value state (the generated access token).
@@ -30,7 +35,6 @@ use ipfs_pinning_models::Status;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite};
 
-use super::migrations::{self, Migration};
 use super::sql::{
     Dialect, Filter, bind_all, common_methods, fold, from_json, micros, micros_to_datetime, record, to_json,
 };
@@ -39,61 +43,28 @@ use super::{
     TenantId, system_clock,
 };
 
-/// The schema, step by step (see [`migrations`]).
-pub(super) const MIGRATIONS: &[Migration] = &[
-    Migration { version: 1, description: "pins, meta, unpin jobs, settings", sql: SCHEMA_1 },
-    Migration { version: 2, description: "leases of pinning pins", sql: SCHEMA_2 },
-];
+/// Settings of [`SqliteStore::open_with`].
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// How long a statement waits for another connection's lock before it
+    /// fails with `SQLITE_BUSY` (answered `503` with `Retry-After`).
+    pub busy_timeout: Duration,
+}
 
-const SCHEMA_1: &str = r#"
-CREATE TABLE IF NOT EXISTS pins (
-    id          INTEGER PRIMARY KEY,
-    tenant      TEXT    NOT NULL,
-    requestid   TEXT    NOT NULL UNIQUE,
-    cid         TEXT    NOT NULL,
-    name        TEXT,
-    name_folded TEXT,
-    origins     TEXT,
-    meta        TEXT,
-    status      TEXT    NOT NULL CHECK (status IN ('queued', 'pinning', 'pinned', 'failed')),
-    info        TEXT    NOT NULL,
-    created     INTEGER NOT NULL,
-    updated     INTEGER NOT NULL,
-    UNIQUE (tenant, created)
-);
-CREATE INDEX IF NOT EXISTS pins_tenant_status_created ON pins (tenant, status, created);
-CREATE INDEX IF NOT EXISTS pins_tenant_cid_created ON pins (tenant, cid, created);
-CREATE INDEX IF NOT EXISTS pins_tenant_name ON pins (tenant, name);
-CREATE INDEX IF NOT EXISTS pins_tenant_name_folded ON pins (tenant, name_folded);
-CREATE INDEX IF NOT EXISTS pins_status_created ON pins (status, created);
-CREATE INDEX IF NOT EXISTS pins_cid ON pins (cid);
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions { busy_timeout: Duration::from_secs(5) }
+    }
+}
 
-CREATE TABLE IF NOT EXISTS pin_meta (
-    pin_id INTEGER NOT NULL REFERENCES pins (id) ON DELETE CASCADE,
-    key    TEXT    NOT NULL,
-    value  TEXT    NOT NULL,
-    PRIMARY KEY (pin_id, key)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS pin_meta_key_value ON pin_meta (key, value, pin_id);
-
-CREATE TABLE IF NOT EXISTS unpin_jobs (
-    id              INTEGER PRIMARY KEY,
-    cid             TEXT    NOT NULL,
-    after_requestid TEXT,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    not_before      INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE IF NOT EXISTS settings (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-"#;
-
-const SCHEMA_2: &str = r#"
-ALTER TABLE pins ADD COLUMN holder TEXT;
-ALTER TABLE pins ADD COLUMN lease_until INTEGER;
-"#;
+/// Whether an SQLite result code (primary or extended, as sqlx reports it)
+/// means the database is busy or locked for now: `SQLITE_BUSY` (5) and
+/// `SQLITE_LOCKED` (6) with every extended code built on them
+/// (`SQLITE_BUSY_RECOVERY` 261, `SQLITE_BUSY_SNAPSHOT` 517,
+/// `SQLITE_BUSY_TIMEOUT` 773, `SQLITE_LOCKED_SHAREDCACHE` 262, ...).
+pub(super) fn is_busy_code(code: &str) -> bool {
+    code.parse::<i64>().is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+}
 
 /// The SQLite [`Store`].
 pub struct SqliteStore {
@@ -106,19 +77,28 @@ impl SqliteStore {
     /// Opens (creating when missing) the database file at `path`, migrates
     /// it to the current schema, and sets WAL mode.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with_clock(path, system_clock()).await
+        Self::open_with(path, SqliteOptions::default()).await
+    }
+
+    /// [`open`](Self::open) with these settings.
+    pub async fn open_with(path: &Path, settings: SqliteOptions) -> Result<Self, StoreError> {
+        Self::open_inner(path, settings, system_clock()).await
     }
 
     /// [`open`](Self::open) with a custom clock (tests freeze it to check
     /// that `created` stays unique).
     pub async fn open_with_clock(path: &Path, clock: Clock) -> Result<Self, StoreError> {
+        Self::open_inner(path, SqliteOptions::default(), clock).await
+    }
+
+    async fn open_inner(path: &Path, settings: SqliteOptions, clock: Clock) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(settings.busy_timeout)
             // Keeps the planner's statistics fresh (SQLite's recommendation).
             .optimize_on_close(true, 400);
         let writer = SqlitePoolOptions::new()
@@ -127,7 +107,7 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone())
             .await?;
-        migrate(&writer).await?;
+        schema::migrate(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
@@ -156,20 +136,28 @@ impl SqliteStore {
         };
         let created_at = micros_to_datetime(created)?;
         let requestid = uuid::Uuid::new_v4().to_string();
+        let origins = pin.origins.as_ref().map(to_json).transpose()?;
+        let meta = pin.meta.as_ref().map(to_json).transpose()?;
         let inserted = sqlx::query(
-            "INSERT INTO pins (tenant, requestid, cid, name, name_folded, origins, meta, status, info, created, updated)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+            "INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, origins, meta, status, info,
+                               created, updated, bytes)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
         )
         .bind(tenant.as_str())
         .bind(&requestid)
         .bind(&pin.cid)
+        .bind(crate::cids::key(&pin.cid))
         .bind(pin.name.as_deref())
         .bind(pin.name.as_deref().map(fold))
-        .bind(pin.origins.as_ref().map(to_json).transpose()?)
-        .bind(pin.meta.as_ref().map(to_json).transpose()?)
+        .bind(&origins)
+        .bind(&meta)
         .bind(to_json(&pin.info)?)
         .bind(created)
         .bind(now)
+        .bind(
+            i64::try_from(stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref()))
+                .unwrap_or(i64::MAX),
+        )
         .execute(&mut **tx)
         .await?;
         let id = inserted.last_insert_rowid();
@@ -222,49 +210,12 @@ impl SqliteStore {
     }
 }
 
-async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let found: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await?;
-    for step in migrations::pending(MIGRATIONS, found)? {
-        sqlx::raw_sql(step.sql).execute(&mut *tx).await?;
-        sqlx::raw_sql(&format!("PRAGMA user_version = {}", step.version)).execute(&mut *tx).await?;
-        tracing::info!(version = step.version, description = step.description, "SQLite schema migrated");
-    }
-    // `ANALYZE sqlite_schema` creates `sqlite_stat1` when missing, and
-    // (again, after the insert) makes this connection load it.
-    sqlx::raw_sql("ANALYZE sqlite_schema").execute(&mut *tx).await?;
-    let analyzed: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'pins'").fetch_one(&mut *tx).await?;
-    if analyzed == 0 {
-        sqlx::raw_sql(STARTING_STATISTICS).execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+/// What a pin costs its tenant's byte quota: the bytes of its CID, name,
+/// and `origins` and `meta` as stored JSON (the schema's upgrade computes
+/// the same in SQL).
+pub fn stored_bytes(cid: &str, name: Option<&str>, origins: Option<&str>, meta: Option<&str>) -> u64 {
+    [Some(cid), name, origins, meta].iter().flatten().map(|text| text.len() as u64).sum()
 }
-
-/// The query planner's statistics until SQLite gathers real ones (`PRAGMA
-/// optimize` on close re-analyzes a table once its size is far from these).
-/// Without any, SQLite guesses that every index is as selective as any other
-/// and answers `name=x&match=exact` by walking all of a tenant's pinned pins
-/// in `created` order (14 ms with 10k pins, against 0.3 ms through the name
-/// index). These describe the shape the indexes are for: a million pins of
-/// a hundred tenants, statuses not selective, names and CIDs nearly unique,
-/// meta values shared by many pins.
-const STARTING_STATISTICS: &str = "
-INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
-    ('pins', NULL, '1000000'),
-    ('pins', 'sqlite_autoindex_pins_1', '1000000 1'),
-    ('pins', 'sqlite_autoindex_pins_2', '1000000 10000 1'),
-    ('pins', 'pins_tenant_status_created', '1000000 10000 2500 1'),
-    ('pins', 'pins_tenant_cid_created', '1000000 10000 2 1'),
-    ('pins', 'pins_tenant_name', '1000000 10000 2'),
-    ('pins', 'pins_tenant_name_folded', '1000000 10000 2'),
-    ('pins', 'pins_status_created', '1000000 250000 1'),
-    ('pins', 'pins_cid', '1000000 2'),
-    ('pin_meta', 'sqlite_autoindex_pin_meta_1', '2000000 2 1'),
-    ('pin_meta', 'pin_meta_key_value', '2000000 100000 20000 1');
-ANALYZE sqlite_schema;
-";
 
 impl Store for SqliteStore {
     common_methods!(reader, writer, Dialect::Sqlite);
@@ -430,5 +381,6 @@ impl Store for SqliteStore {
     }
 }
 
+mod schema;
 #[cfg(test)]
 mod tests;

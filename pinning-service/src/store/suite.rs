@@ -87,6 +87,7 @@ macro_rules! store_suite {
             concurrent_claims_never_return_one_pin_twice,
             a_newer_schema_is_refused,
             corrupt_rows_are_errors_not_panics,
+            cids_are_compared_by_value,
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {
@@ -599,4 +600,18 @@ pub(crate) async fn corrupt_rows_are_errors_not_panics(f: Fixture) {
     assert!(error.to_string().contains("meta"), "{error}");
     let error = f.store.list(&alice, &all_statuses(10)).await.unwrap_err();
     assert!(matches!(error, StoreError::Corrupt(_)), "{error}");
+}
+
+pub(crate) async fn cids_are_compared_by_value(f: Fixture) {
+    // CID_B in base16: the same CID as `bafy…`, and the text sent is kept.
+    const BASE16: &str = "f01701220c3c4733ec8affd06cf9e9ff50ffc6bcd2ec85a6170004bb709669c31de94391a";
+    let alice = tenant("alice");
+    let record = f.store.create(&alice, pin(BASE16)).await.unwrap();
+    let by_cid = ListQuery { cids: vec![CID_B.to_owned()], ..all_statuses(10) };
+    let page = f.store.list(&alice, &by_cid).await.unwrap();
+    assert_eq!(ids(&page), [&record.requestid]);
+    assert_eq!(page.results[0].cid, BASE16);
+    assert!(f.store.cid_in_use(CID_B).await.unwrap());
+    assert!(f.store.cid_in_use(BASE16).await.unwrap());
+    assert!(!f.store.cid_in_use(CID_A).await.unwrap());
 }

@@ -360,3 +360,35 @@ async fn cid_locks_serialize_one_cid_and_forget_it_afterwards() {
     drop(other);
     assert!(locks.is_empty());
 }
+
+/// Issue 10 (2.3): `bafy…` and its base16 spelling `f01…` are one CID, so
+/// one tenant's delete does not release what another tenant still pins.
+#[tokio::test]
+async fn two_spellings_of_one_cid_are_one_cid_for_unpinning() {
+    const BASE16: &str = "f01701220c3c4733ec8affd06cf9e9ff50ffc6bcd2ec85a6170004bb709669c31de94391a";
+    assert_eq!(crate::cids::key(BASE16), CID_B, "the same CID");
+    let f = fixture().await;
+    let pinner = Scripted::new(false);
+    let worker = Worker::start(Arc::clone(&f.store), pinner.clone(), fast_config()).await.unwrap();
+    let mine = f.add(&worker, CID_B).await;
+    let bob = TenantId::from_token("bob");
+    let theirs = f.store.create(&bob, new_pin(BASE16)).await.unwrap();
+    worker.waker().pin_queued();
+    eventually("pinned", || async { f.status(&mine).await == Status::Pinned }).await;
+    eventually("theirs pinned", || async {
+        f.store.get(&bob, &theirs.requestid).await.unwrap().unwrap().status == Status::Pinned
+    })
+    .await;
+    assert!(f.store.delete(&alice(), &mine.requestid).await.unwrap());
+    worker.waker().unpin_queued();
+    eventually("unpin job done", || async { f.store.ready_unpins(10).await.unwrap().is_empty() }).await;
+    assert!(
+        !pinner.calls().iter().any(|call| call.starts_with("unpin")),
+        "bob still pins the same CID in base16: {:?}",
+        pinner.calls()
+    );
+    assert!(f.store.delete(&bob, &theirs.requestid).await.unwrap());
+    worker.waker().unpin_queued();
+    eventually("unpinned", || async { pinner.calls().contains(&format!("unpin {BASE16}")) }).await;
+    worker.shutdown().await;
+}

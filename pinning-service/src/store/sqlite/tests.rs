@@ -45,7 +45,7 @@ async fn fixture() -> Option<Fixture> {
 store_suite!(fixture);
 
 /// A file of schema version 1 (before leases) is migrated in place: its
-/// pins stay, and its `pinning` pins are requeued and claimable.
+/// `pinning` pins are requeued and claimable under a lease.
 #[tokio::test]
 async fn a_version_1_file_is_migrated() {
     let dir = tempfile::tempdir().unwrap();
@@ -53,10 +53,9 @@ async fn a_version_1_file_is_migrated() {
     {
         let options = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
         let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
-        sqlx::raw_sql(SCHEMA_1).execute(&pool).await.unwrap();
+        sqlx::raw_sql(SCHEMA_V1).execute(&pool).await.unwrap();
         sqlx::raw_sql(
-            "PRAGMA user_version = 1;
-             INSERT INTO pins (tenant, requestid, cid, status, info, created, updated)
+            "INSERT INTO pins (tenant, requestid, cid, status, info, created, updated)
              VALUES ('t', 'old-pin', 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG', 'pinning', '{}', 5, 5);",
         )
         .execute(&pool)
@@ -66,7 +65,7 @@ async fn a_version_1_file_is_migrated() {
     }
     let store = SqliteStore::open(&path).await.unwrap();
     let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&store.writer).await.unwrap();
-    assert_eq!(version, migrations::latest(MIGRATIONS));
+    assert_eq!(version, super::schema::SCHEMA_VERSION);
     assert_eq!(store.requeue_interrupted(BTreeMap::new()).await.unwrap(), 1);
     let job = store.claim_next(&lease_a(), BTreeMap::new()).await.unwrap().unwrap();
     assert_eq!(job.requestid, "old-pin");
@@ -168,4 +167,121 @@ async fn plan(store: &SqliteStore, sql: &str, args: &[super::super::sql::Arg]) -
     let explain = format!("EXPLAIN QUERY PLAN {sql}");
     let rows = bind_all(sqlx::query(&explain), args).fetch_all(&store.reader).await.unwrap();
     rows.iter().map(|row| row.try_get::<String, _>(3).unwrap()).collect()
+}
+
+#[test]
+fn busy_and_locked_codes_count_with_their_extended_codes() {
+    // SQLITE_BUSY, _RECOVERY, _SNAPSHOT, _TIMEOUT; SQLITE_LOCKED, _SHAREDCACHE, _VTAB.
+    for code in ["5", "261", "517", "773", "6", "262", "518"] {
+        assert!(super::is_busy_code(code), "{code}");
+    }
+    // SQLITE_ERROR, SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_IOERR_READ (266), junk.
+    for code in ["1", "2067", "266", "", "busy"] {
+        assert!(!super::is_busy_code(code), "{code}");
+    }
+}
+
+/// The schema of version 1 (before CIDs were compared by value), as that
+/// version created it.
+const SCHEMA_V1: &str = r#"
+CREATE TABLE pins (
+    id          INTEGER PRIMARY KEY,
+    tenant      TEXT    NOT NULL,
+    requestid   TEXT    NOT NULL UNIQUE,
+    cid         TEXT    NOT NULL,
+    name        TEXT,
+    name_folded TEXT,
+    origins     TEXT,
+    meta        TEXT,
+    status      TEXT    NOT NULL CHECK (status IN ('queued', 'pinning', 'pinned', 'failed')),
+    info        TEXT    NOT NULL,
+    created     INTEGER NOT NULL,
+    updated     INTEGER NOT NULL,
+    UNIQUE (tenant, created)
+);
+CREATE INDEX pins_tenant_status_created ON pins (tenant, status, created);
+CREATE INDEX pins_tenant_cid_created ON pins (tenant, cid, created);
+CREATE INDEX pins_tenant_name ON pins (tenant, name);
+CREATE INDEX pins_tenant_name_folded ON pins (tenant, name_folded);
+CREATE INDEX pins_status_created ON pins (status, created);
+CREATE INDEX pins_cid ON pins (cid);
+CREATE TABLE pin_meta (
+    pin_id INTEGER NOT NULL REFERENCES pins (id) ON DELETE CASCADE,
+    key    TEXT    NOT NULL,
+    value  TEXT    NOT NULL,
+    PRIMARY KEY (pin_id, key)
+) WITHOUT ROWID;
+CREATE INDEX pin_meta_key_value ON pin_meta (key, value, pin_id);
+CREATE TABLE unpin_jobs (
+    id              INTEGER PRIMARY KEY,
+    cid             TEXT    NOT NULL,
+    after_requestid TEXT,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    not_before      INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+PRAGMA user_version = 1;
+"#;
+
+#[tokio::test]
+async fn a_version_1_database_is_upgraded_and_compares_cids_by_value() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pins.db");
+    {
+        let mut old = sqlx::SqliteConnection::connect_with(
+            &sqlx::sqlite::SqliteConnectOptions::new().filename(&path).create_if_missing(true),
+        )
+        .await
+        .unwrap();
+        sqlx::raw_sql(SCHEMA_V1).execute(&mut old).await.unwrap();
+        let alice = tenant("alice");
+        let bob = tenant("bob");
+        // CID_B as bafy… for alice, as base16 for bob.
+        let base16 = "f01701220c3c4733ec8affd06cf9e9ff50ffc6bcd2ec85a6170004bb709669c31de94391a";
+        for (id, tenant, cid, name) in
+            [(1, &alice, CID_B, Some("a")), (2, &bob, base16, None), (3, &alice, CID_A, Some("b"))]
+        {
+            sqlx::query(
+                "INSERT INTO pins (id, tenant, requestid, cid, name, status, info, created, updated)
+                 VALUES (?, ?, ?, ?, ?, 'pinned', '{}', ?, ?)",
+            )
+            .bind(id)
+            .bind(tenant.as_str())
+            .bind(format!("request-{id}"))
+            .bind(cid)
+            .bind(name)
+            .bind(1_700_000_000_000_000_i64 + id)
+            .bind(1_700_000_000_000_000_i64 + id)
+            .execute(&mut old)
+            .await
+            .unwrap();
+        }
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('generated_access_token', 'clear-token-of-v1')")
+            .execute(&mut old)
+            .await
+            .unwrap();
+        old.close().await.unwrap();
+    }
+    let store = SqliteStore::open(&path).await.unwrap();
+    // The token in clear became its digest.
+    let settings: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings").fetch_all(&store.reader).await.unwrap();
+    assert_eq!(
+        settings,
+        [(crate::store::GENERATED_TOKEN_DIGEST.to_owned(), tenant("clear-token-of-v1").as_str().to_owned())]
+    );
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&store.writer).await.unwrap();
+    assert_eq!(version, super::schema::SCHEMA_VERSION);
+    // Bob's base16 pin is found by the bafy… spelling, and the text he sent is kept.
+    let by_cid = ListQuery { cids: vec![CID_B.to_owned()], ..all_statuses(10) };
+    let page = store.list(&tenant("bob"), &by_cid).await.unwrap();
+    assert_eq!(page.count, 1);
+    assert!(page.results[0].cid.starts_with("f0170"), "{:?}", page.results[0]);
+    assert!(store.cid_in_use("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi").await.unwrap());
+    // Usage was counted for the quotas: alice 2 pins, bob 1.
+    let usage: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT tenant, pins, bytes FROM tenants ORDER BY pins").fetch_all(&store.reader).await.unwrap();
+    assert_eq!(usage.iter().map(|row| row.1).collect::<Vec<_>>(), [1, 2]);
+    assert!(usage.iter().all(|row| row.2 > 40), "{usage:?}");
 }

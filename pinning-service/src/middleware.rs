@@ -1,0 +1,152 @@
+//! The layers around the generated router: the per-request timeout, the
+//! access log with request ids and request metrics, `Retry-After` on every
+//! `503`, and the `500` of a panicking handler. Every answer these layers
+//! make themselves is a `Failure` JSON body.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::body::Bytes;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use ipfs_pinning_models::{Failure, FailureError};
+use tracing::Instrument;
+
+/// `reason` of a request that took longer than `--request-timeout`.
+pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+
+/// The header carrying a request's id, in and out.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Seconds a client should wait before retrying a `503`.
+pub const RETRY_AFTER_SECONDS: u64 = 1;
+
+/// A `Failure` JSON response.
+pub fn failure_response(status: StatusCode, reason: &str, details: impl Into<String>) -> Response {
+    let body = Failure { error: FailureError { reason: reason.to_owned(), details: Some(details.into()) } };
+    (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&body).unwrap_or_default())
+        .into_response()
+}
+
+/// Answers a request that is not done within the limit: `408` while its body
+/// was still arriving (the client is slow), `503` after (the service is).
+pub async fn request_timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let body_done = Arc::new(AtomicBool::new(http_body::Body::is_end_stream(&body)));
+    let body = Body::new(Watched { inner: body, done: Arc::clone(&body_done) });
+    match tokio::time::timeout(limit, next.run(Request::from_parts(parts, body))).await {
+        Ok(response) => response,
+        Err(_) if body_done.load(Ordering::Acquire) => failure_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+            format!("the service did not answer within {}", humantime::format_duration(limit)),
+        ),
+        Err(_) => {
+            let mut response = failure_response(
+                StatusCode::REQUEST_TIMEOUT,
+                REQUEST_TIMEOUT,
+                format!("the request body did not arrive within {}", humantime::format_duration(limit)),
+            );
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
+}
+
+/// A request body that records when it has been read to the end.
+struct Watched {
+    inner: Body,
+    done: Arc<AtomicBool>,
+}
+
+impl http_body::Body for Watched {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
+            self.done.store(true, Ordering::Release);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The id of a request: the client's `x-request-id` when it is a short
+/// visible-ASCII token, a fresh UUID otherwise.
+fn request_id(request: &Request) -> String {
+    request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| !id.is_empty() && id.len() <= 64 && id.bytes().all(|byte| byte.is_ascii_graphic()))
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+}
+
+/// One info-level access log line per request (method, route, status,
+/// latency, request id), the request metrics, the `x-request-id` response
+/// header, and `Retry-After` on every `503`.
+pub async fn observe(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let id = request_id(&request);
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut response = next.run(request).instrument(span).await;
+    let latency = started.elapsed();
+    let status = response.status();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        headers.insert(REQUEST_ID, value);
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE && !headers.contains_key(header::RETRY_AFTER) {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    }
+    tracing::info!(
+        target: "pinning_service::access",
+        method = %method,
+        route = %route,
+        status = status.as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        request_id = %id,
+        "request"
+    );
+    crate::ops::request_done(method.as_str(), &route, status.as_u16(), latency);
+    response
+}
+
+/// The answer to a request whose handler panicked: a 500 `Failure` (the
+/// process goes on serving).
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(%message, "a request handler panicked");
+    failure_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_SERVER_ERROR",
+        "the request failed inside the service",
+    )
+}

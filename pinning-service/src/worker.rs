@@ -129,6 +129,7 @@ impl Worker {
             held: Mutex::new(BTreeSet::new()),
             shutdown: shutdown_rx,
         });
+        tracing::info!(holder = %shared.lease.holder, lease = ?shared.lease.duration, "worker started");
         let mut tasks = JoinSet::new();
         tasks.spawn(renew_loop(Arc::clone(&shared)));
         tasks.spawn(pin_loop(Arc::clone(&shared)));

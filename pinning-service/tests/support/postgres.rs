@@ -17,7 +17,6 @@
 
 #![allow(dead_code)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -47,30 +46,34 @@ struct Own {
 pub fn shared() -> Option<&'static Cluster> {
     static SHARED: OnceLock<Option<Cluster>> = OnceLock::new();
     SHARED
-        .get_or_init(|| {
-            if let Ok(url) = std::env::var(URL_VARIABLE) {
-                return Some(Cluster { url, own: None });
-            }
-            match bin_dir() {
-                Some(_) => Some(Cluster::start()),
-                None => {
-                    assert!(
-                        std::env::var("CI").as_deref() != Ok("true"),
-                        "PostgreSQL tests cannot run: neither {URL_VARIABLE} nor `initdb` (PATH, \
-                         /usr/lib/postgresql/*/bin) is there; install the `postgresql` package"
-                    );
-                    None
-                }
-            }
+        .get_or_init(|| match std::env::var(URL_VARIABLE) {
+            Ok(url) => Some(Cluster { url, own: None }),
+            Err(_) => own(),
         })
         .as_ref()
-        .or_else(|| {
-            eprintln!(
-                "SKIPPED: PostgreSQL is not installed (no `initdb`) and {URL_VARIABLE} is not set; \
-                 `apt-get install -y postgresql` runs these tests"
-            );
-            None
-        })
+        .or_else(skipped)
+}
+
+/// A cluster of the caller's own (to stop and start); `None` (after
+/// printing why) when PostgreSQL is not installed outside CI.
+pub fn own() -> Option<Cluster> {
+    if bin_dir().is_some() {
+        return Some(Cluster::start());
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "PostgreSQL tests cannot run under CI=true: `initdb` is in neither PATH nor \
+         /usr/lib/postgresql/*/bin (and {URL_VARIABLE} is not set); install the `postgresql` package"
+    );
+    skipped()
+}
+
+fn skipped<T>() -> Option<T> {
+    eprintln!(
+        "SKIPPED: PostgreSQL is not installed (no `initdb`) and {URL_VARIABLE} is not set; \
+         `apt-get install -y postgresql` makes these tests run"
+    );
+    None
 }
 
 /// The directory of `initdb` and `postgres`: PATH, then Debian's versioned directories.
@@ -224,10 +227,4 @@ fn command(run_as: &Option<String>, program: &Path) -> Command {
         }
         None => Command::new(program),
     }
-}
-
-/// Writes `text` to stderr at once (test output is captured per test; this
-/// shows in the failure output too).
-pub fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
 }

@@ -578,6 +578,29 @@ fn check_segment(
     });
 }
 
+/// The items of a `form`, `spaceDelimited` or `pipeDelimited` list sent in
+/// one value cannot contain the delimiter: a server decodes the value
+/// before splitting it, so it could not tell them apart.
+fn check_delimited(
+    items: impl ::std::iter::Iterator<Item = ::std::string::String>,
+    delimiter: char,
+    style: &str,
+    path: &str,
+    out: &mut ::std::vec::Vec<::ipfs_pinning_models::validation::Violation>,
+) {
+    for item in items {
+        if item.contains(delimiter) {
+            let message = format!(
+                "the item `{item}` contains `{delimiter}`, which separates the items of a `{style}` list"
+            );
+            out.push(::ipfs_pinning_models::validation::Violation {
+                path: path.to_owned(),
+                message,
+            });
+        }
+    }
+}
+
 /// RFC 3339 with `Z` and as many fractional digits as needed.
 fn date_time(value: &::chrono::DateTime<::chrono::Utc>) -> ::std::string::String {
     value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true)
@@ -844,6 +867,13 @@ impl Client {
         > = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(given) = &query.cid {
             let out = &mut violations;
+            check_delimited(
+                given.iter().map(::std::string::ToString::to_string),
+                ',',
+                "form",
+                "cid",
+                out,
+            );
             {
                 let value = given;
                 let path: &str = "cid";

@@ -100,8 +100,8 @@ async fn each_filter_alone() {
                 .meta(BTreeMap::from([("b".to_owned(), "x y".to_owned()), ("a".to_owned(), "\"q\"".to_owned())])),
             "meta=%7B%22a%22%3A%22%5C%22q%5C%22%22%2C%22b%22%3A%22x%20y%22%7D",
         ),
-        // A comma inside a value is escaped; the delimiter is not.
-        (GetPinsQuery::default().cid(["a,b", "c"]), "cid=a%2Cb,c"),
+        // The delimiter is a literal comma; the items are encoded.
+        (GetPinsQuery::default().cid(["Qm a", "bafy"]), "cid=Qm%20a,bafy"),
     ];
     for (query, expected) in cases {
         let server = CaptureServer::always(results_reply()).await;
@@ -299,6 +299,12 @@ async fn constraint_violations_are_caught_before_sending() {
     let violations =
         nothing_sent(async |c| c.get_pins(&GetPinsQuery::default().cid(["a", "a"])).await.unwrap_err()).await;
     assert_eq!(violations, ["cid: items must be unique; item 1 repeats item 0"]);
+
+    // Servers decode the value before splitting it (as kubo's and the JS
+    // client's URL libraries require), so an item cannot hold a comma.
+    let violations =
+        nothing_sent(async |c| c.get_pins(&GetPinsQuery::default().cid(["a,b", "c"])).await.unwrap_err()).await;
+    assert_eq!(violations, ["cid: the item `a,b` contains `,`, which separates the items of a `form` list"]);
 
     let empty: [&str; 0] = [];
     let violations = nothing_sent(async |c| c.get_pins(&GetPinsQuery::default().cid(empty)).await.unwrap_err()).await;

@@ -106,7 +106,7 @@ fn parameters_are_decoded_per_style_and_explode() {
     let out = flat(&emitted(&spec(operation(parameters, json!({ "200": { "description": "ok" } })), json!({}))));
     // Exploded arrays repeat the key; unexploded ones are comma-separated in one value.
     assert!(has(&out, r#"let raws = query.all("tags");"#), "{out}");
-    assert!(has(&out, r#"self::runtime::query_list("ids", raw, self::runtime::from_param::<i64>"#), "{out}");
+    assert!(has(&out, r#"self::runtime::query_list("ids", raw, ',', self::runtime::from_param::<i64>"#), "{out}");
     // Required parameters are refused when missing; defaults are applied.
     assert!(has(&out, r#"Rejection::invalid_parameter("page", "is required")"#), "{out}");
     assert!(has(&out, "pub page: i32,"), "{out}");
@@ -114,7 +114,7 @@ fn parameters_are_decoded_per_style_and_explode() {
     assert!(has(&out, "None => false,"), "{out}");
     assert!(has(&out, "pub ratio: f64,"), "{out}");
     // JSON content.
-    assert!(has(&out, "self::runtime::from_json_param::< ::std::collections::BTreeMap"), "{out}");
+    assert!(has(&out, "query.json::< ::std::collections::BTreeMap"), "{out}");
     // No query struct default when a parameter is required.
     assert!(!has(&out, "impl ::std::default::Default for GetThingQuery"), "{out}");
     // No security: no caller, no hook.

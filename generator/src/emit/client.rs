@@ -329,7 +329,8 @@ enum Wire {
 /// What separates the items of an array sent in one query value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Delimiter {
-    /// `form`: a literal `,` (a comma inside an item is `%2C`).
+    /// `form`: a literal `,` (servers decode the value before splitting it,
+    /// so an item cannot contain a comma in any encoding).
     Comma,
     /// `spaceDelimited`: `%20`.
     Space,
@@ -1390,9 +1391,17 @@ fn scalar_or_array(
     let Some(scalar) = Scalar::of(api, item) else {
         return Err(Error::unsupported(at, "query arrays whose items are not scalars"));
     };
-    // Numbers, booleans and dates never contain a space or a `|`; strings and enums may.
-    let textual = scalar == Scalar::Text || api.resolve_aliases(item).named().is_some();
-    let guard = !explode && delimiter != Delimiter::Comma && textual;
+    // Numbers, booleans and dates never contain a `,`, a space or a `|`;
+    // strings may, and enums whose values do.
+    let may_contain = |c: char| match api.resolve_aliases(item).named().and_then(|name| api.type_def(name)) {
+        Some(def) => match &def.kind {
+            TypeKind::Enum(e) => e.variants.iter().any(|v| v.wire_name.contains(c)),
+            TypeKind::ValueEnum(e) => e.variants.iter().any(|v| v.value.as_str().is_some_and(|s| s.contains(c))),
+            _ => true,
+        },
+        None => scalar == Scalar::Text,
+    };
+    let guard = !explode && may_contain(delimiter.char());
     Ok(Some(Wire::QueryArray { item: scalar, item_type: rust_type(item, models), explode, delimiter, guard }))
 }
 
@@ -1469,8 +1478,8 @@ fn deep_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Deep> {
     }
 }
 
-/// Checks that the items of a `spaceDelimited`/`pipeDelimited` list sent in
-/// one value do not contain the delimiter (`value` is a `&T`).
+/// Checks that the items of a `form`/`spaceDelimited`/`pipeDelimited` list
+/// sent in one value do not contain the delimiter (`value` is a `&T`).
 fn delimiter_checks(wire: &Wire, value: TokenStream, wire_name: &str, uses: &mut Uses) -> Option<TokenStream> {
     match wire {
         Wire::QueryArray { item, guard: true, delimiter, .. } => {
@@ -1478,7 +1487,11 @@ fn delimiter_checks(wire: &Wire, value: TokenStream, wire_name: &str, uses: &mut
             uses.date_time |= *item == Scalar::DateTime;
             let function = item.function();
             let character = delimiter.char();
-            let style = if *delimiter == Delimiter::Space { "spaceDelimited" } else { "pipeDelimited" };
+            let style = match delimiter {
+                Delimiter::Comma => "form",
+                Delimiter::Space => "spaceDelimited",
+                Delimiter::Pipe => "pipeDelimited",
+            };
             let iter = iter(&value);
             Some(quote!(check_delimited(#iter.map(#function), #character, #style, #wire_name, out);))
         }

@@ -15,8 +15,8 @@
 //! - Every request-facing method is scoped by a [`TenantId`]: a tenant never
 //!   reads, lists, replaces or deletes another tenant's pins.
 //! - `created` is unique per tenant and never changes; within a tenant it
-//!   increases with every new pin (a collision or a clock step backwards
-//!   moves the new value 1 µs past the newest one).
+//!   increases with every new pin, in whole milliseconds (see
+//!   [`next_created`]).
 //! - CIDs are compared by value: a store keeps [`crate::cids::key`] of each
 //!   pin's CID beside the text and filters and counts by it.
 //! - `replace` and `delete` are single transactions; a deleted or replaced
@@ -395,5 +395,41 @@ mod tests {
         assert_eq!(a.as_str().len(), 64);
         assert!(!a.as_str().contains("token"));
         assert!(a.as_str().bytes().all(|byte| byte.is_ascii_hexdigit()));
+    }
+}
+
+/// The `created` of a tenant's new pin, in microseconds since the epoch:
+/// the clock (`now_micros`) cut to whole milliseconds, or the first whole
+/// millisecond after the tenant's newest pin when the clock has not moved
+/// past it (several pins in one millisecond, or a clock step backwards).
+///
+/// Whole milliseconds because clients page with `before`/`after` set to a
+/// `created` they were sent, and JavaScript's `Date` (the JS client's) keeps
+/// only milliseconds: with finer values, its `after` = a pin's `created`
+/// would list that pin again, and `before` could skip pins created in the
+/// same millisecond. The cost: a tenant creating more than 1000 pins a
+/// second sees `created` run ahead of the clock until it slows down.
+pub(crate) fn next_created(now_micros: i64, newest: Option<i64>) -> i64 {
+    let now = now_micros - now_micros.rem_euclid(1000);
+    match newest {
+        Some(newest) if newest >= now => newest - newest.rem_euclid(1000) + 1000,
+        _ => now,
+    }
+}
+
+#[cfg(test)]
+mod created_tests {
+    use super::next_created;
+
+    #[test]
+    fn created_is_the_clock_cut_to_milliseconds_or_the_next_free_millisecond() {
+        assert_eq!(next_created(1_700_000_000_123_456, None), 1_700_000_000_123_000);
+        assert_eq!(next_created(1_700_000_000_123_456, Some(1_700_000_000_122_000)), 1_700_000_000_123_000);
+        // Same millisecond as the newest pin, or a clock step backwards.
+        assert_eq!(next_created(1_700_000_000_123_999, Some(1_700_000_000_123_000)), 1_700_000_000_124_000);
+        assert_eq!(next_created(1_700_000_000_000_000, Some(1_700_000_000_500_000)), 1_700_000_000_501_000);
+        // A database written in microseconds goes on at the next whole millisecond.
+        assert_eq!(next_created(1_700_000_000_123_000, Some(1_700_000_000_123_456)), 1_700_000_000_124_000);
+        assert_eq!(next_created(-1_500, None), -2_000);
     }
 }

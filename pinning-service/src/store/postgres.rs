@@ -7,8 +7,9 @@
 //!   pin whose lease ran out (its replica died) is claimable again; a
 //!   replica that starts leaves the pins of live replicas alone.
 //! - `created`: one row per tenant in `tenants` holds the newest value; a
-//!   new pin takes `max(clock, newest + 1 µs)` in an upsert that locks that
-//!   row, so writers of one tenant on any replica queue there and `created`
+//!   new pin takes [`next_created`](super::next_created) of it (whole
+//!   milliseconds) in an upsert that locks that row, so writers of one
+//!   tenant on any replica queue there and `created`
 //!   stays unique and increasing per tenant (`UNIQUE (tenant, created)` is
 //!   the safety net). Deletes never move it back.
 //! - CIDs: [`Store::lock_cid`] is a session advisory lock on the CID, held on
@@ -122,7 +123,10 @@ const MAX_LOCK_CONNECTIONS: u32 = 16;
 
 /// A new pin in one statement: the tenant's clock moves and its usage
 /// grows (the row lock serializes writers of a tenant), the pin is inserted
-/// with that clock, and so is its meta. `$1` tenant, `$2` now, `$3`
+/// with that clock, and so is its meta. The clock's rule is
+/// [`next_created`](super::next_created)'s: `$2` is now cut to whole
+/// milliseconds, and a newest value not behind it moves on to its next
+/// whole millisecond. `$1` tenant, `$2` now (ms), `$3`
 /// requestid, `$4` cid, `$5` name, `$6` folded name, `$7` origins, `$8`
 /// meta, `$9` info, `$10`/`$11` meta keys/values, `$12` the CID's key,
 /// `$13` bytes.
@@ -130,7 +134,10 @@ const CREATE: &str = "
 WITH clock AS (
     INSERT INTO tenants (tenant, last_created, pins, bytes) VALUES ($1, $2, 1, $13)
     ON CONFLICT (tenant) DO UPDATE SET
-        last_created = GREATEST(tenants.last_created + 1, EXCLUDED.last_created),
+        last_created = GREATEST(
+            tenants.last_created - ((tenants.last_created % 1000) + 1000) % 1000 + 1000,
+            EXCLUDED.last_created
+        ),
         pins = tenants.pins + 1,
         bytes = tenants.bytes + EXCLUDED.bytes
     RETURNING last_created
@@ -215,7 +222,7 @@ impl PostgresStore {
         let bytes = super::sqlite::stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref());
         let created: i64 = sqlx::query_scalar(CREATE)
             .bind(tenant.as_str())
-            .bind((self.clock)())
+            .bind(super::next_created((self.clock)(), None))
             .bind(&requestid)
             .bind(&pin.cid)
             .bind(pin.name.as_deref())

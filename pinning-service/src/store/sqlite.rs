@@ -8,9 +8,11 @@
 //!
 //! Schema (version 3, in `PRAGMA user_version`; `schema.rs` migrates older ones):
 //! - `pins`: one row per pin request. `created` is microseconds since the
-//!   Unix epoch, `UNIQUE (tenant, created)`; `cid` is the text the client
-//!   sent and `cid_key` its canonical form ([`crate::cids::key`]), which
-//!   filters and reference counts compare; `name_folded` is the name in
+//!   Unix epoch (whole milliseconds since 2026-12: see
+//!   [`next_created`](super::next_created)), `UNIQUE (tenant, created)`;
+//!   `cid` is the text the client sent and `cid_key` its canonical form
+//!   ([`crate::cids::key`]), which filters and reference counts compare;
+//!   `name_folded` is the name in
 //!   lower case (Unicode), for the case-insensitive match strategies;
 //!   `origins`, `meta` and `info` are JSON text as given; `bytes` is what the
 //!   pin costs its tenant's byte quota ([`stored_bytes`]); `holder` and
@@ -122,18 +124,12 @@ impl SqliteStore {
         tenant: &TenantId,
         pin: NewPin,
     ) -> Result<PinRecord, StoreError> {
-        // `created` is unique per tenant and increases with every new pin:
-        // the newest existing value + 1 µs when the clock has not moved past
-        // it (same microsecond, or a clock step backwards).
         let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(created) FROM pins WHERE tenant = ?")
             .bind(tenant.as_str())
             .fetch_one(&mut **tx)
             .await?;
         let now = (self.clock)();
-        let created = match newest {
-            Some(newest) if newest >= now => newest + 1,
-            _ => now,
-        };
+        let created = super::next_created(now, newest);
         let created_at = micros_to_datetime(created)?;
         let requestid = uuid::Uuid::new_v4().to_string();
         let origins = pin.origins.as_ref().map(to_json).transpose()?;

@@ -720,8 +720,9 @@ impl Runtime {
         });
         let check_delimited = u.check_delimited.then(|| {
             quote! {
-                /// The items of a `spaceDelimited` or `pipeDelimited` list sent in one
-                /// value cannot contain the delimiter: a server could not tell them apart.
+                /// The items of a `form`, `spaceDelimited` or `pipeDelimited` list sent in
+                /// one value cannot contain the delimiter: a server decodes the value
+                /// before splitting it, so it could not tell them apart.
                 fn check_delimited(
                     items: impl ::std::iter::Iterator<Item = ::std::string::String>,
                     delimiter: char,

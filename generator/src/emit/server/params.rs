@@ -41,11 +41,11 @@ pub(super) enum Decode {
 /// What separates the items of a list in one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Delimiter {
-    /// `form` and `simple`: a literal `,` (`%2C` is a comma inside an item).
+    /// `form` and `simple`: `,` (literal or `%2C` in the query).
     Comma,
-    /// `spaceDelimited`: `%20`, `+` or a literal space.
+    /// `spaceDelimited`: a space (`%20`, `+` or literal).
     Space,
-    /// `pipeDelimited`: `|` or `%7C`.
+    /// `pipeDelimited`: `|` (literal or `%7C`).
     Pipe,
 }
 
@@ -58,12 +58,12 @@ impl Delimiter {
         }
     }
 
-    /// The raw forms the runtime splits at.
-    pub fn forms(self) -> TokenStream {
+    /// The character the runtime splits a decoded value at.
+    pub fn char(self) -> char {
         match self {
-            Delimiter::Comma => quote!(&[","]),
-            Delimiter::Space => quote!(&["%20", "+", " "]),
-            Delimiter::Pipe => quote!(&["|", "%7C"]),
+            Delimiter::Comma => ',',
+            Delimiter::Space => ' ',
+            Delimiter::Pipe => '|',
         }
     }
 }
@@ -108,7 +108,6 @@ impl<'a> ParamPlan<'a> {
     /// Whether the decoding calls the helpers of `styles_runtime.rs`.
     pub fn uses_styles_runtime(&self) -> bool {
         match &self.decode {
-            Decode::List { explode: false, delimiter, .. } => *delimiter != Delimiter::Comma,
             Decode::Deep(_) | Decode::Union(_) => true,
             Decode::Scalar(_) | Decode::List { .. } | Decode::Json(_) => false,
         }
@@ -171,16 +170,17 @@ impl<'a> ParamPlan<'a> {
         };
         match &self.decode {
             Decode::Scalar(parse) => one(quote!(self::runtime::query_value(#wire, raw, #parse)?)),
-            Decode::List { parse, explode: false, delimiter: Delimiter::Comma } => {
-                one(quote!(self::runtime::query_list(#wire, raw, #parse)?))
-            }
             Decode::List { parse, explode: false, delimiter } => {
-                let forms = delimiter.forms();
-                one(quote!(self::runtime::delimited_list(#wire, raw, #forms, #parse)?))
+                let delimiter = delimiter.char();
+                one(quote!(self::runtime::query_list(#wire, raw, #delimiter, #parse)?))
             }
-            Decode::Json(ty) => {
-                one(quote!(self::runtime::query_value(#wire, raw, self::runtime::from_json_param::<#ty>)?))
-            }
+            Decode::Json(ty) if self.optional => quote!(let #var = query.json::<#ty>(#wire)?;),
+            Decode::Json(ty) => quote! {
+                let #var = match query.json::<#ty>(#wire)? {
+                    ::std::option::Option::Some(value) => value,
+                    ::std::option::Option::None => #missing,
+                };
+            },
             Decode::List { parse, explode: true, .. } => {
                 let value = wrap(quote! {
                     raws.into_iter()

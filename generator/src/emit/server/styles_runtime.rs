@@ -1,41 +1,10 @@
-//! The spec-independent helpers for query parameters beyond `form`: lists
-//! split at `spaceDelimited`/`pipeDelimited` delimiters, `deepObject`
-//! entries (`name[key]=value`), and the variants of a union tried in order.
+//! The spec-independent helpers for query parameters beyond `form` lists:
+//! `deepObject` entries (`name[key]=value`) and the variants of a union
+//! tried in order.
 //!
 //! This file is not a module of the generator: the server emitter appends
 //! its items to the `runtime` module of the servers that use them (so it has
 //! no `use` of its own and names what `runtime.rs` imports by full path).
-
-/// A list in one query value, split at any of `delimiters` (matched without
-/// regard to case, so `%7c` is `%7C`) before each item is percent-decoded
-/// and parsed: `spaceDelimited` splits at `%20`, `+` and a literal space,
-/// `pipeDelimited` at `|` and `%7C`. An item cannot contain a delimiter. An
-/// empty value is an empty list.
-pub fn delimited_list<T>(
-    name: &str,
-    raw: &str,
-    delimiters: &[&str],
-    parse: impl Fn(&str, &str) -> Result<T, Rejection>,
-) -> Result<Vec<T>, Rejection> {
-    if raw.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut items = Vec::new();
-    let (mut start, mut at) = (0, 0);
-    while at < raw.len() {
-        let found = delimiters.iter().find(|d| raw.get(at..at + d.len()).is_some_and(|s| s.eq_ignore_ascii_case(d)));
-        match found {
-            Some(delimiter) => {
-                items.push(&raw[start..at]);
-                at += delimiter.len();
-                start = at;
-            }
-            None => at += 1,
-        }
-    }
-    items.push(&raw[start..]);
-    items.into_iter().map(|item| query_value(name, item, &parse)).collect()
-}
 
 impl<'a> QueryString<'a> {
     /// The entries of a `deepObject` parameter: for every `name[key]=value`
@@ -47,8 +16,7 @@ impl<'a> QueryString<'a> {
             if key == name {
                 return Err(Rejection::invalid_parameter(name, "expected `name[key]=value` entries (`deepObject`)"));
             }
-            let inner = key.strip_prefix(name).and_then(|k| k.strip_prefix('[')).and_then(|k| k.strip_suffix(']'));
-            if let Some(inner) = inner {
+            if let Some(inner) = bracketed(key, name) {
                 entries.push((inner.to_owned(), *value));
             }
         }
@@ -141,16 +109,16 @@ pub fn variant_all<T>(
     raws.iter().map(|raw| query_value(name, raw, &parse)).collect::<Result<Vec<T>, Rejection>>().ok()
 }
 
-/// A union's array variant from one value split at `delimiters`
+/// A union's array variant from one value split at `delimiter`
 /// (`explode: false`), if there is exactly one value and each item parses.
 pub fn variant_list<T>(
     name: &str,
     raws: &[&str],
-    delimiters: &[&str],
+    delimiter: char,
     parse: impl Fn(&str, &str) -> Result<T, Rejection>,
 ) -> Option<Vec<T>> {
     match raws {
-        [raw] => delimited_list(name, raw, delimiters, parse).ok(),
+        [raw] => query_list(name, raw, delimiter, parse).ok(),
         _ => None,
     }
 }

@@ -92,13 +92,13 @@ impl UnionPlan {
     /// The value from `raws` (the raw query values of `wire`).
     pub fn decode_query(&self, wire: &str) -> TokenStream {
         let rust = &self.rust;
-        let forms = self.delimiter.forms();
+        let delimiter = self.delimiter.char();
         let tries = self.arms.iter().map(|arm| {
             let (variant, parse) = (&arm.variant, &arm.parse);
             let attempt = match (arm.list, self.explode) {
                 (false, _) => quote!(self::runtime::variant_single(#wire, &raws, #parse)),
                 (true, true) => quote!(self::runtime::variant_all(#wire, &raws, #parse)),
-                (true, false) => quote!(self::runtime::variant_list(#wire, &raws, #forms, #parse)),
+                (true, false) => quote!(self::runtime::variant_list(#wire, &raws, #delimiter, #parse)),
             };
             quote! {
                 if let ::std::option::Option::Some(value) = #attempt {

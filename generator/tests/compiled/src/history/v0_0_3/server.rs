@@ -190,6 +190,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "cid",
                     raw,
+                    ',',
                     self::runtime::from_param::<::std::string::String>,
                 )?,
             )
@@ -202,6 +203,7 @@ fn decode_get_pins_query(
                 self::runtime::query_list(
                     "status",
                     raw,
+                    ',',
                     self::runtime::from_str_param::<
                         crate::history::v0_0_3::models::Status,
                     >,
@@ -222,20 +224,7 @@ fn decode_get_pins_query(
         }
         ::std::option::Option::None => 1000i32,
     };
-    let query_param_4 = match query.single("meta")? {
-        ::std::option::Option::Some(raw) => {
-            ::std::option::Option::Some(
-                self::runtime::query_value(
-                    "meta",
-                    raw,
-                    self::runtime::from_json_param::<
-                        crate::history::v0_0_3::models::PinMeta,
-                    >,
-                )?,
-            )
-        }
-        ::std::option::Option::None => ::std::option::Option::None,
-    };
+    let query_param_4 = query.json::<crate::history::v0_0_3::models::PinMeta>("meta")?;
     let query_param_5 = match query.single("auth")? {
         ::std::option::Option::Some(raw) => {
             ::std::option::Option::Some(
@@ -1476,6 +1465,52 @@ pub mod runtime {
                 (value, _) => Ok(value),
             }
         }
+        /// A `content: application/json` parameter: `name=<JSON>` as the spec
+        /// says, or, when that is absent, `name[key]=value` entries (brackets
+        /// literal or percent-encoded), read as a JSON object of strings: the
+        /// form openapi-generator's TypeScript clients send objects in (the
+        /// IPFS ecosystem's JS client sends `meta` so). Entries whose values are
+        /// not strings in the schema are refused as the JSON would be.
+        pub fn json<T: serde::de::DeserializeOwned>(
+            &self,
+            name: &str,
+        ) -> Result<Option<T>, Rejection> {
+            let mut entries = serde_json::Map::new();
+            for (key, raw) in &self.pairs {
+                let Some(inner) = bracketed(key, name) else { continue };
+                let value = query_value(name, raw, |_, value| Ok(value.to_owned()))?;
+                if entries
+                    .insert(inner.to_owned(), serde_json::Value::String(value))
+                    .is_some()
+                {
+                    return Err(
+                        Rejection::invalid_parameter(
+                            &format!("{name}[{inner}]"),
+                            "given more than once",
+                        ),
+                    );
+                }
+            }
+            match self.single(name)? {
+                Some(_) if !entries.is_empty() => {
+                    Err(
+                        Rejection::invalid_parameter(
+                            name,
+                            "given both as JSON and as `name[key]=value` entries",
+                        ),
+                    )
+                }
+                Some(raw) => query_value(name, raw, from_json_param).map(Some),
+                None if entries.is_empty() => Ok(None),
+                None => {
+                    from_json_param(
+                            name,
+                            &serde_json::Value::Object(entries).to_string(),
+                        )
+                        .map(Some)
+                }
+            }
+        }
         /// Every raw value of a parameter that may repeat (an exploded array).
         pub fn all(&self, name: &str) -> Vec<&'a str> {
             self.pairs
@@ -1484,6 +1519,10 @@ pub mod runtime {
                 .map(|(_, value)| *value)
                 .collect()
         }
+    }
+    /// `key` inside `name[key]` (a decoded query key), if it is that.
+    fn bracketed<'k>(key: &'k str, name: &str) -> Option<&'k str> {
+        key.strip_prefix(name)?.strip_prefix('[')?.strip_suffix(']')
     }
     /// Percent-decodes a query component, `+` standing for a space; `None` if not UTF-8.
     fn decode_form(raw: &str) -> Option<Cow<'_, str>> {
@@ -1508,18 +1547,28 @@ pub mod runtime {
             }
         }
     }
-    /// A list in one query value (`form`, `explode: false`: `a,b,c`): split at the
-    /// literal commas, each item percent-decoded (`%2C` is a comma inside an item)
-    /// and parsed. An empty value is an empty list.
+    /// A list in one query value (`form`, `spaceDelimited`, `pipeDelimited`,
+    /// `explode: false`): the value percent-decoded (`+` a space) first, then
+    /// split at `delimiter` (`,`, ` ` or `|`), each item parsed. Real clients
+    /// (Go's `net/url`, the JS client, oapi-codegen's runtime) encode the whole
+    /// joined value, so `queued%2Cpinning` is two items as `queued,pinning` is.
+    /// The cost: an item cannot contain the delimiter in any encoding (the
+    /// generated client refuses to send one). An empty value is an empty list.
     pub fn query_list<T>(
         name: &str,
         raw: &str,
+        delimiter: char,
         parse: impl Fn(&str, &str) -> Result<T, Rejection>,
     ) -> Result<Vec<T>, Rejection> {
-        if raw.is_empty() {
+        let Some(value) = decode_form(raw) else {
+            return Err(
+                Rejection::invalid_parameter(name, "not UTF-8 once percent-decoded"),
+            );
+        };
+        if value.is_empty() {
             return Ok(Vec::new());
         }
-        raw.split(',').map(|item| query_value(name, item, &parse)).collect()
+        value.split(delimiter).map(|item| parse(name, item)).collect()
     }
     /// A list in a decoded path segment (`simple`: `a,b,c`); an empty segment is an empty list.
     pub fn path_list<T>(

@@ -104,6 +104,31 @@ CREATE TABLE settings (
     key   TEXT COLLATE "C" PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- Per tenant and status: how many pins (kept by the triggers below), so a
+-- list filtered by status alone counts in constant time.
+CREATE TABLE status_counts (
+    tenant TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    pins   BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant, status)
+);
+CREATE FUNCTION pins_count_status() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE status_counts SET pins = pins - 1 WHERE tenant = OLD.tenant AND status = OLD.status;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO status_counts (tenant, status, pins) VALUES (NEW.tenant, NEW.status, 1)
+        ON CONFLICT (tenant, status) DO UPDATE SET pins = status_counts.pins + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER pins_count_insert_delete AFTER INSERT OR DELETE ON pins
+    FOR EACH ROW EXECUTE FUNCTION pins_count_status();
+CREATE TRIGGER pins_count_update AFTER UPDATE OF status ON pins
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION pins_count_status();
 "#;
 
 const PG: Dialect = Dialect::Postgres;
@@ -166,9 +191,10 @@ INSERT INTO unpin_jobs (cid, after_requestid) SELECT cid, $3 FROM gone RETURNING
 /// Whether a PostgreSQL error code (SQLSTATE) means the database is
 /// unavailable for now: connection exceptions (class 08), an administrator
 /// or crash shutdown, a server starting up (57P01-57P03), too many
-/// connections (53300).
+/// connections (53300), and a transaction rolled back to resolve a
+/// deadlock or a serialization failure (40P01, 40001: worth retrying).
 pub(super) fn is_unavailable_code(code: &str) -> bool {
-    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
+    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03" | "40001" | "40P01")
 }
 
 /// The PostgreSQL [`Store`].
@@ -318,7 +344,9 @@ impl Store for PostgresStore {
     fn list<'a>(&'a self, tenant: &'a TenantId, query: &'a ListQuery) -> StoreFuture<'a, ListPage> {
         async move {
             let mut filter = Filter::of(PG, tenant, query);
-            let count_sql = filter.count_sql();
+            // The count's placeholders are the filter's first ones (tenant,
+            // then statuses), so one list of arguments serves both.
+            let (count_sql, _) = filter.count();
             let page_sql = filter.page_sql(i64::from(query.limit.clamp(1, MAX_LIMIT)));
             // One statement, one snapshot: the page's rows, each with the
             // count after them (one row of NULLs and the count when the page

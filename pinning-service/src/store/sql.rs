@@ -275,6 +275,10 @@ pub(super) struct Filter {
     dialect: Dialect,
     pub(super) sql: String,
     pub(super) args: Vec<Arg>,
+    /// The query filters by tenant and status only: `status_counts` has its count.
+    by_status_only: bool,
+    /// The arguments of the count from `status_counts` (the tenant, then the statuses).
+    status_args: Vec<Arg>,
 }
 
 impl Filter {
@@ -286,7 +290,14 @@ impl Filter {
 
     /// The filters of `query` for `tenant`.
     pub(super) fn of(dialect: Dialect, tenant: &TenantId, query: &ListQuery) -> Filter {
-        let mut filter = Filter { dialect, sql: String::new(), args: Vec::new() };
+        let by_status_only = query.cids.is_empty()
+            && query.name.is_none()
+            && query.before.is_none()
+            && query.after.is_none()
+            && query.meta.is_empty();
+        let mut status_args = vec![Arg::Text(tenant.as_str().to_owned())];
+        status_args.extend(query.statuses.iter().map(|status| Arg::Text(status.as_str().to_owned())));
+        let mut filter = Filter { dialect, sql: String::new(), args: Vec::new(), by_status_only, status_args };
         let tenant = filter.arg(Arg::Text(tenant.as_str().to_owned()));
         filter.sql = format!("p.tenant = {tenant}");
         let any_of = |filter: &mut Filter, column: &str, values: Vec<String>| {
@@ -346,9 +357,21 @@ impl Filter {
         filter
     }
 
-    /// The SQL counting the matches.
-    pub(super) fn count_sql(&self) -> String {
-        format!("SELECT COUNT(*) FROM pins p WHERE {}", self.sql)
+    /// The SQL counting the matches, and its arguments: from the per-status
+    /// counters when only statuses filter (constant time whatever the
+    /// number of pins), else over the matching rows.
+    pub(super) fn count(&self) -> (String, &[Arg]) {
+        if !self.by_status_only {
+            return (format!("SELECT COUNT(*) FROM pins p WHERE {}", self.sql), &self.args);
+        }
+        let tenant = self.dialect.placeholder(1);
+        let mut sql =
+            format!("SELECT CAST(COALESCE(SUM(c.pins), 0) AS BIGINT) FROM status_counts c WHERE c.tenant = {tenant}");
+        if self.status_args.len() > 1 {
+            let marks: Vec<String> = (2..=self.status_args.len()).map(|n| self.dialect.placeholder(n)).collect();
+            sql.push_str(&format!(" AND c.status IN ({})", marks.join(", ")));
+        }
+        (sql, &self.status_args)
     }
 
     /// The SQL of one page, newest first; adds the `limit` argument.

@@ -88,6 +88,7 @@ macro_rules! store_suite {
             a_newer_schema_is_refused,
             corrupt_rows_are_errors_not_panics,
             cids_are_compared_by_value,
+            counts_by_status_follow_every_change,
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {
@@ -615,4 +616,38 @@ pub(crate) async fn cids_are_compared_by_value(f: Fixture) {
     assert!(f.store.cid_in_use(CID_B).await.unwrap());
     assert!(f.store.cid_in_use(BASE16).await.unwrap());
     assert!(!f.store.cid_in_use(CID_A).await.unwrap());
+}
+
+pub(crate) async fn counts_by_status_follow_every_change(f: Fixture) {
+    let alice = tenant("alice");
+    let bob = tenant("bob");
+    let mut made = Vec::new();
+    for _ in 0..6 {
+        made.push(f.store.create(&alice, pin(CID_A)).await.unwrap());
+    }
+    f.store.create(&bob, pin(CID_A)).await.unwrap();
+    // queued → pinning → pinned, failed, back to queued; a lease taken over; deletes and a replace.
+    for status in [Status::Pinned, Status::Failed, Status::Queued] {
+        let job = f.store.claim_next(&lease_a(), BTreeMap::new()).await.unwrap().unwrap();
+        assert!(f.store.finish(&job.requestid, HOLDER_A, status, BTreeMap::new()).await.unwrap());
+    }
+    f.store.claim_next(&lease_a(), BTreeMap::new()).await.unwrap().unwrap();
+    f.tick(LEASE.as_micros() as i64 + 1);
+    f.store.claim_next(&lease_b(), BTreeMap::new()).await.unwrap().unwrap();
+    f.store.claim_next(&lease_b(), BTreeMap::new()).await.unwrap().unwrap();
+    assert!(f.store.delete(&alice, &made[0].requestid).await.unwrap());
+    f.store.replace(&alice, &made[5].requestid, pin(CID_B)).await.unwrap().unwrap();
+    f.store.requeue_interrupted(BTreeMap::new()).await.unwrap();
+    // Every status filter's count is the number of pins it lists.
+    for statuses in [vec![], vec![Status::Queued], vec![Status::Pinning], vec![Status::Pinned, Status::Failed]] {
+        for who in [&alice, &bob] {
+            let query = ListQuery { statuses: statuses.clone(), ..all_statuses(1000) };
+            let page = f.store.list(who, &query).await.unwrap();
+            assert_eq!(page.count as usize, page.results.len(), "{statuses:?}");
+            // The same count with a filter that cannot use the counters.
+            let filtered = ListQuery { after: Some(DateTime::from_timestamp_micros(0).unwrap()), ..query };
+            assert_eq!(f.store.list(who, &filtered).await.unwrap().count, page.count, "{statuses:?}");
+        }
+    }
+    assert_eq!(f.store.list(&alice, &all_statuses(1000)).await.unwrap().count, 5);
 }

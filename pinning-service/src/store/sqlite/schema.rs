@@ -68,6 +68,27 @@ CREATE TRIGGER IF NOT EXISTS pins_usage_delete AFTER DELETE ON pins BEGIN
     UPDATE tenants SET pins = pins - 1, bytes = bytes - OLD.bytes WHERE tenant = OLD.tenant;
 END;
 
+-- Per tenant and status: how many pins (kept by the triggers below), so a
+-- list filtered by status alone counts in constant time.
+CREATE TABLE IF NOT EXISTS status_counts (
+    tenant TEXT    NOT NULL,
+    status TEXT    NOT NULL,
+    pins   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant, status)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS pins_status_insert AFTER INSERT ON pins BEGIN
+    INSERT INTO status_counts (tenant, status, pins) VALUES (NEW.tenant, NEW.status, 1)
+    ON CONFLICT (tenant, status) DO UPDATE SET pins = pins + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS pins_status_delete AFTER DELETE ON pins BEGIN
+    UPDATE status_counts SET pins = pins - 1 WHERE tenant = OLD.tenant AND status = OLD.status;
+END;
+CREATE TRIGGER IF NOT EXISTS pins_status_update AFTER UPDATE OF status ON pins WHEN OLD.status <> NEW.status BEGIN
+    UPDATE status_counts SET pins = pins - 1 WHERE tenant = OLD.tenant AND status = OLD.status;
+    INSERT INTO status_counts (tenant, status, pins) VALUES (NEW.tenant, NEW.status, 1)
+    ON CONFLICT (tenant, status) DO UPDATE SET pins = pins + 1;
+END;
+
 CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -85,7 +106,8 @@ pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
         upgrade_from_1(&mut tx).await?;
     }
     if (1..3).contains(&found) {
-        // Version 2 → 3: the leases of claims (see `Store::claim_next`).
+        // Version 2 → 3: the leases of claims (see `Store::claim_next`), and
+        // pins counted per tenant and status (filled in below).
         sqlx::raw_sql("ALTER TABLE pins ADD COLUMN holder TEXT; ALTER TABLE pins ADD COLUMN lease_until INTEGER;")
             .execute(&mut *tx)
             .await?;
@@ -95,6 +117,14 @@ pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
         sqlx::raw_sql(
             "INSERT INTO tenants (tenant, pins, bytes)
              SELECT tenant, COUNT(*), SUM(bytes) FROM pins GROUP BY tenant",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    if (1..3).contains(&found) {
+        sqlx::raw_sql(
+            "INSERT INTO status_counts (tenant, status, pins)
+             SELECT tenant, status, COUNT(*) FROM pins GROUP BY tenant, status",
         )
         .execute(&mut *tx)
         .await?;

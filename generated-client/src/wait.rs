@@ -64,19 +64,38 @@ impl Client {
     /// [`MAX_POLL_INTERVAL`], never sleeping past the deadline (a last poll is
     /// made at the deadline). An empty `until` waits for the whole timeout.
     pub async fn wait_for(&self, requestid: &str, until: &[Status], timeout: Duration) -> Result<PinStatus, WaitError> {
+        self.wait_for_with(requestid, until, Some(timeout), |_| {}).await
+    }
+
+    /// [`Client::wait_for`], calling `observe` with the pin as each poll
+    /// sees it (for progress output), and without a deadline when `timeout`
+    /// is `None`.
+    pub async fn wait_for_with(
+        &self,
+        requestid: &str,
+        until: &[Status],
+        timeout: Option<Duration>,
+        mut observe: impl FnMut(&PinStatus),
+    ) -> Result<PinStatus, WaitError> {
         let start = Instant::now();
-        let deadline = start + timeout;
+        // A deadline too far away to represent is no deadline.
+        let deadline = timeout.and_then(|timeout| start.checked_add(timeout));
         let mut pause = FIRST_POLL_INTERVAL;
         loop {
             let pin = self.get_pin_by_request_id(requestid).await?;
+            observe(&pin);
             if until.contains(&pin.status) {
                 return Ok(pin);
             }
             let now = Instant::now();
-            if now >= deadline {
-                return Err(WaitError::Timeout { last: Box::new(pin), waited: now - start });
-            }
-            tokio::time::sleep(pause.min(deadline - now)).await;
+            let sleep = match deadline {
+                Some(deadline) if now >= deadline => {
+                    return Err(WaitError::Timeout { last: Box::new(pin), waited: now - start });
+                }
+                Some(deadline) => pause.min(deadline - now),
+                None => pause,
+            };
+            tokio::time::sleep(sleep).await;
             pause = (pause * 2).min(MAX_POLL_INTERVAL);
         }
     }

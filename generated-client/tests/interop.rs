@@ -1,7 +1,7 @@
 //! Interop with a server nobody here wrote: the npm package
-//! `mock-ipfs-pinning-service@0.4.2`. The harness installs it with npm under
-//! the target directory when it is not there yet, starts it on 127.0.0.1 with
-//! a token, and kills it afterwards.
+//! `mock-ipfs-pinning-service@0.4.2`. The harness (`mock_service/`) installs
+//! it with npm under the target directory when it is not there yet, starts it
+//! on 127.0.0.1 with a token, and kills it afterwards.
 //!
 //! Deviations of that server from the spec, and what the client does:
 //!
@@ -17,107 +17,18 @@
 //! | `DELETE` answers 202 with `Content-Type: application/json` and no body | `Ok(())`: a success without a documented body ignores the body |
 //! | 404 bodies carry a stack trace in `details` | decoded as a `Failure` like any other |
 
+mod mock_service;
 #[path = "../examples/lifecycle/steps.rs"]
 mod steps;
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use ipfs_pinning_client::models::{Pin, PinStatus, Status, TextMatchingStrategy};
 use ipfs_pinning_client::{Client, Error, GetPinsQuery, ListAllError};
-
-const PACKAGE: &str = "mock-ipfs-pinning-service@0.4.2";
-const TOKEN: &str = "interop-secret";
-
-/// Where the package is installed: under the target directory, so it is
-/// installed once per checkout and never by hand.
-fn install_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("mock-ipfs-pinning-service-0.4.2")
-}
-
-/// Installs the package with npm unless a complete install is there.
-fn ensure_installed() -> PathBuf {
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = install_dir();
-    let marker = dir.join(".installed");
-    if !marker.exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        let output = Command::new("npm")
-            .args(["install", "--prefix"])
-            .arg(&dir)
-            .args(["--no-audit", "--no-fund", "--loglevel=error", PACKAGE])
-            .output()
-            .unwrap_or_else(|e| panic!("npm is needed to install {PACKAGE}: {e}"));
-        assert!(
-            output.status.success(),
-            "npm install {PACKAGE} failed:\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        std::fs::write(&marker, PACKAGE).unwrap();
-    }
-    dir.join("node_modules/mock-ipfs-pinning-service")
-}
-
-/// The services' standard error.
-fn log_file() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("mock-ipfs-pinning-service.log")
-}
-
-/// A running mock service; killed on drop.
-struct Mock {
-    child: Child,
-    url: String,
-}
-
-impl Mock {
-    /// Starts the service on 127.0.0.1 (an ephemeral port) through the
-    /// package's `setup` API (its CLI listens on every interface).
-    fn start() -> Mock {
-        let package = ensure_installed();
-        let script = r#"
-            const http = require("http");
-            const { setup } = require(process.argv[1]);
-            setup({ token: process.argv[2], loglevel: "error" }).then((service) => {
-                const server = http.createServer(service);
-                server.listen(0, "127.0.0.1", () => console.log("listening " + server.address().port));
-            });
-        "#;
-        let mut child = Command::new("node")
-            .args(["-e", script])
-            .arg(&package)
-            .arg(TOKEN)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            // It logs a stack trace for every request it fails (any `meta`).
-            .stderr(std::fs::File::options().create(true).append(true).open(log_file()).unwrap())
-            .spawn()
-            .unwrap_or_else(|e| panic!("node is needed to run {PACKAGE}: {e}"));
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("listening ").unwrap_or_else(|| {
-            let _ = child.kill();
-            panic!("the mock service did not start: {line:?}; see {}", log_file().display())
-        });
-        Mock { url: format!("http://127.0.0.1:{port}"), child }
-    }
-
-    fn client(&self) -> Client {
-        Client::builder(&self.url, TOKEN).timeout(Duration::from_secs(20)).build().unwrap()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use mock_service::{Mock, TOKEN};
 
 fn pin(cid: &str, name: Option<&str>) -> Pin {
     Pin { cid: cid.to_owned(), name: name.map(str::to_owned), origins: None, meta: None }

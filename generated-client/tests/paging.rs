@@ -299,6 +299,23 @@ async fn wait_for_polls_until_a_wanted_status() {
 }
 
 #[tokio::test]
+async fn wait_for_with_shows_every_poll_and_may_wait_without_a_deadline() {
+    let server = CaptureServer::start(scripted(&["queued", "pinning", "failed"])).await;
+    let mut seen = Vec::new();
+    let pin = client(&server)
+        .wait_for_with("req-1", &[Status::Pinned, Status::Failed], None, |pin| seen.push(pin.status))
+        .await
+        .unwrap();
+    assert_eq!(pin.status, Status::Failed);
+    assert_eq!(seen, [Status::Queued, Status::Pinning, Status::Failed]);
+
+    // A deadline too far away to represent is no deadline, not a panic.
+    let server = CaptureServer::start(scripted(&["queued", "pinned"])).await;
+    let pin = client(&server).wait_for("req-1", &[Status::Pinned], Duration::MAX).await.unwrap();
+    assert_eq!(pin.status, Status::Pinned);
+}
+
+#[tokio::test]
 async fn wait_for_times_out_with_the_last_status() {
     let server = CaptureServer::start(scripted(&["queued"])).await;
     let started = Instant::now();

@@ -14,7 +14,8 @@ use ipfs_pinning_server::{
 };
 
 use crate::cids;
-use crate::pinner::Pinner;
+use crate::cids::shorten;
+use crate::pinner::{Pinner, is_p2p_multiaddr};
 use crate::store::{ListQuery, NewPin, PinRecord, Store, StoreError, TenantId};
 use crate::worker::{Waker, details};
 
@@ -72,6 +73,24 @@ impl Tenants {
     }
 }
 
+/// `reason` of a pin refused by the tenant's quota (status 409).
+pub const QUOTA_EXCEEDED: &str = "QUOTA_EXCEEDED";
+
+/// Limits the API enforces on top of the spec's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiLimits {
+    /// Largest `meta` of one pin, in bytes of its JSON.
+    pub max_meta_bytes: usize,
+    /// Byte budget of one page of `GET /pins` ([`ListQuery::max_bytes`]).
+    pub max_page_bytes: u64,
+}
+
+impl Default for ApiLimits {
+    fn default() -> Self {
+        ApiLimits { max_meta_bytes: 64 * 1024, max_page_bytes: 4 * 1024 * 1024 }
+    }
+}
+
 /// The service behind the generated router.
 #[derive(Clone)]
 pub struct PinningApi {
@@ -79,6 +98,7 @@ pub struct PinningApi {
     pinner: Arc<dyn Pinner>,
     waker: Waker,
     tenants: Arc<Tenants>,
+    limits: ApiLimits,
 }
 
 /// How an operation went wrong, before it becomes the operation's response variant.
@@ -86,6 +106,7 @@ pub struct PinningApi {
 enum Problem {
     BadRequest(Failure),
     NotFound(Failure),
+    Conflict(Failure),
     Server(ServerErrorStatus, Failure),
 }
 
@@ -97,6 +118,9 @@ fn failure(reason: &str, details: impl Into<String>) -> Failure {
 /// never to the client, whose `Failure` only says what kind it was.
 impl From<StoreError> for Problem {
     fn from(error: StoreError) -> Self {
+        if let StoreError::QuotaExceeded(details) = &error {
+            return Problem::Conflict(failure(QUOTA_EXCEEDED, details.clone()));
+        }
         if error.is_busy() {
             tracing::warn!(%error, "storage busy");
             Problem::Server(
@@ -124,6 +148,7 @@ macro_rules! respond {
             Ok(value) => $response::$ok(value),
             Err(Problem::BadRequest(failure)) => $response::BadRequest(failure),
             Err(Problem::NotFound(failure)) => $response::NotFound(failure),
+            Err(Problem::Conflict(failure)) => $response::Conflict(failure),
             Err(Problem::Server(status, failure)) => $response::ServerError(status, failure),
         }
     };
@@ -132,7 +157,13 @@ macro_rules! respond {
 impl PinningApi {
     /// The API over these parts.
     pub fn new(store: Arc<dyn Store>, pinner: Arc<dyn Pinner>, waker: Waker, tenants: Tenants) -> Self {
-        PinningApi { store, pinner, waker, tenants: Arc::new(tenants) }
+        PinningApi { store, pinner, waker, tenants: Arc::new(tenants), limits: ApiLimits::default() }
+    }
+
+    /// This API with other limits.
+    pub fn with_limits(mut self, limits: ApiLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     fn pin_status(&self, record: PinRecord) -> PinStatus {
@@ -148,6 +179,26 @@ impl PinningApi {
 
     fn new_pin(&self, pin: Pin) -> Result<NewPin, Problem> {
         cids::parse(&pin.cid).map_err(|error| Problem::BadRequest(failure(INVALID_BODY, format!("cid: {error}"))))?;
+        if let Some(meta) = &pin.meta {
+            let bytes = serde_json::to_string(meta).map_or(usize::MAX, |json| json.len());
+            if bytes > self.limits.max_meta_bytes {
+                return Err(Problem::BadRequest(failure(
+                    INVALID_BODY,
+                    format!(
+                        "meta: {bytes} bytes of JSON, more than this service's limit of {}",
+                        self.limits.max_meta_bytes
+                    ),
+                )));
+            }
+        }
+        for (index, origin) in pin.origins.iter().flatten().enumerate() {
+            if !is_p2p_multiaddr(origin) {
+                return Err(Problem::BadRequest(failure(
+                    INVALID_BODY,
+                    format!("origins[{index}]: `{}` is not a multiaddr ending in /p2p/<peer id>", shorten(origin)),
+                )));
+            }
+        }
         Ok(NewPin {
             cid: pin.cid,
             name: pin.name,
@@ -172,6 +223,7 @@ impl PinningApi {
             after: query.after,
             limit: u32::try_from(query.limit).unwrap_or(1),
             meta: query.meta.unwrap_or_default(),
+            max_bytes: self.limits.max_page_bytes,
         };
         let page = self.store.list(&tenant, &list).await?;
         Ok(PinResults {
@@ -200,6 +252,7 @@ impl PinningApi {
         let Some(record) = self.store.replace(&tenant, &requestid, pin).await? else {
             return Err(not_found(&requestid));
         };
+        self.waker.cancel(&requestid);
         self.waker.pin_queued();
         self.waker.unpin_queued();
         tracing::info!(old = %requestid, requestid = %record.requestid, cid = %record.cid, "pin replaced");
@@ -210,6 +263,7 @@ impl PinningApi {
         if !self.store.delete(&tenant, &requestid).await? {
             return Err(not_found(&requestid));
         }
+        self.waker.cancel(&requestid);
         self.waker.unpin_queued();
         tracing::info!(%requestid, "pin removed");
         Ok(())
@@ -251,6 +305,7 @@ impl Api for PinningApi {
             Ok(()) => DeletePinByRequestIdResponse::Accepted,
             Err(Problem::BadRequest(failure)) => DeletePinByRequestIdResponse::BadRequest(failure),
             Err(Problem::NotFound(failure)) => DeletePinByRequestIdResponse::NotFound(failure),
+            Err(Problem::Conflict(failure)) => DeletePinByRequestIdResponse::Conflict(failure),
             Err(Problem::Server(status, failure)) => DeletePinByRequestIdResponse::ServerError(status, failure),
         }
     }

@@ -9,12 +9,12 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::api::{PinningApi, Tenants};
+use crate::api::{ApiLimits, PinningApi, Tenants};
 use crate::config::{Args, Backend, ConfigError, generate_token};
 use crate::listener::ConnectionLimits;
 use crate::middleware::{observe, panic_response, request_timeout};
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
-use crate::store::{self, GENERATED_TOKEN_DIGEST, SqliteOptions, Store, StoreError, TenantId};
+use crate::store::{self, GENERATED_TOKEN_DIGEST, Quota, SqliteOptions, Store, StoreError, TenantId};
 use crate::worker::{Worker, WorkerConfig};
 
 /// How long a shutdown waits for requests in flight.
@@ -66,9 +66,15 @@ pub struct Running {
 /// Starts the service as `args` say; it serves until [`Running::shutdown`].
 pub async fn start(args: &Args) -> Result<Running, StartError> {
     args.check()?;
-    let store: Arc<dyn Store> = store::open(&args.db, SqliteOptions { busy_timeout: args.db_busy_timeout })
-        .await
-        .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
+    let store: Arc<dyn Store> = store::open(
+        &args.db,
+        SqliteOptions {
+            busy_timeout: args.db_busy_timeout,
+            quota: Quota { max_pins: args.quota_pins, max_bytes: args.quota_bytes },
+        },
+    )
+    .await
+    .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
     let tokens = args.access_tokens()?;
     let (tenants, generated_token) = if tokens.is_empty() {
         // Only the digest is kept: the token is shown when it is made, and
@@ -109,7 +115,8 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     let backend = pinner.backend();
     crate::ops::install_recorder();
     let ops = crate::ops::router(Arc::clone(&store), Arc::clone(&pinner));
-    let api = PinningApi::new(Arc::clone(&store), pinner, worker.waker(), tenants);
+    let api = PinningApi::new(Arc::clone(&store), pinner, worker.waker(), tenants)
+        .with_limits(ApiLimits { max_meta_bytes: args.max_meta_bytes, max_page_bytes: args.max_page_bytes });
     // Layers run outside in: `observe` (access log, metrics, request id,
     // `Retry-After`) sees every answer, the timeout's and a panic's too.
     let router = ipfs_pinning_server::router_with_config(

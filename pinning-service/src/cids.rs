@@ -64,7 +64,7 @@ pub fn key(text: &str) -> String {
 const DAG_PB: u64 = 0x70;
 
 /// Error messages quote the input, but never more than 100 characters of it.
-fn shorten(text: &str) -> String {
+pub fn shorten(text: &str) -> String {
     const MAX: usize = 100;
     match text.char_indices().nth(MAX) {
         Some((end, _)) => format!("{}…", &text[..end]),

@@ -63,7 +63,9 @@ pub struct Args {
     #[arg(long = "delegate", env = "PINNING_SERVICE_DELEGATE", value_delimiter = ',')]
     pub delegates: Vec<String>,
 
-    /// Pins worked on at once.
+    /// Pins worked on at once, shared by all tenants; a tenant with none in
+    /// progress may start one beyond it (up to twice this many in all), so
+    /// one tenant's stuck pins never hold up the others.
     #[arg(long, env = "PINNING_SERVICE_PIN_CONCURRENCY", default_value_t = 4)]
     pub pin_concurrency: usize,
 
@@ -90,6 +92,25 @@ pub struct Args {
     /// Open connections at most; more wait in the listen backlog.
     #[arg(long, env = "PINNING_SERVICE_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+
+    /// Largest `meta` of one pin, in bytes of its JSON.
+    #[arg(long, env = "PINNING_SERVICE_MAX_META_BYTES", default_value_t = 64 * 1024)]
+    pub max_meta_bytes: usize,
+
+    /// Byte budget of one page of `GET /pins` (pins' CIDs, names, origins,
+    /// meta and info): a page stops short of `limit` rather than pass it.
+    #[arg(long, env = "PINNING_SERVICE_MAX_PAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_page_bytes: u64,
+
+    /// Pin requests one access token may have at once (default: no limit);
+    /// more are refused with `409 QUOTA_EXCEEDED`.
+    #[arg(long, env = "PINNING_SERVICE_QUOTA_PINS")]
+    pub quota_pins: Option<u64>,
+
+    /// Bytes (CIDs, names, origins and meta) one access token's pin requests
+    /// may take (default: no limit); more are refused with `409 QUOTA_EXCEEDED`.
+    #[arg(long, env = "PINNING_SERVICE_QUOTA_BYTES")]
+    pub quota_bytes: Option<u64>,
 
     /// How long a database statement waits for a lock held elsewhere before
     /// the request is answered `503` with `Retry-After`.
@@ -183,6 +204,12 @@ impl Args {
         if self.request_timeout.is_zero() {
             return Err(ConfigError { flag: "request-timeout", message: "must be longer than 0".to_owned() });
         }
+        if self.max_meta_bytes < 2 {
+            return Err(ConfigError { flag: "max-meta-bytes", message: "must be at least 2 (`{}`)".to_owned() });
+        }
+        if self.max_page_bytes == 0 {
+            return Err(ConfigError { flag: "max-page-bytes", message: "must be at least 1 byte".to_owned() });
+        }
         if self.max_connections == 0 {
             return Err(ConfigError { flag: "max-connections", message: "must be at least 1".to_owned() });
         }
@@ -265,6 +292,9 @@ mod tests {
         assert_eq!(args.request_timeout, Duration::from_secs(60));
         assert_eq!(args.max_connections, 1024);
         assert_eq!(args.db_busy_timeout, Duration::from_secs(5));
+        assert_eq!(args.max_meta_bytes, 64 * 1024);
+        assert_eq!(args.max_page_bytes, 4 * 1024 * 1024);
+        assert_eq!((args.quota_pins, args.quota_bytes), (None, None));
         assert_eq!(args.log_format, LogFormat::Text);
         assert_eq!(args.simulated_delegates(), [DEFAULT_SIMULATED_DELEGATE]);
         assert_eq!(args.check(), Ok(()));
@@ -330,6 +360,8 @@ mod tests {
         assert_eq!(refused(&["--header-read-timeout", "31s"]), "header-read-timeout");
         assert_eq!(refused(&["--request-timeout", "0"]), "request-timeout");
         assert_eq!(refused(&["--max-connections", "0"]), "max-connections");
+        assert_eq!(refused(&["--max-meta-bytes", "1"]), "max-meta-bytes");
+        assert_eq!(refused(&["--max-page-bytes", "0"]), "max-page-bytes");
         assert_eq!(refused(&["--backend", "kubo", "--ipfs-api", "https://127.0.0.1:5001"]), "ipfs-api");
     }
 

@@ -59,8 +59,14 @@ pub fn install_recorder() {
     }
 }
 
-/// Records one answered request.
+/// Records one answered request. Methods outside HTTP's usual ones count as
+/// `OTHER`, so clients cannot add label values at will (routes are the
+/// router's templates, or `unmatched`).
 pub fn request_done(method: &str, route: &str, status: u16, latency: Duration) {
+    let method = match method {
+        "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+        _ => "OTHER",
+    };
     metrics::counter!(
         "http_requests_total",
         "method" => method.to_owned(),

@@ -4,12 +4,15 @@
 //! All of its state is in the store, so it resumes after a crash: at start
 //! it puts the pins a dead worker left `pinning` back to `queued`
 //! ([`Store::requeue_interrupted`]), and unfinished unpin jobs are still in
-//! their table. It claims the oldest claimable pin whenever a slot is free
-//! (at most `concurrency` at once), woken by new pins and, as a fallback, by
-//! a poll. Each claim is a [`Lease`] of this worker's own holder id, renewed
-//! every third of its length while the pin runs, so several workers (replicas)
-//! can share one database and a pin of a worker that died is claimed again
-//! once its lease runs out.
+//! their table. It claims pins while slots are free, woken by new pins and
+//! finished ones and, as a fallback, by a poll: tenants take turns,
+//! `concurrency` slots are shared, and a tenant with nothing in progress may
+//! use one of `concurrency` more (so one tenant's stuck pins never hold up
+//! the others). Deleting or replacing a pin that is `pinning` cancels its
+//! work ([`Waker::cancel`]). Each claim is a [`Lease`] of this worker's own
+//! holder id, renewed every third of its length while the pin runs, so
+//! several workers (replicas) can share one database and a pin of a worker
+//! that died is claimed again once its lease runs out.
 //!
 //! One CID is never pinned and unpinned at the same time: both hold a
 //! per-CID lock keyed by the CID's value ([`crate::cids::key`], so two
@@ -26,7 +29,7 @@ use tokio::sync::{Notify, OwnedMutexGuard, Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::pinner::{PinError, Pinner};
-use crate::store::{CidLock, Job, Lease, Store, StoreError, UnpinJob};
+use crate::store::{CidLock, ClaimLimits, Job, Lease, Store, StoreError, UnpinJob};
 
 /// The key of the `info` entry the service writes.
 pub const STATUS_DETAILS: &str = "status_details";
@@ -71,9 +74,40 @@ impl Default for WorkerConfig {
 pub struct Waker {
     pins: Arc<Notify>,
     unpins: Arc<Notify>,
+    /// The pins being worked on, each with the signal that cancels it.
+    running: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+}
+
+/// The cancel signal of one pin in progress; unregisters it when dropped.
+struct Running {
+    requestid: String,
+    signal: Arc<Notify>,
+    running: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.requestid);
+    }
 }
 
 impl Waker {
+    /// The pin request `requestid` was deleted or replaced: if the worker is
+    /// pinning it, it stops (the backend call is dropped, which cancels it)
+    /// and the CID's unpin job may run.
+    pub fn cancel(&self, requestid: &str) {
+        let signal = self.running.lock().unwrap_or_else(PoisonError::into_inner).get(requestid).cloned();
+        if let Some(signal) = signal {
+            signal.notify_one();
+        }
+    }
+
+    fn start_running(&self, requestid: &str) -> Running {
+        let signal = Arc::new(Notify::new());
+        self.running.lock().unwrap_or_else(PoisonError::into_inner).insert(requestid.to_owned(), Arc::clone(&signal));
+        Running { requestid: requestid.to_owned(), signal, running: Arc::clone(&self.running) }
+    }
+
     /// A pin was queued.
     pub fn pin_queued(&self) {
         self.pins.notify_one();
@@ -162,8 +196,14 @@ async fn stopping(mut shutdown: watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
+/// Claims pins while slots are free. The store decides whose turn it is
+/// ([`Store::claim_next_fair`]): `concurrency` slots are shared, and a tenant
+/// with nothing in progress may use one of `concurrency` more, so one
+/// tenant's stuck pins never hold up the others.
 async fn pin_loop(shared: Arc<Shared>) {
-    let slots = Arc::new(Semaphore::new(shared.config.concurrency.max(1)));
+    let pool = shared.config.concurrency.max(1);
+    let limits = ClaimLimits { pool: pool as u64, most: 2 * pool as u64 };
+    let slots = Arc::new(Semaphore::new(2 * pool));
     let mut jobs = JoinSet::new();
     // Set when the backend was unreachable: no new claims until then.
     let pause = Arc::new(Mutex::new(None::<tokio::time::Instant>));
@@ -187,7 +227,8 @@ async fn pin_loop(shared: Arc<Shared>) {
                 () = stopping(shared.shutdown.clone()) => break,
             }
         }
-        let claimed = shared.store.claim_next(&shared.lease, details(shared.pinner.pinning_details(&[]))).await;
+        let claimed =
+            shared.store.claim_next_fair(&shared.lease, details(shared.pinner.pinning_details(&[])), limits).await;
         match claimed {
             Ok(Some(job)) => {
                 shared.held.lock().unwrap_or_else(PoisonError::into_inner).insert(job.requestid.clone());
@@ -290,12 +331,22 @@ async fn pin_locked(shared: &Shared, job: &Job) -> bool {
     }
     tracing::info!(requestid = %job.requestid, cid = %job.cid, backend = shared.pinner.backend(), "pinning");
     let (progress, progress_rx) = watch::channel(None);
+    let running = shared.waker.start_running(&job.requestid);
     let pinned = tokio::time::timeout(shared.config.pin_timeout, shared.pinner.pin(&job.cid, &job.origins, &progress));
     let outcome = tokio::select! {
         outcome = pinned => Some(outcome),
         () = forward_progress(shared, &job.requestid, progress_rx) => None,
         () = stopping(shared.shutdown.clone()) => None,
+        () = running.signal.notified() => {
+            tracing::info!(requestid = %job.requestid, cid = %job.cid, "pin cancelled: deleted or replaced while pinning");
+            drop(running);
+            // The request is gone: nothing to record; its CID's unpin job may run now.
+            shared.waker.unpin_queued();
+            shared.waker.pin_queued();
+            return false;
+        }
     };
+    drop(running);
     let (status, info, unavailable) = match outcome {
         None => (
             Status::Queued,
@@ -322,11 +373,10 @@ async fn pin_locked(shared: &Shared, job: &Job) -> bool {
     };
     tracing::info!(requestid = %job.requestid, %status, details = %info[STATUS_DETAILS], "pin done");
     finish(shared, job, status, info).await;
-    // A replace waiting for this pin may now release the CID it replaced.
+    // A replace waiting for this pin may now release the CID it replaced,
+    // and a slot is free for the next claim.
     shared.waker.unpin_queued();
-    if status == Status::Queued {
-        shared.waker.pin_queued();
-    }
+    shared.waker.pin_queued();
     unavailable
 }
 

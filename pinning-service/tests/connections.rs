@@ -107,3 +107,54 @@ async fn a_body_that_does_not_arrive_in_time_is_a_408_failure() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_kept_alive_connection_is_closed_after_the_header_read_timeout() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[TOKEN], &["--header-read-timeout", "1s"]).await;
+        let mut socket = TcpStream::connect(service.running().local_addr()).await.unwrap();
+        socket.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").await.unwrap();
+        let mut answer = [0u8; 4096];
+        let read = socket.read(&mut answer).await.unwrap();
+        assert!(answer[..read].starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer[..read]));
+        // Kept alive, then idle: closed by the server about a second later.
+        let started = Instant::now();
+        assert!(closed_by_server(socket, Duration::from_secs(10)).await);
+        let idle = started.elapsed();
+        eprintln!("idle kept-alive connection closed after {idle:.2?}");
+        assert!(idle >= Duration::from_millis(500), "closed too soon: {idle:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_the_service_cannot_finish_in_time_is_a_503_failure() {
+    bounded(TEST_LIMIT, async {
+        let service = Service::start(&[TOKEN], &["--request-timeout", "1s", "--db-busy-timeout", "30s"]).await;
+        // Another connection holds the write lock longer than the request may take.
+        let mut blocker = {
+            use sqlx::Connection;
+            sqlx::SqliteConnection::connect(&format!("sqlite://{}", service.db().display())).await.unwrap()
+        };
+        sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut blocker).await.unwrap();
+        ipfs_pinning_client::install_crypto_provider();
+        let started = Instant::now();
+        let response = reqwest::Client::new()
+            .post(format!("{}/pins", service.url()))
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "cid": support::cid("slow") }).to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let retry_after = response.headers().get("retry-after").cloned();
+        let body: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        eprintln!("answered {status} after {:.2?}", started.elapsed());
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["error"]["reason"], "REQUEST_TIMEOUT", "{body}");
+        assert!(retry_after.is_some());
+        sqlx::raw_sql("ROLLBACK").execute(&mut blocker).await.unwrap();
+    })
+    .await;
+}

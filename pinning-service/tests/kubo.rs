@@ -552,8 +552,12 @@ async fn replacing_a_pin_unpins_the_old_cid_only_after_the_new_one_is_pinned() {
     service.stop().await;
 }
 
+/// Issue 10 (2.5) changed this test: a delete while Kubo pins used to let
+/// `pin/add` run to its end and unpin afterwards; now the delete cancels
+/// `pin/add` (the RPC request is dropped, which cancels it on Kubo) and the
+/// CID is unpinned right after, still never before `pin/add` has ended.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deleting_a_pin_while_kubo_pins_it_unpins_once_pin_add_has_ended() {
+async fn deleting_a_pin_while_kubo_pins_it_cancels_pin_add_then_unpins() {
     let kubo = stand_in().await;
     let service = start_service(&kubo.api_url(), &[]).await;
     let cid = cid("deleted while pinning");
@@ -564,20 +568,12 @@ async fn deleting_a_pin_while_kubo_pins_it_unpins_once_pin_add_has_ended() {
     wait_calls(&kubo, "pin/add", &cid, 1).await;
     service.client.delete_pin_by_request_id(&added.requestid).await.unwrap();
 
-    // No pin/rm while Kubo is still pinning the CID.
-    tokio::time::sleep(QUIET).await;
-    assert!(kubo.calls_to("pin/rm").is_empty(), "{:?}", kubo.calls());
-
-    kubo.release(&cid);
+    // Never released by the stand-in: the service gave up on its own.
     let removal = wait_calls(&kubo, "pin/rm", &cid, 1).await;
-    let ended = kubo.ended(&cid);
-    assert_eq!(ended.len(), 1);
-    assert_eq!(ended[0].outcome, Outcome::Pinned);
+    let ended = wait_ended(&kubo, &cid, 1).await;
+    assert_eq!(ended[0].outcome, Outcome::Cancelled);
     assert!(removal[0].seq > ended[0].seq, "pin/rm came before pin/add ended");
-    eventually("the stand-in to drop the pin", || async {
-        if kubo.pinned().contains(&cid) { Err(format!("{:?}", kubo.pinned())) } else { Ok(()) }
-    })
-    .await;
+    assert!(!kubo.pinned().contains(&cid));
     service.stop().await;
 }
 
@@ -666,4 +662,85 @@ async fn the_stand_in_speaks_kubos_wire_format() {
     let (status, _, body) = text(http.post(with("swarm/connect", &[("arg", &origin)]))).await;
     assert_eq!((status, body), (200, format!("{{\"Strings\":[\"connect {PEER} success\"]}}\n")));
     assert_eq!(kubo.calls().len(), 8);
+}
+
+/// Issue 10 (2.10): proxy environment variables meant for the outside world
+/// never carry the calls to the local Kubo RPC API (and its credentials).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_environment_variables_are_ignored_for_the_kubo_rpc_api() {
+    use tokio::io::AsyncBufReadExt;
+    let kubo = stand_in().await;
+    let dir = tempfile::tempdir().unwrap();
+    // A "proxy" that accepts and never answers: a call sent there hangs.
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_pinning-service"))
+        .args(["--listen", "127.0.0.1:0", "--token", TOKEN, "--backend", "kubo", "--ipfs-api", &kubo.api_url()])
+        .arg("--db")
+        .arg(dir.path().join("db"))
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env("all_proxy", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(WAIT, stdout.next_line()).await;
+    let line = match line {
+        Ok(Ok(Some(line))) => line,
+        other => panic!("the service did not start with proxy variables set: {other:?}"),
+    };
+    assert!(line.starts_with("pinning-service listening on"), "{line}");
+    assert_eq!(kubo.calls_to("id").len(), 1, "`id` reached Kubo directly");
+    child.start_kill().unwrap();
+    let _ = child.wait().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_follows_the_kubo_node() {
+    let mut kubo = stand_in().await;
+    let service = start_service(&kubo.api_url(), &[]).await;
+    ipfs_pinning_client::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let url = format!("http://{}/readyz", service.running.local_addr());
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
+    kubo.stop().await;
+    let down = http.get(&url).send().await.unwrap();
+    assert_eq!(down.status(), 503);
+    assert!(down.headers().contains_key("retry-after"));
+    let body = down.text().await.unwrap();
+    assert!(body.contains("NOT_READY") && body.contains("kubo"), "{body}");
+    kubo.restart().await;
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
+    service.stop().await;
+}
+
+/// `pinning_backend_errors_total{backend="kubo",operation="pin"}` on `/metrics` (0 when absent).
+async fn backend_errors(url: &str) -> f64 {
+    let text = reqwest::get(format!("{url}/metrics")).await.unwrap().text().await.unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("pinning_backend_errors_total{backend=\"kubo\",operation=\"pin\"} "))
+        .map_or(0.0, |value| value.trim().parse().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backend_errors_are_counted_in_the_metrics() {
+    let kubo = stand_in().await;
+    let service = start_service(&kubo.api_url(), &[]).await;
+    ipfs_pinning_client::install_crypto_provider();
+    let url = format!("http://{}", service.running.local_addr());
+    let before = backend_errors(&url).await;
+    let cid = cid("counted failure");
+    kubo.script_pin_add(&cid, [PinAdd::Refuse("merkledag: not found".to_owned())]);
+    let added = service.client.add_pin(&pin(&cid)).await.unwrap();
+    wait_status(&service.client, &added.requestid, Status::Failed).await;
+    let after = backend_errors(&url).await;
+    assert!(after >= before + 1.0, "backend errors {before} → {after}");
+    service.stop().await;
 }

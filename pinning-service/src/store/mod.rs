@@ -71,6 +71,11 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Locked(String),
+    /// The tenant's quota does not allow the pin (answered `409`).
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error(
         "the database schema is version {found}, newer than this binary understands ({supported}); \
          run a newer pinning-service"
@@ -102,12 +107,53 @@ impl StoreError {
 }
 
 /// Opens the store `location` names, migrated to the current schema
-/// (`sqlite` applies to an SQLite file only).
+/// (`sqlite.busy_timeout` applies to an SQLite file only, the quota to both).
 pub async fn open(location: &DbLocation, sqlite: SqliteOptions) -> Result<std::sync::Arc<dyn Store>, StoreError> {
     Ok(match location {
         DbLocation::Sqlite(path) => std::sync::Arc::new(SqliteStore::open_with(path, sqlite).await?),
-        DbLocation::Postgres(url) => std::sync::Arc::new(PostgresStore::connect(url).await?),
+        DbLocation::Postgres(url) => std::sync::Arc::new(PostgresStore::connect_with(url, sqlite.quota).await?),
     })
+}
+
+/// Per-tenant limits on what a tenant stores, a setting of the store:
+/// `create` and `replace` refuse with [`StoreError::QuotaExceeded`], inside
+/// their transaction, a pin that would take the tenant past either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quota {
+    /// Pin requests at most (any status).
+    pub max_pins: Option<u64>,
+    /// [`stored_bytes`] of all its pin requests at most.
+    pub max_bytes: Option<u64>,
+}
+
+impl Quota {
+    /// Whether a tenant storing `pins` pins of `bytes` bytes may go to
+    /// `pins + more_pins` of `bytes + more_bytes` (a replace adds no pin).
+    pub fn check(&self, pins: u64, bytes: u64, more_pins: u64, more_bytes: u64) -> Result<(), StoreError> {
+        if let Some(max) = self.max_pins
+            && pins.saturating_add(more_pins) > max
+        {
+            return Err(StoreError::QuotaExceeded(format!(
+                "this access token has {pins} pin request(s), its quota is {max}; delete some first"
+            )));
+        }
+        if let Some(max) = self.max_bytes
+            && bytes.saturating_add(more_bytes) > max
+        {
+            return Err(StoreError::QuotaExceeded(format!(
+                "this pin ({more_bytes} bytes) would take this access token's pins to {} bytes; its quota is {max}",
+                bytes.saturating_add(more_bytes)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What a pin costs its tenant's byte quota: the bytes of its CID and name,
+/// and of `origins` and `meta` as stored JSON (the SQLite schema's upgrade
+/// computes the same in SQL).
+pub fn stored_bytes(cid: &str, name: Option<&str>, origins_json: Option<&str>, meta_json: Option<&str>) -> u64 {
+    [Some(cid), name, origins_json, meta_json].iter().flatten().map(|text| text.len() as u64).sum()
 }
 
 /// Who owns a pin: derived from the access token (a SHA-256 digest of it), so
@@ -184,12 +230,26 @@ pub struct ListQuery {
     pub limit: u32,
     /// Every pair must be in the pin's `meta` (AND); empty means no filter.
     pub meta: BTreeMap<String, String>,
+    /// A byte budget for the page: results stop before the one that would
+    /// take the sum of [`stored_bytes`] plus `info`'s JSON past it (one result
+    /// is always given). `count` still counts every match, so clients see
+    /// a short page and go on with `before`.
+    pub max_bytes: u64,
 }
 
 impl ListQuery {
     /// A query with no filters but the status ones: newest first, `limit` results.
     pub fn new(statuses: Vec<Status>, limit: u32) -> Self {
-        ListQuery { cids: Vec::new(), name: None, statuses, before: None, after: None, limit, meta: BTreeMap::new() }
+        ListQuery {
+            cids: Vec::new(),
+            name: None,
+            statuses,
+            before: None,
+            after: None,
+            limit,
+            meta: BTreeMap::new(),
+            max_bytes: u64::MAX,
+        }
     }
 }
 
@@ -255,6 +315,20 @@ impl Drop for CidLock {
     }
 }
 
+/// How many requests may be `pinning` when the worker claims another (see
+/// [`Store::claim_next_fair`]): `pool` for anyone, `most` for a tenant that
+/// has none `pinning`, so one tenant's stuck pins never hold every slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimLimits {
+    pub pool: u64,
+    pub most: u64,
+}
+
+impl ClaimLimits {
+    /// No limit.
+    pub const UNLIMITED: ClaimLimits = ClaimLimits { pool: u64::MAX, most: u64::MAX };
+}
+
 /// A pin the worker has claimed (moved from `queued` to `pinning`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -288,7 +362,9 @@ pub struct Stats {
 /// Storage of pin requests. Methods return boxed futures so the service can
 /// hold an `Arc<dyn Store>` and pick the backend at run time.
 pub trait Store: Send + Sync + 'static {
-    /// Stores a new `queued` pin request with a fresh `requestid` and `created`.
+    /// Stores a new `queued` pin request with a fresh `requestid` and
+    /// `created`; [`StoreError::QuotaExceeded`] when the store's [`Quota`]
+    /// does not allow it.
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord>;
 
     /// The tenant's pin request `requestid`, if it has one.
@@ -299,7 +375,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// In one transaction: removes the tenant's pin request `requestid` and
     /// stores `pin` as a new request. `None` (and no change) when the tenant
-    /// has no such request.
+    /// has no such request; [`StoreError::QuotaExceeded`] when the
+    /// replacement's bytes do not fit the store's [`Quota`].
     fn replace<'a>(
         &'a self,
         tenant: &'a TenantId,
@@ -310,11 +387,27 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the tenant's pin request `requestid`; `false` when there was none.
     fn delete<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, bool>;
 
-    /// Moves the oldest claimable request (of any tenant) to `pinning` with
-    /// `info`, held by `lease`, and returns it. Claimable: `queued`, or
-    /// `pinning` under a lease that ran out. Concurrent claims (from any
-    /// process) never return the same request.
-    fn claim_next<'a>(&'a self, lease: &'a Lease, info: BTreeMap<String, String>) -> StoreFuture<'a, Option<Job>>;
+    /// [`claim_next_fair`](Self::claim_next_fair) without limits.
+    fn claim_next<'a>(&'a self, lease: &'a Lease, info: BTreeMap<String, String>) -> StoreFuture<'a, Option<Job>> {
+        self.claim_next_fair(lease, info, ClaimLimits::UNLIMITED)
+    }
+
+    /// Moves a claimable request to `pinning` with `info`, held by `lease`,
+    /// and returns it; concurrent claims (from any process) never return the
+    /// same request. First a request `pinning` under a lease that ran out
+    /// (its worker died), then a `queued` one: tenants take turns (round
+    /// robin: the tenant with a queued request whose last claim is the
+    /// oldest goes next, ties to the one whose oldest queued request is
+    /// older), and each tenant's requests go oldest first. The limits count
+    /// the requests `lease.holder` has `pinning`: a tenant may start one
+    /// while it has fewer than `limits.pool`, or fewer than `limits.most` and
+    /// none of that tenant's. `None` when no tenant may.
+    fn claim_next_fair<'a>(
+        &'a self,
+        lease: &'a Lease,
+        info: BTreeMap<String, String>,
+        limits: ClaimLimits,
+    ) -> StoreFuture<'a, Option<Job>>;
 
     /// Extends the claims of `requestids` that `lease.holder` still holds
     /// to `lease.duration` from now; returns how many it still holds.

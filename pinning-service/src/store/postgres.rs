@@ -33,11 +33,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::migrations::{self, Migration};
 use super::sql::{
-    Dialect, Filter, bind_all, common_methods, fold, from_json, micros, micros_to_datetime, record, to_json,
+    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fold, micros, micros_to_datetime, to_json,
 };
 use super::{
-    CidLock, Clock, Job, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Store, StoreError, StoreFuture,
-    TenantId, system_clock,
+    CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
+    TenantId, stored_bytes, system_clock,
 };
 
 /// The schema, step by step (see [`migrations`]).
@@ -200,6 +200,7 @@ pub(super) fn is_unavailable_code(code: &str) -> bool {
 /// The PostgreSQL [`Store`].
 pub struct PostgresStore {
     pool: PgPool,
+    quota: Quota,
     /// Connections that hold advisory locks of CIDs.
     locks: PgPool,
     clock: Clock,
@@ -209,7 +210,15 @@ impl PostgresStore {
     /// Connects to the database at `url` (a `postgres://` URL) and migrates
     /// it to the current schema.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Self::connect_with_clock(url, system_clock()).await
+        Self::connect_with(url, Quota::default()).await
+    }
+
+    /// [`connect`](Self::connect) with per-tenant limits, checked inside
+    /// `create` and `replace`.
+    pub async fn connect_with(url: &str, quota: Quota) -> Result<Self, StoreError> {
+        let mut store = Self::connect_with_clock(url, system_clock()).await?;
+        store.quota = quota;
+        Ok(store)
     }
 
     /// [`connect`](Self::connect) with a custom clock (tests freeze it).
@@ -226,7 +235,7 @@ impl PostgresStore {
             .max_connections(MAX_LOCK_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
-        Ok(PostgresStore { pool, locks, clock })
+        Ok(PostgresStore { pool, quota: Quota::default(), locks, clock })
     }
 
     /// The pool (tests and benchmarks reach the tables through it).
@@ -245,7 +254,22 @@ impl PostgresStore {
             pin.meta.iter().flatten().map(|(key, value)| (key.as_str(), value.as_str())).unzip();
         let origins = pin.origins.as_ref().map(to_json).transpose()?;
         let meta = pin.meta.as_ref().map(to_json).transpose()?;
-        let bytes = super::sqlite::stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref());
+        let bytes = stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref());
+        if self.quota != Quota::default() {
+            // The tenant's row, locked until the caller's transaction ends, so
+            // its writers on every replica check the quota one at a time (a
+            // replace has already taken the old pin off the usage).
+            sqlx::query("INSERT INTO tenants (tenant, last_created) VALUES ($1, 0) ON CONFLICT (tenant) DO NOTHING")
+                .bind(tenant.as_str())
+                .execute(&mut *conn)
+                .await?;
+            let (pins, used): (i64, i64) =
+                sqlx::query_as("SELECT pins, bytes FROM tenants WHERE tenant = $1 FOR UPDATE")
+                    .bind(tenant.as_str())
+                    .fetch_one(&mut *conn)
+                    .await?;
+            self.quota.check(u64::try_from(pins).unwrap_or(0), u64::try_from(used).unwrap_or(0), 1, bytes)?;
+        }
         let created: i64 = sqlx::query_scalar(CREATE)
             .bind(tenant.as_str())
             .bind(super::next_created((self.clock)(), None))
@@ -272,29 +296,6 @@ impl PostgresStore {
             meta: pin.meta,
             info: pin.info,
         })
-    }
-
-    /// Claims the first row `sql` selects (a `SELECT id ... FOR UPDATE SKIP
-    /// LOCKED` taking `$1` now).
-    async fn claim_where(&self, select: &str, lease: &Lease, info: &str, now: i64) -> Result<Option<Job>, StoreError> {
-        let sql = format!(
-            "UPDATE pins SET status = 'pinning', info = $2, updated = $1, holder = $3, lease_until = $4
-             WHERE id = ({select}) RETURNING requestid, cid, origins"
-        );
-        let row = sqlx::query(&sql)
-            .bind(now)
-            .bind(info)
-            .bind(&lease.holder)
-            .bind(now.saturating_add(micros(lease.duration)))
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let origins: Option<String> = row.try_get(2)?;
-        Ok(Some(Job {
-            requestid: row.try_get(0)?,
-            cid: row.try_get(1)?,
-            origins: origins.map(|text| from_json("origins", &text)).transpose()?.unwrap_or_default(),
-        }))
     }
 }
 
@@ -335,8 +336,16 @@ impl Store for PostgresStore {
 
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord> {
         async move {
-            let mut conn = self.pool.acquire().await?;
-            self.create_in(&mut conn, tenant, uuid::Uuid::new_v4().to_string(), pin).await
+            let requestid = uuid::Uuid::new_v4().to_string();
+            if self.quota == Quota::default() {
+                // One statement: its own transaction.
+                let mut conn = self.pool.acquire().await?;
+                return self.create_in(&mut conn, tenant, requestid, pin).await;
+            }
+            let mut tx = self.pool.begin().await?;
+            let record = self.create_in(&mut tx, tenant, requestid, pin).await?;
+            tx.commit().await?;
+            Ok(record)
         }
         .boxed()
     }
@@ -356,14 +365,8 @@ impl Store for PostgresStore {
                  LEFT JOIN LATERAL ({page_sql}) AS page ON true"
             );
             let rows = bind_all(sqlx::query(&sql), &filter.args).fetch_all(&self.pool).await?;
-            let count: i64 = rows.first().map(|row| row.try_get(8)).transpose()?.unwrap_or(0);
-            let mut results = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let requestid: Option<String> = row.try_get(0)?;
-                if requestid.is_some() {
-                    results.push(record(row)?);
-                }
-            }
+            let count: i64 = rows.first().map(|row| row.try_get(COLUMN_COST + 1)).transpose()?.unwrap_or(0);
+            let results = budgeted(&rows, query.max_bytes)?;
             Ok(ListPage { count: u64::try_from(count).unwrap_or(0), results })
         }
         .boxed()
@@ -406,24 +409,6 @@ impl Store for PostgresStore {
                 .fetch_optional(&self.pool)
                 .await?;
             Ok(removed.is_some())
-        }
-        .boxed()
-    }
-
-    fn claim_next<'a>(&'a self, lease: &'a Lease, info: BTreeMap<String, String>) -> StoreFuture<'a, Option<Job>> {
-        async move {
-            let info = to_json(&info)?;
-            let now = (self.clock)();
-            // Pins of replicas that died first (their leases ran out), then
-            // the oldest queued one; each through its partial index.
-            let expired = "SELECT id FROM pins WHERE status = 'pinning' AND lease_until < $1
-                           ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED";
-            if let Some(job) = self.claim_where(expired, lease, &info, now).await? {
-                return Ok(Some(job));
-            }
-            let queued = "SELECT id FROM pins WHERE status = 'queued'
-                          ORDER BY created, id LIMIT 1 FOR UPDATE SKIP LOCKED";
-            self.claim_where(queued, lease, &info, now).await
         }
         .boxed()
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use ipfs_pinning_models::TextMatchingStrategy;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Row, Type};
 
-use super::{ListQuery, PinRecord, StoreError, TenantId};
+use super::{Job, ListQuery, PinRecord, StoreError, TenantId};
 
 /// The columns every pin query selects, in the order [`record`] reads them.
 macro_rules! columns {
@@ -44,6 +44,42 @@ pub(super) mod statements {
     /// `now` (as text).
     pub const READINESS_WRITE: &str = "INSERT INTO settings (key, value) VALUES ('last_readiness_check', ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    /// A claim of the request `{select}` picks: `info`, `updated`, `holder`,
+    /// `lease_until`, then the select's own arguments.
+    pub fn claim(select: &str) -> String {
+        format!(
+            "UPDATE pins SET status = 'pinning', info = ?, updated = ?, holder = ?, lease_until = ?
+             WHERE id = ({select}) RETURNING requestid, cid, origins"
+        )
+    }
+    /// The oldest request whose lease ran out: `now`; then `{lock}`.
+    pub fn expired(lock: &str) -> String {
+        format!(
+            "SELECT id FROM pins WHERE status = 'pinning' AND lease_until < ? ORDER BY lease_until, id LIMIT 1{lock}"
+        )
+    }
+    /// The tenant whose turn it is (see `Store::claim_next_fair`): `holder`,
+    /// `pool`, `most`, `holder`; then `{lock}` on its `tenants` row.
+    pub fn turn(lock: &str) -> String {
+        format!(
+            "WITH busy AS (SELECT COUNT(*) AS n FROM pins WHERE status = 'pinning' AND holder = ?)
+             SELECT t.tenant FROM tenants t, busy
+             WHERE EXISTS (SELECT 1 FROM pins q WHERE q.tenant = t.tenant AND q.status = 'queued')
+               AND (busy.n < ? OR (busy.n < ? AND NOT EXISTS (
+                    SELECT 1 FROM pins w WHERE w.tenant = t.tenant AND w.status = 'pinning' AND w.holder = ?)))
+             ORDER BY t.last_claim,
+                      (SELECT MIN(q.created) FROM pins q WHERE q.tenant = t.tenant AND q.status = 'queued'),
+                      t.tenant
+             LIMIT 1{lock}"
+        )
+    }
+    /// The tenant's oldest queued request: `tenant`; then `{lock}`.
+    pub fn oldest_queued(lock: &str) -> String {
+        format!("SELECT id FROM pins WHERE tenant = ? AND status = 'queued' ORDER BY created, id LIMIT 1{lock}")
+    }
+    /// `tenant`: it had its turn.
+    pub const TURN_TAKEN: &str =
+        "UPDATE tenants SET last_claim = (SELECT MAX(last_claim) FROM tenants) + 1 WHERE tenant = ?";
     /// `not_before`, `id`.
     pub const POSTPONE_UNPIN: &str = "UPDATE unpin_jobs SET attempts = attempts + 1, not_before = ? WHERE id = ?";
 }
@@ -171,6 +207,63 @@ macro_rules! common_methods {
             .boxed()
         }
 
+        fn claim_next_fair<'a>(
+            &'a self,
+            lease: &'a $crate::store::Lease,
+            info: std::collections::BTreeMap<String, String>,
+            limits: $crate::store::ClaimLimits,
+        ) -> $crate::store::StoreFuture<'a, Option<$crate::store::Job>> {
+            use futures_util::FutureExt;
+            use $crate::store::sql::statements;
+            async move {
+                let dialect = $dialect;
+                let info = $crate::store::sql::to_json(&info)?;
+                let now = (self.clock)();
+                let until = now.saturating_add($crate::store::sql::micros(lease.duration));
+                let limit = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+                let mut tx = self.$writer.begin().await?;
+                // A request whose worker died first (its lease ran out).
+                let claim = dialect.numbered(&statements::claim(&statements::expired(dialect.skip_locked(""))));
+                let mut row = sqlx::query(&claim)
+                    .bind(&info)
+                    .bind(now)
+                    .bind(&lease.holder)
+                    .bind(until)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if row.is_none() {
+                    // Then the tenant whose turn it is, its oldest queued request.
+                    let tenant: Option<String> =
+                        sqlx::query_scalar(&dialect.numbered(&statements::turn(dialect.skip_locked(" OF t"))))
+                            .bind(&lease.holder)
+                            .bind(limit(limits.pool))
+                            .bind(limit(limits.most))
+                            .bind(&lease.holder)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let Some(tenant) = tenant else { return Ok(None) };
+                    let claim =
+                        dialect.numbered(&statements::claim(&statements::oldest_queued(dialect.skip_locked(""))));
+                    row = sqlx::query(&claim)
+                        .bind(&info)
+                        .bind(now)
+                        .bind(&lease.holder)
+                        .bind(until)
+                        .bind(&tenant)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if row.is_some() {
+                        sqlx::query(&dialect.numbered(statements::TURN_TAKEN)).bind(&tenant).execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                let Some(row) = row else { return Ok(None) };
+                $crate::store::sql::job(&row).map(Some)
+            }
+            .boxed()
+        }
+
         fn check_writable(&self) -> $crate::store::StoreFuture<'_, ()> {
             use futures_util::FutureExt;
             async move {
@@ -238,6 +331,17 @@ impl Dialect {
             out.push_str(part);
         }
         out
+    }
+
+    /// `FOR UPDATE [OF ...] SKIP LOCKED` where rows can be locked (PostgreSQL:
+    /// concurrent claimers pass each other's rows by); nothing in SQLite,
+    /// whose one writer connection claims one at a time anyway.
+    pub(super) fn skip_locked(self, of: &str) -> &'static str {
+        match (self, of) {
+            (Dialect::Sqlite, _) => "",
+            (Dialect::Postgres, "") => " FOR UPDATE SKIP LOCKED",
+            (Dialect::Postgres, _) => " FOR UPDATE OF t SKIP LOCKED",
+        }
     }
 
     /// The key/value pairs of the JSON object `object` as a table `j (key, value)`.
@@ -374,10 +478,19 @@ impl Filter {
         (sql, &self.status_args)
     }
 
-    /// The SQL of one page, newest first; adds the `limit` argument.
+    /// The SQL of one page, newest first, each row with what it costs the
+    /// page's byte budget after [`COLUMNS`] (see [`budgeted`]); adds the
+    /// `limit` argument.
     pub(super) fn page_sql(&mut self, limit: i64) -> String {
         let limit = self.arg(Arg::Int(limit));
-        format!("SELECT {COLUMNS} FROM pins p WHERE {} ORDER BY p.created DESC LIMIT {limit}", self.sql)
+        let info_bytes = match self.dialect {
+            Dialect::Sqlite => "length(CAST(p.info AS BLOB))",
+            Dialect::Postgres => "octet_length(p.info)",
+        };
+        format!(
+            "SELECT {COLUMNS}, p.bytes + {info_bytes} FROM pins p WHERE {} ORDER BY p.created DESC LIMIT {limit}",
+            self.sql
+        )
     }
 }
 
@@ -421,6 +534,52 @@ where
         origins: origins.map(|text| from_json("origins", &text)).transpose()?,
         meta: meta.map(|text| from_json("meta", &text)).transpose()?,
         info: from_json("info", &info)?,
+    })
+}
+
+/// The index of a page row's cost (after [`COLUMNS`]).
+pub(super) const COLUMN_COST: usize = 8;
+
+/// The records of a page's rows, in order, up to the byte budget: results
+/// stop before the one that would take the sum of the rows' costs past
+/// `max_bytes` (one result is always given). Rows whose first column is
+/// NULL (PostgreSQL's empty page) are no results.
+pub(super) fn budgeted<R>(rows: &[R], max_bytes: u64) -> Result<Vec<PinRecord>, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    i64: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+{
+    let mut results = Vec::with_capacity(rows.len());
+    let mut spent: u64 = 0;
+    for row in rows {
+        let requestid: Option<String> = row.try_get(0)?;
+        if requestid.is_none() {
+            continue;
+        }
+        let cost: i64 = row.try_get(COLUMN_COST)?;
+        spent = spent.saturating_add(u64::try_from(cost).unwrap_or(0));
+        if spent > max_bytes && !results.is_empty() {
+            break;
+        }
+        results.push(record(row)?);
+    }
+    Ok(results)
+}
+
+/// A claimed row (`requestid, cid, origins`) as a [`Job`].
+pub(super) fn job<R>(row: &R) -> Result<Job, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+{
+    let origins: Option<String> = row.try_get(2)?;
+    Ok(Job {
+        requestid: row.try_get(0)?,
+        cid: row.try_get(1)?,
+        origins: origins.map(|text| from_json("origins", &text)).transpose()?.unwrap_or_default(),
     })
 }
 

@@ -1,5 +1,8 @@
 //! [`Store`] on one embedded SQLite file (WAL mode, `synchronous = FULL`).
 //!
+//! One process at a time: opening takes an exclusive lock on
+//! `<database>.lock` (`exclusive.rs`), and a second process is refused.
+//!
 //! Writes go through a pool of exactly one connection and `BEGIN IMMEDIATE`
 //! transactions, so writers queue in-process instead of failing with
 //! `SQLITE_BUSY`; reads use a separate pool and, thanks to WAL, never wait
@@ -17,6 +20,7 @@
 //!   `origins`, `meta` and `info` are JSON text as given; `bytes` is what the
 //!   pin costs its tenant's byte quota ([`stored_bytes`]); `holder` and
 //!   `lease_until` (µs) the claim of a `pinning` pin.
+//! - `status_counts`: per tenant and status, how many pins (kept by triggers).
 //! - `tenants`: per tenant, its pins and bytes (kept by triggers) and its
 //!   last turn in the worker's round robin.
 //! - `pin_meta`: one row per `meta` key of a pin, for the AND-match filter.
@@ -37,12 +41,10 @@ use ipfs_pinning_models::Status;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite};
 
-use super::sql::{
-    Dialect, Filter, bind_all, common_methods, fold, from_json, micros, micros_to_datetime, record, to_json,
-};
+use super::sql::{Dialect, Filter, bind_all, budgeted, common_methods, fold, micros, micros_to_datetime, to_json};
 use super::{
-    CidLock, Clock, Job, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Store, StoreError, StoreFuture,
-    TenantId, system_clock,
+    CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
+    TenantId, stored_bytes, system_clock,
 };
 
 /// Settings of [`SqliteStore::open_with`].
@@ -51,11 +53,13 @@ pub struct SqliteOptions {
     /// How long a statement waits for another connection's lock before it
     /// fails with `SQLITE_BUSY` (answered `503` with `Retry-After`).
     pub busy_timeout: Duration,
+    /// Per-tenant limits, checked inside `create` and `replace`.
+    pub quota: Quota,
 }
 
 impl Default for SqliteOptions {
     fn default() -> Self {
-        SqliteOptions { busy_timeout: Duration::from_secs(5) }
+        SqliteOptions { busy_timeout: Duration::from_secs(5), quota: Quota::default() }
     }
 }
 
@@ -73,6 +77,9 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     clock: Clock,
+    quota: Quota,
+    /// This process's claim on the file, released by [`Store::close`] (or on drop).
+    lock: std::sync::Mutex<Option<exclusive::ExclusiveLock>>,
 }
 
 impl SqliteStore {
@@ -94,6 +101,7 @@ impl SqliteStore {
     }
 
     async fn open_inner(path: &Path, settings: SqliteOptions, clock: Clock) -> Result<Self, StoreError> {
+        let lock = exclusive::lock(path)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -115,14 +123,17 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { writer, reader, clock })
+        Ok(SqliteStore { writer, reader, clock, quota: settings.quota, lock: std::sync::Mutex::new(Some(lock)) })
     }
 
+    /// Inserts `pin` inside `tx`, after checking the quota; `replacing` is
+    /// the stored bytes of the pin a replace removes (it frees its slot).
     async fn create_in(
         &self,
         tx: &mut sqlx::Transaction<'static, Sqlite>,
         tenant: &TenantId,
         pin: NewPin,
+        replacing: Option<u64>,
     ) -> Result<PinRecord, StoreError> {
         let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(created) FROM pins WHERE tenant = ?")
             .bind(tenant.as_str())
@@ -134,6 +145,19 @@ impl SqliteStore {
         let requestid = uuid::Uuid::new_v4().to_string();
         let origins = pin.origins.as_ref().map(to_json).transpose()?;
         let meta = pin.meta.as_ref().map(to_json).transpose()?;
+        let bytes = stored_bytes(&pin.cid, pin.name.as_deref(), origins.as_deref(), meta.as_deref());
+        if self.quota != Quota::default() {
+            let usage: Option<(i64, i64)> = sqlx::query_as("SELECT pins, bytes FROM tenants WHERE tenant = ?")
+                .bind(tenant.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+            let (pins, used) = usage
+                .map_or((0, 0), |(pins, bytes)| (u64::try_from(pins).unwrap_or(0), u64::try_from(bytes).unwrap_or(0)));
+            match replacing {
+                Some(freed) => self.quota.check(pins.saturating_sub(1), used.saturating_sub(freed), 1, bytes)?,
+                None => self.quota.check(pins, used, 1, bytes)?,
+            }
+        }
         let inserted = sqlx::query(
             "INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, origins, meta, status, info,
                                created, updated, bytes)
@@ -206,20 +230,13 @@ impl SqliteStore {
     }
 }
 
-/// What a pin costs its tenant's byte quota: the bytes of its CID, name,
-/// and `origins` and `meta` as stored JSON (the schema's upgrade computes
-/// the same in SQL).
-pub fn stored_bytes(cid: &str, name: Option<&str>, origins: Option<&str>, meta: Option<&str>) -> u64 {
-    [Some(cid), name, origins, meta].iter().flatten().map(|text| text.len() as u64).sum()
-}
-
 impl Store for SqliteStore {
     common_methods!(reader, writer, Dialect::Sqlite);
 
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord> {
         async move {
             let mut tx = self.begin_write().await?;
-            let record = self.create_in(&mut tx, tenant, pin).await?;
+            let record = self.create_in(&mut tx, tenant, pin, None).await?;
             tx.commit().await?;
             Ok(record)
         }
@@ -236,7 +253,7 @@ impl Store for SqliteStore {
             let page_sql = filter.page_sql(i64::from(query.limit.clamp(1, MAX_LIMIT)));
             let rows = bind_all(sqlx::query(&page_sql), &filter.args).fetch_all(&mut *tx).await?;
             tx.commit().await?;
-            let results = rows.iter().map(record).collect::<Result<Vec<_>, _>>()?;
+            let results = budgeted(&rows, query.max_bytes)?;
             Ok(ListPage { count: u64::try_from(count).unwrap_or(0), results })
         }
         .boxed()
@@ -252,15 +269,16 @@ impl Store for SqliteStore {
             let mut tx = self.begin_write().await?;
             // The replacement's requestid is made inside `create_in`; the
             // unpin job must wait for it, so create first, then delete.
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM pins WHERE tenant = ? AND requestid = ?")
+            let exists: Option<i64> = sqlx::query_scalar("SELECT bytes FROM pins WHERE tenant = ? AND requestid = ?")
                 .bind(tenant.as_str())
                 .bind(requestid)
                 .fetch_optional(&mut *tx)
                 .await?;
-            if exists.is_none() {
+            let Some(freed) = exists else {
                 return Ok(None);
-            }
-            let record = self.create_in(&mut tx, tenant, pin).await?;
+            };
+            let freed = u64::try_from(freed).unwrap_or(0);
+            let record = self.create_in(&mut tx, tenant, pin, Some(freed)).await?;
             Self::delete_in(&mut tx, tenant, requestid, Some(&record.requestid)).await?;
             tx.commit().await?;
             Ok(Some(record))
@@ -274,36 +292,6 @@ impl Store for SqliteStore {
             let deleted = Self::delete_in(&mut tx, tenant, requestid, None).await?;
             tx.commit().await?;
             Ok(deleted.is_some())
-        }
-        .boxed()
-    }
-
-    fn claim_next<'a>(&'a self, lease: &'a Lease, info: BTreeMap<String, String>) -> StoreFuture<'a, Option<Job>> {
-        async move {
-            let info = to_json(&info)?;
-            let now = (self.clock)();
-            // One writer connection: claims are serialized, no two return one pin.
-            let row = sqlx::query(
-                "UPDATE pins SET status = 'pinning', info = ?, updated = ?, holder = ?, lease_until = ?
-                 WHERE id = (SELECT id FROM pins
-                             WHERE status = 'queued' OR (status = 'pinning' AND lease_until < ?)
-                             ORDER BY created, id LIMIT 1)
-                 RETURNING requestid, cid, origins",
-            )
-            .bind(info)
-            .bind(now)
-            .bind(&lease.holder)
-            .bind(now.saturating_add(micros(lease.duration)))
-            .bind(now)
-            .fetch_optional(&self.writer)
-            .await?;
-            let Some(row) = row else { return Ok(None) };
-            let origins: Option<String> = row.try_get(2)?;
-            Ok(Some(Job {
-                requestid: row.try_get(0)?,
-                cid: row.try_get(1)?,
-                origins: origins.map(|text| from_json("origins", &text)).transpose()?.unwrap_or_default(),
-            }))
         }
         .boxed()
     }
@@ -372,11 +360,13 @@ impl Store for SqliteStore {
                 tracing::warn!(%error, "WAL checkpoint at shutdown failed");
             }
             self.writer.close().await;
+            drop(self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
         }
         .boxed()
     }
 }
 
+mod exclusive;
 mod schema;
 #[cfg(test)]
 mod tests;

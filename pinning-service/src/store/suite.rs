@@ -89,6 +89,8 @@ macro_rules! store_suite {
             corrupt_rows_are_errors_not_panics,
             cids_are_compared_by_value,
             counts_by_status_follow_every_change,
+            claims_take_turns_across_tenants,
+            claim_limits_count_the_holders_pins,
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {
@@ -443,6 +445,7 @@ pub(crate) async fn delete_removes_once_and_leaves_an_unpin_job(f: Fixture) {
 pub(crate) async fn worker_methods_move_pins_through_their_lifecycle(f: Fixture) {
     let alice = tenant("alice");
     let first = f.store.create(&alice, pin(CID_A)).await.unwrap();
+    f.tick(1000);
     let second = f
         .store
         .create(
@@ -650,4 +653,46 @@ pub(crate) async fn counts_by_status_follow_every_change(f: Fixture) {
         }
     }
     assert_eq!(f.store.list(&alice, &all_statuses(1000)).await.unwrap().count, 5);
+}
+
+pub(crate) async fn claims_take_turns_across_tenants(f: Fixture) {
+    let (alice, bob, carol) = (tenant("alice"), tenant("bob"), tenant("carol"));
+    let mut names = BTreeMap::new();
+    for (who, label) in [(&alice, "a1"), (&alice, "a2"), (&alice, "a3"), (&bob, "b1"), (&bob, "b2"), (&carol, "c1")] {
+        let record = f.store.create(who, named(CID_A, label)).await.unwrap();
+        names.insert(record.requestid, label);
+        f.tick(1000);
+    }
+    let mut order = Vec::new();
+    while let Some(job) = f.store.claim_next(&lease_a(), BTreeMap::new()).await.unwrap() {
+        order.push(names[&job.requestid]);
+    }
+    assert_eq!(order, ["a1", "b1", "c1", "a2", "b2", "a3"]);
+}
+
+pub(crate) async fn claim_limits_count_the_holders_pins(f: Fixture) {
+    let (alice, bob) = (tenant("alice"), tenant("bob"));
+    for (who, label) in [(&alice, "a1"), (&alice, "a2"), (&bob, "b1")] {
+        f.store.create(who, named(CID_A, label)).await.unwrap();
+        f.tick(1000);
+    }
+    // A pool of 1, and 2 for a tenant with nothing pinning.
+    let limits = ClaimLimits { pool: 1, most: 2 };
+    let claim = |lease: Lease| {
+        let store = Arc::clone(&f.store);
+        async move { store.claim_next_fair(&lease, BTreeMap::new(), limits).await.unwrap() }
+    };
+    let first = claim(lease_a()).await.expect("the pool is free");
+    let second = claim(lease_a()).await.expect("bob has nothing pinning");
+    assert_ne!(first.requestid, second.requestid);
+    assert_eq!(claim(lease_a()).await, None, "alice already has one");
+    // Another worker (replica) has a pool of its own.
+    let other = claim(lease_b()).await.expect("worker b's pool is free");
+    assert!(f.store.finish(&other.requestid, HOLDER_B, Status::Queued, BTreeMap::new()).await.unwrap());
+    // Alice's first is done: she has nothing pinning again, so her second
+    // may start beside bob's, though the pool is taken.
+    assert!(f.store.finish(&first.requestid, HOLDER_A, Status::Pinned, BTreeMap::new()).await.unwrap());
+    let third = claim(lease_a()).await.expect("alice's turn again");
+    assert_eq!(f.store.get(&alice, &third.requestid).await.unwrap().unwrap().name.as_deref(), Some("a2"));
+    assert_eq!(claim(lease_a()).await, None, "nothing left");
 }

@@ -392,3 +392,49 @@ async fn two_spellings_of_one_cid_are_one_cid_for_unpinning() {
     eventually("unpinned", || async { pinner.calls().contains(&format!("unpin {BASE16}")) }).await;
     worker.shutdown().await;
 }
+
+/// Issue 10 (2.5): four stuck pins of one tenant do not hold up another's.
+#[tokio::test]
+async fn one_tenants_stuck_pins_do_not_hold_up_another_tenants() {
+    let f = fixture().await;
+    let pinner = Scripted::new(true);
+    let worker = Worker::start(Arc::clone(&f.store), pinner.clone(), fast_config()).await.unwrap();
+    let mut stuck = Vec::new();
+    for i in 0..4 {
+        stuck.push(f.add(&worker, &format!("stuck-{i}")).await);
+    }
+    eventually("four pinning", || async { pinner.active.load(Ordering::SeqCst) == 4 }).await;
+    let bob = TenantId::from_token("bob");
+    let theirs = f.store.create(&bob, new_pin("bobs-cid")).await.unwrap();
+    worker.waker().pin_queued();
+    eventually("bob's pin started", || async {
+        f.store.get(&bob, &theirs.requestid).await.unwrap().unwrap().status == Status::Pinning
+    })
+    .await;
+    assert!(pinner.calls().contains(&"pin bobs-cid".to_owned()));
+    for record in &stuck {
+        assert_eq!(f.status(record).await, Status::Pinning, "alice's are still stuck");
+    }
+    // Alice cannot start a fifth while the pool is full.
+    let fifth = f.add(&worker, "stuck-5").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(f.status(&fifth).await, Status::Queued);
+    worker.shutdown().await;
+}
+
+/// Issue 10 (2.5): deleting a pin that is `pinning` cancels its work.
+#[tokio::test]
+async fn cancelling_a_deleted_pin_stops_its_work_and_releases_the_cid() {
+    let f = fixture().await;
+    let pinner = Scripted::new(true);
+    let worker = Worker::start(Arc::clone(&f.store), pinner.clone(), fast_config()).await.unwrap();
+    let record = f.add(&worker, CID_A).await;
+    eventually("pinning", || async { pinner.active.load(Ordering::SeqCst) == 1 }).await;
+    assert!(f.store.delete(&alice(), &record.requestid).await.unwrap());
+    worker.waker().cancel(&record.requestid);
+    worker.waker().unpin_queued();
+    // The gate never opens: the unpin (which needs the CID's lock, held by
+    // the pin while it runs) can only happen because the pin was dropped.
+    eventually("unpinned", || async { pinner.calls() == [format!("pin {CID_A}"), format!("unpin {CID_A}")] }).await;
+    worker.shutdown().await;
+}

@@ -280,8 +280,12 @@ macro_rules! common_methods {
             use futures_util::FutureExt;
             async move {
                 use sqlx::Row;
-                let rows =
-                    sqlx::query("SELECT status, COUNT(*) FROM pins GROUP BY status").fetch_all(&self.$reader).await?;
+                // From the per-status counters: constant time in the number of pins.
+                let rows = sqlx::query(
+                    "SELECT status, CAST(SUM(pins) AS BIGINT) FROM status_counts GROUP BY status HAVING SUM(pins) > 0",
+                )
+                .fetch_all(&self.$reader)
+                .await?;
                 let mut stats = $crate::store::Stats::default();
                 for row in rows {
                     let status: String = row.try_get(0)?;

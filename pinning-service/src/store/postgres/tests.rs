@@ -154,3 +154,33 @@ async fn migrations_are_recorded_once() {
         .unwrap();
     assert_eq!(versions, (1..=migrations::latest(MIGRATIONS)).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn quotas_hold_under_concurrent_creates_on_two_replicas() {
+    let Some(url) = database().await else { return };
+    let quota = Quota { max_pins: Some(5), max_bytes: None };
+    let one = Arc::new(PostgresStore::connect_with(&url, quota).await.unwrap());
+    let two = Arc::new(PostgresStore::connect_with(&url, quota).await.unwrap());
+    let alice = tenant("alice");
+    let mut writers = Vec::new();
+    for writer in 0..12 {
+        let store = if writer % 2 == 0 { Arc::clone(&one) } else { Arc::clone(&two) };
+        let alice = alice.clone();
+        writers.push(tokio::spawn(async move { store.create(&alice, pin(CID_A)).await }));
+    }
+    let mut made = Vec::new();
+    for writer in writers {
+        match writer.await.unwrap() {
+            Ok(record) => made.push(record),
+            Err(StoreError::QuotaExceeded(_)) => {}
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert_eq!(made.len(), 5, "the quota of 5 pins was not kept");
+    // A replace fits (it frees its pin's slot); a delete makes room.
+    assert!(one.replace(&alice, &made[0].requestid, pin(CID_B)).await.unwrap().is_some());
+    assert!(matches!(two.create(&alice, pin(CID_B)).await, Err(StoreError::QuotaExceeded(_))));
+    assert!(two.delete(&alice, &made[1].requestid).await.unwrap());
+    two.create(&alice, pin(CID_B)).await.unwrap();
+    assert_eq!(one.list(&alice, &ListQuery::new(Vec::new(), 100)).await.unwrap().count, 5);
+}

@@ -2,6 +2,8 @@
 //! and pins keep their states across graceful restarts, both of the real
 //! binary (SIGTERM) and in-process (`Running::shutdown`, then `start`).
 
+#[path = "support/process.rs"]
+mod process;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,7 +13,7 @@ use std::time::Duration;
 
 use ipfs_pinning_client::models::{PinStatus, Status};
 use ipfs_pinning_client::{Client, GetPinsQuery};
-use support::process::{Process, everything};
+use process::{Process, everything};
 use support::{Service, assert_not_found, bounded, cid, eventually, ids, listed, meta, pin};
 use tokio::task::JoinSet;
 

@@ -6,6 +6,10 @@
 //! here with `initdb` (see `support/postgres.rs`); without either these
 //! tests fail under `CI=true` and are skipped elsewhere.
 
+#[path = "support/postgres.rs"]
+mod postgres;
+#[path = "support/process.rs"]
+mod process;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,8 +18,8 @@ use std::time::Duration;
 
 use ipfs_pinning_client::models::{PinStatus, Status};
 use ipfs_pinning_client::{Client, Error};
-use support::postgres::{self, Cluster};
-use support::process::{Process, everything};
+use postgres::Cluster;
+use process::{Process, everything};
 use support::{bounded, cid, eventually, ids, pin};
 use tokio::task::JoinSet;
 

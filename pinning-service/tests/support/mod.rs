@@ -5,9 +5,6 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
-pub mod postgres;
-pub mod process;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::future::Future;

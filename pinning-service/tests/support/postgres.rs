@@ -34,6 +34,9 @@ pub struct Cluster {
 }
 
 struct Own {
+    /// The shell removes the cluster's directory once the server is down
+    /// (for the shared cluster, which a static holds until the process exits).
+    remove_on_exit: bool,
     bin: PathBuf,
     dir: tempfile::TempDir,
     port: u16,
@@ -48,7 +51,7 @@ pub fn shared() -> Option<&'static Cluster> {
     SHARED
         .get_or_init(|| match std::env::var(URL_VARIABLE) {
             Ok(url) => Some(Cluster { url, own: None }),
-            Err(_) => own(),
+            Err(_) => available().then(|| Cluster::launch(true)),
         })
         .as_ref()
         .or_else(skipped)
@@ -57,15 +60,23 @@ pub fn shared() -> Option<&'static Cluster> {
 /// A cluster of the caller's own (to stop and start); `None` (after
 /// printing why) when PostgreSQL is not installed outside CI.
 pub fn own() -> Option<Cluster> {
-    if bin_dir().is_some() {
+    if available() {
         return Some(Cluster::start());
+    }
+    skipped()
+}
+
+/// Whether `initdb` is installed; panics under `CI=true` when it is not.
+fn available() -> bool {
+    if bin_dir().is_some() {
+        return true;
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
         "PostgreSQL tests cannot run under CI=true: `initdb` is in neither PATH nor \
          /usr/lib/postgresql/*/bin (and {URL_VARIABLE} is not set); install the `postgresql` package"
     );
-    skipped()
+    false
 }
 
 fn skipped<T>() -> Option<T> {
@@ -111,8 +122,13 @@ fn is_root() -> bool {
 }
 
 impl Cluster {
-    /// Starts a new cluster in a temporary directory (panics when PostgreSQL is missing).
+    /// Starts a new cluster in a temporary directory (panics when PostgreSQL
+    /// is missing); it can be stopped and started again.
     pub fn start() -> Cluster {
+        Cluster::launch(false)
+    }
+
+    fn launch(remove_on_exit: bool) -> Cluster {
         let bin = bin_dir().expect("PostgreSQL (`initdb`) is installed");
         let dir = tempfile::Builder::new().prefix("pinning-pg-").tempdir().expect("a temporary directory");
         let run_as = is_root().then(|| "postgres".to_owned());
@@ -130,7 +146,7 @@ impl Cluster {
         let port = free_port();
         let mut cluster = Cluster {
             url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-            own: Some(Own { bin, dir, port, run_as, server: None }),
+            own: Some(Own { remove_on_exit, bin, dir, port, run_as, server: None }),
         };
         cluster.resume();
         cluster
@@ -160,11 +176,16 @@ impl Cluster {
         let data = own.dir.path().join("data");
         let log = own.dir.path().join("server.log");
         // `postgres` runs in the background of a shell that waits for its
-        // stdin to close, then stops it; a background job's stdin is /dev/null.
-        let script = "\"$@\" >>\"$LOG\" 2>&1 & pid=$!; read -r _; kill -INT $pid; wait $pid";
+        // stdin to close (the test process ended, however it ended), then
+        // stops it, and removes the directory of a shared cluster; a
+        // background job's stdin is /dev/null.
+        let script = "\"$@\" >>\"$LOG\" 2>&1 & pid=$!; read -r _; kill -INT $pid; wait $pid; \
+                      status=$?; if [ \"$REMOVE\" = 1 ]; then rm -rf \"$DIR\"; fi; exit $status";
         let postgres = own.bin.join("postgres");
         let mut server = command(&own.run_as, Path::new("sh"))
             .env("LOG", &log)
+            .env("DIR", own.dir.path())
+            .env("REMOVE", if own.remove_on_exit { "1" } else { "0" })
             .args(["-c", script, "sh"])
             .arg(&postgres)
             .arg("-D")

@@ -1,5 +1,7 @@
 //! The real `pinning-service` binary as a child process on 127.0.0.1, for
-//! tests that kill it or restart it.
+//! tests that kill it or restart it. Included with `#[path]` by the test
+//! files that need it (beside `mod support`), so other crates that include
+//! `support/mod.rs` do not need the binary.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -61,7 +63,7 @@ impl Process {
 
     /// A client of the process, with its token.
     pub fn client(&self) -> Client {
-        super::client(&self.url, &self.token)
+        crate::support::client(&self.url, &self.token)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -81,7 +83,7 @@ impl Process {
     /// SIGKILL, and waits for the process to be gone.
     pub async fn kill_9(mut self) -> ExitStatus {
         self.child.start_kill().expect("SIGKILL");
-        super::bounded(Duration::from_secs(30), self.child.wait()).await.expect("wait for the killed child")
+        crate::support::bounded(Duration::from_secs(30), self.child.wait()).await.expect("wait for the killed child")
     }
 
     /// SIGTERM (`kill -TERM`), and waits for the process to exit by itself.

@@ -3,6 +3,9 @@
 //! files that need it (beside `mod support`), so other crates that include
 //! `support/mod.rs` do not need the binary.
 
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

@@ -388,11 +388,32 @@ async fn unpin_loop(shared: Arc<Shared>) {
     running.shutdown().await;
 }
 
+/// Releases the CID of a deleted or replaced pin, by reference count over
+/// the CID's value: while any pin request (any tenant, any spelling) still
+/// wants it, nothing is released. The backend got the CID as each client
+/// spelled it, and may hold `Qm…` and `bafy…` of one CID as two pins, so a
+/// job whose spelling no other request uses waits (re-checked every 60 poll
+/// intervals) until the CID is unused and then releases its own spelling;
+/// a job whose spelling is still used is done (the last request with that
+/// spelling leaves its own job).
 async fn run_unpin(shared: &Shared, job: UnpinJob) {
     let _lock = shared.locks.lock(&crate::cids::key(&job.cid)).await;
-    let result = match shared.store.cid_in_use(&job.cid).await {
-        Ok(true) => Ok(()),
-        Ok(false) => {
+    let in_use = match shared.store.cid_in_use(&job.cid).await {
+        Ok(true) => shared.store.cid_spelling_in_use(&job.cid).await.map(Some),
+        Ok(false) => Ok(None),
+        Err(error) => Err(error),
+    };
+    let result = match in_use {
+        Ok(Some(true)) => Ok(()),
+        Ok(Some(false)) => {
+            let recheck = shared.config.poll_interval * 60;
+            tracing::debug!(cid = %job.cid, "another spelling of this CID is still pinned; the release waits");
+            if let Err(error) = shared.store.postpone_unpin(job.id, recheck).await {
+                tracing::error!(cid = %job.cid, %error, "cannot postpone an unpin");
+            }
+            return;
+        }
+        Ok(None) => {
             tracing::info!(cid = %job.cid, backend = shared.pinner.backend(), "unpinning");
             shared.pinner.unpin(&job.cid).await
         }

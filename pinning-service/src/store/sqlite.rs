@@ -607,6 +607,20 @@ impl Store for SqliteStore {
         .boxed()
     }
 
+    fn cid_spelling_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool> {
+        async move {
+            let used: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM pins WHERE cid_key = ? AND cid = ? AND status <> 'failed')",
+            )
+            .bind(crate::cids::key(cid))
+            .bind(cid)
+            .fetch_one(&self.reader)
+            .await?;
+            Ok(used)
+        }
+        .boxed()
+    }
+
     fn complete_unpin(&self, id: i64) -> StoreFuture<'_, ()> {
         async move {
             sqlx::query("DELETE FROM unpin_jobs WHERE id = ?").bind(id).execute(&self.writer).await?;

@@ -115,9 +115,7 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(settings.busy_timeout)
-            // Keeps the planner's statistics fresh (SQLite's recommendation).
-            .optimize_on_close(true, 400);
+            .busy_timeout(settings.busy_timeout);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -697,10 +695,15 @@ impl Store for SqliteStore {
     fn close(&self) -> BoxFuture<'_, ()> {
         async move {
             self.reader.close().await;
-            // Fold the WAL back into the database file, so a stopped service
-            // leaves one self-contained file.
-            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.writer).await {
-                tracing::warn!(%error, "WAL checkpoint at shutdown failed");
+            // Keep the planner's statistics fresh (SQLite's recommendation),
+            // then fold the WAL back into the database file, so a stopped
+            // service leaves one self-contained file. `optimize` runs here,
+            // not on each connection's close: it may write, and a write after
+            // the checkpoint left the WAL behind.
+            for pragma in ["PRAGMA analysis_limit = 400", "PRAGMA optimize", "PRAGMA wal_checkpoint(TRUNCATE)"] {
+                if let Err(error) = sqlx::query(pragma).execute(&self.writer).await {
+                    tracing::warn!(%error, pragma, "at shutdown");
+                }
             }
             self.writer.close().await;
             drop(self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());

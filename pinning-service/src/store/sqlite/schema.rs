@@ -105,7 +105,7 @@ pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
 }
 
 /// The query planner's statistics until SQLite gathers real ones (`PRAGMA
-/// optimize` on close re-analyzes a table once its size is far from these).
+/// optimize` at shutdown re-analyzes a table once its size is far from these).
 /// Without any, SQLite guesses that every index is as selective as any other
 /// and answers `name=x&match=exact` by walking all of a tenant's pinned pins
 /// in `created` order (14 ms with 10k pins, against 0.3 ms through the name

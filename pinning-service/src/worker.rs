@@ -26,6 +26,10 @@ use tokio::task::JoinSet;
 use crate::pinner::{PinError, Pinner};
 use crate::store::{ClaimLimits, Job, Store, UnpinJob};
 
+/// How long a cancelled pin keeps its CID's lock after dropping the backend
+/// call (see `run_pin`).
+const CANCEL_GRACE: Duration = Duration::from_secs(1);
+
 /// The key of the `info` entry the service writes.
 pub const STATUS_DETAILS: &str = "status_details";
 
@@ -270,6 +274,10 @@ async fn run_pin(shared: &Shared, job: Job) -> bool {
         () = running.signal.notified() => {
             tracing::info!(requestid = %job.requestid, cid = %job.cid, "pin cancelled: deleted or replaced while pinning");
             drop(running);
+            // The backend learns of the cancellation when the dropped call's
+            // connection closes; the CID's lock is kept a little longer so an
+            // unpin never overtakes a pin that is still winding down there.
+            tokio::time::sleep(CANCEL_GRACE).await;
             // The request is gone: nothing to record; its CID's unpin job may run now.
             shared.waker.unpin_queued();
             shared.waker.pin_queued();

@@ -160,6 +160,13 @@ impl Args {
                 flag: "token-file",
                 message: format!("cannot read {}: {error}", path.display()),
             })?;
+            if let Some(mode) = readable_by_others(path) {
+                tracing::warn!(
+                    path = %path.display(),
+                    mode = format!("{mode:o}"),
+                    "the token file can be read by other users; `chmod 600` it"
+                );
+            }
             for (number, line) in text.lines().enumerate() {
                 let token = line.trim();
                 if token.is_empty() || token.starts_with('#') {
@@ -234,6 +241,22 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Ok(Duration::ZERO);
     }
     humantime::parse_duration(text.trim()).map_err(|error| format!("`{text}`: {error}"))
+}
+
+/// The permission bits of `path` when users other than its owner may read
+/// it (Unix only).
+fn readable_by_others(path: &std::path::Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o044 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// The shortest access token accepted.
@@ -381,6 +404,14 @@ mod tests {
         assert_eq!(error.flag, "token-file");
         assert!(error.message.contains("line 2"), "{error}");
         assert!(!error.message.contains("short\n") && !error.message.contains("`short`"), "{error}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert_eq!(readable_by_others(&file), Some(0o644));
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+            assert_eq!(readable_by_others(&file), None);
+        }
         let missing = parse(&["--token-file", "/nonexistent/tokens"]).unwrap();
         assert_eq!(missing.access_tokens().unwrap_err().flag, "token-file");
     }

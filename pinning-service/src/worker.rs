@@ -31,6 +31,10 @@ use tokio::task::JoinSet;
 use crate::pinner::{PinError, Pinner};
 use crate::store::{CidLock, ClaimLimits, Job, Lease, Store, StoreError, UnpinJob};
 
+/// How long a cancelled pin keeps its CID's lock after dropping the backend
+/// call (see `run_pin`).
+const CANCEL_GRACE: Duration = Duration::from_secs(1);
+
 /// The key of the `info` entry the service writes.
 pub const STATUS_DETAILS: &str = "status_details";
 
@@ -340,6 +344,10 @@ async fn pin_locked(shared: &Shared, job: &Job) -> bool {
         () = running.signal.notified() => {
             tracing::info!(requestid = %job.requestid, cid = %job.cid, "pin cancelled: deleted or replaced while pinning");
             drop(running);
+            // The backend learns of the cancellation when the dropped call's
+            // connection closes; the CID's lock is kept a little longer so an
+            // unpin never overtakes a pin that is still winding down there.
+            tokio::time::sleep(CANCEL_GRACE).await;
             // The request is gone: nothing to record; its CID's unpin job may run now.
             shared.waker.unpin_queued();
             shared.waker.pin_queued();
@@ -459,6 +467,14 @@ async fn unpin_loop(shared: Arc<Shared>) {
     running.shutdown().await;
 }
 
+/// Releases the CID of a deleted or replaced pin, by reference count over
+/// the CID's value: while any pin request (any tenant, any spelling) still
+/// wants it, nothing is released. The backend got the CID as each client
+/// spelled it, and may hold `Qm…` and `bafy…` of one CID as two pins, so a
+/// job whose spelling no other request uses waits (re-checked every 60 poll
+/// intervals) until the CID is unused and then releases its own spelling;
+/// a job whose spelling is still used is done (the last request with that
+/// spelling leaves its own job).
 async fn run_unpin(shared: &Shared, job: UnpinJob) {
     let (local, shared_lock) = match lock_cid(shared, &job.cid).await {
         Ok(lock) => lock,
@@ -474,9 +490,22 @@ async fn run_unpin(shared: &Shared, job: UnpinJob) {
 
 /// [`run_unpin`] under the CID's lock.
 async fn unpin_locked(shared: &Shared, job: UnpinJob) {
-    let result = match shared.store.cid_in_use(&job.cid).await {
-        Ok(true) => Ok(()),
-        Ok(false) => {
+    let in_use = match shared.store.cid_in_use(&job.cid).await {
+        Ok(true) => shared.store.cid_spelling_in_use(&job.cid).await.map(Some),
+        Ok(false) => Ok(None),
+        Err(error) => Err(error),
+    };
+    let result = match in_use {
+        Ok(Some(true)) => Ok(()),
+        Ok(Some(false)) => {
+            let recheck = shared.config.poll_interval * 60;
+            tracing::debug!(cid = %job.cid, "another spelling of this CID is still pinned; the release waits");
+            if let Err(error) = shared.store.postpone_unpin(job.id, recheck).await {
+                tracing::error!(cid = %job.cid, %error, "cannot postpone an unpin");
+            }
+            return;
+        }
+        Ok(None) => {
             tracing::info!(cid = %job.cid, backend = shared.pinner.backend(), "unpinning");
             shared.pinner.unpin(&job.cid).await
         }

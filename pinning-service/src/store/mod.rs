@@ -455,6 +455,10 @@ pub trait Store: Send + Sync + 'static {
     /// `cid`, compared by value ([`crate::cids::key`]).
     fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
 
+    /// Whether any pin request of any tenant that is not `failed` has
+    /// exactly the text `cid` (this spelling of the CID).
+    fn cid_spelling_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
+
     /// Removes a finished unpin job.
     fn complete_unpin(&self, id: i64) -> StoreFuture<'_, ()>;
 

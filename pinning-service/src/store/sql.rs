@@ -39,6 +39,9 @@ pub(super) mod statements {
          ORDER BY j.id LIMIT ?";
     /// The CID's key ([`crate::cids::key`]).
     pub const CID_IN_USE: &str = "SELECT EXISTS (SELECT 1 FROM pins WHERE cid_key = ? AND status <> 'failed')";
+    /// The CID's key ([`crate::cids::key`]), the CID's text.
+    pub const CID_SPELLING_IN_USE: &str =
+        "SELECT EXISTS (SELECT 1 FROM pins WHERE cid_key = ? AND cid = ? AND status <> 'failed')";
     /// `id`.
     pub const COMPLETE_UNPIN: &str = "DELETE FROM unpin_jobs WHERE id = ?";
     /// `now` (as text).
@@ -177,6 +180,20 @@ macro_rules! common_methods {
                     .bind($crate::cids::key(cid))
                     .fetch_one(&self.$reader)
                     .await?;
+                Ok(used)
+            }
+            .boxed()
+        }
+
+        fn cid_spelling_in_use<'a>(&'a self, cid: &'a str) -> $crate::store::StoreFuture<'a, bool> {
+            use futures_util::FutureExt;
+            async move {
+                let used: bool =
+                    sqlx::query_scalar(&$dialect.numbered($crate::store::sql::statements::CID_SPELLING_IN_USE))
+                        .bind($crate::cids::key(cid))
+                        .bind(cid)
+                        .fetch_one(&self.$reader)
+                        .await?;
                 Ok(used)
             }
             .boxed()

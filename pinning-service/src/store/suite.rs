@@ -619,6 +619,9 @@ pub(crate) async fn cids_are_compared_by_value(f: Fixture) {
     assert!(f.store.cid_in_use(CID_B).await.unwrap());
     assert!(f.store.cid_in_use(BASE16).await.unwrap());
     assert!(!f.store.cid_in_use(CID_A).await.unwrap());
+    // The spelling is checked as sent.
+    assert!(f.store.cid_spelling_in_use(BASE16).await.unwrap());
+    assert!(!f.store.cid_spelling_in_use(CID_B).await.unwrap());
 }
 
 pub(crate) async fn counts_by_status_follow_every_change(f: Fixture) {

@@ -14,7 +14,7 @@ use crate::config::{Args, Backend, ConfigError, generate_token};
 use crate::listener::ConnectionLimits;
 use crate::middleware::{observe, panic_response, request_timeout};
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
-use crate::store::{GENERATED_TOKEN_DIGEST, Quota, SqliteOptions, SqliteStore, Store, StoreError, TenantId};
+use crate::store::{self, GENERATED_TOKEN_DIGEST, Quota, SqliteOptions, Store, StoreError, TenantId};
 use crate::worker::{Worker, WorkerConfig};
 
 /// How long a shutdown waits for requests in flight.
@@ -66,17 +66,15 @@ pub struct Running {
 /// Starts the service as `args` say; it serves until [`Running::shutdown`].
 pub async fn start(args: &Args) -> Result<Running, StartError> {
     args.check()?;
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open_with(
-            &args.db,
-            SqliteOptions {
-                busy_timeout: args.db_busy_timeout,
-                quota: Quota { max_pins: args.quota_pins, max_bytes: args.quota_bytes },
-            },
-        )
-        .await
-        .map_err(|source| StartError::Store { path: args.db.display().to_string(), source })?,
-    );
+    let store: Arc<dyn Store> = store::open(
+        &args.db,
+        SqliteOptions {
+            busy_timeout: args.db_busy_timeout,
+            quota: Quota { max_pins: args.quota_pins, max_bytes: args.quota_bytes },
+        },
+    )
+    .await
+    .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
     let tokens = args.access_tokens()?;
     let (tenants, generated_token) = if tokens.is_empty() {
         // Only the digest is kept: the token is shown when it is made, and
@@ -86,7 +84,7 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
         let stored = store
             .setting_or_insert(GENERATED_TOKEN_DIGEST, candidate_id.as_str().to_owned())
             .await
-            .map_err(|source| StartError::Store { path: args.db.display().to_string(), source })?;
+            .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;
         let id = TenantId::from_digest(&stored).ok_or(StartError::TokenDigest)?;
         let first = id == candidate_id;
         (Tenants::from_ids([id]), first.then_some(candidate))
@@ -105,7 +103,12 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     let worker = Worker::start(
         Arc::clone(&store),
         Arc::clone(&pinner),
-        WorkerConfig { concurrency: args.pin_concurrency, pin_timeout: args.pin_timeout, ..WorkerConfig::default() },
+        WorkerConfig {
+            concurrency: args.pin_concurrency,
+            pin_timeout: args.pin_timeout,
+            lease: args.pin_lease,
+            ..WorkerConfig::default()
+        },
     )
     .await
     .map_err(StartError::Worker)?;
@@ -134,7 +137,7 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     let server = tokio::spawn(crate::listener::serve(listener, router, limits, async move {
         let _ = stopped.wait_for(|stop| *stop).await;
     }));
-    tracing::info!(%local_addr, backend, db = %args.db.display(), "pinning service started");
+    tracing::info!(%local_addr, backend, db = %args.db, "pinning service started");
     Ok(Running { local_addr, generated_token, tenant_count, backend, stop, server, worker, store })
 }
 

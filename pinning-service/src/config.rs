@@ -8,9 +8,10 @@ use clap::{Parser, ValueEnum};
 use url::Url;
 
 use crate::pinner::{DEFAULT_SIMULATED_DELEGATE, check_delegates};
+use crate::store::DbLocation;
 
 /// The reference IPFS Pinning Service: the generated axum server on an
-/// embedded SQLite database.
+/// embedded SQLite database, or on PostgreSQL shared by several replicas.
 ///
 /// Lists (`--token`, `--delegate`) may also be given comma-separated, which is
 /// how their environment variables take several values.
@@ -21,9 +22,11 @@ pub struct Args {
     #[arg(long, env = "PINNING_SERVICE_LISTEN", default_value = "127.0.0.1:5000")]
     pub listen: SocketAddr,
 
-    /// SQLite database file (created when missing).
-    #[arg(long, env = "PINNING_SERVICE_DB", default_value = "pinning-service.db")]
-    pub db: PathBuf,
+    /// Where pins are stored: an SQLite file (a path or a `sqlite:` URL;
+    /// created when missing), or a `postgres://user:password@host/database`
+    /// URL, which several replicas of the service may share.
+    #[arg(long, env = "PINNING_SERVICE_DB", default_value = "pinning-service.db", hide_env_values = true)]
+    pub db: DbLocation,
 
     /// An access token (at least 16 characters); repeat for several, each a
     /// separate tenant. Without any (here or in `--token-file`), the service
@@ -70,6 +73,11 @@ pub struct Args {
     #[arg(long, env = "PINNING_SERVICE_PIN_TIMEOUT", default_value = "1h", value_parser = parse_duration)]
     pub pin_timeout: Duration,
 
+    /// How long a replica's claim on a pin lasts unless renewed (every
+    /// third of it): the pins of a replica that died are taken over this
+    /// long after its last renewal.
+    #[arg(long, env = "PINNING_SERVICE_PIN_LEASE", default_value = "30s", value_parser = parse_duration)]
+    pub pin_lease: Duration,
     /// How long a client may take to send a request head, counted from the
     /// connection (or the previous response on a kept-alive connection): it
     /// is also the idle keep-alive timeout. At most 30 s.
@@ -152,6 +160,13 @@ impl Args {
                 flag: "token-file",
                 message: format!("cannot read {}: {error}", path.display()),
             })?;
+            if let Some(mode) = readable_by_others(path) {
+                tracing::warn!(
+                    path = %path.display(),
+                    mode = format!("{mode:o}"),
+                    "the token file can be read by other users; `chmod 600` it"
+                );
+            }
             for (number, line) in text.lines().enumerate() {
                 let token = line.trim();
                 if token.is_empty() || token.starts_with('#') {
@@ -183,6 +198,9 @@ impl Args {
         }
         if self.pin_timeout.is_zero() {
             return Err(ConfigError { flag: "pin-timeout", message: "must be longer than 0".to_owned() });
+        }
+        if self.pin_lease < Duration::from_millis(300) {
+            return Err(ConfigError { flag: "pin-lease", message: "must be at least 300ms".to_owned() });
         }
         if self.header_read_timeout.is_zero() || self.header_read_timeout > MAX_HEADER_READ_TIMEOUT {
             return Err(ConfigError {
@@ -223,6 +241,22 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Ok(Duration::ZERO);
     }
     humantime::parse_duration(text.trim()).map_err(|error| format!("`{text}`: {error}"))
+}
+
+/// The permission bits of `path` when users other than its owner may read
+/// it (Unix only).
+fn readable_by_others(path: &std::path::Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o044 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// The shortest access token accepted.
@@ -268,7 +302,8 @@ mod tests {
     fn defaults_match_the_documentation() {
         let args = parse(&[]).unwrap();
         assert_eq!(args.listen, "127.0.0.1:5000".parse().unwrap());
-        assert_eq!(args.db, PathBuf::from("pinning-service.db"));
+        assert_eq!(args.db, DbLocation::Sqlite("pinning-service.db".into()));
+        assert_eq!(args.pin_lease, Duration::from_secs(30));
         assert!(args.tokens.is_empty());
         assert_eq!(args.backend, Backend::Simulated);
         assert_eq!(args.ipfs_api.as_str(), "http://127.0.0.1:5001/");
@@ -294,7 +329,7 @@ mod tests {
             "--listen",
             "127.0.0.1:0",
             "--db",
-            "/tmp/x.db",
+            "postgres://pinner:pw@127.0.0.1:5432/pins",
             "--token",
             "one-0123456789abcdef",
             "--token",
@@ -312,6 +347,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(args.tokens, ["one-0123456789abcdef", "two-0123456789abcdef", "three-0123456789abcdef"]);
+        assert_eq!(args.db, DbLocation::Postgres("postgres://pinner:pw@127.0.0.1:5432/pins".to_owned()));
         assert_eq!(args.backend, Backend::Kubo);
         assert_eq!(args.simulate_delay, Duration::from_millis(250));
         assert_eq!(args.max_body, 2048);
@@ -329,6 +365,7 @@ mod tests {
         assert!(parse(&["--simulate-delay", "fast"]).is_err());
         assert!(parse(&["--listen", "not-an-address"]).is_err());
         assert!(parse(&["--backend", "ipfs-cluster"]).is_err());
+        assert!(parse(&["--db", "postgres://"]).is_err());
     }
 
     #[test]
@@ -341,6 +378,7 @@ mod tests {
         assert_eq!(refused(&["--pin-concurrency", "0"]), "pin-concurrency");
         assert_eq!(refused(&["--max-body", "0"]), "max-body");
         assert_eq!(refused(&["--pin-timeout", "0"]), "pin-timeout");
+        assert_eq!(refused(&["--pin-lease", "10ms"]), "pin-lease");
         assert_eq!(refused(&["--header-read-timeout", "0"]), "header-read-timeout");
         assert_eq!(refused(&["--header-read-timeout", "31s"]), "header-read-timeout");
         assert_eq!(refused(&["--request-timeout", "0"]), "request-timeout");
@@ -366,6 +404,14 @@ mod tests {
         assert_eq!(error.flag, "token-file");
         assert!(error.message.contains("line 2"), "{error}");
         assert!(!error.message.contains("short\n") && !error.message.contains("`short`"), "{error}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert_eq!(readable_by_others(&file), Some(0o644));
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+            assert_eq!(readable_by_others(&file), None);
+        }
         let missing = parse(&["--token-file", "/nonexistent/tokens"]).unwrap();
         assert_eq!(missing.access_tokens().unwrap_err().flag, "token-file");
     }

@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
         "pinning-service listening on http://{} (backend: {}, database: {})",
         running.local_addr(),
         running.backend(),
-        args.db.display()
+        args.db
     );
     match running.generated_token() {
         Some(token) => {

@@ -2,18 +2,23 @@
 //! through a [`Pinner`], and releases the CIDs of deleted and replaced pins.
 //!
 //! All of its state is in the store, so it resumes after a crash: at start
-//! it puts every pin left `pinning` back to `queued`, and unfinished unpin
-//! jobs are still in their table. It claims queued pins while slots are
-//! free, woken by new pins and finished ones and, as a fallback, by a poll:
-//! tenants take turns, `concurrency` slots are shared, and a tenant with
-//! nothing in progress may use one of `concurrency` more (so one tenant's
-//! stuck pins never hold up the others). Deleting or replacing a pin that
-//! is `pinning` cancels its work ([`Waker::cancel`]).
+//! it puts the pins a dead worker left `pinning` back to `queued`
+//! ([`Store::requeue_interrupted`]), and unfinished unpin jobs are still in
+//! their table. It claims pins while slots are free, woken by new pins and
+//! finished ones and, as a fallback, by a poll: tenants take turns,
+//! `concurrency` slots are shared, and a tenant with nothing in progress may
+//! use one of `concurrency` more (so one tenant's stuck pins never hold up
+//! the others). Deleting or replacing a pin that is `pinning` cancels its
+//! work ([`Waker::cancel`]). Each claim is a [`Lease`] of this worker's own
+//! holder id, renewed every third of its length while the pin runs, so
+//! several workers (replicas) can share one database and a pin of a worker
+//! that died is claimed again once its lease runs out.
 //!
 //! One CID is never pinned and unpinned at the same time: both hold a
-//! per-CID lock (keyed by the CID's value, [`crate::cids::key`], so two
-//! spellings of one CID share it), and an unpin re-checks under it that no
-//! pin request (of any tenant) still wants the CID.
+//! per-CID lock keyed by the CID's value ([`crate::cids::key`], so two
+//! spellings of one CID share it): in-process, then the store's
+//! [`Store::lock_cid`] across processes; and an unpin re-checks under it
+//! that no pin request (of any tenant) still wants the CID.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -24,7 +29,11 @@ use tokio::sync::{Notify, OwnedMutexGuard, Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::pinner::{PinError, Pinner};
-use crate::store::{ClaimLimits, Job, Store, UnpinJob};
+use crate::store::{CidLock, ClaimLimits, Job, Lease, Store, StoreError, UnpinJob};
+
+/// How long a cancelled pin keeps its CID's lock after dropping the backend
+/// call (see `run_pin`).
+const CANCEL_GRACE: Duration = Duration::from_secs(1);
 
 /// The key of the `info` entry the service writes.
 pub const STATUS_DETAILS: &str = "status_details";
@@ -47,6 +56,8 @@ pub struct WorkerConfig {
     pub poll_interval: Duration,
     /// The pause after the backend was unreachable or the store failed.
     pub retry_delay: Duration,
+    /// How long a claim lasts unless renewed (renewed every third of it).
+    pub lease: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -57,6 +68,7 @@ impl Default for WorkerConfig {
             progress_interval: Duration::from_secs(1),
             poll_interval: Duration::from_secs(1),
             retry_delay: Duration::from_secs(5),
+            lease: Duration::from_secs(30),
         }
     }
 }
@@ -124,6 +136,9 @@ struct Shared {
     config: WorkerConfig,
     waker: Waker,
     locks: CidLocks,
+    lease: Lease,
+    /// The requests this worker is pinning (their leases are renewed).
+    held: Mutex<BTreeSet<String>>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -133,7 +148,7 @@ impl Worker {
         store: Arc<dyn Store>,
         pinner: Arc<dyn Pinner>,
         config: WorkerConfig,
-    ) -> Result<Self, crate::store::StoreError> {
+    ) -> Result<Self, StoreError> {
         let resumed = store
             .requeue_interrupted(details(format!("{} (resumed after a restart)", pinner.queued_details())))
             .await?;
@@ -145,12 +160,16 @@ impl Worker {
         let shared = Arc::new(Shared {
             store,
             pinner,
-            config,
+            config: config.clone(),
             waker: waker.clone(),
             locks: CidLocks::default(),
+            lease: Lease::fresh(config.lease),
+            held: Mutex::new(BTreeSet::new()),
             shutdown: shutdown_rx,
         });
+        tracing::info!(holder = %shared.lease.holder, lease = ?shared.lease.duration, "worker started");
         let mut tasks = JoinSet::new();
+        tasks.spawn(renew_loop(Arc::clone(&shared)));
         tasks.spawn(pin_loop(Arc::clone(&shared)));
         tasks.spawn(unpin_loop(shared));
         // Work left by the previous run starts at once.
@@ -212,13 +231,17 @@ async fn pin_loop(shared: Arc<Shared>) {
                 () = stopping(shared.shutdown.clone()) => break,
             }
         }
-        let claimed = shared.store.claim_next_fair(details(shared.pinner.pinning_details(&[])), limits).await;
+        let claimed =
+            shared.store.claim_next_fair(&shared.lease, details(shared.pinner.pinning_details(&[])), limits).await;
         match claimed {
             Ok(Some(job)) => {
+                shared.held.lock().unwrap_or_else(PoisonError::into_inner).insert(job.requestid.clone());
                 let shared = Arc::clone(&shared);
                 let pause = Arc::clone(&pause);
                 jobs.spawn(async move {
+                    let requestid = job.requestid.clone();
                     let unavailable = run_pin(&shared, job).await;
+                    shared.held.lock().unwrap_or_else(PoisonError::into_inner).remove(&requestid);
                     if unavailable {
                         let until = tokio::time::Instant::now() + shared.config.retry_delay;
                         *pause.lock().unwrap_or_else(PoisonError::into_inner) = Some(until);
@@ -252,12 +275,63 @@ async fn pin_loop(shared: Arc<Shared>) {
     }
 }
 
+/// Renews the leases of the pins in progress, every third of the lease.
+async fn renew_loop(shared: Arc<Shared>) {
+    let period = shared.lease.duration / 3;
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(period) => {}
+            () = stopping(shared.shutdown.clone()) => break,
+        }
+        let held: Vec<String> = shared.held.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect();
+        match shared.store.renew_leases(&shared.lease, &held).await {
+            Ok(kept) if (kept as usize) < held.len() => {
+                tracing::debug!(kept, held = held.len(), "some pins in progress were deleted, replaced or taken over");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot renew the leases of the pins in progress"),
+        }
+    }
+}
+
+/// Takes the lock of `cid`'s value: the in-process one, then the store's.
+async fn lock_cid(shared: &Shared, cid: &str) -> Result<(CidGuard, CidLock), StoreError> {
+    let key = crate::cids::key(cid);
+    let local = shared.locks.lock(&key).await;
+    let shared_lock = shared.store.lock_cid(&key).await?;
+    Ok((local, shared_lock))
+}
+
 /// Pins one claimed request; `true` when the backend was unreachable.
 async fn run_pin(shared: &Shared, job: Job) -> bool {
-    let _lock = shared.locks.lock(&crate::cids::key(&job.cid)).await;
+    let lock = tokio::select! {
+        lock = lock_cid(shared, &job.cid) => lock,
+        () = stopping(shared.shutdown.clone()) => {
+            let info = details(format!("{} (interrupted by a shutdown)", shared.pinner.queued_details()));
+            finish(shared, &job, Status::Queued, info).await;
+            return false;
+        }
+    };
+    let (local, shared_lock) = match lock {
+        Ok(lock) => lock,
+        Err(error) => {
+            tracing::error!(cid = %job.cid, %error, "cannot lock a CID to pin it");
+            let info = details(format!("{} (queued again: storage unavailable)", shared.pinner.queued_details()));
+            finish(shared, &job, Status::Queued, info).await;
+            return true;
+        }
+    };
+    let unavailable = pin_locked(shared, &job).await;
+    shared_lock.release().await;
+    drop(local);
+    unavailable
+}
+
+/// [`run_pin`] under the CID's lock.
+async fn pin_locked(shared: &Shared, job: &Job) -> bool {
     let pinning = shared.pinner.pinning_details(&job.origins);
     if !job.origins.is_empty() {
-        record(shared.store.update_progress(&job.requestid, details(pinning)).await, &job);
+        record(shared.store.update_progress(&job.requestid, &shared.lease.holder, details(pinning)).await, job);
     }
     tracing::info!(requestid = %job.requestid, cid = %job.cid, backend = shared.pinner.backend(), "pinning");
     let (progress, progress_rx) = watch::channel(None);
@@ -270,6 +344,10 @@ async fn run_pin(shared: &Shared, job: Job) -> bool {
         () = running.signal.notified() => {
             tracing::info!(requestid = %job.requestid, cid = %job.cid, "pin cancelled: deleted or replaced while pinning");
             drop(running);
+            // The backend learns of the cancellation when the dropped call's
+            // connection closes; the CID's lock is kept a little longer so an
+            // unpin never overtakes a pin that is still winding down there.
+            tokio::time::sleep(CANCEL_GRACE).await;
             // The request is gone: nothing to record; its CID's unpin job may run now.
             shared.waker.unpin_queued();
             shared.waker.pin_queued();
@@ -302,7 +380,7 @@ async fn run_pin(shared: &Shared, job: Job) -> bool {
         ),
     };
     tracing::info!(requestid = %job.requestid, %status, details = %info[STATUS_DETAILS], "pin done");
-    finish(shared, &job, status, info).await;
+    finish(shared, job, status, info).await;
     // A replace waiting for this pin may now release the CID it replaced,
     // and a slot is free for the next claim.
     shared.waker.unpin_queued();
@@ -311,13 +389,14 @@ async fn run_pin(shared: &Shared, job: Job) -> bool {
 }
 
 /// Writes the outcome of a pin, retrying a failing store a few times (if it
-/// keeps failing, the pin stays `pinning` and is requeued at the next start).
+/// keeps failing, the pin stays `pinning` until its lease runs out, and is
+/// then claimed again).
 async fn finish(shared: &Shared, job: &Job, status: Status, info: BTreeMap<String, String>) {
     for attempt in 1..=3 {
-        match shared.store.finish(&job.requestid, status, info.clone()).await {
+        match shared.store.finish(&job.requestid, &shared.lease.holder, status, info.clone()).await {
             Ok(true) => return,
             Ok(false) => {
-                tracing::info!(requestid = %job.requestid, "pin was deleted or replaced while pinning");
+                tracing::info!(requestid = %job.requestid, "pin was deleted, replaced or taken over while pinning");
                 return;
             }
             Err(error) => {
@@ -328,7 +407,7 @@ async fn finish(shared: &Shared, job: &Job, status: Status, info: BTreeMap<Strin
     }
 }
 
-fn record(result: Result<bool, crate::store::StoreError>, job: &Job) {
+fn record(result: Result<bool, StoreError>, job: &Job) {
     if let Err(error) = result {
         tracing::warn!(requestid = %job.requestid, %error, "cannot record pin progress");
     }
@@ -343,7 +422,7 @@ async fn forward_progress(shared: &Shared, requestid: &str, mut progress: watch:
         }
         let latest = progress.borrow_and_update().clone();
         if let Some(text) = latest {
-            let result = shared.store.update_progress(requestid, details(text)).await;
+            let result = shared.store.update_progress(requestid, &shared.lease.holder, details(text)).await;
             if let Err(error) = result {
                 tracing::warn!(%requestid, %error, "cannot record pin progress");
             }
@@ -388,11 +467,45 @@ async fn unpin_loop(shared: Arc<Shared>) {
     running.shutdown().await;
 }
 
+/// Releases the CID of a deleted or replaced pin, by reference count over
+/// the CID's value: while any pin request (any tenant, any spelling) still
+/// wants it, nothing is released. The backend got the CID as each client
+/// spelled it, and may hold `Qm…` and `bafy…` of one CID as two pins, so a
+/// job whose spelling no other request uses waits (re-checked every 60 poll
+/// intervals) until the CID is unused and then releases its own spelling;
+/// a job whose spelling is still used is done (the last request with that
+/// spelling leaves its own job).
 async fn run_unpin(shared: &Shared, job: UnpinJob) {
-    let _lock = shared.locks.lock(&crate::cids::key(&job.cid)).await;
-    let result = match shared.store.cid_in_use(&job.cid).await {
-        Ok(true) => Ok(()),
-        Ok(false) => {
+    let (local, shared_lock) = match lock_cid(shared, &job.cid).await {
+        Ok(lock) => lock,
+        Err(error) => {
+            tracing::error!(cid = %job.cid, %error, "cannot lock a CID to unpin it");
+            return;
+        }
+    };
+    unpin_locked(shared, job).await;
+    shared_lock.release().await;
+    drop(local);
+}
+
+/// [`run_unpin`] under the CID's lock.
+async fn unpin_locked(shared: &Shared, job: UnpinJob) {
+    let in_use = match shared.store.cid_in_use(&job.cid).await {
+        Ok(true) => shared.store.cid_spelling_in_use(&job.cid).await.map(Some),
+        Ok(false) => Ok(None),
+        Err(error) => Err(error),
+    };
+    let result = match in_use {
+        Ok(Some(true)) => Ok(()),
+        Ok(Some(false)) => {
+            let recheck = shared.config.poll_interval * 60;
+            tracing::debug!(cid = %job.cid, "another spelling of this CID is still pinned; the release waits");
+            if let Err(error) = shared.store.postpone_unpin(job.id, recheck).await {
+                tracing::error!(cid = %job.cid, %error, "cannot postpone an unpin");
+            }
+            return;
+        }
+        Ok(None) => {
             tracing::info!(cid = %job.cid, backend = shared.pinner.backend(), "unpinning");
             shared.pinner.unpin(&job.cid).await
         }

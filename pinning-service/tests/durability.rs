@@ -2,117 +2,25 @@
 //! and pins keep their states across graceful restarts, both of the real
 //! binary (SIGTERM) and in-process (`Running::shutdown`, then `start`).
 
+#[path = "support/process.rs"]
+mod process;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use ipfs_pinning_client::models::{PinStatus, Status};
 use ipfs_pinning_client::{Client, GetPinsQuery};
+use process::{Process, everything};
 use support::{Service, assert_not_found, bounded, cid, eventually, ids, listed, meta, pin};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, ChildStdout, Command};
 use tokio::task::JoinSet;
 
 const TOKEN: &str = "durability-token";
 
 /// The bound of every test.
 const TEST_LIMIT: Duration = Duration::from_secs(180);
-
-/// How long the binary may take to print its address.
-const STARTUP: Duration = Duration::from_secs(30);
-
-/// The real binary, running as a child process on 127.0.0.1.
-struct Process {
-    child: Child,
-    url: String,
-    /// Kept open: the binary writes its start-up lines here.
-    _stdout: tokio::io::Lines<BufReader<ChildStdout>>,
-    log: PathBuf,
-}
-
-impl Process {
-    /// Starts `pinning-service` on `db` with [`TOKEN`] and `extra` flags, and
-    /// reads its address from the line it prints on stdout. Its logs (stderr)
-    /// go to `log`.
-    async fn spawn(db: &Path, log: &Path, extra: &[&str]) -> Process {
-        let stderr = std::fs::File::options().create(true).append(true).open(log).expect("the log file");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pinning-service"))
-            .args(["--listen", "127.0.0.1:0", "--token", TOKEN, "--db"])
-            .arg(db)
-            .args(extra)
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the pinning-service binary starts");
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let line = tokio::time::timeout(STARTUP, stdout.next_line()).await;
-        let line = match line {
-            Ok(Ok(Some(line))) => line,
-            other => panic!("pinning-service printed no address ({other:?}); its log:\n{}", read_log(log)),
-        };
-        // `pinning-service listening on http://127.0.0.1:PORT (backend: ..., database: ...)`
-        let url = line
-            .strip_prefix("pinning-service listening on ")
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .to_owned();
-        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-        Process { child, url, _stdout: stdout, log: log.to_owned() }
-    }
-
-    fn client(&self) -> Client {
-        support::client(&self.url, TOKEN)
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id().expect("the child is running")
-    }
-
-    /// SIGKILL, and waits for the process to be gone.
-    async fn kill_9(mut self) -> ExitStatus {
-        self.child.start_kill().expect("SIGKILL");
-        bounded(Duration::from_secs(30), self.child.wait()).await.expect("wait for the killed child")
-    }
-
-    /// SIGTERM (`kill -TERM`), and waits for the process to exit by itself.
-    async fn terminate(mut self) -> ExitStatus {
-        let pid = self.pid().to_string();
-        let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill(1) runs");
-        assert!(sent.success(), "kill -TERM {pid} failed");
-        let status = tokio::time::timeout(Duration::from_secs(60), self.child.wait()).await;
-        match status {
-            Ok(status) => status.expect("wait for the child"),
-            Err(_) => panic!("no exit within 60s of SIGTERM; its log:\n{}", read_log(&self.log)),
-        }
-    }
-}
-
-fn read_log(log: &Path) -> String {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let tail: Vec<&str> = text.lines().rev().take(40).collect();
-    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-}
-
-/// Every pin of the tenant, any status.
-async fn everything(client: &Client) -> BTreeMap<String, PinStatus> {
-    let items: Vec<_> = client.list_all(GetPinsQuery::default().status(Status::ALL)).collect().await;
-    items
-        .into_iter()
-        .map(|item| {
-            let pin = item.unwrap_or_else(|error| panic!("list_all: {error}"));
-            (pin.requestid.clone(), pin)
-        })
-        .collect()
-}
 
 /// What a load of adds got before the service went away.
 struct Load {
@@ -202,8 +110,8 @@ async fn acknowledged_pins_survive_sigkill_under_load() {
         let db = dir.path().join("pins.db");
         let log = dir.path().join("service.log");
         // Pins take 20ms, so some are `pinning` when the process dies.
-        let service = Process::spawn(&db, &log, &["--simulate-delay", "20ms"]).await;
-        let url = service.url.clone();
+        let service = Process::spawn(db.as_os_str(), TOKEN, &log, &["--simulate-delay", "20ms"]).await;
+        let url = service.url().to_owned();
         let killed = Arc::new(Mutex::new(None));
         let killed_status = Arc::clone(&killed);
         let load = load_until(&url, 8, 300, || async move {
@@ -215,7 +123,7 @@ async fn acknowledged_pins_survive_sigkill_under_load() {
         assert_eq!(status.signal(), Some(9), "the service died of SIGKILL: {status:?}");
         assert!(load.acknowledged.len() >= 300);
 
-        let restarted = Process::spawn(&db, &log, &[]).await;
+        let restarted = Process::spawn(db.as_os_str(), TOKEN, &log, &[]).await;
         let client = restarted.client();
         let stored = check_survivors(&client, &load).await;
         let survivors = load.acknowledged.iter().filter(|p| stored.contains_key(&p.requestid)).count();
@@ -250,8 +158,8 @@ async fn acknowledged_pins_survive_sigterm_under_load() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("pins.db");
         let log = dir.path().join("service.log");
-        let service = Process::spawn(&db, &log, &["--simulate-delay", "20ms"]).await;
-        let url = service.url.clone();
+        let service = Process::spawn(db.as_os_str(), TOKEN, &log, &["--simulate-delay", "20ms"]).await;
+        let url = service.url().to_owned();
         let exited = Arc::new(Mutex::new(None));
         let exit_status = Arc::clone(&exited);
         let load = load_until(&url, 8, 100, || async move {
@@ -262,7 +170,7 @@ async fn acknowledged_pins_survive_sigterm_under_load() {
         let status = exited.lock().unwrap().take().expect("the service stopped");
         assert!(status.success(), "a SIGTERM is a clean exit: {status:?}");
 
-        let restarted = Process::spawn(&db, &log, &[]).await;
+        let restarted = Process::spawn(db.as_os_str(), TOKEN, &log, &[]).await;
         let client = restarted.client();
         let stored = check_survivors(&client, &load).await;
         println!(
@@ -335,7 +243,7 @@ async fn pins_and_states_survive_sigterm_restarts_of_the_binary() {
         let log = dir.path().join("service.log");
 
         // Run 1: five pins, pinned at once.
-        let service = Process::spawn(&db, &log, &["--simulate-delay", "0s"]).await;
+        let service = Process::spawn(db.as_os_str(), TOKEN, &log, &["--simulate-delay", "0s"]).await;
         let client = service.client();
         let pinned = add_some(&client, "first", 5).await;
         for pin in &pinned {
@@ -352,7 +260,8 @@ async fn pins_and_states_survive_sigterm_restarts_of_the_binary() {
 
         // Run 2: pins take an hour, one at a time. The pinned ones stay pinned;
         // three new ones: one pinning, two queued.
-        let service = Process::spawn(&db, &log, &["--simulate-delay", "1h", "--pin-concurrency", "1"]).await;
+        let service =
+            Process::spawn(db.as_os_str(), TOKEN, &log, &["--simulate-delay", "1h", "--pin-concurrency", "1"]).await;
         let client = service.client();
         unchanged(&client, &pinned, Some(Status::Pinned)).await;
         assert_not_found(client.get_pin_by_request_id(&deleted.requestid).await, "a pin deleted before the restart");
@@ -363,7 +272,8 @@ async fn pins_and_states_survive_sigterm_restarts_of_the_binary() {
 
         // Run 3: the same settings. The interrupted pin went back to the queue:
         // still exactly one pinning (none left behind as `pinning`).
-        let service = Process::spawn(&db, &log, &["--simulate-delay", "1h", "--pin-concurrency", "1"]).await;
+        let service =
+            Process::spawn(db.as_os_str(), TOKEN, &log, &["--simulate-delay", "1h", "--pin-concurrency", "1"]).await;
         let client = service.client();
         unchanged(&client, &pinned, Some(Status::Pinned)).await;
         unchanged(&client, &waiting, None).await;
@@ -373,7 +283,7 @@ async fn pins_and_states_survive_sigterm_restarts_of_the_binary() {
         assert!(status.success(), "{status:?}");
 
         // Run 4: no delay. The queued ones get finished; nothing else changed.
-        let service = Process::spawn(&db, &log, &["--simulate-delay", "0s"]).await;
+        let service = Process::spawn(db.as_os_str(), TOKEN, &log, &["--simulate-delay", "0s"]).await;
         let client = service.client();
         for pin in &waiting {
             let done = client.wait_for(&pin.requestid, &[Status::Pinned], Duration::from_secs(20)).await.unwrap();

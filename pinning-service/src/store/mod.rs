@@ -1,13 +1,15 @@
-//! Storage of pin requests, behind the small [`Store`] trait.
+//! Storage of pin requests, behind the small [`Store`] trait, with two
+//! implementations on sqlx's runtime `sqlx::query` calls (no compile-time
+//! checked macros, so building needs no database):
 //!
-//! [`SqliteStore`] is the implementation: one embedded SQLite file in WAL
-//! mode, queried with sqlx's runtime `sqlx::query` calls (no compile-time
-//! checked macros, so building needs no database). Everything the service
-//! needs from storage goes through [`Store`], and the SQL is plain enough
-//! (no SQLite-only features but `instr`, spelled `strpos` there) that a
-//! PostgreSQL implementation on sqlx's `postgres` feature is a second file
-//! beside `sqlite.rs`, for deployments where several stateless service
-//! replicas share one database.
+//! - [`SqliteStore`] (`sqlite.rs`): one embedded SQLite file in WAL mode, for
+//!   one process (the default).
+//! - [`PostgresStore`] (`postgres.rs`): a PostgreSQL database that several
+//!   replicas of the service share.
+//!
+//! [`open`] picks one from a [`DbLocation`] (`--db`). Both apply their
+//! versioned migrations at start ([`migrations`]) and refuse a database of a
+//! newer schema; `sql.rs` holds the SQL they share (list filters, rows).
 //!
 //! What the trait promises, whatever the backend:
 //! - Every request-facing method is scoped by a [`TenantId`]: a tenant never
@@ -20,8 +22,17 @@
 //! - `replace` and `delete` are single transactions; a deleted or replaced
 //!   pin leaves an unpin job behind (see [`UnpinJob`]), in the same
 //!   transaction, so the backend data is released even across a crash.
+//! - A claimed pin is held by a [`Lease`] its worker renews; a pin whose lease
+//!   ran out can be claimed by any worker, and a worker whose lease is gone
+//!   can no longer record progress or an outcome for it.
 
+pub mod location;
+pub mod migrations;
+mod postgres;
+mod sql;
 mod sqlite;
+#[cfg(test)]
+mod suite;
 
 use std::collections::BTreeMap;
 
@@ -30,12 +41,22 @@ use futures_util::future::BoxFuture;
 use ipfs_pinning_models::{Status, TextMatchingStrategy};
 use sha2::{Digest, Sha256};
 
+pub use location::DbLocation;
+pub use postgres::PostgresStore;
 pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// The setting holding the digest ([`TenantId`]) of the access token the
 /// service generated when none was given: the token itself is printed once
 /// and never stored.
 pub const GENERATED_TOKEN_DIGEST: &str = "generated_access_token_sha256";
+
+/// Microseconds since the Unix epoch, now (tests freeze it).
+pub type Clock = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    std::sync::Arc::new(|| chrono::Utc::now().timestamp_micros())
+}
 
 /// Largest `limit` of one list query (the spec's `maximum` of `limit`).
 pub const MAX_LIMIT: u32 = 1000;
@@ -55,24 +76,43 @@ pub enum StoreError {
     /// The tenant's quota does not allow the pin (answered `409`).
     #[error("{0}")]
     QuotaExceeded(String),
-    #[error("the database schema is version {found}, newer than this binary understands ({supported})")]
+    #[error(
+        "the database schema is version {found}, newer than this binary understands ({supported}); \
+         run a newer pinning-service"
+    )]
     SchemaTooNew { found: i64, supported: i64 },
 }
 
 impl StoreError {
-    /// Whether the storage is only busy for now (locked by another writer, a
-    /// full connection pool): answered `503` with `Retry-After`, not `500`.
-    /// A backend recognizes its own codes here (SQLite: `SQLITE_BUSY`,
-    /// `SQLITE_LOCKED` and their extended codes).
+    /// Whether the storage is unreachable or busy for now (locked by
+    /// another writer, a full connection pool, a database restarting):
+    /// answered `503` with `Retry-After`, not `500`. A lost or refused
+    /// connection and a closed pool count; a backend recognizes its own
+    /// codes ([`sqlite::is_busy_code`]: `SQLITE_BUSY`, `SQLITE_LOCKED` and
+    /// their extended codes; [`postgres::is_unavailable_code`]: connection
+    /// exceptions, shutdowns and restarts, too many connections).
     pub fn is_busy(&self) -> bool {
         match self {
-            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
-            StoreError::Database(sqlx::Error::Database(error)) => {
-                error.code().is_some_and(|code| sqlite::is_busy_code(&code))
-            }
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => true,
+            StoreError::Database(sqlx::Error::Database(error)) => error.code().is_some_and(|code| {
+                if error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+                    postgres::is_unavailable_code(&code)
+                } else {
+                    sqlite::is_busy_code(&code)
+                }
+            }),
             _ => false,
         }
     }
+}
+
+/// Opens the store `location` names, migrated to the current schema
+/// (`sqlite.busy_timeout` applies to an SQLite file only, the quota to both).
+pub async fn open(location: &DbLocation, sqlite: SqliteOptions) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    Ok(match location {
+        DbLocation::Sqlite(path) => std::sync::Arc::new(SqliteStore::open_with(path, sqlite).await?),
+        DbLocation::Postgres(url) => std::sync::Arc::new(PostgresStore::connect_with(url, sqlite.quota).await?),
+    })
 }
 
 /// Per-tenant limits on what a tenant stores, a setting of the store:
@@ -221,6 +261,60 @@ pub struct ListPage {
     pub results: Vec<PinRecord>,
 }
 
+/// Who holds the pins a worker claims, and for how long each claim lasts
+/// unless renewed ([`Store::renew_leases`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// Unique per running worker (a fresh UUID at every start).
+    pub holder: String,
+    /// How long a claim lasts after it is made or renewed.
+    pub duration: std::time::Duration,
+}
+
+impl Lease {
+    /// A lease of a new, unique holder.
+    pub fn fresh(duration: std::time::Duration) -> Self {
+        Lease { holder: uuid::Uuid::new_v4().to_string(), duration }
+    }
+}
+
+/// The lock of one CID across every process sharing the database (see
+/// [`Store::lock_cid`]); released by [`CidLock::release`] or when dropped.
+#[must_use = "the lock is released when dropped"]
+pub struct CidLock {
+    release: Option<BoxFuture<'static, ()>>,
+}
+
+impl CidLock {
+    /// A lock with nothing to release (a backend of one process, where the
+    /// worker's in-process lock is all there is).
+    pub fn local() -> Self {
+        CidLock { release: None }
+    }
+
+    /// A lock that `release` gives back.
+    pub fn new(release: BoxFuture<'static, ()>) -> Self {
+        CidLock { release: Some(release) }
+    }
+
+    /// Gives the lock back.
+    pub async fn release(mut self) {
+        if let Some(release) = self.release.take() {
+            release.await;
+        }
+    }
+}
+
+impl Drop for CidLock {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(release);
+            }
+        }
+    }
+}
+
 /// How many requests may be `pinning` when the worker claims another (see
 /// [`Store::claim_next_fair`]): `pool` for anyone, `most` for a tenant that
 /// has none `pinning`, so one tenant's stuck pins never hold every slot.
@@ -294,35 +388,65 @@ pub trait Store: Send + Sync + 'static {
     fn delete<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, bool>;
 
     /// [`claim_next_fair`](Self::claim_next_fair) without limits.
-    fn claim_next(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, Option<Job>> {
-        self.claim_next_fair(info, ClaimLimits::UNLIMITED)
+    fn claim_next<'a>(&'a self, lease: &'a Lease, info: BTreeMap<String, String>) -> StoreFuture<'a, Option<Job>> {
+        self.claim_next_fair(lease, info, ClaimLimits::UNLIMITED)
     }
 
-    /// Moves a `queued` request to `pinning` with `info`, and returns it:
-    /// tenants take turns (round robin: the tenant with a queued request
-    /// whose last claim is the oldest goes next, ties to the one whose
-    /// oldest queued request is older), and each tenant's requests go oldest
-    /// first. A tenant may start one while fewer than `limits.pool` requests
-    /// (of all tenants) are `pinning`, or while fewer than `limits.most` are
-    /// and it has none `pinning` itself. `None` when no tenant may.
-    fn claim_next_fair(&self, info: BTreeMap<String, String>, limits: ClaimLimits) -> StoreFuture<'_, Option<Job>>;
+    /// Moves a claimable request to `pinning` with `info`, held by `lease`,
+    /// and returns it; concurrent claims (from any process) never return the
+    /// same request. First a request `pinning` under a lease that ran out
+    /// (its worker died), then a `queued` one: tenants take turns (round
+    /// robin: the tenant with a queued request whose last claim is the
+    /// oldest goes next, ties to the one whose oldest queued request is
+    /// older), and each tenant's requests go oldest first. The limits count
+    /// the requests `lease.holder` has `pinning`: a tenant may start one
+    /// while it has fewer than `limits.pool`, or fewer than `limits.most` and
+    /// none of that tenant's. `None` when no tenant may.
+    fn claim_next_fair<'a>(
+        &'a self,
+        lease: &'a Lease,
+        info: BTreeMap<String, String>,
+        limits: ClaimLimits,
+    ) -> StoreFuture<'a, Option<Job>>;
 
-    /// Replaces the `info` of a request that is still `pinning`; `false` when
-    /// it is not (deleted or replaced meanwhile).
-    fn update_progress<'a>(&'a self, requestid: &'a str, info: BTreeMap<String, String>) -> StoreFuture<'a, bool>;
+    /// Extends the claims of `requestids` that `lease.holder` still holds
+    /// to `lease.duration` from now; returns how many it still holds.
+    fn renew_leases<'a>(&'a self, lease: &'a Lease, requestids: &'a [String]) -> StoreFuture<'a, u64>;
 
-    /// Moves a `pinning` request to `status` (`pinned`, `failed`, or back to
-    /// `queued`) with `info`; `false` when it is no longer `pinning`.
+    /// Replaces the `info` of a request that is still `pinning` under
+    /// `holder`'s claim; `false` when it is not (deleted, replaced, or
+    /// claimed by another worker after the lease ran out).
+    fn update_progress<'a>(
+        &'a self,
+        requestid: &'a str,
+        holder: &'a str,
+        info: BTreeMap<String, String>,
+    ) -> StoreFuture<'a, bool>;
+
+    /// Moves a request `pinning` under `holder`'s claim to `status`
+    /// (`pinned`, `failed`, or back to `queued`) with `info`, and ends the
+    /// claim; `false` when it is no longer `pinning` under that claim.
     fn finish<'a>(
         &'a self,
         requestid: &'a str,
+        holder: &'a str,
         status: Status,
         info: BTreeMap<String, String>,
     ) -> StoreFuture<'a, bool>;
 
-    /// At start-up: puts every request left `pinning` by a previous run back
-    /// to `queued` with `info`, and returns how many there were.
+    /// At start-up: puts the requests left `pinning` by workers that are
+    /// gone back to `queued` with `info`, and returns how many there were.
+    /// SQLite (one process per file): every `pinning` request. PostgreSQL
+    /// (replicas): only those whose lease ran out; those of live replicas
+    /// are left to them.
     fn requeue_interrupted(&self, info: BTreeMap<String, String>) -> StoreFuture<'_, u64>;
+
+    /// Waits for, and takes, the lock of `cid` (the worker passes the
+    /// canonical [`crate::cids::key`]) that every process sharing the
+    /// database respects (PostgreSQL: an advisory lock on it; SQLite,
+    /// one process: nothing beyond the worker's in-process lock). The worker
+    /// holds it while pinning or unpinning the CID.
+    fn lock_cid<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, CidLock>;
 
     /// Up to `limit` unpin jobs that may run now, oldest first.
     fn ready_unpins(&self, limit: u32) -> StoreFuture<'_, Vec<UnpinJob>>;
@@ -330,6 +454,10 @@ pub trait Store: Send + Sync + 'static {
     /// Whether any pin request of any tenant that is not `failed` is for
     /// `cid`, compared by value ([`crate::cids::key`]).
     fn cid_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Whether any pin request of any tenant that is not `failed` has
+    /// exactly the text `cid` (this spelling of the CID).
+    fn cid_spelling_in_use<'a>(&'a self, cid: &'a str) -> StoreFuture<'a, bool>;
 
     /// Removes a finished unpin job.
     fn complete_unpin(&self, id: i64) -> StoreFuture<'_, ()>;

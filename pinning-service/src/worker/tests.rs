@@ -108,6 +108,7 @@ fn fast_config() -> WorkerConfig {
         progress_interval: Duration::from_millis(10),
         poll_interval: Duration::from_millis(50),
         retry_delay: Duration::from_millis(100),
+        lease: Duration::from_secs(30),
     }
 }
 
@@ -272,7 +273,8 @@ async fn a_crash_mid_pin_is_resumed_at_the_next_start() {
     let f = fixture().await;
     // As a crashed run leaves it: claimed, `pinning`, nobody working on it.
     let record = f.store.create(&alice(), new_pin(CID_A)).await.unwrap();
-    f.store.claim_next(details("working")).await.unwrap().unwrap();
+    let crashed = crate::store::Lease::fresh(Duration::from_secs(30));
+    f.store.claim_next(&crashed, details("working")).await.unwrap().unwrap();
     assert_eq!(f.status(&record).await, Status::Pinning);
     let pinner = Scripted::new(false);
     let worker = Worker::start(Arc::clone(&f.store), pinner.clone(), fast_config()).await.unwrap();
@@ -388,6 +390,13 @@ async fn two_spellings_of_one_cid_are_one_cid_for_unpinning() {
     assert!(f.store.delete(&bob, &theirs.requestid).await.unwrap());
     worker.waker().unpin_queued();
     eventually("unpinned", || async { pinner.calls().contains(&format!("unpin {BASE16}")) }).await;
+    // The backend may hold each spelling as a pin of its own: alice's
+    // spelling is released too, once the CID is unused (at the re-check,
+    // 60 poll intervals: 3 s here).
+    eventually("both spellings released", || async {
+        pinner.calls().contains(&format!("unpin {CID_B}")) && f.store.ready_unpins(10).await.unwrap().is_empty()
+    })
+    .await;
     worker.shutdown().await;
 }
 

@@ -6,7 +6,7 @@ use sqlx::sqlite::SqlitePool;
 use crate::store::{GENERATED_TOKEN_DIGEST, StoreError, TenantId};
 
 /// The schema version this binary writes and understands.
-pub(super) const SCHEMA_VERSION: i64 = 2;
+pub(super) const SCHEMA_VERSION: i64 = 3;
 
 pub(super) const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS pins (
@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS pins (
     created     INTEGER NOT NULL,
     updated     INTEGER NOT NULL,
     bytes       INTEGER NOT NULL,
+    holder      TEXT,
+    lease_until INTEGER,
     UNIQUE (tenant, created)
 );
 CREATE INDEX IF NOT EXISTS pins_tenant_status_created ON pins (tenant, status, created);
@@ -66,6 +68,27 @@ CREATE TRIGGER IF NOT EXISTS pins_usage_delete AFTER DELETE ON pins BEGIN
     UPDATE tenants SET pins = pins - 1, bytes = bytes - OLD.bytes WHERE tenant = OLD.tenant;
 END;
 
+-- Per tenant and status: how many pins (kept by the triggers below), so a
+-- list filtered by status alone counts in constant time.
+CREATE TABLE IF NOT EXISTS status_counts (
+    tenant TEXT    NOT NULL,
+    status TEXT    NOT NULL,
+    pins   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant, status)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS pins_status_insert AFTER INSERT ON pins BEGIN
+    INSERT INTO status_counts (tenant, status, pins) VALUES (NEW.tenant, NEW.status, 1)
+    ON CONFLICT (tenant, status) DO UPDATE SET pins = pins + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS pins_status_delete AFTER DELETE ON pins BEGIN
+    UPDATE status_counts SET pins = pins - 1 WHERE tenant = OLD.tenant AND status = OLD.status;
+END;
+CREATE TRIGGER IF NOT EXISTS pins_status_update AFTER UPDATE OF status ON pins WHEN OLD.status <> NEW.status BEGIN
+    UPDATE status_counts SET pins = pins - 1 WHERE tenant = OLD.tenant AND status = OLD.status;
+    INSERT INTO status_counts (tenant, status, pins) VALUES (NEW.tenant, NEW.status, 1)
+    ON CONFLICT (tenant, status) DO UPDATE SET pins = pins + 1;
+END;
+
 CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -82,6 +105,13 @@ pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     if found == 1 {
         upgrade_from_1(&mut tx).await?;
     }
+    if (1..3).contains(&found) {
+        // Version 2 → 3: the leases of claims (see `Store::claim_next`), and
+        // pins counted per tenant and status (filled in below).
+        sqlx::raw_sql("ALTER TABLE pins ADD COLUMN holder TEXT; ALTER TABLE pins ADD COLUMN lease_until INTEGER;")
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
     if found == 1 {
         sqlx::raw_sql(
@@ -91,7 +121,18 @@ pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
         .execute(&mut *tx)
         .await?;
     }
+    if (1..3).contains(&found) {
+        sqlx::raw_sql(
+            "INSERT INTO status_counts (tenant, status, pins)
+             SELECT tenant, status, COUNT(*) FROM pins GROUP BY tenant, status",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::raw_sql(&format!("PRAGMA user_version = {SCHEMA_VERSION}")).execute(&mut *tx).await?;
+    if found < SCHEMA_VERSION {
+        tracing::info!(from = found, to = SCHEMA_VERSION, "SQLite schema migrated");
+    }
     // `ANALYZE sqlite_schema` creates `sqlite_stat1` when missing, and
     // (again, after the insert) makes this connection load it.
     sqlx::raw_sql("ANALYZE sqlite_schema").execute(&mut *tx).await?;

@@ -1,0 +1,398 @@
+//! `GET /pins/{requestid}` and filtered `GET /pins` at 1k, 100k and 1M pins,
+//! on SQLite and on PostgreSQL, against a bare axum handler answering a fixed
+//! `PinStatus` in the same run (the ceiling).
+//!
+//! ```sh
+//! cargo bench -p pinning-service --bench scale                      # both backends, 1k/100k/1M, 3 s a scenario
+//! cargo bench -p pinning-service --bench scale -- --backends sqlite --sizes 1000,100000 --seconds 2
+//! ```
+//!
+//! Pins are written with bulk SQL straight into the store's tables (one
+//! tenant holds all of them: the worst case for its lists), then the
+//! service starts in-process on that database (simulated backend) and a
+//! load of `--connections` concurrent keep-alive clients (default 16) sends
+//! each scenario for `--seconds`; p50/p99 are per-request round trips, req/s
+//! the completed requests over the time. Every answer's status is checked,
+//! and each list answer's `count` too, so a fast wrong answer cannot pass as
+//! a result. PostgreSQL comes from `PINNING_TEST_POSTGRES_URL` or a
+//! throwaway cluster started with `initdb` (as the tests do).
+
+#[path = "../tests/support/postgres.rs"]
+mod cluster;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::routing::get;
+use chrono::Utc;
+use clap::Parser;
+use ipfs_pinning_models::{Pin, PinStatus, Status};
+use pinning_service::app;
+use pinning_service::store::{NewPin, PostgresStore, SqliteStore, Store, TenantId};
+use tokio::sync::Mutex;
+
+const TOKEN: &str = "scale-bench-token-0123456789";
+
+/// The `created` of the first bulk pin (µs); one millisecond apart after it.
+const BASE: i64 = 1_700_000_000_000_000;
+
+#[derive(Debug, Parser)]
+struct Options {
+    /// `sqlite`, `postgres`, or both (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+    backends: Vec<String>,
+    /// Numbers of pins (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "1000,100000,1000000")]
+    sizes: Vec<u64>,
+    /// Seconds each scenario runs (after a fifth of that to warm up).
+    #[arg(long, default_value_t = 3.0)]
+    seconds: f64,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// `cargo bench` passes `--bench`.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+/// One measured scenario.
+struct Figures {
+    p50: Duration,
+    p99: Duration,
+    per_second: f64,
+}
+
+#[tokio::main]
+async fn main() {
+    let options = Options::parse();
+    let window = Duration::from_secs_f64(options.seconds);
+    // reqwest's rustls needs a provider (plain HTTP here; see `pinner::kubo`).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder().pool_max_idle_per_host(options.connections).build().expect("a client");
+
+    let bare = bare_handler().await;
+    println!("scale: {} connections, {:.1} s a scenario", options.connections, options.seconds);
+    println!(
+        "{:<9} {:>9}  {:<30} {:>9} {:>9} {:>10} {:>8}",
+        "backend", "pins", "request", "p50 ms", "p99 ms", "req/s", "vs bare"
+    );
+
+    let mut lists: BTreeMap<(String, &str), Vec<(u64, Duration)>> = BTreeMap::new();
+    for backend in &options.backends {
+        for &size in &options.sizes {
+            let Some(db) = populate(backend, size).await else { continue };
+            let args = service_args(&db);
+            let running = app::start(&args).await.expect("the service starts");
+            let url = format!("http://{}", running.local_addr());
+            // The ceiling, measured again beside each database (the machine's load drifts).
+            let ceiling = measure(&http, options.connections, window, |_| format!("{bare}/pins/fixed"), None).await;
+            print_row("bare", size, "GET /pins/{id} (fixed)", &ceiling, ceiling.per_second);
+            let scenarios = scenarios(size);
+            for scenario in &scenarios {
+                let figures = measure(
+                    &http,
+                    options.connections,
+                    window,
+                    |n| format!("{url}{}", (scenario.path)(n)),
+                    scenario.count,
+                )
+                .await;
+                print_row(backend, size, scenario.label, &figures, ceiling.per_second);
+                if scenario.count.is_some() {
+                    lists.entry((backend.clone(), scenario.label)).or_default().push((size, figures.p50));
+                }
+            }
+            running.shutdown().await;
+        }
+    }
+    println!();
+    println!("list p50 at the largest size over the smallest (target: at most 2x):");
+    for ((backend, label), points) in &lists {
+        if let (Some(first), Some(last)) = (points.first(), points.last())
+            && points.len() > 1
+        {
+            let ratio = last.1.as_secs_f64() / first.1.as_secs_f64();
+            println!("  {backend:<9} {label:<30} {} -> {} pins: {ratio:.2}x", first.0, last.0);
+        }
+    }
+}
+
+fn print_row(backend: &str, size: u64, label: &str, figures: &Figures, ceiling: f64) {
+    println!(
+        "{backend:<9} {size:>9}  {label:<30} {:>9.3} {:>9.3} {:>10.0} {:>7.2}x",
+        ms(figures.p50),
+        ms(figures.p99),
+        figures.per_second,
+        figures.per_second / ceiling
+    );
+}
+
+/// The ceiling: a bare axum handler answering a fixed `PinStatus` as JSON.
+async fn bare_handler() -> String {
+    let fixed = PinStatus {
+        requestid: "bench-00000001".to_owned(),
+        status: Status::Pinned,
+        created: Utc::now(),
+        pin: Pin { cid: "bafkbench00000001".to_owned(), name: Some("name-1".to_owned()), origins: None, meta: None },
+        delegates: vec![pinning_service::pinner::DEFAULT_SIMULATED_DELEGATE.to_owned()],
+        info: Some(BTreeMap::from([("status_details".to_owned(), "pinned".to_owned())])),
+    };
+    let router = axum::Router::new().route("/pins/{requestid}", get(move || async move { Json(fixed.clone()) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let addr = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}")
+}
+
+/// A request of a scenario: its path for the `n`th request, and the `count`
+/// a list must answer.
+struct Scenario {
+    label: &'static str,
+    path: Box<dyn Fn(u64) -> String + Send + Sync>,
+    count: Option<u64>,
+}
+
+fn scenarios(size: u64) -> Vec<Scenario> {
+    vec![
+        Scenario {
+            label: "GET /pins/{id}",
+            // Spread over the whole table, so caches do not flatter it.
+            path: Box::new(move |n| format!("/pins/{}", requestid(n.wrapping_mul(7919) % size))),
+            count: None,
+        },
+        Scenario {
+            label: "GET /pins?cid (1 match)",
+            path: Box::new(|_| format!("/pins?cid={}", real_cid())),
+            count: Some(1),
+        },
+        Scenario {
+            label: "GET /pins?name exact",
+            path: Box::new(move |n| format!("/pins?name=name-{}&match=exact", n.wrapping_mul(7919) % size)),
+            count: Some(1),
+        },
+        Scenario {
+            label: "GET /pins?before (page 10)",
+            // A page deep in the list: before = the middle pin's created.
+            path: Box::new(move |_| {
+                let created = chrono::DateTime::from_timestamp_micros(BASE + (size / 2) as i64 * 1000).unwrap();
+                format!("/pins?before={}&limit=10", created.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            }),
+            count: Some(size / 2),
+        },
+        Scenario {
+            label: "GET /pins (default, count all)",
+            path: Box::new(|_| "/pins".to_owned()),
+            count: Some(size + 1),
+        },
+    ]
+}
+
+/// Runs `connections` clients sending `path(n)` for `window` (after a
+/// fifth of it to warm up).
+async fn measure(
+    http: &reqwest::Client,
+    connections: usize,
+    window: Duration,
+    path: impl Fn(u64) -> String + Send + Sync,
+    count: Option<u64>,
+) -> Figures {
+    let path = Arc::new(path);
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let started = Instant::now();
+    let warm_until = started + window / 5;
+    let until = warm_until + window;
+    let mut tasks = Vec::new();
+    for connection in 0..connections {
+        let http = http.clone();
+        let times = Arc::clone(&times);
+        let path = Arc::clone(&path);
+        tasks.push(async move {
+            let mut mine = Vec::new();
+            let mut n = connection as u64;
+            loop {
+                let sent = Instant::now();
+                if sent >= until {
+                    break;
+                }
+                let url = path(n);
+                let response =
+                    http.get(&url).bearer_auth(TOKEN).send().await.unwrap_or_else(|error| panic!("{url}: {error}"));
+                let status = response.status();
+                let body = response.bytes().await.expect("a body");
+                assert!(status.is_success(), "{url}: {status} {}", String::from_utf8_lossy(&body));
+                if let Some(count) = count {
+                    let page: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+                    assert_eq!(page["count"].as_u64(), Some(count), "{url}");
+                }
+                if sent >= warm_until {
+                    mine.push(sent.elapsed());
+                }
+                n += connections as u64;
+            }
+            times.lock().await.extend(mine);
+        });
+    }
+    futures_util::future::join_all(tasks).await;
+    let mut times = std::mem::take(&mut *times.lock().await);
+    times.sort();
+    assert!(!times.is_empty(), "no request finished in the window");
+    Figures {
+        p50: percentile(&times, 50.0),
+        p99: percentile(&times, 99.0),
+        per_second: times.len() as f64 / window.as_secs_f64(),
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn requestid(i: u64) -> String {
+    format!("bench-{i:08}")
+}
+
+/// The one pin with a real CID (the `cid` filter only takes valid CIDs).
+fn real_cid() -> &'static str {
+    "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+}
+
+/// Where a populated database is.
+enum Db {
+    Sqlite(#[allow(dead_code, reason = "held for the database's lifetime")] tempfile::TempDir, std::path::PathBuf),
+    Postgres(String),
+}
+
+fn service_args(db: &Db) -> pinning_service::config::Args {
+    let location = match db {
+        Db::Sqlite(_, path) => path.display().to_string(),
+        Db::Postgres(url) => url.clone(),
+    };
+    pinning_service::config::Args::parse_from([
+        "pinning-service",
+        "--listen",
+        "127.0.0.1:0",
+        "--db",
+        &location,
+        "--token",
+        TOKEN,
+        "--max-connections",
+        "4096",
+    ])
+}
+
+/// A database of `size` pinned pins of one tenant (plus the one with a
+/// real CID), written with bulk SQL; `None` when the backend is unavailable.
+async fn populate(backend: &str, size: u64) -> Option<Db> {
+    let started = Instant::now();
+    let tenant = TenantId::from_token(TOKEN);
+    let size = i64::try_from(size).expect("a size that fits");
+    let db = match backend {
+        "sqlite" => {
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            let path = dir.path().join("scale.db");
+            let store = SqliteStore::open(&path).await.expect("the SQLite store");
+            store.close().await;
+            let pool = sqlx::SqlitePool::connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&path))
+                .await
+                .expect("SQLite");
+            let mut tx = pool.begin().await.expect("a transaction");
+            sqlx::query(
+                "WITH RECURSIVE seq (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?1)
+                 INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, meta, status, info, created,
+                                   updated, bytes)
+                 SELECT ?2, printf('bench-%08d', i), printf('bafkbench%08d', i), printf('bafkbench%08d', i),
+                        'name-' || i, 'name-' || i, '{\"shard\":\"' || (i % 16) || '\"}', 'pinned',
+                        '{\"status_details\":\"pinned\"}', ?3 + i * 1000, ?3 + i * 1000, 40
+                 FROM seq",
+            )
+            .bind(size)
+            .bind(tenant.as_str())
+            .bind(BASE)
+            .execute(&mut *tx)
+            .await
+            .expect("bulk pins");
+            sqlx::raw_sql(
+                "INSERT INTO pin_meta (pin_id, key, value) SELECT id, 'shard', json_extract(meta, '$.shard') FROM pins",
+            )
+            .execute(&mut *tx)
+            .await
+            .expect("bulk meta");
+            tx.commit().await.expect("commit");
+            sqlx::raw_sql("ANALYZE").execute(&pool).await.expect("ANALYZE");
+            pool.close().await;
+            Db::Sqlite(dir, path)
+        }
+        "postgres" => {
+            let url = cluster::shared()?.fresh_database().await;
+            let store = PostgresStore::connect(&url).await.expect("the PostgreSQL store");
+            let pool = store.pool().clone();
+            // Row triggers off for the load (the counters are filled after it).
+            sqlx::raw_sql("ALTER TABLE pins DISABLE TRIGGER USER").execute(&pool).await.expect("triggers off");
+            sqlx::query(
+                "INSERT INTO pins (tenant, requestid, cid, cid_key, name, name_folded, meta, status, info, created,
+                                   updated, bytes)
+                 SELECT $2, 'bench-' || lpad(i::text, 8, '0'), 'bafkbench' || lpad(i::text, 8, '0'),
+                        'bafkbench' || lpad(i::text, 8, '0'), 'name-' || i, 'name-' || i,
+                        '{\"shard\":\"' || (i % 16) || '\"}', 'pinned', '{\"status_details\":\"pinned\"}',
+                        $3 + i * 1000, $3 + i * 1000, 40
+                 FROM generate_series(0, $1 - 1) AS i",
+            )
+            .bind(size)
+            .bind(tenant.as_str())
+            .bind(BASE)
+            .execute(&pool)
+            .await
+            .expect("bulk pins");
+            sqlx::raw_sql(
+                "INSERT INTO pin_meta (pin_id, key, value) SELECT id, 'shard', meta::jsonb ->> 'shard' FROM pins",
+            )
+            .execute(&pool)
+            .await
+            .expect("bulk meta");
+            sqlx::query(
+                "INSERT INTO tenants (tenant, last_created, pins, bytes) VALUES ($1, $2, $3, $3 * 40)
+                 ON CONFLICT (tenant) DO UPDATE SET last_created = EXCLUDED.last_created, pins = EXCLUDED.pins,
+                                                    bytes = EXCLUDED.bytes",
+            )
+            .bind(tenant.as_str())
+            .bind(BASE + (size - 1) * 1000)
+            .bind(size)
+            .execute(&pool)
+            .await
+            .expect("tenant usage");
+            sqlx::raw_sql(
+                "ALTER TABLE pins ENABLE TRIGGER USER;
+                 INSERT INTO status_counts (tenant, status, pins) SELECT tenant, status, COUNT(*) FROM pins
+                 GROUP BY tenant, status",
+            )
+            .execute(&pool)
+            .await
+            .expect("status counts");
+            sqlx::raw_sql("VACUUM ANALYZE").execute(&pool).await.expect("VACUUM ANALYZE");
+            store.close().await;
+            Db::Postgres(url)
+        }
+        other => panic!("unknown backend `{other}` (sqlite, postgres)"),
+    };
+    // The one pin with a real CID, through the store as the service adds it.
+    let store: Box<dyn Store> = match &db {
+        Db::Sqlite(_, path) => Box::new(SqliteStore::open(path).await.expect("SQLite")),
+        Db::Postgres(url) => Box::new(PostgresStore::connect(url).await.expect("PostgreSQL")),
+    };
+    let real = NewPin { cid: real_cid().to_owned(), name: None, origins: None, meta: None, info: BTreeMap::new() };
+    let record = store.create(&tenant, real).await.expect("the real pin");
+    let lease = pinning_service::store::Lease::fresh(Duration::from_secs(60));
+    let job = store.claim_next(&lease, BTreeMap::new()).await.expect("a claim").expect("the real pin is queued");
+    assert_eq!(job.requestid, record.requestid);
+    store.finish(&record.requestid, &lease.holder, Status::Pinned, BTreeMap::new()).await.expect("pinned");
+    store.close().await;
+    eprintln!("{backend}: {size} pins written in {:.1} s", started.elapsed().as_secs_f64());
+    Some(db)
+}

@@ -166,6 +166,11 @@ async fn kubo_requests_are_answered_byte_for_byte() {
         let target = format!("/pins?after={}&limit=1000&status=pinned", go_escape(&local.to_rfc3339()).replace('+', "%2B"));
         let (status, body) = raw(&url, go_request("GET", &target, None)).await;
         assert_eq!((status, body["count"].as_i64()), (200, Some(4)), "{target}: {body}");
+        // The same with the `+` left unencoded, as `curl '...?after=...+02:00'` sends it.
+        let target = format!("/pins?after={}&limit=1000&status=pinned", local.to_rfc3339().replace(':', "%3A"));
+        assert!(target.contains('+'), "{target}");
+        let (status, body) = raw(&url, go_request("GET", &target, None)).await;
+        assert_eq!((status, body["count"].as_i64()), (200, Some(4)), "{target}: {body}");
 
         // `ipfs pin remote rm --cid=... --force`: list, then delete each: 202, no body.
         let target = format!("/pins/{}", added[4]);

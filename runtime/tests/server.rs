@@ -109,6 +109,14 @@ fn primitives_and_json_parameters() {
     assert!(rt::from_param::<f64>("f", "NaN").is_err());
     assert_eq!(rt::from_param::<chrono::NaiveDate>("d", "2024-02-29").unwrap().to_string(), "2024-02-29");
     assert!(rt::from_param::<chrono::DateTime<chrono::Utc>>("t", "2024-02-29T00:00:00Z").is_ok());
+    // A `+` offset sent unencoded is a space once decoded; nothing else is.
+    let plus = rt::from_param::<chrono::DateTime<chrono::Utc>>("t", "2024-02-29T01:30:00.5+01:00").unwrap();
+    let spaced = rt::query_value("t", "2024-02-29T01:30:00.5+01:00", rt::from_param::<chrono::DateTime<chrono::Utc>>);
+    assert_eq!(spaced.unwrap(), plus);
+    assert_eq!(plus.to_rfc3339(), "2024-02-29T00:30:00.500+00:00");
+    for bad in ["2024-02-29T01:30:00 0100", "2024-02-29T01:30:00  01:00", "2024-02-29 01:30:00", " 01:00"] {
+        assert!(rt::from_param::<chrono::DateTime<chrono::Utc>>("t", bad).is_err(), "{bad}");
+    }
     assert_eq!(
         rt::from_str_param::<i8>("i", "300").unwrap_err().details(),
         "i: number too large to fit in target type"

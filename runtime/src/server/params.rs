@@ -276,8 +276,17 @@ impl FromParam for bool {
 impl FromParam for chrono::DateTime<chrono::Utc> {
     const EXPECTED: &'static str = "an RFC 3339 date-time";
 
+    /// RFC 3339; also with a space where a `+` offset's sign belongs
+    /// (`…T10:00:00 01:00`): what a `+` sent unencoded (`curl
+    /// '…?after=…+01:00'`) becomes once the query is decoded, where a space
+    /// cannot mean anything else.
     fn from_param(text: &str) -> Option<Self> {
-        chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&chrono::Utc))
+        let parsed = chrono::DateTime::parse_from_rfc3339(text).ok().or_else(|| {
+            let (time, offset) = text.split_at_checked(text.len().checked_sub(6)?)?;
+            let offset = offset.strip_prefix(' ')?;
+            chrono::DateTime::parse_from_rfc3339(&format!("{time}+{offset}")).ok()
+        });
+        parsed.map(|t| t.with_timezone(&chrono::Utc))
     }
 }
 

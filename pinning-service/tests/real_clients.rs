@@ -12,11 +12,11 @@
 //!   (`tests/real_clients/js_client.mjs`). It sends lists as `a%2Cb`,
 //!   `meta` as `meta%5Bkey%5D=value` pairs and dates with milliseconds.
 
+#[path = "../../generated-client/tests/mock_service/mod.rs"]
+mod mock_service;
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use support::{Service, bounded, cid, eventually};
@@ -186,28 +186,11 @@ async fn kubo_requests_are_answered_byte_for_byte() {
     .await;
 }
 
-/// Installs the JS client with npm under the target directory unless there.
+/// The JS client, installed with npm under the target directory unless
+/// there, with the test script beside it.
 fn js_client_dir() -> PathBuf {
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("js-pinning-service-client-3.0.0");
-    let marker = dir.join(".installed");
-    if !marker.exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        let output = Command::new("npm")
-            .args(["install", "--prefix"])
-            .arg(&dir)
-            .args(["--no-audit", "--no-fund", "--loglevel=error", JS_PACKAGE])
-            .output()
-            .unwrap_or_else(|e| panic!("npm is needed to install {JS_PACKAGE}: {e}"));
-        assert!(
-            output.status.success(),
-            "npm install {JS_PACKAGE} failed:\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        std::fs::write(&marker, JS_PACKAGE).unwrap();
-    }
+    mock_service::npm_install(JS_PACKAGE, &dir);
     // ES modules resolve packages from the script's own directory.
     let script = include_str!("real_clients/js_client.mjs");
     std::fs::write(dir.join("js_client.mjs"), script).unwrap();

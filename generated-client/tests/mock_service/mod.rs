@@ -24,27 +24,35 @@ fn install_dir() -> PathBuf {
 
 /// Installs the package with npm unless a complete install is there.
 fn ensure_installed() -> PathBuf {
+    npm_install(PACKAGE, &install_dir());
+    install_dir().join("node_modules/mock-ipfs-pinning-service")
+}
+
+/// Installs the npm `package` (`name@version`) under `dir` unless a
+/// complete install is there (a marker file is written last), one install
+/// at a time in this process. Also used by the reference service's test of
+/// the JS client (`pinning-service/tests/real_clients.rs`).
+pub fn npm_install(package: &str, dir: &Path) {
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = install_dir();
     let marker = dir.join(".installed");
-    if !marker.exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        let output = Command::new("npm")
-            .args(["install", "--prefix"])
-            .arg(&dir)
-            .args(["--no-audit", "--no-fund", "--loglevel=error", PACKAGE])
-            .output()
-            .unwrap_or_else(|e| panic!("npm is needed to install {PACKAGE}: {e}"));
-        assert!(
-            output.status.success(),
-            "npm install {PACKAGE} failed:\n{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        std::fs::write(&marker, PACKAGE).unwrap();
+    if marker.exists() {
+        return;
     }
-    dir.join("node_modules/mock-ipfs-pinning-service")
+    std::fs::create_dir_all(dir).unwrap();
+    let output = Command::new("npm")
+        .args(["install", "--prefix"])
+        .arg(dir)
+        .args(["--no-audit", "--no-fund", "--loglevel=error", package])
+        .output()
+        .unwrap_or_else(|e| panic!("npm is needed to install {package}: {e}"));
+    assert!(
+        output.status.success(),
+        "npm install {package} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(&marker, package).unwrap();
 }
 
 /// The services' standard error.

@@ -102,7 +102,8 @@ async fn get_pins_decodes_and_checks_every_query_parameter() {
         ("status=queued,bogus".into(), refused(400, invalid, "status: `bogus` is not a valid Status")),
         ("status=queued,queued".into(), refused(400, invalid, "status: items must be unique")),
         ("status=".into(), refused(400, invalid, "status: must have at least 1 item")),
-        // before / after: RFC 3339 date-times (a literal `+` would be a space).
+        // before / after: RFC 3339 date-times. A literal `+` decodes to a
+        // space, which in an offset's place is read as the `+` it was.
         (
             "before=2020-07-27T17:32:28.276Z".into(),
             query(|q| q.before = Some("2020-07-27T17:32:28.276Z".parse().unwrap())),
@@ -112,7 +113,8 @@ async fn get_pins_decodes_and_checks_every_query_parameter() {
             query(|q| q.after = Some("2020-07-27T17:32:28Z".parse().unwrap())),
         ),
         ("before=2020-07-27".into(), refused(400, invalid, "before: `2020-07-27` is not an RFC 3339 date-time")),
-        ("after=2020-07-27T17:32:28+02:00".into(), refused(400, invalid, "after: `2020-07-27T17:32:28 02:00`")),
+        ("after=2020-07-27T17:32:28+02:00".into(), query(|q| q.after = Some("2020-07-27T15:32:28Z".parse().unwrap()))),
+        ("after=2020-07-27T17:32:28+0200".into(), refused(400, invalid, "after: `2020-07-27T17:32:28 0200`")),
         ("after=yesterday".into(), refused(400, invalid, "after: `yesterday`")),
         // meta: URL-encoded JSON object of strings, at most 1000 entries.
         (

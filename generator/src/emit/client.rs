@@ -76,6 +76,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::delimiter::Delimiter;
 use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
 use crate::error::{Error, Result};
 use crate::ir::{

@@ -10,6 +10,7 @@
 
 pub(crate) mod body_fields;
 pub mod client;
+pub(crate) mod delimiter;
 pub mod krate;
 pub mod models;
 pub mod server;

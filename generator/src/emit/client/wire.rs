@@ -78,29 +78,6 @@ pub(super) enum Wire {
     QueryUnion { rust: TokenStream, arms: Vec<(proc_macro2::Ident, Wire)> },
 }
 
-/// What separates the items of an array sent in one query value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Delimiter {
-    /// `form`: a literal `,` (servers decode the value before splitting it,
-    /// so an item cannot contain a comma in any encoding).
-    Comma,
-    /// `spaceDelimited`: `%20`.
-    Space,
-    /// `pipeDelimited`: a literal `|`.
-    Pipe,
-}
-
-impl Delimiter {
-    /// The character items cannot contain (the server splits at it in any encoding).
-    pub(super) fn char(self) -> char {
-        match self {
-            Delimiter::Comma => ',',
-            Delimiter::Space => ' ',
-            Delimiter::Pipe => '|',
-        }
-    }
-}
-
 /// The properties or entries of a `deepObject` parameter.
 #[derive(Debug, Clone)]
 pub(super) enum Deep {
@@ -273,12 +250,7 @@ pub(super) fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream) -> Opt
                     }
                 }
             } else {
-                // Commas and pipes literal; a space as `%20`.
-                let delimiter = match delimiter {
-                    Delimiter::Comma => ",",
-                    Delimiter::Space => "%20",
-                    Delimiter::Pipe => "|",
-                };
+                let delimiter = delimiter.encoded();
                 let iter = iter(&value);
                 quote! {
                     let items: ::std::vec::Vec<::std::string::String> = #iter.map(#function).collect();
@@ -379,9 +351,7 @@ pub(super) fn header_push(p: &Param<'_>, value: TokenStream) -> Option<TokenStre
 /// variant it holds; `deepObject` sends objects and maps.
 pub(super) fn query_wire(api: &Api, p: &Parameter, ty: &Type, models: &TokenStream) -> Result<Wire> {
     let delimiter = match p.style {
-        Style::Form => Delimiter::Comma,
-        Style::SpaceDelimited => Delimiter::Space,
-        Style::PipeDelimited => Delimiter::Pipe,
+        Style::Form | Style::SpaceDelimited | Style::PipeDelimited => Delimiter::of(p.style),
         Style::DeepObject => return deep_wire(api, p, ty).map(Wire::QueryDeep),
         other => {
             return Err(Error::unsupported(
@@ -531,11 +501,7 @@ pub(super) fn delimiter_checks(wire: &Wire, value: TokenStream, wire_name: &str)
         Wire::QueryArray { item, guard: true, delimiter, .. } => {
             let function = item.function();
             let character = delimiter.char();
-            let style = match delimiter {
-                Delimiter::Comma => "form",
-                Delimiter::Space => "spaceDelimited",
-                Delimiter::Pipe => "pipeDelimited",
-            };
+            let style = delimiter.style().spec_name();
             let iter = iter(&value);
             Some(quote!(check_delimited(#iter.map(#function), #character, #style, #wire_name, out);))
         }

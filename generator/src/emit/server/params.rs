@@ -16,6 +16,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
+use super::super::delimiter::Delimiter;
 use super::super::{describe_constraints, doc_lines, ident, rust_type};
 use super::deep_object::DeepPlan;
 use super::union_params::UnionPlan;
@@ -36,36 +37,6 @@ pub(super) enum Decode {
     Deep(DeepPlan),
     /// A union: its variants tried in order.
     Union(UnionPlan),
-}
-
-/// What separates the items of a list in one value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Delimiter {
-    /// `form` and `simple`: `,` (literal or `%2C` in the query).
-    Comma,
-    /// `spaceDelimited`: a space (`%20`, `+` or literal).
-    Space,
-    /// `pipeDelimited`: `|` (literal or `%7C`).
-    Pipe,
-}
-
-impl Delimiter {
-    pub fn of(style: Style) -> Delimiter {
-        match style {
-            Style::SpaceDelimited => Delimiter::Space,
-            Style::PipeDelimited => Delimiter::Pipe,
-            _ => Delimiter::Comma,
-        }
-    }
-
-    /// The character the runtime splits a decoded value at.
-    pub fn char(self) -> char {
-        match self {
-            Delimiter::Comma => ',',
-            Delimiter::Space => ' ',
-            Delimiter::Pipe => '|',
-        }
-    }
 }
 
 /// What the emitter decided about one path or query parameter.

@@ -20,8 +20,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::super::delimiter::Delimiter;
 use super::super::{ident, rust_type};
-use super::params::{Delimiter, array_item, scalar_parse};
+use super::params::{array_item, scalar_parse};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Parameter, Primitive, Shape, Type, TypeKind};
 

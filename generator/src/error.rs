@@ -52,3 +52,27 @@ impl Error {
         Error::Unsupported { pointer: pointer.clone(), message: message.into() }
     }
 }
+
+/// Something the generator approximated instead of refusing: the spec says
+/// more than the generated Rust types can, so a faithful but less precise
+/// form was generated (the wire stays exact). `generate` and `codegen`
+/// print warnings; `--deny-warnings` makes them errors.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Warning {
+    /// Where in the spec the approximated construct is.
+    pub pointer: Pointer,
+    /// What was approximated, and how.
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Warning { pointer: pointer.clone(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}

@@ -25,6 +25,8 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Every example value found in the spec, with the type it illustrates.
     pub examples: Vec<Example>,
+    /// What lowering approximated instead of refusing, in spec order.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 impl Api {

@@ -24,7 +24,7 @@ pub mod parse;
 pub mod pointer;
 pub mod skip;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, Warning};
 pub use pointer::Pointer;
 
 /// Parses a spec (YAML or JSON) and lowers it into the IR.

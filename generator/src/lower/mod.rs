@@ -62,6 +62,7 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         operations,
         security_schemes,
         examples: lowerer.examples,
+        warnings: Vec::new(),
     };
     graph::finish(&mut api)?;
     Ok((api, lowerer.skipped))

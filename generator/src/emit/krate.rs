@@ -170,18 +170,19 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
         },
         &Pointer::root().join("info"),
     )?;
+    // The three files are independent: emitted and formatted at once.
+    let (models, client, server) = std::thread::scope(|scope| {
+        let client = scope.spawn(|| super::client::client_in(api, header, "crate::models", RUNTIME));
+        let server = scope.spawn(|| super::server::server_in(api, header, "crate::models", RUNTIME));
+        let models = super::models::models_in(api, header, RUNTIME);
+        (models, joined(client), joined(server))
+    });
     let mut files = vec![
         File { path: "Cargo.toml".to_owned(), contents: manifest },
         File { path: "src/lib.rs".to_owned(), contents: lib },
-        File { path: "src/models.rs".to_owned(), contents: super::models::models_in(api, header, RUNTIME)? },
-        File {
-            path: "src/client.rs".to_owned(),
-            contents: super::client::client_in(api, header, "crate::models", RUNTIME)?,
-        },
-        File {
-            path: "src/server.rs".to_owned(),
-            contents: super::server::server_in(api, header, "crate::models", RUNTIME)?,
-        },
+        File { path: "src/models.rs".to_owned(), contents: models? },
+        File { path: "src/client.rs".to_owned(), contents: client? },
+        File { path: "src/server.rs".to_owned(), contents: server? },
         File { path: format!("{RUNTIME_DIR}/Cargo.toml"), contents: runtime_manifest(&comment) },
     ];
     files.extend(
@@ -190,6 +191,11 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
             .map(|(path, text)| File { path: format!("{RUNTIME_DIR}/src/{path}"), contents: (*text).to_owned() }),
     );
     Ok(files)
+}
+
+/// The result of an emitter's thread (its panic resumed here).
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// A dependency requirement marked `optional = true` (`"1"` or `{ ... }`).

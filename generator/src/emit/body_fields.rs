@@ -22,7 +22,7 @@
 //! headers, styles) is refused by lowering.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{describe_constraints, doc_lines, ident, rust_type};
 use crate::error::{Error, Result};
@@ -235,9 +235,4 @@ pub(crate) fn multipart_struct(
         #[derive(Debug, Clone, PartialEq)]
         pub struct #name { #(#declared)* }
     }
-}
-
-/// The name of an operation's multipart body struct.
-pub(crate) fn multipart_name(type_name: &str) -> proc_macro2::Ident {
-    format_ident!("{}Multipart", type_name)
 }

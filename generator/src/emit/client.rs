@@ -80,9 +80,10 @@ use super::delimiter::Delimiter;
 use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Api, Content, Location, Operation, Parameter, ParameterEncoding, Primitive, Response, SecuritySchemeKind, Shape,
-    StatusCode, Style, Type, TypeKind, is_json,
+    Api, Content, Location, Operation, Parameter, ParameterEncoding, Primitive, Response, Shape, StatusCode, Style,
+    Type, TypeKind, is_json,
 };
+use crate::plan::OperationNames;
 use crate::pointer::Pointer;
 use exchange::*;
 use method::*;
@@ -96,9 +97,6 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider"] }"#),
     ("rustls", r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#),
 ];
-
-/// Method names the client itself uses.
-const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "send"];
 
 /// The client file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`); the
@@ -114,11 +112,13 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let models: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
+    let plan = crate::plan::ApiPlan::new(api)?;
     let error_body = error_body(api)?;
     let plans = api
         .operations
         .iter()
-        .map(|op| OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)))
+        .zip(&plan.operations)
+        .map(|(op, p)| OpPlan::new(api, op, &p.names, &models, error_body.as_ref().map(|(t, _)| t)))
         .collect::<Result<Vec<_>>>()?;
     let items = plans.iter().map(OpPlan::emit).collect::<Result<Vec<_>>>()?;
     let imports = client_type::imports(&rt, &items);
@@ -173,9 +173,10 @@ fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
 /// refusal is made while planning the operations).
 pub fn check(api: &Api) -> Result<()> {
     let models = quote!(crate::models::);
+    let plan = crate::plan::ApiPlan::new(api)?;
     let error_body = error_body(api)?;
-    for op in &api.operations {
-        OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t))?;
+    for (op, p) in api.operations.iter().zip(&plan.operations) {
+        OpPlan::new(api, op, &p.names, &models, error_body.as_ref().map(|(t, _)| t))?;
     }
     Ok(())
 }
@@ -187,7 +188,10 @@ pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
     let error_body = error_body(api)?;
     let mut refused = Vec::new();
     for (i, op) in api.operations.iter().enumerate() {
-        match OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)) {
+        let names = OperationNames::of(op);
+        let planned = crate::plan::names::reserved_method(op)
+            .and_then(|()| OpPlan::new(api, op, &names, &models, error_body.as_ref().map(|(t, _)| t)));
+        match planned {
             Ok(_) => {}
             Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
             Err(error) => return Err(error),

@@ -74,6 +74,7 @@ use quote::{format_ident, quote};
 use super::{doc_lines, format, ident, rust_type};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Operation, Shape, StatusCode, Type, is_json};
+use crate::plan::OperationNames;
 use crate::pointer::Pointer;
 
 use self::error_body::ErrorBody;
@@ -162,9 +163,14 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(api: &'a Api, m: &'a TokenStream) -> Result<Self> {
         let error = ErrorBody::find(api, m)?;
+        let plan = crate::plan::ApiPlan::new(api)?;
         let schemes = bearer_schemes(api)?;
-        let mut ops =
-            api.operations.iter().map(|op| OpPlan::new(api, op, m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
+        let mut ops = api
+            .operations
+            .iter()
+            .zip(plan.operations)
+            .map(|(op, p)| OpPlan::new(api, op, p.names, m, &error, &schemes))
+            .collect::<Result<Vec<_>>>()?;
         let routes = routes::routes(ops.iter().map(|plan| plan.op))?;
         for route in &routes {
             for &i in &route.operations {
@@ -186,39 +192,12 @@ pub fn check(api: &Api) -> Result<()> {
 fn bearer_schemes(api: &Api) -> Result<BTreeMap<String, proc_macro2::Ident>> {
     let mut out = BTreeMap::new();
     for op in &api.operations {
-        if let Some((name, hook)) = bearer_scheme(api, op)? {
+        if let Some(name) = crate::plan::auth::server_bearer_scheme(api, op)? {
+            let hook = ident(&crate::plan::names::auth_hook(&name));
             out.insert(name, hook);
         }
     }
     Ok(out)
-}
-
-/// The bearer scheme an operation requires (name, hook name), if any.
-fn bearer_scheme(api: &Api, op: &Operation) -> Result<Option<(String, proc_macro2::Ident)>> {
-    let at = op.pointer.join("security");
-    match op.security.as_slice() {
-        [] => Ok(None),
-        [requirement] => match requirement.schemes.as_slice() {
-            [scheme] => {
-                let Some(def) = api.security_schemes.iter().find(|s| s.name == scheme.scheme) else {
-                    return Err(Error::unsupported(&at, format!("unknown security scheme `{}`", scheme.scheme)));
-                };
-                match &def.kind {
-                    crate::ir::SecuritySchemeKind::Http { scheme: s, .. } if s == "bearer" => {
-                        let hook = format_ident!(
-                            "authenticate_{}",
-                            crate::naming::unraw(&crate::naming::value_name(&def.name))
-                        );
-                        Ok(Some((def.name.clone(), hook)))
-                    }
-                    _ => Err(Error::unsupported(&def.pointer, "security schemes other than HTTP `bearer` in a server")),
-                }
-            }
-            [] => Err(Error::unsupported(&at, "optional security (an empty requirement) in a server")),
-            _ => Err(Error::unsupported(&at, "a security requirement of several schemes together")),
-        },
-        _ => Err(Error::unsupported(&at, "alternative security requirements in a server")),
-    }
 }
 
 /// The operations this emitter cannot express, by index, with the reason
@@ -231,8 +210,9 @@ pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
     let mut schemes = BTreeMap::new();
     let mut refused = Vec::new();
     for (i, op) in api.operations.iter().enumerate() {
-        match bearer_scheme(api, op) {
-            Ok(Some((name, hook))) => {
+        match crate::plan::auth::server_bearer_scheme(api, op) {
+            Ok(Some(name)) => {
+                let hook = ident(&crate::plan::names::auth_hook(&name));
                 schemes.insert(name, hook);
             }
             Ok(None) => {}
@@ -244,7 +224,7 @@ pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
         if refused.iter().any(|(r, _)| *r == i) {
             continue;
         }
-        match OpPlan::new(api, op, &m, &error, &schemes) {
+        match OpPlan::new(api, op, OperationNames::of(op), &m, &error, &schemes) {
             Ok(_) => {}
             Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
             Err(error) => return Err(error),

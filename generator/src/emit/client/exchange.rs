@@ -74,7 +74,13 @@ pub(super) fn path_pieces(op: &Operation, params: &[Param<'_>]) -> Result<Vec<Pa
 }
 
 /// The JSON request body, named after its type (`pin`) or `body`.
-pub(super) fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Param<'_>]) -> Result<Option<Body>> {
+pub(super) fn body(
+    api: &Api,
+    op: &Operation,
+    names: &OperationNames,
+    models: &TokenStream,
+    params: &[Param<'_>],
+) -> Result<Option<Body>> {
     let Some(request) = &op.request_body else { return Ok(None) };
     let taken = |name: &str| LOCALS.contains(&name) || params.iter().any(|p| p.arg() == name);
     // No JSON media type: a form or multipart body, or a raw body of the
@@ -92,7 +98,7 @@ pub(super) fn body(api: &Api, op: &Operation, models: &TokenStream, params: &[Pa
             let (encoding, rust) = if crate::emit::body_fields::is_form(&essence) {
                 (Encoding::Form(form_encoding::FormPlan::new(api, ty, &first.media_type, &at)?), rust_type(ty, models))
             } else {
-                let plan = form_encoding::MultipartPlan::new(api, ty, &op.type_name, &at, models)?;
+                let plan = form_encoding::MultipartPlan::new(api, ty, &names.multipart, &at, models)?;
                 let rust = plan.name.to_token_stream();
                 (Encoding::Multipart(plan), rust)
             };
@@ -279,35 +285,4 @@ pub(super) fn status_pattern(codes: &BTreeSet<u16>) -> TokenStream {
         if start == end { quote!(#s) } else { quote!(#s..=#e) }
     });
     quote!(matches!(raw.status.as_u16(), #(#patterns)|*))
-}
-
-/// Whether the operation sends the bearer token: one of its security
-/// alternatives is a single HTTP bearer scheme (an empty alternative means
-/// anonymous access is allowed too).
-pub(super) fn auth(api: &Api, op: &Operation) -> Result<bool> {
-    if op.security.is_empty() {
-        return Ok(false);
-    }
-    let mut anonymous = false;
-    for alternative in &op.security {
-        match alternative.schemes.as_slice() {
-            [] => anonymous = true,
-            [one] => {
-                let scheme = api.security_schemes.iter().find(|s| s.name == one.scheme).ok_or_else(|| {
-                    Error::malformed(&op.pointer, format!("the security scheme `{}` is not declared", one.scheme))
-                })?;
-                if matches!(&scheme.kind, SecuritySchemeKind::Http { scheme, .. } if scheme == "bearer") {
-                    return Ok(true);
-                }
-            }
-            _ => {}
-        }
-    }
-    if anonymous {
-        return Ok(false);
-    }
-    let first = op.security[0].schemes.first().map(|s| s.scheme.as_str()).unwrap_or_default();
-    let at =
-        api.security_schemes.iter().find(|s| s.name == first).map(|s| s.pointer.clone()).unwrap_or(op.pointer.clone());
-    Err(Error::unsupported(&at, "security other than one HTTP bearer scheme (`type: http`, `scheme: bearer`)"))
 }

@@ -102,10 +102,10 @@ pub(super) struct MultipartPlan {
 }
 
 impl MultipartPlan {
-    pub fn new(api: &Api, ty: &Type, type_name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
+    pub fn new(api: &Api, ty: &Type, name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
         let body = body_fields::body_struct(api, ty, at, "multipart")?;
         let fields = body_fields::part_fields(api, &body)?;
-        let name = body_fields::multipart_name(type_name);
+        let name = ident(name);
         let definition = body_fields::multipart_struct(&name, body.name, &fields, m);
         let mut values = Vec::new();
         for p in &fields {

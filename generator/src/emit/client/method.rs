@@ -53,6 +53,7 @@ pub(super) enum Encoding {
 pub(super) struct OpPlan<'a> {
     pub(super) api: &'a Api,
     pub(super) op: &'a Operation,
+    pub(super) names: &'a OperationNames,
     pub(super) models: &'a TokenStream,
     pub(super) path: Vec<PathPiece>,
     pub(super) positional: Vec<Param<'a>>,
@@ -73,15 +74,10 @@ impl<'a> OpPlan<'a> {
     pub(super) fn new(
         api: &'a Api,
         op: &'a Operation,
+        names: &'a OperationNames,
         models: &'a TokenStream,
         error_type: Option<&Type>,
     ) -> Result<Self> {
-        if RESERVED_METHODS.contains(&op.name.as_str()) {
-            return Err(Error::unsupported(
-                &op.pointer,
-                format!("an operation named `{}`: the client uses that method name itself", op.name),
-            ));
-        }
         let mut positional = Vec::new();
         let mut optional = Vec::new();
         for p in &op.parameters {
@@ -106,15 +102,15 @@ impl<'a> OpPlan<'a> {
         let mut sorted: Vec<Option<Param<'a>>> = positional.into_iter().map(Some).collect();
         let positional: Vec<Param<'a>> = order.iter().filter_map(|&i| sorted[i].take()).collect();
         let path = path_pieces(op, &positional)?;
-        let body = body(api, op, models, &positional)?;
+        let body = body(api, op, names, models, &positional)?;
         let success = success(api, op, models)?;
         let failures = failures(op, error_type)?;
-        let auth = auth(api, op)?;
-        Ok(OpPlan { api, op, models, path, positional, optional, body, success, failures, auth })
+        let auth = crate::plan::auth::client_sends_bearer(api, op)?;
+        Ok(OpPlan { api, op, names, models, path, positional, optional, body, success, failures, auth })
     }
 
     pub(super) fn query_struct_name(&self) -> proc_macro2::Ident {
-        format_ident!("{}Query", self.op.type_name)
+        ident(&self.names.query)
     }
 
     pub(super) fn emit(&self) -> Result<TokenStream> {
@@ -504,7 +500,7 @@ impl<'a> OpPlan<'a> {
     }
 
     pub(super) fn success_enum_name(&self) -> proc_macro2::Ident {
-        format_ident!("{}Success", self.op.type_name)
+        ident(&self.names.success)
     }
 
     /// `{Op}Success`, when the 2xx responses have different bodies.

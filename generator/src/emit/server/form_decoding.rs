@@ -20,6 +20,7 @@ use super::strict::Strict;
 use crate::emit::body_fields::{self, PartKind};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Type};
+use crate::plan::OperationNames;
 use crate::pointer::Pointer;
 
 /// A form or multipart body as the server reads it.
@@ -84,10 +85,10 @@ impl FormPlan {
         Ok(FormPlan { rust: rust_type(ty, m), definition: None, checks: None, multipart: false, decode, assign, known })
     }
 
-    pub fn multipart(api: &Api, ty: &Type, type_name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
+    pub fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
         let body = body_fields::body_struct(api, ty, at, "multipart")?;
         let fields = body_fields::part_fields(api, &body)?;
-        let name = body_fields::multipart_name(type_name);
+        let name = ident(name);
         let definition = body_fields::multipart_struct(&name, body.name, &fields, m);
         let mut decode = Vec::new();
         let mut assign = Vec::new();
@@ -164,14 +165,13 @@ impl FormPlan {
     }
 
     /// The decoder function's name.
-    fn decoder(op_name: &str, multipart: bool) -> proc_macro2::Ident {
-        let op = crate::naming::unraw(op_name);
-        if multipart { format_ident!("decode_{}_multipart", op) } else { format_ident!("decode_{}_form", op) }
+    fn decoder(names: &OperationNames, multipart: bool) -> proc_macro2::Ident {
+        ident(if multipart { &names.multipart_decoder } else { &names.form_decoder })
     }
 
     /// The decoder function (and the multipart struct).
-    pub fn items(&self, op_name: &str) -> TokenStream {
-        let decoder = Self::decoder(op_name, self.multipart);
+    pub fn items(&self, names: &OperationNames) -> TokenStream {
+        let decoder = Self::decoder(names, self.multipart);
         let (rust, decode, assign) = (&self.rust, &self.decode, &self.assign);
         let (input, source) = if self.multipart {
             (quote!(multipart: &self::runtime::MultipartBody), quote!(multipart))
@@ -197,8 +197,8 @@ impl FormPlan {
     }
 
     /// Statements binding `body` (an `Option` of the body) from `bytes` and `parts`.
-    pub fn read(&self, op_name: &str, media: &[String]) -> TokenStream {
-        let decoder = Self::decoder(op_name, self.multipart);
+    pub fn read(&self, names: &OperationNames, media: &[String]) -> TokenStream {
+        let decoder = Self::decoder(names, self.multipart);
         if self.multipart {
             quote! {
                 let body = match self::runtime::multipart_body(parts, bytes, &[#(#media),*]).await? {

@@ -9,6 +9,8 @@ use super::*;
 /// Everything the emitter decided about one operation.
 pub(super) struct OpPlan<'a> {
     pub(super) op: &'a Operation,
+    /// The names of the operation's items.
+    pub(super) names: OperationNames,
     /// The authentication hook, when the operation has security.
     pub(super) auth: Option<proc_macro2::Ident>,
     /// Path parameters in template order.
@@ -51,6 +53,7 @@ impl<'a> OpPlan<'a> {
     pub(super) fn new(
         api: &'a Api,
         op: &'a Operation,
+        names: OperationNames,
         m: &TokenStream,
         error: &ErrorBody,
         schemes: &BTreeMap<String, proc_macro2::Ident>,
@@ -96,7 +99,7 @@ impl<'a> OpPlan<'a> {
                 let plan = if crate::emit::body_fields::is_form(&first.media_type) {
                     FormPlan::form(api, ty, &at, m)?
                 } else {
-                    FormPlan::multipart(api, ty, &op.type_name, &at, m)?
+                    FormPlan::multipart(api, ty, &names.multipart, &at, m)?
                 };
                 let media_types = vec![first.media_type.clone()];
                 Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind: BodyKind::Form(plan) })
@@ -146,13 +149,18 @@ impl<'a> OpPlan<'a> {
                 Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind })
             }
         };
-        let variants =
-            op.responses.iter().map(|response| Variant::new(api, op, response, m)).collect::<Result<Vec<_>>>()?;
+        let variants = op
+            .responses
+            .iter()
+            .zip(&names.responses)
+            .map(|(response, prefix)| Variant::new(api, response, prefix, m))
+            .collect::<Result<Vec<_>>>()?;
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
         Ok(OpPlan {
             op,
+            names,
             auth,
             path,
             query,
@@ -166,16 +174,16 @@ impl<'a> OpPlan<'a> {
     }
 
     pub(super) fn response_type(&self) -> proc_macro2::Ident {
-        format_ident!("{}Response", self.op.type_name)
+        ident(&self.names.response)
     }
 
     pub(super) fn query_type(&self) -> Option<proc_macro2::Ident> {
-        (!self.query.is_empty()).then(|| format_ident!("{}Query", self.op.type_name))
+        (!self.query.is_empty()).then(|| ident(&self.names.query))
     }
 
     /// `{Op}Headers`, when the operation has header or cookie parameters.
     pub(super) fn headers_type(&self) -> Option<proc_macro2::Ident> {
-        (!self.headers.is_empty()).then(|| headers::struct_name(self.op))
+        (!self.headers.is_empty()).then(|| ident(&self.names.headers))
     }
 
     pub(super) fn method_name(&self) -> proc_macro2::Ident {
@@ -183,11 +191,11 @@ impl<'a> OpPlan<'a> {
     }
 
     pub(super) fn handler_name(&self) -> proc_macro2::Ident {
-        format_ident!("handle_{}", crate::naming::unraw(&self.op.name))
+        ident(&self.names.handler)
     }
 
     pub(super) fn query_decoder_name(&self) -> proc_macro2::Ident {
-        format_ident!("decode_{}_query", crate::naming::unraw(&self.op.name))
+        ident(&self.names.query_decoder)
     }
 
     pub(super) fn body_type(&self) -> Option<TokenStream> {
@@ -275,12 +283,15 @@ impl<'a> OpPlan<'a> {
     /// struct, the response enum and the handler.
     pub(super) fn items(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> Result<TokenStream> {
         let query = self.query_items(api);
-        let headers =
-            if self.headers.is_empty() { quote!() } else { headers::items(api, self.op, &self.headers, &self.m)? };
+        let headers = if self.headers.is_empty() {
+            quote!()
+        } else {
+            headers::items(api, self.op, &self.names, &self.headers, &self.m)?
+        };
         let response = self.response_items();
         let handler = self.handler(api, unknown_fields);
         let form = match &self.body {
-            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.op.name)),
+            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.names)),
             _ => None,
         };
         Ok(quote!(#query #headers #form #response #handler))
@@ -378,7 +389,7 @@ impl<'a> OpPlan<'a> {
             args.push(quote!(query));
         }
         if self.headers_type().is_some() {
-            let decoder = headers::decoder_name(self.op);
+            let decoder = ident(&self.names.headers_decoder);
             steps.push(quote!(let headers = #decoder(&parts.headers)?;));
             args.push(quote!(headers));
         }
@@ -397,7 +408,7 @@ impl<'a> OpPlan<'a> {
                 (BodyKind::Form(_), _) => quote!(),
             };
             let read = match &body.kind {
-                BodyKind::Form(plan) => plan.read(&self.op.name, media),
+                BodyKind::Form(plan) => plan.read(&self.names, media),
                 _ => quote!(let body = #decode;),
             };
             steps.push(quote! {

@@ -16,6 +16,7 @@ use super::super::{doc_lines, ident};
 use super::params::{Decode, ParamPlan};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Operation, Parameter, ParameterEncoding};
+use crate::plan::OperationNames;
 
 /// The plan of one header or cookie parameter, or what keeps it from being served.
 pub(super) fn plan<'a>(api: &Api, p: &'a Parameter, m: &TokenStream) -> Result<ParamPlan<'a>> {
@@ -39,8 +40,14 @@ pub(super) fn plan<'a>(api: &Api, p: &'a Parameter, m: &TokenStream) -> Result<P
 }
 
 /// `{Op}Headers`, its `Default` (when every parameter is optional) and its decoder.
-pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &TokenStream) -> Result<TokenStream> {
-    let name = struct_name(op);
+pub(super) fn items(
+    api: &Api,
+    op: &Operation,
+    names: &OperationNames,
+    params: &[ParamPlan<'_>],
+    m: &TokenStream,
+) -> Result<TokenStream> {
+    let name = ident(&names.headers);
     let docs = doc_lines([
         format!(
             "The header and cookie parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
@@ -58,7 +65,7 @@ pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &Tok
         quote!(#docs pub #field: #ty,)
     });
     let default_impl = super::params::default_impl(&name, params);
-    let decoder = decoder_name(op);
+    let decoder = ident(&names.headers_decoder);
     let vars: Vec<_> = (0..params.len()).map(|i| format_ident!("header_param_{}", i)).collect();
     let cookies = params
         .iter()
@@ -84,16 +91,6 @@ pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &Tok
             ::std::result::Result::Ok(#name { #(#assigned)* })
         }
     })
-}
-
-/// `{Op}Headers`.
-pub(super) fn struct_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Headers", op.type_name)
-}
-
-/// `decode_{op}_headers`.
-pub(super) fn decoder_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("decode_{}_headers", crate::naming::unraw(&op.name))
 }
 
 /// A field's docs: the spec's description, where the value comes from,

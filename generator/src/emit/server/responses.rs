@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use super::super::{doc_lines, ident, rust_type};
 use super::{status_key, status_type};
 use crate::error::{Error, Result};
-use crate::ir::{Api, Content, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
+use crate::ir::{Api, Content, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
 use crate::naming::{type_name, value_name};
 
 /// What a variant's body is made of.
@@ -66,11 +66,11 @@ pub(super) struct Variant {
 }
 
 impl Variant {
-    pub fn new(api: &Api, op: &Operation, response: &Response, m: &TokenStream) -> Result<Self> {
+    /// `prefix`: `{Op}{Status}`, the start of the names of the response's types.
+    pub fn new(api: &Api, response: &Response, prefix: &str, m: &TokenStream) -> Result<Self> {
         let name = format_ident!("{}", crate::naming::status_variant(response.status));
-        let prefix = format!("{}{}", op.type_name, name);
-        let body = body(&response.content, &response.pointer, &prefix, m)?;
-        let headers = headers(api, response, &prefix, m)?;
+        let body = body(&response.content, &response.pointer, prefix, m)?;
+        let headers = headers(api, response, prefix, m)?;
         Ok(Variant { status: response.status, name, description: response.description.clone(), body, headers })
     }
 }

@@ -164,7 +164,7 @@ pub(super) fn dispatcher(
             message: "a dispatcher without operations".to_owned(),
         });
     };
-    let name = format_ident!("dispatch_{}", ops[*last].handler_name());
+    let name = ident(&ops[*last].names.dispatcher);
     let mut arms = Vec::new();
     for &i in tried {
         let plan = &ops[i];

@@ -10,7 +10,6 @@
 
 pub(crate) mod body_fields;
 pub mod client;
-pub(crate) mod delimiter;
 pub mod krate;
 pub mod models;
 pub mod server;

@@ -13,7 +13,11 @@
 //! (`generator/tests/stages.rs` checks it). Emitters read them.
 
 pub mod auth;
+pub mod bodies;
+pub mod client;
+pub mod delimiter;
 pub mod names;
+pub mod parameters;
 
 use crate::error::Result;
 use crate::ir::Api;

@@ -28,7 +28,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::ir::{Api, Location, Operation, SecuritySchemeKind, StatusCode};
+use crate::ir::{Api, Location, Operation, SecuritySchemeKind};
 use crate::naming::{status_variant, unraw, value_name};
 use crate::pointer::Pointer;
 
@@ -158,10 +158,15 @@ pub fn names(api: &Api) -> Result<Names> {
             types.claim(&names.headers, &op.pointer)?;
         }
         types.claim(&names.response, &op.pointer)?;
-        if op.responses.iter().filter(|r| is_success(r.status)).count() > 1 {
+        if op.responses.iter().filter(|r| super::client::is_success(r.status)).count() > 1 {
             types.claim(&names.success, &op.pointer)?;
         }
-        if op.request_body.as_ref().and_then(|b| b.content.first()).is_some_and(|c| is_multipart(&c.media_type)) {
+        if op
+            .request_body
+            .as_ref()
+            .and_then(|b| b.content.first())
+            .is_some_and(|c| super::bodies::is_multipart(&c.media_type))
+        {
             types.claim(&names.multipart, &op.pointer)?;
         }
         for (i, response) in op.responses.iter().enumerate() {
@@ -211,19 +216,6 @@ impl Namespace {
         self.taken.insert(name.to_owned(), at.clone());
         Ok(())
     }
-}
-
-fn is_success(status: StatusCode) -> bool {
-    match status {
-        StatusCode::Exact(code) => (200..300).contains(&code),
-        StatusCode::Range(digit) => digit == 2,
-        StatusCode::Default => false,
-    }
-}
-
-/// Whether a media type is `multipart/form-data` (parameters and case aside).
-pub(crate) fn is_multipart(media_type: &str) -> bool {
-    media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("multipart/form-data")
 }
 
 #[cfg(test)]

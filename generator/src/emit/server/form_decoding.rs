@@ -17,10 +17,10 @@ use quote::{format_ident, quote};
 
 use super::super::{ident, rust_type};
 use super::strict::Strict;
-use crate::emit::body_fields::{self, PartKind};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Type};
 use crate::plan::OperationNames;
+use crate::plan::bodies::{self as body_fields, PartKind};
 use crate::pointer::Pointer;
 
 /// A form or multipart body as the server reads it.
@@ -47,7 +47,7 @@ impl FormPlan {
         for (i, f) in body_fields::form_fields(api, &body)?.iter().enumerate() {
             let var = format_ident!("field_{}", i);
             let wire = &f.field.wire_name;
-            let Some(parse) = super::params::scalar_parse(api, f.scalar, m, &f.field.pointer)? else {
+            let Some(parse) = super::params::scalar_parse(api, &f.scalar, m, &f.field.pointer)? else {
                 return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
             };
             let parsed = quote!(self::runtime::body_field(#wire, raw, #parse));
@@ -89,17 +89,17 @@ impl FormPlan {
         let body = body_fields::body_struct(api, ty, at, "multipart")?;
         let fields = body_fields::part_fields(api, &body)?;
         let name = ident(name);
-        let definition = body_fields::multipart_struct(&name, body.name, &fields, m);
+        let definition = crate::emit::body_fields::multipart_struct(&name, body.name, &fields, m);
         let mut decode = Vec::new();
         let mut assign = Vec::new();
         let mut checks = Vec::new();
         for (i, p) in fields.iter().enumerate() {
-            let f = p.field;
+            let f = &p.field;
             let var = format_ident!("field_{}", i);
             let wire = &f.wire_name;
             let value = match p.kind {
                 PartKind::Text => {
-                    let Some(parse) = super::params::scalar_parse(api, p.value, m, &f.pointer)? else {
+                    let Some(parse) = super::params::scalar_parse(api, &p.value, m, &f.pointer)? else {
                         return Err(Error::unsupported(&f.pointer, "a multipart text part that is not a scalar"));
                     };
                     if p.repeated {

@@ -76,8 +76,7 @@ impl<'a> OpPlan<'a> {
             None => None,
             Some(body)
                 if body.content.first().is_some_and(|c| {
-                    crate::emit::body_fields::is_form(&c.media_type)
-                        || crate::emit::body_fields::is_multipart(&c.media_type)
+                    crate::plan::bodies::is_form(&c.media_type) || crate::plan::bodies::is_multipart(&c.media_type)
                 }) =>
             {
                 // Form and multipart bodies: one schema, one media type.
@@ -96,7 +95,7 @@ impl<'a> OpPlan<'a> {
                         format!("a `{}` request body without a schema", first.media_type),
                     ));
                 };
-                let plan = if crate::emit::body_fields::is_form(&first.media_type) {
+                let plan = if crate::plan::bodies::is_form(&first.media_type) {
                     FormPlan::form(api, ty, &at, m)?
                 } else {
                     FormPlan::multipart(api, ty, &names.multipart, &at, m)?

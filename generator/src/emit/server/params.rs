@@ -16,12 +16,12 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::super::delimiter::Delimiter;
 use super::super::{describe_constraints, doc_lines, ident, rust_type};
 use super::deep_object::DeepPlan;
 use super::union_params::UnionPlan;
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Parameter, ParameterEncoding, Primitive, Shape, Style, Type, TypeKind};
+use crate::plan::delimiter::Delimiter;
 use crate::pointer::Pointer;
 
 /// How one parameter is decoded.

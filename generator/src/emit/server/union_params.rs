@@ -20,11 +20,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::delimiter::Delimiter;
 use super::super::{ident, rust_type};
 use super::params::{array_item, scalar_parse};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Location, Parameter, Primitive, Shape, Type, TypeKind};
+use crate::plan::delimiter::Delimiter;
 
 pub(super) struct UnionPlan {
     /// The union's Rust type.

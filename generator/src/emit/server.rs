@@ -62,7 +62,6 @@ mod headers;
 mod params;
 mod responses;
 mod router;
-mod routes;
 mod strict;
 mod union_params;
 
@@ -73,7 +72,7 @@ use quote::{format_ident, quote};
 
 use super::{doc_lines, format, ident, rust_type};
 use crate::error::{Error, Result};
-use crate::ir::{Api, Location, Operation, Shape, StatusCode, Type, is_json};
+use crate::ir::{Api, Operation, StatusCode, Type};
 use crate::plan::OperationNames;
 use crate::pointer::Pointer;
 
@@ -82,6 +81,9 @@ use self::form_decoding::FormPlan;
 use self::params::ParamPlan;
 use self::responses::Variant;
 use self::strict::Strict;
+use crate::plan::decoding::ServerParameter;
+use crate::plan::routes::{PathMatch, Piece, Route};
+use crate::plan::server::{self as plan, ServerOperation, ServerPlan};
 use handler::*;
 use router::*;
 
@@ -106,7 +108,8 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let m: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
-    let Plan { error, schemes, ops, routes } = Plan::new(api, &m)?;
+    let plan = ServerPlan::new(api)?;
+    let Plan { error, schemes, ops, routes } = Plan::new(api, &plan, &m);
 
     let mut strict = Strict::default();
     let checkers: Vec<Option<TokenStream>> = ops
@@ -150,87 +153,43 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     format(header, tokens, &paths)
 }
 
-/// Every decision about the server before a token of it is written: the
-/// error body, the authentication hooks, each operation's handler plan and
-/// the routes. Everything the server emitter refuses, it refuses here.
+/// The server's plan with the tokens its pieces need: the error body, the
+/// authentication hooks, each operation's handler plan and the routes.
 struct Plan<'a> {
     error: ErrorBody,
     schemes: BTreeMap<String, proc_macro2::Ident>,
     ops: Vec<OpPlan<'a>>,
-    routes: Vec<routes::Route>,
+    routes: Vec<Route>,
 }
 
 impl<'a> Plan<'a> {
-    fn new(api: &'a Api, m: &'a TokenStream) -> Result<Self> {
-        let error = ErrorBody::find(api, m)?;
-        let plan = crate::plan::ApiPlan::new(api)?;
-        let schemes = bearer_schemes(api)?;
-        let mut ops = api
+    fn new(api: &'a Api, plan: &'a ServerPlan, m: &TokenStream) -> Self {
+        let ops = api
             .operations
             .iter()
-            .zip(plan.operations)
-            .map(|(op, p)| OpPlan::new(api, op, p.names, m, &error, &schemes))
-            .collect::<Result<Vec<_>>>()?;
-        let routes = routes::routes(ops.iter().map(|plan| plan.op))?;
-        for route in &routes {
-            for &i in &route.operations {
-                ops[i].path_match = routes::path_match(&route.template, ops[i].op)?;
-            }
+            .zip(&plan.names.operations)
+            .zip(&plan.operations)
+            .map(|((op, names), p)| OpPlan::new(api, op, names.clone(), p, m))
+            .collect();
+        Plan {
+            error: ErrorBody::new(api, &plan.error, m),
+            schemes: plan.schemes.iter().map(|(scheme, hook)| (scheme.clone(), ident(hook))).collect(),
+            ops,
+            routes: plan.routes.clone(),
         }
-        Ok(Plan { error, schemes, ops, routes })
     }
 }
 
 /// The server's refusal of `api` as a whole, if it refuses it: what
 /// [`server`] would fail with, decided without writing the file.
 pub fn check(api: &Api) -> Result<()> {
-    let m = quote!(crate::models::);
-    Plan::new(api, &m).map(|_| ())
-}
-
-/// Security schemes the server can check: HTTP bearer. (name → hook name)
-fn bearer_schemes(api: &Api) -> Result<BTreeMap<String, proc_macro2::Ident>> {
-    let mut out = BTreeMap::new();
-    for op in &api.operations {
-        if let Some(name) = crate::plan::auth::server_bearer_scheme(api, op)? {
-            let hook = ident(&crate::plan::names::auth_hook(&name));
-            out.insert(name, hook);
-        }
-    }
-    Ok(out)
+    ServerPlan::new(api).map(|_| ())
 }
 
 /// The operations this emitter cannot express, by index, with the reason
-/// (see [`crate::skip`]). Refusals of the API as a whole (bad requests
-/// answered with several schemas, routes axum cannot tell apart) are left
-/// to [`check`].
+/// (see [`crate::skip`]).
 pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
-    let m = quote!(crate::models::);
-    let Ok(error) = ErrorBody::find(api, &m) else { return Ok(Vec::new()) };
-    let mut schemes = BTreeMap::new();
-    let mut refused = Vec::new();
-    for (i, op) in api.operations.iter().enumerate() {
-        match crate::plan::auth::server_bearer_scheme(api, op) {
-            Ok(Some(name)) => {
-                let hook = ident(&crate::plan::names::auth_hook(&name));
-                schemes.insert(name, hook);
-            }
-            Ok(None) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    for (i, op) in api.operations.iter().enumerate() {
-        if refused.iter().any(|(r, _)| *r == i) {
-            continue;
-        }
-        match OpPlan::new(api, op, OperationNames::of(op), &m, &error, &schemes) {
-            Ok(_) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(refused)
+    crate::plan::server::refusals(api)
 }
 
 /// The spec's key for a status: `200`, `4XX`, `default`.

@@ -15,9 +15,14 @@
 pub mod auth;
 pub mod bodies;
 pub mod client;
+pub mod decoding;
 pub mod delimiter;
+pub mod errors;
 pub mod names;
 pub mod parameters;
+pub mod responses;
+pub mod routes;
+pub mod server;
 
 use crate::error::Result;
 use crate::ir::Api;

@@ -1,6 +1,6 @@
 //! How the server decodes form (`application/x-www-form-urlencoded`) and
 //! multipart (`multipart/form-data`) request bodies; which fields they have
-//! and how each travels is decided in [`crate::emit::body_fields`].
+//! and how each travels is decided in [`crate::plan::server`].
 //!
 //! A generated function per operation, `decode_<op>_form` or
 //! `decode_<op>_multipart`, builds the body's struct from the runtime's
@@ -16,12 +16,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::super::{ident, rust_type};
-use super::strict::Strict;
-use crate::error::{Error, Result};
+use super::params::parse;
 use crate::ir::{Api, Type};
 use crate::plan::OperationNames;
-use crate::plan::bodies::{self as body_fields, PartKind};
-use crate::pointer::Pointer;
+use crate::plan::bodies::PartKind;
+use crate::plan::server::{FormBody, MultipartBody};
 
 /// A form or multipart body as the server reads it.
 pub(super) struct FormPlan {
@@ -40,16 +39,13 @@ pub(super) struct FormPlan {
 }
 
 impl FormPlan {
-    pub fn form(api: &Api, ty: &Type, at: &Pointer, m: &TokenStream) -> Result<Self> {
-        let body = body_fields::body_struct(api, ty, at, "form")?;
+    pub fn form(plan: &FormBody, ty: &Type, m: &TokenStream) -> Self {
         let mut decode = Vec::new();
         let mut assign = Vec::new();
-        for (i, f) in body_fields::form_fields(api, &body)?.iter().enumerate() {
+        for (i, f) in plan.values.iter().enumerate() {
             let var = format_ident!("field_{}", i);
             let wire = &f.field.wire_name;
-            let Some(parse) = super::params::scalar_parse(api, &f.scalar, m, &f.field.pointer)? else {
-                return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
-            };
+            let parse = parse(&f.parse, m);
             let parsed = quote!(self::runtime::body_field(#wire, raw, #parse));
             let value = quote!(#parsed?);
             decode.push(match (f.repeated, f.field.required) {
@@ -81,26 +77,27 @@ impl FormPlan {
             let field = ident(&f.field.name);
             assign.push(quote!(#field: #var,));
         }
-        let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
-        Ok(FormPlan { rust: rust_type(ty, m), definition: None, checks: None, multipart: false, decode, assign, known })
+        let known = plan.known.clone();
+        FormPlan { rust: rust_type(ty, m), definition: None, checks: None, multipart: false, decode, assign, known }
     }
 
-    pub fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
-        let body = body_fields::body_struct(api, ty, at, "multipart")?;
-        let fields = body_fields::part_fields(api, &body)?;
-        let name = ident(name);
-        let definition = crate::emit::body_fields::multipart_struct(&name, body.name, &fields, m);
+    pub fn multipart(api: &Api, plan: &MultipartBody, m: &TokenStream) -> Self {
+        let fields = &plan.fields;
+        let name = ident(&plan.name);
+        let definition = crate::emit::body_fields::multipart_struct(&name, &plan.schema, fields, m);
         let mut decode = Vec::new();
         let mut assign = Vec::new();
         let mut checks = Vec::new();
-        for (i, p) in fields.iter().enumerate() {
+        for (i, (p, parse)) in fields.iter().zip(&plan.parses).enumerate() {
             let f = &p.field;
             let var = format_ident!("field_{}", i);
             let wire = &f.wire_name;
             let value = match p.kind {
                 PartKind::Text => {
-                    let Some(parse) = super::params::scalar_parse(api, &p.value, m, &f.pointer)? else {
-                        return Err(Error::unsupported(&f.pointer, "a multipart text part that is not a scalar"));
+                    let parse = match parse {
+                        Some(parse) => super::params::parse(parse, m),
+                        // The plan gives every text part a parser.
+                        None => quote!(self::runtime::from_param::<::std::string::String>),
                     };
                     if p.repeated {
                         quote! {
@@ -115,12 +112,6 @@ impl FormPlan {
                 PartKind::Binary if p.repeated => quote!(multipart.all_bytes(#wire)),
                 PartKind::Binary => quote!(multipart.bytes(#wire)?),
                 PartKind::Json => {
-                    if Strict::needed(api, &f.ty) {
-                        return Err(Error::unsupported(
-                            &f.pointer,
-                            "`additionalProperties: false` inside a JSON part of a multipart body",
-                        ));
-                    }
                     let ty = rust_type(&f.ty, m);
                     quote!(multipart.json::<#ty>(#wire)?)
                 }
@@ -152,16 +143,15 @@ impl FormPlan {
                 }
             }
         }
-        let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
-        Ok(FormPlan {
+        FormPlan {
             rust: quote!(#name),
             definition: Some(definition),
             checks: Some(quote!(#(#checks)*)),
             multipart: true,
             decode,
             assign,
-            known,
-        })
+            known: plan.known.clone(),
+        }
     }
 
     /// The decoder function's name.

@@ -57,13 +57,15 @@
 //! order); optional ones are fields of the operation's `{Op}Query` struct,
 //! whatever their location, each documented with how it is sent.
 //!
-//! What the emitter cannot express (`matrix` and `label` path styles,
+//! Every decision above is made by [`crate::plan::client`], which refuses
+//! what the client cannot express (`matrix` and `label` path styles,
 //! objects in the query outside `deepObject` and JSON content, objects or
 //! arrays inside a `deepObject`, untyped query values, objects and unions in
 //! headers and cookies, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, form bodies with nested values, multipart
-//! media types other than `multipart/form-data`, other security schemes) is an
-//! [`Error::Unsupported`] naming the place in the spec.
+//! media types other than `multipart/form-data`, other security schemes)
+//! with an `Error::Unsupported` naming the place in the spec. This emitter
+//! turns the plan into tokens and refuses nothing.
 
 mod client_type;
 mod exchange;
@@ -138,28 +140,4 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         #(#items)*
     };
     format(header, tokens, &paths)
-}
-
-/// The client's refusal of `api` as a whole, if it refuses it: what
-/// [`client`] would fail with, decided without writing the file.
-pub fn check(api: &Api) -> Result<()> {
-    ClientPlan::new(api).map(|_| ())
-}
-
-/// The operations this emitter cannot express, by index, with the reason
-/// (see [`crate::skip`]).
-pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
-    let error_body = crate::plan::client::error_body(api);
-    let mut refused = Vec::new();
-    for (i, op) in api.operations.iter().enumerate() {
-        let names = OperationNames::of(op);
-        let planned = crate::plan::names::reserved_method(op)
-            .and_then(|()| ClientOperation::new(api, op, &names, error_body.as_ref().map(|(t, _)| t)));
-        match planned {
-            Ok(_) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(refused)
 }

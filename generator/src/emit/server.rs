@@ -43,8 +43,9 @@
 //! ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the trait
 //! method's docs say so.
 //!
-//! What it cannot express yet is refused with [`Error::Unsupported`] at the
-//! spec's pointer: `matrix` and `label` path styles, objects outside JSON
+//! Every decision is made by [`crate::plan::server`], which refuses what
+//! the server cannot express yet with an `Error::Unsupported` at the spec's
+//! pointer (this emitter turns the plan into tokens and refuses nothing): `matrix` and `label` path styles, objects outside JSON
 //! content and `deepObject`, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, unions in headers and cookies, form bodies
 //! with nested values, multipart media types other than
@@ -178,18 +179,6 @@ impl<'a> Plan<'a> {
             routes: plan.routes.clone(),
         }
     }
-}
-
-/// The server's refusal of `api` as a whole, if it refuses it: what
-/// [`server`] would fail with, decided without writing the file.
-pub fn check(api: &Api) -> Result<()> {
-    ServerPlan::new(api).map(|_| ())
-}
-
-/// The operations this emitter cannot express, by index, with the reason
-/// (see [`crate::skip`]).
-pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
-    crate::plan::server::refusals(api)
 }
 
 /// The spec's key for a status: `200`, `4XX`, `default`.

@@ -71,6 +71,22 @@ impl ClientPlan {
     }
 }
 
+/// The operations the client cannot express, by index, with the reason
+/// (see [`crate::skip`]): each planned on its own.
+pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
+    let error_body = error_body(api);
+    let mut refused = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        let names = OperationNames::of(op);
+        match ClientOperation::new(api, op, &names, error_body.as_ref().map(|(t, _)| t)) {
+            Ok(_) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(refused)
+}
+
 /// One operation as a method of the client.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientOperation {
@@ -97,6 +113,7 @@ pub enum PathPiece {
 impl ClientOperation {
     /// The plan of `op`, whose items are named `names`.
     pub fn new(api: &Api, op: &Operation, names: &OperationNames, error_type: Option<&Type>) -> Result<Self> {
+        super::names::reserved_method(op)?;
         let mut positional = Vec::new();
         let mut optional = Vec::new();
         for (i, p) in op.parameters.iter().enumerate() {

@@ -159,6 +159,17 @@ pub struct FormBody {
     pub known: Option<Vec<String>>,
 }
 
+/// How the server reads one part of a multipart body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartRead {
+    /// A text part, parsed as a scalar.
+    Text(Parse),
+    /// The bytes.
+    Binary,
+    /// JSON of the field's type.
+    Json,
+}
+
 /// A multipart body: the operation's `{Op}Multipart` and its parts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultipartBody {
@@ -166,8 +177,8 @@ pub struct MultipartBody {
     /// The body's schema.
     pub schema: String,
     pub fields: Vec<PartField>,
-    /// How each text part parses (`None` for other parts).
-    pub parses: Vec<Option<Parse>>,
+    /// How each part is read, per field.
+    pub reads: Vec<PartRead>,
     /// `additionalProperties: false`: the names allowed.
     pub known: Option<Vec<String>>,
 }
@@ -302,17 +313,17 @@ fn form(api: &Api, ty: &Type, at: &Pointer) -> Result<FormBody> {
 fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer) -> Result<MultipartBody> {
     let body = bodies::body_struct(api, ty, at, "multipart")?;
     let fields = bodies::part_fields(api, &body)?;
-    let mut parses = Vec::new();
+    let mut reads = Vec::new();
     for p in &fields {
         let f = &p.field;
-        parses.push(match p.kind {
+        reads.push(match p.kind {
             PartKind::Text => {
                 let Some(parse) = scalar_parse(api, &p.value, &f.pointer)? else {
                     return Err(Error::unsupported(&f.pointer, "a multipart text part that is not a scalar"));
                 };
-                Some(parse)
+                PartRead::Text(parse)
             }
-            PartKind::Binary => None,
+            PartKind::Binary => PartRead::Binary,
             PartKind::Json => {
                 if forbids_unknown_fields(api, &f.ty) {
                     return Err(Error::unsupported(
@@ -320,12 +331,12 @@ fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer) -> Result<Multipart
                         "`additionalProperties: false` inside a JSON part of a multipart body",
                     ));
                 }
-                None
+                PartRead::Json
             }
         });
     }
     let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
-    Ok(MultipartBody { name: name.to_owned(), schema: body.name.to_owned(), fields, parses, known })
+    Ok(MultipartBody { name: name.to_owned(), schema: body.name.to_owned(), fields, reads, known })
 }
 
 /// Whether a body of `ty` needs checking for unknown fields: it can contain

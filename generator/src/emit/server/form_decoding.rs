@@ -20,7 +20,7 @@ use super::params::parse;
 use crate::ir::{Api, Type};
 use crate::plan::OperationNames;
 use crate::plan::bodies::PartKind;
-use crate::plan::server::{FormBody, MultipartBody};
+use crate::plan::server::{FormBody, MultipartBody, PartRead};
 
 /// A form or multipart body as the server reads it.
 pub(super) struct FormPlan {
@@ -88,17 +88,13 @@ impl FormPlan {
         let mut decode = Vec::new();
         let mut assign = Vec::new();
         let mut checks = Vec::new();
-        for (i, (p, parse)) in fields.iter().zip(&plan.parses).enumerate() {
+        for (i, (p, read)) in fields.iter().zip(&plan.reads).enumerate() {
             let f = &p.field;
             let var = format_ident!("field_{}", i);
             let wire = &f.wire_name;
-            let value = match p.kind {
-                PartKind::Text => {
-                    let parse = match parse {
-                        Some(parse) => super::params::parse(parse, m),
-                        // The plan gives every text part a parser.
-                        None => quote!(self::runtime::from_param::<::std::string::String>),
-                    };
+            let value = match read {
+                PartRead::Text(text) => {
+                    let parse = parse(text, m);
                     if p.repeated {
                         quote! {
                             multipart.texts(#wire)?.into_iter()
@@ -109,9 +105,9 @@ impl FormPlan {
                         quote!(multipart.text(#wire)?.map(|raw| self::runtime::body_field(#wire, raw, #parse)).transpose()?)
                     }
                 }
-                PartKind::Binary if p.repeated => quote!(multipart.all_bytes(#wire)),
-                PartKind::Binary => quote!(multipart.bytes(#wire)?),
-                PartKind::Json => {
+                PartRead::Binary if p.repeated => quote!(multipart.all_bytes(#wire)),
+                PartRead::Binary => quote!(multipart.bytes(#wire)?),
+                PartRead::Json => {
                     let ty = rust_type(&f.ty, m);
                     quote!(multipart.json::<#ty>(#wire)?)
                 }

@@ -21,6 +21,7 @@ pub mod ir;
 pub mod lower;
 pub mod naming;
 pub mod parse;
+pub mod plan;
 pub mod pointer;
 pub mod skip;
 

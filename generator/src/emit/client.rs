@@ -32,8 +32,13 @@
 //! - header parameters named `Accept`, `Content-Type` or `Authorization` are
 //!   ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the
 //!   method's docs say so;
-//! - `Authorization: Bearer <token>` for operations whose security is an HTTP
-//!   bearer scheme;
+//! - credentials per the operation's `security` (see `client/auth.rs`): API
+//!   keys as a header, a query parameter (encoded like the others) or a
+//!   cookie (joining the one `Cookie` header), `Authorization: Basic`,
+//!   `Bearer` (HTTP bearer, OAuth2 and OpenID Connect tokens, the latter
+//!   possibly from a token provider) or, for other HTTP schemes, the
+//!   application's own `Authorization` value; the first alternative the
+//!   client's `Credentials` satisfy, anonymous access last;
 //! - an operation with `servers` of its own (or of its path item) goes to the
 //!   first of them (variables at their defaults; a relative one under the
 //!   base URL) unless `ClientBuilder::operation_server` replaces it;
@@ -62,9 +67,10 @@
 //! arrays inside a `deepObject`, untyped query values, objects and unions in
 //! headers and cookies, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, form bodies with nested values, multipart
-//! media types other than `multipart/form-data`, other security schemes) is an
+//! media types other than `multipart/form-data`) is an
 //! [`Error::Unsupported`] naming the place in the spec.
 
+mod auth;
 mod client_type;
 mod exchange;
 mod form_encoding;
@@ -80,9 +86,10 @@ use super::delimiter::Delimiter;
 use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Api, Content, Location, Operation, Parameter, ParameterEncoding, Primitive, Response, SecuritySchemeKind, Shape,
-    StatusCode, Style, Type, TypeKind, is_json,
+    Api, Content, Location, Operation, Parameter, ParameterEncoding, Primitive, Response, Shape, StatusCode, Style,
+    Type, TypeKind, is_json,
 };
+use crate::plan::security::Security;
 use crate::pointer::Pointer;
 use exchange::*;
 use method::*;
@@ -115,18 +122,15 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
     let error_body = error_body(api)?;
+    let security = Security::plan(api)?;
     let plans = api
         .operations
         .iter()
-        .map(|op| OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)))
+        .map(|op| OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t), &security))
         .collect::<Result<Vec<_>>>()?;
     let items = plans.iter().map(OpPlan::emit).collect::<Result<Vec<_>>>()?;
     let imports = client_type::imports(&rt, &items);
-    let client_type = client_type::tokens(
-        &rt,
-        plans.iter().any(|plan| plan.auth),
-        error_body.map(|(ty, name)| (rust_type(&ty, &models), name)),
-    );
+    let client_type = client_type::tokens(&rt, &security, error_body.map(|(ty, name)| (rust_type(&ty, &models), name)));
     let title = format!(" Client for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -174,8 +178,9 @@ fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
 pub fn check(api: &Api) -> Result<()> {
     let models = quote!(crate::models::);
     let error_body = error_body(api)?;
+    let security = Security::plan(api)?;
     for op in &api.operations {
-        OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t))?;
+        OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t), &security)?;
     }
     Ok(())
 }
@@ -185,9 +190,10 @@ pub fn check(api: &Api) -> Result<()> {
 pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
     let models = quote!(crate::models::);
     let error_body = error_body(api)?;
+    let security = Security::plan(api)?;
     let mut refused = Vec::new();
     for (i, op) in api.operations.iter().enumerate() {
-        match OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)) {
+        match OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t), &security) {
             Ok(_) => {}
             Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
             Err(error) => return Err(error),

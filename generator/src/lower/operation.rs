@@ -11,8 +11,9 @@ use super::Skipped;
 use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Content, Header, IgnoredParameter, Location, Method, Operation, Parameter, ParameterEncoding, RequestBody,
-    Response, OAuth2Flow, OAuth2FlowKind, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type, is_json,
+    Content, Header, IgnoredParameter, Location, Method, OAuth2Flow, OAuth2FlowKind, Operation, Parameter,
+    ParameterEncoding, RequestBody, Response, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind,
+    StatusCode, Style, Type, is_json,
 };
 use crate::naming::{operation_id, type_name, unraw, value_name};
 use crate::pointer::Pointer;

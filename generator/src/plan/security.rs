@@ -73,6 +73,18 @@ pub struct Scheme<'a> {
 }
 
 impl Scheme<'_> {
+    /// How a request presents it, in words.
+    pub fn presented_as(&self) -> String {
+        match &self.credential {
+            Credential::ApiKey { location: Location::Header, name } => format!("the header `{name}`"),
+            Credential::ApiKey { location: Location::Query, name } => format!("the query parameter `{name}`"),
+            Credential::ApiKey { name, .. } => format!("the cookie `{name}`"),
+            Credential::Basic => "`Authorization: Basic <base64 of user:password>`".to_owned(),
+            Credential::Bearer | Credential::OAuth => "`Authorization: Bearer <token>`".to_owned(),
+            Credential::Authorization { scheme } => format!("`Authorization: {} ...`", capitalized(scheme)),
+        }
+    }
+
     /// Its `WWW-Authenticate` challenge (RFC 9110 §11.6.1), for HTTP schemes.
     /// `realm`: the protection space (the API's title).
     pub fn challenge(&self, realm: &str) -> Option<String> {
@@ -193,7 +205,8 @@ impl<'a> Security<'a> {
             };
             operations.push(Some(index));
         }
-        let realm = api.title.chars().filter(|c| (c.is_ascii_graphic() && !matches!(c, '"' | '\\')) || *c == ' ').collect();
+        let realm =
+            api.title.chars().filter(|c| (c.is_ascii_graphic() && !matches!(c, '"' | '\\')) || *c == ' ').collect();
         Ok(Security { schemes, requirements, operations, realm })
     }
 
@@ -231,10 +244,20 @@ impl<'a> Security<'a> {
 
     /// What a requirement asks for, in words: "`a` and `b`, or `c`".
     pub fn describe(&self, requirement: &Requirement) -> String {
+        self.words(requirement, |scheme| format!("`{}`", scheme.def.name))
+    }
+
+    /// What a requirement asks of a request, in words: "`a` (the header
+    /// `X-Key`), or `b` (`Authorization: Bearer <token>`)".
+    pub fn describe_presented(&self, requirement: &Requirement) -> String {
+        self.words(requirement, |scheme| format!("`{}` ({})", scheme.def.name, scheme.presented_as()))
+    }
+
+    fn words(&self, requirement: &Requirement, name: impl Fn(&Scheme<'a>) -> String) -> String {
         let mut text = requirement
             .alternatives
             .iter()
-            .map(|all| all.iter().map(|u| format!("`{}`", self.schemes[u.scheme].def.name)).collect::<Vec<_>>().join(" and "))
+            .map(|all| all.iter().map(|u| name(&self.schemes[u.scheme])).collect::<Vec<_>>().join(" and "))
             .collect::<Vec<_>>()
             .join(", or ");
         if requirement.anonymous {
@@ -256,7 +279,7 @@ fn credential(kind: &SecuritySchemeKind) -> Credential {
 
 /// `digest` → `Digest` (lowering lowercased the scheme; challenges are
 /// case-insensitive, this is their usual spelling).
-fn capitalized(scheme: &str) -> String {
+pub fn capitalized(scheme: &str) -> String {
     let mut chars = scheme.chars();
     match chars.next() {
         Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),

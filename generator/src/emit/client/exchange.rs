@@ -280,34 +280,3 @@ pub(super) fn status_pattern(codes: &BTreeSet<u16>) -> TokenStream {
     });
     quote!(matches!(raw.status.as_u16(), #(#patterns)|*))
 }
-
-/// Whether the operation sends the bearer token: one of its security
-/// alternatives is a single HTTP bearer scheme (an empty alternative means
-/// anonymous access is allowed too).
-pub(super) fn auth(api: &Api, op: &Operation) -> Result<bool> {
-    if op.security.is_empty() {
-        return Ok(false);
-    }
-    let mut anonymous = false;
-    for alternative in &op.security {
-        match alternative.schemes.as_slice() {
-            [] => anonymous = true,
-            [one] => {
-                let scheme = api.security_schemes.iter().find(|s| s.name == one.scheme).ok_or_else(|| {
-                    Error::malformed(&op.pointer, format!("the security scheme `{}` is not declared", one.scheme))
-                })?;
-                if matches!(&scheme.kind, SecuritySchemeKind::Http { scheme, .. } if scheme == "bearer") {
-                    return Ok(true);
-                }
-            }
-            _ => {}
-        }
-    }
-    if anonymous {
-        return Ok(false);
-    }
-    let first = op.security[0].schemes.first().map(|s| s.scheme.as_str()).unwrap_or_default();
-    let at =
-        api.security_schemes.iter().find(|s| s.name == first).map(|s| s.pointer.clone()).unwrap_or(op.pointer.clone());
-    Err(Error::unsupported(&at, "security other than one HTTP bearer scheme (`type: http`, `scheme: bearer`)"))
-}

@@ -61,7 +61,10 @@ pub(super) struct OpPlan<'a> {
     pub(super) success: Success,
     /// Statuses (not 2xx) whose documented body is the error type.
     pub(super) failures: BTreeSet<u16>,
-    pub(super) auth: bool,
+    /// The request's `security` field (empty: it sends no credentials).
+    pub(super) auth: TokenStream,
+    /// What the docs say about its authentication.
+    pub(super) auth_doc: Option<String>,
 }
 
 pub(super) enum PathPiece {
@@ -75,6 +78,7 @@ impl<'a> OpPlan<'a> {
         op: &'a Operation,
         models: &'a TokenStream,
         error_type: Option<&Type>,
+        security: &crate::plan::security::Security<'_>,
     ) -> Result<Self> {
         if RESERVED_METHODS.contains(&op.name.as_str()) {
             return Err(Error::unsupported(
@@ -109,8 +113,10 @@ impl<'a> OpPlan<'a> {
         let body = body(api, op, models, &positional)?;
         let success = success(api, op, models)?;
         let failures = failures(op, error_type)?;
-        let auth = auth(api, op)?;
-        Ok(OpPlan { api, op, models, path, positional, optional, body, success, failures, auth })
+        let requirement = api.operations.iter().position(|o| std::ptr::eq(o, op)).and_then(|i| security.of(i));
+        let auth = super::auth::request_field(security, requirement);
+        let auth_doc = super::auth::docs(security, requirement);
+        Ok(OpPlan { api, op, models, path, positional, optional, body, success, failures, auth, auth_doc })
     }
 
     pub(super) fn query_struct_name(&self) -> proc_macro2::Ident {
@@ -405,7 +411,7 @@ impl<'a> OpPlan<'a> {
             }
         };
         let method = format_ident!("{}", op.method.as_str());
-        let auth = self.auth;
+        let auth = &self.auth;
         let server = op.servers.first().map(|url| quote!(server: ::std::option::Option::Some(#url),));
         let accept_json = accept_json.then(|| quote!(accept_json: true,));
 
@@ -430,6 +436,7 @@ impl<'a> OpPlan<'a> {
             });
         }
         paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
+        paragraphs.extend(self.auth_doc.clone());
         if let Success::Lenient(..) = self.success {
             paragraphs.push(
                 "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
@@ -488,10 +495,11 @@ impl<'a> OpPlan<'a> {
                         #accept_json
                         #body_field
                         #server
+                        #auth
                         #multipart
                         ..::std::default::Default::default()
                     };
-                    let raw = self.0.send(request, #auth).await?;
+                    let raw = self.0.send(request).await?;
                     if raw.status.is_success() {
                         #decode
                     } else {

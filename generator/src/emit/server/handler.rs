@@ -9,8 +9,8 @@ use super::*;
 /// Everything the emitter decided about one operation.
 pub(super) struct OpPlan<'a> {
     pub(super) op: &'a Operation,
-    /// The authentication hook, when the operation has security.
-    pub(super) auth: Option<proc_macro2::Ident>,
+    /// How it authenticates, when it has security.
+    pub(super) auth: Option<AuthPlan>,
     /// Path parameters in template order.
     pub(super) path: Vec<ParamPlan<'a>>,
     pub(super) query: Vec<ParamPlan<'a>>,
@@ -53,9 +53,8 @@ impl<'a> OpPlan<'a> {
         op: &'a Operation,
         m: &TokenStream,
         error: &ErrorBody,
-        schemes: &BTreeMap<String, proc_macro2::Ident>,
+        auth: Option<AuthPlan>,
     ) -> Result<Self> {
-        let auth = op.security.first().and_then(|r| r.schemes.first()).and_then(|s| schemes.get(&s.scheme)).cloned();
         let reject_hook = error.hook_for(op, auth.is_some())?;
         let mut path = Vec::new();
         let mut query = Vec::new();
@@ -227,10 +226,11 @@ impl<'a> OpPlan<'a> {
         let mut docs = self.docs();
         let mut inputs = Vec::new();
         let mut taken: Vec<String> = Vec::new();
-        if let Some(hook) = &self.auth {
-            inputs.push(quote!(caller: Self::Caller));
+        if let Some(auth) = &self.auth {
+            let caller = auth.caller_type();
+            inputs.push(quote!(caller: #caller));
             taken.push("caller".to_owned());
-            docs.push(format!("`caller` is who [`Api::{hook}`] authenticated."));
+            docs.push(auth.caller_doc());
         }
         let query_type = self.query_type();
         let mut names = Vec::new();
@@ -346,14 +346,8 @@ impl<'a> OpPlan<'a> {
         let method = self.method_name();
         let mut steps = Vec::new();
         let mut args = Vec::new();
-        if let Some(hook) = &self.auth {
-            steps.push(quote! {
-                let caller = shared
-                    .api
-                    .#hook(self::runtime::bearer_token(&parts.headers)?)
-                    .await
-                    .map_err(|rejection| rejection.with_challenge("Bearer"))?;
-            });
+        if let Some(auth) = &self.auth {
+            steps.push(auth.step());
             args.push(quote!(caller));
         }
         if !self.path.is_empty() {

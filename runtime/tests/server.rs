@@ -115,17 +115,17 @@ fn range_statuses_are_checked() {
 
 #[test]
 fn bearer_tokens() {
-    let token = rt::bearer_token(&headers(&[("authorization", "bearer  abc")])).unwrap();
+    let token = rt::bearer(&headers(&[("authorization", "bearer  abc")])).unwrap().unwrap();
     assert_eq!(token.as_str(), "abc");
     assert_eq!(format!("{token:?}"), "BearerToken(..)");
     assert_eq!(BearerToken::new("x").into_string(), "x");
     for (given, expected) in [
-        (vec![], "the `Authorization: Bearer <token>` header is missing"),
         (vec![("authorization", "Bearer a"), ("authorization", "Bearer b")], "more than one `Authorization` header"),
-        (vec![("authorization", "Basic abc")], "does not use the `Bearer` scheme"),
         (vec![("authorization", "Bearer")], "is not `Bearer <token>`"),
+        (vec![("authorization", "Bearer a b")], "empty or contains spaces"),
+        (vec![("authorization", "Bearer \u{e9}")], "not visible ASCII"),
     ] {
-        let rejection = rt::bearer_token(&headers(&given)).unwrap_err();
+        let rejection = rt::bearer(&headers(&given)).unwrap_err();
         assert_eq!(rejection.status(), StatusCode::UNAUTHORIZED);
         assert!(rejection.details().contains(expected), "{}", rejection.details());
     }

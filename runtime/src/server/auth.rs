@@ -139,20 +139,6 @@ pub fn bearer(headers: &HeaderMap) -> Result<Option<BearerToken>, Rejection> {
     }
 }
 
-/// The bearer token of a request, required: exactly one `Authorization`
-/// header, scheme `Bearer` (any case), one token of visible ASCII characters.
-/// A `401` with a `Bearer` challenge otherwise.
-pub fn bearer_token(headers: &HeaderMap) -> Result<BearerToken, Rejection> {
-    let challenge = |r: Rejection| r.with_challenge("Bearer");
-    match authorization(headers).map_err(challenge)? {
-        None => Err(challenge(Rejection::unauthorized("the `Authorization: Bearer <token>` header is missing"))),
-        Some((scheme, _)) if !scheme.eq_ignore_ascii_case("bearer") => {
-            Err(challenge(Rejection::unauthorized("the `Authorization` header does not use the `Bearer` scheme")))
-        }
-        Some(_) => bearer(headers).map_err(challenge)?.ok_or_else(|| challenge(Rejection::unauthorized("no token"))),
-    }
-}
-
 /// The user and password of a request, if its `Authorization` header uses
 /// the `Basic` scheme (any case): base64 of `user:password` in UTF-8.
 pub fn basic(headers: &HeaderMap) -> Result<Option<BasicCredentials>, Rejection> {

@@ -212,15 +212,6 @@ fn bearer_security_gets_a_hook() {
 fn what_cannot_be_served_yet_is_refused_with_its_place() {
     let ok = json!({ "200": { "description": "ok" } });
     let with = |extra: Value| operation(json!([id_param(), extra]), ok.clone());
-    let bearer = json!({ "securitySchemes": {
-        "bearer": { "type": "http", "scheme": "bearer" },
-        "key": { "type": "apiKey", "in": "header", "name": "X-Key" },
-    } });
-    let secured = |security: Value| {
-        let mut op = operation(json!([id_param()]), ok.clone());
-        op["security"] = security;
-        op
-    };
     let body = |content: Value| {
         let mut op = operation(json!([id_param()]), ok.clone());
         op["requestBody"] = json!({ "required": true, "content": content });

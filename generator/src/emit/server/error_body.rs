@@ -6,8 +6,10 @@
 //! their `4XX`, else `default`; else, when no operation documents one, their
 //! `401`) of the first operation that has one. An operation that documents
 //! another bad-request schema gets it, through a trait method of its own
-//! (`rejection_as_<type>`, filled the same way); an operation's documented
-//! `401` must use the schema of its bad requests.
+//! (`rejection_as_<type>`, filled the same way); so do the `401` and `403`
+//! responses of an operation that authenticates, when their schema is not
+//! its bad requests' (the router answers its authentication failures with
+//! them).
 //!
 //! `Api::rejection` gets a provided body when the schema can be filled by
 //! its structure alone, read in spec order, nested structs included (only
@@ -54,6 +56,15 @@ struct Alternate {
     hook: proc_macro2::Ident,
 }
 
+/// The statuses of the router's authentication failures: no credentials or
+/// refused ones (`401`), a hook's `forbidden` (`403`).
+const AUTH_STATUSES: [u16; 2] = [401, 403];
+
+/// Whether an operation checks credentials (some alternative names a scheme).
+fn authenticates(op: &Operation) -> bool {
+    op.security.iter().any(|r| !r.schemes.is_empty())
+}
+
 /// The response an operation documents for `code`: exact, else its range, else `default`.
 fn response_for(op: &Operation, code: u16) -> Option<&Response> {
     let exact = op.responses.iter().find(|r| r.status == StatusCode::Exact(code));
@@ -96,49 +107,65 @@ impl ErrorBody {
         let Some((primary, _)) = body.schema.clone() else { return Ok(body) };
         for op in &api.operations {
             let Some((ty, at)) = response_for(op, 400).and_then(json_schema) else { continue };
-            if ty.shape == primary.shape || body.alternates.iter().any(|a| a.schema.shape == ty.shape) {
-                continue;
+            body.add_alternate(api, m, &primary, ty, at)?;
+        }
+        // The schemas of authentication failures, where they differ.
+        for op in api.operations.iter().filter(|op| authenticates(op)) {
+            for code in AUTH_STATUSES {
+                let Some((ty, at)) = response_for(op, code).and_then(json_schema) else { continue };
+                body.add_alternate(api, m, &primary, ty, at)?;
             }
-            let name = match ty.named() {
-                Some(name) => crate::naming::value_name(name),
-                None => format!("schema_{}", body.alternates.len() + 2),
-            };
-            let hook = format_ident!("rejection_as_{}", crate::naming::unraw(&name));
-            if body.alternates.iter().any(|a| a.hook == hook) {
-                return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
-            }
-            let fill = Filler { api, m }.fill(&ty);
-            body.alternates.push(Alternate { ty: rust_type(&ty, m), schema: ty, at, fill, hook });
         }
         Ok(body)
     }
 
+    /// Another schema, with its trait method, unless it is the first one's
+    /// or an alternate's already.
+    fn add_alternate(&mut self, api: &Api, m: &TokenStream, primary: &Type, ty: Type, at: Pointer) -> Result<()> {
+        if ty.shape == primary.shape || self.alternates.iter().any(|a| a.schema.shape == ty.shape) {
+            return Ok(());
+        }
+        let name = match ty.named() {
+            Some(name) => crate::naming::value_name(name),
+            None => format!("schema_{}", self.alternates.len() + 2),
+        };
+        let hook = format_ident!("rejection_as_{}", crate::naming::unraw(&name));
+        if self.alternates.iter().any(|a| a.hook == hook) {
+            return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
+        }
+        let fill = Filler { api, m }.fill(&ty);
+        self.alternates.push(Alternate { ty: rust_type(&ty, m), schema: ty, at, fill, hook });
+        Ok(())
+    }
+
+    /// The trait method of a schema: `None` for `rejection`, else its alternate's.
+    fn hook_of(&self, schema: Option<&Type>) -> Option<proc_macro2::Ident> {
+        let ty = schema?;
+        self.alternates.iter().find(|a| a.schema.shape == ty.shape).map(|a| a.hook.clone())
+    }
+
     /// The trait method an operation's rejections are answered with: `None`
     /// for `rejection` (the first bad-request schema), else its alternate.
-    /// Refuses an operation whose documented `401` has another schema.
-    pub fn hook_for(&self, op: &Operation, authenticated: bool) -> Result<Option<proc_macro2::Ident>> {
-        let own = response_for(op, 400).and_then(json_schema);
-        let alternate = own.as_ref().and_then(|(ty, _)| self.alternates.iter().find(|a| a.schema.shape == ty.shape));
-        let (schema, schema_at) = match (alternate, &self.schema) {
-            (Some(a), _) => (&a.schema, &a.at),
-            (None, Some((schema, at))) => (schema, at),
-            (None, None) => {
-                if let Some((_, at)) = response_for(op, 401).and_then(json_schema).filter(|_| authenticated) {
-                    return Err(Error::unsupported(&at, "a schema for 401 but none for bad requests"));
-                }
-                return Ok(None);
-            }
-        };
-        if authenticated
-            && let Some((ty, at)) = response_for(op, 401).and_then(json_schema)
-            && ty.shape != schema.shape
-        {
-            return Err(Error::unsupported(
-                &at,
-                format!("the router answers 401 with the bad-request schema (at {schema_at}); this one differs"),
-            ));
+    pub fn hook_for(&self, op: &Operation) -> Result<Option<proc_macro2::Ident>> {
+        Ok(self.hook_of(response_for(op, 400).and_then(json_schema).map(|(ty, _)| ty).as_ref()))
+    }
+
+    /// The statuses of authentication failures (`401`, `403`) an operation
+    /// that authenticates documents with another schema than its bad
+    /// requests', each with the trait method making that schema.
+    pub fn auth_hooks_for(&self, op: &Operation) -> Vec<(u16, Option<proc_macro2::Ident>)> {
+        if !authenticates(op) || self.schema.is_none() {
+            return Vec::new();
         }
-        Ok(alternate.map(|a| a.hook.clone()))
+        let bad_request = self.hook_for(op).ok().flatten();
+        AUTH_STATUSES
+            .into_iter()
+            .filter_map(|code| {
+                let (ty, _) = response_for(op, code).and_then(json_schema)?;
+                let hook = self.hook_of(Some(&ty));
+                (hook != bad_request).then_some((code, hook))
+            })
+            .collect()
     }
 
     /// Whether some operation answers with an alternate schema.

@@ -21,6 +21,9 @@ pub(super) struct OpPlan<'a> {
     /// The trait method that makes this operation's rejection bodies, when
     /// it is not `rejection` (another bad-request schema).
     pub(super) reject_hook: Option<proc_macro2::Ident>,
+    /// Authentication failures (`401`, `403`) the spec answers with another
+    /// schema than its bad requests', with the method making it.
+    pub(super) auth_rejects: Vec<(u16, Option<proc_macro2::Ident>)>,
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see `server/routes.rs`).
     pub(super) path_match: Option<TokenStream>,
@@ -55,7 +58,8 @@ impl<'a> OpPlan<'a> {
         error: &ErrorBody,
         auth: Option<AuthPlan>,
     ) -> Result<Self> {
-        let reject_hook = error.hook_for(op, auth.is_some())?;
+        let reject_hook = error.hook_for(op)?;
+        let auth_rejects = error.auth_hooks_for(op);
         let mut path = Vec::new();
         let mut query = Vec::new();
         let mut header_params = Vec::new();
@@ -153,6 +157,7 @@ impl<'a> OpPlan<'a> {
         Ok(OpPlan {
             op,
             auth,
+            auth_rejects,
             path,
             query,
             headers: header_params,
@@ -443,10 +448,15 @@ impl<'a> OpPlan<'a> {
             (true, false) => quote!(mut parts),
         };
         let body = if self.body.is_some() { quote!(body) } else { quote!(_body) };
-        let reject = match &self.reject_hook {
+        let reject_by = |hook: &Option<proc_macro2::Ident>| match hook {
             None => quote!(shared.reject(rejection)),
             Some(hook) => quote!(shared.reject_with(rejection, |api, rejection| api.#hook(rejection))),
         };
+        let reject = reject_by(&self.reject_hook);
+        let auth_rejects = self.auth_rejects.iter().map(|(code, hook)| {
+            let reject = reject_by(hook);
+            quote!(::std::result::Result::Err(rejection) if rejection.status().as_u16() == #code => #reject,)
+        });
         quote! {
             async fn #handler<A: Api>(
                 ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
@@ -460,6 +470,7 @@ impl<'a> OpPlan<'a> {
                 .await;
                 match result {
                     ::std::result::Result::Ok(response) => ::axum::response::IntoResponse::into_response(response),
+                    #(#auth_rejects)*
                     ::std::result::Result::Err(rejection) => #reject,
                 }
             }

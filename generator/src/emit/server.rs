@@ -47,8 +47,9 @@
 //! ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the trait
 //! method's docs say so.
 //!
-//! What it cannot express yet is refused with [`Error::Unsupported`] at the
-//! spec's pointer: `matrix` and `label` path styles, objects outside JSON
+//! Every decision is made by [`crate::plan::server`], which refuses what
+//! the server cannot express yet with an `Error::Unsupported` at the spec's
+//! pointer (this emitter turns the plan into tokens and refuses nothing): `matrix` and `label` path styles, objects outside JSON
 //! content and `deepObject`, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, unions in headers and cookies, form bodies
 //! with nested values, multipart media types other than
@@ -67,7 +68,6 @@ mod headers;
 mod params;
 mod responses;
 mod router;
-mod routes;
 mod strict;
 mod union_params;
 
@@ -76,7 +76,8 @@ use quote::{format_ident, quote};
 
 use super::{doc_lines, format, ident, rust_type};
 use crate::error::{Error, Result};
-use crate::ir::{Api, Location, Operation, Shape, StatusCode, Type, is_json};
+use crate::ir::{Api, Operation, StatusCode, Type};
+use crate::plan::OperationNames;
 use crate::plan::security::Security;
 use crate::pointer::Pointer;
 
@@ -86,6 +87,9 @@ use self::form_decoding::FormPlan;
 use self::params::ParamPlan;
 use self::responses::Variant;
 use self::strict::Strict;
+use crate::plan::decoding::ServerParameter;
+use crate::plan::routes::{PathMatch, Piece, Route};
+use crate::plan::server::{self as plan, ServerOperation, ServerPlan};
 use handler::*;
 use router::*;
 
@@ -114,7 +118,8 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let m: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
-    let Plan { error, security, ops, routes } = Plan::new(api, &m)?;
+    let plan = ServerPlan::new(api)?;
+    let Plan { error, security, ops, routes } = Plan::new(api, &plan, &m);
 
     let mut strict = Strict::default();
     let checkers: Vec<Option<TokenStream>> = ops
@@ -124,8 +129,8 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
             _ => None,
         })
         .collect();
-    let api_trait = api_trait(api, &ops, &error, &security);
-    let auth_functions = auth::functions(&security);
+    let api_trait = api_trait(api, &ops, &error, security);
+    let auth_functions = auth::functions(security);
     let items: Vec<TokenStream> =
         ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect::<Result<_>>()?;
     let strict_items = strict.items(api, &m);
@@ -160,60 +165,26 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     format(header, tokens, &paths)
 }
 
-/// Every decision about the server before a token of it is written: the
-/// error body, the authentication hooks, each operation's handler plan and
-/// the routes. Everything the server emitter refuses, it refuses here.
+/// The server's plan with the tokens its pieces need: the error body, the
+/// authentication hooks, each operation's handler plan and the routes.
 struct Plan<'a> {
     error: ErrorBody,
-    security: Security<'a>,
+    security: &'a Security,
     ops: Vec<OpPlan<'a>>,
-    routes: Vec<routes::Route>,
+    routes: Vec<Route>,
 }
 
 impl<'a> Plan<'a> {
-    fn new(api: &'a Api, m: &'a TokenStream) -> Result<Self> {
-        let error = ErrorBody::find(api, m)?;
-        let security = Security::plan(api)?;
-        let mut ops = api
+    fn new(api: &'a Api, plan: &'a ServerPlan, m: &TokenStream) -> Self {
+        let ops = api
             .operations
             .iter()
-            .enumerate()
-            .map(|(i, op)| OpPlan::new(api, op, m, &error, AuthPlan::of(&security, i)))
-            .collect::<Result<Vec<_>>>()?;
-        let routes = routes::routes(ops.iter().map(|plan| plan.op))?;
-        for route in &routes {
-            for &i in &route.operations {
-                ops[i].path_match = routes::path_match(&route.template, ops[i].op)?;
-            }
-        }
-        Ok(Plan { error, security, ops, routes })
+            .zip(&plan.names.operations)
+            .zip(&plan.operations)
+            .map(|((op, names), p)| OpPlan::new(api, op, names.clone(), p, m, &plan.security))
+            .collect();
+        Plan { error: ErrorBody::new(api, &plan.error, m), security: &plan.security, ops, routes: plan.routes.clone() }
     }
-}
-
-/// The server's refusal of `api` as a whole, if it refuses it: what
-/// [`server`] would fail with, decided without writing the file.
-pub fn check(api: &Api) -> Result<()> {
-    let m = quote!(crate::models::);
-    Plan::new(api, &m).map(|_| ())
-}
-
-/// The operations this emitter cannot express, by index, with the reason
-/// (see [`crate::skip`]). Refusals of the API as a whole (bad requests
-/// answered with several schemas, routes axum cannot tell apart) are left
-/// to [`check`].
-pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
-    let m = quote!(crate::models::);
-    let Ok(error) = ErrorBody::find(api, &m) else { return Ok(Vec::new()) };
-    let security = Security::plan(api)?;
-    let mut refused = Vec::new();
-    for (i, op) in api.operations.iter().enumerate() {
-        match OpPlan::new(api, op, &m, &error, AuthPlan::of(&security, i)) {
-            Ok(_) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(refused)
 }
 
 /// The spec's key for a status: `200`, `4XX`, `default`.

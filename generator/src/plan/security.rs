@@ -57,9 +57,9 @@ impl Credential {
 }
 
 /// One security scheme some operation uses.
-#[derive(Debug, Clone)]
-pub struct Scheme<'a> {
-    pub def: &'a SecurityScheme,
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scheme {
+    pub def: SecurityScheme,
     pub credential: Credential,
     /// A snake-case name unique among the schemes and their derived names:
     /// the client's credential setter (`api_key`), the base of the others.
@@ -72,7 +72,7 @@ pub struct Scheme<'a> {
     pub constant: String,
 }
 
-impl Scheme<'_> {
+impl Scheme {
     /// How a request presents it, in words.
     pub fn presented_as(&self) -> String {
         match &self.credential {
@@ -117,10 +117,10 @@ pub struct Requirement {
 }
 
 /// The authentication plan of an API.
-#[derive(Debug, Clone)]
-pub struct Security<'a> {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Security {
     /// The schemes the operations use, in the order of `securitySchemes`.
-    pub schemes: Vec<Scheme<'a>>,
+    pub schemes: Vec<Scheme>,
     /// The distinct requirements of operations that authenticate.
     pub requirements: Vec<Requirement>,
     /// Per operation (as `api.operations`): the index of its requirement in
@@ -131,10 +131,10 @@ pub struct Security<'a> {
     pub realm: String,
 }
 
-impl<'a> Security<'a> {
+impl Security {
     /// The plan of `api`. Lowering checked that every requirement names a
     /// declared scheme; one that does not is left out here.
-    pub fn plan(api: &'a Api) -> Result<Self> {
+    pub fn plan(api: &Api) -> Result<Self> {
         let used: BTreeSet<&str> = api
             .operations
             .iter()
@@ -143,7 +143,7 @@ impl<'a> Security<'a> {
         // Names the generated code uses itself, beside the schemes' own.
         let mut taken: BTreeSet<String> = ["default", "new"].iter().map(|s| (*s).to_owned()).collect();
         taken.extend(api.operations.iter().map(|op| unraw(&op.name).to_owned()));
-        let mut schemes: Vec<Scheme<'a>> = Vec::new();
+        let mut schemes: Vec<Scheme> = Vec::new();
         for def in api.security_schemes.iter().filter(|s| used.contains(s.name.as_str())) {
             let credential = credential(&def.kind);
             let base = unraw(&value_name(&def.name)).to_owned();
@@ -163,7 +163,7 @@ impl<'a> Security<'a> {
                 n += 1;
             };
             schemes.push(Scheme {
-                def,
+                def: def.clone(),
                 credential,
                 provider_setter: format!("{setter}_provider"),
                 hook: format!("authenticate_{setter}"),
@@ -217,7 +217,7 @@ impl<'a> Security<'a> {
 
     /// The one scheme of an API that uses exactly one, when it takes one
     /// secret: the client's `new` takes it.
-    pub fn single_secret(&self) -> Option<&Scheme<'a>> {
+    pub fn single_secret(&self) -> Option<&Scheme> {
         match self.schemes.as_slice() {
             [one] if one.credential.is_one_secret() => Some(one),
             _ => None,
@@ -253,7 +253,7 @@ impl<'a> Security<'a> {
         self.words(requirement, |scheme| format!("`{}` ({})", scheme.def.name, scheme.presented_as()))
     }
 
-    fn words(&self, requirement: &Requirement, name: impl Fn(&Scheme<'a>) -> String) -> String {
+    fn words(&self, requirement: &Requirement, name: impl Fn(&Scheme) -> String) -> String {
         let mut text = requirement
             .alternatives
             .iter()

@@ -20,7 +20,7 @@ fn name(text: &str) -> proc_macro2::Ident {
 
 /// The scheme constants and `Credentials` (nothing when no operation
 /// authenticates).
-pub(super) fn items(security: &Security<'_>) -> TokenStream {
+pub(super) fn items(security: &Security) -> TokenStream {
     if !security.any() {
         return quote!();
     }
@@ -78,7 +78,7 @@ pub(super) fn items(security: &Security<'_>) -> TokenStream {
 }
 
 /// The setters of one scheme.
-fn setters(scheme: &Scheme<'_>) -> TokenStream {
+fn setters(scheme: &Scheme) -> TokenStream {
     let spec_name = &scheme.def.name;
     let setter = name(&scheme.setter);
     let what = match &scheme.credential {
@@ -149,7 +149,7 @@ fn setters(scheme: &Scheme<'_>) -> TokenStream {
 }
 
 /// `security: &[...]` of an operation's request (nothing when it sends no credentials).
-pub(super) fn request_field(security: &Security<'_>, requirement: Option<&Requirement>) -> TokenStream {
+pub(super) fn request_field(security: &Security, requirement: Option<&Requirement>) -> TokenStream {
     let Some(requirement) = requirement else { return quote!() };
     let mut alternatives: Vec<TokenStream> = requirement
         .alternatives
@@ -170,7 +170,7 @@ pub(super) fn request_field(security: &Security<'_>, requirement: Option<&Requir
 }
 
 /// A paragraph of an operation's docs on what it sends.
-pub(super) fn docs(security: &Security<'_>, requirement: Option<&Requirement>) -> Option<String> {
+pub(super) fn docs(security: &Security, requirement: Option<&Requirement>) -> Option<String> {
     requirement.map(|r| format!("Authenticates with {} (see [`Credentials`]).", security.describe(r)))
 }
 
@@ -185,7 +185,7 @@ pub(super) struct NewArgs {
 
 /// [`NewArgs`]: the one secret of an API with one scheme that takes one; no
 /// credentials otherwise (given with `ClientBuilder::credentials`).
-pub(super) fn new_args(security: &Security<'_>) -> NewArgs {
+pub(super) fn new_args(security: &Security) -> NewArgs {
     match security.single_secret() {
         Some(scheme) => {
             let setter = name(&scheme.setter);
@@ -214,6 +214,6 @@ pub(super) fn new_args(security: &Security<'_>) -> NewArgs {
 }
 
 /// Whether the client re-exports the token provider's items.
-pub(super) fn uses_providers(security: &Security<'_>) -> bool {
+pub(super) fn uses_providers(security: &Security) -> bool {
     security.schemes.iter().any(|s| s.credential == Credential::OAuth)
 }

@@ -49,7 +49,7 @@ pub(super) fn imports(rt: &TokenStream, items: &[TokenStream]) -> TokenStream {
 /// error bodies and its name in the spec.
 pub(super) fn tokens(
     rt: &TokenStream,
-    security: &crate::plan::security::Security<'_>,
+    security: &crate::plan::security::Security,
     error_body: Option<(TokenStream, String)>,
 ) -> TokenStream {
     let (error_ty, error_name, error_doc) = match error_body {

@@ -25,15 +25,14 @@ pub(super) struct AuthPlan {
 }
 
 impl AuthPlan {
-    /// The plan of operation `i`, if it authenticates.
-    pub(super) fn of(security: &Security<'_>, i: usize) -> Option<AuthPlan> {
-        let index = security.operations.get(i).copied().flatten()?;
+    /// The plan of an operation whose requirement is `security.requirements[index]`.
+    pub(super) fn of(security: &Security, index: usize) -> AuthPlan {
         let requirement = &security.requirements[index];
-        Some(AuthPlan {
+        AuthPlan {
             function: format_ident!("security_{}", index),
             anonymous: requirement.anonymous,
             describe: security.describe(requirement),
-        })
+        }
     }
 
     /// The trait method's `caller` parameter type.
@@ -59,7 +58,7 @@ impl AuthPlan {
 }
 
 /// The argument of a scheme's hook: its name, type and what it is.
-fn hook_input(scheme: &Scheme<'_>) -> (TokenStream, TokenStream, String) {
+fn hook_input(scheme: &Scheme) -> (TokenStream, TokenStream, String) {
     match &scheme.credential {
         Credential::ApiKey { location, name } => {
             let place = match location {
@@ -95,7 +94,7 @@ fn hook_input(scheme: &Scheme<'_>) -> (TokenStream, TokenStream, String) {
 }
 
 /// `type Caller` and the hooks (nothing when no operation authenticates).
-pub(super) fn trait_items(security: &Security<'_>) -> TokenStream {
+pub(super) fn trait_items(security: &Security) -> TokenStream {
     if !security.any() {
         return quote!();
     }
@@ -127,12 +126,12 @@ pub(super) fn trait_items(security: &Security<'_>) -> TokenStream {
 
 /// One function per requirement: the alternatives in order, anonymous
 /// access last, else `401` with the challenges of its HTTP schemes.
-pub(super) fn functions(security: &Security<'_>) -> TokenStream {
+pub(super) fn functions(security: &Security) -> TokenStream {
     let functions = security.requirements.iter().enumerate().map(|(i, requirement)| function(security, i, requirement));
     quote!(#(#functions)*)
 }
 
-fn function(security: &Security<'_>, index: usize, requirement: &Requirement) -> TokenStream {
+fn function(security: &Security, index: usize, requirement: &Requirement) -> TokenStream {
     let name = format_ident!("security_{}", index);
     let challenges = security.challenges(requirement);
     let describe = security.describe(requirement);
@@ -189,7 +188,7 @@ fn function(security: &Security<'_>, index: usize, requirement: &Requirement) ->
 }
 
 /// The runtime reader of a scheme's credential: `Result<Option<_>, Rejection>`.
-fn read(scheme: &Scheme<'_>) -> TokenStream {
+fn read(scheme: &Scheme) -> TokenStream {
     match &scheme.credential {
         Credential::ApiKey { location: Location::Header, name } => {
             quote!(self::runtime::api_key_header(&parts.headers, #name))

@@ -6,10 +6,9 @@
 //! their `4XX`, else `default`; else, when no operation documents one, their
 //! `401`) of the first operation that has one. An operation that documents
 //! another bad-request schema gets it, through a trait method of its own
-//! (`rejection_as_<type>`, filled the same way); so do the `401` and `403`
-//! responses of an operation that authenticates, when their schema is not
-//! its bad requests' (the router answers its authentication failures with
-//! them).
+//! (`rejection_as_<type>`, filled the same way), as do the `401` and `403`
+//! responses of an operation that authenticates when their schema differs
+//! (see `plan/errors.rs`).
 //!
 //! `Api::rejection` gets a provided body when the schema can be filled by
 //! its structure alone, read in spec order, nested structs included (only
@@ -28,17 +27,15 @@
 //! array) leaves `rejection` for the implementer to write.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::super::{ident, rust_type};
-use crate::error::{Error, Result};
-use crate::ir::{Additional, Api, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind};
+use crate::ir::{Additional, Api, Primitive, Shape, Type, TypeKind};
+use crate::plan::errors::ErrorPlan;
 use crate::pointer::Pointer;
 
 pub(super) struct ErrorBody {
-    /// The schema, when the spec gives one.
-    schema: Option<(Type, Pointer)>,
-    /// Its Rust type (`serde_json::Value` without a schema).
+    /// The schema's Rust type (`serde_json::Value` without a schema).
     ty: TokenStream,
     /// An expression of `ty` built from `rejection: &Rejection`, when the
     /// schema can be filled mechanically.
@@ -49,123 +46,36 @@ pub(super) struct ErrorBody {
 }
 
 struct Alternate {
-    schema: Type,
     at: Pointer,
     ty: TokenStream,
     fill: Option<TokenStream>,
     hook: proc_macro2::Ident,
 }
 
-/// The statuses of the router's authentication failures: no credentials or
-/// refused ones (`401`), a hook's `forbidden` (`403`).
-const AUTH_STATUSES: [u16; 2] = [401, 403];
-
-/// Whether an operation checks credentials (some alternative names a scheme).
-fn authenticates(op: &Operation) -> bool {
-    op.security.iter().any(|r| !r.schemes.is_empty())
-}
-
-/// The response an operation documents for `code`: exact, else its range, else `default`.
-fn response_for(op: &Operation, code: u16) -> Option<&Response> {
-    let exact = op.responses.iter().find(|r| r.status == StatusCode::Exact(code));
-    let range = || op.responses.iter().find(|r| matches!(r.status, StatusCode::Range(_)) && r.status.matches(code));
-    let default = || op.responses.iter().find(|r| r.status == StatusCode::Default);
-    exact.or_else(range).or_else(default)
-}
-
-/// The schema of a response's JSON content.
-fn json_schema(response: &Response) -> Option<(Type, Pointer)> {
-    response
-        .content
-        .iter()
-        .find(|c| crate::ir::is_json(&c.media_type))
-        .and_then(|c| c.ty.clone().map(|ty| (ty, response.pointer.join("content").join(&c.media_type).join("schema"))))
-}
-
 impl ErrorBody {
-    pub fn find(api: &Api, m: &TokenStream) -> Result<Self> {
-        // The first operation's; operations that document another one get
-        // a trait method of their own for it.
-        let schema = [400, 401]
-            .into_iter()
-            .find_map(|code| api.operations.iter().find_map(|op| response_for(op, code).and_then(json_schema)));
-        let mut body = match schema {
-            Some((ty, at)) => {
-                let rust = rust_type(&ty, m);
-                let fill = Filler { api, m }.fill(&ty);
-                ErrorBody { schema: Some((ty, at)), ty: rust, fill, alternates: Vec::new() }
-            }
+    /// The tokens of the error bodies `plan` decided.
+    pub fn new(api: &Api, plan: &ErrorPlan, m: &TokenStream) -> Self {
+        let filler = Filler { api, m };
+        let alternates = plan
+            .alternates
+            .iter()
+            .map(|a| Alternate {
+                ty: rust_type(&a.schema, m),
+                fill: filler.fill(&a.schema),
+                at: a.at.clone(),
+                hook: ident(&a.hook),
+            })
+            .collect();
+        match &plan.schema {
+            Some((ty, _)) => ErrorBody { ty: rust_type(ty, m), fill: filler.fill(ty), alternates },
             None => ErrorBody {
-                schema: None,
                 ty: quote!(::serde_json::Value),
                 fill: Some(quote! {
                     ::serde_json::json!({ "reason": rejection.reason().as_str(), "details": rejection.details() })
                 }),
-                alternates: Vec::new(),
+                alternates,
             },
-        };
-        let Some((primary, _)) = body.schema.clone() else { return Ok(body) };
-        for op in &api.operations {
-            let Some((ty, at)) = response_for(op, 400).and_then(json_schema) else { continue };
-            body.add_alternate(api, m, &primary, ty, at)?;
         }
-        // The schemas of authentication failures, where they differ.
-        for op in api.operations.iter().filter(|op| authenticates(op)) {
-            for code in AUTH_STATUSES {
-                let Some((ty, at)) = response_for(op, code).and_then(json_schema) else { continue };
-                body.add_alternate(api, m, &primary, ty, at)?;
-            }
-        }
-        Ok(body)
-    }
-
-    /// Another schema, with its trait method, unless it is the first one's
-    /// or an alternate's already.
-    fn add_alternate(&mut self, api: &Api, m: &TokenStream, primary: &Type, ty: Type, at: Pointer) -> Result<()> {
-        if ty.shape == primary.shape || self.alternates.iter().any(|a| a.schema.shape == ty.shape) {
-            return Ok(());
-        }
-        let name = match ty.named() {
-            Some(name) => crate::naming::value_name(name),
-            None => format!("schema_{}", self.alternates.len() + 2),
-        };
-        let hook = format_ident!("rejection_as_{}", crate::naming::unraw(&name));
-        if self.alternates.iter().any(|a| a.hook == hook) {
-            return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
-        }
-        let fill = Filler { api, m }.fill(&ty);
-        self.alternates.push(Alternate { ty: rust_type(&ty, m), schema: ty, at, fill, hook });
-        Ok(())
-    }
-
-    /// The trait method of a schema: `None` for `rejection`, else its alternate's.
-    fn hook_of(&self, schema: Option<&Type>) -> Option<proc_macro2::Ident> {
-        let ty = schema?;
-        self.alternates.iter().find(|a| a.schema.shape == ty.shape).map(|a| a.hook.clone())
-    }
-
-    /// The trait method an operation's rejections are answered with: `None`
-    /// for `rejection` (the first bad-request schema), else its alternate.
-    pub fn hook_for(&self, op: &Operation) -> Result<Option<proc_macro2::Ident>> {
-        Ok(self.hook_of(response_for(op, 400).and_then(json_schema).map(|(ty, _)| ty).as_ref()))
-    }
-
-    /// The statuses of authentication failures (`401`, `403`) an operation
-    /// that authenticates documents with another schema than its bad
-    /// requests', each with the trait method making that schema.
-    pub fn auth_hooks_for(&self, op: &Operation) -> Vec<(u16, Option<proc_macro2::Ident>)> {
-        if !authenticates(op) || self.schema.is_none() {
-            return Vec::new();
-        }
-        let bad_request = self.hook_for(op).ok().flatten();
-        AUTH_STATUSES
-            .into_iter()
-            .filter_map(|code| {
-                let (ty, _) = response_for(op, code).and_then(json_schema)?;
-                let hook = self.hook_of(Some(&ty));
-                (hook != bad_request).then_some((code, hook))
-            })
-            .collect()
     }
 
     /// Whether some operation answers with an alternate schema.

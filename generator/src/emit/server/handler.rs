@@ -19,7 +19,7 @@ pub(super) struct OpPlan<'a> {
     /// Header and cookie parameters, in spec order.
     pub(super) headers: Vec<ParamPlan<'a>>,
     pub(super) body: Option<BodyPlan>,
-    pub(super) variants: Vec<Variant>,
+    pub(super) variants: &'a [Variant],
     /// The trait method that makes this operation's rejection bodies, when
     /// it is not `rejection` (another bad-request schema).
     pub(super) reject_hook: Option<proc_macro2::Ident>,
@@ -80,7 +80,7 @@ impl<'a> OpPlan<'a> {
             query: params(&plan.query),
             headers: params(&plan.headers),
             body,
-            variants: plan.variants.iter().map(|v| Variant::new(v, m)).collect(),
+            variants: &plan.variants,
             reject_hook: plan.reject_hook.as_deref().map(ident),
             auth_rejects: plan.auth_rejects.iter().map(|(code, hook)| (*code, hook.as_deref().map(ident))).collect(),
             path_match: plan.path_match.as_ref().map(path_match),
@@ -263,7 +263,7 @@ impl<'a> OpPlan<'a> {
             op.path
         )
         .as_str()]);
-        responses::items(&self.response_type(), docs, &self.variants)
+        responses::items(&self.response_type(), docs, self.variants, &self.m)
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.

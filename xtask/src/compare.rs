@@ -370,7 +370,9 @@ pub fn run(options: &Options) -> Result<(), TaskError> {
     };
     let mut rows = Vec::new();
     let mut add = |row: Row| {
-        eprintln!("bench: {} ({}) done", row.task, row.document);
+        // The row at once (a long run stopped early keeps what it measured).
+        let line = table(std::slice::from_ref(&row));
+        eprintln!("bench: {}", line.lines().last().unwrap_or_default());
         rows.push(row);
     };
     let pinning = root.join(crate::SPEC);

@@ -26,8 +26,8 @@ const DROPPED: [&str; 4] = [
 fn media_types_a_body_is_not_read_as_are_warnings_with_their_pointer() {
     let api = generator::load(&media_types()).unwrap();
     assert_eq!(pointers(&api.warnings), DROPPED);
-    assert!(api.warnings[0].message.contains("as `application/json`"), "{}", api.warnings[0]);
-    assert!(api.warnings[0].message.contains("`application/xml` with 415"), "{}", api.warnings[0]);
+    assert!(api.warnings[0].message.contains("accepts `application/json` only"), "{}", api.warnings[0]);
+    assert!(api.warnings[0].message.contains("answers `application/xml` with 415"), "{}", api.warnings[0]);
     let plan = ApiPlan::new(&api).unwrap();
     let listed: Vec<generator::Warning> = plan.warnings().cloned().collect();
     assert_eq!(listed, api.warnings);

@@ -240,7 +240,7 @@ fn body(api: &Api, op: &Operation, names: &OperationNames, warnings: &mut Vec<Wa
         warnings.push(Warning::new(
             &at(content),
             format!(
-                "the server reads this request body as {read} and answers `{}` with 415 (the client sends {read})",
+                "the generated code accepts {read} only: the client sends {read}, the server answers `{}` with 415",
                 content.media_type
             ),
         ));

@@ -31,5 +31,7 @@ pub use pointer::Pointer;
 
 /// Parses a spec (YAML or JSON) and lowers it into the IR.
 pub fn load(text: &str) -> Result<ir::Api> {
-    lower::lower(&parse::parse(text)?)
+    let mut api = lower::lower(&parse::parse(text)?)?;
+    plan::add_warnings(&mut api);
+    Ok(api)
 }

@@ -22,6 +22,7 @@ use crate::pointer::Pointer;
 pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
     let (mut api, mut skipped) = crate::lower::lower_skipping(&crate::parse::parse(text)?)?;
     skipped.extend(retain_expressible(&mut api)?);
+    crate::plan::add_warnings(&mut api);
     Ok((api, skipped))
 }
 

@@ -305,9 +305,8 @@ fn body(api: &Api, op: &Operation, multipart: &str, arguments: &[String]) -> Res
     }
     let ty = match json_content(&request.content, &request.pointer)? {
         None => return Err(Error::unsupported(&request.pointer, "a request body without content")),
-        Some(None) => {
-            return Err(Error::unsupported(&request.pointer.join("content"), "a JSON request body without a schema"));
-        }
+        // JSON without a schema: any JSON value.
+        Some(None) => Type::new(Shape::Any),
         Some(Some(ty)) => ty,
     };
     let mut name = ty.named().map(crate::naming::value_name).unwrap_or_else(|| "body".to_owned());

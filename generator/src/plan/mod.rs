@@ -39,7 +39,7 @@ pub mod routes;
 pub mod security;
 pub mod server;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::ir::Api;
 
 pub use client::{ClientOperation, ClientPlan};
@@ -51,6 +51,20 @@ pub use server::{ServerOperation, ServerPlan};
 pub struct ApiPlan {
     pub client: ClientPlan,
     pub server: ServerPlan,
+}
+
+/// What the plan expresses less precisely than the spec says (a request
+/// body's media types the server does not read, ...), in operation order,
+/// for the operations it can express. [`crate::load`] adds them to
+/// [`Api::warnings`], so they are printed and listed with lowering's.
+pub fn warnings(api: &Api) -> Vec<Warning> {
+    server::warnings(api)
+}
+
+/// Adds [`warnings`] to `api.warnings`.
+pub fn add_warnings(api: &mut Api) {
+    let warnings = warnings(api);
+    api.warnings.extend(warnings);
 }
 
 /// The plan of one operation, on both sides.
@@ -66,6 +80,11 @@ impl ApiPlan {
     /// cannot express.
     pub fn new(api: &Api) -> Result<ApiPlan> {
         Ok(ApiPlan { client: ClientPlan::new(api)?, server: ServerPlan::new(api)? })
+    }
+
+    /// What the plan approximates (see [`warnings`]).
+    pub fn warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.server.operations.iter().flat_map(|op| &op.warnings)
     }
 
     /// The plan of each operation, in the order of [`Api::operations`].

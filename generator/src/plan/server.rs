@@ -11,8 +11,8 @@ use super::names::{Names, OperationNames};
 use super::responses::Variant;
 use super::routes::{PathMatch, Route};
 use super::security::Security;
-use crate::error::{Error, Result};
-use crate::ir::{Additional, Api, Location, Operation, Primitive, Shape, Type, TypeKind, is_json};
+use crate::error::{Error, Result, Warning};
+use crate::ir::{Additional, Api, Content, Location, Operation, Primitive, Shape, Type, TypeKind, is_json};
 use crate::pointer::Pointer;
 
 /// The server's plan of a whole API.
@@ -70,6 +70,20 @@ pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
     Ok(refused)
 }
 
+/// What the server of each operation it can express approximates (see
+/// [`super::warnings`]), each operation planned on its own.
+pub fn warnings(api: &Api) -> Vec<Warning> {
+    let Ok(error) = ErrorPlan::new(api) else { return Vec::new() };
+    let Ok(security) = Security::plan(api) else { return Vec::new() };
+    let mut warnings = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        if let Ok(planned) = ServerOperation::new(api, op, &OperationNames::of(op), &error, security.operations[i]) {
+            warnings.extend(planned.warnings);
+        }
+    }
+    warnings
+}
+
 /// One operation as the server sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerOperation {
@@ -93,6 +107,8 @@ pub struct ServerOperation {
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see [`super::routes`]).
     pub path_match: Option<PathMatch>,
+    /// What the server reads less fully than the spec says.
+    pub warnings: Vec<Warning>,
 }
 
 /// A request body as the server reads it.
@@ -186,7 +202,8 @@ impl ServerOperation {
             op.path.find(&format!("{{{}}}", op.parameters[p.index].wire_name)).unwrap_or(usize::MAX)
         };
         path.sort_by_key(position);
-        let body = body(api, op, names)?;
+        let mut warnings = Vec::new();
+        let body = body(api, op, names, &mut warnings)?;
         let variants = op
             .responses
             .iter()
@@ -196,81 +213,93 @@ impl ServerOperation {
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
-        Ok(ServerOperation { auth, path, query, headers, body, variants, reject_hook, auth_rejects, path_match: None })
+        Ok(ServerOperation {
+            auth,
+            path,
+            query,
+            headers,
+            body,
+            variants,
+            reject_hook,
+            auth_rejects,
+            path_match: None,
+            warnings,
+        })
     }
 }
 
-fn body(api: &Api, op: &Operation, names: &OperationNames) -> Result<Option<ServerBody>> {
-    Ok(match &op.request_body {
-        None => None,
-        Some(body)
-            if body
-                .content
-                .first()
-                .is_some_and(|c| bodies::is_form(&c.media_type) || bodies::is_multipart(&c.media_type)) =>
-        {
-            // Form and multipart bodies: one schema, one media type.
-            let first = &body.content[0];
-            let at = body.pointer.join("content").join(&first.media_type);
-            if let Some(other) = body.content.get(1) {
-                let at = body.pointer.join("content").join(&other.media_type);
-                return Err(Error::unsupported(
-                    &at,
-                    format!("a request body of `{}` beside `{}`", other.media_type, first.media_type),
-                ));
-            }
-            let Some(ty) = &first.ty else {
-                return Err(Error::unsupported(&at, format!("a `{}` request body without a schema", first.media_type)));
-            };
-            let kind = if bodies::is_form(&first.media_type) {
-                BodyKind::Form(form(api, ty, &at)?)
+/// The request body as the server reads it, and the media types it leaves
+/// out (each a [`Warning`]). One schema is read: JSON when the body has a
+/// JSON media type (the other media types, and JSON ones of another schema,
+/// are answered `415`), else a form or multipart body of the first media
+/// type, else raw text or bytes.
+fn body(api: &Api, op: &Operation, names: &OperationNames, warnings: &mut Vec<Warning>) -> Result<Option<ServerBody>> {
+    let Some(body) = &op.request_body else { return Ok(None) };
+    let at = |content: &Content| body.pointer.join("content").join(&content.media_type);
+    let mut dropped = |content: &Content, read: &str| {
+        warnings.push(Warning::new(
+            &at(content),
+            format!(
+                "the generated code accepts {read} only: the client sends {read}, the server answers `{}` with 415",
+                content.media_type
+            ),
+        ));
+    };
+    if let Some(json) = body.content.iter().find(|c| is_json(&c.media_type)) {
+        // JSON first: every JSON media type of the same schema; no schema
+        // is any JSON value.
+        let ty = json.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
+        let mut media_types = Vec::new();
+        for content in &body.content {
+            if is_json(&content.media_type) && content.ty.clone().unwrap_or_else(|| Type::new(Shape::Any)) == ty {
+                media_types.push(content.media_type.clone());
             } else {
-                BodyKind::Multipart(multipart(api, ty, &names.multipart, &at)?)
-            };
-            let media_types = vec![first.media_type.clone()];
-            Some(ServerBody { ty: ty.clone(), required: body.required, media_types, kind })
-        }
-        Some(body) if !body.content.iter().any(|c| is_json(&c.media_type)) => {
-            // Raw bodies: text when every media type is `text/*`, else bytes.
-            let mut media_types = Vec::new();
-            for content in &body.content {
-                let essence = content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-                if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
-                    let at = body.pointer.join("content").join(&content.media_type);
-                    return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
-                }
-                media_types.push(content.media_type.clone());
+                dropped(content, &format!("`{}`", json.media_type));
             }
-            let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
-            let shape = if text { Primitive::String } else { Primitive::Bytes(crate::ir::BytesEncoding::Binary) };
-            let ty = Type::new(Shape::Primitive(shape));
-            let kind = if text { BodyKind::Text } else { BodyKind::Bytes };
-            Some(ServerBody { ty, required: body.required, media_types, kind })
         }
-        Some(body) => {
-            let mut ty: Option<&Type> = None;
-            let mut media_types = Vec::new();
-            for (i, content) in body.content.iter().enumerate() {
-                let at = body.pointer.join("content").join(&content.media_type);
-                if !is_json(&content.media_type) {
-                    return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
-                }
-                let Some(this) = &content.ty else {
-                    return Err(Error::unsupported(&at, "a request body without `schema`"));
-                };
-                if i > 0 && ty != Some(this) {
-                    return Err(Error::unsupported(&at, "media types of one request body with different schemas"));
-                }
-                ty = Some(this);
-                media_types.push(content.media_type.clone());
+        let kind = BodyKind::Json { strict: forbids_unknown_fields(api, &ty) };
+        return Ok(Some(ServerBody { ty, required: body.required, media_types, kind }));
+    }
+    let Some(first) = body.content.first() else {
+        return Err(Error::malformed(&body.pointer.join("content"), "a request body without content"));
+    };
+    if bodies::is_form(&first.media_type) || bodies::is_multipart(&first.media_type) {
+        // Form and multipart bodies: one schema, one media type.
+        for other in &body.content[1..] {
+            dropped(other, &format!("`{}`", first.media_type));
+        }
+        let Some(ty) = &first.ty else {
+            return Err(Error::unsupported(
+                &at(first),
+                format!("a `{}` request body without a schema", first.media_type),
+            ));
+        };
+        let kind = if bodies::is_form(&first.media_type) {
+            BodyKind::Form(form(api, ty, &at(first))?)
+        } else {
+            BodyKind::Multipart(multipart(api, ty, &names.multipart, &at(first))?)
+        };
+        let media_types = vec![first.media_type.clone()];
+        return Ok(Some(ServerBody { ty: ty.clone(), required: body.required, media_types, kind }));
+    }
+    // Raw bodies: text when every media type is `text/*`, else bytes.
+    let mut media_types = Vec::new();
+    for content in &body.content {
+        let essence = bodies::essence(&content.media_type);
+        if bodies::is_form(&essence) || essence.starts_with("multipart/") {
+            if std::ptr::eq(content, first) {
+                return Err(Error::unsupported(&at(content), format!("request bodies of `{}`", content.media_type)));
             }
-            let Some(ty) = ty else {
-                return Err(Error::malformed(&body.pointer.join("content"), "a request body without content"));
-            };
-            let kind = BodyKind::Json { strict: forbids_unknown_fields(api, ty) };
-            Some(ServerBody { ty: ty.clone(), required: body.required, media_types, kind })
+            dropped(content, &format!("`{}`", first.media_type));
+            continue;
         }
-    })
+        media_types.push(content.media_type.clone());
+    }
+    let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
+    let shape = if text { Primitive::String } else { Primitive::Bytes(crate::ir::BytesEncoding::Binary) };
+    let ty = Type::new(Shape::Primitive(shape));
+    let kind = if text { BodyKind::Text } else { BodyKind::Bytes };
+    Ok(Some(ServerBody { ty, required: body.required, media_types, kind }))
 }
 
 /// A form body: each field a scalar or an array of scalars.

@@ -39,6 +39,8 @@ pub mod fixtures {
     pub mod headers;
     /// Generated from `generator/tests/fixtures/maps.yaml`.
     pub mod maps;
+    /// Generated from `generator/tests/fixtures/media_types.yaml`.
+    pub mod media_types;
     /// Generated from `generator/tests/fixtures/names.yaml`.
     pub mod names;
     /// Generated from `generator/tests/fixtures/nullable.yaml`.

@@ -7,6 +7,8 @@ use generated_fixtures::fixtures::bodies::client::Client;
 use generated_fixtures::fixtures::bodies::server::{self, Api, RenderRawResponse, UploadAssetResponse};
 use tower::ServiceExt;
 
+mod capture;
+
 struct Service;
 
 impl Api for Service {
@@ -62,26 +64,8 @@ async fn the_server_accepts_each_documented_media_type_and_refuses_others() {
 }
 
 /// One request as the client sends it: method, path, content type, body.
-async fn capture(call: impl AsyncFnOnce(Client)) -> (String, Option<String>, Vec<u8>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let sender = std::sync::Arc::new(std::sync::Mutex::new(Some(sender)));
-    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
-        let sender = sender.lock().unwrap().take();
-        async move {
-            let line = format!("{} {}", request.method(), request.uri());
-            let media = request.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
-            let bytes = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap().to_vec();
-            if let Some(sender) = sender {
-                let _ = sender.send((line, media, bytes));
-            }
-            (StatusCode::CREATED, [("content-type", "application/json")], "1")
-        }
-    });
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    call(Client::new(format!("http://{address}")).unwrap()).await;
-    receiver.await.unwrap()
+async fn capture(call: impl AsyncFnOnce(Client)) -> capture::Sent {
+    capture::capture(StatusCode::CREATED, "1", async |url| call(Client::new(url).unwrap()).await).await
 }
 
 #[tokio::test]

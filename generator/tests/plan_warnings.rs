@@ -1,0 +1,58 @@
+//! The plan degrades instead of refusing: what it reads less fully than the
+//! spec says is a warning with its JSON pointer, added to the API's warnings
+//! by `load` (and by `--skip-unsupported` loading), and listed by the plan.
+
+mod common;
+
+use generator::plan::ApiPlan;
+
+fn media_types() -> String {
+    std::fs::read_to_string(common::fixture_dir().join("media_types.yaml")).unwrap()
+}
+
+/// The pointer of each warning.
+fn pointers(warnings: &[generator::Warning]) -> Vec<String> {
+    warnings.iter().map(|w| w.pointer.to_string()).collect()
+}
+
+const DROPPED: [&str; 4] = [
+    "#/paths/~1notes/post/requestBody/content/application~1xml",
+    "#/paths/~1notes/post/requestBody/content/application~1x-www-form-urlencoded",
+    "#/paths/~1notes~1{id}~1attachment/put/requestBody/content/application~1octet-stream",
+    "#/paths/~1blobs/post/requestBody/content/application~1x-www-form-urlencoded",
+];
+
+#[test]
+fn media_types_a_body_is_not_read_as_are_warnings_with_their_pointer() {
+    let api = generator::load(&media_types()).unwrap();
+    assert_eq!(pointers(&api.warnings), DROPPED);
+    assert!(api.warnings[0].message.contains("accepts `application/json` only"), "{}", api.warnings[0]);
+    assert!(api.warnings[0].message.contains("answers `application/xml` with 415"), "{}", api.warnings[0]);
+    let plan = ApiPlan::new(&api).unwrap();
+    let listed: Vec<generator::Warning> = plan.warnings().cloned().collect();
+    assert_eq!(listed, api.warnings);
+
+    let (api, skipped) = generator::skip::load_skipping_unsupported(&media_types()).unwrap();
+    assert!(skipped.is_empty());
+    assert_eq!(pointers(&api.warnings), DROPPED);
+}
+
+#[test]
+fn a_form_or_multipart_body_first_of_several_without_a_schema_is_still_refused() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded: {}
+          text/plain: {schema: {type: string}}
+      responses: {"204": {description: ok}}
+"#;
+    let api = generator::load(spec).unwrap();
+    assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+    let error = ApiPlan::new(&api).unwrap_err();
+    assert!(error.to_string().contains("without a schema"), "{error}");
+}

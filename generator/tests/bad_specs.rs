@@ -288,16 +288,6 @@ fn broken_documents_give_errors_with_pointers() {
             "not one of the schemas",
         ),
         (
-            "discriminator outside oneOf (not yet supported)",
-            doc(
-                "  {}",
-                "    A:\n      type: object\n      properties: {k: {type: string}}\n      discriminator: {propertyName: k}\n",
-            ),
-            Kind::Unsupported,
-            "#/components/schemas/A/discriminator",
-            "`discriminator`",
-        ),
-        (
             "oneOf beside properties, adding properties (not yet supported)",
             doc(
                 "  {}",

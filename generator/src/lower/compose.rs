@@ -448,7 +448,7 @@ impl<'a> Lowerer<'a> {
                 mapping.push((key.clone(), index));
             }
         }
-        Ok(Discriminator { property: d.property_name.clone(), mapping })
+        Ok(Discriminator { property: d.property_name.clone(), mapping, fallback: None })
     }
 
     /// A component schema by `$ref` (following chains of references): the

@@ -10,6 +10,7 @@
 
 mod compose;
 mod graph;
+mod inheritance;
 mod operation;
 mod schema;
 
@@ -20,7 +21,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::ir::{Api, Example, Method, Type, TypeDef};
 use crate::parse::Document;
 use crate::pointer::Pointer;
@@ -48,6 +49,8 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         seen_examples: BTreeSet::new(),
         skipping,
         skipped: Vec::new(),
+        bases: BTreeMap::new(),
+        warnings: Vec::new(),
     };
     lowerer.component_schemas()?;
     let security_schemes = lowerer.security_schemes()?;
@@ -62,7 +65,7 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         operations,
         security_schemes,
         examples: lowerer.examples,
-        warnings: Vec::new(),
+        warnings: lowerer.warnings,
     };
     graph::finish(&mut api)?;
     Ok((api, lowerer.skipped))
@@ -113,6 +116,10 @@ pub(crate) struct Lowerer<'a> {
     /// instead of failing.
     skipping: bool,
     skipped: Vec<Skipped>,
+    /// Component schemas that are bases of inheritance (see [`inheritance`]).
+    bases: BTreeMap<String, inheritance::Base>,
+    /// What was approximated instead of refused, in the order found.
+    warnings: Vec<Warning>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -143,6 +150,14 @@ impl<'a> Lowerer<'a> {
         }
         let free = (2..).map(|n| format!("{name}{n}")).find(|n| !self.taken.contains_key(n));
         self.claim(free.unwrap_or(name), at)
+    }
+
+    /// Records an approximation (once per place and message).
+    fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        let warning = Warning::new(at, message);
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
     }
 
     /// The raw JSON at a pointer (to see keywords `openapiv3` drops).

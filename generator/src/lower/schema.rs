@@ -76,6 +76,7 @@ impl Lowerer<'_> {
             let name = self.claim(type_name(key), &base.join(key))?;
             self.components.insert(key.clone(), name);
         }
+        self.find_bases()?;
         for (key, schema) in &components.schemas {
             let at = base.join(key);
             let name = self.components[key].clone();
@@ -93,7 +94,16 @@ impl Lowerer<'_> {
                         deprecated: false,
                     }
                 }
-                ReferenceOr::Item(schema) => self.define(name, schema, &at)?,
+                ReferenceOr::Item(schema) => match self.bases.get(key) {
+                    Some(base) => {
+                        // The base's own struct, then the union its name stands for.
+                        let own = self.define(base.struct_name.clone(), schema, &at)?;
+                        let union = self.base_union(key, &own)?;
+                        self.types.insert(index, own);
+                        union
+                    }
+                    None => self.define(name, schema, &at)?,
+                },
             };
             // Inline types found while lowering it were pushed already; the
             // parent goes before them.
@@ -146,10 +156,7 @@ impl Lowerer<'_> {
         }
         if composite.is_none() && !needs_name(schema) {
             if schema.schema_data.discriminator.is_some() {
-                return Err(Error::unsupported(
-                    &at.join("discriminator"),
-                    "`discriminator` on a schema that is not a `oneOf`/`anyOf` of several schemas",
-                ));
+                self.unused_discriminator(at);
             }
             let ty = self.lower_shape(schema, at, hint)?;
             if let Some(example) = &schema.schema_data.example {
@@ -240,16 +247,23 @@ impl Lowerer<'_> {
                 _ => TypeKind::Alias(Type { nullable: false, ..ty }),
             }
         };
-        if data.discriminator.is_some() && !one_schema && !matches!(kind, TypeKind::Union(_)) {
-            return Err(Error::unsupported(
-                &at.join("discriminator"),
-                "`discriminator` on a schema that is not a `oneOf`/`anyOf` of several schemas",
-            ));
+        let is_base = self.bases.values().any(|b| b.struct_name == name);
+        if data.discriminator.is_some() && !one_schema && !is_base && !matches!(kind, TypeKind::Union(_)) {
+            self.unused_discriminator(at);
         }
         if let Some(example) = &data.example {
             self.example(at.join("example"), &Type::new(Shape::Named(name.clone())), example);
         }
         Ok(TypeDef { name, pointer: at.clone(), docs, kind, constraints, nullable, deprecated: data.deprecated })
+    }
+
+    /// A `discriminator` that selects nothing: not beside a `oneOf`/`anyOf`,
+    /// and no component schema `allOf`s the schema or is in its `mapping`.
+    fn unused_discriminator(&mut self, at: &Pointer) {
+        self.warn(
+            &at.join("discriminator"),
+            "a `discriminator` on a schema that no other schema extends (`allOf`) or lists in its `mapping`: it selects nothing and is ignored",
+        );
     }
 
     fn lower_struct(&mut self, name: &str, object: &ObjectType, at: &Pointer) -> Result<Struct> {

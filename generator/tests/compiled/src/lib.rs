@@ -35,6 +35,8 @@ pub mod fixtures {
     pub mod forms;
     /// Generated from `generator/tests/fixtures/headers.yaml`.
     pub mod headers;
+    /// Generated from `generator/tests/fixtures/inheritance.yaml`.
+    pub mod inheritance;
     /// Generated from `generator/tests/fixtures/maps.yaml`.
     pub mod maps;
     /// Generated from `generator/tests/fixtures/names.yaml`.

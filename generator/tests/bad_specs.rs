@@ -138,27 +138,6 @@ fn broken_documents_give_errors_with_pointers() {
             "get_thing",
         ),
         (
-            "schema names equal after case conversion",
-            doc("  {}", "    pin_status: {type: string}\n    PinStatus: {type: string}\n"),
-            Kind::Collision,
-            "#/components/schemas/PinStatus",
-            "#/components/schemas/pin_status",
-        ),
-        (
-            "property names equal after case conversion",
-            doc("  {}", "    A:\n      properties:\n        fooBar: {type: string}\n        foo_bar: {type: string}\n"),
-            Kind::Collision,
-            "#/components/schemas/A/properties/foo_bar",
-            "foo_bar",
-        ),
-        (
-            "reserved type name",
-            doc("  {}", "    UnknownEnumValue: {type: string}\n"),
-            Kind::Collision,
-            "#/components/schemas/UnknownEnumValue",
-            "reserved",
-        ),
-        (
             "path parameter missing from the template",
             doc(
                 &get("      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n"),

@@ -23,3 +23,8 @@ fn a_discriminator_that_selects_nothing_is_a_warning() {
     assert_eq!(pointers(&found), ["#/components/schemas/Badge/discriminator"]);
     assert!(found[0].message.contains("ignored"), "{}", found[0]);
 }
+
+#[test]
+fn names_that_collide_are_renamed_without_a_warning() {
+    assert_eq!(warnings("generator/tests/fixtures/collisions.yaml"), []);
+}

@@ -266,17 +266,7 @@ impl<'a> Lowerer<'a> {
                             self.seen_examples.remove(&example.pointer);
                         }
                     }
-                    None => {
-                        if let Some(other) = fields.iter().find(|f| f.name == field.name) {
-                            return Err(Error::Collision {
-                                pointer: field.pointer.clone(),
-                                what: "field name",
-                                name: field.name.clone(),
-                                other: other.pointer.clone(),
-                            });
-                        }
-                        fields.push(field);
-                    }
+                    None => fields.push(field),
                 }
             }
             for (i, property) in source.object.required.iter().enumerate() {
@@ -308,18 +298,10 @@ impl<'a> Lowerer<'a> {
         // Required by one part, declared by none: any value, required.
         for (property, pointer) in undeclared {
             if !fields.iter().any(|f| f.wire_name == property) {
-                let field = super::schema::undeclared_required(&property, &pointer);
-                if let Some(other) = fields.iter().find(|f| f.name == field.name) {
-                    return Err(Error::Collision {
-                        pointer,
-                        what: "field name",
-                        name: field.name,
-                        other: other.pointer.clone(),
-                    });
-                }
-                fields.push(field);
+                fields.push(super::schema::undeclared_required(&property, &pointer));
             }
         }
+        super::names::distinct_field_names(&mut fields);
         for field in &mut fields {
             field.required = required.contains(&field.wire_name);
         }

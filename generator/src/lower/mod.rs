@@ -11,6 +11,7 @@
 mod compose;
 mod graph;
 mod inheritance;
+mod names;
 mod operation;
 mod schema;
 
@@ -145,7 +146,7 @@ impl<'a> Lowerer<'a> {
     /// one of `Name2`, `Name3`, ... (component names are all claimed first,
     /// so they never change).
     fn claim_inline(&mut self, name: String, at: &Pointer) -> Result<String> {
-        if !self.taken.contains_key(&name) {
+        if !self.taken.contains_key(&name) && name != crate::naming::UNKNOWN_ENUM_VALUE {
             return self.claim(name, at);
         }
         let free = (2..).map(|n| format!("{name}{n}")).find(|n| !self.taken.contains_key(n));

@@ -213,17 +213,7 @@ impl Lowerer<'_> {
             }
         }
         // Distinct Rust names, and path parameters that match the template.
-        let mut names: BTreeMap<&str, &Pointer> = BTreeMap::new();
-        for p in &merged {
-            if let Some(other) = names.insert(&p.name, &p.pointer) {
-                return Err(Error::Collision {
-                    pointer: p.pointer.clone(),
-                    what: "parameter name",
-                    name: p.name.clone(),
-                    other: other.clone(),
-                });
-            }
-        }
+        super::names::distinct_parameter_names(&mut merged);
         let in_template: Vec<&str> =
             path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect();
         for p in merged.iter().filter(|p| p.location == Location::Path) {

@@ -6,7 +6,6 @@
 //! `Item` and map values `Value` appended.
 
 use std::borrow::{Borrow, Cow};
-use std::collections::BTreeMap;
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind,
@@ -21,7 +20,7 @@ use crate::ir::{
     Additional, Bound, BytesEncoding, Constraints, EnumVariant, Field, Primitive, Shape, StringEnum, Struct, Type,
     TypeDef, TypeKind, ValueEnum, ValueVariant,
 };
-use crate::naming::{type_name, value_name};
+use crate::naming::{disambiguate, type_name, value_name};
 use crate::pointer::Pointer;
 
 /// Every keyword of the OpenAPI 3.0 Schema Object. Anything else that is not
@@ -72,8 +71,12 @@ impl Lowerer<'_> {
     pub(super) fn component_schemas(&mut self) -> Result<()> {
         let Some(components) = &self.doc.components else { return Ok(()) };
         let base = Pointer::root().join("components").join("schemas");
-        for key in components.schemas.keys() {
-            let name = self.claim(type_name(key), &base.join(key))?;
+        // Schema keys that become the same Rust name are told apart by the
+        // one renaming rule (`naming::disambiguate`).
+        let wanted: Vec<(String, String)> = components.schemas.keys().map(|k| (type_name(k), k.clone())).collect();
+        let names = disambiguate(&wanted, &[crate::naming::UNKNOWN_ENUM_VALUE]);
+        for (key, name) in components.schemas.keys().zip(names) {
+            let name = self.claim(name, &base.join(key))?;
             self.components.insert(key.clone(), name);
         }
         self.find_bases()?;
@@ -268,29 +271,17 @@ impl Lowerer<'_> {
 
     fn lower_struct(&mut self, name: &str, object: &ObjectType, at: &Pointer) -> Result<Struct> {
         let mut fields = Vec::with_capacity(object.properties.len());
-        let mut field_names: BTreeMap<String, Pointer> = BTreeMap::new();
         for (property, schema) in &object.properties {
             let mut field = self.field(name, property, schema, at)?;
-            if let Some(other) = field_names.insert(field.name.clone(), field.pointer.clone()) {
-                return Err(Error::Collision { pointer: field.pointer, what: "field name", name: field.name, other });
-            }
             field.required = object.required.contains(property);
             fields.push(field);
         }
         for (i, required) in object.required.iter().enumerate() {
-            if !object.properties.contains_key(required) {
-                let field = undeclared_required(required, &at.join("required").join(i));
-                if let Some(other) = field_names.insert(field.name.clone(), field.pointer.clone()) {
-                    return Err(Error::Collision {
-                        pointer: field.pointer,
-                        what: "field name",
-                        name: field.name,
-                        other,
-                    });
-                }
-                fields.push(field);
+            if !object.properties.contains_key(required) && !fields.iter().any(|f| f.wire_name == *required) {
+                fields.push(undeclared_required(required, &at.join("required").join(i)));
             }
         }
+        super::names::distinct_field_names(&mut fields);
         let additional_properties = match &object.additional_properties {
             None => Additional::Unspecified,
             Some(AdditionalProperties::Any(true)) => Additional::Typed(Box::new(Type::new(Shape::Any))),

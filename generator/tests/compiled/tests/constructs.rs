@@ -1,8 +1,8 @@
 //! Wire round trips of the real-world OpenAPI 3.0 constructs (issue 13):
-//! inheritance through `allOf` with a `discriminator`, and the constructs
-//! the generator approximates with a warning.
+//! inheritance through `allOf` with a `discriminator`, names that collide,
+//! and the constructs the generator approximates with a warning.
 
-use generated_fixtures::fixtures::inheritance;
+use generated_fixtures::fixtures::{collisions, inheritance};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -62,4 +62,49 @@ fn validation_reaches_into_the_subtype_a_base_holds() {
     let violations = cat.validate().expect_err("two broken constraints");
     let paths: Vec<String> = violations.iter().map(|v| v.path.clone()).collect();
     assert_eq!(paths, ["name", "lives"]);
+}
+
+#[test]
+fn properties_that_collide_as_rust_names_keep_their_wire_names() {
+    use collisions::models::Error2;
+    // `Error` sorts first and keeps `error`; `error` finds `error_2` taken.
+    let value: Error2 = round_trip(json!({"error": "e", "Error": 7, "error_2": true, "name": "n", "flag": false}));
+    assert_eq!((value.error_3.as_str(), value.error, value.error_2), ("e", 7, Some(true)));
+    assert_eq!(value.name.as_deref(), Some("n"));
+}
+
+/// Answers `getItem` with every parameter it got, in the error's fields.
+struct Items;
+
+impl collisions::server::Api for Items {
+    async fn get_item(
+        &self,
+        id: String,
+        query: collisions::server::GetItemQuery,
+    ) -> collisions::server::GetItemResponse {
+        collisions::server::GetItemResponse::Ok(collisions::models::Error2 {
+            error_3: format!("{id} {:?} {:?} {:?}", query.id_2, query.page_size, query.page_size_2),
+            error: 0,
+            error_2: None,
+            name: query.path,
+            flag: None,
+        })
+    }
+}
+
+#[tokio::test]
+async fn parameters_that_collide_as_rust_names_reach_the_server_apart() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, collisions::server::router(Items)).await });
+    let client = collisions::client::Client::new(format!("http://{address}")).unwrap();
+    let query = collisions::client::GetItemQuery {
+        id_2: Some(5),
+        page_size: Some(10),
+        page_size_2: Some(20),
+        path: Some("p".to_owned()),
+    };
+    let got = client.get_item("x", &query).await.unwrap();
+    assert_eq!(got.error_3, "x Some(5) Some(10) Some(20)");
+    assert_eq!(got.name.as_deref(), Some("p"));
 }

@@ -121,10 +121,10 @@ pub fn generate(path: &Path, name: &str) -> Outcome {
     let header = crate::header("cargo xtask corpus", &path.display().to_string());
     let run = std::panic::catch_unwind(|| {
         let api = generator::load(&text)?;
-        generator::emit::krate::standalone(&api, name, &header)
+        Ok((generator::emit::krate::standalone(&api, name, &header)?, api.warnings.len()))
     });
     match run {
-        Ok(Ok(files)) => Outcome::Generated { files, warnings: 0 },
+        Ok(Ok((files, warnings))) => Outcome::Generated { files, warnings },
         Ok(Err(error)) => Outcome::Refused(error),
         Err(panic) => Outcome::Panicked(
             panic

@@ -67,11 +67,13 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
         /// check per keyword.
         pub use #rt validation;
     };
-    let title = format!(" Model types of {} {}.", api.title, api.version);
+    let title = format!("Model types of {} {}.", api.title, api.version);
+    let approximations = super::approximations(api);
+    let module_docs = super::inner_doc_lines([title.as_str()].into_iter().chain(approximations.as_deref()));
     // A union is as large as its largest variant (boxing would change the
     // types the spec describes); descriptions are the spec's own Markdown.
     let tokens = quote! {
-        #![doc = #title]
+        #module_docs
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
         #(#items)*
         #support

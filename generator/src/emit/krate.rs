@@ -119,7 +119,7 @@ pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
         |deps: &[(&str, &str)]| deps.iter().map(|(d, _)| format!("\"dep:{d}\"")).collect::<Vec<_>>().join(", ");
     // The runtime's `multipart` feature (reqwest's and axum's), on for APIs
     // with multipart bodies.
-    let multipart = if super::body_fields::has_multipart(api) { r#", "multipart""# } else { "" };
+    let multipart = if crate::plan::bodies::has_multipart(api) { r#", "multipart""# } else { "" };
     let client_feature = format!("{}{multipart}", feature(client_deps));
     let server_feature = format!("{}{multipart}", feature(server_deps));
     let manifest = format!(

@@ -13,33 +13,22 @@
 //!   a server bug and answered `500`.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::super::{doc_lines, ident, rust_type};
 use super::{status_key, status_type};
-use crate::error::{Error, Result};
-use crate::ir::{Api, Content, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
-use crate::naming::{type_name, value_name};
+use crate::ir::StatusCode;
+use crate::plan::responses::{self as plan, HeaderText, Kind};
 
 /// What a variant's body is made of.
-#[derive(Clone, PartialEq)]
-enum Kind {
-    Json,
-    Text,
-    Bytes,
-}
-
 struct Representation {
     kind: Kind,
     ty: TokenStream,
     media: String,
 }
 
-/// The body of one variant.
 enum Body {
-    /// One representation, answered with its media type.
     One(Representation),
-    /// One per media type, in spec order: an enum named `name`.
     Choice { name: proc_macro2::Ident, options: Vec<(proc_macro2::Ident, Representation)> },
 }
 
@@ -48,7 +37,6 @@ struct HeaderField {
     wire: String,
     ty: TokenStream,
     required: bool,
-    /// An expression of type `String` from `value: &T`.
     text: TokenStream,
 }
 
@@ -57,6 +45,7 @@ struct Headers {
     fields: Vec<HeaderField>,
 }
 
+/// One variant of a response enum, with the tokens of its plan.
 pub(super) struct Variant {
     status: StatusCode,
     name: proc_macro2::Ident,
@@ -66,111 +55,51 @@ pub(super) struct Variant {
 }
 
 impl Variant {
-    pub fn new(api: &Api, op: &Operation, response: &Response, m: &TokenStream) -> Result<Self> {
-        let name = format_ident!("{}", crate::naming::status_variant(response.status));
-        let prefix = format!("{}{}", op.type_name, name);
-        let body = body(&response.content, &response.pointer, &prefix, m)?;
-        let headers = headers(api, response, &prefix, m)?;
-        Ok(Variant { status: response.status, name, description: response.description.clone(), body, headers })
-    }
-}
-
-fn representation(content: &Content, m: &TokenStream) -> Representation {
-    let media = content.media_type.clone();
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if is_json(&media) {
-        let ty = match &content.ty {
-            Some(ty) => rust_type(ty, m),
-            None => quote!(::serde_json::Value),
+    pub fn new(plan: &plan::Variant, m: &TokenStream) -> Self {
+        let representation = |r: &plan::Representation| Representation {
+            kind: r.kind,
+            ty: match r.kind {
+                Kind::Json => rust_type(&r.ty, m),
+                Kind::Text => quote!(::std::string::String),
+                Kind::Bytes => quote!(::std::vec::Vec<u8>),
+            },
+            media: r.media.clone(),
         };
-        Representation { kind: Kind::Json, ty, media }
-    } else if essence.starts_with("text/") {
-        Representation { kind: Kind::Text, ty: quote!(::std::string::String), media }
-    } else {
-        Representation { kind: Kind::Bytes, ty: quote!(::std::vec::Vec<u8>), media }
-    }
-}
-
-fn body(content: &[Content], at: &crate::Pointer, prefix: &str, m: &TokenStream) -> Result<Option<Body>> {
-    let all: Vec<Representation> = content.iter().map(|c| representation(c, m)).collect();
-    let Some(first) = all.first() else { return Ok(None) };
-    let same = all.iter().all(|r| r.kind == first.kind && r.ty.to_string() == first.ty.to_string());
-    if same {
-        let first = all.into_iter().next().map(Body::One);
-        return Ok(first);
-    }
-    let mut options: Vec<(proc_macro2::Ident, Representation)> = Vec::new();
-    for r in all {
-        let variant = format_ident!("{}", type_name(&r.media));
-        if options.iter().any(|(v, _)| *v == variant) {
-            return Err(Error::unsupported(
-                &at.join("content").join(&r.media),
-                format!("media types whose names collide as a Rust variant (`{variant}`)"),
-            ));
-        }
-        options.push((variant, r));
-    }
-    Ok(Some(Body::Choice { name: format_ident!("{}Body", prefix), options }))
-}
-
-fn headers(api: &Api, response: &Response, prefix: &str, m: &TokenStream) -> Result<Option<Headers>> {
-    if response.headers.is_empty() {
-        return Ok(None);
-    }
-    let mut fields: Vec<HeaderField> = Vec::new();
-    for header in &response.headers {
-        let at = response.pointer.join("headers").join(&header.name);
-        // OpenAPI: a `Content-Type` response header is ignored (the media type says it).
-        if header.name.eq_ignore_ascii_case("content-type") {
-            continue;
-        }
-        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-        if header.name.is_empty() || !header.name.chars().all(token) {
-            return Err(Error::malformed(&at, format!("`{}` is not an HTTP header name", header.name)));
-        }
-        let field = ident(&value_name(&header.name));
-        if fields.iter().any(|f| f.field == field) {
-            return Err(Error::unsupported(&at, format!("headers whose names collide as a Rust field (`{field}`)")));
-        }
-        let text = header_text(api, &header.ty).ok_or_else(|| {
-            Error::unsupported(&at.join("schema"), "a response header that is not a scalar or an array of scalars")
-        })?;
-        fields.push(HeaderField {
-            field,
-            wire: header.name.to_ascii_lowercase(),
-            ty: rust_type(&Type { nullable: false, ..header.ty.clone() }, m),
-            required: header.required,
-            text,
+        let body = plan.body.as_ref().map(|body| match body {
+            plan::ResponseBody::One(r) => Body::One(representation(r)),
+            plan::ResponseBody::Choice { name, options } => Body::Choice {
+                name: ident(name),
+                options: options.iter().map(|(option, r)| (ident(option), representation(r))).collect(),
+            },
         });
+        let headers = plan.headers.as_ref().map(|h| Headers {
+            name: ident(&h.name),
+            fields: h
+                .fields
+                .iter()
+                .map(|f| HeaderField {
+                    field: ident(&f.field),
+                    wire: f.wire.clone(),
+                    ty: rust_type(&f.ty, m),
+                    required: f.required,
+                    text: header_text(f.text, f.list),
+                })
+                .collect(),
+        });
+        Variant { status: plan.status, name: ident(&plan.name), description: plan.description.clone(), body, headers }
     }
-    if fields.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Headers { name: format_ident!("{}Headers", prefix), fields }))
 }
 
-/// An expression of type `String` from `value: &T`, for scalars and arrays of them.
-fn header_text(api: &Api, ty: &Type) -> Option<TokenStream> {
-    let resolved = api.resolve_aliases(ty);
-    if let Shape::Array(item) = &resolved.shape {
-        let function = scalar_text(api, item)?;
-        return Some(quote!(value.iter().map(#function).collect::<::std::vec::Vec<_>>().join(",")));
-    }
-    let function = scalar_text(api, ty)?;
-    Some(quote!(#function(value)))
-}
-
-/// A function from `&T` to `String` for a scalar type.
-fn scalar_text(api: &Api, ty: &Type) -> Option<TokenStream> {
-    let ty = api.resolve_aliases(ty);
-    match &ty.shape {
-        Shape::Primitive(Primitive::DateTime) => Some(quote!(self::runtime::date_time_text)),
-        Shape::Primitive(_) => Some(quote!(::std::string::ToString::to_string)),
-        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
-            Some(TypeKind::Enum(_)) => Some(quote!(::std::string::ToString::to_string)),
-            _ => None,
-        },
-        Shape::Array(_) | Shape::Map(_) | Shape::Any => None,
+/// An expression of the text of a header `value`.
+fn header_text(text: HeaderText, list: bool) -> TokenStream {
+    let function = match text {
+        HeaderText::DateTime => quote!(self::runtime::date_time_text),
+        HeaderText::Display => quote!(::std::string::ToString::to_string),
+    };
+    if list {
+        quote!(value.iter().map(#function).collect::<::std::vec::Vec<_>>().join(","))
+    } else {
+        quote!(#function(value))
     }
 }
 

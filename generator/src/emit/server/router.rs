@@ -55,20 +55,20 @@ pub(super) fn api_trait(
 }
 
 /// `router`, `router_with_config`, the shared state and the fallbacks.
-pub(super) fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> Result<TokenStream> {
-    let operations: Vec<&Operation> = ops.iter().map(|plan| plan.op).collect();
+pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) -> Result<TokenStream> {
     let mut dispatchers = Vec::new();
     let mut registered = Vec::new();
     for route in routes {
         let path = &route.template;
         let mut methods = Vec::new();
-        for (method, candidates) in routes::by_method(route, &operations)? {
+        for (method, candidates) in &route.methods {
+            let method = *method;
             let verb = format_ident!("{}", method.as_str().to_ascii_lowercase());
             let [.., last] = candidates.as_slice() else { continue };
             let handler = if candidates.len() == 1 {
                 ops[*last].handler_name()
             } else {
-                let (handler, dispatcher) = dispatcher(ops, &candidates, method, path)?;
+                let (handler, dispatcher) = dispatcher(ops, candidates, method, path)?;
                 dispatchers.push(dispatcher);
                 handler
             };
@@ -164,7 +164,7 @@ pub(super) fn dispatcher(
             message: "a dispatcher without operations".to_owned(),
         });
     };
-    let name = format_ident!("dispatch_{}", ops[*last].handler_name());
+    let name = ident(&ops[*last].names.dispatcher);
     let mut arms = Vec::new();
     for &i in tried {
         let plan = &ops[i];

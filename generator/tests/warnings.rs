@@ -28,3 +28,25 @@ fn a_discriminator_that_selects_nothing_is_a_warning() {
 fn names_that_collide_are_renamed_without_a_warning() {
     assert_eq!(warnings("generator/tests/fixtures/collisions.yaml"), []);
 }
+
+#[test]
+fn every_approximation_names_its_place() {
+    let found = warnings("generator/tests/fixtures/approximations.yaml");
+    let callback = "#/paths/~1subscriptions/post/callbacks/onEvent";
+    assert_eq!(
+        pointers(&found),
+        [
+            "#/components/schemas/Subscription/properties/tags",
+            "#/components/schemas/Colour/enum/2",
+            "#/components/schemas/Colour/default",
+            "#/components/schemas/Level/enum/2",
+            "#/components/schemas/Version/enum/0",
+            "#/components/schemas/Version/enum/1",
+            &format!(
+                "{callback}/{{$request.body#~1callbackUrl}}/post/requestBody/content/application~1json/schema/properties/payload"
+            ),
+            callback,
+        ]
+    );
+    assert!(found[7].message.contains("`SubscribeOnEventPostRequest`"), "{}", found[7]);
+}

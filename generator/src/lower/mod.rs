@@ -8,6 +8,7 @@
 //! - [`graph`]: passes over the finished type list (nullability of named
 //!   types, boxing of recursive fields, alias cycles).
 
+mod callbacks;
 mod compose;
 mod graph;
 mod inheritance;
@@ -66,8 +67,14 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         operations,
         security_schemes,
         examples: lowerer.examples,
-        warnings: lowerer.warnings,
+        warnings: Vec::new(),
     };
+    // Once each, in the order found (a schema read twice warns twice).
+    for warning in lowerer.warnings {
+        if !api.warnings.contains(&warning) {
+            api.warnings.push(warning);
+        }
+    }
     graph::finish(&mut api)?;
     Ok((api, lowerer.skipped))
 }

@@ -123,11 +123,9 @@ impl Lowerer<'_> {
     ) -> Result<Operation> {
         let OperationSite { path, path_at, item, method, op, at } = site;
         let at = at.clone();
-        if !op.callbacks.is_empty() {
-            return Err(Error::unsupported(&at.join("callbacks"), "callbacks"));
-        }
         let servers = server_urls(if op.servers.is_empty() { &item.servers } else { &op.servers });
         let type_name = type_name(unraw(&name));
+        self.callbacks(&op.callbacks, &at, &type_name)?;
         let (parameters, ignored_parameters) =
             self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
         let request_body = match &op.request_body {
@@ -348,7 +346,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn request_body(
+    pub(super) fn request_body(
         &mut self,
         item: &ReferenceOr<openapiv3::RequestBody>,
         use_at: &Pointer,
@@ -366,7 +364,12 @@ impl Lowerer<'_> {
         Ok(RequestBody { pointer: at, docs: body.description.clone(), required: body.required, content })
     }
 
-    fn responses(&mut self, responses: &openapiv3::Responses, at: &Pointer, op_type: &str) -> Result<Vec<Response>> {
+    pub(super) fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        at: &Pointer,
+        op_type: &str,
+    ) -> Result<Vec<Response>> {
         let mut out = Vec::new();
         let keyed = responses
             .responses

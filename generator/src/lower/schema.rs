@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::compose::{Composite, composite};
 use super::{Lowerer, Section};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::ir::{
     Additional, Bound, BytesEncoding, Constraints, EnumVariant, Field, Primitive, Shape, StringEnum, Struct, Type,
     TypeDef, TypeKind, ValueEnum, ValueVariant,
@@ -141,7 +141,7 @@ impl Lowerer<'_> {
 
     fn lower_inline(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Type> {
         self.check_keywords(at)?;
-        let schema = &*normalize(schema, at)?;
+        let schema = &*normalize(schema, at, &mut self.warnings)?;
         let composite = composite(schema, at)?;
         if let Some(Composite::Single { part, at: part_at, nullable }) = &composite {
             // `allOf: [$ref]` is the usual way to give a reference a
@@ -190,7 +190,7 @@ impl Lowerer<'_> {
     /// Lowers a schema that is given the name `name`.
     fn define(&mut self, name: String, schema: &Schema, at: &Pointer) -> Result<TypeDef> {
         self.check_keywords(at)?;
-        let schema = &*normalize(schema, at)?;
+        let schema = &*normalize(schema, at, &mut self.warnings)?;
         let data = &schema.schema_data;
         let mut constraints = Constraints::default();
         let mut nullable = data.nullable;
@@ -237,11 +237,11 @@ impl Lowerer<'_> {
             constraints.max_properties = object.max_properties.map(to_u64);
             TypeKind::Struct(self.lower_struct(&name, &object, at)?)
         } else if let Some(values) = self.value_enum_values(schema, at) {
-            TypeKind::ValueEnum(value_enum(&values, data, at)?)
+            TypeKind::ValueEnum(value_enum(&values, data, at, &mut self.warnings)?)
         } else if let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
             && !s.enumeration.is_empty()
         {
-            TypeKind::Enum(string_enum(s, data, at)?)
+            TypeKind::Enum(string_enum(s, data, at, &mut self.warnings))
         } else {
             let mut ty = self.lower_shape(schema, at, &name)?;
             constraints = std::mem::take(&mut ty.constraints);
@@ -400,13 +400,19 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(openapiv3::Type::Object(object)) => self.map_shape(object, at, hint, &mut constraints)?,
             SchemaKind::Type(openapiv3::Type::Array(array)) => {
-                let Some(items) = &array.items else {
-                    return Err(Error::malformed(at, "`type: array` needs `items`"));
-                };
                 constraints.min_items = array.min_items.map(to_u64);
                 constraints.max_items = array.max_items.map(to_u64);
                 constraints.unique_items = array.unique_items;
-                let item = self.lower_use(items, &at.join("items"), &format!("{hint}Item"))?;
+                let item = match &array.items {
+                    Some(items) => self.lower_use(items, &at.join("items"), &format!("{hint}Item"))?,
+                    None => {
+                        self.warn(
+                            at,
+                            "`type: array` without `items` (OpenAPI 3.0 requires it): items are any JSON value",
+                        );
+                        Type::new(Shape::Any)
+                    }
+                };
                 Shape::Array(Box::new(item))
             }
             SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
@@ -420,7 +426,7 @@ impl Lowerer<'_> {
                     // several types as `Any`; its `type` decides which apply.
                     let typed = Schema {
                         schema_data: data.clone(),
-                        schema_kind: SchemaKind::Type(typed_from_any(any, typ, at)?),
+                        schema_kind: SchemaKind::Type(typed_from_any(any, typ, at, &mut self.warnings)?),
                     };
                     return self.lower_shape(&typed, at, hint);
                 }
@@ -545,7 +551,7 @@ pub(super) fn object_view(schema: &Schema) -> Option<Cow<'_, ObjectType>> {
 }
 
 /// `schema` with an `Any` kind that has a `type` read as that type.
-fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
+fn normalize<'s>(schema: &'s Schema, at: &Pointer, warnings: &mut Vec<Warning>) -> Result<Cow<'s, Schema>> {
     match &schema.schema_kind {
         // Compositions are read by `compose::composite`, `type` included.
         SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() => {
@@ -553,7 +559,7 @@ fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
         }
         SchemaKind::Any(any) if any.typ.is_some() => Ok(Cow::Owned(Schema {
             schema_data: schema.schema_data.clone(),
-            schema_kind: SchemaKind::Type(typed_from_any(any, any.typ.as_deref().unwrap_or_default(), at)?),
+            schema_kind: SchemaKind::Type(typed_from_any(any, any.typ.as_deref().unwrap_or_default(), at, warnings)?),
         })),
         _ => Ok(Cow::Borrowed(schema)),
     }
@@ -562,7 +568,12 @@ fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
 /// The typed reading of a schema `openapiv3` could only read as `Any`
 /// because its keywords mix types: the keywords of `typ` apply, the others
 /// mean nothing for a value of that type (JSON Schema semantics).
-fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result<openapiv3::Type> {
+fn typed_from_any(
+    any: &openapiv3::AnySchema,
+    typ: &str,
+    at: &Pointer,
+    warnings: &mut Vec<Warning>,
+) -> Result<openapiv3::Type> {
     fn format<T: std::str::FromStr>(format: &Option<String>) -> VariantOrUnknownOrEmpty<T> {
         match format {
             None => VariantOrUnknownOrEmpty::Empty,
@@ -592,8 +603,15 @@ fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result
                 match value {
                     Value::String(s) => enumeration.push(Some(s.clone())),
                     Value::Null => enumeration.push(None),
+                    // `type: string` with `enum: [1, 2]`: the values' text.
                     other => {
-                        return Err(Error::malformed(&at.join("enum").join(i), format!("{other} is not a string")));
+                        warnings.push(Warning::new(
+                            &at.join("enum").join(i),
+                            format!(
+                                "{other} in the `enum` of a `type: string` schema is read as the string \"{other}\""
+                            ),
+                        ));
+                        enumeration.push(Some(other.to_string()));
                     }
                 }
             }
@@ -648,11 +666,15 @@ fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result
     })
 }
 
-fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer) -> Result<StringEnum> {
+fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer, warnings: &mut Vec<Warning>) -> StringEnum {
     // `null` in the list goes with `nullable: true`; it is not a variant.
-    let values: Vec<&String> = s.enumeration.iter().flatten().collect();
-    if let Some(i) = values.iter().enumerate().position(|(i, v)| values[..i].contains(v)) {
-        return Err(Error::malformed(&at.join("enum").join(i), format!("`{}` is listed twice", values[i])));
+    let mut values: Vec<&String> = Vec::new();
+    for (i, value) in s.enumeration.iter().enumerate() {
+        match value {
+            Some(value) if values.contains(&value) => warnings.push(listed_twice(&at.join("enum").join(i), value)),
+            Some(value) => values.push(value),
+            None => {}
+        }
     }
     let names = variant_names(values.iter().map(|v| v.as_str()));
     let variants: Vec<EnumVariant> =
@@ -661,13 +683,21 @@ fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer) -> Result<String
         None => None,
         Some(Value::String(d)) if variants.iter().any(|v| &v.wire_name == d) => Some(d.clone()),
         Some(other) => {
-            return Err(Error::malformed(
-                &at.join("default"),
-                format!("default {other} is not one of the enum's values"),
-            ));
+            warnings.push(default_not_listed(&at.join("default"), other));
+            None
         }
     };
-    Ok(StringEnum { variants, default })
+    StringEnum { variants, default }
+}
+
+/// A value an `enum` lists twice: the variant is generated once.
+fn listed_twice(at: &Pointer, value: impl std::fmt::Display) -> Warning {
+    Warning::new(at, format!("`{value}` is listed twice in the `enum`; the variant is generated once"))
+}
+
+/// A `default` that is none of the `enum`'s values: there is no default.
+fn default_not_listed(at: &Pointer, value: &Value) -> Warning {
+    Warning::new(at, format!("the default {value} is not one of the enum's values; the type has no default"))
 }
 
 /// Variant names for enum values: `type_name` of each; values whose names
@@ -736,7 +766,7 @@ pub(super) fn undeclared_required(property: &str, at: &Pointer) -> Field {
 
 /// An enum of JSON values that are not all strings. `null` in the list goes
 /// with `nullable: true`; it is not a variant.
-fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer) -> Result<ValueEnum> {
+fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer, warnings: &mut Vec<Warning>) -> Result<ValueEnum> {
     let mut kept: Vec<&Value> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     for (i, value) in values.iter().enumerate() {
@@ -751,7 +781,8 @@ fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer) -> Result<Value
             }
         };
         if kept.contains(&value) {
-            return Err(Error::malformed(&at.join("enum").join(i), format!("{value} is listed twice")));
+            warnings.push(listed_twice(&at.join("enum").join(i), value));
+            continue;
         }
         kept.push(value);
         texts.push(text);
@@ -766,10 +797,8 @@ fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer) -> Result<Value
         None => None,
         Some(d) if variants.iter().any(|v| &v.value == d) => Some(d.clone()),
         Some(other) => {
-            return Err(Error::malformed(
-                &at.join("default"),
-                format!("default {other} is not one of the enum's values"),
-            ));
+            warnings.push(default_not_listed(&at.join("default"), other));
+            None
         }
     };
     Ok(ValueEnum { variants, default })

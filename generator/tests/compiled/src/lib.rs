@@ -25,6 +25,8 @@ pub mod history {
 pub mod fixtures {
     /// Generated from `generator/tests/fixtures/all_of.yaml`.
     pub mod all_of;
+    /// Generated from `generator/tests/fixtures/approximations.yaml`.
+    pub mod approximations;
     /// Generated from `generator/tests/fixtures/bodies.yaml`.
     pub mod bodies;
     /// Generated from `generator/tests/fixtures/collisions.yaml`.

@@ -2,7 +2,7 @@
 //! inheritance through `allOf` with a `discriminator`, names that collide,
 //! and the constructs the generator approximates with a warning.
 
-use generated_fixtures::fixtures::{collisions, inheritance};
+use generated_fixtures::fixtures::{approximations, collisions, inheritance};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -107,4 +107,23 @@ async fn parameters_that_collide_as_rust_names_reach_the_server_apart() {
     let got = client.get_item("x", &query).await.unwrap();
     assert_eq!(got.error_3, "x Some(5) Some(10) Some(20)");
     assert_eq!(got.name.as_deref(), Some("p"));
+}
+
+#[test]
+fn approximated_constructs_keep_the_wire_exact() {
+    use approximations::models::{Colour, Level, SubscribeOnEventPostRequest, Subscription, Version};
+    let value: Subscription = round_trip(json!({
+        "callbackUrl": "http://127.0.0.1/cb",
+        "colour": "red",
+        "level": 2,
+        "version": "1",
+        "tags": [1, "x", {"nested": [true]}, null]
+    }));
+    // One variant per value listed twice; numbers in a string enum are their text.
+    assert_eq!((value.colour, value.level, value.version), (Some(Colour::Red), Some(Level::V2), Some(Version::V1)));
+    assert_eq!(value.tags.as_ref().map(Vec::len), Some(4));
+    assert!(serde_json::from_value::<Version>(json!(1)).is_err(), "the wire value is the string");
+    // The callback's body type is generated.
+    let event: SubscribeOnEventPostRequest = round_trip(json!({"event": "done", "payload": [{"a": 1}]}));
+    assert_eq!(event.event, "done");
 }

@@ -94,11 +94,11 @@ fn broken_documents_give_errors_with_pointers() {
             "points at nothing",
         ),
         (
-            "parameter $ref into the wrong section",
+            "parameter $ref to something that is not a parameter",
             doc(&get("      parameters:\n        - $ref: '#/components/schemas/Ok'\n"), ""),
-            Kind::Unsupported,
+            Kind::Reference,
             "#/paths/~1a/get/parameters/0/$ref",
-            "#/components/parameters/",
+            "cannot be read as what is expected here",
         ),
         (
             "the `encoding` of a multipart body",

@@ -326,6 +326,11 @@ impl<'a> Lowerer<'a> {
         }
         let (schema_ref, at, owner): (&'s Schema, Pointer, String) = match part {
             ReferenceOr::Item(schema) => (schema, at.clone(), owner.to_owned()),
+            ReferenceOr::Reference { reference }
+                if self.foreign_target(reference, super::Section::Schemas, at)?.is_some() =>
+            {
+                return self.foreign_source(reference, at, owner, out, nullable, depth);
+            }
             ReferenceOr::Reference { reference } => {
                 let (schema, key, target) = self.component_schema(reference, at)?;
                 let name = self.components.get(&key).cloned().unwrap_or_else(|| type_name(&key));
@@ -360,6 +365,61 @@ impl<'a> Lowerer<'a> {
                 None => Err(Error::unsupported(&at, "an `allOf` part that is not an object")),
             },
         }
+    }
+
+    /// An `allOf` part that is a `$ref` to a place outside
+    /// `#/components/schemas` (a part of another schema's `allOf`, a
+    /// property): followed to a component schema or to an object schema,
+    /// whose properties it contributes.
+    fn foreign_source<'s>(
+        &self,
+        reference: &str,
+        at: &Pointer,
+        owner: &str,
+        out: &mut Vec<Source<'s>>,
+        nullable: &mut bool,
+        depth: usize,
+    ) -> Result<()>
+    where
+        'a: 's,
+    {
+        let mut reference = reference.to_owned();
+        let mut at = at.clone();
+        for _ in 0..64 {
+            let Some(target) = self.foreign_target(&reference, super::Section::Schemas, &at)? else {
+                // A component: read as any other `allOf` part referencing it.
+                let (_, key, component_at) = self.component_schema(&reference, &at)?;
+                let name = self.components.get(&key).cloned().unwrap_or_else(|| type_name(&key));
+                let doc: &'a openapiv3::OpenAPI = self.doc;
+                return match doc.components.as_ref().and_then(|c| c.schemas.get(&key)) {
+                    Some(part) => self.sources(part, &component_at, &name, out, nullable, depth + 1),
+                    None => Ok(()),
+                };
+            };
+            match self.read_foreign::<ReferenceOr<Schema>>(&reference, &target, &at)? {
+                ReferenceOr::Reference { reference: next } => {
+                    reference = next;
+                    at = target;
+                }
+                ReferenceOr::Item(schema) => {
+                    *nullable |= schema.schema_data.nullable;
+                    let plain = composite(&schema, &target)?.is_none();
+                    let Some(object) = super::schema::object_view(&schema).filter(|_| plain) else {
+                        return Err(Error::unsupported(
+                            &target,
+                            "an `allOf` part that is a `$ref` outside #/components/schemas to a schema that is not an object",
+                        ));
+                    };
+                    out.push(Source { object: Cow::Owned(object.into_owned()), at: target, owner: owner.to_owned() });
+                    return Ok(());
+                }
+            }
+        }
+        Err(Error::Reference {
+            pointer: at.join("$ref"),
+            reference,
+            problem: "is part of a cycle of references".to_owned(),
+        })
     }
 
     /// The union a `oneOf`/`anyOf` stands for.

@@ -14,8 +14,10 @@ mod graph;
 mod inheritance;
 mod names;
 mod operation;
+mod refs;
 mod schema;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -53,6 +55,7 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         skipped: Vec::new(),
         bases: BTreeMap::new(),
         warnings: Vec::new(),
+        resolving: Vec::new(),
     };
     lowerer.component_schemas()?;
     let security_schemes = lowerer.security_schemes()?;
@@ -128,6 +131,9 @@ pub(crate) struct Lowerer<'a> {
     bases: BTreeMap<String, inheritance::Base>,
     /// What was approximated instead of refused, in the order found.
     warnings: Vec<Warning>,
+    /// Schemas outside the components being lowered through a `$ref` (see
+    /// [`refs`]), to refuse a cycle of such references.
+    resolving: Vec<Pointer>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -178,12 +184,7 @@ impl<'a> Lowerer<'a> {
     fn component_name(&self, reference: &str, section: Section, at: &Pointer) -> Result<String> {
         let refers =
             |problem: String| Error::Reference { pointer: at.join("$ref"), reference: reference.to_owned(), problem };
-        let Some(target) = Pointer::from_ref(reference) else {
-            return Err(Error::unsupported(
-                &at.join("$ref"),
-                format!("`{reference}` refers outside this document; bundle the spec into one file first"),
-            ));
-        };
+        let Some(target) = Pointer::from_ref(reference) else { return Err(external(reference, at)) };
         let segments: Vec<String> = target.segments().collect();
         match segments.as_slice() {
             [components, s, name] if components == "components" && s == section.key() => Ok(name.clone()),
@@ -197,24 +198,77 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Follows `$ref`s (also chains of them) into a components section.
-    /// Returns the object and where it is.
+    /// Where a `$ref` that is not `#/components/<section>/<name>` points in
+    /// this document (any JSON pointer: a property of another schema, a
+    /// parameter of another operation); `None` for a component reference.
+    fn foreign_target(&self, reference: &str, section: Section, at: &Pointer) -> Result<Option<Pointer>> {
+        let Some(target) = Pointer::from_ref(reference) else { return Err(external(reference, at)) };
+        let segments: Vec<String> = target.segments().collect();
+        if matches!(segments.as_slice(), [components, s, _] if components == "components" && s == section.key()) {
+            return Ok(None);
+        }
+        self.target(reference, at).map(Some)
+    }
+
+    /// The place in this document a `$ref` (at `at`) points at.
+    fn target(&self, reference: &str, at: &Pointer) -> Result<Pointer> {
+        let Some(target) = Pointer::from_ref(reference) else { return Err(external(reference, at)) };
+        if self.raw.pointer(target.as_json_pointer()).is_none() {
+            return Err(Error::Reference {
+                pointer: at.join("$ref"),
+                reference: reference.to_owned(),
+                problem: "points at nothing in the document".to_owned(),
+            });
+        }
+        Ok(target)
+    }
+
+    /// The object a `$ref` outside the components section points at, read
+    /// from the raw document.
+    /// `at` is the place of the `$ref`.
+    fn read_foreign<T: serde::de::DeserializeOwned>(
+        &self,
+        reference: &str,
+        target: &Pointer,
+        at: &Pointer,
+    ) -> Result<T> {
+        let raw = self.raw.pointer(target.as_json_pointer()).cloned().unwrap_or_default();
+        serde_json::from_value(raw).map_err(|error| Error::Reference {
+            pointer: at.join("$ref"),
+            reference: reference.to_owned(),
+            problem: format!("points at something that cannot be read as what is expected here: {error}"),
+        })
+    }
+
+    /// Follows `$ref`s (also chains of them, and references to any place in
+    /// the document). Returns the object and where it is.
     fn resolve<'d, T>(
         &self,
         item: &'d ReferenceOr<T>,
         at: &Pointer,
         section: Section,
         map: impl Fn(&'d openapiv3::Components) -> &'d IndexMap<String, ReferenceOr<T>>,
-    ) -> Result<(&'d T, Pointer)>
+    ) -> Result<(Cow<'d, T>, Pointer)>
     where
         'a: 'd,
+        T: Clone + serde::de::DeserializeOwned,
     {
-        let mut item = item;
+        let mut item: Cow<'d, ReferenceOr<T>> = Cow::Borrowed(item);
         let mut at = at.clone();
         for _ in 0..64 {
-            match item {
-                ReferenceOr::Item(value) => return Ok((value, at)),
-                ReferenceOr::Reference { reference } => {
+            let reference = match item {
+                Cow::Borrowed(ReferenceOr::Item(value)) => return Ok((Cow::Borrowed(value), at)),
+                Cow::Owned(ReferenceOr::Item(value)) => return Ok((Cow::Owned(value), at)),
+                Cow::Borrowed(ReferenceOr::Reference { reference }) => reference.clone(),
+                Cow::Owned(ReferenceOr::Reference { reference }) => reference,
+            };
+            match self.foreign_target(&reference, section, &at)? {
+                Some(target) => {
+                    item = Cow::Owned(self.read_foreign(&reference, &target, &at)?);
+                    at = target;
+                }
+                None => {
+                    let reference = &reference;
                     let name = self.component_name(reference, section, &at)?;
                     let found = self.doc.components.as_ref().and_then(|c| map(c).get(&name));
                     let Some(next) = found else {
@@ -224,7 +278,7 @@ impl<'a> Lowerer<'a> {
                             problem: "points at nothing in the document".to_owned(),
                         });
                     };
-                    item = next;
+                    item = Cow::Borrowed(next);
                     at = Pointer::root().join("components").join(section.key()).join(&name);
                 }
             }
@@ -264,6 +318,14 @@ impl<'a> Lowerer<'a> {
         }
         Ok(())
     }
+}
+
+/// A `$ref` to another document.
+fn external(reference: &str, at: &Pointer) -> Error {
+    Error::unsupported(
+        &at.join("$ref"),
+        format!("`{reference}` refers outside this document; bundle the spec into one file first"),
+    )
 }
 
 /// An operation left out of the generated client and server.

@@ -35,7 +35,7 @@ impl Lowerer<'_> {
         for (name, item) in &components.security_schemes {
             let (scheme, at) =
                 self.resolve(item, &base.join(name), Section::SecuritySchemes, |c| &c.security_schemes)?;
-            let (kind, description) = match scheme {
+            let (kind, description) = match &*scheme {
                 openapiv3::SecurityScheme::HTTP { scheme, bearer_format, description, .. } => (
                     SecuritySchemeKind::Http {
                         scheme: scheme.to_ascii_lowercase(),
@@ -67,11 +67,18 @@ impl Lowerer<'_> {
         let mut names: BTreeMap<String, Pointer> = BTreeMap::new();
         let paths = Pointer::root().join("paths");
         for (path, item) in self.doc.paths.iter() {
-            let path_at = paths.join(path);
+            let mut path_at = paths.join(path);
+            // A path item that is a `$ref` (to another path's item, or
+            // anywhere in the document) is read where it points, and its
+            // pointers name that place.
+            let referenced: openapiv3::PathItem;
             let item = match item {
                 ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { .. } => {
-                    return Err(Error::unsupported(&path_at.join("$ref"), "a path item that is a `$ref`"));
+                ReferenceOr::Reference { reference } => {
+                    let target = self.target(reference, &path_at)?;
+                    referenced = self.read_foreign(reference, &target, &path_at)?;
+                    path_at = target;
+                    &referenced
                 }
             };
             if !path.starts_with('/') {
@@ -187,7 +194,7 @@ impl Lowerer<'_> {
             for (i, item) in list.iter().enumerate() {
                 let use_at = base.join("parameters").join(i);
                 let (resolved, _) = self.resolve(item, &use_at, Section::Parameters, |c| &c.parameters)?;
-                if let openapiv3::Parameter::Header { parameter_data, .. } = resolved
+                if let openapiv3::Parameter::Header { parameter_data, .. } = &*resolved
                     && IgnoredParameter::is_ignored_header(&parameter_data.name)
                 {
                     let name = &parameter_data.name;
@@ -242,7 +249,7 @@ impl Lowerer<'_> {
         let (parameter, at) = self.resolve(item, use_at, Section::Parameters, |c| &c.parameters)?;
         // A shared component parameter names its inline types after itself.
         let prefix = if matches!(item, ReferenceOr::Reference { .. }) { String::new() } else { op_type.to_owned() };
-        let (data, location, style, allow_reserved) = match parameter {
+        let (data, location, style, allow_reserved) = match &*parameter {
             openapiv3::Parameter::Query { parameter_data, allow_reserved, style, .. } => {
                 let style = match style {
                     QueryStyle::Form => Style::Form,

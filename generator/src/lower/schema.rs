@@ -86,12 +86,12 @@ impl Lowerer<'_> {
             let index = self.types.len();
             let def = match schema {
                 ReferenceOr::Reference { reference } => {
-                    let target = self.schema_ref(reference, &at)?;
+                    let target = self.schema_ref_type(reference, &at)?;
                     TypeDef {
                         name,
                         pointer: at,
                         docs: None,
-                        kind: TypeKind::Alias(Type::new(Shape::Named(target))),
+                        kind: TypeKind::Alias(target),
                         constraints: Constraints::default(),
                         nullable: false,
                         deprecated: false,
@@ -116,7 +116,7 @@ impl Lowerer<'_> {
     }
 
     /// The Rust name of the component schema a `$ref` points at.
-    fn schema_ref(&self, reference: &str, at: &Pointer) -> Result<String> {
+    pub(super) fn schema_ref(&self, reference: &str, at: &Pointer) -> Result<String> {
         let key = self.component_name(reference, Section::Schemas, at)?;
         self.components.get(&key).cloned().ok_or_else(|| Error::Reference {
             pointer: at.join("$ref"),
@@ -134,7 +134,7 @@ impl Lowerer<'_> {
         hint: &str,
     ) -> Result<Type> {
         match schema {
-            ReferenceOr::Reference { reference } => Ok(Type::new(Shape::Named(self.schema_ref(reference, at)?))),
+            ReferenceOr::Reference { reference } => self.schema_ref_type(reference, at),
             ReferenceOr::Item(schema) => self.lower_inline(schema.borrow(), at, hint),
         }
     }

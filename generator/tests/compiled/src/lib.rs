@@ -53,6 +53,8 @@ pub mod fixtures {
     pub mod query_styles;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.
     pub mod recursive;
+    /// Generated from `generator/tests/fixtures/refs.yaml`.
+    pub mod refs;
     /// Generated from `generator/tests/fixtures/responses.yaml`.
     pub mod responses;
     /// Generated from `generator/tests/fixtures/routes.yaml`.

@@ -2,7 +2,7 @@
 //! inheritance through `allOf` with a `discriminator`, names that collide,
 //! and the constructs the generator approximates with a warning.
 
-use generated_fixtures::fixtures::{approximations, collisions, inheritance};
+use generated_fixtures::fixtures::{approximations, collisions, inheritance, refs};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -126,4 +126,75 @@ fn approximated_constructs_keep_the_wire_exact() {
     // The callback's body type is generated.
     let event: SubscribeOnEventPostRequest = round_trip(json!({"event": "done", "payload": [{"a": 1}]}));
     assert_eq!(event.event, "done");
+}
+
+/// The `refs` fixture's server: orders echo the invoice they are made from.
+struct Ledger;
+
+impl refs::server::Api for Ledger {
+    async fn list_invoices(&self, query: refs::server::ListInvoicesQuery) -> refs::server::ListInvoicesResponse {
+        refs::server::ListInvoicesResponse::Ok(vec![refs::models::Invoice {
+            number: query.limit.unwrap_or(-1),
+            customer: None,
+        }])
+    }
+
+    async fn add_invoice(&self, body: refs::models::Invoice) -> refs::server::AddInvoiceResponse {
+        refs::server::AddInvoiceResponse::Created(body)
+    }
+
+    async fn list_orders(&self, query: refs::server::ListOrdersQuery) -> refs::server::ListOrdersResponse {
+        refs::server::ListOrdersResponse::Ok(vec![refs::models::Invoice {
+            number: query.limit.unwrap_or(-1),
+            customer: None,
+        }])
+    }
+
+    async fn add_order(&self, body: refs::models::Invoice) -> refs::server::AddOrderResponse {
+        let customer = body.customer.unwrap_or(refs::models::InvoiceCustomer { name: "nobody".to_owned(), vip: None });
+        refs::server::AddOrderResponse::Created(refs::models::Order {
+            auditor: None,
+            customer,
+            lines: Some(body.number),
+        })
+    }
+
+    async fn get_archive(&self) -> refs::server::GetArchiveResponse {
+        refs::server::GetArchiveResponse::Ok(vec![refs::models::InvoiceCustomer {
+            name: "old".to_owned(),
+            vip: Some(true),
+        }])
+    }
+}
+
+#[tokio::test]
+async fn references_to_any_place_in_the_document_are_the_same_thing_there() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, refs::server::router(Ledger)).await });
+    let client = refs::client::Client::new(format!("http://{address}")).unwrap();
+
+    // A parameter and a response referenced from another operation.
+    let orders = client.list_orders(&refs::client::ListOrdersQuery { limit: Some(3) }).await.unwrap();
+    assert_eq!(orders.value[0].number, 3);
+    // ... with the constraints of the place they point at: `minimum: 1`.
+    let response = reqwest::get(format!("http://{address}/orders?limit=0")).await.unwrap();
+    assert_eq!(response.status(), 400);
+
+    // A request body referenced from another operation; a property of
+    // another schema is one type wherever it is referenced.
+    let customer = refs::models::InvoiceCustomer { name: "Ada".to_owned(), vip: None };
+    let invoice = refs::models::Invoice { number: 2, customer: Some(customer.clone()) };
+    let order = client.add_order(&invoice).await.unwrap();
+    assert_eq!((order.customer, order.lines), (customer, Some(2)));
+
+    // A path item that is a `$ref`.
+    let archive = client.get_archive().await.unwrap();
+    assert_eq!(archive.value[0].name, "old");
+}
+
+#[test]
+fn an_all_of_part_referenced_from_another_schema_contributes_its_properties() {
+    let order: refs::models::Order = round_trip(json!({"auditor": "Eve", "customer": {"name": "Bo"}, "lines": 1}));
+    assert_eq!(order.auditor.as_deref(), Some("Eve"));
 }

@@ -35,6 +35,9 @@ pub(super) enum Composite<'s> {
     Merge { parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, own: Option<Cow<'s, ObjectType>>, nullable: bool },
     /// `oneOf` / `anyOf` of several schemas.
     Union { parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, any_of: bool, nullable: bool },
+    /// Properties plus alternatives that add properties: a union of merged
+    /// structs (see [`super::distribute`]).
+    Extended { own: Cow<'s, ObjectType>, parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, any_of: bool },
     /// Properties plus alternatives that only require or narrow them
     /// (documented, not checked).
     Alternatives { own: Cow<'s, ObjectType>, any_of: bool, alternatives: Vec<String> },
@@ -117,10 +120,11 @@ pub(super) fn composite<'s>(schema: &'s Schema, at: &Pointer) -> Result<Option<C
             Some(alternatives) if !own.properties.is_empty() => {
                 Ok(Some(Composite::Alternatives { own, any_of: key == "anyOf", alternatives }))
             }
-            _ => Err(Error::unsupported(
-                &at.join(key),
-                format!("`{key}` beside `properties`, with parts that add properties or types"),
-            )),
+            _ => Ok(Some(Composite::Extended {
+                own,
+                parts: parts.iter().enumerate().map(|(i, p)| (p, at_part(i))).collect(),
+                any_of: key == "anyOf",
+            })),
         };
     }
     if schema.schema_data.discriminator.is_none()
@@ -356,13 +360,25 @@ impl<'a> Lowerer<'a> {
                 out.push(Source { object: own, at, owner });
                 Ok(())
             }
-            Some(Composite::Union { .. }) => Err(Error::unsupported(&at, "a `oneOf`/`anyOf` inside an `allOf`")),
+            Some(Composite::Union { .. } | Composite::Extended { .. }) => {
+                Err(Error::unsupported(&at, "a `oneOf`/`anyOf` inside an `allOf` inside an `allOf`"))
+            }
             None => match super::schema::object_view(schema_ref) {
                 Some(object) => {
                     out.push(Source { object, at, owner });
                     Ok(())
                 }
-                None => Err(Error::unsupported(&at, "an `allOf` part that is not an object")),
+                None => match &schema_ref.schema_kind {
+                    // `{required: [a]}`: only requires properties.
+                    SchemaKind::Any(any)
+                        if *any == openapiv3::AnySchema { required: any.required.clone(), ..Default::default() } =>
+                    {
+                        let object = ObjectType { required: any.required.clone(), ..Default::default() };
+                        out.push(Source { object: Cow::Owned(object), at, owner });
+                        Ok(())
+                    }
+                    _ => Err(Error::unsupported(&at, "an `allOf` part that is not an object")),
+                },
             },
         }
     }
@@ -454,7 +470,7 @@ impl<'a> Lowerer<'a> {
         Ok((Union { variants, any_of, discriminator }, nullable))
     }
 
-    fn discriminator(
+    pub(super) fn discriminator(
         &self,
         d: &openapiv3::Discriminator,
         parts: &[(&ReferenceOr<Schema>, Pointer)],
@@ -495,7 +511,7 @@ impl<'a> Lowerer<'a> {
 
     /// A component schema by `$ref` (following chains of references): the
     /// schema, its key, and its pointer.
-    fn component_schema(&self, reference: &str, at: &Pointer) -> Result<(&'a Schema, String, Pointer)> {
+    pub(super) fn component_schema(&self, reference: &str, at: &Pointer) -> Result<(&'a Schema, String, Pointer)> {
         let doc: &'a openapiv3::OpenAPI = self.doc;
         let mut reference = reference.to_owned();
         let mut at = at.clone();

@@ -10,6 +10,7 @@
 
 mod callbacks;
 mod compose;
+mod distribute;
 mod graph;
 mod inheritance;
 mod names;

@@ -206,10 +206,26 @@ impl Lowerer<'_> {
                     nullable |= ty.nullable;
                     TypeKind::Alias(Type { nullable: false, ..ty })
                 }
-                Composite::Merge { parts, own, nullable: n } => {
-                    let (merged, n2) = self.merged_struct(&name, &parts, own.as_deref(), at)?;
-                    nullable |= n || n2;
-                    TypeKind::Struct(merged)
+                Composite::Merge { parts, own, nullable: n } => match self.union_part(&parts)? {
+                    // `allOf` with one `oneOf`: the union of merged structs.
+                    Some(union) => {
+                        let mut common = parts.clone();
+                        common.remove(union.index);
+                        let (alternatives, any_of, d) = (&union.alternatives, union.any_of, union.discriminator);
+                        let (u, _) = self.distributed(&name, &common, own.as_deref(), alternatives, any_of, d, at)?;
+                        nullable |= n;
+                        TypeKind::Union(u)
+                    }
+                    None => {
+                        let (merged, n2) = self.merged_struct(&name, &parts, own.as_deref(), at)?;
+                        nullable |= n || n2;
+                        TypeKind::Struct(merged)
+                    }
+                },
+                Composite::Extended { own, parts, any_of } => {
+                    let d = data.discriminator.as_ref();
+                    let (union, _) = self.distributed(&name, &[], Some(&own), &parts, any_of, d, at)?;
+                    TypeKind::Union(union)
                 }
                 Composite::Union { parts, any_of, nullable: n } => {
                     let (union, n2) = self.union(&name, schema, &parts, any_of, at)?;

@@ -31,6 +31,8 @@ pub mod fixtures {
     pub mod bodies;
     /// Generated from `generator/tests/fixtures/collisions.yaml`.
     pub mod collisions;
+    /// Generated from `generator/tests/fixtures/compositions.yaml`.
+    pub mod compositions;
     /// Generated from `generator/tests/fixtures/enums.yaml`.
     pub mod enums;
     /// Generated from `generator/tests/fixtures/formats.yaml`.

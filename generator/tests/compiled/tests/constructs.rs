@@ -2,7 +2,7 @@
 //! inheritance through `allOf` with a `discriminator`, names that collide,
 //! and the constructs the generator approximates with a warning.
 
-use generated_fixtures::fixtures::{approximations, collisions, inheritance, refs};
+use generated_fixtures::fixtures::{approximations, collisions, compositions, inheritance, refs};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -197,4 +197,26 @@ async fn references_to_any_place_in_the_document_are_the_same_thing_there() {
 fn an_all_of_part_referenced_from_another_schema_contributes_its_properties() {
     let order: refs::models::Order = round_trip(json!({"auditor": "Eve", "customer": {"name": "Bo"}, "lines": 1}));
     assert_eq!(order.auditor.as_deref(), Some("Eve"));
+}
+
+#[test]
+fn alternatives_beside_common_properties_are_unions_of_merged_structs() {
+    use compositions::models::validation::Validate;
+    use compositions::models::{Payment, Transport};
+    // `oneOf` beside `properties`, with a discriminator and a mapping.
+    let card: Payment = round_trip(json!({"method": "card", "number": "4111", "amount": 5}));
+    assert!(matches!(&card, Payment::Card(c) if c.number == "4111" && c.amount == 5));
+    let bank: Payment = round_trip(json!({"method": "bank", "iban": "DE00", "amount": 7}));
+    assert!(matches!(&bank, Payment::Bank(b) if b.iban == "DE00"));
+    // The common properties are required and checked in every variant.
+    assert!(serde_json::from_value::<Payment>(json!({"method": "card", "number": "4111"})).is_err());
+    let free: Payment = serde_json::from_value(json!({"method": "bank", "iban": "DE00", "amount": 0})).unwrap();
+    assert_eq!(free.validate().unwrap_err().iter().map(|v| v.path.clone()).collect::<Vec<_>>(), ["amount"]);
+
+    // `allOf` with a `oneOf` part, without a discriminator.
+    let car: Transport = round_trip(json!({"id": "c1", "wheels": 4}));
+    assert!(matches!(&car, Transport::Variant0(t) if t.id == "c1" && t.wheels == 4));
+    let boat: Transport = round_trip(json!({"id": "b1", "hull": "steel"}));
+    assert!(matches!(&boat, Transport::Variant1(t) if t.hull == "steel"));
+    assert!(serde_json::from_value::<Transport>(json!({"wheels": 4})).is_err(), "`id` is common and required");
 }

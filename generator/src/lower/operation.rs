@@ -368,38 +368,7 @@ impl Lowerer<'_> {
         if content.is_empty() {
             return Err(Error::malformed(&at.join("content"), "a request body needs at least one media type"));
         }
-        let content = self.one_encoding(content, &at.join("content"));
         Ok(RequestBody { pointer: at, docs: body.description.clone(), required: body.required, content })
-    }
-
-    /// The media types of a request body the generated client sends and
-    /// server accepts, when the spec offers several encodings: the JSON ones
-    /// (of the first JSON one's schema), else the first form or multipart
-    /// one, else every raw one. Each left out is a warning.
-    fn one_encoding(&mut self, content: Vec<Content>, at: &Pointer) -> Vec<Content> {
-        let essence = |c: &Content| c.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        let structured = |c: &Content| {
-            let e = essence(c);
-            e == "application/x-www-form-urlencoded" || e.starts_with("multipart/")
-        };
-        let first_json = content.iter().find(|c| crate::ir::is_json(&c.media_type)).map(|c| c.ty.clone());
-        let keep = |c: &Content| match &first_json {
-            Some(ty) => crate::ir::is_json(&c.media_type) && c.ty == *ty,
-            None => !content.iter().any(structured) || content.iter().find(|c| structured(c)) == Some(c),
-        };
-        let (kept, left_out): (Vec<Content>, Vec<Content>) = content.iter().cloned().partition(|c| keep(c));
-        let kept_names: Vec<String> = kept.iter().map(|c| format!("`{}`", c.media_type)).collect();
-        for c in &left_out {
-            self.warn(
-                &at.join(&c.media_type),
-                format!(
-                    "the request body may also be `{}`: the generated client sends and the server accepts {} only",
-                    c.media_type,
-                    kept_names.join(", ")
-                ),
-            );
-        }
-        kept
     }
 
     pub(super) fn responses(

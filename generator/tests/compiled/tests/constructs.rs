@@ -220,35 +220,3 @@ fn alternatives_beside_common_properties_are_unions_of_merged_structs() {
     assert!(matches!(&boat, Transport::Variant1(t) if t.hull == "steel"));
     assert!(serde_json::from_value::<Transport>(json!({"wheels": 4})).is_err(), "`id` is common and required");
 }
-
-/// The `approximations` fixture's server: notes echo.
-struct Notes;
-
-impl approximations::server::Api for Notes {
-    async fn subscribe(&self, body: approximations::models::Subscription) -> approximations::server::SubscribeResponse {
-        approximations::server::SubscribeResponse::Created(body)
-    }
-
-    async fn add_note(&self, body: approximations::models::Note) -> approximations::server::AddNoteResponse {
-        approximations::server::AddNoteResponse::Ok(body)
-    }
-}
-
-#[tokio::test]
-async fn a_body_of_several_encodings_is_sent_and_accepted_as_json() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, approximations::server::router(Notes)).await });
-    let client = approximations::client::Client::new(format!("http://{address}")).unwrap();
-    let note = approximations::models::Note { text: "hi".to_owned() };
-    assert_eq!(client.add_note(&note).await.unwrap(), note);
-    // The encodings left out (listed in the warnings) are refused as such.
-    let response = reqwest::Client::new()
-        .post(format!("http://{address}/notes"))
-        .header("content-type", "application/xml")
-        .body("<Note><text>hi</text></Note>")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 415);
-}

@@ -7,19 +7,19 @@
 //!   [`validation::Validate`] trait the generated models implement, and one
 //!   check per constraint keyword of the spec;
 //! - `client` (feature `client`): the reqwest client core: the builder,
-//!   sending, an `Error` generic over the spec's error body, `Decoded`
+//!   credentials and token providers, sending, an `Error` generic over the spec's error body, `Decoded`
 //!   (lenient list decoding), and the encoders of every path, query, header
 //!   and cookie style, form and multipart bodies;
 //! - `server` (feature `server`): the axum server core: `Rejection` and its
-//!   `Reason`s, bearer tokens, `RangeStatus`, the path, query, header and
+//!   `Reason`s, the credentials of every security scheme, `RangeStatus`, the path, query, header and
 //!   cookie readers, delimited, `deepObject` and union decoders, and the
 //!   JSON, form, multipart and strict-JSON body readers.
 //!
 //! The feature `multipart` adds `multipart/form-data` bodies to both.
 //!
-//! Standalone crates made by `cargo xtask generate` carry a copy of these
-//! source files as their `runtime` module, so the files refer to each other
-//! only by relative paths (`super::`), never from the crate root.
+//! Standalone crates made by `cargo xtask generate` carry a copy of this
+//! crate (these source files unchanged) in their `openapi-runtime/`
+//! directory and depend on it by path.
 
 pub mod validation;
 

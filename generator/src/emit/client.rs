@@ -32,8 +32,13 @@
 //! - header parameters named `Accept`, `Content-Type` or `Authorization` are
 //!   ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the
 //!   method's docs say so;
-//! - `Authorization: Bearer <token>` for operations whose security is an HTTP
-//!   bearer scheme;
+//! - credentials per the operation's `security` (see `client/auth.rs`): API
+//!   keys as a header, a query parameter (encoded like the others) or a
+//!   cookie (joining the one `Cookie` header), `Authorization: Basic`,
+//!   `Bearer` (HTTP bearer, OAuth2 and OpenID Connect tokens, the latter
+//!   possibly from a token provider) or, for other HTTP schemes, the
+//!   application's own `Authorization` value; the first alternative the
+//!   client's `Credentials` satisfy, anonymous access last;
 //! - an operation with `servers` of its own (or of its path item) goes to the
 //!   first of them (variables at their defaults; a relative one under the
 //!   base URL) unless `ClientBuilder::operation_server` replaces it;
@@ -63,10 +68,11 @@
 //! arrays inside a `deepObject`, untyped query values, objects and unions in
 //! headers and cookies, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, form bodies with nested values, multipart
-//! media types other than `multipart/form-data`, other security schemes)
+//! media types other than `multipart/form-data`)
 //! with an `Error::Unsupported` naming the place in the spec. This emitter
 //! turns the plan into tokens and refuses nothing.
 
+mod auth;
 mod client_type;
 mod exchange;
 mod form_encoding;
@@ -119,11 +125,12 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         .iter()
         .zip(&plan.names.operations)
         .zip(&plan.operations)
-        .map(|((op, names), p)| OpPlan::new(api, op, names, p, &models).emit())
+        .enumerate()
+        .map(|(i, ((op, names), p))| OpPlan::new(api, op, names, p, &models, &plan.security, i).emit())
         .collect::<Result<_>>()?;
     let imports = client_type::imports(&rt, &items);
     let client_type =
-        client_type::tokens(&rt, plan.bearer, plan.error_body.map(|(ty, name)| (rust_type(&ty, &models), name)));
+        client_type::tokens(&rt, &plan.security, plan.error_body.map(|(ty, name)| (rust_type(&ty, &models), name)));
     let title = format!(" Client for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]

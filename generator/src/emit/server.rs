@@ -10,7 +10,8 @@
 //!   path parameters in template order, the query struct (when it has query
 //!   parameters), the `{Op}Headers` struct (when it has header or cookie
 //!   parameters, see [`headers`]) and the body (when it has one); one authentication hook per
-//!   security scheme in use; and `rejection`, which turns a [`runtime`]
+//!   security scheme in use, taking what the request presented for it
+//!   (see `server/auth.rs`); and `rejection`, which turns a [`runtime`]
 //!   rejection into the spec's error body (provided when the schema of the
 //!   spec's bad-request response can be filled mechanically, see
 //!   [`error_body`]).
@@ -20,7 +21,10 @@
 //!   `default` carrying any status, then the body (JSON, text or bytes, or
 //!   an enum of the media types when they differ) and a struct of the
 //!   documented headers (see `server/responses.rs`).
-//! - The router: a handler per operation that authenticates, decodes path,
+//! - The router: a handler per operation that authenticates (the first of
+//!   the operation's security alternatives the request presents completely,
+//!   anonymous access last; else `401` with a `WWW-Authenticate` challenge
+//!   per HTTP scheme), decodes path,
 //!   query, header and cookie parameters per their style (`form`,
 //!   `spaceDelimited`, `pipeDelimited`, `deepObject`, `simple`; `explode`;
 //!   unions tried variant by variant; `nullable` ignored, see
@@ -55,6 +59,7 @@
 //! [`runtime`]: the spec-independent part (`server/runtime.rs`), embedded
 //! into every server file as its `runtime` module.
 
+mod auth;
 mod deep_object;
 mod error_body;
 mod form_decoding;
@@ -66,8 +71,6 @@ mod router;
 mod strict;
 mod union_params;
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -75,14 +78,16 @@ use super::{doc_lines, format, ident, rust_type};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation, StatusCode, Type};
 use crate::plan::OperationNames;
+use crate::plan::security::Security;
 use crate::pointer::Pointer;
 
+use self::auth::AuthPlan;
 use self::error_body::ErrorBody;
 use self::form_decoding::FormPlan;
 use self::params::ParamPlan;
-use self::responses::Variant;
 use self::strict::Strict;
 use crate::plan::decoding::ServerParameter;
+use crate::plan::responses::Variant;
 use crate::plan::routes::{PathMatch, Piece, Route};
 use crate::plan::server::{self as plan, ServerOperation, ServerPlan};
 use handler::*;
@@ -92,8 +97,12 @@ use router::*;
 /// added as optional dependencies behind the `server` feature of standalone
 /// crates (the runtime's `multipart` feature adds axum's for APIs with
 /// multipart bodies).
-pub const DEPENDENCIES: &[(&str, &str)] =
-    &[("axum", r#""0.8""#), ("percent-encoding", r#""2""#), ("serde_path_to_error", r#""0.1""#)];
+pub const DEPENDENCIES: &[(&str, &str)] = &[
+    ("axum", r#""0.8""#),
+    ("base64", r#""0.22""#),
+    ("percent-encoding", r#""2""#),
+    ("serde_path_to_error", r#""0.1""#),
+];
 
 /// The server file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`); the
@@ -110,7 +119,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
     let plan = ServerPlan::new(api)?;
-    let Plan { error, schemes, ops, routes } = Plan::new(api, &plan, &m);
+    let Plan { error, security, ops, routes } = Plan::new(api, &plan, &m);
 
     let mut strict = Strict::default();
     let checkers: Vec<Option<TokenStream>> = ops
@@ -120,7 +129,8 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
             _ => None,
         })
         .collect();
-    let api_trait = api_trait(api, &ops, &error, &schemes);
+    let api_trait = api_trait(api, &ops, &error, security);
+    let auth_functions = auth::functions(security);
     let items: Vec<TokenStream> =
         ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect::<Result<_>>()?;
     let strict_items = strict.items(api, &m);
@@ -138,7 +148,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
         pub use self::runtime::{
-            BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
+            ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
             Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
         };
 
@@ -146,6 +156,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         #(#items)*
         #strict_items
         #router
+        #auth_functions
 
         /// The spec-independent part of the server (rejections and their
         /// reasons, parameter and body readers), from the runtime crate.
@@ -158,7 +169,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
 /// authentication hooks, each operation's handler plan and the routes.
 struct Plan<'a> {
     error: ErrorBody,
-    schemes: BTreeMap<String, proc_macro2::Ident>,
+    security: &'a Security,
     ops: Vec<OpPlan<'a>>,
     routes: Vec<Route>,
 }
@@ -170,14 +181,9 @@ impl<'a> Plan<'a> {
             .iter()
             .zip(&plan.names.operations)
             .zip(&plan.operations)
-            .map(|((op, names), p)| OpPlan::new(api, op, names.clone(), p, m))
+            .map(|((op, names), p)| OpPlan::new(api, op, names.clone(), p, m, &plan.security))
             .collect();
-        Plan {
-            error: ErrorBody::new(api, &plan.error, m),
-            schemes: plan.schemes.iter().map(|(scheme, hook)| (scheme.clone(), ident(hook))).collect(),
-            ops,
-            routes: plan.routes.clone(),
-        }
+        Plan { error: ErrorBody::new(api, &plan.error, m), security: &plan.security, ops, routes: plan.routes.clone() }
     }
 }
 

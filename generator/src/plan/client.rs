@@ -1,8 +1,7 @@
 //! What the client does per operation, decided before a token is written:
 //! the order of its arguments, the path, how each parameter and the body
 //! are sent, which statuses succeed and how their bodies are read, which
-//! errors carry the spec's error body, and whether it sends the bearer
-//! token. Everything the client cannot express is refused here, with its
+//! errors carry the spec's error body, and its security requirement. Everything the client cannot express is refused here, with its
 //! pointer; the client emitter only reads these plans.
 
 use std::collections::BTreeSet;
@@ -51,8 +50,8 @@ pub struct ClientPlan {
     /// The one type of every JSON error body the spec documents, with a name
     /// for messages (see [`error_body`]).
     pub error_body: Option<(Type, String)>,
-    /// Whether some operation sends the bearer token.
-    pub bearer: bool,
+    /// The security schemes the operations use and their requirements.
+    pub security: super::security::Security,
 }
 
 impl ClientPlan {
@@ -66,8 +65,8 @@ impl ClientPlan {
             .zip(&names.operations)
             .map(|(op, names)| ClientOperation::new(api, op, names, error_body.as_ref().map(|(t, _)| t)))
             .collect::<Result<Vec<_>>>()?;
-        let bearer = operations.iter().any(|op| op.sends_bearer);
-        Ok(ClientPlan { names, operations, error_body, bearer })
+        let security = super::security::Security::plan(api)?;
+        Ok(ClientPlan { names, operations, error_body, security })
     }
 }
 
@@ -101,7 +100,6 @@ pub struct ClientOperation {
     pub success: Success,
     /// Statuses (not 2xx) whose documented body is the error type.
     pub failures: BTreeSet<u16>,
-    pub sends_bearer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,8 +140,7 @@ impl ClientOperation {
         let body = body(api, op, &names.multipart, &arguments)?;
         let success = success(api, op);
         let failures = failures(op, error_type);
-        let sends_bearer = super::auth::client_sends_bearer(api, op)?;
-        Ok(ClientOperation { positional, optional, path, body, success, failures, sends_bearer })
+        Ok(ClientOperation { positional, optional, path, body, success, failures })
     }
 }
 

@@ -6,9 +6,10 @@
 //! their `4XX`, else `default`; else, when no operation documents one, their
 //! `401`) of the first operation that has one. An operation that documents
 //! another bad-request schema gets it, through a trait method of its own
-//! (`rejection_as_<type>`); an operation's documented `401` must use the
-//! schema of its bad requests. How the body is filled from a `Rejection` is
-//! the server emitter's (`emit/server/error_body.rs`).
+//! (`rejection_as_<type>`); so do the `401` and `403` responses of an
+//! operation that authenticates, when their schema is not its bad
+//! requests' (the router answers its authentication failures with them).
+//! How the body is filled from a `Rejection` is the server emitter's (`emit/server/error_body.rs`).
 
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation, Response, StatusCode, Type};
@@ -31,6 +32,15 @@ pub struct Alternate {
     pub at: Pointer,
     /// The trait method making it.
     pub hook: String,
+}
+
+/// The statuses of the router's authentication failures: no credentials or
+/// refused ones (`401`), a hook's `forbidden` (`403`).
+const AUTH_STATUSES: [u16; 2] = [401, 403];
+
+/// Whether an operation checks credentials (some alternative names a scheme).
+fn authenticates(op: &Operation) -> bool {
+    op.security.iter().any(|r| !r.schemes.is_empty())
 }
 
 /// The response an operation documents for `code`: exact, else its range, else `default`.
@@ -62,47 +72,63 @@ impl ErrorPlan {
         let Some((primary, _)) = body.schema.clone() else { return Ok(body) };
         for op in &api.operations {
             let Some((ty, at)) = response_for(op, 400).and_then(json_schema) else { continue };
-            if ty.shape == primary.shape || body.alternates.iter().any(|a| a.schema.shape == ty.shape) {
-                continue;
+            body.add_alternate(&primary, ty, at)?;
+        }
+        // The schemas of authentication failures, where they differ.
+        for op in api.operations.iter().filter(|op| authenticates(op)) {
+            for code in AUTH_STATUSES {
+                let Some((ty, at)) = response_for(op, code).and_then(json_schema) else { continue };
+                body.add_alternate(&primary, ty, at)?;
             }
-            let name = match ty.named() {
-                Some(name) => crate::naming::value_name(name),
-                None => format!("schema_{}", body.alternates.len() + 2),
-            };
-            let hook = format!("rejection_as_{}", crate::naming::unraw(&name));
-            if body.alternates.iter().any(|a| a.hook == hook) {
-                return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
-            }
-            body.alternates.push(Alternate { schema: ty, at, hook });
         }
         Ok(body)
     }
 
+    /// Another schema, with its trait method, unless it is the first one's
+    /// or an alternate's already.
+    fn add_alternate(&mut self, primary: &Type, ty: Type, at: Pointer) -> Result<()> {
+        if ty.shape == primary.shape || self.alternates.iter().any(|a| a.schema.shape == ty.shape) {
+            return Ok(());
+        }
+        let name = match ty.named() {
+            Some(name) => crate::naming::value_name(name),
+            None => format!("schema_{}", self.alternates.len() + 2),
+        };
+        let hook = format!("rejection_as_{}", crate::naming::unraw(&name));
+        if self.alternates.iter().any(|a| a.hook == hook) {
+            return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
+        }
+        self.alternates.push(Alternate { schema: ty, at, hook });
+        Ok(())
+    }
+
+    /// The trait method of a schema: `None` for `rejection`, else its alternate's.
+    fn hook_of(&self, schema: Option<&Type>) -> Option<String> {
+        let ty = schema?;
+        self.alternates.iter().find(|a| a.schema.shape == ty.shape).map(|a| a.hook.clone())
+    }
+
     /// The trait method an operation's rejections are answered with: `None`
     /// for `rejection` (the first bad-request schema), else its alternate.
-    /// Refuses an operation whose documented `401` has another schema.
-    pub fn hook_for(&self, op: &Operation, authenticated: bool) -> Result<Option<String>> {
-        let own = response_for(op, 400).and_then(json_schema);
-        let alternate = own.as_ref().and_then(|(ty, _)| self.alternates.iter().find(|a| a.schema.shape == ty.shape));
-        let (schema, schema_at) = match (alternate, &self.schema) {
-            (Some(a), _) => (&a.schema, &a.at),
-            (None, Some((schema, at))) => (schema, at),
-            (None, None) => {
-                if let Some((_, at)) = response_for(op, 401).and_then(json_schema).filter(|_| authenticated) {
-                    return Err(Error::unsupported(&at, "a schema for 401 but none for bad requests"));
-                }
-                return Ok(None);
-            }
-        };
-        if authenticated
-            && let Some((ty, at)) = response_for(op, 401).and_then(json_schema)
-            && ty.shape != schema.shape
-        {
-            return Err(Error::unsupported(
-                &at,
-                format!("the router answers 401 with the bad-request schema (at {schema_at}); this one differs"),
-            ));
+    pub fn hook_for(&self, op: &Operation) -> Option<String> {
+        self.hook_of(response_for(op, 400).and_then(json_schema).map(|(ty, _)| ty).as_ref())
+    }
+
+    /// The statuses of authentication failures (`401`, `403`) an operation
+    /// that authenticates documents with another schema than its bad
+    /// requests', each with the trait method making that schema.
+    pub fn auth_hooks_for(&self, op: &Operation) -> Vec<(u16, Option<String>)> {
+        if !authenticates(op) || self.schema.is_none() {
+            return Vec::new();
         }
-        Ok(alternate.map(|a| a.hook.clone()))
+        let bad_request = self.hook_for(op);
+        AUTH_STATUSES
+            .into_iter()
+            .filter_map(|code| {
+                let (ty, _) = response_for(op, code).and_then(json_schema)?;
+                let hook = self.hook_of(Some(&ty));
+                (hook != bad_request).then_some((code, hook))
+            })
+            .collect()
     }
 }

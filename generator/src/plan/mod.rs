@@ -11,12 +11,14 @@
 //!   parameters ([`parameters`]: each one's wire form), body encoding
 //!   ([`bodies`]: form and multipart fields), success and failure statuses;
 //!   per API, the error body type.
-//! - [`server`]: per operation, the handler's authentication hook,
+//! - [`server`]: per operation, the handler's authentication requirement,
 //!   parameters ([`decoding`]), body, responses ([`responses`]), error-body
 //!   hook ([`errors`]) and route ([`routes`]).
-//! - [`auth`]: which operations send or check a bearer token (today's
-//!   decisions, kept as they were until issue 12's `security` plan replaces
-//!   them); [`delimiter`]: the delimiter of a list in one value.
+//! - [`security`]: the security schemes the operations use, how each sends
+//!   its credential, the setter, hook and constant names derived from the
+//!   scheme names, and each operation's requirement (alternatives of
+//!   schemes with scopes, anonymous access), read by both sides;
+//!   [`delimiter`]: the delimiter of a list in one value.
 //!
 //! The client and the server are planned apart ([`ClientPlan`],
 //! [`ServerPlan`]): each emitter can run alone and refuses only what its
@@ -25,7 +27,6 @@
 //! Plans are plain data: no `proc_macro2`, `quote` or `syn` in this module
 //! (`generator/tests/stages.rs` checks it).
 
-pub mod auth;
 pub mod bodies;
 pub mod client;
 pub mod decoding;
@@ -35,6 +36,7 @@ pub mod names;
 pub mod parameters;
 pub mod responses;
 pub mod routes;
+pub mod security;
 pub mod server;
 
 use crate::error::{Error, Result};

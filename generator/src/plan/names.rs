@@ -29,8 +29,8 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::ir::{Api, Location, Operation, SecuritySchemeKind};
-use crate::naming::{status_variant, unraw, value_name};
+use crate::ir::{Api, Location, Operation};
+use crate::naming::{status_variant, unraw};
 use crate::pointer::Pointer;
 
 /// Method names the client itself uses.
@@ -111,36 +111,21 @@ impl OperationNames {
 pub struct Names {
     /// In the order of [`Api::operations`].
     pub operations: Vec<OperationNames>,
-    /// HTTP bearer security scheme an operation uses → the server's
-    /// authentication hook (`authenticate_{scheme}`), in scheme-name order.
-    pub auth_hooks: Vec<(String, String)>,
-}
-
-/// The authentication hook of a security scheme.
-pub fn auth_hook(scheme: &str) -> String {
-    format!("authenticate_{}", unraw(&value_name(scheme)))
 }
 
 /// Names every generated item of `api` and checks that no two items of one
 /// file (and one namespace) share a name.
 pub fn names(api: &Api) -> Result<Names> {
     let operations: Vec<OperationNames> = api.operations.iter().map(OperationNames::of).collect();
-    let mut hooks: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
-    for op in &api.operations {
-        for scheme in op.security.iter().flat_map(|r| &r.schemes) {
-            let Some(def) = api.security_schemes.iter().find(|s| s.name == scheme.scheme) else { continue };
-            if matches!(&def.kind, SecuritySchemeKind::Http { scheme, .. } if scheme == "bearer") {
-                hooks.insert(def.name.clone(), (auth_hook(&def.name), def.pointer.clone()));
-            }
-        }
-    }
     let mut types = Namespace::new("type");
     let mut methods = Namespace::new("method");
     for name in RESERVED_TRAIT_METHODS {
         methods.claim(name, &Pointer::root())?;
     }
-    for (hook, at) in hooks.values() {
-        methods.claim(hook, at)?;
+    // The authentication hooks (`plan/security.rs` names them clear of
+    // the operations' methods).
+    for scheme in super::security::Security::plan(api)?.schemes {
+        methods.claim(&scheme.hook, &scheme.def.pointer)?;
     }
     for (op, names) in api.operations.iter().zip(&operations) {
         methods.claim(unraw(&names.method), &op.pointer)?;
@@ -176,8 +161,7 @@ pub fn names(api: &Api) -> Result<Names> {
             }
         }
     }
-    let auth_hooks = hooks.into_iter().map(|(scheme, (hook, _))| (scheme, hook)).collect();
-    Ok(Names { operations, auth_hooks })
+    Ok(Names { operations })
 }
 
 /// Refuses an operation whose method name the client uses itself.

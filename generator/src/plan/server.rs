@@ -1,17 +1,16 @@
 //! What the server does per operation, decided before a token is written:
-//! the authentication hook, how each parameter and the body are read, the
+//! its security requirement, how each parameter and the body are read, the
 //! response variants, the trait method making its error bodies, and the
 //! route serving it. Everything the server cannot express is refused here,
 //! with its pointer; the server emitter only reads these plans.
 
-use std::collections::BTreeMap;
-
 use super::bodies::{self, PartField, PartKind};
 use super::decoding::{Parse, ServerParameter, scalar_parse};
 use super::errors::ErrorPlan;
-use super::names::{Names, OperationNames, auth_hook};
+use super::names::{Names, OperationNames};
 use super::responses::Variant;
 use super::routes::{PathMatch, Route};
+use super::security::Security;
 use crate::error::{Error, Result};
 use crate::ir::{Additional, Api, Location, Operation, Primitive, Shape, Type, TypeKind, is_json};
 use crate::pointer::Pointer;
@@ -23,8 +22,8 @@ pub struct ServerPlan {
     pub names: Names,
     /// The router's own error bodies.
     pub error: ErrorPlan,
-    /// The security schemes the server checks → their authentication hook.
-    pub schemes: BTreeMap<String, String>,
+    /// The security schemes the operations use and their requirements.
+    pub security: Security,
     /// In the order of [`Api::operations`].
     pub operations: Vec<ServerOperation>,
     pub routes: Vec<Route>,
@@ -35,12 +34,13 @@ impl ServerPlan {
     pub fn new(api: &Api) -> Result<ServerPlan> {
         let names = super::names::names(api)?;
         let error = ErrorPlan::new(api)?;
-        let schemes = schemes(api)?;
+        let security = Security::plan(api)?;
         let mut operations = api
             .operations
             .iter()
             .zip(&names.operations)
-            .map(|(op, names)| ServerOperation::new(api, op, names, &error, &schemes))
+            .zip(&security.operations)
+            .map(|((op, names), auth)| ServerOperation::new(api, op, names, &error, *auth))
             .collect::<Result<Vec<_>>>()?;
         let routes = super::routes::routes(&api.operations)?;
         for route in &routes {
@@ -48,20 +48,8 @@ impl ServerPlan {
                 operations[i].path_match = super::routes::path_match(&route.template, &api.operations[i])?;
             }
         }
-        Ok(ServerPlan { names, error, schemes, operations, routes })
+        Ok(ServerPlan { names, error, security, operations, routes })
     }
-}
-
-/// Security schemes the server can check: HTTP bearer. (name → hook name)
-pub fn schemes(api: &Api) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for op in &api.operations {
-        if let Some(name) = super::auth::server_bearer_scheme(api, op)? {
-            let hook = auth_hook(&name);
-            out.insert(name, hook);
-        }
-    }
-    Ok(out)
 }
 
 /// The operations the server cannot express, by index, with the reason
@@ -70,24 +58,10 @@ pub fn schemes(api: &Api) -> Result<BTreeMap<String, String>> {
 /// to [`ServerPlan::new`].
 pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
     let Ok(error) = ErrorPlan::new(api) else { return Ok(Vec::new()) };
-    let mut schemes = BTreeMap::new();
+    let security = Security::plan(api)?;
     let mut refused = Vec::new();
     for (i, op) in api.operations.iter().enumerate() {
-        match super::auth::server_bearer_scheme(api, op) {
-            Ok(Some(name)) => {
-                let hook = auth_hook(&name);
-                schemes.insert(name, hook);
-            }
-            Ok(None) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    for (i, op) in api.operations.iter().enumerate() {
-        if refused.iter().any(|(r, _)| *r == i) {
-            continue;
-        }
-        match ServerOperation::new(api, op, &OperationNames::of(op), &error, &schemes) {
+        match ServerOperation::new(api, op, &OperationNames::of(op), &error, security.operations[i]) {
             Ok(_) => {}
             Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
             Err(error) => return Err(error),
@@ -99,8 +73,9 @@ pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
 /// One operation as the server sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerOperation {
-    /// The authentication hook, when the operation has security.
-    pub auth: Option<String>,
+    /// Its requirement (an index into [`Security::requirements`]), when it
+    /// authenticates.
+    pub auth: Option<usize>,
     /// Path parameters in template order.
     pub path: Vec<ServerParameter>,
     pub query: Vec<ServerParameter>,
@@ -111,6 +86,10 @@ pub struct ServerOperation {
     /// The trait method that makes this operation's rejection bodies, when
     /// it is not `rejection` (another bad-request schema).
     pub reject_hook: Option<String>,
+    /// Authentication failures (`401`, `403`) the spec answers with another
+    /// schema than its bad requests', with the method making it (`None`:
+    /// `rejection`).
+    pub auth_rejects: Vec<(u16, Option<String>)>,
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see [`super::routes`]).
     pub path_match: Option<PathMatch>,
@@ -189,10 +168,10 @@ impl ServerOperation {
         op: &Operation,
         names: &OperationNames,
         error: &ErrorPlan,
-        schemes: &BTreeMap<String, String>,
+        auth: Option<usize>,
     ) -> Result<Self> {
-        let auth = op.security.first().and_then(|r| r.schemes.first()).and_then(|s| schemes.get(&s.scheme)).cloned();
-        let reject_hook = error.hook_for(op, auth.is_some())?;
+        let reject_hook = error.hook_for(op);
+        let auth_rejects = error.auth_hooks_for(op);
         let mut path = Vec::new();
         let mut query = Vec::new();
         let mut headers = Vec::new();
@@ -217,7 +196,7 @@ impl ServerOperation {
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
         }
-        Ok(ServerOperation { auth, path, query, headers, body, variants, reject_hook, path_match: None })
+        Ok(ServerOperation { auth, path, query, headers, body, variants, reject_hook, auth_rejects, path_match: None })
     }
 }
 

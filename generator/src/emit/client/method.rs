@@ -32,7 +32,10 @@ pub(super) struct OpPlan<'a> {
     pub(super) success: &'a Success,
     /// Statuses (not 2xx) whose documented body is the error type.
     pub(super) failures: &'a BTreeSet<u16>,
-    pub(super) auth: bool,
+    /// The request's `security` field (empty: it sends no credentials).
+    pub(super) auth: TokenStream,
+    /// What the docs say about its authentication.
+    pub(super) auth_doc: Option<String>,
 }
 
 impl<'a> OpPlan<'a> {
@@ -42,7 +45,10 @@ impl<'a> OpPlan<'a> {
         names: &'a OperationNames,
         plan: &'a ClientOperation,
         models: &'a TokenStream,
+        security: &crate::plan::security::Security,
+        index: usize,
     ) -> Self {
+        let requirement = security.of(index);
         OpPlan {
             api,
             op,
@@ -54,7 +60,8 @@ impl<'a> OpPlan<'a> {
             body: plan.body.as_ref().map(|b| Body::new(b, models)),
             success: &plan.success,
             failures: &plan.failures,
-            auth: plan.sends_bearer,
+            auth: super::auth::request_field(security, requirement),
+            auth_doc: super::auth::docs(security, requirement),
         }
     }
 
@@ -358,7 +365,7 @@ impl<'a> OpPlan<'a> {
             }
         };
         let method = format_ident!("{}", op.method.as_str());
-        let auth = self.auth;
+        let auth = &self.auth;
         let server = op.servers.first().map(|url| quote!(server: ::std::option::Option::Some(#url),));
         let accept_json = accept_json.then(|| quote!(accept_json: true,));
 
@@ -383,6 +390,7 @@ impl<'a> OpPlan<'a> {
             });
         }
         paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
+        paragraphs.extend(self.auth_doc.clone());
         if let Success::Lenient(..) = self.success {
             paragraphs.push(
                 "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
@@ -443,10 +451,11 @@ impl<'a> OpPlan<'a> {
                         #accept_json
                         #body_field
                         #server
+                        #auth
                         #multipart
                         ..::std::default::Default::default()
                     };
-                    let raw = self.0.send(request, #auth).await?;
+                    let raw = self.0.send(request).await?;
                     if raw.status.is_success() {
                         #decode
                     } else {

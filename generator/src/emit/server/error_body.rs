@@ -6,8 +6,9 @@
 //! their `4XX`, else `default`; else, when no operation documents one, their
 //! `401`) of the first operation that has one. An operation that documents
 //! another bad-request schema gets it, through a trait method of its own
-//! (`rejection_as_<type>`, filled the same way); an operation's documented
-//! `401` must use the schema of its bad requests.
+//! (`rejection_as_<type>`, filled the same way), as do the `401` and `403`
+//! responses of an operation that authenticates when their schema differs
+//! (see `plan/errors.rs`).
 //!
 //! `Api::rejection` gets a provided body when the schema can be filled by
 //! its structure alone, read in spec order, nested structs included (only

@@ -11,18 +11,21 @@ pub(super) struct OpPlan<'a> {
     pub(super) op: &'a Operation,
     /// The names of the operation's items.
     pub(super) names: OperationNames,
-    /// The authentication hook, when the operation has security.
-    pub(super) auth: Option<proc_macro2::Ident>,
+    /// How it authenticates, when it has security.
+    pub(super) auth: Option<AuthPlan>,
     /// Path parameters in template order.
     pub(super) path: Vec<ParamPlan<'a>>,
     pub(super) query: Vec<ParamPlan<'a>>,
     /// Header and cookie parameters, in spec order.
     pub(super) headers: Vec<ParamPlan<'a>>,
     pub(super) body: Option<BodyPlan>,
-    pub(super) variants: Vec<Variant>,
+    pub(super) variants: &'a [Variant],
     /// The trait method that makes this operation's rejection bodies, when
     /// it is not `rejection` (another bad-request schema).
     pub(super) reject_hook: Option<proc_macro2::Ident>,
+    /// Authentication failures (`401`, `403`) the spec answers with another
+    /// schema than its bad requests', with the method making it.
+    pub(super) auth_rejects: Vec<(u16, Option<proc_macro2::Ident>)>,
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see `server/routes.rs`).
     pub(super) path_match: Option<TokenStream>,
@@ -56,6 +59,7 @@ impl<'a> OpPlan<'a> {
         names: OperationNames,
         plan: &'a ServerOperation,
         m: &TokenStream,
+        security: &Security,
     ) -> Self {
         let params = |list: &'a [ServerParameter]| list.iter().map(|p| ParamPlan::new(op, p, m)).collect();
         let body = plan.body.as_ref().map(|b| {
@@ -71,13 +75,14 @@ impl<'a> OpPlan<'a> {
         OpPlan {
             op,
             names,
-            auth: plan.auth.as_deref().map(ident),
+            auth: plan.auth.map(|requirement| AuthPlan::of(security, requirement)),
             path: params(&plan.path),
             query: params(&plan.query),
             headers: params(&plan.headers),
             body,
-            variants: plan.variants.iter().map(|v| Variant::new(v, m)).collect(),
+            variants: &plan.variants,
             reject_hook: plan.reject_hook.as_deref().map(ident),
+            auth_rejects: plan.auth_rejects.iter().map(|(code, hook)| (*code, hook.as_deref().map(ident))).collect(),
             path_match: plan.path_match.as_ref().map(path_match),
             m: m.clone(),
         }
@@ -145,10 +150,11 @@ impl<'a> OpPlan<'a> {
         let mut docs = self.docs();
         let mut inputs = Vec::new();
         let mut taken: Vec<String> = Vec::new();
-        if let Some(hook) = &self.auth {
-            inputs.push(quote!(caller: Self::Caller));
+        if let Some(auth) = &self.auth {
+            let caller = auth.caller_type();
+            inputs.push(quote!(caller: #caller));
             taken.push("caller".to_owned());
-            docs.push(format!("`caller` is who [`Api::{hook}`] authenticated."));
+            docs.push(auth.caller_doc());
         }
         let query_type = self.query_type();
         let mut names = Vec::new();
@@ -257,7 +263,7 @@ impl<'a> OpPlan<'a> {
             op.path
         )
         .as_str()]);
-        responses::items(&self.response_type(), docs, &self.variants)
+        responses::items(&self.response_type(), docs, self.variants, &self.m)
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.
@@ -267,14 +273,8 @@ impl<'a> OpPlan<'a> {
         let method = self.method_name();
         let mut steps = Vec::new();
         let mut args = Vec::new();
-        if let Some(hook) = &self.auth {
-            steps.push(quote! {
-                let caller = shared
-                    .api
-                    .#hook(self::runtime::bearer_token(&parts.headers)?)
-                    .await
-                    .map_err(|rejection| rejection.with_challenge("Bearer"))?;
-            });
+        if let Some(auth) = &self.auth {
+            steps.push(auth.step());
             args.push(quote!(caller));
         }
         if !self.path.is_empty() {
@@ -370,10 +370,15 @@ impl<'a> OpPlan<'a> {
             (true, false) => quote!(mut parts),
         };
         let body = if self.body.is_some() { quote!(body) } else { quote!(_body) };
-        let reject = match &self.reject_hook {
+        let reject_by = |hook: &Option<proc_macro2::Ident>| match hook {
             None => quote!(shared.reject(rejection)),
             Some(hook) => quote!(shared.reject_with(rejection, |api, rejection| api.#hook(rejection))),
         };
+        let reject = reject_by(&self.reject_hook);
+        let auth_rejects = self.auth_rejects.iter().map(|(code, hook)| {
+            let reject = reject_by(hook);
+            quote!(::std::result::Result::Err(rejection) if rejection.status().as_u16() == #code => #reject,)
+        });
         quote! {
             async fn #handler<A: Api>(
                 ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
@@ -387,6 +392,7 @@ impl<'a> OpPlan<'a> {
                 .await;
                 match result {
                     ::std::result::Result::Ok(response) => ::axum::response::IntoResponse::into_response(response),
+                    #(#auth_rejects)*
                     ::std::result::Result::Err(rejection) => #reject,
                 }
             }

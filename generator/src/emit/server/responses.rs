@@ -13,80 +13,19 @@
 //!   a server bug and answered `500`.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use super::super::{doc_lines, ident, rust_type};
 use super::{status_key, status_type};
 use crate::ir::StatusCode;
-use crate::plan::responses::{self as plan, HeaderText, Kind};
+use crate::plan::responses::{HeaderText, Kind, Representation, ResponseBody, ResponseHeaders, Variant};
 
-/// What a variant's body is made of.
-struct Representation {
-    kind: Kind,
-    ty: TokenStream,
-    media: String,
-}
-
-enum Body {
-    One(Representation),
-    Choice { name: proc_macro2::Ident, options: Vec<(proc_macro2::Ident, Representation)> },
-}
-
-struct HeaderField {
-    field: proc_macro2::Ident,
-    wire: String,
-    ty: TokenStream,
-    required: bool,
-    text: TokenStream,
-}
-
-struct Headers {
-    name: proc_macro2::Ident,
-    fields: Vec<HeaderField>,
-}
-
-/// One variant of a response enum, with the tokens of its plan.
-pub(super) struct Variant {
-    status: StatusCode,
-    name: proc_macro2::Ident,
-    description: String,
-    body: Option<Body>,
-    headers: Option<Headers>,
-}
-
-impl Variant {
-    pub fn new(plan: &plan::Variant, m: &TokenStream) -> Self {
-        let representation = |r: &plan::Representation| Representation {
-            kind: r.kind,
-            ty: match r.kind {
-                Kind::Json => rust_type(&r.ty, m),
-                Kind::Text => quote!(::std::string::String),
-                Kind::Bytes => quote!(::std::vec::Vec<u8>),
-            },
-            media: r.media.clone(),
-        };
-        let body = plan.body.as_ref().map(|body| match body {
-            plan::ResponseBody::One(r) => Body::One(representation(r)),
-            plan::ResponseBody::Choice { name, options } => Body::Choice {
-                name: ident(name),
-                options: options.iter().map(|(option, r)| (ident(option), representation(r))).collect(),
-            },
-        });
-        let headers = plan.headers.as_ref().map(|h| Headers {
-            name: ident(&h.name),
-            fields: h
-                .fields
-                .iter()
-                .map(|f| HeaderField {
-                    field: ident(&f.field),
-                    wire: f.wire.clone(),
-                    ty: rust_type(&f.ty, m),
-                    required: f.required,
-                    text: header_text(f.text, f.list),
-                })
-                .collect(),
-        });
-        Variant { status: plan.status, name: ident(&plan.name), description: plan.description.clone(), body, headers }
+/// The Rust type of a body of one media type.
+fn body_type(r: &Representation, m: &TokenStream) -> TokenStream {
+    match r.kind {
+        Kind::Json => rust_type(&r.ty, m),
+        Kind::Text => quote!(::std::string::String),
+        Kind::Bytes => quote!(::std::vec::Vec<u8>),
     }
 }
 
@@ -105,20 +44,25 @@ fn header_text(text: HeaderText, list: bool) -> TokenStream {
 
 /// The response enum `name`, the body enums and header structs of its
 /// variants, and `IntoResponse`.
-pub(super) fn items(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
+pub(super) fn items(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    variants: &[Variant],
+    m: &TokenStream,
+) -> TokenStream {
     let mut extra = Vec::new();
     let declared = variants.iter().map(|v| {
-        let variant = &v.name;
+        let variant = ident(&v.name);
         let docs = doc_lines([format!("`{}`: {}", status_key(v.status), v.description.trim()).as_str()]);
         let mut fields = Vec::new();
         fields.extend(status_type(v.status));
         match &v.body {
             None => {}
-            Some(Body::One(r)) => fields.push(r.ty.clone()),
-            Some(Body::Choice { name, .. }) => fields.push(quote!(#name)),
+            Some(ResponseBody::One(r)) => fields.push(body_type(r, m)),
+            Some(ResponseBody::Choice { name, .. }) => fields.push(ident(name).into_token_stream()),
         }
         if let Some(h) = &v.headers {
-            let name = &h.name;
+            let name = ident(&h.name);
             fields.push(quote!(#name));
         }
         let fields = (!fields.is_empty()).then(|| quote!((#(#fields),*)));
@@ -126,15 +70,15 @@ pub(super) fn items(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Va
     });
     let declared: Vec<TokenStream> = declared.collect();
     for v in variants {
-        if let Some(Body::Choice { name, options }) = &v.body {
-            extra.push(choice_enum(name, options, v.status));
+        if let Some(ResponseBody::Choice { name, options }) = &v.body {
+            extra.push(choice_enum(name, options, v.status, m));
         }
         if let Some(h) = &v.headers {
-            extra.push(header_struct(h, v.status));
+            extra.push(header_struct(h, v.status, m));
         }
     }
     let arms = variants.iter().map(|v| {
-        let variant = &v.name;
+        let variant = ident(&v.name);
         let mut pattern = Vec::new();
         let status = match v.status {
             StatusCode::Exact(code) => {
@@ -152,13 +96,15 @@ pub(super) fn items(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Va
         };
         let response = match &v.body {
             None => quote!(self::runtime::empty_response(#status)),
-            Some(Body::One(r)) => {
+            Some(ResponseBody::One(r)) => {
                 pattern.push(quote!(body));
                 respond(r, &status)
             }
-            Some(Body::Choice { name, options }) => {
+            Some(ResponseBody::Choice { name, options }) => {
                 pattern.push(quote!(body));
+                let name = ident(name);
                 let arms = options.iter().map(|(option, r)| {
+                    let option = ident(option);
                     let respond = respond(r, &status);
                     quote!(#name::#option(body) => #respond,)
                 });
@@ -170,7 +116,7 @@ pub(super) fn items(name: &proc_macro2::Ident, docs: TokenStream, variants: &[Va
             Some(h) => {
                 pattern.push(quote!(headers));
                 let sets = h.fields.iter().map(|f| {
-                    let (field, wire, text) = (&f.field, &f.wire, &f.text);
+                    let (field, wire, text) = (ident(&f.field), &f.wire, header_text(f.text, f.list));
                     if f.required {
                         quote!({ let value = &headers.#field; self::runtime::set_header(&mut response, #wire, #text); })
                     } else {
@@ -210,18 +156,15 @@ fn respond(r: &Representation, status: &TokenStream) -> TokenStream {
     }
 }
 
-fn choice_enum(
-    name: &proc_macro2::Ident,
-    options: &[(proc_macro2::Ident, Representation)],
-    status: StatusCode,
-) -> TokenStream {
+fn choice_enum(name: &str, options: &[(String, Representation)], status: StatusCode, m: &TokenStream) -> TokenStream {
+    let name = ident(name);
     let docs = doc_lines([format!(
         "The body of a `{}` response, in one of the media types the spec documents for it.",
         status_key(status)
     )
     .as_str()]);
     let variants = options.iter().map(|(option, r)| {
-        let ty = &r.ty;
+        let (option, ty) = (ident(option), body_type(r, m));
         let doc = format!(" Sent as `{}`.", r.media);
         quote!(#[doc = #doc] #option(#ty),)
     });
@@ -232,15 +175,15 @@ fn choice_enum(
     }
 }
 
-fn header_struct(h: &Headers, status: StatusCode) -> TokenStream {
-    let name = &h.name;
+fn header_struct(h: &ResponseHeaders, status: StatusCode, m: &TokenStream) -> TokenStream {
+    let name = ident(&h.name);
     let docs = doc_lines([format!(
         "The headers the spec documents for a `{}` response (`None` leaves an optional one out).",
         status_key(status)
     )
     .as_str()]);
     let fields = h.fields.iter().map(|f| {
-        let (field, ty) = (&f.field, &f.ty);
+        let (field, ty) = (ident(&f.field), rust_type(&f.ty, m));
         let doc = format!(" `{}`{}.", f.wire, if f.required { " (required)" } else { "" });
         let ty = if f.required { quote!(#ty) } else { quote!(::std::option::Option<#ty>) };
         quote!(#[doc = #doc] pub #field: #ty,)

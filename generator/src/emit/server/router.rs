@@ -7,33 +7,8 @@ use quote::{format_ident, quote};
 use super::*;
 
 /// The trait an implementer writes.
-pub(super) fn api_trait(
-    api: &Api,
-    ops: &[OpPlan<'_>],
-    error: &ErrorBody,
-    schemes: &BTreeMap<String, proc_macro2::Ident>,
-) -> TokenStream {
-    let caller = (!schemes.is_empty()).then(|| {
-        quote! {
-            /// Who made a request, as the authentication hook found out.
-            type Caller: ::std::marker::Send;
-        }
-    });
-    let hooks = api.security_schemes.iter().filter_map(|scheme| {
-        let hook = schemes.get(&scheme.name)?;
-        let mut paragraphs = vec![format!(
-            "The `{}` security scheme (HTTP bearer): turns the token of `Authorization: Bearer <token>` into a caller, or rejects it with [`Rejection::unauthorized`] (answered `401`; the operation is not called).",
-            scheme.name
-        )];
-        paragraphs.extend(scheme.docs.clone());
-        paragraphs.push("A request without a well-formed bearer token is answered `401` before this is called.".to_owned());
-        let docs = doc_lines(paragraphs.iter().map(String::as_str));
-        Some(quote! {
-            #docs
-            fn #hook(&self, token: self::runtime::BearerToken)
-                -> impl ::std::future::Future<Output = ::std::result::Result<Self::Caller, self::runtime::Rejection>> + ::std::marker::Send;
-        })
-    });
+pub(super) fn api_trait(api: &Api, ops: &[OpPlan<'_>], error: &ErrorBody, security: &Security) -> TokenStream {
+    let auth = auth::trait_items(security);
     let methods = ops.iter().map(OpPlan::trait_method);
     let rejection = error.trait_method();
     let alternates = error.alternate_methods();
@@ -45,8 +20,7 @@ pub(super) fn api_trait(
     quote! {
         #docs
         pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
-            #caller
-            #(#hooks)*
+            #auth
             #(#methods)*
             #rejection
             #alternates

@@ -33,6 +33,8 @@ pub mod fixtures {
     pub mod collisions;
     /// Generated from `generator/tests/fixtures/compositions.yaml`.
     pub mod compositions;
+    /// Generated from `generator/tests/fixtures/duplicates.yaml`.
+    pub mod duplicates;
     /// Generated from `generator/tests/fixtures/enums.yaml`.
     pub mod enums;
     /// Generated from `generator/tests/fixtures/formats.yaml`.
@@ -61,4 +63,6 @@ pub mod fixtures {
     pub mod responses;
     /// Generated from `generator/tests/fixtures/routes.yaml`.
     pub mod routes;
+    /// Generated from `generator/tests/fixtures/security.yaml`.
+    pub mod security;
 }

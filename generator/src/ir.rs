@@ -183,6 +183,10 @@ pub struct Discriminator {
     /// entries first, then each variant's schema name), with the variant's
     /// index in [`Union::variants`]. Every variant has at least one.
     pub mapping: Vec<(String, usize)>,
+    /// The variant that decodes a value whose property names no variant
+    /// (the base struct of an inheritance hierarchy); `None`: such a value
+    /// is an error.
+    pub fallback: Option<usize>,
 }
 
 /// A use of a type: its shape plus what the spec says about values at this

@@ -78,6 +78,48 @@ pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
+/// The one renaming rule for names that collide. Names never fail: when
+/// several spec names of one namespace (the component schemas, the
+/// properties of one object, the parameters of one operation) become the
+/// same Rust name, they are ordered by `key` (the spec name, byte order, so
+/// `Error` before `error`), the first keeps the name and each next one gets
+/// the first free numeric suffix from 2 on (`Error2`; `error_2` for value
+/// names), free meaning no other name of the namespace has it. A name thus
+/// depends only on the spec names that collide with it, never on the rest
+/// of the spec: adding, removing or reordering other schemas changes nothing.
+///
+/// `names` are `(rust_name, key)` pairs; `reserved` names are taken by the
+/// generated code itself. Returns the final names, in the order given.
+pub fn disambiguate(names: &[(String, String)], reserved: &[&str]) -> Vec<String> {
+    let mut taken: std::collections::BTreeSet<String> = names.iter().map(|(name, _)| name.clone()).collect();
+    taken.extend(reserved.iter().map(|r| (*r).to_owned()));
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].0.cmp(&names[b].0).then_with(|| names[a].1.cmp(&names[b].1)).then(a.cmp(&b)));
+    let mut out: Vec<String> = names.iter().map(|(name, _)| name.clone()).collect();
+    let mut kept: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for index in order {
+        let name = &names[index].0;
+        if !reserved.contains(&name.as_str()) && kept.insert(name.as_str()) {
+            continue;
+        }
+        let renamed = (2..).map(|n| suffixed(name, n)).find(|candidate| !taken.contains(candidate));
+        let renamed = renamed.unwrap_or_else(|| name.clone());
+        taken.insert(renamed.clone());
+        out[index] = renamed;
+    }
+    out
+}
+
+/// `name` with the number `n` appended: `Error2`, `error_2`, `r#type` → `type_2`.
+fn suffixed(name: &str, n: usize) -> String {
+    let bare = unraw(name);
+    if bare.starts_with(|c: char| c.is_ascii_uppercase()) {
+        format!("{}{n}", bare.trim_end_matches('_'))
+    } else {
+        format!("{}_{n}", bare.trim_end_matches('_'))
+    }
+}
+
 /// An operation id for an operation without `operationId`: the method, then
 /// each path segment, with parameters as `by_<name>`.
 /// `GET /pins/{requestid}` → `get_pins_by_requestid`.
@@ -211,6 +253,24 @@ mod tests {
         assert_eq!(type_name("+1"), "Plus1");
         assert_eq!(type_name("4XX"), "V4xx");
         assert_eq!(type_name(""), "Empty");
+    }
+
+    #[test]
+    fn colliding_names_get_suffixes_by_spec_name_order() {
+        let names =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(n, k)| ((*n).to_owned(), (*k).to_owned())).collect::<Vec<_>>();
+        // `Error` sorts before `error`, wherever each is in the spec.
+        assert_eq!(disambiguate(&names(&[("Error", "error"), ("Error", "Error")]), &[]), ["Error2", "Error"]);
+        assert_eq!(disambiguate(&names(&[("Error", "Error"), ("Error", "error")]), &[]), ["Error", "Error2"]);
+        // A suffix another name has is skipped; unrelated names do not matter.
+        let given = names(&[("error", "error"), ("error", "Error"), ("error_2", "error_2"), ("other", "other")]);
+        assert_eq!(disambiguate(&given, &[]), ["error_3", "error", "error_2", "other"]);
+        assert_eq!(disambiguate(&names(&[("r#type", "type"), ("r#type", "Type")]), &[]), ["type_2", "r#type"]);
+        // Names the generated code keeps for itself are never handed out.
+        assert_eq!(
+            disambiguate(&names(&[("UnknownEnumValue", "UnknownEnumValue")]), &[UNKNOWN_ENUM_VALUE]),
+            ["UnknownEnumValue2"]
+        );
     }
 
     #[test]

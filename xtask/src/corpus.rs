@@ -121,10 +121,10 @@ pub fn generate(path: &Path, name: &str) -> Outcome {
     let header = crate::header("cargo xtask corpus", &path.display().to_string());
     let run = std::panic::catch_unwind(|| {
         let api = generator::load(&text)?;
-        generator::emit::krate::standalone(&api, name, &header)
+        Ok((generator::emit::krate::standalone(&api, name, &header)?, api.warnings.len()))
     });
     match run {
-        Ok(Ok(files)) => Outcome::Generated { files, warnings: 0 },
+        Ok(Ok((files, warnings))) => Outcome::Generated { files, warnings },
         Ok(Err(error)) => Outcome::Refused(error),
         Err(panic) => Outcome::Panicked(
             panic
@@ -306,6 +306,9 @@ pub struct Totals {
     pub generated: usize,
     /// First refusal reason → documents.
     pub refused: BTreeMap<String, usize>,
+    /// First refusal reason → one document refused for it (the first by
+    /// path) and its full error, to show what the reason stands for.
+    pub examples: BTreeMap<String, (PathBuf, String)>,
     /// Document → panic message.
     pub panics: Vec<(PathBuf, String)>,
     pub unreadable: usize,
@@ -330,7 +333,15 @@ pub fn all(root: &Path, threads: usize) -> Result<Totals, TaskError> {
                     let mut totals = totals.lock().unwrap_or_else(|e| e.into_inner());
                     match outcome {
                         Outcome::Generated { .. } => totals.generated += 1,
-                        Outcome::Refused(error) => *totals.refused.entry(reason(&error)).or_default() += 1,
+                        Outcome::Refused(error) => {
+                            let reason = reason(&error);
+                            *totals.refused.entry(reason.clone()).or_default() += 1;
+                            let example = (path.clone(), error.to_string());
+                            let kept = totals.examples.entry(reason).or_insert_with(|| example.clone());
+                            if example.0 < kept.0 {
+                                *kept = example;
+                            }
+                        }
                         Outcome::Unreadable(_) => totals.unreadable += 1,
                         Outcome::Panicked(message) => totals.panics.push((path.clone(), message)),
                     }
@@ -363,6 +374,11 @@ pub fn all_report(totals: &Totals, package_root: &Path) -> String {
     out.push_str("first refusal reasons:\n");
     for (reason, count) in reasons {
         let _ = writeln!(out, "{count:>6}  {reason}");
+        if let Some((path, error)) = totals.examples.get(reason) {
+            let shown = path.strip_prefix(package_root).unwrap_or(path);
+            let error: String = error.chars().take(300).collect();
+            let _ = writeln!(out, "          e.g. {}: {error}", shown.display());
+        }
     }
     for (path, message) in &totals.panics {
         let shown = path.strip_prefix(package_root).unwrap_or(path);

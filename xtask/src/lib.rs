@@ -29,8 +29,19 @@ pub struct GeneratedFile {
 
 #[derive(Debug)]
 pub enum TaskError {
-    Io { path: PathBuf, error: std::io::Error },
-    Spec { path: PathBuf, error: generator::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Spec {
+        path: PathBuf,
+        error: generator::Error,
+    },
+    /// `--deny-warnings` and the spec has approximations.
+    Warnings {
+        path: PathBuf,
+        warnings: Vec<generator::Warning>,
+    },
 }
 
 impl fmt::Display for TaskError {
@@ -38,6 +49,13 @@ impl fmt::Display for TaskError {
         match self {
             TaskError::Io { path, error } => write!(f, "{}: {error}", path.display()),
             TaskError::Spec { path, error } => write!(f, "{}: {error}", path.display()),
+            TaskError::Warnings { path, warnings } => {
+                write!(f, "{}: {} warnings, denied by --deny-warnings:", path.display(), warnings.len())?;
+                for warning in warnings {
+                    write!(f, "\n  {warning}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -62,6 +80,22 @@ pub fn header(command: &str, spec: &str) -> String {
 /// Loads a spec file into the IR.
 pub fn load(path: &Path) -> Result<generator::ir::Api, TaskError> {
     generator::load(&read(path)?).map_err(|error| TaskError::Spec { path: path.to_owned(), error })
+}
+
+/// What the generator approximated in the spec at `path` (see
+/// [`generator::Warning`]); with `deny`, an error when there is anything.
+pub fn warnings(path: &Path, api: &generator::ir::Api, deny: bool) -> Result<Vec<generator::Warning>, TaskError> {
+    if deny && !api.warnings.is_empty() {
+        return Err(TaskError::Warnings { path: path.to_owned(), warnings: api.warnings.clone() });
+    }
+    Ok(api.warnings.clone())
+}
+
+/// Prints warnings to stderr, one per line, `warning: <spec>: <pointer>: <message>`.
+pub fn print_warnings(path: &Path, warnings: &[generator::Warning]) {
+    for warning in warnings {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
 }
 
 /// The history specs, sorted by file name, with the module name each gets.
@@ -214,10 +248,17 @@ pub fn write(root: &Path, plan: &[GeneratedFile]) -> Result<Vec<PathBuf>, TaskEr
     Ok(stale)
 }
 
-/// `cargo xtask generate`: a standalone crate for any spec.
-pub fn generate(spec: &Path, out: &Path, name: &str) -> Result<Vec<PathBuf>, TaskError> {
+/// `cargo xtask generate`: a standalone crate for any spec, and what was
+/// approximated (with `deny_warnings`, that is an error and nothing is written).
+pub fn generate(
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    deny_warnings: bool,
+) -> Result<(Vec<PathBuf>, Vec<generator::Warning>), TaskError> {
     let api = load(spec)?;
-    write_crate(spec, &api, out, name)
+    let warnings = warnings(spec, &api, deny_warnings)?;
+    Ok((write_crate(spec, &api, out, name)?, warnings))
 }
 
 /// `cargo xtask generate --skip-unsupported`: a standalone crate without the
@@ -227,9 +268,11 @@ pub fn generate_skipping_unsupported(
     spec: &Path,
     out: &Path,
     name: &str,
+    deny_warnings: bool,
 ) -> Result<(Vec<PathBuf>, Vec<generator::skip::Skipped>), TaskError> {
     let (api, skipped) = generator::skip::load_skipping_unsupported(&read(spec)?)
         .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
+    print_warnings(spec, &warnings(spec, &api, deny_warnings)?);
     Ok((write_crate(spec, &api, out, name)?, skipped))
 }
 

@@ -21,6 +21,10 @@ enum Task {
         /// The workspace to work on (default: this one). For tests.
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
+        /// Fail when the generator approximates anything in the pinning
+        /// spec (its warnings are printed either way; CI denies them).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Write a standalone, compilable crate for any OpenAPI 3.0 spec.
     Generate {
@@ -38,6 +42,10 @@ enum Task {
         /// instead of failing, and generate everything else.
         #[arg(long)]
         skip_unsupported: bool,
+        /// Fail, writing nothing, when the generator approximates anything
+        /// (the warnings are printed on stderr either way).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Compare with openapi-generator (installed from PyPI under target/,
     /// Java from apt when missing), the two tools in turn, and print a table
@@ -127,8 +135,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
     match cli.task {
-        Task::Codegen { check, root } => {
+        Task::Codegen { check, root, deny_warnings } => {
             let root = root.unwrap_or_else(xtask::workspace_root);
+            let spec = root.join(xtask::SPEC);
+            let warnings = xtask::warnings(&spec, &xtask::load(&spec)?, deny_warnings)?;
+            xtask::print_warnings(&spec, &warnings);
             let plan = xtask::plan(&root)?;
             if check {
                 let stale = xtask::stale(&root, &plan);
@@ -149,14 +160,16 @@ fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
             println!("codegen: {} generated files, {} updated", plan.len(), written.len());
             Ok(ExitCode::SUCCESS)
         }
-        Task::Generate { spec, out, name, skip_unsupported: false } => {
-            for path in xtask::generate(&spec, &out, &name)? {
+        Task::Generate { spec, out, name, skip_unsupported: false, deny_warnings } => {
+            let (written, warnings) = xtask::generate(&spec, &out, &name, deny_warnings)?;
+            for path in written {
                 println!("wrote {}", path.display());
             }
+            xtask::print_warnings(&spec, &warnings);
             Ok(ExitCode::SUCCESS)
         }
-        Task::Generate { spec, out, name, skip_unsupported: true } => {
-            let (written, skipped) = xtask::generate_skipping_unsupported(&spec, &out, &name)?;
+        Task::Generate { spec, out, name, skip_unsupported: true, deny_warnings } => {
+            let (written, skipped) = xtask::generate_skipping_unsupported(&spec, &out, &name, deny_warnings)?;
             for path in written {
                 println!("wrote {}", path.display());
             }

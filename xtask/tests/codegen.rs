@@ -50,7 +50,7 @@ fn generated_crates_build_standalone() {
     let target = root.join("target/standalone-crates");
     for (i, spec) in specs.iter().enumerate() {
         let dir = out.path().join(format!("crate{i}"));
-        let written = xtask::generate(spec, &dir, &format!("generated-{i}")).unwrap();
+        let (written, _) = xtask::generate(spec, &dir, &format!("generated-{i}"), false).unwrap();
         let runtime = generator::emit::krate::RUNTIME_FILES.len() + 1;
         assert_eq!(
             written.len(),
@@ -66,4 +66,30 @@ fn generated_crates_build_standalone() {
             .unwrap();
         assert!(status.success(), "the crate generated from {} does not build", spec.display());
     }
+}
+
+/// `--deny-warnings`: a spec the generator approximates fails and nothing
+/// is written; without it, the crate is written and the warnings returned.
+#[test]
+fn deny_warnings_refuses_an_approximated_spec() {
+    let root = xtask::workspace_root();
+    let spec = root.join(xtask::FIXTURE_SPECS).join("inheritance.yaml");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("denied");
+    match xtask::generate(&spec, &dir, "denied", true) {
+        Err(xtask::TaskError::Warnings { warnings, .. }) => {
+            assert_eq!(warnings.len(), 1);
+            assert_eq!(warnings[0].pointer.to_string(), "#/components/schemas/Badge/discriminator");
+        }
+        other => panic!("expected the warnings to be denied: {other:?}"),
+    }
+    assert!(!dir.exists(), "nothing is written when warnings are denied");
+    let (written, warnings) = xtask::generate(&spec, &dir, "allowed", false).unwrap();
+    assert_eq!(warnings.len(), 1);
+    let lib = std::fs::read_to_string(written.iter().find(|p| p.ends_with("src/lib.rs")).unwrap()).unwrap();
+    assert!(lib.contains("# Approximations"), "the crate's docs list the warnings");
+    assert!(lib.contains("`#/components/schemas/Badge/discriminator`"), "{lib}");
+    // The pinning spec needs none: CI runs `codegen --deny-warnings`.
+    let pinning = root.join(xtask::SPEC);
+    assert_eq!(xtask::warnings(&pinning, &xtask::load(&pinning).unwrap(), true).unwrap(), []);
 }

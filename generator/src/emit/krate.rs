@@ -152,7 +152,10 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
 "#
     );
     let title = format!("{} {}", api.title, api.version);
-    let inner_docs = inner_doc_lines([title.as_str()].into_iter().chain(api.description.as_deref()));
+    let approximations = super::approximations(api);
+    let inner_docs = inner_doc_lines(
+        [title.as_str()].into_iter().chain(api.description.as_deref()).chain(approximations.as_deref()),
+    );
     let lib = format(
         header,
         quote! {

@@ -100,6 +100,23 @@ pub fn inner_doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Tok
     quote!(#(#attrs)*)
 }
 
+/// The docs section that lists what the generator approximated
+/// ([`crate::Warning`]s), for the crate's and the models' docs; `None`
+/// without warnings.
+pub fn approximations(api: &crate::ir::Api) -> Option<String> {
+    if api.warnings.is_empty() {
+        return None;
+    }
+    let mut text = String::from(
+        "# Approximations\n\nThe generator expressed these constructs of the spec less precisely than the spec \
+         says (the wire form stays exact):\n",
+    );
+    for warning in &api.warnings {
+        text.push_str(&format!("\n- `{}`: {}", warning.pointer, warning.message));
+    }
+    Some(text)
+}
+
 /// Paragraphs → doc lines, each with the leading space rustdoc expects.
 fn doc_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();

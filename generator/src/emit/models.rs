@@ -74,11 +74,13 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
         /// check per keyword.
         pub use #rt validation;
     };
-    let title = format!(" Model types of {} {}.", api.title, api.version);
+    let title = format!("Model types of {} {}.", api.title, api.version);
+    let approximations = super::approximations(api);
+    let module_docs = super::inner_doc_lines([title.as_str()].into_iter().chain(approximations.as_deref()));
     // A union is as large as its largest variant (boxing would change the
     // types the spec describes); descriptions are the spec's own Markdown.
     let tokens = quote! {
-        #![doc = #title]
+        #module_docs
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
         #(#items)*
         #support
@@ -376,16 +378,29 @@ fn union(type_name: &str, u: &Union, docs: TokenStream, derive_eq: Option<TokenS
         let variant = ident(&v.name);
         quote!(Self::#variant(value) => (#tag, ::serde_json::to_value(value)),)
     });
-    let from_value = u.variants.iter().enumerate().map(|(i, v)| {
+    let wrap = |v: &crate::ir::UnionVariant| {
         let variant = ident(&v.name);
+        if v.boxed { quote!(|v| Self::#variant(::std::boxed::Box::new(v))) } else { quote!(Self::#variant) }
+    };
+    let from_value = u.variants.iter().enumerate().map(|(i, v)| {
         let values = d.mapping.iter().filter(|(_, index)| *index == i).map(|(value, _)| value);
-        let wrap = if v.boxed { quote!(|v| Self::#variant(::std::boxed::Box::new(v))) } else { quote!(Self::#variant) };
+        let wrap = wrap(v);
         quote! {
             #(#values)|* => ::serde_json::from_value(value).map(#wrap),
         }
     });
     let expected = d.mapping.iter().map(|(value, _)| value.as_str()).collect::<Vec<_>>().join(", ");
     let unknown = format!("unknown `{property}` value `{{other}}` for {type_name}; expected one of: {expected}");
+    let otherwise = match d.fallback.and_then(|i| u.variants.get(i)) {
+        // A value of a schema the spec does not list decodes as the base.
+        Some(v) => {
+            let wrap = wrap(v);
+            quote!(_ => ::serde_json::from_value(value).map(#wrap),)
+        }
+        None => quote! {
+            other => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!(#unknown))),
+        },
+    };
     let missing = format!("{type_name}: no string property `{property}` to tell which schema the value is");
     quote! {
         #docs
@@ -419,7 +434,7 @@ fn union(type_name: &str, u: &Union, docs: TokenStream, derive_eq: Option<TokenS
                 };
                 let decoded = match tag.as_str() {
                     #(#from_value)*
-                    other => return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(format_args!(#unknown))),
+                    #otherwise
                 };
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)
             }

@@ -35,6 +35,9 @@ pub(super) enum Composite<'s> {
     Merge { parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, own: Option<Cow<'s, ObjectType>>, nullable: bool },
     /// `oneOf` / `anyOf` of several schemas.
     Union { parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, any_of: bool, nullable: bool },
+    /// Properties plus alternatives that add properties: a union of merged
+    /// structs (see [`super::distribute`]).
+    Extended { own: Cow<'s, ObjectType>, parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, any_of: bool },
     /// Properties plus alternatives that only require or narrow them
     /// (documented, not checked).
     Alternatives { own: Cow<'s, ObjectType>, any_of: bool, alternatives: Vec<String> },
@@ -117,10 +120,11 @@ pub(super) fn composite<'s>(schema: &'s Schema, at: &Pointer) -> Result<Option<C
             Some(alternatives) if !own.properties.is_empty() => {
                 Ok(Some(Composite::Alternatives { own, any_of: key == "anyOf", alternatives }))
             }
-            _ => Err(Error::unsupported(
-                &at.join(key),
-                format!("`{key}` beside `properties`, with parts that add properties or types"),
-            )),
+            _ => Ok(Some(Composite::Extended {
+                own,
+                parts: parts.iter().enumerate().map(|(i, p)| (p, at_part(i))).collect(),
+                any_of: key == "anyOf",
+            })),
         };
     }
     if schema.schema_data.discriminator.is_none()
@@ -266,17 +270,7 @@ impl<'a> Lowerer<'a> {
                             self.seen_examples.remove(&example.pointer);
                         }
                     }
-                    None => {
-                        if let Some(other) = fields.iter().find(|f| f.name == field.name) {
-                            return Err(Error::Collision {
-                                pointer: field.pointer.clone(),
-                                what: "field name",
-                                name: field.name.clone(),
-                                other: other.pointer.clone(),
-                            });
-                        }
-                        fields.push(field);
-                    }
+                    None => fields.push(field),
                 }
             }
             for (i, property) in source.object.required.iter().enumerate() {
@@ -308,18 +302,10 @@ impl<'a> Lowerer<'a> {
         // Required by one part, declared by none: any value, required.
         for (property, pointer) in undeclared {
             if !fields.iter().any(|f| f.wire_name == property) {
-                let field = super::schema::undeclared_required(&property, &pointer);
-                if let Some(other) = fields.iter().find(|f| f.name == field.name) {
-                    return Err(Error::Collision {
-                        pointer,
-                        what: "field name",
-                        name: field.name,
-                        other: other.pointer.clone(),
-                    });
-                }
-                fields.push(field);
+                fields.push(super::schema::undeclared_required(&property, &pointer));
             }
         }
+        super::names::distinct_field_names(&mut fields);
         for field in &mut fields {
             field.required = required.contains(&field.wire_name);
         }
@@ -344,6 +330,11 @@ impl<'a> Lowerer<'a> {
         }
         let (schema_ref, at, owner): (&'s Schema, Pointer, String) = match part {
             ReferenceOr::Item(schema) => (schema, at.clone(), owner.to_owned()),
+            ReferenceOr::Reference { reference }
+                if self.foreign_target(reference, super::Section::Schemas, at)?.is_some() =>
+            {
+                return self.foreign_source(reference, at, owner, out, nullable, depth);
+            }
             ReferenceOr::Reference { reference } => {
                 let (schema, key, target) = self.component_schema(reference, at)?;
                 let name = self.components.get(&key).cloned().unwrap_or_else(|| type_name(&key));
@@ -369,15 +360,82 @@ impl<'a> Lowerer<'a> {
                 out.push(Source { object: own, at, owner });
                 Ok(())
             }
-            Some(Composite::Union { .. }) => Err(Error::unsupported(&at, "a `oneOf`/`anyOf` inside an `allOf`")),
+            Some(Composite::Union { .. } | Composite::Extended { .. }) => {
+                Err(Error::unsupported(&at, "a `oneOf`/`anyOf` inside an `allOf` inside an `allOf`"))
+            }
             None => match super::schema::object_view(schema_ref) {
                 Some(object) => {
                     out.push(Source { object, at, owner });
                     Ok(())
                 }
-                None => Err(Error::unsupported(&at, "an `allOf` part that is not an object")),
+                None => match &schema_ref.schema_kind {
+                    // `{required: [a]}`: only requires properties.
+                    SchemaKind::Any(any)
+                        if *any == openapiv3::AnySchema { required: any.required.clone(), ..Default::default() } =>
+                    {
+                        let object = ObjectType { required: any.required.clone(), ..Default::default() };
+                        out.push(Source { object: Cow::Owned(object), at, owner });
+                        Ok(())
+                    }
+                    _ => Err(Error::unsupported(&at, "an `allOf` part that is not an object")),
+                },
             },
         }
+    }
+
+    /// An `allOf` part that is a `$ref` to a place outside
+    /// `#/components/schemas` (a part of another schema's `allOf`, a
+    /// property): followed to a component schema or to an object schema,
+    /// whose properties it contributes.
+    fn foreign_source<'s>(
+        &self,
+        reference: &str,
+        at: &Pointer,
+        owner: &str,
+        out: &mut Vec<Source<'s>>,
+        nullable: &mut bool,
+        depth: usize,
+    ) -> Result<()>
+    where
+        'a: 's,
+    {
+        let mut reference = reference.to_owned();
+        let mut at = at.clone();
+        for _ in 0..64 {
+            let Some(target) = self.foreign_target(&reference, super::Section::Schemas, &at)? else {
+                // A component: read as any other `allOf` part referencing it.
+                let (_, key, component_at) = self.component_schema(&reference, &at)?;
+                let name = self.components.get(&key).cloned().unwrap_or_else(|| type_name(&key));
+                let doc: &'a openapiv3::OpenAPI = self.doc;
+                return match doc.components.as_ref().and_then(|c| c.schemas.get(&key)) {
+                    Some(part) => self.sources(part, &component_at, &name, out, nullable, depth + 1),
+                    None => Ok(()),
+                };
+            };
+            match self.read_foreign::<ReferenceOr<Schema>>(&reference, &target, &at)? {
+                ReferenceOr::Reference { reference: next } => {
+                    reference = next;
+                    at = target;
+                }
+                ReferenceOr::Item(schema) => {
+                    *nullable |= schema.schema_data.nullable;
+                    let plain = composite(&schema, &target)?.is_none();
+                    let Some(object) = super::schema::object_view(&schema).filter(|_| plain) else {
+                        return Err(Error::unsupported(
+                            &target,
+                            "an `allOf` part that is a `$ref` outside #/components/schemas to a schema that is not an object",
+                        ));
+                    };
+                    out.push(Source { object: Cow::Owned(object.into_owned()), at: target, owner: owner.to_owned() });
+                    return Ok(());
+                }
+            }
+        }
+        Err(Error::Reference {
+            pointer: at.join("$ref"),
+            reference,
+            problem: "is part of a cycle of references".to_owned(),
+        })
     }
 
     /// The union a `oneOf`/`anyOf` stands for.
@@ -412,7 +470,7 @@ impl<'a> Lowerer<'a> {
         Ok((Union { variants, any_of, discriminator }, nullable))
     }
 
-    fn discriminator(
+    pub(super) fn discriminator(
         &self,
         d: &openapiv3::Discriminator,
         parts: &[(&ReferenceOr<Schema>, Pointer)],
@@ -448,12 +506,12 @@ impl<'a> Lowerer<'a> {
                 mapping.push((key.clone(), index));
             }
         }
-        Ok(Discriminator { property: d.property_name.clone(), mapping })
+        Ok(Discriminator { property: d.property_name.clone(), mapping, fallback: None })
     }
 
     /// A component schema by `$ref` (following chains of references): the
     /// schema, its key, and its pointer.
-    fn component_schema(&self, reference: &str, at: &Pointer) -> Result<(&'a Schema, String, Pointer)> {
+    pub(super) fn component_schema(&self, reference: &str, at: &Pointer) -> Result<(&'a Schema, String, Pointer)> {
         let doc: &'a openapiv3::OpenAPI = self.doc;
         let mut reference = reference.to_owned();
         let mut at = at.clone();

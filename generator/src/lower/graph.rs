@@ -166,18 +166,15 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
         };
         edges.insert(def.name.clone(), direct);
     }
+    // `target` contains `name` again iff both are in one strongly connected
+    // component of the containment graph (the field is an edge name →
+    // target): one linear pass, however many fields there are.
+    let component = strongly_connected(&edges);
     let reaches = |from: &str, target: &str| -> bool {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(node) = stack.pop() {
-            if node == target {
-                return true;
-            }
-            if seen.insert(node.clone()) {
-                stack.extend(edges.get(&node).into_iter().flatten().cloned());
-            }
+        match (component.get(from), component.get(target)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
         }
-        false
     };
     for def in types.iter_mut() {
         let name = def.name.clone();
@@ -198,5 +195,78 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
             }
             _ => {}
         }
+    }
+}
+
+/// The strongly connected component of every node (Tarjan's algorithm,
+/// iterative): nodes with equal numbers reach each other.
+fn strongly_connected(edges: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, usize> {
+    let nodes: Vec<&str> = edges.keys().map(String::as_str).collect();
+    let index_of: BTreeMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let successors: Vec<Vec<usize>> =
+        nodes.iter().map(|n| edges[*n].iter().filter_map(|t| index_of.get(t.as_str()).copied()).collect()).collect();
+    let count = nodes.len();
+    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; count], vec![0; count], vec![false; count]);
+    let mut component = vec![usize::MAX; count];
+    let (mut next_index, mut next_component) = (0, 0);
+    let mut stack: Vec<usize> = Vec::new();
+    for root in 0..count {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, next successor to visit)
+        let mut calls: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut next)) = calls.last_mut() {
+            if let Some(&successor) = successors[node].get(*next) {
+                *next += 1;
+                if index[successor] == usize::MAX {
+                    index[successor] = next_index;
+                    low[successor] = next_index;
+                    next_index += 1;
+                    stack.push(successor);
+                    on_stack[successor] = true;
+                    calls.push((successor, 0));
+                } else if on_stack[successor] {
+                    low[node] = low[node].min(index[successor]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    nodes.into_iter().zip(component).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strongly_connected_components_group_nodes_that_reach_each_other() {
+        let graph = |pairs: &[(&str, &[&str])]| -> BTreeMap<String, Vec<String>> {
+            pairs.iter().map(|(n, ts)| ((*n).to_owned(), ts.iter().map(|t| (*t).to_owned()).collect())).collect()
+        };
+        let edges = graph(&[("a", &["b"]), ("b", &["c"]), ("c", &["a", "d"]), ("d", &[]), ("e", &["a", "e"])]);
+        let c = strongly_connected(&edges);
+        assert!(c["a"] == c["b"] && c["b"] == c["c"]);
+        assert!(c["d"] != c["a"] && c["e"] != c["a"] && c["d"] != c["e"]);
     }
 }

@@ -10,12 +10,18 @@
 //! - [`dedupe`]: which types have the same body as an earlier one (the
 //!   models file defines it once and aliases the other names).
 
+mod callbacks;
 mod compose;
 pub mod dedupe;
+mod distribute;
 mod graph;
+mod inheritance;
+mod names;
 mod operation;
+mod refs;
 mod schema;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -23,7 +29,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::ir::{Api, Example, Method, Type, TypeDef};
 use crate::parse::Document;
 use crate::pointer::Pointer;
@@ -51,6 +57,9 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         seen_examples: BTreeSet::new(),
         skipping,
         skipped: Vec::new(),
+        bases: BTreeMap::new(),
+        warnings: Vec::new(),
+        resolving: Vec::new(),
     };
     lowerer.component_schemas()?;
     let security_schemes = lowerer.security_schemes()?;
@@ -67,6 +76,12 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         examples: lowerer.examples,
         warnings: Vec::new(),
     };
+    // Once each, in the order found (a schema read twice warns twice).
+    for warning in lowerer.warnings {
+        if !api.warnings.contains(&warning) {
+            api.warnings.push(warning);
+        }
+    }
     graph::finish(&mut api)?;
     Ok((api, lowerer.skipped))
 }
@@ -116,6 +131,13 @@ pub(crate) struct Lowerer<'a> {
     /// instead of failing.
     skipping: bool,
     skipped: Vec<Skipped>,
+    /// Component schemas that are bases of inheritance (see [`inheritance`]).
+    bases: BTreeMap<String, inheritance::Base>,
+    /// What was approximated instead of refused, in the order found.
+    warnings: Vec<Warning>,
+    /// Schemas outside the components being lowered through a `$ref` (see
+    /// [`refs`]), to refuse a cycle of such references.
+    resolving: Vec<Pointer>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -141,11 +163,19 @@ impl<'a> Lowerer<'a> {
     /// one of `Name2`, `Name3`, ... (component names are all claimed first,
     /// so they never change).
     fn claim_inline(&mut self, name: String, at: &Pointer) -> Result<String> {
-        if !self.taken.contains_key(&name) {
+        if !self.taken.contains_key(&name) && name != crate::naming::UNKNOWN_ENUM_VALUE {
             return self.claim(name, at);
         }
         let free = (2..).map(|n| format!("{name}{n}")).find(|n| !self.taken.contains_key(n));
         self.claim(free.unwrap_or(name), at)
+    }
+
+    /// Records an approximation (once per place and message).
+    fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        let warning = Warning::new(at, message);
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
     }
 
     /// The raw JSON at a pointer (to see keywords `openapiv3` drops).
@@ -158,12 +188,7 @@ impl<'a> Lowerer<'a> {
     fn component_name(&self, reference: &str, section: Section, at: &Pointer) -> Result<String> {
         let refers =
             |problem: String| Error::Reference { pointer: at.join("$ref"), reference: reference.to_owned(), problem };
-        let Some(target) = Pointer::from_ref(reference) else {
-            return Err(Error::unsupported(
-                &at.join("$ref"),
-                format!("`{reference}` refers outside this document; bundle the spec into one file first"),
-            ));
-        };
+        let Some(target) = Pointer::from_ref(reference) else { return Err(external(reference, at)) };
         let segments: Vec<String> = target.segments().collect();
         match segments.as_slice() {
             [components, s, name] if components == "components" && s == section.key() => Ok(name.clone()),
@@ -177,24 +202,77 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Follows `$ref`s (also chains of them) into a components section.
-    /// Returns the object and where it is.
+    /// Where a `$ref` that is not `#/components/<section>/<name>` points in
+    /// this document (any JSON pointer: a property of another schema, a
+    /// parameter of another operation); `None` for a component reference.
+    fn foreign_target(&self, reference: &str, section: Section, at: &Pointer) -> Result<Option<Pointer>> {
+        let Some(target) = Pointer::from_ref(reference) else { return Err(external(reference, at)) };
+        let segments: Vec<String> = target.segments().collect();
+        if matches!(segments.as_slice(), [components, s, _] if components == "components" && s == section.key()) {
+            return Ok(None);
+        }
+        self.target(reference, at).map(Some)
+    }
+
+    /// The place in this document a `$ref` (at `at`) points at.
+    fn target(&self, reference: &str, at: &Pointer) -> Result<Pointer> {
+        let Some(target) = Pointer::from_ref(reference) else { return Err(external(reference, at)) };
+        if self.raw.pointer(target.as_json_pointer()).is_none() {
+            return Err(Error::Reference {
+                pointer: at.join("$ref"),
+                reference: reference.to_owned(),
+                problem: "points at nothing in the document".to_owned(),
+            });
+        }
+        Ok(target)
+    }
+
+    /// The object a `$ref` outside the components section points at, read
+    /// from the raw document.
+    /// `at` is the place of the `$ref`.
+    fn read_foreign<T: serde::de::DeserializeOwned>(
+        &self,
+        reference: &str,
+        target: &Pointer,
+        at: &Pointer,
+    ) -> Result<T> {
+        let raw = self.raw.pointer(target.as_json_pointer()).cloned().unwrap_or_default();
+        serde_json::from_value(raw).map_err(|error| Error::Reference {
+            pointer: at.join("$ref"),
+            reference: reference.to_owned(),
+            problem: format!("points at something that cannot be read as what is expected here: {error}"),
+        })
+    }
+
+    /// Follows `$ref`s (also chains of them, and references to any place in
+    /// the document). Returns the object and where it is.
     fn resolve<'d, T>(
         &self,
         item: &'d ReferenceOr<T>,
         at: &Pointer,
         section: Section,
         map: impl Fn(&'d openapiv3::Components) -> &'d IndexMap<String, ReferenceOr<T>>,
-    ) -> Result<(&'d T, Pointer)>
+    ) -> Result<(Cow<'d, T>, Pointer)>
     where
         'a: 'd,
+        T: Clone + serde::de::DeserializeOwned,
     {
-        let mut item = item;
+        let mut item: Cow<'d, ReferenceOr<T>> = Cow::Borrowed(item);
         let mut at = at.clone();
         for _ in 0..64 {
-            match item {
-                ReferenceOr::Item(value) => return Ok((value, at)),
-                ReferenceOr::Reference { reference } => {
+            let reference = match item {
+                Cow::Borrowed(ReferenceOr::Item(value)) => return Ok((Cow::Borrowed(value), at)),
+                Cow::Owned(ReferenceOr::Item(value)) => return Ok((Cow::Owned(value), at)),
+                Cow::Borrowed(ReferenceOr::Reference { reference }) => reference.clone(),
+                Cow::Owned(ReferenceOr::Reference { reference }) => reference,
+            };
+            match self.foreign_target(&reference, section, &at)? {
+                Some(target) => {
+                    item = Cow::Owned(self.read_foreign(&reference, &target, &at)?);
+                    at = target;
+                }
+                None => {
+                    let reference = &reference;
                     let name = self.component_name(reference, section, &at)?;
                     let found = self.doc.components.as_ref().and_then(|c| map(c).get(&name));
                     let Some(next) = found else {
@@ -204,7 +282,7 @@ impl<'a> Lowerer<'a> {
                             problem: "points at nothing in the document".to_owned(),
                         });
                     };
-                    item = next;
+                    item = Cow::Borrowed(next);
                     at = Pointer::root().join("components").join(section.key()).join(&name);
                 }
             }
@@ -244,6 +322,14 @@ impl<'a> Lowerer<'a> {
         }
         Ok(())
     }
+}
+
+/// A `$ref` to another document.
+fn external(reference: &str, at: &Pointer) -> Error {
+    Error::unsupported(
+        &at.join("$ref"),
+        format!("`{reference}` refers outside this document; bundle the spec into one file first"),
+    )
 }
 
 /// An operation left out of the generated client and server.

@@ -36,7 +36,7 @@ impl Lowerer<'_> {
         for (name, item) in &components.security_schemes {
             let (scheme, at) =
                 self.resolve(item, &base.join(name), Section::SecuritySchemes, |c| &c.security_schemes)?;
-            let (kind, description) = match scheme {
+            let (kind, description) = match &*scheme {
                 openapiv3::SecurityScheme::HTTP { scheme, bearer_format, description, .. } => (
                     SecuritySchemeKind::Http {
                         scheme: scheme.to_ascii_lowercase(),
@@ -70,11 +70,18 @@ impl Lowerer<'_> {
         let mut names: BTreeMap<String, Pointer> = BTreeMap::new();
         let paths = Pointer::root().join("paths");
         for (path, item) in self.doc.paths.iter() {
-            let path_at = paths.join(path);
+            let mut path_at = paths.join(path);
+            // A path item that is a `$ref` (to another path's item, or
+            // anywhere in the document) is read where it points, and its
+            // pointers name that place.
+            let referenced: openapiv3::PathItem;
             let item = match item {
                 ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { .. } => {
-                    return Err(Error::unsupported(&path_at.join("$ref"), "a path item that is a `$ref`"));
+                ReferenceOr::Reference { reference } => {
+                    let target = self.target(reference, &path_at)?;
+                    referenced = self.read_foreign(reference, &target, &path_at)?;
+                    path_at = target;
+                    &referenced
                 }
             };
             if !path.starts_with('/') {
@@ -126,11 +133,9 @@ impl Lowerer<'_> {
     ) -> Result<Operation> {
         let OperationSite { path, path_at, item, method, op, at } = site;
         let at = at.clone();
-        if !op.callbacks.is_empty() {
-            return Err(Error::unsupported(&at.join("callbacks"), "callbacks"));
-        }
         let servers = server_urls(if op.servers.is_empty() { &item.servers } else { &op.servers });
         let type_name = type_name(unraw(&name));
+        self.callbacks(&op.callbacks, &at, &type_name)?;
         let (parameters, ignored_parameters) =
             self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
         let request_body = match &op.request_body {
@@ -192,7 +197,7 @@ impl Lowerer<'_> {
             for (i, item) in list.iter().enumerate() {
                 let use_at = base.join("parameters").join(i);
                 let (resolved, _) = self.resolve(item, &use_at, Section::Parameters, |c| &c.parameters)?;
-                if let openapiv3::Parameter::Header { parameter_data, .. } = resolved
+                if let openapiv3::Parameter::Header { parameter_data, .. } = &*resolved
                     && IgnoredParameter::is_ignored_header(&parameter_data.name)
                 {
                     let name = &parameter_data.name;
@@ -216,17 +221,7 @@ impl Lowerer<'_> {
             }
         }
         // Distinct Rust names, and path parameters that match the template.
-        let mut names: BTreeMap<&str, &Pointer> = BTreeMap::new();
-        for p in &merged {
-            if let Some(other) = names.insert(&p.name, &p.pointer) {
-                return Err(Error::Collision {
-                    pointer: p.pointer.clone(),
-                    what: "parameter name",
-                    name: p.name.clone(),
-                    other: other.clone(),
-                });
-            }
-        }
+        super::names::distinct_parameter_names(&mut merged);
         let in_template: Vec<&str> =
             path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect();
         for p in merged.iter().filter(|p| p.location == Location::Path) {
@@ -257,7 +252,7 @@ impl Lowerer<'_> {
         let (parameter, at) = self.resolve(item, use_at, Section::Parameters, |c| &c.parameters)?;
         // A shared component parameter names its inline types after itself.
         let prefix = if matches!(item, ReferenceOr::Reference { .. }) { String::new() } else { op_type.to_owned() };
-        let (data, location, style, allow_reserved) = match parameter {
+        let (data, location, style, allow_reserved) = match &*parameter {
             openapiv3::Parameter::Query { parameter_data, allow_reserved, style, .. } => {
                 let style = match style {
                     QueryStyle::Form => Style::Form,
@@ -361,7 +356,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn request_body(
+    pub(super) fn request_body(
         &mut self,
         item: &ReferenceOr<openapiv3::RequestBody>,
         use_at: &Pointer,
@@ -379,7 +374,12 @@ impl Lowerer<'_> {
         Ok(RequestBody { pointer: at, docs: body.description.clone(), required: body.required, content })
     }
 
-    fn responses(&mut self, responses: &openapiv3::Responses, at: &Pointer, op_type: &str) -> Result<Vec<Response>> {
+    pub(super) fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        at: &Pointer,
+        op_type: &str,
+    ) -> Result<Vec<Response>> {
         let mut out = Vec::new();
         let keyed = responses
             .responses

@@ -6,7 +6,6 @@
 //! `Item` and map values `Value` appended.
 
 use std::borrow::{Borrow, Cow};
-use std::collections::BTreeMap;
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind,
@@ -16,12 +15,12 @@ use serde_json::Value;
 
 use super::compose::{Composite, composite};
 use super::{Lowerer, Section};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::ir::{
     Additional, Bound, BytesEncoding, Constraints, EnumVariant, Field, Primitive, Shape, StringEnum, Struct, Type,
     TypeDef, TypeKind, ValueEnum, ValueVariant,
 };
-use crate::naming::{type_name, value_name};
+use crate::naming::{disambiguate, type_name, value_name};
 use crate::pointer::Pointer;
 
 /// Every keyword of the OpenAPI 3.0 Schema Object. Anything else that is not
@@ -72,28 +71,42 @@ impl Lowerer<'_> {
     pub(super) fn component_schemas(&mut self) -> Result<()> {
         let Some(components) = &self.doc.components else { return Ok(()) };
         let base = Pointer::root().join("components").join("schemas");
-        for key in components.schemas.keys() {
-            let name = self.claim(type_name(key), &base.join(key))?;
+        // Schema keys that become the same Rust name are told apart by the
+        // one renaming rule (`naming::disambiguate`).
+        let wanted: Vec<(String, String)> = components.schemas.keys().map(|k| (type_name(k), k.clone())).collect();
+        let names = disambiguate(&wanted, &[crate::naming::UNKNOWN_ENUM_VALUE]);
+        for (key, name) in components.schemas.keys().zip(names) {
+            let name = self.claim(name, &base.join(key))?;
             self.components.insert(key.clone(), name);
         }
+        self.find_bases()?;
         for (key, schema) in &components.schemas {
             let at = base.join(key);
             let name = self.components[key].clone();
             let index = self.types.len();
             let def = match schema {
                 ReferenceOr::Reference { reference } => {
-                    let target = self.schema_ref(reference, &at)?;
+                    let target = self.schema_ref_type(reference, &at)?;
                     TypeDef {
                         name,
                         pointer: at,
                         docs: None,
-                        kind: TypeKind::Alias(Type::new(Shape::Named(target))),
+                        kind: TypeKind::Alias(target),
                         constraints: Constraints::default(),
                         nullable: false,
                         deprecated: false,
                     }
                 }
-                ReferenceOr::Item(schema) => self.define(name, schema, &at)?,
+                ReferenceOr::Item(schema) => match self.bases.get(key) {
+                    Some(base) => {
+                        // The base's own struct, then the union its name stands for.
+                        let own = self.define(base.struct_name.clone(), schema, &at)?;
+                        let union = self.base_union(key, &own)?;
+                        self.types.insert(index, own);
+                        union
+                    }
+                    None => self.define(name, schema, &at)?,
+                },
             };
             // Inline types found while lowering it were pushed already; the
             // parent goes before them.
@@ -103,7 +116,7 @@ impl Lowerer<'_> {
     }
 
     /// The Rust name of the component schema a `$ref` points at.
-    fn schema_ref(&self, reference: &str, at: &Pointer) -> Result<String> {
+    pub(super) fn schema_ref(&self, reference: &str, at: &Pointer) -> Result<String> {
         let key = self.component_name(reference, Section::Schemas, at)?;
         self.components.get(&key).cloned().ok_or_else(|| Error::Reference {
             pointer: at.join("$ref"),
@@ -121,14 +134,14 @@ impl Lowerer<'_> {
         hint: &str,
     ) -> Result<Type> {
         match schema {
-            ReferenceOr::Reference { reference } => Ok(Type::new(Shape::Named(self.schema_ref(reference, at)?))),
+            ReferenceOr::Reference { reference } => self.schema_ref_type(reference, at),
             ReferenceOr::Item(schema) => self.lower_inline(schema.borrow(), at, hint),
         }
     }
 
     fn lower_inline(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Type> {
         self.check_keywords(at)?;
-        let schema = &*normalize(schema, at)?;
+        let schema = &*normalize(schema, at, &mut self.warnings)?;
         let composite = composite(schema, at)?;
         if let Some(Composite::Single { part, at: part_at, nullable }) = &composite {
             // `allOf: [$ref]` is the usual way to give a reference a
@@ -146,10 +159,7 @@ impl Lowerer<'_> {
         }
         if composite.is_none() && !needs_name(schema) {
             if schema.schema_data.discriminator.is_some() {
-                return Err(Error::unsupported(
-                    &at.join("discriminator"),
-                    "`discriminator` on a schema that is not a `oneOf`/`anyOf` of several schemas",
-                ));
+                self.unused_discriminator(at);
             }
             let ty = self.lower_shape(schema, at, hint)?;
             if let Some(example) = &schema.schema_data.example {
@@ -180,7 +190,7 @@ impl Lowerer<'_> {
     /// Lowers a schema that is given the name `name`.
     fn define(&mut self, name: String, schema: &Schema, at: &Pointer) -> Result<TypeDef> {
         self.check_keywords(at)?;
-        let schema = &*normalize(schema, at)?;
+        let schema = &*normalize(schema, at, &mut self.warnings)?;
         let data = &schema.schema_data;
         let mut constraints = Constraints::default();
         let mut nullable = data.nullable;
@@ -196,10 +206,26 @@ impl Lowerer<'_> {
                     nullable |= ty.nullable;
                     TypeKind::Alias(Type { nullable: false, ..ty })
                 }
-                Composite::Merge { parts, own, nullable: n } => {
-                    let (merged, n2) = self.merged_struct(&name, &parts, own.as_deref(), at)?;
-                    nullable |= n || n2;
-                    TypeKind::Struct(merged)
+                Composite::Merge { parts, own, nullable: n } => match self.union_part(&parts)? {
+                    // `allOf` with one `oneOf`: the union of merged structs.
+                    Some(union) => {
+                        let mut common = parts.clone();
+                        common.remove(union.index);
+                        let (alternatives, any_of, d) = (&union.alternatives, union.any_of, union.discriminator);
+                        let (u, _) = self.distributed(&name, &common, own.as_deref(), alternatives, any_of, d, at)?;
+                        nullable |= n;
+                        TypeKind::Union(u)
+                    }
+                    None => {
+                        let (merged, n2) = self.merged_struct(&name, &parts, own.as_deref(), at)?;
+                        nullable |= n || n2;
+                        TypeKind::Struct(merged)
+                    }
+                },
+                Composite::Extended { own, parts, any_of } => {
+                    let d = data.discriminator.as_ref();
+                    let (union, _) = self.distributed(&name, &[], Some(&own), &parts, any_of, d, at)?;
+                    TypeKind::Union(union)
                 }
                 Composite::Union { parts, any_of, nullable: n } => {
                     let (union, n2) = self.union(&name, schema, &parts, any_of, at)?;
@@ -227,11 +253,11 @@ impl Lowerer<'_> {
             constraints.max_properties = object.max_properties.map(to_u64);
             TypeKind::Struct(self.lower_struct(&name, &object, at)?)
         } else if let Some(values) = self.value_enum_values(schema, at) {
-            TypeKind::ValueEnum(value_enum(&values, data, at)?)
+            TypeKind::ValueEnum(value_enum(&values, data, at, &mut self.warnings)?)
         } else if let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
             && !s.enumeration.is_empty()
         {
-            TypeKind::Enum(string_enum(s, data, at)?)
+            TypeKind::Enum(string_enum(s, data, at, &mut self.warnings))
         } else {
             let mut ty = self.lower_shape(schema, at, &name)?;
             constraints = std::mem::take(&mut ty.constraints);
@@ -240,11 +266,9 @@ impl Lowerer<'_> {
                 _ => TypeKind::Alias(Type { nullable: false, ..ty }),
             }
         };
-        if data.discriminator.is_some() && !one_schema && !matches!(kind, TypeKind::Union(_)) {
-            return Err(Error::unsupported(
-                &at.join("discriminator"),
-                "`discriminator` on a schema that is not a `oneOf`/`anyOf` of several schemas",
-            ));
+        let is_base = self.bases.values().any(|b| b.struct_name == name);
+        if data.discriminator.is_some() && !one_schema && !is_base && !matches!(kind, TypeKind::Union(_)) {
+            self.unused_discriminator(at);
         }
         if let Some(example) = &data.example {
             self.example(at.join("example"), &Type::new(Shape::Named(name.clone())), example);
@@ -252,31 +276,28 @@ impl Lowerer<'_> {
         Ok(TypeDef { name, pointer: at.clone(), docs, kind, constraints, nullable, deprecated: data.deprecated })
     }
 
+    /// A `discriminator` that selects nothing: not beside a `oneOf`/`anyOf`,
+    /// and no component schema `allOf`s the schema or is in its `mapping`.
+    fn unused_discriminator(&mut self, at: &Pointer) {
+        self.warn(
+            &at.join("discriminator"),
+            "a `discriminator` on a schema that no other schema extends (`allOf`) or lists in its `mapping`: it selects nothing and is ignored",
+        );
+    }
+
     fn lower_struct(&mut self, name: &str, object: &ObjectType, at: &Pointer) -> Result<Struct> {
         let mut fields = Vec::with_capacity(object.properties.len());
-        let mut field_names: BTreeMap<String, Pointer> = BTreeMap::new();
         for (property, schema) in &object.properties {
             let mut field = self.field(name, property, schema, at)?;
-            if let Some(other) = field_names.insert(field.name.clone(), field.pointer.clone()) {
-                return Err(Error::Collision { pointer: field.pointer, what: "field name", name: field.name, other });
-            }
             field.required = object.required.contains(property);
             fields.push(field);
         }
         for (i, required) in object.required.iter().enumerate() {
-            if !object.properties.contains_key(required) {
-                let field = undeclared_required(required, &at.join("required").join(i));
-                if let Some(other) = field_names.insert(field.name.clone(), field.pointer.clone()) {
-                    return Err(Error::Collision {
-                        pointer: field.pointer,
-                        what: "field name",
-                        name: field.name,
-                        other,
-                    });
-                }
-                fields.push(field);
+            if !object.properties.contains_key(required) && !fields.iter().any(|f| f.wire_name == *required) {
+                fields.push(undeclared_required(required, &at.join("required").join(i)));
             }
         }
+        super::names::distinct_field_names(&mut fields);
         let additional_properties = match &object.additional_properties {
             None => Additional::Unspecified,
             Some(AdditionalProperties::Any(true)) => Additional::Typed(Box::new(Type::new(Shape::Any))),
@@ -395,13 +416,19 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(openapiv3::Type::Object(object)) => self.map_shape(object, at, hint, &mut constraints)?,
             SchemaKind::Type(openapiv3::Type::Array(array)) => {
-                let Some(items) = &array.items else {
-                    return Err(Error::malformed(at, "`type: array` needs `items`"));
-                };
                 constraints.min_items = array.min_items.map(to_u64);
                 constraints.max_items = array.max_items.map(to_u64);
                 constraints.unique_items = array.unique_items;
-                let item = self.lower_use(items, &at.join("items"), &format!("{hint}Item"))?;
+                let item = match &array.items {
+                    Some(items) => self.lower_use(items, &at.join("items"), &format!("{hint}Item"))?,
+                    None => {
+                        self.warn(
+                            at,
+                            "`type: array` without `items` (OpenAPI 3.0 requires it): items are any JSON value",
+                        );
+                        Type::new(Shape::Any)
+                    }
+                };
                 Shape::Array(Box::new(item))
             }
             SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
@@ -415,7 +442,7 @@ impl Lowerer<'_> {
                     // several types as `Any`; its `type` decides which apply.
                     let typed = Schema {
                         schema_data: data.clone(),
-                        schema_kind: SchemaKind::Type(typed_from_any(any, typ, at)?),
+                        schema_kind: SchemaKind::Type(typed_from_any(any, typ, at, &mut self.warnings)?),
                     };
                     return self.lower_shape(&typed, at, hint);
                 }
@@ -540,7 +567,7 @@ pub(super) fn object_view(schema: &Schema) -> Option<Cow<'_, ObjectType>> {
 }
 
 /// `schema` with an `Any` kind that has a `type` read as that type.
-fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
+fn normalize<'s>(schema: &'s Schema, at: &Pointer, warnings: &mut Vec<Warning>) -> Result<Cow<'s, Schema>> {
     match &schema.schema_kind {
         // Compositions are read by `compose::composite`, `type` included.
         SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() => {
@@ -548,7 +575,7 @@ fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
         }
         SchemaKind::Any(any) if any.typ.is_some() => Ok(Cow::Owned(Schema {
             schema_data: schema.schema_data.clone(),
-            schema_kind: SchemaKind::Type(typed_from_any(any, any.typ.as_deref().unwrap_or_default(), at)?),
+            schema_kind: SchemaKind::Type(typed_from_any(any, any.typ.as_deref().unwrap_or_default(), at, warnings)?),
         })),
         _ => Ok(Cow::Borrowed(schema)),
     }
@@ -557,7 +584,12 @@ fn normalize<'s>(schema: &'s Schema, at: &Pointer) -> Result<Cow<'s, Schema>> {
 /// The typed reading of a schema `openapiv3` could only read as `Any`
 /// because its keywords mix types: the keywords of `typ` apply, the others
 /// mean nothing for a value of that type (JSON Schema semantics).
-fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result<openapiv3::Type> {
+fn typed_from_any(
+    any: &openapiv3::AnySchema,
+    typ: &str,
+    at: &Pointer,
+    warnings: &mut Vec<Warning>,
+) -> Result<openapiv3::Type> {
     fn format<T: std::str::FromStr>(format: &Option<String>) -> VariantOrUnknownOrEmpty<T> {
         match format {
             None => VariantOrUnknownOrEmpty::Empty,
@@ -587,8 +619,15 @@ fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result
                 match value {
                     Value::String(s) => enumeration.push(Some(s.clone())),
                     Value::Null => enumeration.push(None),
+                    // `type: string` with `enum: [1, 2]`: the values' text.
                     other => {
-                        return Err(Error::malformed(&at.join("enum").join(i), format!("{other} is not a string")));
+                        warnings.push(Warning::new(
+                            &at.join("enum").join(i),
+                            format!(
+                                "{other} in the `enum` of a `type: string` schema is read as the string \"{other}\""
+                            ),
+                        ));
+                        enumeration.push(Some(other.to_string()));
                     }
                 }
             }
@@ -643,11 +682,15 @@ fn typed_from_any(any: &openapiv3::AnySchema, typ: &str, at: &Pointer) -> Result
     })
 }
 
-fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer) -> Result<StringEnum> {
+fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer, warnings: &mut Vec<Warning>) -> StringEnum {
     // `null` in the list goes with `nullable: true`; it is not a variant.
-    let values: Vec<&String> = s.enumeration.iter().flatten().collect();
-    if let Some(i) = values.iter().enumerate().position(|(i, v)| values[..i].contains(v)) {
-        return Err(Error::malformed(&at.join("enum").join(i), format!("`{}` is listed twice", values[i])));
+    let mut values: Vec<&String> = Vec::new();
+    for (i, value) in s.enumeration.iter().enumerate() {
+        match value {
+            Some(value) if values.contains(&value) => warnings.push(listed_twice(&at.join("enum").join(i), value)),
+            Some(value) => values.push(value),
+            None => {}
+        }
     }
     let names = variant_names(values.iter().map(|v| v.as_str()));
     let variants: Vec<EnumVariant> =
@@ -656,13 +699,21 @@ fn string_enum(s: &StringType, data: &SchemaData, at: &Pointer) -> Result<String
         None => None,
         Some(Value::String(d)) if variants.iter().any(|v| &v.wire_name == d) => Some(d.clone()),
         Some(other) => {
-            return Err(Error::malformed(
-                &at.join("default"),
-                format!("default {other} is not one of the enum's values"),
-            ));
+            warnings.push(default_not_listed(&at.join("default"), other));
+            None
         }
     };
-    Ok(StringEnum { variants, default })
+    StringEnum { variants, default }
+}
+
+/// A value an `enum` lists twice: the variant is generated once.
+fn listed_twice(at: &Pointer, value: impl std::fmt::Display) -> Warning {
+    Warning::new(at, format!("`{value}` is listed twice in the `enum`; the variant is generated once"))
+}
+
+/// A `default` that is none of the `enum`'s values: there is no default.
+fn default_not_listed(at: &Pointer, value: &Value) -> Warning {
+    Warning::new(at, format!("the default {value} is not one of the enum's values; the type has no default"))
 }
 
 /// Variant names for enum values: `type_name` of each; values whose names
@@ -731,7 +782,7 @@ pub(super) fn undeclared_required(property: &str, at: &Pointer) -> Field {
 
 /// An enum of JSON values that are not all strings. `null` in the list goes
 /// with `nullable: true`; it is not a variant.
-fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer) -> Result<ValueEnum> {
+fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer, warnings: &mut Vec<Warning>) -> Result<ValueEnum> {
     let mut kept: Vec<&Value> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     for (i, value) in values.iter().enumerate() {
@@ -746,7 +797,8 @@ fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer) -> Result<Value
             }
         };
         if kept.contains(&value) {
-            return Err(Error::malformed(&at.join("enum").join(i), format!("{value} is listed twice")));
+            warnings.push(listed_twice(&at.join("enum").join(i), value));
+            continue;
         }
         kept.push(value);
         texts.push(text);
@@ -761,10 +813,8 @@ fn value_enum(values: &[Value], data: &SchemaData, at: &Pointer) -> Result<Value
         None => None,
         Some(d) if variants.iter().any(|v| &v.value == d) => Some(d.clone()),
         Some(other) => {
-            return Err(Error::malformed(
-                &at.join("default"),
-                format!("default {other} is not one of the enum's values"),
-            ));
+            warnings.push(default_not_listed(&at.join("default"), other));
+            None
         }
     };
     Ok(ValueEnum { variants, default })

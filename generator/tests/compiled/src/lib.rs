@@ -25,8 +25,14 @@ pub mod history {
 pub mod fixtures {
     /// Generated from `generator/tests/fixtures/all_of.yaml`.
     pub mod all_of;
+    /// Generated from `generator/tests/fixtures/approximations.yaml`.
+    pub mod approximations;
     /// Generated from `generator/tests/fixtures/bodies.yaml`.
     pub mod bodies;
+    /// Generated from `generator/tests/fixtures/collisions.yaml`.
+    pub mod collisions;
+    /// Generated from `generator/tests/fixtures/compositions.yaml`.
+    pub mod compositions;
     /// Generated from `generator/tests/fixtures/duplicates.yaml`.
     pub mod duplicates;
     /// Generated from `generator/tests/fixtures/enums.yaml`.
@@ -37,6 +43,8 @@ pub mod fixtures {
     pub mod forms;
     /// Generated from `generator/tests/fixtures/headers.yaml`.
     pub mod headers;
+    /// Generated from `generator/tests/fixtures/inheritance.yaml`.
+    pub mod inheritance;
     /// Generated from `generator/tests/fixtures/maps.yaml`.
     pub mod maps;
     /// Generated from `generator/tests/fixtures/media_types.yaml`.
@@ -51,6 +59,8 @@ pub mod fixtures {
     pub mod query_styles;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.
     pub mod recursive;
+    /// Generated from `generator/tests/fixtures/refs.yaml`.
+    pub mod refs;
     /// Generated from `generator/tests/fixtures/responses.yaml`.
     pub mod responses;
     /// Generated from `generator/tests/fixtures/routes.yaml`.

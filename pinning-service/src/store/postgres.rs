@@ -23,6 +23,7 @@
 //! skew far below their length.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -31,9 +32,11 @@ use ipfs_pinning_models::Status;
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+use super::lookups::{FetchMany, Lookups};
 use super::migrations::{self, Migration};
 use super::sql::{
-    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fold, micros, micros_to_datetime, to_json,
+    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fold, found, micros, micros_to_datetime,
+    statements, to_json,
 };
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
@@ -200,6 +203,8 @@ pub(super) fn is_unavailable_code(code: &str) -> bool {
 /// The PostgreSQL [`Store`].
 pub struct PostgresStore {
     pool: PgPool,
+    /// `get`, coalesced.
+    lookups: Lookups,
     quota: Quota,
     /// Connections that hold advisory locks of CIDs.
     locks: PgPool,
@@ -235,7 +240,8 @@ impl PostgresStore {
             .max_connections(MAX_LOCK_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
-        Ok(PostgresStore { pool, quota: Quota::default(), locks, clock })
+        let lookups = Lookups::new(lookup_many(pool.clone()));
+        Ok(PostgresStore { pool, lookups, quota: Quota::default(), locks, clock })
     }
 
     /// The pool (tests and benchmarks reach the tables through it).
@@ -297,6 +303,18 @@ impl PostgresStore {
             info: pin.info,
         })
     }
+}
+
+/// The pins of many `requestid`s in one query (see [`Lookups`]).
+fn lookup_many(pool: PgPool) -> FetchMany {
+    Arc::new(move |requestids| {
+        let pool = pool.clone();
+        async move {
+            let rows = sqlx::query(statements::LOOKUP_MANY_POSTGRES).bind(requestids).fetch_all(&pool).await?;
+            rows.iter().map(found).collect()
+        }
+        .boxed()
+    })
 }
 
 async fn migrate(pool: &PgPool) -> Result<(), StoreError> {

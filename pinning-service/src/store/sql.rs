@@ -22,8 +22,14 @@ pub(super) const COLUMNS: &str = columns!();
 /// Statements both stores run, with `?` placeholders ([`Dialect::numbered`]
 /// spells them for PostgreSQL).
 pub(super) mod statements {
-    /// `tenant`, `requestid`.
-    pub const GET: &str = concat!("SELECT ", columns!(), " FROM pins p WHERE p.tenant = ? AND p.requestid = ?");
+    /// Many pins by `requestid`, each with its tenant after [`COLUMNS`]
+    /// (see [`found`]): the ids as a
+    /// text array.
+    pub const LOOKUP_MANY_POSTGRES: &str =
+        concat!("SELECT ", columns!(), ", p.tenant FROM pins p WHERE p.requestid = ANY($1)");
+    /// [`LOOKUP_MANY_POSTGRES`] in SQLite: the ids as a JSON array.
+    pub const LOOKUP_MANY_SQLITE: &str =
+        concat!("SELECT ", columns!(), ", p.tenant FROM pins p WHERE p.requestid IN (SELECT value FROM json_each(?))");
     /// `info`, `updated`, `requestid`, `holder`.
     pub const UPDATE_PROGRESS: &str =
         "UPDATE pins SET info = ?, updated = ? WHERE requestid = ? AND status = 'pinning' AND holder = ?";
@@ -98,15 +104,7 @@ macro_rules! common_methods {
             requestid: &'a str,
         ) -> $crate::store::StoreFuture<'a, Option<$crate::store::PinRecord>> {
             use futures_util::FutureExt;
-            async move {
-                let row = sqlx::query(&$dialect.numbered($crate::store::sql::statements::GET))
-                    .bind(tenant.as_str())
-                    .bind(requestid)
-                    .fetch_optional(&self.$reader)
-                    .await?;
-                row.as_ref().map($crate::store::sql::record).transpose()
-            }
-            .boxed()
+            self.lookups.get(tenant, requestid).boxed()
         }
 
         fn update_progress<'a>(
@@ -558,8 +556,23 @@ where
     })
 }
 
+/// A row of [`statements::LOOKUP_MANY_POSTGRES`] (or `_SQLITE`): its
+/// tenant, its `requestid` and its pin.
+pub(super) fn found<R>(row: &R) -> Result<super::lookups::Found, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    i64: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok((row.try_get(COLUMNS_COUNT)?, row.try_get(0)?, record(row)))
+}
+
+/// How many columns [`COLUMNS`] are.
+const COLUMNS_COUNT: usize = 8;
+
 /// The index of a page row's cost (after [`COLUMNS`]).
-pub(super) const COLUMN_COST: usize = 8;
+pub(super) const COLUMN_COST: usize = COLUMNS_COUNT;
 
 /// The records of a page's rows, in order, up to the byte budget: results
 /// stop before the one that would take the sum of the rows' costs past

@@ -41,7 +41,10 @@ use ipfs_pinning_models::Status;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite};
 
-use super::sql::{Dialect, Filter, bind_all, budgeted, common_methods, fold, micros, micros_to_datetime, to_json};
+use super::lookups::{FetchMany, Lookups};
+use super::sql::{
+    Dialect, Filter, bind_all, budgeted, common_methods, fold, found, micros, micros_to_datetime, statements, to_json,
+};
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
     TenantId, stored_bytes, system_clock,
@@ -76,6 +79,8 @@ pub(super) fn is_busy_code(code: &str) -> bool {
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// `get`, coalesced.
+    lookups: Lookups,
     clock: Clock,
     quota: Quota,
     /// This process's claim on the file, released by [`Store::close`] (or on drop).
@@ -121,7 +126,15 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { writer, reader, clock, quota: settings.quota, lock: std::sync::Mutex::new(Some(lock)) })
+        let lookups = Lookups::new(lookup_many(reader.clone()));
+        Ok(SqliteStore {
+            writer,
+            reader,
+            lookups,
+            clock,
+            quota: settings.quota,
+            lock: std::sync::Mutex::new(Some(lock)),
+        })
     }
 
     /// Inserts `pin` inside `tx`, after checking the quota; `replacing` is
@@ -226,6 +239,19 @@ impl SqliteStore {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
+}
+
+/// The pins of many `requestid`s in one query (see [`Lookups`]).
+fn lookup_many(reader: SqlitePool) -> FetchMany {
+    std::sync::Arc::new(move |requestids| {
+        let reader = reader.clone();
+        async move {
+            let rows =
+                sqlx::query(statements::LOOKUP_MANY_SQLITE).bind(to_json(&requestids)?).fetch_all(&reader).await?;
+            rows.iter().map(found).collect()
+        }
+        .boxed()
+    })
 }
 
 impl Store for SqliteStore {

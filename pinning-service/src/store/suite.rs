@@ -91,6 +91,7 @@ macro_rules! store_suite {
             counts_by_status_follow_every_change,
             claims_take_turns_across_tenants,
             claim_limits_count_the_holders_pins,
+            concurrent_lookups_answer_each_tenant_its_own,
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {
@@ -698,4 +699,25 @@ pub(crate) async fn claim_limits_count_the_holders_pins(f: Fixture) {
     let third = claim(lease_a()).await.expect("alice's turn again");
     assert_eq!(f.store.get(&alice, &third.requestid).await.unwrap().unwrap().name.as_deref(), Some("a2"));
     assert_eq!(claim(lease_a()).await, None, "nothing left");
+}
+
+/// Lookups sent at once go to the database in batches: each still gets its
+/// own tenant's pin, and nothing for another tenant's or a missing one.
+pub(crate) async fn concurrent_lookups_answer_each_tenant_its_own(f: Fixture) {
+    let (alice, bob) = (tenant("alice"), tenant("bob"));
+    let mut pins = Vec::new();
+    for n in 0..20 {
+        let owner = if n % 2 == 0 { &alice } else { &bob };
+        pins.push((owner.clone(), f.store.create(owner, named(CID_A, &format!("pin-{n}"))).await.unwrap()));
+    }
+    let lookups = pins.iter().flat_map(|(owner, record)| {
+        let other = if *owner == alice { &bob } else { &alice };
+        [(owner, record.requestid.clone(), Some(record)), (other, record.requestid.clone(), None)]
+    });
+    let lookups: Vec<_> = lookups.chain([(&alice, "missing".to_owned(), None)]).collect();
+    let answers =
+        futures_util::future::join_all(lookups.iter().map(|(who, requestid, _)| f.store.get(who, requestid))).await;
+    for ((who, requestid, expected), answer) in lookups.iter().zip(answers) {
+        assert_eq!(answer.unwrap().as_ref(), *expected, "{requestid} for {who:?}");
+    }
 }

@@ -165,6 +165,19 @@ async fn list_queries_use_indexes() {
     }
 }
 
+/// A batch of lookups probes the `requestid` index once per id.
+#[tokio::test]
+async fn batched_lookups_probe_the_requestid_index() {
+    let f = open(&tempfile::tempdir().unwrap(), &Arc::new(AtomicI64::new(START))).await;
+    let ids = super::super::sql::Arg::Text(r#"["a","b"]"#.to_owned());
+    let plan = plan(&f, statements::LOOKUP_MANY_SQLITE, &[ids]).await;
+    assert!(
+        plan.iter().any(|line| line.starts_with("SEARCH p USING INDEX sqlite_autoindex_pins_1 (requestid=?)")),
+        "{plan:#?}"
+    );
+    assert!(!plan.iter().any(|line| line.starts_with("SCAN p")), "{plan:#?}");
+}
+
 async fn plan(store: &SqliteStore, sql: &str, args: &[super::super::sql::Arg]) -> Vec<String> {
     let explain = format!("EXPLAIN QUERY PLAN {sql}");
     let rows = bind_all(sqlx::query(&explain), args).fetch_all(&store.reader).await.unwrap();

@@ -376,8 +376,8 @@ async fn every_operation_needs_a_bearer_token_the_hook_accepts() {
         ("DELETE", "/pins/req-1", None),
     ];
     let credentials: [(&[&str], u16, &str, &str); 9] = [
-        (&[], 401, "UNAUTHORIZED", "header is missing"),
-        (&["Basic YWxhZGRpbjpvcGVuc2VzYW1l"], 401, "UNAUTHORIZED", "does not use the `Bearer` scheme"),
+        (&[], 401, "UNAUTHORIZED", "credentials required: `accessToken` (`Authorization: Bearer <token>`)"),
+        (&["Basic YWxhZGRpbjpvcGVuc2VzYW1l"], 401, "UNAUTHORIZED", "credentials required: `accessToken`"),
         (&["Bearer"], 401, "UNAUTHORIZED", "is not `Bearer <token>`"),
         (&["Bearer "], 401, "UNAUTHORIZED", "is not `Bearer <token>`"),
         (&["Bearer two words"], 401, "UNAUTHORIZED", "empty or contains spaces"),
@@ -522,6 +522,7 @@ fn reasons_are_a_fixed_vocabulary_with_fixed_statuses() {
             ("UNSUPPORTED_MEDIA_TYPE", 415),
             ("PAYLOAD_TOO_LARGE", 413),
             ("UNAUTHORIZED", 401),
+            ("FORBIDDEN", 403),
             ("NOT_FOUND", 404),
             ("METHOD_NOT_ALLOWED", 405),
             ("INTERNAL_SERVER_ERROR", 500),

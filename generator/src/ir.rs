@@ -310,8 +310,10 @@ pub struct Operation {
     pub ignored_parameters: Vec<IgnoredParameter>,
     pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
-    /// The security requirements in force: alternatives, any one of which
-    /// suffices. Empty means no authentication.
+    /// The security requirements in force (the operation's own `security`,
+    /// else the document's): alternatives, any one of which suffices; an
+    /// alternative without schemes allows anonymous access. Empty means no
+    /// authentication (`security: []`, or none anywhere).
     pub security: Vec<SecurityRequirement>,
     /// The operation's own base URLs (`servers` on the operation, else on its
     /// path item), server variables replaced by their defaults. Empty: the
@@ -525,17 +527,54 @@ pub enum SecuritySchemeKind {
         scheme: String,
         bearer_format: Option<String>,
     },
+    /// `type: apiKey`: a header, query parameter or cookie of this name.
     ApiKey {
         location: Location,
         name: String,
     },
-    OAuth2,
+    /// `type: oauth2`, its flows in the order `implicit`, `password`,
+    /// `clientCredentials`, `authorizationCode` (those the spec gives).
+    OAuth2 {
+        flows: Vec<OAuth2Flow>,
+    },
     OpenIdConnect {
         url: String,
     },
 }
 
-/// One alternative of a `security` list: all these schemes together.
+/// One flow of an OAuth2 scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuth2Flow {
+    pub kind: OAuth2FlowKind,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub refresh_url: Option<String>,
+    /// Scope name and description, in spec order.
+    pub scopes: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuth2FlowKind {
+    Implicit,
+    Password,
+    ClientCredentials,
+    AuthorizationCode,
+}
+
+impl OAuth2FlowKind {
+    /// The flow's key in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuth2FlowKind::Implicit => "implicit",
+            OAuth2FlowKind::Password => "password",
+            OAuth2FlowKind::ClientCredentials => "clientCredentials",
+            OAuth2FlowKind::AuthorizationCode => "authorizationCode",
+        }
+    }
+}
+
+/// One alternative of a `security` list: all these schemes together (none:
+/// anonymous access, the spec's `{}`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SecurityRequirement {
     pub schemes: Vec<SchemeUse>,

@@ -1,7 +1,8 @@
 //! A spec-driven code generator: OpenAPI 3.0 → Rust.
 //!
 //! The pipeline is `parse` (text → `openapiv3` document) → `lower`
-//! (document → [`ir::Api`]) → `emit` (IR → formatted Rust files), each stage
+//! (document → [`ir::Api`]) → `plan` (IR → every token-free decision and
+//! every refusal, [`plan::ApiPlan`]) → `emit` (plan → formatted Rust files), each stage
 //! using only the ones before it and the foundation ([`pointer`], [`error`],
 //! [`naming`], [`ir`]). Every stage returns [`Result`]; an [`Error`] always
 //! names its place in the spec as a JSON pointer. [`diff`] compares two
@@ -21,6 +22,7 @@ pub mod ir;
 pub mod lower;
 pub mod naming;
 pub mod parse;
+pub mod plan;
 pub mod pointer;
 pub mod skip;
 

@@ -1,46 +1,41 @@
 //! Leaving out what cannot be expressed, for `cargo xtask generate
-//! --skip-unsupported`: each operation that lowering or an emitter refuses
+//! --skip-unsupported`: each operation that lowering or the plan refuses
 //! with [`Error::Unsupported`] is taken out of the API, with the reason, and
 //! everything else is generated.
 //!
-//! The decision is made per operation in one place each: lowering collects
-//! the operations it cannot lower (`lower::lower_skipping`), and
-//! [`retain_expressible`] asks the client and server emitters about each
-//! remaining operation ([`crate::emit::client::refusals`],
-//! [`crate::emit::server::refusals`]), then about the API as a whole
-//! ([`crate::emit::client::check`], [`crate::emit::server::check`]: the
-//! emitters' plans, no file is written), whose refusals are pinned on the
-//! operations the pointer lies in. Any
-//! other error still fails the whole spec. Without skipping, the same
-//! refusals are errors, as before.
+//! Lowering collects the operations it cannot lower
+//! (`lower::lower_skipping`); [`retain_expressible`] then plans the rest:
+//! each operation on its own ([`crate::plan::refusals`]), then the API as a
+//! whole ([`ApiPlan::new`]), whose refusals are pinned on the operations the
+//! pointer lies in. No emitter runs: what the plan accepts, the emitters
+//! write. Any other error still fails the whole spec. Without skipping, the
+//! same refusals are errors, as before.
 
-use crate::emit::{client, server};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation};
 pub use crate::lower::Skipped;
+use crate::plan::ApiPlan;
 use crate::pointer::Pointer;
 
-/// Parses and lowers a spec, leaving out every operation that lowering, the
-/// client emitter or the server emitter cannot express.
+/// Parses and lowers a spec, leaving out every operation that lowering or
+/// the plan of the client or the server cannot express.
 pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
     let (mut api, mut skipped) = crate::lower::lower_skipping(&crate::parse::parse(text)?)?;
     skipped.extend(retain_expressible(&mut api)?);
     Ok((api, skipped))
 }
 
-/// Takes the operations the client or server emitter refuses out of `api`
-/// and returns them, in spec order.
+/// Takes the operations the plan refuses out of `api` and returns them, in
+/// spec order.
 pub fn retain_expressible(api: &mut Api) -> Result<Vec<Skipped>> {
     let mut skipped: Vec<Skipped> = Vec::new();
     // Each round removes at least one operation, so this ends.
     loop {
-        let mut refused: Vec<(usize, Error)> = client::refusals(api)?;
-        refused.extend(server::refusals(api)?);
+        let mut refused: Vec<(usize, Error)> = crate::plan::refusals(api)?;
         if refused.is_empty() {
-            // API-wide checks (one error body type, routes that axum can tell
-            // apart), made by planning both files without writing them.
-            let whole = client::check(api).and_then(|()| server::check(api));
-            match whole {
+            // API-wide decisions (one error body type, routes that axum can
+            // tell apart, names), made by planning the whole API.
+            match ApiPlan::new(api) {
                 Ok(_) => break,
                 Err(error @ Error::Unsupported { .. }) => {
                     let culprits = operations_at(api, error.pointer());

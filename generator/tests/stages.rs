@@ -4,7 +4,8 @@
 //! modules of a lower rank than its own; so no stage imports a later one and
 //! there are no import cycles (see ARCHITECTURE.md, "Architecture
 //! Invariant"). This reads every `crate::` path in `generator/src` outside
-//! comments.
+//! comments. And every refusal is the plan's: no emitter constructs one, no
+//! plan holds tokens.
 
 mod common;
 
@@ -42,6 +43,11 @@ fn code(line: &str) -> Option<String> {
     if code.contains("quote!") {
         return None;
     }
+    Some(bare(code))
+}
+
+/// Code without its string literals.
+fn bare(code: &str) -> String {
     let mut out = String::new();
     let mut in_string = false;
     for c in code.chars() {
@@ -51,7 +57,7 @@ fn code(line: &str) -> Option<String> {
             out.push(c);
         }
     }
-    Some(out)
+    out
 }
 
 /// The top-level modules a line of code names as `crate::<module>`, and in
@@ -122,4 +128,47 @@ fn the_check_sees_backward_imports() {
     assert_eq!(code(r#"f("crate::models", x) // crate::emit"#).as_deref(), Some("f(, x) "));
     assert_eq!(code("let m = quote!(crate::models::);"), None);
     assert_eq!(rank("Pointer"), rank("pointer"));
+}
+
+/// The code lines (comments and string literals left out) of every file
+/// under `src/<dir>`, with their place.
+fn code_lines(dir: &str) -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = Vec::new();
+    for path in common::rust_files(&src.join(dir)) {
+        let relative = path.strip_prefix(&src).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            out.push((format!("{relative}:{}", i + 1), bare(line.split("//").next().unwrap_or(""))));
+        }
+    }
+    out
+}
+
+/// Every refusal is the plan's: emitters read plans and cannot refuse (they
+/// fail only on their own bugs, `Error::Emit`). See ARCHITECTURE.md,
+/// "Architecture Invariant: emitters cannot refuse".
+#[test]
+fn emitters_never_construct_a_refusal() {
+    let refusals: Vec<String> = code_lines("emit")
+        .into_iter()
+        .filter(|(_, code)| code.contains("unsupported(") || code.contains("Unsupported"))
+        .map(|(at, code)| format!("{at}: {}", code.trim()))
+        .collect();
+    assert!(
+        refusals.is_empty(),
+        "refusals outside the plan (move them into generator/src/plan/):\n{}",
+        refusals.join("\n")
+    );
+}
+
+/// Plans are plain data: no tokens.
+#[test]
+fn plans_hold_no_tokens() {
+    let tokens: Vec<String> = code_lines("plan")
+        .into_iter()
+        .filter(|(_, code)| ["proc_macro2", "quote", "syn::", "TokenStream"].iter().any(|t| code.contains(t)))
+        .map(|(at, code)| format!("{at}: {}", code.trim()))
+        .collect();
+    assert!(tokens.is_empty(), "tokens in the plan:\n{}", tokens.join("\n"));
 }

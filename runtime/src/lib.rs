@@ -7,11 +7,11 @@
 //!   [`validation::Validate`] trait the generated models implement, and one
 //!   check per constraint keyword of the spec;
 //! - `client` (feature `client`): the reqwest client core: the builder,
-//!   sending, an `Error` generic over the spec's error body, `Decoded`
+//!   credentials and token providers, sending, an `Error` generic over the spec's error body, `Decoded`
 //!   (lenient list decoding), and the encoders of every path, query, header
 //!   and cookie style, form and multipart bodies;
 //! - `server` (feature `server`): the axum server core: `Rejection` and its
-//!   `Reason`s, bearer tokens, `RangeStatus`, the path, query, header and
+//!   `Reason`s, the credentials of every security scheme, `RangeStatus`, the path, query, header and
 //!   cookie readers, delimited, `deepObject` and union decoders, and the
 //!   JSON, form, multipart and strict-JSON body readers.
 //!

@@ -1,8 +1,9 @@
 //! The client core's encoders, decoders and settings, directly.
 
 use openapi_runtime::client::{
-    Api, ClientBuilder, Core, Error, HeaderParams, NoErrorBody, QueryString, Response, SkippedItem, check_delimited,
-    check_segment, date_time, encode_into, skip_items,
+    Api, ClientBuilder, Core, Credential, Credentials, Error, HeaderParams, KeyLocation, NoErrorBody, QueryString,
+    Requirement, Response, Scheme, SchemeKind, Secret, SkippedItem, check_delimited, check_segment, date_time,
+    encode_into, skip_items,
 };
 use openapi_runtime::validation::Violation;
 use reqwest::StatusCode;
@@ -164,19 +165,107 @@ fn failures_keep_their_status_and_the_documented_body() {
 #[test]
 fn the_builder_checks_its_settings() {
     let agent = "test/1.0";
-    let bad = |url: &str| match ClientBuilder::<Test>::new(url.into(), None, agent).build() {
+    let none = Credentials::default;
+    let bearer = |token: &str| {
+        let mut credentials = Credentials::default();
+        credentials.set("bearer", Credential::Secret(Secret::new(token)));
+        credentials
+    };
+    let bad = |url: &str| match ClientBuilder::<Test>::new(url.into(), none(), agent).build() {
         Err(Error::InvalidConfig(message)) => message,
         other => panic!("{other:?}"),
     };
     assert!(bad("ftp://x").contains("must be http or https"));
     assert!(bad("http://x/?q=1").contains("must not have a query or fragment"));
     assert!(bad("not a url").contains("is not a valid URL"));
-    let token = ClientBuilder::<Test>::new("http://x".into(), Some("a\nb".into()), agent).build();
-    assert!(matches!(token, Err(Error::InvalidConfig(m)) if m.contains("token")));
-    let header = ClientBuilder::<Test>::new("http://x".into(), None, agent).default_header("X", "a\nb").build();
+    let token = ClientBuilder::<Test>::new("http://x".into(), bearer("a\nb"), agent).build();
+    assert!(matches!(token, Err(Error::InvalidConfig(m)) if m.contains("token") && m.contains("`bearer`")));
+    let header = ClientBuilder::<Test>::new("http://x".into(), none(), agent).default_header("X", "a\nb").build();
     assert!(matches!(header, Err(Error::InvalidConfig(m)) if m.contains("header `X`")));
-    let client = ClientBuilder::<Test>::new("http://x/psa/".into(), Some("secret".into()), agent).build().unwrap();
+    let client = ClientBuilder::<Test>::new("http://x/psa/".into(), bearer("secret"), agent).build().unwrap();
     assert_eq!(client.0.base_url(), "http://x/psa");
     let debug = format!("{client:?}");
     assert!(debug.contains("<redacted>") && !debug.contains("secret"), "{debug}");
+}
+
+static HEADER_KEY: Scheme =
+    Scheme { name: "header_key", kind: SchemeKind::ApiKey { location: KeyLocation::Header, name: "X-Key" } };
+static QUERY_KEY: Scheme =
+    Scheme { name: "query_key", kind: SchemeKind::ApiKey { location: KeyLocation::Query, name: "key" } };
+static COOKIE_KEY: Scheme =
+    Scheme { name: "cookie_key", kind: SchemeKind::ApiKey { location: KeyLocation::Cookie, name: "k" } };
+static BASIC: Scheme = Scheme { name: "basic", kind: SchemeKind::Basic };
+static OAUTH: Scheme = Scheme { name: "oauth", kind: SchemeKind::Bearer };
+static DIGEST: Scheme = Scheme { name: "digest", kind: SchemeKind::Authorization };
+
+#[tokio::test]
+async fn credentials_choose_the_first_satisfiable_alternative() {
+    static KEYS_OR_BASIC: &[&[Requirement]] = &[
+        &[Requirement { scheme: &HEADER_KEY, scopes: &[] }, Requirement { scheme: &QUERY_KEY, scopes: &[] }],
+        &[Requirement { scheme: &BASIC, scopes: &[] }],
+    ];
+    let mut credentials = Credentials::default();
+    // Nothing: a typed refusal naming every alternative.
+    let missing = credentials.apply(KEYS_OR_BASIC).await.unwrap_err().unwrap();
+    assert_eq!(missing, vec![vec!["header_key", "query_key"], vec!["basic"]]);
+    // Half of the AND is not enough; basic is.
+    credentials.set("header_key", Credential::Secret(Secret::new("h")));
+    credentials.set("basic", Credential::Basic { user: "u".into(), password: Secret::new("p") });
+    let applied = credentials.apply(KEYS_OR_BASIC).await.unwrap();
+    assert!(applied.headers.is_empty());
+    assert_eq!(applied.basic.as_ref().map(|(u, p)| (u.as_str(), p.expose())), Some(("u", "p")));
+    // Both halves: the first alternative wins.
+    credentials.set("query_key", Credential::Secret(Secret::new("q r")));
+    let applied = credentials.apply(KEYS_OR_BASIC).await.unwrap();
+    assert_eq!(applied.headers.iter().map(|(n, v)| (*n, v.expose())).collect::<Vec<_>>(), [("X-Key", "h")]);
+    assert_eq!(applied.query.iter().map(|(n, v)| (*n, v.expose())).collect::<Vec<_>>(), [("key", "q r")]);
+    assert!(applied.basic.is_none());
+    // Secrets stay out of Debug output.
+    let debug = format!("{credentials:?} {applied:?}");
+    assert!(!debug.contains("\"h\"") && !debug.contains("q r") && !debug.contains("\"p\""), "{debug}");
+    assert!(debug.contains("header_key") && debug.contains("<redacted>"), "{debug}");
+}
+
+#[tokio::test]
+async fn anonymous_access_is_the_last_resort() {
+    static OPTIONAL: &[&[Requirement]] = &[&[], &[Requirement { scheme: &COOKIE_KEY, scopes: &[] }]];
+    let mut credentials = Credentials::default();
+    let applied = credentials.apply(OPTIONAL).await.unwrap();
+    assert!(applied.cookies.is_empty() && applied.headers.is_empty());
+    credentials.set("cookie_key", Credential::Secret(Secret::new("c")));
+    let applied = credentials.apply(OPTIONAL).await.unwrap();
+    assert_eq!(applied.cookies.iter().map(|(n, v)| (*n, v.expose())).collect::<Vec<_>>(), [("k", "c")]);
+    // No security at all: nothing is sent, whatever the client has.
+    assert!(credentials.apply(&[]).await.unwrap().cookies.is_empty());
+}
+
+#[tokio::test]
+async fn token_providers_are_asked_per_request_with_the_scopes() {
+    static SCOPED: &[&[Requirement]] = &[&[Requirement { scheme: &OAUTH, scopes: &["read", "write"] }]];
+    static RAW: &[&[Requirement]] = &[&[Requirement { scheme: &DIGEST, scopes: &[] }]];
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = asked.clone();
+    let provider = move |scopes: Vec<String>| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async move {
+            if scopes == ["read", "write"] { Ok(Secret::new(format!("t{n}"))) } else { Err("wrong scopes".into()) }
+        }
+    };
+    let mut credentials = Credentials::default();
+    credentials.set("oauth", Credential::Provider(std::sync::Arc::new(provider)));
+    credentials.set("digest", Credential::Secret(Secret::new("Digest username=\"u\"")));
+    for n in 0..2 {
+        let applied = credentials.apply(SCOPED).await.unwrap();
+        let expected = format!("Bearer t{n}");
+        assert_eq!(
+            applied.headers.iter().map(|(n, v)| (*n, v.expose())).collect::<Vec<_>>(),
+            [("authorization", expected.as_str())]
+        );
+    }
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let applied = credentials.apply(RAW).await.unwrap();
+    assert_eq!(applied.headers[0].1.expose(), "Digest username=\"u\"");
+    // A failing provider is an error, not a request without a token.
+    static OTHER_SCOPES: &[&[Requirement]] = &[&[Requirement { scheme: &OAUTH, scopes: &["admin"] }]];
+    assert!(matches!(credentials.apply(OTHER_SCOPES).await, Err(Err(e)) if e.to_string() == "wrong scopes"));
 }

@@ -34,6 +34,7 @@ fn reasons_have_one_status_each() {
             ("UNSUPPORTED_MEDIA_TYPE", 415),
             ("PAYLOAD_TOO_LARGE", 413),
             ("UNAUTHORIZED", 401),
+            ("FORBIDDEN", 403),
             ("NOT_FOUND", 404),
             ("METHOD_NOT_ALLOWED", 405),
             ("INTERNAL_SERVER_ERROR", 500),
@@ -47,6 +48,61 @@ fn reasons_have_one_status_each() {
     // Only a 401 carries a challenge.
     let response = Rejection::invalid_body("x").with_challenge("Bearer").into_response_with(&json!({}));
     assert!(!response.headers().contains_key(header::WWW_AUTHENTICATE));
+    // One header per challenge (RFC 9110 §11.6.1), each once.
+    let response = Rejection::unauthorized("no")
+        .with_challenges(&["Bearer", "Basic realm=\"x\""])
+        .with_challenge("Bearer")
+        .into_response_with(&json!({}));
+    let challenges: Vec<_> = response.headers().get_all(header::WWW_AUTHENTICATE).iter().collect();
+    assert_eq!(challenges, ["Bearer", "Basic realm=\"x\""]);
+    let forbidden = Rejection::forbidden("not yours").with_challenge("Bearer").into_response_with(&json!({}));
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    assert!(!forbidden.headers().contains_key(header::WWW_AUTHENTICATE));
+}
+
+#[test]
+fn credentials_of_each_scheme() {
+    // Bearer: absent for another scheme, malformed is a 401.
+    assert_eq!(rt::bearer(&headers(&[])).unwrap(), None);
+    assert_eq!(rt::bearer(&headers(&[("authorization", "Basic abc")])).unwrap(), None);
+    assert_eq!(rt::bearer(&headers(&[("authorization", "BEARER t")])).unwrap(), Some(BearerToken::new("t")));
+    assert_eq!(
+        rt::bearer(&headers(&[("authorization", "Bearer a b")])).unwrap_err().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Basic: base64 of user:password, the password may hold colons.
+    let basic = rt::basic(&headers(&[("authorization", "Basic dXNlcjpwYTpzcw==")])).unwrap().unwrap();
+    assert_eq!((basic.user.as_str(), basic.password.as_str()), ("user", "pa:ss"));
+    assert_eq!(format!("{basic:?}"), "BasicCredentials { user: \"user\", .. }");
+    assert_eq!(rt::basic(&headers(&[("authorization", "Bearer t")])).unwrap(), None);
+    for bad in ["Basic !!!", "Basic dXNlcg=="] {
+        let rejection = rt::basic(&headers(&[("authorization", bad)])).unwrap_err();
+        assert!(rejection.details().contains("not base64 of `user:password`"), "{bad}: {rejection}");
+    }
+    // Other HTTP schemes: passed through.
+    let digest =
+        rt::authorization_value(&headers(&[("authorization", "Digest username=\"a\", nonce=\"n\"")]), "digest");
+    let digest = digest.unwrap().unwrap();
+    assert_eq!((digest.scheme.as_str(), digest.credentials.as_str()), ("Digest", "username=\"a\", nonce=\"n\""));
+    assert_eq!(rt::authorization_value(&headers(&[("authorization", "Bearer t")]), "digest").unwrap(), None);
+    // API keys: header, query (percent-decoded), cookie (percent-decoded, quotes dropped).
+    let key = rt::api_key_header(&headers(&[("x-api-key", "k1")]), "X-API-Key").unwrap().unwrap();
+    assert_eq!((key.as_str(), format!("{key:?}")), ("k1", "ApiKey(..)".to_owned()));
+    assert_eq!(rt::api_key_header(&headers(&[]), "X-API-Key").unwrap(), None);
+    assert_eq!(rt::api_key_header(&headers(&[("x-api-key", "")]), "X-API-Key").unwrap(), None);
+    assert!(rt::api_key_header(&headers(&[("x-api-key", "a"), ("x-api-key", "b")]), "X-API-Key").is_err());
+    assert_eq!(rt::api_key_query(Some("a=1&key=s%20t%2B"), "key").unwrap(), Some(rt::ApiKey::new("s t+")));
+    assert_eq!(rt::api_key_query(None, "key").unwrap(), None);
+    assert!(rt::api_key_query(Some("key=a&key=b"), "key").is_err());
+    let cookies = headers(&[("cookie", "a=1; session=%22x%3By"), ("cookie", "q=\"quoted\"")]);
+    assert_eq!(rt::api_key_cookie(&cookies, "session").unwrap(), Some(rt::ApiKey::new("\"x;y")));
+    assert_eq!(rt::api_key_cookie(&cookies, "q").unwrap(), Some(rt::ApiKey::new("quoted")));
+    assert_eq!(rt::api_key_cookie(&cookies, "none").unwrap(), None);
+    let missing = rt::unauthenticated("`key` (the header `X-Key`)");
+    assert_eq!(
+        (missing.status(), missing.details()),
+        (StatusCode::UNAUTHORIZED, "credentials required: `key` (the header `X-Key`)")
+    );
 }
 
 #[test]
@@ -59,17 +115,17 @@ fn range_statuses_are_checked() {
 
 #[test]
 fn bearer_tokens() {
-    let token = rt::bearer_token(&headers(&[("authorization", "bearer  abc")])).unwrap();
+    let token = rt::bearer(&headers(&[("authorization", "bearer  abc")])).unwrap().unwrap();
     assert_eq!(token.as_str(), "abc");
     assert_eq!(format!("{token:?}"), "BearerToken(..)");
     assert_eq!(BearerToken::new("x").into_string(), "x");
     for (given, expected) in [
-        (vec![], "the `Authorization: Bearer <token>` header is missing"),
         (vec![("authorization", "Bearer a"), ("authorization", "Bearer b")], "more than one `Authorization` header"),
-        (vec![("authorization", "Basic abc")], "does not use the `Bearer` scheme"),
         (vec![("authorization", "Bearer")], "is not `Bearer <token>`"),
+        (vec![("authorization", "Bearer a b")], "empty or contains spaces"),
+        (vec![("authorization", "Bearer \u{e9}")], "not visible ASCII"),
     ] {
-        let rejection = rt::bearer_token(&headers(&given)).unwrap_err();
+        let rejection = rt::bearer(&headers(&given)).unwrap_err();
         assert_eq!(rejection.status(), StatusCode::UNAUTHORIZED);
         assert!(rejection.details().contains(expected), "{}", rejection.details());
     }

@@ -198,7 +198,7 @@ fn scheme_text(kind: &SecuritySchemeKind) -> String {
             };
             format!("API key `{name}` in the {location}")
         }
-        SecuritySchemeKind::OAuth2 => "OAuth 2".to_owned(),
+        SecuritySchemeKind::OAuth2 { .. } => "OAuth 2".to_owned(),
         SecuritySchemeKind::OpenIdConnect { url } => format!("OpenID Connect `{url}`"),
     }
 }

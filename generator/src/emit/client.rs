@@ -32,8 +32,13 @@
 //! - header parameters named `Accept`, `Content-Type` or `Authorization` are
 //!   ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the
 //!   method's docs say so;
-//! - `Authorization: Bearer <token>` for operations whose security is an HTTP
-//!   bearer scheme;
+//! - credentials per the operation's `security` (see `client/auth.rs`): API
+//!   keys as a header, a query parameter (encoded like the others) or a
+//!   cookie (joining the one `Cookie` header), `Authorization: Basic`,
+//!   `Bearer` (HTTP bearer, OAuth2 and OpenID Connect tokens, the latter
+//!   possibly from a token provider) or, for other HTTP schemes, the
+//!   application's own `Authorization` value; the first alternative the
+//!   client's `Credentials` satisfy, anonymous access last;
 //! - an operation with `servers` of its own (or of its path item) goes to the
 //!   first of them (variables at their defaults; a relative one under the
 //!   base URL) unless `ClientBuilder::operation_server` replaces it;
@@ -57,14 +62,17 @@
 //! order); optional ones are fields of the operation's `{Op}Query` struct,
 //! whatever their location, each documented with how it is sent.
 //!
-//! What the emitter cannot express (`matrix` and `label` path styles,
+//! Every decision above is made by [`crate::plan::client`], which refuses
+//! what the client cannot express (`matrix` and `label` path styles,
 //! objects in the query outside `deepObject` and JSON content, objects or
 //! arrays inside a `deepObject`, untyped query values, objects and unions in
 //! headers and cookies, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, form bodies with nested values, multipart
-//! media types other than `multipart/form-data`, other security schemes) is an
-//! [`Error::Unsupported`] naming the place in the spec.
+//! media types other than `multipart/form-data`)
+//! with an `Error::Unsupported` naming the place in the spec. This emitter
+//! turns the plan into tokens and refuses nothing.
 
+mod auth;
 mod client_type;
 mod exchange;
 mod form_encoding;
@@ -76,13 +84,13 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::delimiter::Delimiter;
 use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
 use crate::error::{Error, Result};
-use crate::ir::{
-    Api, Content, Location, Operation, Parameter, ParameterEncoding, Primitive, Response, SecuritySchemeKind, Shape,
-    StatusCode, Style, Type, TypeKind, is_json,
-};
+use crate::ir::{Api, Operation, Parameter, Primitive, Shape, StatusCode, Type};
+use crate::plan::OperationNames;
+use crate::plan::client::{ClientBody, ClientOperation, ClientPlan, Encoding, PathPiece, Read, Success};
+use crate::plan::delimiter::Delimiter;
+use crate::plan::parameters::{ClientParameter, Deep, Scalar, Wire};
 use crate::pointer::Pointer;
 use exchange::*;
 use method::*;
@@ -96,9 +104,6 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("reqwest", r#"{ version = "0.13", default-features = false, features = ["rustls-no-provider"] }"#),
     ("rustls", r#"{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#),
 ];
-
-/// Method names the client itself uses.
-const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "send"];
 
 /// The client file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`); the
@@ -114,19 +119,18 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let models: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
-    let error_body = error_body(api)?;
-    let plans = api
+    let plan = ClientPlan::new(api)?;
+    let items: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|op| OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)))
-        .collect::<Result<Vec<_>>>()?;
-    let items = plans.iter().map(OpPlan::emit).collect::<Result<Vec<_>>>()?;
+        .zip(&plan.names.operations)
+        .zip(&plan.operations)
+        .enumerate()
+        .map(|(i, ((op, names), p))| OpPlan::new(api, op, names, p, &models, &plan.security, i).emit())
+        .collect::<Result<_>>()?;
     let imports = client_type::imports(&rt, &items);
-    let client_type = client_type::tokens(
-        &rt,
-        plans.iter().any(|plan| plan.auth),
-        error_body.map(|(ty, name)| (rust_type(&ty, &models), name)),
-    );
+    let client_type =
+        client_type::tokens(&rt, &plan.security, plan.error_body.map(|(ty, name)| (rust_type(&ty, &models), name)));
     let title = format!(" Client for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -143,78 +147,4 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         #(#items)*
     };
     format(header, tokens, &paths)
-}
-
-/// The one type of every JSON error body the spec documents, with a name for
-/// messages; the JSON value itself when the spec documents several types
-/// (`Error::Api`'s body is then a `serde_json::Value` to decode further).
-fn error_body(api: &Api) -> Result<Option<(Type, String)>> {
-    let mut found: Option<(Type, String)> = None;
-    for op in &api.operations {
-        for response in op.responses.iter().filter(|r| !is_success(r.status)) {
-            let Some(body) = json_body(response)? else { continue };
-            let ty = body.unwrap_or_else(|| Type::new(Shape::Any));
-            let key = Type { constraints: Default::default(), default: None, ..ty.clone() };
-            match &found {
-                None => {
-                    let name = ty.named().map(str::to_owned).unwrap_or_else(|| "JSON value".to_owned());
-                    found = Some((key, name));
-                }
-                Some((known, _)) if *known == key => {}
-                Some(_) => return Ok(Some((Type::new(Shape::Any), "JSON value".to_owned()))),
-            }
-        }
-    }
-    Ok(found)
-}
-
-/// The client's refusal of `api` as a whole, if it refuses it: what
-/// [`client`] would fail with, decided without writing the file (every
-/// refusal is made while planning the operations).
-pub fn check(api: &Api) -> Result<()> {
-    let models = quote!(crate::models::);
-    let error_body = error_body(api)?;
-    for op in &api.operations {
-        OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t))?;
-    }
-    Ok(())
-}
-
-/// The operations this emitter cannot express, by index, with the reason
-/// (see [`crate::skip`]).
-pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
-    let models = quote!(crate::models::);
-    let error_body = error_body(api)?;
-    let mut refused = Vec::new();
-    for (i, op) in api.operations.iter().enumerate() {
-        match OpPlan::new(api, op, &models, error_body.as_ref().map(|(t, _)| t)) {
-            Ok(_) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(refused)
-}
-
-fn is_success(status: StatusCode) -> bool {
-    match status {
-        StatusCode::Exact(code) => (200..300).contains(&code),
-        StatusCode::Range(digit) => digit == 2,
-        StatusCode::Default => false,
-    }
-}
-
-/// The JSON content of a list of media types: `None` when there is no
-/// content at all, `Some(None)` for JSON without a schema.
-fn json_content(content: &[Content], at: &Pointer) -> Result<Option<Option<Type>>> {
-    if content.is_empty() {
-        return Ok(None);
-    }
-    match content.iter().find(|c| is_json(&c.media_type)) {
-        Some(c) => Ok(Some(c.ty.clone())),
-        None => {
-            let types: Vec<&str> = content.iter().map(|c| c.media_type.as_str()).collect();
-            Err(Error::unsupported(&at.join("content"), format!("bodies that are not JSON ({})", types.join(", "))))
-        }
-    }
 }

@@ -27,11 +27,13 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     ("validation.rs", include_str!("../../../runtime/src/validation.rs")),
     ("client/mod.rs", include_str!("../../../runtime/src/client/mod.rs")),
+    ("client/auth.rs", include_str!("../../../runtime/src/client/auth.rs")),
     ("client/builder.rs", include_str!("../../../runtime/src/client/builder.rs")),
     ("client/error.rs", include_str!("../../../runtime/src/client/error.rs")),
     ("client/request.rs", include_str!("../../../runtime/src/client/request.rs")),
     ("client/response.rs", include_str!("../../../runtime/src/client/response.rs")),
     ("server/mod.rs", include_str!("../../../runtime/src/server/mod.rs")),
+    ("server/auth.rs", include_str!("../../../runtime/src/server/auth.rs")),
     ("server/bodies.rs", include_str!("../../../runtime/src/server/bodies.rs")),
     ("server/form_body.rs", include_str!("../../../runtime/src/server/form_body.rs")),
     ("server/header_params.rs", include_str!("../../../runtime/src/server/header_params.rs")),
@@ -119,7 +121,7 @@ pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
         |deps: &[(&str, &str)]| deps.iter().map(|(d, _)| format!("\"dep:{d}\"")).collect::<Vec<_>>().join(", ");
     // The runtime's `multipart` feature (reqwest's and axum's), on for APIs
     // with multipart bodies.
-    let multipart = if super::body_fields::has_multipart(api) { r#", "multipart""# } else { "" };
+    let multipart = if crate::plan::bodies::has_multipart(api) { r#", "multipart""# } else { "" };
     let client_feature = format!("{}{multipart}", feature(client_deps));
     let server_feature = format!("{}{multipart}", feature(server_deps));
     let manifest = format!(

@@ -1,5 +1,8 @@
-//! IR → Rust source. Each emitter builds tokens with `quote`, and [`format`]
-//! turns them into a file with `prettyplease`.
+//! IR and plan → Rust source. Each emitter reads the plan
+//! ([`crate::plan`]), builds tokens with `quote`, and [`format`] turns them
+//! into a file with `prettyplease`. Emitters cannot refuse: every
+//! `Error::Unsupported` is the plan's; an emitter fails only with
+//! `Error::Emit`, on a bug of its own.
 //!
 //! - [`models`]: the model types (structs, enums, maps, aliases).
 //! - [`client`]: the async HTTP client.
@@ -10,7 +13,6 @@
 
 pub(crate) mod body_fields;
 pub mod client;
-pub(crate) mod delimiter;
 pub mod krate;
 pub mod models;
 pub mod server;

@@ -10,7 +10,8 @@
 //!   path parameters in template order, the query struct (when it has query
 //!   parameters), the `{Op}Headers` struct (when it has header or cookie
 //!   parameters, see [`headers`]) and the body (when it has one); one authentication hook per
-//!   security scheme in use; and `rejection`, which turns a [`runtime`]
+//!   security scheme in use, taking what the request presented for it
+//!   (see `server/auth.rs`); and `rejection`, which turns a [`runtime`]
 //!   rejection into the spec's error body (provided when the schema of the
 //!   spec's bad-request response can be filled mechanically, see
 //!   [`error_body`]).
@@ -20,7 +21,10 @@
 //!   `default` carrying any status, then the body (JSON, text or bytes, or
 //!   an enum of the media types when they differ) and a struct of the
 //!   documented headers (see `server/responses.rs`).
-//! - The router: a handler per operation that authenticates, decodes path,
+//! - The router: a handler per operation that authenticates (the first of
+//!   the operation's security alternatives the request presents completely,
+//!   anonymous access last; else `401` with a `WWW-Authenticate` challenge
+//!   per HTTP scheme), decodes path,
 //!   query, header and cookie parameters per their style (`form`,
 //!   `spaceDelimited`, `pipeDelimited`, `deepObject`, `simple`; `explode`;
 //!   unions tried variant by variant; `nullable` ignored, see
@@ -43,8 +47,9 @@
 //! ignored, as OpenAPI 3.0.3 requires (lowering sets them apart); the trait
 //! method's docs say so.
 //!
-//! What it cannot express yet is refused with [`Error::Unsupported`] at the
-//! spec's pointer: `matrix` and `label` path styles, objects outside JSON
+//! Every decision is made by [`crate::plan::server`], which refuses what
+//! the server cannot express yet with an `Error::Unsupported` at the spec's
+//! pointer (this emitter turns the plan into tokens and refuses nothing): `matrix` and `label` path styles, objects outside JSON
 //! content and `deepObject`, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, unions in headers and cookies, form bodies
 //! with nested values, multipart media types other than
@@ -54,6 +59,7 @@
 //! [`runtime`]: the spec-independent part (`server/runtime.rs`), embedded
 //! into every server file as its `runtime` module.
 
+mod auth;
 mod deep_object;
 mod error_body;
 mod form_decoding;
@@ -62,25 +68,28 @@ mod headers;
 mod params;
 mod responses;
 mod router;
-mod routes;
 mod strict;
 mod union_params;
-
-use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_lines, format, ident, rust_type};
 use crate::error::{Error, Result};
-use crate::ir::{Api, Location, Operation, Shape, StatusCode, Type, is_json};
+use crate::ir::{Api, Operation, StatusCode, Type};
+use crate::plan::OperationNames;
+use crate::plan::security::Security;
 use crate::pointer::Pointer;
 
+use self::auth::AuthPlan;
 use self::error_body::ErrorBody;
 use self::form_decoding::FormPlan;
 use self::params::ParamPlan;
-use self::responses::Variant;
 use self::strict::Strict;
+use crate::plan::decoding::ServerParameter;
+use crate::plan::responses::Variant;
+use crate::plan::routes::{PathMatch, Piece, Route};
+use crate::plan::server::{self as plan, ServerOperation, ServerPlan};
 use handler::*;
 use router::*;
 
@@ -88,8 +97,12 @@ use router::*;
 /// added as optional dependencies behind the `server` feature of standalone
 /// crates (the runtime's `multipart` feature adds axum's for APIs with
 /// multipart bodies).
-pub const DEPENDENCIES: &[(&str, &str)] =
-    &[("axum", r#""0.8""#), ("percent-encoding", r#""2""#), ("serde_path_to_error", r#""0.1""#)];
+pub const DEPENDENCIES: &[(&str, &str)] = &[
+    ("axum", r#""0.8""#),
+    ("base64", r#""0.22""#),
+    ("percent-encoding", r#""2""#),
+    ("serde_path_to_error", r#""0.1""#),
+];
 
 /// The server file. `models` is the path of the models module as seen from
 /// the generated file (`::ipfs_pinning_models` or `crate::models`); the
@@ -105,7 +118,8 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let m: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
-    let Plan { error, schemes, ops, routes } = Plan::new(api, &m)?;
+    let plan = ServerPlan::new(api)?;
+    let Plan { error, security, ops, routes } = Plan::new(api, &plan, &m);
 
     let mut strict = Strict::default();
     let checkers: Vec<Option<TokenStream>> = ops
@@ -115,7 +129,8 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
             _ => None,
         })
         .collect();
-    let api_trait = api_trait(api, &ops, &error, &schemes);
+    let api_trait = api_trait(api, &ops, &error, security);
+    let auth_functions = auth::functions(security);
     let items: Vec<TokenStream> =
         ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect::<Result<_>>()?;
     let strict_items = strict.items(api, &m);
@@ -133,7 +148,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
         pub use self::runtime::{
-            BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
+            ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
             Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
         };
 
@@ -141,6 +156,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         #(#items)*
         #strict_items
         #router
+        #auth_functions
 
         /// The spec-independent part of the server (rejections and their
         /// reasons, parameter and body readers), from the runtime crate.
@@ -149,108 +165,26 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     format(header, tokens, &paths)
 }
 
-/// Every decision about the server before a token of it is written: the
-/// error body, the authentication hooks, each operation's handler plan and
-/// the routes. Everything the server emitter refuses, it refuses here.
+/// The server's plan with the tokens its pieces need: the error body, the
+/// authentication hooks, each operation's handler plan and the routes.
 struct Plan<'a> {
     error: ErrorBody,
-    schemes: BTreeMap<String, proc_macro2::Ident>,
+    security: &'a Security,
     ops: Vec<OpPlan<'a>>,
-    routes: Vec<routes::Route>,
+    routes: Vec<Route>,
 }
 
 impl<'a> Plan<'a> {
-    fn new(api: &'a Api, m: &'a TokenStream) -> Result<Self> {
-        let error = ErrorBody::find(api, m)?;
-        let schemes = bearer_schemes(api)?;
-        let mut ops =
-            api.operations.iter().map(|op| OpPlan::new(api, op, m, &error, &schemes)).collect::<Result<Vec<_>>>()?;
-        let routes = routes::routes(ops.iter().map(|plan| plan.op))?;
-        for route in &routes {
-            for &i in &route.operations {
-                ops[i].path_match = routes::path_match(&route.template, ops[i].op)?;
-            }
-        }
-        Ok(Plan { error, schemes, ops, routes })
+    fn new(api: &'a Api, plan: &'a ServerPlan, m: &TokenStream) -> Self {
+        let ops = api
+            .operations
+            .iter()
+            .zip(&plan.names.operations)
+            .zip(&plan.operations)
+            .map(|((op, names), p)| OpPlan::new(api, op, names.clone(), p, m, &plan.security))
+            .collect();
+        Plan { error: ErrorBody::new(api, &plan.error, m), security: &plan.security, ops, routes: plan.routes.clone() }
     }
-}
-
-/// The server's refusal of `api` as a whole, if it refuses it: what
-/// [`server`] would fail with, decided without writing the file.
-pub fn check(api: &Api) -> Result<()> {
-    let m = quote!(crate::models::);
-    Plan::new(api, &m).map(|_| ())
-}
-
-/// Security schemes the server can check: HTTP bearer. (name → hook name)
-fn bearer_schemes(api: &Api) -> Result<BTreeMap<String, proc_macro2::Ident>> {
-    let mut out = BTreeMap::new();
-    for op in &api.operations {
-        if let Some((name, hook)) = bearer_scheme(api, op)? {
-            out.insert(name, hook);
-        }
-    }
-    Ok(out)
-}
-
-/// The bearer scheme an operation requires (name, hook name), if any.
-fn bearer_scheme(api: &Api, op: &Operation) -> Result<Option<(String, proc_macro2::Ident)>> {
-    let at = op.pointer.join("security");
-    match op.security.as_slice() {
-        [] => Ok(None),
-        [requirement] => match requirement.schemes.as_slice() {
-            [scheme] => {
-                let Some(def) = api.security_schemes.iter().find(|s| s.name == scheme.scheme) else {
-                    return Err(Error::unsupported(&at, format!("unknown security scheme `{}`", scheme.scheme)));
-                };
-                match &def.kind {
-                    crate::ir::SecuritySchemeKind::Http { scheme: s, .. } if s == "bearer" => {
-                        let hook = format_ident!(
-                            "authenticate_{}",
-                            crate::naming::unraw(&crate::naming::value_name(&def.name))
-                        );
-                        Ok(Some((def.name.clone(), hook)))
-                    }
-                    _ => Err(Error::unsupported(&def.pointer, "security schemes other than HTTP `bearer` in a server")),
-                }
-            }
-            [] => Err(Error::unsupported(&at, "optional security (an empty requirement) in a server")),
-            _ => Err(Error::unsupported(&at, "a security requirement of several schemes together")),
-        },
-        _ => Err(Error::unsupported(&at, "alternative security requirements in a server")),
-    }
-}
-
-/// The operations this emitter cannot express, by index, with the reason
-/// (see [`crate::skip`]). Refusals of the API as a whole (bad requests
-/// answered with several schemas, routes axum cannot tell apart) are left
-/// to [`check`].
-pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
-    let m = quote!(crate::models::);
-    let Ok(error) = ErrorBody::find(api, &m) else { return Ok(Vec::new()) };
-    let mut schemes = BTreeMap::new();
-    let mut refused = Vec::new();
-    for (i, op) in api.operations.iter().enumerate() {
-        match bearer_scheme(api, op) {
-            Ok(Some((name, hook))) => {
-                schemes.insert(name, hook);
-            }
-            Ok(None) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    for (i, op) in api.operations.iter().enumerate() {
-        if refused.iter().any(|(r, _)| *r == i) {
-            continue;
-        }
-        match OpPlan::new(api, op, &m, &error, &schemes) {
-            Ok(_) => {}
-            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(refused)
 }
 
 /// The spec's key for a status: `200`, `4XX`, `default`.

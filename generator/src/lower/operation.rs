@@ -11,8 +11,9 @@ use super::Skipped;
 use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
-    Content, Header, IgnoredParameter, Location, Method, Operation, Parameter, ParameterEncoding, RequestBody,
-    Response, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind, StatusCode, Style, Type, is_json,
+    Content, Header, IgnoredParameter, Location, Method, OAuth2Flow, OAuth2FlowKind, Operation, Parameter,
+    ParameterEncoding, RequestBody, Response, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind,
+    StatusCode, Style, Type, is_json,
 };
 use crate::naming::{operation_id, type_name, unraw, value_name};
 use crate::pointer::Pointer;
@@ -51,7 +52,9 @@ impl Lowerer<'_> {
                     };
                     (SecuritySchemeKind::ApiKey { location, name: name.clone() }, description)
                 }
-                openapiv3::SecurityScheme::OAuth2 { description, .. } => (SecuritySchemeKind::OAuth2, description),
+                openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => {
+                    (SecuritySchemeKind::OAuth2 { flows: oauth2_flows(flows) }, description)
+                }
                 openapiv3::SecurityScheme::OpenIDConnect { open_id_connect_url, description, .. } => {
                     (SecuritySchemeKind::OpenIdConnect { url: open_id_connect_url.clone() }, description)
                 }
@@ -477,6 +480,49 @@ fn security(
         out.push(SecurityRequirement { schemes: uses });
     }
     Ok(out)
+}
+
+/// The flows of an OAuth2 scheme, in the order of the spec's Flows Object.
+fn oauth2_flows(flows: &openapiv3::OAuth2Flows) -> Vec<OAuth2Flow> {
+    let scopes = |map: &indexmap::IndexMap<String, String>| map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut out = Vec::new();
+    if let Some(f) = &flows.implicit {
+        out.push(OAuth2Flow {
+            kind: OAuth2FlowKind::Implicit,
+            authorization_url: Some(f.authorization_url.clone()),
+            token_url: None,
+            refresh_url: f.refresh_url.clone(),
+            scopes: scopes(&f.scopes),
+        });
+    }
+    if let Some(f) = &flows.password {
+        out.push(OAuth2Flow {
+            kind: OAuth2FlowKind::Password,
+            authorization_url: None,
+            token_url: Some(f.token_url.clone()),
+            refresh_url: f.refresh_url.clone(),
+            scopes: scopes(&f.scopes),
+        });
+    }
+    if let Some(f) = &flows.client_credentials {
+        out.push(OAuth2Flow {
+            kind: OAuth2FlowKind::ClientCredentials,
+            authorization_url: None,
+            token_url: Some(f.token_url.clone()),
+            refresh_url: f.refresh_url.clone(),
+            scopes: scopes(&f.scopes),
+        });
+    }
+    if let Some(f) = &flows.authorization_code {
+        out.push(OAuth2Flow {
+            kind: OAuth2FlowKind::AuthorizationCode,
+            authorization_url: Some(f.authorization_url.clone()),
+            token_url: Some(f.token_url.clone()),
+            refresh_url: f.refresh_url.clone(),
+            scopes: scopes(&f.scopes),
+        });
+    }
+    out
 }
 
 /// The URLs of `servers`, each `{variable}` replaced by its default.

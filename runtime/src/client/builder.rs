@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::{Api, Core, DEFAULT_TIMEOUT, Error};
+use super::{Api, Core, Credentials, DEFAULT_TIMEOUT, Error};
 
 /// Settings for a client: timeout, user agent, extra headers, or an
 /// HTTP client of the caller's own (for proxies, custom TLS roots or
@@ -13,7 +13,7 @@ use super::{Api, Core, DEFAULT_TIMEOUT, Error};
 /// request, so they hold for a caller-supplied client too.
 pub struct ClientBuilder<A> {
     base_url: String,
-    token: Option<String>,
+    credentials: Credentials,
     timeout: Option<std::time::Duration>,
     user_agent: Option<String>,
     default_user_agent: &'static str,
@@ -27,8 +27,8 @@ impl<A> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("ClientBuilder");
         out.field("base_url", &self.base_url);
-        if self.token.is_some() {
-            out.field("token", &"<redacted>");
+        if !self.credentials.is_empty() {
+            out.field("credentials", &self.credentials);
         }
         out.field("timeout", &self.timeout).field("user_agent", &self.user_agent).finish_non_exhaustive()
     }
@@ -36,15 +36,14 @@ impl<A> fmt::Debug for ClientBuilder<A> {
 
 impl<A: Api> ClientBuilder<A> {
     /// A builder for a client of the API at `base_url` (a path prefix such
-    /// as `https://api.example.com/psa` is kept) that sends `token` as
-    /// `Authorization: Bearer <token>` with the operations that need it
-    /// (`None`: the API uses no bearer token), and `default_user_agent`
-    /// unless [`ClientBuilder::user_agent`] says otherwise. The generated
-    /// `Client::builder` calls it.
-    pub fn new(base_url: String, token: Option<String>, default_user_agent: &'static str) -> Self {
+    /// as `https://api.example.com/psa` is kept) that authenticates with
+    /// `credentials` where operations require it, and sends
+    /// `default_user_agent` unless [`ClientBuilder::user_agent`] says
+    /// otherwise. The generated `Client::builder` calls it.
+    pub fn new(base_url: String, credentials: Credentials, default_user_agent: &'static str) -> Self {
         ClientBuilder {
             base_url,
-            token,
+            credentials,
             timeout: Some(DEFAULT_TIMEOUT),
             user_agent: None,
             default_user_agent,
@@ -53,6 +52,13 @@ impl<A: Api> ClientBuilder<A> {
             servers: Vec::new(),
             api: PhantomData,
         }
+    }
+
+    /// The credentials, replacing those given so far (the generated
+    /// `Credentials` has a setter per security scheme of the spec).
+    pub fn credentials(mut self, credentials: impl Into<Credentials>) -> Self {
+        self.credentials = credentials.into();
+        self
     }
 
     /// The longest one request may take, from connecting until its response
@@ -111,7 +117,7 @@ impl<A: Api> ClientBuilder<A> {
     }
 
     /// The client, or [`Error::InvalidConfig`] naming what is wrong (a base
-    /// URL that is not `http`/`https` or has a query, a token or header that
+    /// URL that is not `http`/`https` or has a query, a credential or header that
     /// cannot be sent).
     pub fn build(self) -> Result<A, Error<A>> {
         let base_url = normalize_base_url(&self.base_url)?;
@@ -120,19 +126,11 @@ impl<A: Api> ClientBuilder<A> {
             .iter()
             .map(|(from, to)| Ok((from.clone(), normalize_base_url(to)?)))
             .collect::<Result<Vec<_>, Error<A>>>()?;
-        let authorization = match &self.token {
-            None => None,
-            Some(token) => {
-                let mut authorization = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                    Error::InvalidConfig(
-                        "the token cannot be sent in an HTTP header (it has control characters or non-ASCII text)"
-                            .to_owned(),
-                    )
-                })?;
-                authorization.set_sensitive(true);
-                Some(authorization)
-            }
-        };
+        if let Some(scheme) = self.credentials.unsendable() {
+            return Err(Error::InvalidConfig(format!(
+                "the token or key of the security scheme `{scheme}` cannot be sent (it has control characters)"
+            )));
+        }
         let agent = self.user_agent.unwrap_or_else(|| self.default_user_agent.to_owned());
         let user_agent = HeaderValue::from_str(&agent)
             .map_err(|_| Error::InvalidConfig(format!("`{agent}` cannot be sent as a User-Agent header")))?;
@@ -157,7 +155,7 @@ impl<A: Api> ClientBuilder<A> {
         Ok(A::from_core(Core {
             http,
             base_url,
-            authorization,
+            credentials: self.credentials,
             timeout: self.timeout,
             user_agent,
             default_headers,

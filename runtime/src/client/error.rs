@@ -16,6 +16,13 @@ pub enum Error<A: Api> {
     Validation(Violations),
     /// The client's settings cannot be used (base URL, token, headers).
     InvalidConfig(String),
+    /// The operation requires credentials the client does not have: no
+    /// alternative of its `security` can be satisfied (each alternative as
+    /// the names of its schemes, all needed together). Nothing was sent.
+    MissingCredentials { alternatives: Vec<Vec<&'static str>> },
+    /// The token provider of an OAuth2 or OpenID Connect scheme failed.
+    /// Nothing was sent.
+    TokenProvider(super::BoxError),
     /// The request body could not be serialized as JSON.
     Encode(serde_json::Error),
     /// No complete response within the timeout.
@@ -56,7 +63,11 @@ impl<A: Api> Error<A> {
                 Some(*status)
             }
             Error::Timeout(e) | Error::Transport(e) => e.status(),
-            Error::Validation(_) | Error::InvalidConfig(_) | Error::Encode(_) => None,
+            Error::Validation(_)
+            | Error::InvalidConfig(_)
+            | Error::MissingCredentials { .. }
+            | Error::TokenProvider(_)
+            | Error::Encode(_) => None,
         }
     }
 
@@ -89,6 +100,10 @@ impl<A: Api> fmt::Debug for Error<A> {
         match self {
             Error::Validation(v) => f.debug_tuple("Validation").field(v).finish(),
             Error::InvalidConfig(m) => f.debug_tuple("InvalidConfig").field(m).finish(),
+            Error::MissingCredentials { alternatives } => {
+                f.debug_struct("MissingCredentials").field("alternatives", alternatives).finish()
+            }
+            Error::TokenProvider(e) => f.debug_tuple("TokenProvider").field(e).finish(),
             Error::Encode(e) => f.debug_tuple("Encode").field(e).finish(),
             Error::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
@@ -116,6 +131,14 @@ impl<A: Api> fmt::Display for Error<A> {
         match self {
             Error::Validation(violations) => write!(f, "invalid request, not sent: {violations}"),
             Error::InvalidConfig(message) => write!(f, "invalid client settings: {message}"),
+            Error::MissingCredentials { alternatives } => {
+                let alternatives: Vec<String> = alternatives
+                    .iter()
+                    .map(|all| all.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" and "))
+                    .collect();
+                write!(f, "no credentials for this operation, not sent: it needs {}", alternatives.join(", or "))
+            }
+            Error::TokenProvider(e) => write!(f, "the token provider failed, not sent: {e}"),
             Error::Encode(e) => write!(f, "the request body cannot be encoded as JSON: {e}"),
             Error::Timeout(e) => write!(f, "no complete response in time: {e}"),
             Error::Transport(e) => write!(f, "the request failed: {e}"),
@@ -143,6 +166,7 @@ impl<A: Api> std::error::Error for Error<A> {
         match self {
             Error::Validation(e) => Some(e),
             Error::Encode(e) => Some(e),
+            Error::TokenProvider(e) => Some(e.as_ref()),
             Error::Timeout(e) | Error::Transport(e) => Some(e),
             _ => None,
         }

@@ -12,6 +12,7 @@
 //! [`check_delimited`], [`date_time`], and [`HeaderParams`] (header and
 //! cookie parameters).
 
+mod auth;
 mod builder;
 mod error;
 mod request;
@@ -20,8 +21,9 @@ mod response;
 use std::fmt;
 use std::marker::PhantomData;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
+pub use auth::*;
 pub use builder::*;
 pub use error::*;
 pub use request::*;
@@ -70,14 +72,13 @@ impl<'de> serde::Deserialize<'de> for NoErrorBody {
 }
 
 /// The HTTP side of a generated client: the connection pool, the base URL,
-/// the bearer token, the timeout and the default headers. Cheap to clone
+/// the credentials, the timeout and the default headers. Cheap to clone
 /// (clones share the connection pool).
 pub struct Core<A> {
     http: reqwest::Client,
     /// Scheme, host and path prefix, without a trailing `/`.
     base_url: String,
-    /// `Bearer <token>`, marked sensitive.
-    authorization: Option<HeaderValue>,
+    credentials: Credentials,
     timeout: Option<std::time::Duration>,
     user_agent: HeaderValue,
     default_headers: HeaderMap,
@@ -91,7 +92,7 @@ impl<A> Clone for Core<A> {
         Core {
             http: self.http.clone(),
             base_url: self.base_url.clone(),
-            authorization: self.authorization.clone(),
+            credentials: self.credentials.clone(),
             timeout: self.timeout,
             user_agent: self.user_agent.clone(),
             default_headers: self.default_headers.clone(),
@@ -105,8 +106,8 @@ impl<A> fmt::Debug for Core<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("Client");
         out.field("base_url", &self.base_url);
-        if self.authorization.is_some() {
-            out.field("token", &"<redacted>");
+        if !self.credentials.is_empty() {
+            out.field("credentials", &self.credentials);
         }
         out.field("timeout", &self.timeout).field("user_agent", &self.user_agent).finish_non_exhaustive()
     }
@@ -118,9 +119,14 @@ impl<A: Api> Core<A> {
         &self.base_url
     }
 
-    /// Sends one request and reads the whole response. `auth`: the operation
-    /// sends the bearer token (when the client has one).
-    pub async fn send(&self, request: Request, auth: bool) -> Result<Response<A>, Error<A>> {
+    /// Sends one request and reads the whole response, with the credentials
+    /// of the first alternative of its security the client can satisfy
+    /// ([`Error::MissingCredentials`] when there is none).
+    pub async fn send(&self, request: Request) -> Result<Response<A>, Error<A>> {
+        let applied = self.credentials.apply(request.security).await.map_err(|e| match e {
+            Ok(alternatives) => Error::MissingCredentials { alternatives },
+            Err(e) => Error::TokenProvider(e),
+        })?;
         // An operation's own server, unless replaced; a relative one
         // (`/uploads`) is taken as relative to the base URL.
         let joined: String;
@@ -135,7 +141,11 @@ impl<A: Api> Core<A> {
                 None => spec.trim_end_matches('/'),
             },
         };
-        let query = request.query.as_str();
+        let mut query = request.query;
+        for (name, key) in &applied.query {
+            query.push(name, key.expose());
+        }
+        let query = query.as_str();
         let mut url = String::with_capacity(base.len() + request.path.len() + query.len() + 1);
         url.push_str(base);
         url.push_str(&request.path);
@@ -155,27 +165,57 @@ impl<A: Api> Core<A> {
         if request.accept_json && !self.default_headers.contains_key(ACCEPT) {
             builder = builder.header(ACCEPT, "application/json");
         }
-        if !request.headers.is_empty() {
-            // Header parameters replace the client's headers of the same name
-            // (`RequestBuilder::headers` replaces); their cookies follow the
-            // default `Cookie`s in one header.
-            let mut headers = request.headers;
-            if headers.contains_key(COOKIE) && self.default_headers.contains_key(COOKIE) {
+        let mut headers = request.headers;
+        if !applied.cookies.is_empty() {
+            let mut cookies = String::new();
+            for (name, key) in &applied.cookies {
+                if !cookies.is_empty() {
+                    cookies.push_str("; ");
+                }
+                cookies.push_str(name);
+                cookies.push('=');
+                request::encode_cookie_into(&mut cookies, key.expose());
+            }
+            let mut value = HeaderValue::from_str(&cookies)
+                .map_err(|_| Error::InvalidConfig("an API key cookie cannot be sent".to_owned()))?;
+            value.set_sensitive(true);
+            headers.append(COOKIE, value);
+        }
+        for (name, secret) in &applied.headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::InvalidConfig(format!("`{name}` is not a valid header name")))?;
+            let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                Error::InvalidConfig(format!(
+                    "the credential for the header `{name}` cannot be sent in an HTTP header (it has non-ASCII text)"
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.append(header, value);
+        }
+        if !headers.is_empty() {
+            // Header parameters (and credentials) replace the client's headers
+            // of the same name (`RequestBuilder::headers` replaces); their
+            // cookies (parameters, then API keys) follow the default `Cookie`s
+            // in one header.
+            if headers.get_all(COOKIE).iter().count() + self.default_headers.get_all(COOKIE).iter().count() > 1 {
                 let mut joined: Vec<u8> = Vec::new();
+                let mut sensitive = false;
                 for value in self.default_headers.get_all(COOKIE).iter().chain(headers.get_all(COOKIE).iter()) {
                     if !joined.is_empty() {
                         joined.extend_from_slice(b"; ");
                     }
                     joined.extend_from_slice(value.as_bytes());
+                    sensitive |= value.is_sensitive();
                 }
-                if let Ok(value) = HeaderValue::from_bytes(&joined) {
+                if let Ok(mut value) = HeaderValue::from_bytes(&joined) {
+                    value.set_sensitive(sensitive);
                     headers.insert(COOKIE, value);
                 }
             }
             builder = builder.headers(headers);
         }
-        if let (true, Some(authorization)) = (auth, &self.authorization) {
-            builder = builder.header(AUTHORIZATION, authorization.clone());
+        if let Some((user, password)) = &applied.basic {
+            builder = builder.basic_auth(user, Some(password.expose()));
         }
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);

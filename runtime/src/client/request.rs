@@ -23,6 +23,8 @@ pub struct Request {
     pub body: Option<(&'static str, Vec<u8>)>,
     /// The operation's own server, as the spec writes it (`None`: the base URL).
     pub server: Option<&'static str>,
+    /// The operation's security requirements (empty: it sends no credentials).
+    pub security: super::auth::Security,
     /// A `multipart/form-data` body (reqwest sets its content type and boundary).
     #[cfg(feature = "multipart")]
     pub multipart: Option<reqwest::multipart::Form>,
@@ -244,7 +246,7 @@ fn header_problem(value: &str) -> Option<String> {
 
 /// Percent-encodes everything but RFC 6265's cookie octets (visible
 /// ASCII but `"` `,` `;` `\`), and `%` itself.
-fn encode_cookie_into(out: &mut String, value: &str) {
+pub(super) fn encode_cookie_into(out: &mut String, value: &str) {
     percent_encode_into(out, value, |byte| {
         byte.is_ascii_graphic() && !matches!(byte, b'"' | b',' | b';' | b'\\' | b'%')
     });

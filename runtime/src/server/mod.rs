@@ -1,5 +1,5 @@
 //! The spec-independent part of a generated server: rejections and their
-//! machine-readable reasons, bearer tokens, status codes checked to lie in a
+//! machine-readable reasons, the credentials of every security scheme, status codes checked to lie in a
 //! range, and the decoding of query strings, path segments and JSON bodies.
 //!
 //! Nothing here depends on the spec; the generated code calls it with what
@@ -19,6 +19,7 @@
 //! | `UNSUPPORTED_MEDIA_TYPE` | 415 | a body without a `Content-Type`, or with one the operation does not accept |
 //! | `PAYLOAD_TOO_LARGE` | 413 | a body larger than [`Config::body_limit`] |
 //! | `UNAUTHORIZED` | 401 | credentials missing, malformed, or rejected by the authentication hook |
+//! | `FORBIDDEN` | 403 | an authentication hook refused the credentials it authenticated |
 //! | `NOT_FOUND` | 404 | no operation has this path |
 //! | `METHOD_NOT_ALLOWED` | 405 | the path exists, the method does not (the `Allow` header lists the ones that do) |
 //! | `INTERNAL_SERVER_ERROR` | 500 | a fault of the server itself, never of the request |
@@ -26,6 +27,7 @@
 //! The generated server refers to this module as its `runtime` (`pub use`
 //! of it), so everything is at this module's top level.
 
+mod auth;
 mod bodies;
 mod form_body;
 mod header_params;
@@ -37,9 +39,10 @@ mod query_styles;
 use std::fmt;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+pub use auth::*;
 pub use bodies::*;
 pub use form_body::*;
 pub use header_params::*;
@@ -64,6 +67,8 @@ pub enum Reason {
     PayloadTooLarge,
     /// `UNAUTHORIZED`: missing, malformed or rejected credentials.
     Unauthorized,
+    /// `FORBIDDEN`: credentials the authentication hook refused access.
+    Forbidden,
     /// `NOT_FOUND`: no operation has this path.
     NotFound,
     /// `METHOD_NOT_ALLOWED`: the path exists, the method does not.
@@ -74,13 +79,14 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in the order of the table above.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 10] = [
         Reason::BadRequest,
         Reason::InvalidParameter,
         Reason::InvalidBody,
         Reason::UnsupportedMediaType,
         Reason::PayloadTooLarge,
         Reason::Unauthorized,
+        Reason::Forbidden,
         Reason::NotFound,
         Reason::MethodNotAllowed,
         Reason::InternalServerError,
@@ -95,6 +101,7 @@ impl Reason {
             Reason::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Reason::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Reason::Unauthorized => "UNAUTHORIZED",
+            Reason::Forbidden => "FORBIDDEN",
             Reason::NotFound => "NOT_FOUND",
             Reason::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Reason::InternalServerError => "INTERNAL_SERVER_ERROR",
@@ -108,6 +115,7 @@ impl Reason {
             Reason::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Reason::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Reason::Unauthorized => StatusCode::UNAUTHORIZED,
+            Reason::Forbidden => StatusCode::FORBIDDEN,
             Reason::NotFound => StatusCode::NOT_FOUND,
             Reason::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Reason::InternalServerError => StatusCode::INTERNAL_SERVER_ERROR,
@@ -128,18 +136,25 @@ impl fmt::Display for Reason {
 pub struct Rejection {
     reason: Reason,
     details: String,
-    challenge: Option<&'static str>,
+    /// `WWW-Authenticate` challenges of a `401`.
+    challenges: Vec<&'static str>,
 }
 
 impl Rejection {
     /// A rejection with this reason and details (the status follows from the reason).
     pub fn new(reason: Reason, details: impl Into<String>) -> Self {
-        Rejection { reason, details: details.into(), challenge: None }
+        Rejection { reason, details: details.into(), challenges: Vec::new() }
     }
 
     /// `401 UNAUTHORIZED`: what an authentication hook returns for a token it does not accept.
     pub fn unauthorized(details: impl Into<String>) -> Self {
         Rejection::new(Reason::Unauthorized, details)
+    }
+
+    /// `403 FORBIDDEN`: what an authentication hook returns for a caller it
+    /// knows but does not let in (the operation is not called).
+    pub fn forbidden(details: impl Into<String>) -> Self {
+        Rejection::new(Reason::Forbidden, details)
     }
 
     /// `500 INTERNAL_SERVER_ERROR`: what an authentication hook returns when it
@@ -187,11 +202,26 @@ impl Rejection {
 
     /// The same rejection, answered with a `WWW-Authenticate` challenge if it
     /// is a `401` (unchanged otherwise).
-    pub fn with_challenge(mut self, challenge: &'static str) -> Self {
+    pub fn with_challenge(self, challenge: &'static str) -> Self {
+        self.with_challenges(&[challenge])
+    }
+
+    /// The same rejection, answered with one `WWW-Authenticate` header per
+    /// challenge (those it has already kept) if it is a `401`.
+    pub fn with_challenges(mut self, challenges: &[&'static str]) -> Self {
         if self.reason == Reason::Unauthorized {
-            self.challenge = Some(challenge);
+            for challenge in challenges {
+                if !self.challenges.contains(challenge) {
+                    self.challenges.push(challenge);
+                }
+            }
         }
         self
+    }
+
+    /// The `WWW-Authenticate` challenges it is answered with.
+    pub fn challenges(&self) -> &[&'static str] {
+        &self.challenges
     }
 
     pub fn reason(&self) -> Reason {
@@ -207,12 +237,14 @@ impl Rejection {
         &self.details
     }
 
-    /// The response: this rejection's status, `body` as JSON, and the
-    /// `WWW-Authenticate` challenge if there is one.
+    /// The response: this rejection's status, `body` as JSON, and a
+    /// `WWW-Authenticate` header per challenge.
     pub fn into_response_with<B: serde::Serialize>(self, body: &B) -> Response {
         let mut response = json_response(self.status(), body);
-        if let Some(challenge) = self.challenge {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        for challenge in self.challenges {
+            if let Ok(value) = HeaderValue::from_str(challenge) {
+                response.headers_mut().append(header::WWW_AUTHENTICATE, value);
+            }
         }
         response
     }
@@ -336,59 +368,6 @@ impl std::error::Error for StatusOutOfRange {}
 /// The status for a code the generator checked (100..=599); 500 for anything else.
 pub fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-/// The token of an `Authorization: Bearer` header (RFC 6750). Its `Debug`
-/// output hides the token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct BearerToken(String);
-
-impl BearerToken {
-    pub fn new(token: impl Into<String>) -> Self {
-        BearerToken(token.into())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-impl fmt::Debug for BearerToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BearerToken(..)")
-    }
-}
-
-/// The bearer token of a request: exactly one `Authorization` header, scheme
-/// `Bearer` (any case), one token of visible ASCII characters.
-pub fn bearer_token(headers: &HeaderMap) -> Result<BearerToken, Rejection> {
-    let reject = |details: &str| Rejection::unauthorized(details).with_challenge("Bearer");
-    let mut values = headers.get_all(header::AUTHORIZATION).iter();
-    let (Some(value), None) = (values.next(), values.next()) else {
-        return Err(if headers.contains_key(header::AUTHORIZATION) {
-            reject("more than one `Authorization` header")
-        } else {
-            reject("the `Authorization: Bearer <token>` header is missing")
-        });
-    };
-    let Ok(value) = value.to_str() else {
-        return Err(reject("the `Authorization` header is not visible ASCII"));
-    };
-    let Some((scheme, token)) = value.trim().split_once(' ') else {
-        return Err(reject("the `Authorization` header is not `Bearer <token>`"));
-    };
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(reject("the `Authorization` header does not use the `Bearer` scheme"));
-    }
-    let token = token.trim_start_matches(' ');
-    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(reject("the bearer token is empty or contains spaces"));
-    }
-    Ok(BearerToken(token.to_owned()))
 }
 
 /// A response with `status` and `body` as JSON (`Content-Type: application/json`).

@@ -1,7 +1,7 @@
 //! The `Client` type of a client file: a newtype around the runtime's
 //! `Core`, naming the spec's error body for the runtime's generic `Error`,
-//! with constructors whose arguments depend on whether the API uses a bearer
-//! token. Everything else about sending and decoding is the runtime crate's
+//! with constructors whose arguments depend on the API's security (one
+//! secret for an API with one scheme that takes one: see `auth.rs`). Everything else about sending and decoding is the runtime crate's
 //! (`runtime/src/client/`).
 
 use std::collections::BTreeSet;
@@ -44,10 +44,14 @@ pub(super) fn imports(rt: &TokenStream, items: &[TokenStream]) -> TokenStream {
 
 /// The items: re-exports of the runtime's public client items, `Client`,
 /// `Error`, `ClientBuilder`, the `Api` impl and the constructors. `rt` is
-/// the runtime path prefix (`::openapi_runtime::`), `bearer` whether some
-/// operation sends a bearer token, `error_body` the Rust type of the spec's
+/// the runtime path prefix (`::openapi_runtime::`), `security` the plan of
+/// the API's authentication, `error_body` the Rust type of the spec's
 /// error bodies and its name in the spec.
-pub(super) fn tokens(rt: &TokenStream, bearer: bool, error_body: Option<(TokenStream, String)>) -> TokenStream {
+pub(super) fn tokens(
+    rt: &TokenStream,
+    security: &crate::plan::security::Security,
+    error_body: Option<(TokenStream, String)>,
+) -> TokenStream {
     let (error_ty, error_name, error_doc) = match error_body {
         Some((ty, name)) => {
             let doc = format!(" Why a call failed; [`Error::Api`] carries the spec's error body (`{name}`).");
@@ -59,37 +63,37 @@ pub(super) fn tokens(rt: &TokenStream, bearer: bool, error_body: Option<(TokenSt
             " Why a call failed (the spec documents no error body).".to_owned(),
         ),
     };
-    let (new_doc, params, token) = if bearer {
-        (
-            quote! {
-                /// A client for the API at `base_url` (a path prefix such as
-                /// `https://api.example.com/psa` is kept) that sends `token` as
-                /// `Authorization: Bearer <token>`, with the default settings of
-                /// [`ClientBuilder`].
-            },
-            quote!(base_url: impl ::std::convert::Into<::std::string::String>, token: impl ::std::convert::Into<::std::string::String>),
-            quote!(::std::option::Option::Some(token.into())),
-        )
+    let new = super::auth::new_args(security);
+    let base = quote!(base_url: impl ::std::convert::Into<::std::string::String>);
+    let params = match &new.param {
+        Some(param) => quote!(#base, #param),
+        None => base,
+    };
+    let args = match &new.arg {
+        Some(arg) => quote!(base_url, #arg),
+        None => quote!(base_url),
+    };
+    let credentials = &new.credentials;
+    let new_doc = if new.doc.is_empty() {
+        " A client for the API at `base_url` (a path prefix such as `https://api.example.com/psa` is kept), with the default settings of [`ClientBuilder`].".to_owned()
     } else {
-        (
-            quote! {
-                /// A client for the API at `base_url` (a path prefix such as
-                /// `https://api.example.com/psa` is kept), with the default
-                /// settings of [`ClientBuilder`].
-            },
-            quote!(base_url: impl ::std::convert::Into<::std::string::String>),
-            quote!(::std::option::Option::None),
+        format!(
+            " A client for the API at `base_url` (a path prefix such as `https://api.example.com/psa` is kept) that {}, with the default settings of [`ClientBuilder`].",
+            new.doc
         )
     };
-    let args = if bearer { quote!(base_url, token) } else { quote!(base_url) };
-    let builder_doc = if bearer {
-        " A builder for a client of the API at `base_url` that authenticates with `token`."
+    let builder_doc = if new.doc.is_empty() {
+        " A builder for a client of the API at `base_url`.".to_owned()
     } else {
-        " A builder for a client of the API at `base_url`."
+        format!(" A builder for a client of the API at `base_url` that {}.", new.doc)
     };
+    let auth_items = super::auth::items(security);
+    let providers = super::auth::uses_providers(security)
+        .then(|| quote!(pub use #rt client::{BoxError, Secret, TokenFuture, TokenProvider};));
     quote! {
         pub use #rt client::{DEFAULT_TIMEOUT, Decoded, MAX_BODY_BYTES, SNIPPET_BYTES, SkippedItem, install_crypto_provider};
         use #rt client as runtime;
+        #providers
 
         /// The API client: one async method per operation. Cheap to clone
         /// (clones share the connection pool).
@@ -119,7 +123,7 @@ pub(super) fn tokens(rt: &TokenStream, bearer: bool, error_body: Option<(TokenSt
         }
 
         impl Client {
-            #new_doc
+            #[doc = #new_doc]
             pub fn new(#params) -> ::std::result::Result<Self, Error> {
                 Self::builder(#args).build()
             }
@@ -127,7 +131,7 @@ pub(super) fn tokens(rt: &TokenStream, bearer: bool, error_body: Option<(TokenSt
             #[doc = #builder_doc]
             pub fn builder(#params) -> ClientBuilder {
                 let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-                ClientBuilder::new(base_url.into(), #token, user_agent)
+                ClientBuilder::new(base_url.into(), #credentials, user_agent)
             }
 
             /// The base URL requests go to (without a trailing `/`).
@@ -135,5 +139,7 @@ pub(super) fn tokens(rt: &TokenStream, bearer: bool, error_body: Option<(TokenSt
                 self.0.base_url()
             }
         }
+
+        #auth_items
     }
 }

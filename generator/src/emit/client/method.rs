@@ -6,24 +6,6 @@ use quote::{ToTokens, format_ident, quote};
 
 use super::*;
 
-/// What a success returns.
-pub(super) enum Success {
-    /// No body documented: `()`, whatever the server sends.
-    Unit,
-    /// A `text/*` body: the `String` (UTF-8).
-    Text,
-    /// A body of another media type: its bytes.
-    Bytes,
-    /// 2xx responses with different bodies: an enum named `{Op}Success`
-    /// with a variant per documented 2xx response.
-    Statuses(Vec<SuccessVariant>),
-    /// The body as this type.
-    Strict(TokenStream),
-    /// The body as this type, `Decoded<T>`, after taking undecodable items out
-    /// of these lists (`None`: the body itself is the list).
-    Lenient(TokenStream, Vec<(Option<String>, TokenStream)>),
-}
-
 pub(super) struct Body {
     pub(super) name: proc_macro2::Ident,
     pub(super) ty: Type,
@@ -37,84 +19,54 @@ pub(super) struct Body {
     pub(super) encoding: Encoding,
 }
 
-/// How a request body is sent.
-pub(super) enum Encoding {
-    /// JSON of the body's type.
-    Json,
-    /// The media type of a raw body (`&str` for `text/*`, `&[u8]` for
-    /// others), sent as it is.
-    Raw(String),
-    /// `application/x-www-form-urlencoded` pairs of the body's struct.
-    Form(form_encoding::FormPlan),
-    /// `multipart/form-data` parts of the operation's `{Op}Multipart`.
-    Multipart(form_encoding::MultipartPlan),
-}
-
+/// One operation's plan, with the tokens its pieces need.
 pub(super) struct OpPlan<'a> {
     pub(super) api: &'a Api,
     pub(super) op: &'a Operation,
+    pub(super) names: &'a OperationNames,
     pub(super) models: &'a TokenStream,
-    pub(super) path: Vec<PathPiece>,
+    pub(super) path: &'a [PathPiece],
     pub(super) positional: Vec<Param<'a>>,
     pub(super) optional: Vec<Param<'a>>,
     pub(super) body: Option<Body>,
-    pub(super) success: Success,
+    pub(super) success: &'a Success,
     /// Statuses (not 2xx) whose documented body is the error type.
-    pub(super) failures: BTreeSet<u16>,
-    pub(super) auth: bool,
-}
-
-pub(super) enum PathPiece {
-    Literal(String),
-    Param(usize),
+    pub(super) failures: &'a BTreeSet<u16>,
+    /// The request's `security` field (empty: it sends no credentials).
+    pub(super) auth: TokenStream,
+    /// What the docs say about its authentication.
+    pub(super) auth_doc: Option<String>,
 }
 
 impl<'a> OpPlan<'a> {
     pub(super) fn new(
         api: &'a Api,
         op: &'a Operation,
+        names: &'a OperationNames,
+        plan: &'a ClientOperation,
         models: &'a TokenStream,
-        error_type: Option<&Type>,
-    ) -> Result<Self> {
-        if RESERVED_METHODS.contains(&op.name.as_str()) {
-            return Err(Error::unsupported(
-                &op.pointer,
-                format!("an operation named `{}`: the client uses that method name itself", op.name),
-            ));
+        security: &crate::plan::security::Security,
+        index: usize,
+    ) -> Self {
+        let requirement = security.of(index);
+        OpPlan {
+            api,
+            op,
+            names,
+            models,
+            path: &plan.path,
+            positional: plan.positional.iter().map(|p| Param::new(op, p, models)).collect(),
+            optional: plan.optional.iter().map(|p| Param::new(op, p, models)).collect(),
+            body: plan.body.as_ref().map(|b| Body::new(b, models)),
+            success: &plan.success,
+            failures: &plan.failures,
+            auth: super::auth::request_field(security, requirement),
+            auth_doc: super::auth::docs(security, requirement),
         }
-        let mut positional = Vec::new();
-        let mut optional = Vec::new();
-        for p in &op.parameters {
-            let param = Param::new(api, p, models)?;
-            if p.required || p.location == Location::Path {
-                positional.push(param);
-            } else {
-                optional.push(param);
-            }
-        }
-        // Path parameters first, in template order; then required query parameters.
-        let path = path_pieces(op, &positional)?;
-        let mut order: Vec<usize> = path
-            .iter()
-            .filter_map(|piece| match piece {
-                PathPiece::Param(i) => Some(*i),
-                PathPiece::Literal(_) => None,
-            })
-            .collect();
-        let rest: Vec<usize> = (0..positional.len()).filter(|i| !order.contains(i)).collect();
-        order.extend(rest);
-        let mut sorted: Vec<Option<Param<'a>>> = positional.into_iter().map(Some).collect();
-        let positional: Vec<Param<'a>> = order.iter().filter_map(|&i| sorted[i].take()).collect();
-        let path = path_pieces(op, &positional)?;
-        let body = body(api, op, models, &positional)?;
-        let success = success(api, op, models)?;
-        let failures = failures(op, error_type)?;
-        let auth = auth(api, op)?;
-        Ok(OpPlan { api, op, models, path, positional, optional, body, success, failures, auth })
     }
 
     pub(super) fn query_struct_name(&self) -> proc_macro2::Ident {
-        format_ident!("{}Query", self.op.type_name)
+        ident(&self.names.query)
     }
 
     pub(super) fn emit(&self) -> Result<TokenStream> {
@@ -127,7 +79,7 @@ impl<'a> OpPlan<'a> {
         let mut owned = Vec::new();
         for p in &self.positional {
             let arg = p.arg();
-            let (arg_ty, own) = match &p.wire {
+            let (arg_ty, own) = match p.wire {
                 Wire::Segment(Scalar::Text)
                 | Wire::Query(Scalar::Text)
                 | Wire::Header(Scalar::Text)
@@ -139,6 +91,7 @@ impl<'a> OpPlan<'a> {
                 | Wire::HeaderArray { item_type, .. }
                 | Wire::CookieArray { item_type, .. } => {
                     let rust = &p.rust;
+                    let item_type = rust_type(item_type, m);
                     (quote!(&[#item_type]), quote!(let #arg: #rust = ::std::borrow::ToOwned::to_owned(#arg);))
                 }
                 Wire::QueryJson | Wire::QueryDeep(_) | Wire::QueryUnion { .. } | Wire::SegmentUnion { .. } => {
@@ -168,7 +121,7 @@ impl<'a> OpPlan<'a> {
             if let Wire::Segment(Scalar::Text) = p.wire {
                 body = quote!(check_segment(&#arg, #wire_name, out); #body);
             }
-            if let Some(guard) = delimiter_checks(&p.wire, quote!(&#arg), wire_name) {
+            if let Some(guard) = delimiter_checks(p.wire, quote!(&#arg), wire_name, m) {
                 body = quote!(#guard #body);
             }
             if !body.is_empty() {
@@ -179,7 +132,7 @@ impl<'a> OpPlan<'a> {
             let field = p.name();
             let wire_name = &p.p.wire_name;
             let mut body = validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), m);
-            if let Some(guard) = delimiter_checks(&p.wire, quote!(given), wire_name) {
+            if let Some(guard) = delimiter_checks(p.wire, quote!(given), wire_name, m) {
                 body = quote!(#guard #body);
             }
             if !body.is_empty() {
@@ -214,7 +167,7 @@ impl<'a> OpPlan<'a> {
             }
         }
         if let Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) = &self.body {
-            let body = plan.checks(&quote!(#name));
+            let body = form_encoding::multipart_checks(self.api, plan, &quote!(#name), m);
             if !body.is_empty() {
                 checks.push(if *required {
                     quote! { { let out = &mut violations; #body } }
@@ -238,7 +191,7 @@ impl<'a> OpPlan<'a> {
 
         // The path.
         let mut path = Vec::new();
-        for piece in &self.path {
+        for piece in self.path {
             match piece {
                 // One character is pushed as a `char` (clippy's `single_char_add_str`).
                 PathPiece::Literal(text) => path.push(match text.chars().collect::<Vec<_>>().as_slice() {
@@ -248,8 +201,10 @@ impl<'a> OpPlan<'a> {
                 PathPiece::Param(i) => {
                     let p = &self.positional[*i];
                     let arg = p.arg();
-                    if let Wire::SegmentUnion { rust, arms } = &p.wire {
+                    if let Wire::SegmentUnion { union, arms } = p.wire {
+                        let rust = rust_type(union, m);
                         let arms = arms.iter().map(|(variant, scalar)| {
+                            let variant = ident(variant);
                             let text = match scalar {
                                 Scalar::Text => quote!(value),
                                 _ => {
@@ -262,7 +217,7 @@ impl<'a> OpPlan<'a> {
                         path.push(quote!(match &#arg { #(#arms)* }));
                         continue;
                     }
-                    let Wire::Segment(scalar) = p.wire else {
+                    let Wire::Segment(scalar) = *p.wire else {
                         return Err(Error::Emit {
                             pointer: p.p.pointer.clone(),
                             message: "a path template names a parameter that is not in the path".to_owned(),
@@ -345,7 +300,7 @@ impl<'a> OpPlan<'a> {
                         quote!((#media, ::std::vec::Vec::from(#name.as_bytes())))
                     }
                     Encoding::Raw(media) => quote!((#media, ::std::vec::Vec::from(#name))),
-                    Encoding::Form(plan) => plan.encode(&quote!(#name)),
+                    Encoding::Form(plan) => form_encoding::encode_form(plan, &quote!(#name)),
                     Encoding::Multipart(_) => quote!(::std::option::Option::None),
                 };
                 let value = encoded_body(b.required, name, &encode);
@@ -354,8 +309,8 @@ impl<'a> OpPlan<'a> {
         };
 
         // The response.
-        let documented = status_pattern(&self.failures);
-        let (ret, decode, accept_json) = match &self.success {
+        let documented = status_pattern(self.failures);
+        let (ret, decode, accept_json) = match self.success {
             Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
             Success::Text => (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty()),
             Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty()),
@@ -364,7 +319,7 @@ impl<'a> OpPlan<'a> {
                 let mut arms = Vec::new();
                 let mut accept_json = !self.failures.is_empty();
                 for v in variants {
-                    let variant = &v.name;
+                    let variant = ident(&v.name);
                     let (pattern, status) = match v.status {
                         StatusCode::Exact(code) => (Literal::u16_unsuffixed(code).into_token_stream(), None),
                         _ => (quote!(code if (200..300).contains(&code)), Some(quote!(raw.status))),
@@ -392,9 +347,14 @@ impl<'a> OpPlan<'a> {
                 };
                 (quote!(#name), decode, accept_json)
             }
-            Success::Strict(ty) => (ty.clone(), quote!(raw.decode::<#ty>()), true),
+            Success::Strict(ty) => {
+                let ty = rust_type(ty, m);
+                (ty.clone(), quote!(raw.decode::<#ty>()), true)
+            }
             Success::Lenient(ty, lists) => {
+                let ty = rust_type(ty, m);
                 let skips = lists.iter().map(|(field, item)| {
+                    let item = rust_type(item, m);
                     let field = match field {
                         Some(f) => quote!(::std::option::Option::Some(#f)),
                         None => quote!(::std::option::Option::None),
@@ -405,7 +365,7 @@ impl<'a> OpPlan<'a> {
             }
         };
         let method = format_ident!("{}", op.method.as_str());
-        let auth = self.auth;
+        let auth = &self.auth;
         let server = op.servers.first().map(|url| quote!(server: ::std::option::Option::Some(#url),));
         let accept_json = accept_json.then(|| quote!(accept_json: true,));
 
@@ -430,6 +390,7 @@ impl<'a> OpPlan<'a> {
             });
         }
         paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
+        paragraphs.extend(self.auth_doc.clone());
         if let Success::Lenient(..) = self.success {
             paragraphs.push(
                 "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
@@ -454,12 +415,14 @@ impl<'a> OpPlan<'a> {
 
         let success_enum = self.success_enum();
         let multipart_struct = match &self.body {
-            Some(Body { encoding: Encoding::Multipart(plan), .. }) => Some(&plan.definition),
+            Some(Body { encoding: Encoding::Multipart(plan), .. }) => {
+                Some(form_encoding::multipart_definition(plan, m))
+            }
             _ => None,
         };
         let multipart = match &self.body {
             Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) => {
-                let value = encoded_body(*required, name, &plan.encode(&quote!(#name)));
+                let value = encoded_body(*required, name, &form_encoding::encode_multipart(plan, &quote!(#name)));
                 Some(quote!(multipart: #value,))
             }
             _ => None,
@@ -488,10 +451,11 @@ impl<'a> OpPlan<'a> {
                         #accept_json
                         #body_field
                         #server
+                        #auth
                         #multipart
                         ..::std::default::Default::default()
                     };
-                    let raw = self.0.send(request, #auth).await?;
+                    let raw = self.0.send(request).await?;
                     if raw.status.is_success() {
                         #decode
                     } else {
@@ -504,16 +468,16 @@ impl<'a> OpPlan<'a> {
     }
 
     pub(super) fn success_enum_name(&self) -> proc_macro2::Ident {
-        format_ident!("{}Success", self.op.type_name)
+        ident(&self.names.success)
     }
 
     /// `{Op}Success`, when the 2xx responses have different bodies.
     pub(super) fn success_enum(&self) -> Option<TokenStream> {
-        let Success::Statuses(variants) = &self.success else { return None };
+        let Success::Statuses(variants) = self.success else { return None };
         let name = self.success_enum_name();
         let m = self.models;
         let declared = variants.iter().map(|v| {
-            let variant = &v.name;
+            let variant = ident(&v.name);
             let key = match v.status {
                 StatusCode::Exact(code) => code.to_string(),
                 _ => "2XX".to_owned(),
@@ -598,10 +562,12 @@ impl<'a> OpPlan<'a> {
                 pub #name: ::std::option::Option<#rust>,
             });
             let setter_doc = format!(" Sets [`{query}::{}`].", crate::naming::unraw(&p.p.name));
-            setters.push(match &p.wire {
+            setters.push(match p.wire {
                 Wire::QueryArray { item_type, .. }
                 | Wire::HeaderArray { item_type, .. }
-                | Wire::CookieArray { item_type, .. } => quote! {
+                | Wire::CookieArray { item_type, .. } => {
+                    let item_type = rust_type(item_type, self.models);
+                    quote! {
                     #[doc = #setter_doc]
                     pub fn #name<I>(mut self, values: I) -> Self
                     where
@@ -611,7 +577,8 @@ impl<'a> OpPlan<'a> {
                         self.#name = ::std::option::Option::Some(values.into_iter().map(::std::convert::Into::into).collect());
                         self
                     }
-                },
+                    }
+                }
                 _ => quote! {
                     #[doc = #setter_doc]
                     pub fn #name(mut self, value: impl ::std::convert::Into<#rust>) -> Self {

@@ -6,8 +6,9 @@
 //! their `4XX`, else `default`; else, when no operation documents one, their
 //! `401`) of the first operation that has one. An operation that documents
 //! another bad-request schema gets it, through a trait method of its own
-//! (`rejection_as_<type>`, filled the same way); an operation's documented
-//! `401` must use the schema of its bad requests.
+//! (`rejection_as_<type>`, filled the same way), as do the `401` and `403`
+//! responses of an operation that authenticates when their schema differs
+//! (see `plan/errors.rs`).
 //!
 //! `Api::rejection` gets a provided body when the schema can be filled by
 //! its structure alone, read in spec order, nested structs included (only
@@ -26,17 +27,15 @@
 //! array) leaves `rejection` for the implementer to write.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::super::{ident, rust_type};
-use crate::error::{Error, Result};
-use crate::ir::{Additional, Api, Operation, Primitive, Response, Shape, StatusCode, Type, TypeKind};
+use crate::ir::{Additional, Api, Primitive, Shape, Type, TypeKind};
+use crate::plan::errors::ErrorPlan;
 use crate::pointer::Pointer;
 
 pub(super) struct ErrorBody {
-    /// The schema, when the spec gives one.
-    schema: Option<(Type, Pointer)>,
-    /// Its Rust type (`serde_json::Value` without a schema).
+    /// The schema's Rust type (`serde_json::Value` without a schema).
     ty: TokenStream,
     /// An expression of `ty` built from `rejection: &Rejection`, when the
     /// schema can be filled mechanically.
@@ -47,98 +46,36 @@ pub(super) struct ErrorBody {
 }
 
 struct Alternate {
-    schema: Type,
     at: Pointer,
     ty: TokenStream,
     fill: Option<TokenStream>,
     hook: proc_macro2::Ident,
 }
 
-/// The response an operation documents for `code`: exact, else its range, else `default`.
-fn response_for(op: &Operation, code: u16) -> Option<&Response> {
-    let exact = op.responses.iter().find(|r| r.status == StatusCode::Exact(code));
-    let range = || op.responses.iter().find(|r| matches!(r.status, StatusCode::Range(_)) && r.status.matches(code));
-    let default = || op.responses.iter().find(|r| r.status == StatusCode::Default);
-    exact.or_else(range).or_else(default)
-}
-
-/// The schema of a response's JSON content.
-fn json_schema(response: &Response) -> Option<(Type, Pointer)> {
-    response
-        .content
-        .iter()
-        .find(|c| crate::ir::is_json(&c.media_type))
-        .and_then(|c| c.ty.clone().map(|ty| (ty, response.pointer.join("content").join(&c.media_type).join("schema"))))
-}
-
 impl ErrorBody {
-    pub fn find(api: &Api, m: &TokenStream) -> Result<Self> {
-        // The first operation's; operations that document another one get
-        // a trait method of their own for it.
-        let schema = [400, 401]
-            .into_iter()
-            .find_map(|code| api.operations.iter().find_map(|op| response_for(op, code).and_then(json_schema)));
-        let mut body = match schema {
-            Some((ty, at)) => {
-                let rust = rust_type(&ty, m);
-                let fill = Filler { api, m }.fill(&ty);
-                ErrorBody { schema: Some((ty, at)), ty: rust, fill, alternates: Vec::new() }
-            }
+    /// The tokens of the error bodies `plan` decided.
+    pub fn new(api: &Api, plan: &ErrorPlan, m: &TokenStream) -> Self {
+        let filler = Filler { api, m };
+        let alternates = plan
+            .alternates
+            .iter()
+            .map(|a| Alternate {
+                ty: rust_type(&a.schema, m),
+                fill: filler.fill(&a.schema),
+                at: a.at.clone(),
+                hook: ident(&a.hook),
+            })
+            .collect();
+        match &plan.schema {
+            Some((ty, _)) => ErrorBody { ty: rust_type(ty, m), fill: filler.fill(ty), alternates },
             None => ErrorBody {
-                schema: None,
                 ty: quote!(::serde_json::Value),
                 fill: Some(quote! {
                     ::serde_json::json!({ "reason": rejection.reason().as_str(), "details": rejection.details() })
                 }),
-                alternates: Vec::new(),
+                alternates,
             },
-        };
-        let Some((primary, _)) = body.schema.clone() else { return Ok(body) };
-        for op in &api.operations {
-            let Some((ty, at)) = response_for(op, 400).and_then(json_schema) else { continue };
-            if ty.shape == primary.shape || body.alternates.iter().any(|a| a.schema.shape == ty.shape) {
-                continue;
-            }
-            let name = match ty.named() {
-                Some(name) => crate::naming::value_name(name),
-                None => format!("schema_{}", body.alternates.len() + 2),
-            };
-            let hook = format_ident!("rejection_as_{}", crate::naming::unraw(&name));
-            if body.alternates.iter().any(|a| a.hook == hook) {
-                return Err(Error::unsupported(&at, format!("a second bad-request schema named like `{hook}`")));
-            }
-            let fill = Filler { api, m }.fill(&ty);
-            body.alternates.push(Alternate { ty: rust_type(&ty, m), schema: ty, at, fill, hook });
         }
-        Ok(body)
-    }
-
-    /// The trait method an operation's rejections are answered with: `None`
-    /// for `rejection` (the first bad-request schema), else its alternate.
-    /// Refuses an operation whose documented `401` has another schema.
-    pub fn hook_for(&self, op: &Operation, authenticated: bool) -> Result<Option<proc_macro2::Ident>> {
-        let own = response_for(op, 400).and_then(json_schema);
-        let alternate = own.as_ref().and_then(|(ty, _)| self.alternates.iter().find(|a| a.schema.shape == ty.shape));
-        let (schema, schema_at) = match (alternate, &self.schema) {
-            (Some(a), _) => (&a.schema, &a.at),
-            (None, Some((schema, at))) => (schema, at),
-            (None, None) => {
-                if let Some((_, at)) = response_for(op, 401).and_then(json_schema).filter(|_| authenticated) {
-                    return Err(Error::unsupported(&at, "a schema for 401 but none for bad requests"));
-                }
-                return Ok(None);
-            }
-        };
-        if authenticated
-            && let Some((ty, at)) = response_for(op, 401).and_then(json_schema)
-            && ty.shape != schema.shape
-        {
-            return Err(Error::unsupported(
-                &at,
-                format!("the router answers 401 with the bad-request schema (at {schema_at}); this one differs"),
-            ));
-        }
-        Ok(alternate.map(|a| a.hook.clone()))
     }
 
     /// Whether some operation answers with an alternate schema.

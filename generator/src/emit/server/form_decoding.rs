@@ -1,6 +1,6 @@
 //! How the server decodes form (`application/x-www-form-urlencoded`) and
 //! multipart (`multipart/form-data`) request bodies; which fields they have
-//! and how each travels is decided in [`crate::emit::body_fields`].
+//! and how each travels is decided in [`crate::plan::server`].
 //!
 //! A generated function per operation, `decode_<op>_form` or
 //! `decode_<op>_multipart`, builds the body's struct from the runtime's
@@ -16,11 +16,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::super::{ident, rust_type};
-use super::strict::Strict;
-use crate::emit::body_fields::{self, PartKind};
-use crate::error::{Error, Result};
+use super::params::parse;
 use crate::ir::{Api, Type};
-use crate::pointer::Pointer;
+use crate::plan::OperationNames;
+use crate::plan::bodies::PartKind;
+use crate::plan::server::{FormBody, MultipartBody, PartRead};
 
 /// A form or multipart body as the server reads it.
 pub(super) struct FormPlan {
@@ -39,16 +39,13 @@ pub(super) struct FormPlan {
 }
 
 impl FormPlan {
-    pub fn form(api: &Api, ty: &Type, at: &Pointer, m: &TokenStream) -> Result<Self> {
-        let body = body_fields::body_struct(api, ty, at, "form")?;
+    pub fn form(plan: &FormBody, ty: &Type, m: &TokenStream) -> Self {
         let mut decode = Vec::new();
         let mut assign = Vec::new();
-        for (i, f) in body_fields::form_fields(api, &body)?.iter().enumerate() {
+        for (i, f) in plan.values.iter().enumerate() {
             let var = format_ident!("field_{}", i);
             let wire = &f.field.wire_name;
-            let Some(parse) = super::params::scalar_parse(api, f.scalar, m, &f.field.pointer)? else {
-                return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
-            };
+            let parse = parse(&f.parse, m);
             let parsed = quote!(self::runtime::body_field(#wire, raw, #parse));
             let value = quote!(#parsed?);
             decode.push(match (f.repeated, f.field.required) {
@@ -80,27 +77,24 @@ impl FormPlan {
             let field = ident(&f.field.name);
             assign.push(quote!(#field: #var,));
         }
-        let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
-        Ok(FormPlan { rust: rust_type(ty, m), definition: None, checks: None, multipart: false, decode, assign, known })
+        let known = plan.known.clone();
+        FormPlan { rust: rust_type(ty, m), definition: None, checks: None, multipart: false, decode, assign, known }
     }
 
-    pub fn multipart(api: &Api, ty: &Type, type_name: &str, at: &Pointer, m: &TokenStream) -> Result<Self> {
-        let body = body_fields::body_struct(api, ty, at, "multipart")?;
-        let fields = body_fields::part_fields(api, &body)?;
-        let name = body_fields::multipart_name(type_name);
-        let definition = body_fields::multipart_struct(&name, body.name, &fields, m);
+    pub fn multipart(api: &Api, plan: &MultipartBody, m: &TokenStream) -> Self {
+        let fields = &plan.fields;
+        let name = ident(&plan.name);
+        let definition = crate::emit::body_fields::multipart_struct(&name, &plan.schema, fields, m);
         let mut decode = Vec::new();
         let mut assign = Vec::new();
         let mut checks = Vec::new();
-        for (i, p) in fields.iter().enumerate() {
-            let f = p.field;
+        for (i, (p, read)) in fields.iter().zip(&plan.reads).enumerate() {
+            let f = &p.field;
             let var = format_ident!("field_{}", i);
             let wire = &f.wire_name;
-            let value = match p.kind {
-                PartKind::Text => {
-                    let Some(parse) = super::params::scalar_parse(api, p.value, m, &f.pointer)? else {
-                        return Err(Error::unsupported(&f.pointer, "a multipart text part that is not a scalar"));
-                    };
+            let value = match read {
+                PartRead::Text(text) => {
+                    let parse = parse(text, m);
                     if p.repeated {
                         quote! {
                             multipart.texts(#wire)?.into_iter()
@@ -111,15 +105,9 @@ impl FormPlan {
                         quote!(multipart.text(#wire)?.map(|raw| self::runtime::body_field(#wire, raw, #parse)).transpose()?)
                     }
                 }
-                PartKind::Binary if p.repeated => quote!(multipart.all_bytes(#wire)),
-                PartKind::Binary => quote!(multipart.bytes(#wire)?),
-                PartKind::Json => {
-                    if Strict::needed(api, &f.ty) {
-                        return Err(Error::unsupported(
-                            &f.pointer,
-                            "`additionalProperties: false` inside a JSON part of a multipart body",
-                        ));
-                    }
+                PartRead::Binary if p.repeated => quote!(multipart.all_bytes(#wire)),
+                PartRead::Binary => quote!(multipart.bytes(#wire)?),
+                PartRead::Json => {
                     let ty = rust_type(&f.ty, m);
                     quote!(multipart.json::<#ty>(#wire)?)
                 }
@@ -151,27 +139,25 @@ impl FormPlan {
                 }
             }
         }
-        let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
-        Ok(FormPlan {
+        FormPlan {
             rust: quote!(#name),
             definition: Some(definition),
             checks: Some(quote!(#(#checks)*)),
             multipart: true,
             decode,
             assign,
-            known,
-        })
+            known: plan.known.clone(),
+        }
     }
 
     /// The decoder function's name.
-    fn decoder(op_name: &str, multipart: bool) -> proc_macro2::Ident {
-        let op = crate::naming::unraw(op_name);
-        if multipart { format_ident!("decode_{}_multipart", op) } else { format_ident!("decode_{}_form", op) }
+    fn decoder(names: &OperationNames, multipart: bool) -> proc_macro2::Ident {
+        ident(if multipart { &names.multipart_decoder } else { &names.form_decoder })
     }
 
     /// The decoder function (and the multipart struct).
-    pub fn items(&self, op_name: &str) -> TokenStream {
-        let decoder = Self::decoder(op_name, self.multipart);
+    pub fn items(&self, names: &OperationNames) -> TokenStream {
+        let decoder = Self::decoder(names, self.multipart);
         let (rust, decode, assign) = (&self.rust, &self.decode, &self.assign);
         let (input, source) = if self.multipart {
             (quote!(multipart: &self::runtime::MultipartBody), quote!(multipart))
@@ -197,8 +183,8 @@ impl FormPlan {
     }
 
     /// Statements binding `body` (an `Option` of the body) from `bytes` and `parts`.
-    pub fn read(&self, op_name: &str, media: &[String]) -> TokenStream {
-        let decoder = Self::decoder(op_name, self.multipart);
+    pub fn read(&self, names: &OperationNames, media: &[String]) -> TokenStream {
+        let decoder = Self::decoder(names, self.multipart);
         if self.multipart {
             quote! {
                 let body = match self::runtime::multipart_body(parts, bytes, &[#(#media),*]).await? {

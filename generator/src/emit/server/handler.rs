@@ -9,18 +9,23 @@ use super::*;
 /// Everything the emitter decided about one operation.
 pub(super) struct OpPlan<'a> {
     pub(super) op: &'a Operation,
-    /// The authentication hook, when the operation has security.
-    pub(super) auth: Option<proc_macro2::Ident>,
+    /// The names of the operation's items.
+    pub(super) names: OperationNames,
+    /// How it authenticates, when it has security.
+    pub(super) auth: Option<AuthPlan>,
     /// Path parameters in template order.
     pub(super) path: Vec<ParamPlan<'a>>,
     pub(super) query: Vec<ParamPlan<'a>>,
     /// Header and cookie parameters, in spec order.
     pub(super) headers: Vec<ParamPlan<'a>>,
     pub(super) body: Option<BodyPlan>,
-    pub(super) variants: Vec<Variant>,
+    pub(super) variants: &'a [Variant],
     /// The trait method that makes this operation's rejection bodies, when
     /// it is not `rejection` (another bad-request schema).
     pub(super) reject_hook: Option<proc_macro2::Ident>,
+    /// Authentication failures (`401`, `403`) the spec answers with another
+    /// schema than its bad requests', with the method making it.
+    pub(super) auth_rejects: Vec<(u16, Option<proc_macro2::Ident>)>,
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see `server/routes.rs`).
     pub(super) path_match: Option<TokenStream>,
@@ -49,133 +54,51 @@ pub(super) enum BodyKind {
 
 impl<'a> OpPlan<'a> {
     pub(super) fn new(
-        api: &'a Api,
+        api: &Api,
         op: &'a Operation,
+        names: OperationNames,
+        plan: &'a ServerOperation,
         m: &TokenStream,
-        error: &ErrorBody,
-        schemes: &BTreeMap<String, proc_macro2::Ident>,
-    ) -> Result<Self> {
-        let auth = op.security.first().and_then(|r| r.schemes.first()).and_then(|s| schemes.get(&s.scheme)).cloned();
-        let reject_hook = error.hook_for(op, auth.is_some())?;
-        let mut path = Vec::new();
-        let mut query = Vec::new();
-        let mut header_params = Vec::new();
-        for p in &op.parameters {
-            match p.location {
-                Location::Path => path.push(ParamPlan::new(api, p, m)?),
-                Location::Query => query.push(ParamPlan::new(api, p, m)?),
-                Location::Header | Location::Cookie => header_params.push(headers::plan(api, p, m)?),
-            }
-        }
-        let position = |p: &ParamPlan<'_>| op.path.find(&format!("{{{}}}", p.param.wire_name)).unwrap_or(usize::MAX);
-        path.sort_by_key(position);
-        let body = match &op.request_body {
-            None => None,
-            Some(body)
-                if body.content.first().is_some_and(|c| {
-                    crate::emit::body_fields::is_form(&c.media_type)
-                        || crate::emit::body_fields::is_multipart(&c.media_type)
-                }) =>
-            {
-                // Form and multipart bodies: one schema, one media type.
-                let first = &body.content[0];
-                let at = body.pointer.join("content").join(&first.media_type);
-                if let Some(other) = body.content.get(1) {
-                    let at = body.pointer.join("content").join(&other.media_type);
-                    return Err(Error::unsupported(
-                        &at,
-                        format!("a request body of `{}` beside `{}`", other.media_type, first.media_type),
-                    ));
-                }
-                let Some(ty) = &first.ty else {
-                    return Err(Error::unsupported(
-                        &at,
-                        format!("a `{}` request body without a schema", first.media_type),
-                    ));
-                };
-                let plan = if crate::emit::body_fields::is_form(&first.media_type) {
-                    FormPlan::form(api, ty, &at, m)?
-                } else {
-                    FormPlan::multipart(api, ty, &op.type_name, &at, m)?
-                };
-                let media_types = vec![first.media_type.clone()];
-                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind: BodyKind::Form(plan) })
-            }
-            Some(body) if !body.content.iter().any(|c| is_json(&c.media_type)) => {
-                // Raw bodies: text when every media type is `text/*`, else bytes.
-                let mut media_types = Vec::new();
-                for content in &body.content {
-                    let essence = content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-                    if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
-                        let at = body.pointer.join("content").join(&content.media_type);
-                        return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
-                    }
-                    media_types.push(content.media_type.clone());
-                }
-                let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
-                let shape = if text {
-                    crate::ir::Primitive::String
-                } else {
-                    crate::ir::Primitive::Bytes(crate::ir::BytesEncoding::Binary)
-                };
-                let ty = Type::new(Shape::Primitive(shape));
-                let kind = if text { BodyKind::Text } else { BodyKind::Bytes };
-                Some(BodyPlan { ty, required: body.required, media_types, kind })
-            }
-            Some(body) => {
-                let mut ty: Option<&Type> = None;
-                let mut media_types = Vec::new();
-                for (i, content) in body.content.iter().enumerate() {
-                    let at = body.pointer.join("content").join(&content.media_type);
-                    if !is_json(&content.media_type) {
-                        return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
-                    }
-                    let Some(this) = &content.ty else {
-                        return Err(Error::unsupported(&at, "a request body without `schema`"));
-                    };
-                    if i > 0 && ty != Some(this) {
-                        return Err(Error::unsupported(&at, "media types of one request body with different schemas"));
-                    }
-                    ty = Some(this);
-                    media_types.push(content.media_type.clone());
-                }
-                let Some(ty) = ty else {
-                    return Err(Error::malformed(&body.pointer.join("content"), "a request body without content"));
-                };
-                let kind = BodyKind::Json { strict: Strict::needed(api, ty) };
-                Some(BodyPlan { ty: ty.clone(), required: body.required, media_types, kind })
-            }
-        };
-        let variants =
-            op.responses.iter().map(|response| Variant::new(api, op, response, m)).collect::<Result<Vec<_>>>()?;
-        if variants.is_empty() {
-            return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
-        }
-        Ok(OpPlan {
+        security: &Security,
+    ) -> Self {
+        let params = |list: &'a [ServerParameter]| list.iter().map(|p| ParamPlan::new(op, p, m)).collect();
+        let body = plan.body.as_ref().map(|b| {
+            let kind = match &b.kind {
+                plan::BodyKind::Json { strict } => BodyKind::Json { strict: *strict },
+                plan::BodyKind::Text => BodyKind::Text,
+                plan::BodyKind::Bytes => BodyKind::Bytes,
+                plan::BodyKind::Form(form) => BodyKind::Form(FormPlan::form(form, &b.ty, m)),
+                plan::BodyKind::Multipart(multipart) => BodyKind::Form(FormPlan::multipart(api, multipart, m)),
+            };
+            BodyPlan { ty: b.ty.clone(), required: b.required, media_types: b.media_types.clone(), kind }
+        });
+        OpPlan {
             op,
-            auth,
-            path,
-            query,
-            headers: header_params,
+            names,
+            auth: plan.auth.map(|requirement| AuthPlan::of(security, requirement)),
+            path: params(&plan.path),
+            query: params(&plan.query),
+            headers: params(&plan.headers),
             body,
-            variants,
-            reject_hook,
-            path_match: None,
+            variants: &plan.variants,
+            reject_hook: plan.reject_hook.as_deref().map(ident),
+            auth_rejects: plan.auth_rejects.iter().map(|(code, hook)| (*code, hook.as_deref().map(ident))).collect(),
+            path_match: plan.path_match.as_ref().map(path_match),
             m: m.clone(),
-        })
+        }
     }
 
     pub(super) fn response_type(&self) -> proc_macro2::Ident {
-        format_ident!("{}Response", self.op.type_name)
+        ident(&self.names.response)
     }
 
     pub(super) fn query_type(&self) -> Option<proc_macro2::Ident> {
-        (!self.query.is_empty()).then(|| format_ident!("{}Query", self.op.type_name))
+        (!self.query.is_empty()).then(|| ident(&self.names.query))
     }
 
     /// `{Op}Headers`, when the operation has header or cookie parameters.
     pub(super) fn headers_type(&self) -> Option<proc_macro2::Ident> {
-        (!self.headers.is_empty()).then(|| headers::struct_name(self.op))
+        (!self.headers.is_empty()).then(|| ident(&self.names.headers))
     }
 
     pub(super) fn method_name(&self) -> proc_macro2::Ident {
@@ -183,11 +106,11 @@ impl<'a> OpPlan<'a> {
     }
 
     pub(super) fn handler_name(&self) -> proc_macro2::Ident {
-        format_ident!("handle_{}", crate::naming::unraw(&self.op.name))
+        ident(&self.names.handler)
     }
 
     pub(super) fn query_decoder_name(&self) -> proc_macro2::Ident {
-        format_ident!("decode_{}_query", crate::naming::unraw(&self.op.name))
+        ident(&self.names.query_decoder)
     }
 
     pub(super) fn body_type(&self) -> Option<TokenStream> {
@@ -227,10 +150,11 @@ impl<'a> OpPlan<'a> {
         let mut docs = self.docs();
         let mut inputs = Vec::new();
         let mut taken: Vec<String> = Vec::new();
-        if let Some(hook) = &self.auth {
-            inputs.push(quote!(caller: Self::Caller));
+        if let Some(auth) = &self.auth {
+            let caller = auth.caller_type();
+            inputs.push(quote!(caller: #caller));
             taken.push("caller".to_owned());
-            docs.push(format!("`caller` is who [`Api::{hook}`] authenticated."));
+            docs.push(auth.caller_doc());
         }
         let query_type = self.query_type();
         let mut names = Vec::new();
@@ -275,12 +199,15 @@ impl<'a> OpPlan<'a> {
     /// struct, the response enum and the handler.
     pub(super) fn items(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> Result<TokenStream> {
         let query = self.query_items(api);
-        let headers =
-            if self.headers.is_empty() { quote!() } else { headers::items(api, self.op, &self.headers, &self.m)? };
+        let headers = if self.headers.is_empty() {
+            quote!()
+        } else {
+            headers::items(api, self.op, &self.names, &self.headers, &self.m)?
+        };
         let response = self.response_items();
         let handler = self.handler(api, unknown_fields);
         let form = match &self.body {
-            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.op.name)),
+            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.names)),
             _ => None,
         };
         Ok(quote!(#query #headers #form #response #handler))
@@ -336,7 +263,7 @@ impl<'a> OpPlan<'a> {
             op.path
         )
         .as_str()]);
-        responses::items(&self.response_type(), docs, &self.variants)
+        responses::items(&self.response_type(), docs, self.variants, &self.m)
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.
@@ -346,14 +273,8 @@ impl<'a> OpPlan<'a> {
         let method = self.method_name();
         let mut steps = Vec::new();
         let mut args = Vec::new();
-        if let Some(hook) = &self.auth {
-            steps.push(quote! {
-                let caller = shared
-                    .api
-                    .#hook(self::runtime::bearer_token(&parts.headers)?)
-                    .await
-                    .map_err(|rejection| rejection.with_challenge("Bearer"))?;
-            });
+        if let Some(auth) = &self.auth {
+            steps.push(auth.step());
             args.push(quote!(caller));
         }
         if !self.path.is_empty() {
@@ -378,7 +299,7 @@ impl<'a> OpPlan<'a> {
             args.push(quote!(query));
         }
         if self.headers_type().is_some() {
-            let decoder = headers::decoder_name(self.op);
+            let decoder = ident(&self.names.headers_decoder);
             steps.push(quote!(let headers = #decoder(&parts.headers)?;));
             args.push(quote!(headers));
         }
@@ -397,7 +318,7 @@ impl<'a> OpPlan<'a> {
                 (BodyKind::Form(_), _) => quote!(),
             };
             let read = match &body.kind {
-                BodyKind::Form(plan) => plan.read(&self.op.name, media),
+                BodyKind::Form(plan) => plan.read(&self.names, media),
                 _ => quote!(let body = #decode;),
             };
             steps.push(quote! {
@@ -449,10 +370,15 @@ impl<'a> OpPlan<'a> {
             (true, false) => quote!(mut parts),
         };
         let body = if self.body.is_some() { quote!(body) } else { quote!(_body) };
-        let reject = match &self.reject_hook {
+        let reject_by = |hook: &Option<proc_macro2::Ident>| match hook {
             None => quote!(shared.reject(rejection)),
             Some(hook) => quote!(shared.reject_with(rejection, |api, rejection| api.#hook(rejection))),
         };
+        let reject = reject_by(&self.reject_hook);
+        let auth_rejects = self.auth_rejects.iter().map(|(code, hook)| {
+            let reject = reject_by(hook);
+            quote!(::std::result::Result::Err(rejection) if rejection.status().as_u16() == #code => #reject,)
+        });
         quote! {
             async fn #handler<A: Api>(
                 ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
@@ -466,9 +392,23 @@ impl<'a> OpPlan<'a> {
                 .await;
                 match result {
                     ::std::result::Result::Ok(response) => ::axum::response::IntoResponse::into_response(response),
+                    #(#auth_rejects)*
                     ::std::result::Result::Err(rejection) => #reject,
                 }
             }
         }
     }
+}
+
+/// `&[(capture, &[pieces])]`: how an operation reads its path parameters
+/// from its route's captures (see [`crate::plan::routes`]).
+fn path_match(matches: &PathMatch) -> TokenStream {
+    let matches = matches.iter().map(|(capture, pieces)| {
+        let pieces = pieces.iter().map(|piece| match piece {
+            Piece::Literal(text) => quote!(self::runtime::PathPiece::Literal(#text)),
+            Piece::Param(name) => quote!(self::runtime::PathPiece::Param(#name)),
+        });
+        quote!((#capture, &[#(#pieces),*]))
+    });
+    quote!(&[#(#matches),*])
 }

@@ -13,34 +13,21 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::super::{doc_lines, ident};
-use super::params::{Decode, ParamPlan};
+use super::params::ParamPlan;
 use crate::error::{Error, Result};
-use crate::ir::{Api, Location, Operation, Parameter, ParameterEncoding};
-
-/// The plan of one header or cookie parameter, or what keeps it from being served.
-pub(super) fn plan<'a>(api: &Api, p: &'a Parameter, m: &TokenStream) -> Result<ParamPlan<'a>> {
-    if let ParameterEncoding::Content { .. } = p.encoding {
-        return Err(Error::unsupported(&p.pointer, format!("`content` parameters in the {}", p.location.spec_name())));
-    }
-    let plan = ParamPlan::new(api, p, m)?;
-    if matches!(plan.decode, Decode::Union(_) | Decode::Deep(_)) {
-        return Err(Error::unsupported(
-            &p.pointer,
-            format!("a union or an object as a parameter in the {}", p.location.spec_name()),
-        ));
-    }
-    if p.location == Location::Cookie && p.explode && matches!(plan.decode, Decode::List { .. }) {
-        return Err(Error::unsupported(
-            &p.pointer,
-            "a cookie array with `explode: true` (the default of `style: form`): cookies have no form for it; `explode: false` sends `name=a,b`",
-        ));
-    }
-    Ok(plan)
-}
+use crate::ir::{Api, Location, Operation};
+use crate::plan::OperationNames;
+use crate::plan::decoding::Decode;
 
 /// `{Op}Headers`, its `Default` (when every parameter is optional) and its decoder.
-pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &TokenStream) -> Result<TokenStream> {
-    let name = struct_name(op);
+pub(super) fn items(
+    api: &Api,
+    op: &Operation,
+    names: &OperationNames,
+    params: &[ParamPlan<'_>],
+    m: &TokenStream,
+) -> Result<TokenStream> {
+    let name = ident(&names.headers);
     let docs = doc_lines([
         format!(
             "The header and cookie parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
@@ -58,13 +45,13 @@ pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &Tok
         quote!(#docs pub #field: #ty,)
     });
     let default_impl = super::params::default_impl(&name, params);
-    let decoder = decoder_name(op);
+    let decoder = ident(&names.headers_decoder);
     let vars: Vec<_> = (0..params.len()).map(|i| format_ident!("header_param_{}", i)).collect();
     let cookies = params
         .iter()
         .any(|p| p.param.location == Location::Cookie)
         .then(|| quote!(let cookies = self::runtime::Cookies::parse(headers);));
-    let decode = params.iter().zip(&vars).map(|(p, var)| decode(p, var)).collect::<Result<Vec<_>>>()?;
+    let decode = params.iter().zip(&vars).map(|(p, var)| decode(p, var, m)).collect::<Result<Vec<_>>>()?;
     let checks = super::params::checks(api, params, &vars, m);
     let assigned = params.iter().zip(&vars).map(|(p, var)| {
         let field = ident(&p.param.name);
@@ -86,16 +73,6 @@ pub(super) fn items(api: &Api, op: &Operation, params: &[ParamPlan<'_>], m: &Tok
     })
 }
 
-/// `{Op}Headers`.
-pub(super) fn struct_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Headers", op.type_name)
-}
-
-/// `decode_{op}_headers`.
-pub(super) fn decoder_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("decode_{}_headers", crate::naming::unraw(&op.name))
-}
-
 /// A field's docs: the spec's description, where the value comes from,
 /// constraints, default.
 fn field_docs(plan: &ParamPlan<'_>) -> TokenStream {
@@ -107,25 +84,34 @@ fn field_docs(plan: &ParamPlan<'_>) -> TokenStream {
 }
 
 /// `let #var = ...;` from the `HeaderMap` named `headers` (and the `Cookies` named `cookies`).
-fn decode(p: &ParamPlan<'_>, var: &proc_macro2::Ident) -> Result<TokenStream> {
+fn decode(p: &ParamPlan<'_>, var: &proc_macro2::Ident, m: &TokenStream) -> Result<TokenStream> {
     let wire = &p.param.wire_name;
     let missing = p.missing();
     let cookie = p.param.location == Location::Cookie;
-    let (lookup, value) = match (&p.decode, cookie) {
-        (Decode::Scalar(parse), false) => {
+    let parse = match p.decode {
+        Decode::Scalar(parse) | Decode::List { parse, .. } => super::params::parse(parse, m),
+        // Unions, objects and `content` parameters are refused by the plan.
+        _ => {
+            return Err(Error::Emit {
+                pointer: p.param.pointer.clone(),
+                message: "a header or cookie parameter that is neither a scalar nor a list".to_owned(),
+            });
+        }
+    };
+    let (lookup, value) = match (p.decode, cookie) {
+        (Decode::Scalar(_), false) => {
             (quote!(self::runtime::header_single(headers, #wire)?), quote!(#parse(#wire, raw)?))
         }
-        (Decode::List { parse, .. }, false) => (
+        (Decode::List { .. }, false) => (
             quote!(self::runtime::header_joined(headers, #wire)?),
             quote!(self::runtime::header_list(#wire, &raw, #parse)?),
         ),
-        (Decode::Scalar(parse), true) => {
+        (Decode::Scalar(_), true) => {
             (quote!(cookies.single(#wire)?), quote!(self::runtime::cookie_value(#wire, raw, #parse)?))
         }
-        (Decode::List { parse, .. }, true) => {
+        (Decode::List { .. }, true) => {
             (quote!(cookies.single(#wire)?), quote!(self::runtime::cookie_list(#wire, raw, #parse)?))
         }
-        // `content` parameters are refused by `plan`.
         _ => {
             return Err(Error::Emit {
                 pointer: p.param.pointer.clone(),

@@ -13,33 +13,24 @@
 //!   its default or `None`).
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-use serde_json::Value;
+use quote::{ToTokens, quote};
 
-use super::super::delimiter::Delimiter;
 use super::super::{describe_constraints, doc_lines, ident, rust_type};
-use super::deep_object::DeepPlan;
-use super::union_params::UnionPlan;
-use crate::error::{Error, Result};
-use crate::ir::{Api, Location, Parameter, ParameterEncoding, Primitive, Shape, Style, Type, TypeKind};
-use crate::pointer::Pointer;
+use crate::ir::{Api, Operation, Parameter, Type};
+use crate::plan::decoding::{Decode, Default, Parse, ServerParameter};
 
-/// How one parameter is decoded.
-pub(super) enum Decode {
-    /// One value: `parse` is a `fn(name, text) -> Result<T, Rejection>` of the runtime.
-    Scalar(TokenStream),
-    /// A list of values, split at the style's delimiter in one value or
-    /// (`explode`, query only) one per repeated key.
-    List { parse: TokenStream, explode: bool, delimiter: Delimiter },
-    /// JSON content (`content: application/json`) of this Rust type.
-    Json(TokenStream),
-    /// `deepObject`: `name[key]=value` entries.
-    Deep(DeepPlan),
-    /// A union: its variants tried in order.
-    Union(UnionPlan),
+/// The runtime parser of a scalar (`from_param::<i32>`, `from_str_param::<Status>`):
+/// a `fn(name, text) -> Result<T, Rejection>`.
+pub(super) fn parse(parse: &Parse, m: &TokenStream) -> TokenStream {
+    let rust = rust_type(&parse.ty, m);
+    if parse.enumeration {
+        quote!(self::runtime::from_str_param::<#rust>)
+    } else {
+        quote!(self::runtime::from_param::<#rust>)
+    }
 }
 
-/// What the emitter decided about one path or query parameter.
+/// One path, query, header or cookie parameter, with the tokens its plan needs.
 pub(super) struct ParamPlan<'a> {
     pub param: &'a Parameter,
     /// The type of the query struct's field or of the method's argument:
@@ -49,31 +40,25 @@ pub(super) struct ParamPlan<'a> {
     pub default: Option<TokenStream>,
     /// The parameter's type, without `nullable` for styled parameters.
     pub ty: Type,
-    pub(super) decode: Decode,
+    pub(super) decode: &'a Decode,
     /// `None` when absent: optional and without a default.
     pub(super) optional: bool,
+    m: TokenStream,
 }
 
 impl<'a> ParamPlan<'a> {
-    pub fn new(api: &Api, param: &'a Parameter, m: &TokenStream) -> Result<Self> {
-        let at = &param.pointer;
-        let (decode, ty) = match &param.encoding {
-            ParameterEncoding::Content { ty, .. } => (Decode::Json(rust_type(ty, m)), ty.clone()),
-            ParameterEncoding::Style(ty) => {
-                // A path or query string cannot say `null`: the non-null type.
-                let ty = Type { nullable: false, ..ty.clone() };
-                (styled(api, param, &ty, m)?, ty)
-            }
-        };
-        let value = default_value(api, &ty);
-        let default = match (&value, param.required) {
-            (Some(value), false) => Some(default_expr(api, &ty, value, m, at)?),
-            _ => None,
-        };
-        let optional = !param.required && default.is_none();
-        let rust = rust_type(&ty, m);
-        let field_type = if optional { quote!(::std::option::Option<#rust>) } else { rust };
-        Ok(ParamPlan { param, field_type, default, ty, decode, optional })
+    pub fn new(op: &'a Operation, plan: &'a ServerParameter, m: &TokenStream) -> Self {
+        let rust = rust_type(&plan.ty, m);
+        let field_type = if plan.optional { quote!(::std::option::Option<#rust>) } else { rust };
+        ParamPlan {
+            param: &op.parameters[plan.index],
+            field_type,
+            default: plan.default.as_ref().map(|d| default_expr(d, m)),
+            ty: plan.ty.clone(),
+            decode: &plan.decode,
+            optional: plan.optional,
+            m: m.clone(),
+        }
     }
 
     /// The docs of the query struct's field.
@@ -131,20 +116,32 @@ impl<'a> ParamPlan<'a> {
                 };
             }
         };
-        match &self.decode {
-            Decode::Scalar(parse) => one(quote!(self::runtime::query_value(#wire, raw, #parse)?)),
-            Decode::List { parse, explode: false, delimiter } => {
+        let m = &self.m;
+        match self.decode {
+            Decode::Scalar(p) => {
+                let parse = parse(p, m);
+                one(quote!(self::runtime::query_value(#wire, raw, #parse)?))
+            }
+            Decode::List { parse: p, explode: false, delimiter } => {
+                let parse = parse(p, m);
                 let delimiter = delimiter.char();
                 one(quote!(self::runtime::query_list(#wire, raw, #delimiter, #parse)?))
             }
-            Decode::Json(ty) if self.optional => quote!(let #var = query.json::<#ty>(#wire)?;),
-            Decode::Json(ty) => quote! {
+            Decode::Json(ty) if self.optional => {
+                let ty = rust_type(ty, m);
+                quote!(let #var = query.json::<#ty>(#wire)?;)
+            }
+            Decode::Json(ty) => {
+                let ty = rust_type(ty, m);
+                quote! {
                 let #var = match query.json::<#ty>(#wire)? {
                     ::std::option::Option::Some(value) => value,
                     ::std::option::Option::None => #missing,
                 };
-            },
-            Decode::List { parse, explode: true, .. } => {
+                }
+            }
+            Decode::List { parse: p, explode: true, .. } => {
+                let parse = parse(p, m);
                 let value = wrap(quote! {
                     raws.into_iter()
                         .map(|raw| self::runtime::query_value(#wire, raw, #parse))
@@ -156,14 +153,14 @@ impl<'a> ParamPlan<'a> {
                 }
             }
             Decode::Deep(deep) => {
-                let value = wrap(deep.decode(wire));
+                let value = wrap(super::deep_object::decode(deep, wire, m));
                 quote! {
                     let entries = query.deep(#wire)?;
                     let #var = if entries.is_empty() { #missing } else { #value };
                 }
             }
             Decode::Union(union) => {
-                let value = wrap(union.decode_query(wire));
+                let value = wrap(super::union_params::decode_query(union, wire, m));
                 let raws = if union.explode {
                     quote!(let raws = query.all(#wire);)
                 } else {
@@ -180,12 +177,22 @@ impl<'a> ParamPlan<'a> {
     /// `let #var = ...;` from the `PathParams` named `path`.
     pub fn decode_path(&self, var: &proc_macro2::Ident) -> TokenStream {
         let wire = &self.param.wire_name;
-        let value = match &self.decode {
-            Decode::Scalar(parse) => quote!(#parse(#wire, path.get(#wire)?)?),
-            Decode::List { parse, .. } => quote!(self::runtime::path_list(#wire, path.get(#wire)?, #parse)?),
-            Decode::Json(ty) => quote!(self::runtime::from_json_param::<#ty>(#wire, path.get(#wire)?)?),
+        let m = &self.m;
+        let value = match self.decode {
+            Decode::Scalar(p) => {
+                let parse = parse(p, m);
+                quote!(#parse(#wire, path.get(#wire)?)?)
+            }
+            Decode::List { parse: p, .. } => {
+                let parse = parse(p, m);
+                quote!(self::runtime::path_list(#wire, path.get(#wire)?, #parse)?)
+            }
+            Decode::Json(ty) => {
+                let ty = rust_type(ty, m);
+                quote!(self::runtime::from_json_param::<#ty>(#wire, path.get(#wire)?)?)
+            }
             Decode::Union(union) => {
-                let decode = union.decode_path(wire);
+                let decode = super::union_params::decode_path(union, wire, m);
                 quote!({ let text = path.get(#wire)?; #decode })
             }
             // `deepObject` is a query style: lowering never puts it in a path.
@@ -250,90 +257,6 @@ pub(super) fn checks(api: &Api, params: &[ParamPlan<'_>], vars: &[proc_macro2::I
     }
 }
 
-/// How a styled (`schema`) parameter of type `ty` (without `nullable`) is decoded.
-fn styled(api: &Api, param: &Parameter, ty: &Type, m: &TokenStream) -> Result<Decode> {
-    let at = &param.pointer;
-    match (param.location, param.style) {
-        (Location::Query, Style::Form | Style::SpaceDelimited | Style::PipeDelimited)
-        | (Location::Path | Location::Header, Style::Simple)
-        | (Location::Cookie, Style::Form) => {}
-        (Location::Query, Style::DeepObject) => return DeepPlan::new(api, param, ty, m).map(Decode::Deep),
-        (_, style) => {
-            return Err(Error::unsupported(
-                &at.join("style"),
-                format!(
-                    "`{style:?}` style parameters in a server (only query `form`, `spaceDelimited`, \
-                     `pipeDelimited`, `deepObject`, path and header `simple`, cookie `form`)"
-                ),
-            ));
-        }
-    }
-    let delimiter = Delimiter::of(param.style);
-    let explode = param.explode && param.location == Location::Query;
-    if let Some(parse) = scalar_parse(api, ty, m, at)? {
-        Ok(Decode::Scalar(parse))
-    } else if let Some(item) = array_item(api, ty) {
-        let Some(parse) = scalar_parse(api, item, m, at)? else {
-            return Err(Error::unsupported(
-                &at.join("schema"),
-                "arrays of arrays or objects as parameters (only JSON content can carry them)",
-            ));
-        };
-        Ok(Decode::List { parse, explode, delimiter })
-    } else if let Some(union) = UnionPlan::new(api, param, ty, explode, delimiter, m)? {
-        Ok(Decode::Union(union))
-    } else {
-        Err(Error::unsupported(
-            &at.join("schema"),
-            "objects or untyped values as styled parameters (only `deepObject` or JSON content can carry them)",
-        ))
-    }
-}
-
-/// The runtime parser of a scalar type (`from_param::<i32>`,
-/// `from_str_param::<Status>`); `None` for arrays and objects.
-pub(super) fn scalar_parse(api: &Api, ty: &Type, m: &TokenStream, at: &Pointer) -> Result<Option<TokenStream>> {
-    if ty.nullable {
-        return Err(Error::unsupported(&at.join("schema"), "nullable values inside a styled parameter in a server"));
-    }
-    let rust = rust_type(ty, m);
-    Ok(match &ty.shape {
-        Shape::Primitive(_) => Some(quote!(self::runtime::from_param::<#rust>)),
-        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
-            Some(TypeKind::Enum(_)) => Some(quote!(self::runtime::from_str_param::<#rust>)),
-            Some(TypeKind::Alias(target)) => scalar_parse(api, target, m, at)?,
-            _ => None,
-        },
-        Shape::Array(_) | Shape::Map(_) | Shape::Any => None,
-    })
-}
-
-/// The item type of an array (through named aliases).
-pub(super) fn array_item<'t>(api: &'t Api, ty: &'t Type) -> Option<&'t Type> {
-    match &ty.shape {
-        Shape::Array(item) => Some(item),
-        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
-            Some(TypeKind::Alias(target)) if !target.nullable => array_item(api, target),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The spec's default for a parameter: on the use, else on the named type.
-fn default_value(api: &Api, ty: &Type) -> Option<Value> {
-    if let Some(value) = &ty.default {
-        return Some(value.clone());
-    }
-    let def = api.type_def(ty.named()?)?;
-    match &def.kind {
-        TypeKind::Enum(e) => e.default.clone().map(Value::String),
-        TypeKind::ValueEnum(e) => e.default.clone(),
-        TypeKind::Alias(target) => default_value(api, target),
-        TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => None,
-    }
-}
-
 fn default_value_text(p: &Parameter) -> Option<String> {
     if p.required {
         return None;
@@ -341,73 +264,22 @@ fn default_value_text(p: &Parameter) -> Option<String> {
     p.ty().default.as_ref().map(|v| v.to_string())
 }
 
-/// The default as a Rust expression of `ty`'s type.
-fn default_expr(api: &Api, ty: &Type, value: &Value, m: &TokenStream, at: &Pointer) -> Result<TokenStream> {
-    let refuse = || {
-        Error::unsupported(
-            at,
-            format!("the default `{value}` (only numbers, booleans, strings, enum values and arrays of them)"),
-        )
-    };
-    if ty.nullable {
-        return Err(refuse());
-    }
-    Ok(match &ty.shape {
-        Shape::Primitive(p) => match p {
-            Primitive::Int32 => {
-                let v = value.as_i64().and_then(|v| i32::try_from(v).ok()).ok_or_else(refuse)?;
-                let v = Literal::i32_suffixed(v);
-                quote!(#v)
-            }
-            Primitive::Int64 => {
-                let v = Literal::i64_suffixed(value.as_i64().ok_or_else(refuse)?);
-                quote!(#v)
-            }
-            Primitive::Float => {
-                let v = Literal::f32_suffixed(value.as_f64().ok_or_else(refuse)? as f32);
-                quote!(#v)
-            }
-            Primitive::Double => {
-                let v = Literal::f64_suffixed(value.as_f64().ok_or_else(refuse)?);
-                quote!(#v)
-            }
-            Primitive::Bool => {
-                let v = value.as_bool().ok_or_else(refuse)?;
-                quote!(#v)
-            }
-            Primitive::String | Primitive::Bytes(_) => {
-                let v = value.as_str().ok_or_else(refuse)?;
-                quote!(::std::string::String::from(#v))
-            }
-            Primitive::DateTime | Primitive::Date => return Err(refuse()),
-        },
-        Shape::Array(item) => {
-            let items = value
-                .as_array()
-                .ok_or_else(refuse)?
-                .iter()
-                .map(|v| default_expr(api, item, v, m, at))
-                .collect::<Result<Vec<_>>>()?;
+/// The default as a Rust expression of its type.
+fn default_expr(default: &Default, m: &TokenStream) -> TokenStream {
+    match default {
+        Default::Int32(v) => Literal::i32_suffixed(*v).into_token_stream(),
+        Default::Int64(v) => Literal::i64_suffixed(*v).into_token_stream(),
+        Default::Float(v) => Literal::f32_suffixed(*v).into_token_stream(),
+        Default::Double(v) => Literal::f64_suffixed(*v).into_token_stream(),
+        Default::Bool(v) => quote!(#v),
+        Default::String(v) => quote!(::std::string::String::from(#v)),
+        Default::Array(items) => {
+            let items = items.iter().map(|d| default_expr(d, m));
             quote!(::std::vec![#(#items),*])
         }
-        Shape::Named(name) => {
-            let def = api.type_def(name).ok_or_else(refuse)?;
-            match &def.kind {
-                TypeKind::Enum(e) => {
-                    let wire = value.as_str().ok_or_else(refuse)?;
-                    let variant = e.variants.iter().find(|v| v.wire_name == wire).ok_or_else(refuse)?;
-                    let (ty, variant) = (ident(&def.name), ident(&variant.name));
-                    quote!(#m #ty::#variant)
-                }
-                TypeKind::ValueEnum(e) => {
-                    let variant = e.variants.iter().find(|v| v.value == *value).ok_or_else(refuse)?;
-                    let (ty, variant) = (ident(&def.name), ident(&variant.name));
-                    quote!(#m #ty::#variant)
-                }
-                TypeKind::Alias(target) => default_expr(api, target, value, m, at)?,
-                TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => return Err(refuse()),
-            }
+        Default::Variant { ty, variant } => {
+            let (ty, variant) = (ident(ty), ident(variant));
+            quote!(#m #ty::#variant)
         }
-        Shape::Map(_) | Shape::Any => return Err(refuse()),
-    })
+    }
 }

@@ -7,33 +7,8 @@ use quote::{format_ident, quote};
 use super::*;
 
 /// The trait an implementer writes.
-pub(super) fn api_trait(
-    api: &Api,
-    ops: &[OpPlan<'_>],
-    error: &ErrorBody,
-    schemes: &BTreeMap<String, proc_macro2::Ident>,
-) -> TokenStream {
-    let caller = (!schemes.is_empty()).then(|| {
-        quote! {
-            /// Who made a request, as the authentication hook found out.
-            type Caller: ::std::marker::Send;
-        }
-    });
-    let hooks = api.security_schemes.iter().filter_map(|scheme| {
-        let hook = schemes.get(&scheme.name)?;
-        let mut paragraphs = vec![format!(
-            "The `{}` security scheme (HTTP bearer): turns the token of `Authorization: Bearer <token>` into a caller, or rejects it with [`Rejection::unauthorized`] (answered `401`; the operation is not called).",
-            scheme.name
-        )];
-        paragraphs.extend(scheme.docs.clone());
-        paragraphs.push("A request without a well-formed bearer token is answered `401` before this is called.".to_owned());
-        let docs = doc_lines(paragraphs.iter().map(String::as_str));
-        Some(quote! {
-            #docs
-            fn #hook(&self, token: self::runtime::BearerToken)
-                -> impl ::std::future::Future<Output = ::std::result::Result<Self::Caller, self::runtime::Rejection>> + ::std::marker::Send;
-        })
-    });
+pub(super) fn api_trait(api: &Api, ops: &[OpPlan<'_>], error: &ErrorBody, security: &Security) -> TokenStream {
+    let auth = auth::trait_items(security);
     let methods = ops.iter().map(OpPlan::trait_method);
     let rejection = error.trait_method();
     let alternates = error.alternate_methods();
@@ -45,8 +20,7 @@ pub(super) fn api_trait(
     quote! {
         #docs
         pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
-            #caller
-            #(#hooks)*
+            #auth
             #(#methods)*
             #rejection
             #alternates
@@ -55,20 +29,20 @@ pub(super) fn api_trait(
 }
 
 /// `router`, `router_with_config`, the shared state and the fallbacks.
-pub(super) fn router(ops: &[OpPlan<'_>], routes: &[routes::Route], error: &ErrorBody) -> Result<TokenStream> {
-    let operations: Vec<&Operation> = ops.iter().map(|plan| plan.op).collect();
+pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) -> Result<TokenStream> {
     let mut dispatchers = Vec::new();
     let mut registered = Vec::new();
     for route in routes {
         let path = &route.template;
         let mut methods = Vec::new();
-        for (method, candidates) in routes::by_method(route, &operations)? {
+        for (method, candidates) in &route.methods {
+            let method = *method;
             let verb = format_ident!("{}", method.as_str().to_ascii_lowercase());
             let [.., last] = candidates.as_slice() else { continue };
             let handler = if candidates.len() == 1 {
                 ops[*last].handler_name()
             } else {
-                let (handler, dispatcher) = dispatcher(ops, &candidates, method, path)?;
+                let (handler, dispatcher) = dispatcher(ops, candidates, method, path)?;
                 dispatchers.push(dispatcher);
                 handler
             };
@@ -164,7 +138,7 @@ pub(super) fn dispatcher(
             message: "a dispatcher without operations".to_owned(),
         });
     };
-    let name = format_ident!("dispatch_{}", ops[*last].handler_name());
+    let name = ident(&ops[*last].names.dispatcher);
     let mut arms = Vec::new();
     for &i in tried {
         let plan = &ops[i];

@@ -32,12 +32,6 @@ pub(super) struct Strict {
 }
 
 impl Strict {
-    /// Whether a body of `ty` needs checking: it can contain a schema with
-    /// `additionalProperties: false`.
-    pub fn needed(api: &Api, ty: &Type) -> bool {
-        forbids(api, ty, &mut Vec::new())
-    }
-
     /// A closure `|value: &serde_json::Value, out: &mut Vec<String>|` that
     /// checks a body of `ty`, registering the named types it needs.
     pub fn body_checker(&mut self, api: &Api, ty: &Type, m: &TokenStream) -> TokenStream {
@@ -55,7 +49,7 @@ impl Strict {
         m: &TokenStream,
         depth: usize,
     ) -> TokenStream {
-        if !forbids(api, ty, &mut Vec::new()) {
+        if !crate::plan::server::forbids_unknown_fields(api, ty) {
             return quote!();
         }
         match &ty.shape {
@@ -235,32 +229,5 @@ impl Strict {
             });
         }
         quote!(#(#items)*)
-    }
-}
-
-/// Whether a value of `ty` can contain an object whose schema forbids unknown fields.
-fn forbids(api: &Api, ty: &Type, visiting: &mut Vec<String>) -> bool {
-    match &ty.shape {
-        Shape::Array(item) | Shape::Map(item) => forbids(api, item, visiting),
-        Shape::Named(name) => {
-            if visiting.contains(name) {
-                return false;
-            }
-            let Some(def) = api.type_def(name) else { return false };
-            visiting.push(name.clone());
-            let found = match &def.kind {
-                TypeKind::Struct(s) => {
-                    s.additional_properties == Additional::Forbidden
-                        || s.fields.iter().any(|f| forbids(api, &f.ty, visiting))
-                        || matches!(&s.additional_properties, Additional::Typed(extra) if forbids(api, extra, visiting))
-                }
-                TypeKind::Map(item) | TypeKind::Alias(item) => forbids(api, item, visiting),
-                TypeKind::Union(u) => u.variants.iter().any(|v| forbids(api, &v.ty, visiting)),
-                TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
-            };
-            visiting.pop();
-            found
-        }
-        Shape::Primitive(_) | Shape::Any => false,
     }
 }

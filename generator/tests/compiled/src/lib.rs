@@ -51,4 +51,6 @@ pub mod fixtures {
     pub mod responses;
     /// Generated from `generator/tests/fixtures/routes.yaml`.
     pub mod routes;
+    /// Generated from `generator/tests/fixtures/security.yaml`.
+    pub mod security;
 }

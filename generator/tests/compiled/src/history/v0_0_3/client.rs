@@ -47,17 +47,14 @@ impl runtime::Api for Client {
 }
 
 impl Client {
-    /// A client for the API at `base_url` (a path prefix such as
-    /// `https://api.example.com/psa` is kept) that sends `token` as
-    /// `Authorization: Bearer <token>`, with the default settings of
-    /// [`ClientBuilder`].
+    /// A client for the API at `base_url` (a path prefix such as `https://api.example.com/psa` is kept) that authenticates with `token` (the `tokenAuth` security scheme), with the default settings of [`ClientBuilder`].
     pub fn new(
         base_url: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> ::std::result::Result<Self, Error> {
         Self::builder(base_url, token).build()
     }
-    /// A builder for a client of the API at `base_url` that authenticates with `token`.
+    /// A builder for a client of the API at `base_url` that authenticates with `token` (the `tokenAuth` security scheme).
     pub fn builder(
         base_url: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
@@ -65,13 +62,52 @@ impl Client {
         let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
         ClientBuilder::new(
             base_url.into(),
-            ::std::option::Option::Some(token.into()),
+            ::std::convert::Into::into(Credentials::default().token_auth(token)),
             user_agent,
         )
     }
     /// The base URL requests go to (without a trailing `/`).
     pub fn base_url(&self) -> &str {
         self.0.base_url()
+    }
+}
+
+/// The `tokenAuth` security scheme.
+const SCHEME_TOKEN_AUTH: runtime::Scheme = runtime::Scheme {
+    name: "tokenAuth",
+    kind: runtime::SchemeKind::Bearer,
+};
+
+/// The credentials a [`Client`] authenticates with: one setter per
+/// security scheme of the spec (give those you have). Each operation
+/// sends those of the first of its security alternatives the client
+/// has completely (anonymous access last); without any, it fails with
+/// [`Error::MissingCredentials`] before sending. Secrets are never
+/// shown in `Debug` output.
+#[derive(Clone, Default)]
+pub struct Credentials(runtime::Credentials);
+
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl ::std::convert::From<Credentials> for runtime::Credentials {
+    fn from(credentials: Credentials) -> Self {
+        credentials.0
+    }
+}
+
+impl Credentials {
+    /// The `tokenAuth` security scheme: HTTP bearer: `Authorization: Bearer <token>`.
+    pub fn token_auth(
+        mut self,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.0
+            .set("tokenAuth", runtime::Credential::Secret(runtime::Secret::new(token)));
+        self
     }
 }
 
@@ -173,6 +209,8 @@ impl Client {
     /// List all the pin objects, matching optional filters. When no filter is provided, only successfull pins are returned.
     ///
     /// `GET /pins`
+    ///
+    /// Authenticates with `tokenAuth` (see [`Credentials`]).
     ///
     /// Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.
     pub async fn get_pins(
@@ -305,9 +343,17 @@ impl Client {
             path,
             query: query_string,
             accept_json: true,
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_TOKEN_AUTH,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode_lenient::<
                     crate::history::v0_0_3::models::PinResults,
@@ -351,6 +397,8 @@ impl Client {
     /// `POST /pins`
     ///
     /// `body`: the body, sent as JSON.
+    ///
+    /// Authenticates with `tokenAuth` (see [`Credentials`]).
     ///
     /// Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.
     pub async fn post_pins(
@@ -419,9 +467,17 @@ impl Client {
                 "application/json",
                 ::serde_json::to_vec(body).map_err(Error::Encode)?,
             )),
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_TOKEN_AUTH,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode_lenient::<
                     crate::history::v0_0_3::models::PinResults,
@@ -463,6 +519,8 @@ impl Client {
     /// Get a pin object and its status.
     ///
     /// `GET /pins/{cid-of-pin-object}`
+    ///
+    /// Authenticates with `tokenAuth` (see [`Credentials`]).
     pub async fn get_pins_by_cid_of_pin_object(
         &self,
         cid_of_pin_object: &str,
@@ -491,9 +549,17 @@ impl Client {
             path,
             query: query_string,
             accept_json: true,
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_TOKEN_AUTH,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode::<crate::history::v0_0_3::models::PinStatus>()
         } else {
@@ -531,6 +597,8 @@ impl Client {
     /// `POST /pins/{cid-of-pin-object}`
     ///
     /// `body`: the body, sent as JSON.
+    ///
+    /// Authenticates with `tokenAuth` (see [`Credentials`]).
     pub async fn post_pins_by_cid_of_pin_object(
         &self,
         cid_of_pin_object: &str,
@@ -585,9 +653,17 @@ impl Client {
                 "application/json",
                 ::serde_json::to_vec(body).map_err(Error::Encode)?,
             )),
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_TOKEN_AUTH,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode::<crate::history::v0_0_3::models::PinStatus>()
         } else {
@@ -623,6 +699,8 @@ impl Client {
     /// Remove a pin object.
     ///
     /// `DELETE /pins/{cid-of-pin-object}`
+    ///
+    /// Authenticates with `tokenAuth` (see [`Credentials`]).
     pub async fn delete_pins_by_cid_of_pin_object(
         &self,
         cid_of_pin_object: &str,
@@ -651,9 +729,17 @@ impl Client {
             path,
             query: query_string,
             accept_json: true,
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_TOKEN_AUTH,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             ::std::result::Result::Ok(())
         } else {

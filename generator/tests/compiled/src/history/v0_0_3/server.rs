@@ -13,19 +13,20 @@
 )]
 
 pub use self::runtime::{
-    BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason,
-    RedirectionStatus, Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
+    ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config,
+    InformationalStatus, RangeStatus, Reason, RedirectionStatus, Rejection,
+    ServerErrorStatus, StatusOutOfRange, SuccessStatus,
 };
 
 /// The operations of (WIP) IPFS Pinning Service API 0.0.3: implement this, then serve [`router`]`(api)`.
 ///
 /// Every method is called only for a request that passed authentication and whose parameters and body decoded and satisfied every constraint of the spec; everything else is answered by the router with the spec's error body (see [`Api::rejection`]).
 pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// Who made a request, as the authentication hook found out.
+    /// Who made a request, as the authentication hooks found out.
     type Caller: ::std::marker::Send;
-    /// The `tokenAuth` security scheme (HTTP bearer): turns the token of `Authorization: Bearer <token>` into a caller, or rejects it with [`Rejection::unauthorized`] (answered `401`; the operation is not called).
+    /// The `tokenAuth` security scheme: turns the token of `Authorization: Bearer <token>` into a caller, or refuses it with [`Rejection::unauthorized`] (answered `401`) or [`Rejection::forbidden`] (`403`); the operation is not called then.
     ///
-    /// A request without a well-formed bearer token is answered `401` before this is called.
+    /// A request that presents no credentials of this scheme (or malformed ones) is answered before this is called. When an operation requires several schemes together, every hook must accept and the operation gets the first scheme's caller.
     fn authenticate_token_auth(
         &self,
         token: self::runtime::BearerToken,
@@ -38,7 +39,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `GET /pins` (`get_pins`).
     ///
-    /// `caller` is who [`Api::authenticate_token_auth`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `tokenAuth`.
     fn get_pins(
         &self,
         caller: Self::Caller,
@@ -50,7 +51,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `POST /pins` (`post_pins`).
     ///
-    /// `caller` is who [`Api::authenticate_token_auth`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `tokenAuth`.
     ///
     /// `body` is the decoded request body, checked against the spec's constraints.
     fn post_pins(
@@ -65,7 +66,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `GET /pins/{cid-of-pin-object}` (`get_pins_by_cid_of_pin_object`).
     ///
-    /// `caller` is who [`Api::authenticate_token_auth`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `tokenAuth`.
     fn get_pins_by_cid_of_pin_object(
         &self,
         caller: Self::Caller,
@@ -80,7 +81,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `POST /pins/{cid-of-pin-object}` (`post_pins_by_cid_of_pin_object`).
     ///
-    /// `caller` is who [`Api::authenticate_token_auth`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `tokenAuth`.
     ///
     /// `body` is the decoded request body, checked against the spec's constraints.
     fn post_pins_by_cid_of_pin_object(
@@ -98,7 +99,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `DELETE /pins/{cid-of-pin-object}` (`delete_pins_by_cid_of_pin_object`).
     ///
-    /// `caller` is who [`Api::authenticate_token_auth`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `tokenAuth`.
     fn delete_pins_by_cid_of_pin_object(
         &self,
         caller: Self::Caller,
@@ -377,11 +378,7 @@ async fn handle_get_pins<A: Api>(
 ) -> ::axum::response::Response {
     let (parts, _body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_token_auth(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let query = decode_get_pins_query(parts.uri.query())?;
         ::std::result::Result::<
             _,
@@ -508,11 +505,7 @@ async fn handle_post_pins<A: Api>(
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_token_auth(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let query = decode_post_pins_query(parts.uri.query())?;
         let bytes = self::runtime::read_body(
                 &parts.headers,
@@ -676,11 +669,7 @@ async fn handle_get_pins_by_cid_of_pin_object<A: Api>(
 ) -> ::axum::response::Response {
     let (mut parts, _body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_token_auth(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let path = self::runtime::PathParams::from_parts(&mut parts).await?;
         let path_param_0 = self::runtime::from_param::<
             ::std::string::String,
@@ -813,11 +802,7 @@ async fn handle_post_pins_by_cid_of_pin_object<A: Api>(
 ) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_token_auth(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let path = self::runtime::PathParams::from_parts(&mut parts).await?;
         let path_param_0 = self::runtime::from_param::<
             ::std::string::String,
@@ -975,11 +960,7 @@ async fn handle_delete_pins_by_cid_of_pin_object<A: Api>(
 ) -> ::axum::response::Response {
     let (mut parts, _body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_token_auth(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let path = self::runtime::PathParams::from_parts(&mut parts).await?;
         let path_param_0 = self::runtime::from_param::<
             ::std::string::String,
@@ -1067,6 +1048,32 @@ async fn method_not_allowed<A: Api>(
                 request.uri().path(),
             ),
         )
+}
+
+/// Authenticates a request of an operation that requires `tokenAuth`.
+async fn security_0<A: Api>(
+    api: &A,
+    parts: &::axum::http::request::Parts,
+) -> ::std::result::Result<A::Caller, self::runtime::Rejection> {
+    const CHALLENGES: &[&str] = &["Bearer"];
+    let challenge = |rejection: self::runtime::Rejection| {
+        rejection.with_challenges(CHALLENGES)
+    };
+    if let ::std::option::Option::Some(presented_0) = self::runtime::bearer(
+            &parts.headers,
+        )
+        .map_err(challenge)?
+    {
+        let caller = api.authenticate_token_auth(presented_0).await.map_err(challenge)?;
+        return ::std::result::Result::Ok(caller);
+    }
+    ::std::result::Result::Err(
+        challenge(
+            self::runtime::unauthenticated(
+                "`tokenAuth` (`Authorization: Bearer <token>`)",
+            ),
+        ),
+    )
 }
 
 /// The spec-independent part of the server (rejections and their

@@ -13,24 +13,25 @@
 )]
 
 pub use self::runtime::{
-    BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason,
-    RedirectionStatus, Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
+    ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config,
+    InformationalStatus, RangeStatus, Reason, RedirectionStatus, Rejection,
+    ServerErrorStatus, StatusOutOfRange, SuccessStatus,
 };
 
 /// The operations of IPFS Pinning Service API 0.0.5: implement this, then serve [`router`]`(api)`.
 ///
 /// Every method is called only for a request that passed authentication and whose parameters and body decoded and satisfied every constraint of the spec; everything else is answered by the router with the spec's error body (see [`Api::rejection`]).
 pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// Who made a request, as the authentication hook found out.
+    /// Who made a request, as the authentication hooks found out.
     type Caller: ::std::marker::Send;
-    /// The `accessToken` security scheme (HTTP bearer): turns the token of `Authorization: Bearer <token>` into a caller, or rejects it with [`Rejection::unauthorized`] (answered `401`; the operation is not called).
+    /// The `accessToken` security scheme: turns the token of `Authorization: Bearer <token>` into a caller, or refuses it with [`Rejection::unauthorized`] (answered `401`) or [`Rejection::forbidden`] (`403`); the operation is not called then.
     ///
     /// An opaque token is required to be sent with each request in the HTTP header:
     /// - `Authorization: Bearer <access-token>`
     ///
     /// The `access-token` should be generated per device, and the user should have the ability to revoke each token separately.
     ///
-    /// A request without a well-formed bearer token is answered `401` before this is called.
+    /// A request that presents no credentials of this scheme (or malformed ones) is answered before this is called. When an operation requires several schemes together, every hook must accept and the operation gets the first scheme's caller.
     fn authenticate_access_token(
         &self,
         token: self::runtime::BearerToken,
@@ -43,7 +44,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `GET /pins` (`get_pins`).
     ///
-    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `accessToken`.
     fn get_pins(
         &self,
         caller: Self::Caller,
@@ -55,7 +56,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `POST /pins` (`post_pins`).
     ///
-    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `accessToken`.
     ///
     /// `body` is the decoded request body, checked against the spec's constraints.
     fn post_pins(
@@ -69,7 +70,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `GET /pins/{id}` (`get_pins_by_id`).
     ///
-    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `accessToken`.
     fn get_pins_by_id(
         &self,
         caller: Self::Caller,
@@ -81,7 +82,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `POST /pins/{id}` (`post_pins_by_id`).
     ///
-    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `accessToken`.
     ///
     /// `body` is the decoded request body, checked against the spec's constraints.
     fn post_pins_by_id(
@@ -96,7 +97,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
     ///
     /// `DELETE /pins/{id}` (`delete_pins_by_id`).
     ///
-    /// `caller` is who [`Api::authenticate_access_token`] authenticated.
+    /// `caller` is who the authentication hooks found the request's credentials to be; the operation requires `accessToken`.
     fn delete_pins_by_id(
         &self,
         caller: Self::Caller,
@@ -410,11 +411,7 @@ async fn handle_get_pins<A: Api>(
 ) -> ::axum::response::Response {
     let (parts, _body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let query = decode_get_pins_query(parts.uri.query())?;
         ::std::result::Result::<
             _,
@@ -502,11 +499,7 @@ async fn handle_post_pins<A: Api>(
 ) -> ::axum::response::Response {
     let (parts, body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let bytes = self::runtime::read_body(
                 &parts.headers,
                 body,
@@ -606,11 +599,7 @@ async fn handle_get_pins_by_id<A: Api>(
 ) -> ::axum::response::Response {
     let (mut parts, _body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let path = self::runtime::PathParams::from_parts(&mut parts).await?;
         let path_param_0 = self::runtime::from_param::<
             ::std::string::String,
@@ -701,11 +690,7 @@ async fn handle_post_pins_by_id<A: Api>(
 ) -> ::axum::response::Response {
     let (mut parts, body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let path = self::runtime::PathParams::from_parts(&mut parts).await?;
         let path_param_0 = self::runtime::from_param::<
             ::std::string::String,
@@ -812,11 +797,7 @@ async fn handle_delete_pins_by_id<A: Api>(
 ) -> ::axum::response::Response {
     let (mut parts, _body) = request.into_parts();
     let result = async {
-        let caller = shared
-            .api
-            .authenticate_access_token(self::runtime::bearer_token(&parts.headers)?)
-            .await
-            .map_err(|rejection| rejection.with_challenge("Bearer"))?;
+        let caller = security_0::<A>(&shared.api, &parts).await?;
         let path = self::runtime::PathParams::from_parts(&mut parts).await?;
         let path_param_0 = self::runtime::from_param::<
             ::std::string::String,
@@ -898,6 +879,35 @@ async fn method_not_allowed<A: Api>(
                 request.uri().path(),
             ),
         )
+}
+
+/// Authenticates a request of an operation that requires `accessToken`.
+async fn security_0<A: Api>(
+    api: &A,
+    parts: &::axum::http::request::Parts,
+) -> ::std::result::Result<A::Caller, self::runtime::Rejection> {
+    const CHALLENGES: &[&str] = &["Bearer"];
+    let challenge = |rejection: self::runtime::Rejection| {
+        rejection.with_challenges(CHALLENGES)
+    };
+    if let ::std::option::Option::Some(presented_0) = self::runtime::bearer(
+            &parts.headers,
+        )
+        .map_err(challenge)?
+    {
+        let caller = api
+            .authenticate_access_token(presented_0)
+            .await
+            .map_err(challenge)?;
+        return ::std::result::Result::Ok(caller);
+    }
+    ::std::result::Result::Err(
+        challenge(
+            self::runtime::unauthenticated(
+                "`accessToken` (`Authorization: Bearer <token>`)",
+            ),
+        ),
+    )
 }
 
 /// The spec-independent part of the server (rejections and their

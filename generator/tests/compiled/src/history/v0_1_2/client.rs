@@ -47,17 +47,14 @@ impl runtime::Api for Client {
 }
 
 impl Client {
-    /// A client for the API at `base_url` (a path prefix such as
-    /// `https://api.example.com/psa` is kept) that sends `token` as
-    /// `Authorization: Bearer <token>`, with the default settings of
-    /// [`ClientBuilder`].
+    /// A client for the API at `base_url` (a path prefix such as `https://api.example.com/psa` is kept) that authenticates with `token` (the `accessToken` security scheme), with the default settings of [`ClientBuilder`].
     pub fn new(
         base_url: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
     ) -> ::std::result::Result<Self, Error> {
         Self::builder(base_url, token).build()
     }
-    /// A builder for a client of the API at `base_url` that authenticates with `token`.
+    /// A builder for a client of the API at `base_url` that authenticates with `token` (the `accessToken` security scheme).
     pub fn builder(
         base_url: impl ::std::convert::Into<::std::string::String>,
         token: impl ::std::convert::Into<::std::string::String>,
@@ -65,13 +62,60 @@ impl Client {
         let user_agent = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
         ClientBuilder::new(
             base_url.into(),
-            ::std::option::Option::Some(token.into()),
+            ::std::convert::Into::into(Credentials::default().access_token(token)),
             user_agent,
         )
     }
     /// The base URL requests go to (without a trailing `/`).
     pub fn base_url(&self) -> &str {
         self.0.base_url()
+    }
+}
+
+/// The `accessToken` security scheme.
+const SCHEME_ACCESS_TOKEN: runtime::Scheme = runtime::Scheme {
+    name: "accessToken",
+    kind: runtime::SchemeKind::Bearer,
+};
+
+/// The credentials a [`Client`] authenticates with: one setter per
+/// security scheme of the spec (give those you have). Each operation
+/// sends those of the first of its security alternatives the client
+/// has completely (anonymous access last); without any, it fails with
+/// [`Error::MissingCredentials`] before sending. Secrets are never
+/// shown in `Debug` output.
+#[derive(Clone, Default)]
+pub struct Credentials(runtime::Credentials);
+
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl ::std::convert::From<Credentials> for runtime::Credentials {
+    fn from(credentials: Credentials) -> Self {
+        credentials.0
+    }
+}
+
+impl Credentials {
+    /// The `accessToken` security scheme: HTTP bearer: `Authorization: Bearer <token>`.
+    ///
+    /// An opaque token is required to be sent with each request in the HTTP header:
+    /// - `Authorization: Bearer <access-token>`
+    ///
+    /// The `access-token` should be generated per device, and the user should have the ability to revoke each token separately.
+    pub fn access_token(
+        mut self,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.0
+            .set(
+                "accessToken",
+                runtime::Credential::Secret(runtime::Secret::new(token)),
+            );
+        self
     }
 }
 
@@ -204,6 +248,8 @@ impl Client {
     /// List all the pin objects, matching optional filters; when no filter is provided, only successful pins are returned
     ///
     /// `GET /pins`
+    ///
+    /// Authenticates with `accessToken` (see [`Credentials`]).
     ///
     /// Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.
     pub async fn get_pins(
@@ -355,9 +401,17 @@ impl Client {
             path,
             query: query_string,
             accept_json: true,
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_ACCESS_TOKEN,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode_lenient::<
                     crate::history::v0_1_2::models::PinResults,
@@ -381,6 +435,8 @@ impl Client {
     /// `POST /pins`
     ///
     /// `pin`: `Pin`, sent as JSON.
+    ///
+    /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn post_pins(
         &self,
         pin: &crate::history::v0_1_2::models::Pin,
@@ -411,9 +467,17 @@ impl Client {
                 "application/json",
                 ::serde_json::to_vec(pin).map_err(Error::Encode)?,
             )),
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_ACCESS_TOKEN,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode::<crate::history::v0_1_2::models::PinStatus>()
         } else {
@@ -429,6 +493,8 @@ impl Client {
     /// Get a pin object and its status
     ///
     /// `GET /pins/{requestid}`
+    ///
+    /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn get_pins_by_requestid(
         &self,
         requestid: &str,
@@ -451,9 +517,17 @@ impl Client {
             method: ::reqwest::Method::GET,
             path,
             accept_json: true,
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_ACCESS_TOKEN,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode::<crate::history::v0_1_2::models::PinStatus>()
         } else {
@@ -471,6 +545,8 @@ impl Client {
     /// `POST /pins/{requestid}`
     ///
     /// `pin`: `Pin`, sent as JSON.
+    ///
+    /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn post_pins_by_requestid(
         &self,
         requestid: &str,
@@ -510,9 +586,17 @@ impl Client {
                 "application/json",
                 ::serde_json::to_vec(pin).map_err(Error::Encode)?,
             )),
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_ACCESS_TOKEN,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             raw.decode::<crate::history::v0_1_2::models::PinStatus>()
         } else {
@@ -528,6 +612,8 @@ impl Client {
     /// Remove a pin object
     ///
     /// `DELETE /pins/{requestid}`
+    ///
+    /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn delete_pins_by_requestid(
         &self,
         requestid: &str,
@@ -550,9 +636,17 @@ impl Client {
             method: ::reqwest::Method::DELETE,
             path,
             accept_json: true,
+            security: &[
+                &[
+                    runtime::Requirement {
+                        scheme: &SCHEME_ACCESS_TOKEN,
+                        scopes: &[],
+                    },
+                ],
+            ],
             ..::std::default::Default::default()
         };
-        let raw = self.0.send(request, true).await?;
+        let raw = self.0.send(request).await?;
         if raw.status.is_success() {
             ::std::result::Result::Ok(())
         } else {

@@ -5,7 +5,7 @@
 use crate::ir::Style;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Delimiter {
+pub enum Delimiter {
     /// `form` (and `simple`): `,`.
     Comma,
     /// `spaceDelimited`: a space (`%20`, `+` or literal on the wire).
@@ -16,7 +16,7 @@ pub(crate) enum Delimiter {
 
 impl Delimiter {
     /// The delimiter of `style`: `,` for `form`, `simple` and any other.
-    pub(crate) fn of(style: Style) -> Delimiter {
+    pub fn of(style: Style) -> Delimiter {
         match style {
             Style::SpaceDelimited => Delimiter::Space,
             Style::PipeDelimited => Delimiter::Pipe,
@@ -26,7 +26,7 @@ impl Delimiter {
 
     /// The character items cannot contain: servers decode the value before
     /// splitting it at this, so it is one in any encoding.
-    pub(crate) fn char(self) -> char {
+    pub fn char(self) -> char {
         match self {
             Delimiter::Comma => ',',
             Delimiter::Space => ' ',
@@ -36,7 +36,7 @@ impl Delimiter {
 
     /// As the client writes it between items: commas and pipes literal, a
     /// space as `%20`.
-    pub(crate) fn encoded(self) -> &'static str {
+    pub fn encoded(self) -> &'static str {
         match self {
             Delimiter::Comma => ",",
             Delimiter::Space => "%20",
@@ -45,7 +45,7 @@ impl Delimiter {
     }
 
     /// The style that uses it in the query.
-    pub(crate) fn style(self) -> Style {
+    pub fn style(self) -> Style {
         match self {
             Delimiter::Comma => Style::Form,
             Delimiter::Space => Style::SpaceDelimited,

@@ -26,22 +26,23 @@
 //! meant), two parameters with no literal text between them in one segment
 //! (`{a}{b}`), and `*`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::error::{Error, Result};
 use crate::ir::{Method, Operation};
 
 /// One axum route: its template and the operations it serves (indexes into
 /// the operations, in spec order).
-pub(super) struct Route {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
     pub template: String,
     pub operations: Vec<usize>,
+    /// The operations grouped by method (in order of first use), each group
+    /// most specific first.
+    pub methods: Vec<(Method, Vec<usize>)>,
 }
 
 /// A piece of one segment of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece {
+pub enum Piece {
     Literal(String),
     Param(String),
 }
@@ -103,11 +104,11 @@ fn segments(op: &Operation) -> Result<Vec<Segment>> {
 
 /// The routes for `ops` (in spec order of their first operation), or the
 /// refusal of an operation no route can serve.
-pub(super) fn routes<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Result<Vec<Route>> {
+pub fn routes(ops: &[Operation]) -> Result<Vec<Route>> {
     // (shape, route, the method and specificity of each operation on it)
     type Shaped = (String, Route, Vec<(Method, usize)>);
     let mut routes: Vec<Shaped> = Vec::new();
-    for (i, op) in ops.into_iter().enumerate() {
+    for (i, op) in ops.iter().enumerate() {
         let segments = segments(op)?;
         let shape: String = segments.iter().map(|s| format!("/{}", s.shape())).collect();
         let rank = specificity(&segments);
@@ -131,11 +132,19 @@ pub(super) fn routes<'a>(ops: impl IntoIterator<Item = &'a Operation>) -> Result
             }
             None => {
                 let template = template(&segments);
-                routes.push((shape, Route { template, operations: vec![i] }, vec![(op.method, rank)]));
+                let route = Route { template, operations: vec![i], methods: Vec::new() };
+                routes.push((shape, route, vec![(op.method, rank)]));
             }
         }
     }
-    Ok(routes.into_iter().map(|(_, route, _)| route).collect())
+    let refs: Vec<&Operation> = ops.iter().collect();
+    routes
+        .into_iter()
+        .map(|(_, mut route, _)| {
+            route.methods = by_method(&route, &refs)?;
+            Ok(route)
+        })
+        .collect()
 }
 
 /// How much literal text a template has inside segments with parameters:
@@ -159,7 +168,7 @@ fn specificity(segments: &[Segment]) -> usize {
 
 /// The operations of a route grouped by method (in order of first use),
 /// each group most specific first.
-pub(super) fn by_method(route: &Route, ops: &[&Operation]) -> Result<Vec<(Method, Vec<usize>)>> {
+fn by_method(route: &Route, ops: &[&Operation]) -> Result<Vec<(Method, Vec<usize>)>> {
     let mut groups: Vec<(Method, Vec<(usize, usize)>)> = Vec::new();
     for &i in &route.operations {
         let rank = specificity(&segments(ops[i])?);
@@ -207,32 +216,30 @@ fn template(segments: &[Segment]) -> String {
 }
 
 /// How an operation reads its path parameters from its route's captures:
-/// `None` when the captures are its parameters, by name.
-pub(super) fn path_match(route: &str, op: &Operation) -> Result<Option<TokenStream>> {
+/// each capture's name and the operation's own template of that segment.
+pub type PathMatch = Vec<(String, Vec<Piece>)>;
+
+/// How `op` reads its path parameters from the captures of the route
+/// `route`: `None` when the captures are its parameters, by name.
+pub fn path_match(route: &str, op: &Operation) -> Result<Option<PathMatch>> {
     let own = segments(op)?;
     let captured: Vec<&str> = route.split('/').skip(1).collect();
     let mut matches = Vec::new();
     let mut identity = true;
     for (segment, capture) in own.iter().zip(captured) {
         let Some(capture) = capture.strip_prefix('{').and_then(|c| c.strip_suffix('}')) else { continue };
-        let pieces: Vec<TokenStream> = match segment {
+        let pieces: Vec<Piece> = match segment {
             Segment::Literal(_) => continue,
             Segment::Param(name) => {
                 identity &= name == capture;
-                vec![quote!(self::runtime::PathPiece::Param(#name))]
+                vec![Piece::Param(name.clone())]
             }
             Segment::Mixed(pieces) => {
                 identity = false;
-                pieces
-                    .iter()
-                    .map(|piece| match piece {
-                        Piece::Literal(text) => quote!(self::runtime::PathPiece::Literal(#text)),
-                        Piece::Param(name) => quote!(self::runtime::PathPiece::Param(#name)),
-                    })
-                    .collect()
+                pieces.clone()
             }
         };
-        matches.push(quote!((#capture, &[#(#pieces),*])));
+        matches.push((capture.to_owned(), pieces));
     }
-    Ok((!identity).then(|| quote!(&[#(#matches),*])))
+    Ok((!identity).then_some(matches))
 }

@@ -1,0 +1,447 @@
+//! How the server reads each parameter: path, query, header and cookie
+//! parameters by location, style, `explode` and content, with their
+//! defaults; what it cannot read is refused here with the pointer.
+//!
+//! - Path parameters: `style: simple`; query parameters: `form`,
+//!   `spaceDelimited`, `pipeDelimited` (arrays split at the delimiter when
+//!   not exploded, repeated keys otherwise; a scalar is `name=value` in every
+//!   style) and `deepObject` (an object of scalar properties or a map of
+//!   scalars, `name[key]=value`); headers `simple`, cookies `form` (arrays
+//!   only with `explode: false`).
+//! - Unions of scalars and (in the query) arrays of scalars: each variant
+//!   tried in the spec's order, the first that accepts the text wins.
+//! - `nullable` is ignored: a path or query string cannot say `null`, so the
+//!   value is decoded as the non-null type (an absent optional parameter is
+//!   its default or `None`).
+
+use serde_json::Value;
+
+use super::delimiter::Delimiter;
+use crate::error::{Error, Result};
+use crate::ir::{Additional, Api, Location, Parameter, ParameterEncoding, Primitive, Shape, Style, Type, TypeKind};
+use crate::pointer::Pointer;
+
+/// How a scalar is parsed from text by the runtime: `from_param::<T>`
+/// (`FromStr` of primitives) or `from_str_param::<T>` (enums).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parse {
+    /// The Rust type parsed (aliases resolved to their scalar).
+    pub ty: Box<Type>,
+    /// An enum of the models: parsed with `from_str_param`.
+    pub enumeration: bool,
+}
+
+/// How one parameter is decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decode {
+    /// One value.
+    Scalar(Parse),
+    /// A list of values, split at the style's delimiter in one value or
+    /// (`explode`, query only) one per repeated key.
+    List { parse: Parse, explode: bool, delimiter: Delimiter },
+    /// JSON content (`content: application/json`) of this type.
+    Json(Type),
+    /// `deepObject`: `name[key]=value` entries.
+    Deep(Deep),
+    /// A union: its variants tried in order.
+    Union(Union),
+}
+
+/// A `deepObject` parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deep {
+    /// A struct (`ty`) of scalar properties.
+    Struct { ty: Box<Type>, fields: Vec<DeepField>, others: Others },
+    /// A map of scalars.
+    Map { parse: Parse },
+}
+
+/// One property of a `deepObject` struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeepField {
+    pub field: String,
+    pub wire: String,
+    pub parse: Parse,
+    /// Absent (or nullable) is `None`.
+    pub optional: bool,
+}
+
+/// Keys of a `deepObject` beyond the struct's properties.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Others {
+    /// Nothing said: ignored.
+    Ignored,
+    /// `additionalProperties: false`: refused.
+    Refused,
+    /// `additionalProperties` with a scalar schema: kept in this field.
+    Kept { field: String, parse: Parse },
+}
+
+/// A union parameter: its variants tried in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The union's named type.
+    pub ty: Type,
+    pub arms: Vec<Arm>,
+    pub explode: bool,
+    pub delimiter: Delimiter,
+    /// What the `400` says was expected.
+    pub expected: String,
+}
+
+/// One variant of a union parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arm {
+    pub variant: String,
+    pub parse: Parse,
+    /// An array variant: a list of `parse`'s type.
+    pub list: bool,
+}
+
+/// The spec's default of a parameter, as a value of its Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Default {
+    Int32(i32),
+    Int64(i64),
+    Float(f32),
+    Double(f64),
+    Bool(bool),
+    String(String),
+    Array(Vec<Default>),
+    /// A variant of an enum of the models: type and variant names.
+    Variant {
+        ty: String,
+        variant: String,
+    },
+}
+
+/// One path, query, header or cookie parameter as the server reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerParameter {
+    /// Its index in [`crate::ir::Operation::parameters`].
+    pub index: usize,
+    /// The parameter's type, without `nullable` for styled parameters.
+    pub ty: Type,
+    pub decode: Decode,
+    /// The spec's default of an optional parameter.
+    pub default: Option<Default>,
+    /// `None` when absent: optional and without a default.
+    pub optional: bool,
+}
+
+impl ServerParameter {
+    /// How the server reads a path or query parameter.
+    pub fn new(api: &Api, index: usize, param: &Parameter) -> Result<Self> {
+        let at = &param.pointer;
+        let (decode, ty) = match &param.encoding {
+            ParameterEncoding::Content { ty, .. } => (Decode::Json(ty.clone()), ty.clone()),
+            ParameterEncoding::Style(ty) => {
+                // A path or query string cannot say `null`: the non-null type.
+                let ty = Type { nullable: false, ..ty.clone() };
+                (styled(api, param, &ty)?, ty)
+            }
+        };
+        let value = default_value(api, &ty);
+        let default = match (&value, param.required) {
+            (Some(value), false) => Some(default_of(api, &ty, value, at)?),
+            _ => None,
+        };
+        let optional = !param.required && default.is_none();
+        Ok(ServerParameter { index, ty, decode, default, optional })
+    }
+
+    /// How the server reads a header or cookie parameter: scalars and lists.
+    pub fn header(api: &Api, index: usize, p: &Parameter) -> Result<Self> {
+        if let ParameterEncoding::Content { .. } = p.encoding {
+            return Err(Error::unsupported(
+                &p.pointer,
+                format!("`content` parameters in the {}", p.location.spec_name()),
+            ));
+        }
+        let plan = ServerParameter::new(api, index, p)?;
+        if matches!(plan.decode, Decode::Union(_) | Decode::Deep(_)) {
+            return Err(Error::unsupported(
+                &p.pointer,
+                format!("a union or an object as a parameter in the {}", p.location.spec_name()),
+            ));
+        }
+        if p.location == Location::Cookie && p.explode && matches!(plan.decode, Decode::List { .. }) {
+            return Err(Error::unsupported(
+                &p.pointer,
+                "a cookie array with `explode: true` (the default of `style: form`): cookies have no form for it; `explode: false` sends `name=a,b`",
+            ));
+        }
+        Ok(plan)
+    }
+}
+
+/// How a styled (`schema`) parameter of type `ty` (without `nullable`) is decoded.
+fn styled(api: &Api, param: &Parameter, ty: &Type) -> Result<Decode> {
+    let at = &param.pointer;
+    match (param.location, param.style) {
+        (Location::Query, Style::Form | Style::SpaceDelimited | Style::PipeDelimited)
+        | (Location::Path | Location::Header, Style::Simple)
+        | (Location::Cookie, Style::Form) => {}
+        (Location::Query, Style::DeepObject) => return deep(api, param, ty).map(Decode::Deep),
+        (_, style) => {
+            return Err(Error::unsupported(
+                &at.join("style"),
+                format!(
+                    "`{style:?}` style parameters in a server (only query `form`, `spaceDelimited`, \
+                     `pipeDelimited`, `deepObject`, path and header `simple`, cookie `form`)"
+                ),
+            ));
+        }
+    }
+    let delimiter = Delimiter::of(param.style);
+    let explode = param.explode && param.location == Location::Query;
+    if let Some(parse) = scalar_parse(api, ty, at)? {
+        Ok(Decode::Scalar(parse))
+    } else if let Some(item) = array_item(api, ty) {
+        let Some(parse) = scalar_parse(api, item, at)? else {
+            return Err(Error::unsupported(
+                &at.join("schema"),
+                "arrays of arrays or objects as parameters (only JSON content can carry them)",
+            ));
+        };
+        Ok(Decode::List { parse, explode, delimiter })
+    } else if let Some(union) = union(api, param, ty, explode, delimiter)? {
+        Ok(Decode::Union(union))
+    } else {
+        Err(Error::unsupported(
+            &at.join("schema"),
+            "objects or untyped values as styled parameters (only `deepObject` or JSON content can carry them)",
+        ))
+    }
+}
+
+/// How a scalar type is parsed; `None` for arrays and objects.
+pub fn scalar_parse(api: &Api, ty: &Type, at: &Pointer) -> Result<Option<Parse>> {
+    if ty.nullable {
+        return Err(Error::unsupported(&at.join("schema"), "nullable values inside a styled parameter in a server"));
+    }
+    Ok(match &ty.shape {
+        Shape::Primitive(_) => Some(Parse { ty: Box::new(ty.clone()), enumeration: false }),
+        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_)) => Some(Parse { ty: Box::new(ty.clone()), enumeration: true }),
+            Some(TypeKind::Alias(target)) => scalar_parse(api, target, at)?,
+            _ => None,
+        },
+        Shape::Array(_) | Shape::Map(_) | Shape::Any => None,
+    })
+}
+
+/// The item type of an array (through named aliases).
+fn array_item<'t>(api: &'t Api, ty: &'t Type) -> Option<&'t Type> {
+    match &ty.shape {
+        Shape::Array(item) => Some(item),
+        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Alias(target)) if !target.nullable => array_item(api, target),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `style: deepObject`: an object of scalar properties or a map of scalars.
+/// Objects or arrays inside it have no serialization in OpenAPI and are
+/// refused at their pointer, as are `explode: false` (undefined) and values
+/// that are not objects.
+fn deep(api: &Api, param: &Parameter, ty: &Type) -> Result<Deep> {
+    let at = &param.pointer;
+    if !param.explode {
+        return Err(Error::unsupported(
+            &at.join("explode"),
+            "`style: deepObject` with `explode: false` (OpenAPI defines no serialization for it)",
+        ));
+    }
+    let not_object =
+        || Error::unsupported(&at.join("schema"), "`style: deepObject` for a value that is not an object or a map");
+    let resolved = api.resolve_aliases(ty);
+    if resolved.nullable {
+        return Err(not_object());
+    }
+    let nested = |at: &Pointer| {
+        Error::unsupported(
+            at,
+            "objects or arrays inside a `deepObject` parameter (OpenAPI defines no serialization for them)",
+        )
+    };
+    let value_parse = |value: &Type, at: &Pointer| -> Result<Parse> {
+        let value = Type { nullable: false, ..value.clone() };
+        scalar_parse(api, &value, at)?.ok_or_else(|| nested(at))
+    };
+    match &resolved.shape {
+        Shape::Map(value) => Ok(Deep::Map { parse: value_parse(value, &at.join("schema"))? }),
+        Shape::Named(name) => {
+            let def = api.type_def(name).ok_or_else(not_object)?;
+            match &def.kind {
+                TypeKind::Map(value) => Ok(Deep::Map { parse: value_parse(value, &def.pointer)? }),
+                TypeKind::Struct(s) => {
+                    let mut fields = Vec::new();
+                    for f in &s.fields {
+                        if f.boxed {
+                            return Err(nested(&f.pointer));
+                        }
+                        fields.push(DeepField {
+                            field: f.name.clone(),
+                            wire: f.wire_name.clone(),
+                            parse: value_parse(&f.ty, &f.pointer)?,
+                            optional: !f.required || f.ty.nullable,
+                        });
+                    }
+                    let others = match &s.additional_properties {
+                        Additional::Unspecified => Others::Ignored,
+                        Additional::Forbidden => Others::Refused,
+                        Additional::Typed(value) => {
+                            // The models' name for the map of other properties.
+                            let mut name = "additional_properties".to_owned();
+                            while s.fields.iter().any(|f| f.name == name) {
+                                name.push('_');
+                            }
+                            let parse = value_parse(value, &def.pointer.join("additionalProperties"))?;
+                            Others::Kept { field: name, parse }
+                        }
+                    };
+                    Ok(Deep::Struct { ty: Box::new(Type::new(resolved.shape.clone())), fields, others })
+                }
+                _ => Err(not_object()),
+            }
+        }
+        _ => Err(not_object()),
+    }
+}
+
+/// A union of scalars and (in the query) arrays of scalars, as GitHub's
+/// `workflow_id: oneOf [integer, string]`; `None` when `ty` is no union.
+/// Array variants in the path, nested unions and objects are refused at the
+/// variant's pointer.
+fn union(api: &Api, param: &Parameter, ty: &Type, explode: bool, delimiter: Delimiter) -> Result<Option<Union>> {
+    let resolved = api.resolve_aliases(ty);
+    let Some(def) = resolved.named().and_then(|name| api.type_def(name)) else { return Ok(None) };
+    let TypeKind::Union(union) = &def.kind else { return Ok(None) };
+    if resolved.nullable {
+        return Ok(None);
+    }
+    let mut arms = Vec::new();
+    let mut expected = Vec::new();
+    for v in &union.variants {
+        let refuse =
+            |what: &str| Err(Error::unsupported(&v.pointer, format!("{what} as a variant of a parameter's union")));
+        if v.boxed || v.ty.nullable {
+            return refuse("a recursive or nullable schema");
+        }
+        let variant = v.name.clone();
+        if let Some(parse) = scalar_parse(api, &v.ty, &v.pointer)? {
+            arms.push(Arm { variant, parse, list: false });
+            expected.push(describe(api, &v.ty));
+        } else if let Some(item) = array_item(api, &v.ty) {
+            if param.location == Location::Path {
+                return refuse("an array in a path parameter");
+            }
+            let Some(parse) = scalar_parse(api, item, &v.pointer)? else {
+                return refuse("an array of arrays or objects");
+            };
+            arms.push(Arm { variant, parse, list: true });
+            expected.push(format!("a list of {}", describe_plural(api, item)));
+        } else {
+            return refuse("an object, a union or an untyped value");
+        }
+    }
+    let expected = format!("matches none of the schemas it may be: {}", expected.join("; "));
+    Ok(Some(Union { ty: Type::new(resolved.shape.clone()), arms, explode, delimiter, expected }))
+}
+fn describe(api: &Api, ty: &Type) -> String {
+    match &api.resolve_aliases(ty).shape {
+        Shape::Primitive(p) => match p {
+            Primitive::String | Primitive::Bytes(_) => "a string",
+            Primitive::DateTime => "an RFC 3339 date-time",
+            Primitive::Date => "an RFC 3339 full-date",
+            Primitive::Int32 | Primitive::Int64 => "an integer",
+            Primitive::Float | Primitive::Double => "a number",
+            Primitive::Bool => "`true` or `false`",
+        }
+        .to_owned(),
+        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Enum(e)) => {
+                let values: Vec<String> = e.variants.iter().map(|v| format!("`{}`", v.wire_name)).collect();
+                format!("one of {}", values.join(", "))
+            }
+            _ => format!("a {name}"),
+        },
+        _ => "a value".to_owned(),
+    }
+}
+
+/// The same for the items of a list (`integers`).
+fn describe_plural(api: &Api, ty: &Type) -> String {
+    match describe(api, ty).as_str() {
+        "a string" => "strings".to_owned(),
+        "an integer" => "integers".to_owned(),
+        "a number" => "numbers".to_owned(),
+        other => format!("items that are {other}"),
+    }
+}
+
+/// The spec's default for a parameter: on the use, else on the named type.
+fn default_value(api: &Api, ty: &Type) -> Option<Value> {
+    if let Some(value) = &ty.default {
+        return Some(value.clone());
+    }
+    let def = api.type_def(ty.named()?)?;
+    match &def.kind {
+        TypeKind::Enum(e) => e.default.clone().map(Value::String),
+        TypeKind::ValueEnum(e) => e.default.clone(),
+        TypeKind::Alias(target) => default_value(api, target),
+        TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => None,
+    }
+}
+
+/// The default as a value of `ty`'s Rust type.
+fn default_of(api: &Api, ty: &Type, value: &Value, at: &Pointer) -> Result<Default> {
+    let refuse = || {
+        Error::unsupported(
+            at,
+            format!("the default `{value}` (only numbers, booleans, strings, enum values and arrays of them)"),
+        )
+    };
+    if ty.nullable {
+        return Err(refuse());
+    }
+    Ok(match &ty.shape {
+        Shape::Primitive(p) => match p {
+            Primitive::Int32 => Default::Int32(value.as_i64().and_then(|v| i32::try_from(v).ok()).ok_or_else(refuse)?),
+            Primitive::Int64 => Default::Int64(value.as_i64().ok_or_else(refuse)?),
+            Primitive::Float => Default::Float(value.as_f64().ok_or_else(refuse)? as f32),
+            Primitive::Double => Default::Double(value.as_f64().ok_or_else(refuse)?),
+            Primitive::Bool => Default::Bool(value.as_bool().ok_or_else(refuse)?),
+            Primitive::String | Primitive::Bytes(_) => Default::String(value.as_str().ok_or_else(refuse)?.to_owned()),
+            Primitive::DateTime | Primitive::Date => return Err(refuse()),
+        },
+        Shape::Array(item) => Default::Array(
+            value
+                .as_array()
+                .ok_or_else(refuse)?
+                .iter()
+                .map(|v| default_of(api, item, v, at))
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        Shape::Named(name) => {
+            let def = api.type_def(name).ok_or_else(refuse)?;
+            match &def.kind {
+                TypeKind::Enum(e) => {
+                    let wire = value.as_str().ok_or_else(refuse)?;
+                    let variant = e.variants.iter().find(|v| v.wire_name == wire).ok_or_else(refuse)?;
+                    Default::Variant { ty: def.name.clone(), variant: variant.name.clone() }
+                }
+                TypeKind::ValueEnum(e) => {
+                    let variant = e.variants.iter().find(|v| v.value == *value).ok_or_else(refuse)?;
+                    Default::Variant { ty: def.name.clone(), variant: variant.name.clone() }
+                }
+                TypeKind::Alias(target) => default_of(api, target, value, at)?,
+                TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => return Err(refuse()),
+            }
+        }
+        Shape::Map(_) | Shape::Any => return Err(refuse()),
+    })
+}

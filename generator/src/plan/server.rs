@@ -1,0 +1,352 @@
+//! What the server does per operation, decided before a token is written:
+//! its security requirement, how each parameter and the body are read, the
+//! response variants, the trait method making its error bodies, and the
+//! route serving it. Everything the server cannot express is refused here,
+//! with its pointer; the server emitter only reads these plans.
+
+use super::bodies::{self, PartField, PartKind};
+use super::decoding::{Parse, ServerParameter, scalar_parse};
+use super::errors::ErrorPlan;
+use super::names::{Names, OperationNames};
+use super::responses::Variant;
+use super::routes::{PathMatch, Route};
+use super::security::Security;
+use crate::error::{Error, Result};
+use crate::ir::{Additional, Api, Location, Operation, Primitive, Shape, Type, TypeKind, is_json};
+use crate::pointer::Pointer;
+
+/// The server's plan of a whole API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerPlan {
+    /// The names of every generated item.
+    pub names: Names,
+    /// The router's own error bodies.
+    pub error: ErrorPlan,
+    /// The security schemes the operations use and their requirements.
+    pub security: Security,
+    /// In the order of [`Api::operations`].
+    pub operations: Vec<ServerOperation>,
+    pub routes: Vec<Route>,
+}
+
+impl ServerPlan {
+    /// Plans the server of `api`: fails with what it cannot express.
+    pub fn new(api: &Api) -> Result<ServerPlan> {
+        let names = super::names::names(api)?;
+        let error = ErrorPlan::new(api)?;
+        let security = Security::plan(api)?;
+        let mut operations = api
+            .operations
+            .iter()
+            .zip(&names.operations)
+            .zip(&security.operations)
+            .map(|((op, names), auth)| ServerOperation::new(api, op, names, &error, *auth))
+            .collect::<Result<Vec<_>>>()?;
+        let routes = super::routes::routes(&api.operations)?;
+        for route in &routes {
+            for &i in &route.operations {
+                operations[i].path_match = super::routes::path_match(&route.template, &api.operations[i])?;
+            }
+        }
+        Ok(ServerPlan { names, error, security, operations, routes })
+    }
+}
+
+/// The operations the server cannot express, by index, with the reason
+/// (see [`crate::skip`]). Refusals of the API as a whole (bad requests
+/// answered with several schemas, routes axum cannot tell apart) are left
+/// to [`ServerPlan::new`].
+pub fn refusals(api: &Api) -> Result<Vec<(usize, Error)>> {
+    let Ok(error) = ErrorPlan::new(api) else { return Ok(Vec::new()) };
+    let security = Security::plan(api)?;
+    let mut refused = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        match ServerOperation::new(api, op, &OperationNames::of(op), &error, security.operations[i]) {
+            Ok(_) => {}
+            Err(error @ Error::Unsupported { .. }) => refused.push((i, error)),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(refused)
+}
+
+/// One operation as the server sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerOperation {
+    /// Its requirement (an index into [`Security::requirements`]), when it
+    /// authenticates.
+    pub auth: Option<usize>,
+    /// Path parameters in template order.
+    pub path: Vec<ServerParameter>,
+    pub query: Vec<ServerParameter>,
+    /// Header and cookie parameters, in spec order.
+    pub headers: Vec<ServerParameter>,
+    pub body: Option<ServerBody>,
+    pub variants: Vec<Variant>,
+    /// The trait method that makes this operation's rejection bodies, when
+    /// it is not `rejection` (another bad-request schema).
+    pub reject_hook: Option<String>,
+    /// Authentication failures (`401`, `403`) the spec answers with another
+    /// schema than its bad requests', with the method making it (`None`:
+    /// `rejection`).
+    pub auth_rejects: Vec<(u16, Option<String>)>,
+    /// How the path parameters are read from the route's captures, when the
+    /// route is not this operation's own template (see [`super::routes`]).
+    pub path_match: Option<PathMatch>,
+}
+
+/// A request body as the server reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerBody {
+    pub ty: Type,
+    pub required: bool,
+    /// The media types accepted.
+    pub media_types: Vec<String>,
+    pub kind: BodyKind,
+}
+
+/// How a request body is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// JSON of the body's type; `strict`: its schema forbids unknown fields
+    /// somewhere, so it is checked for them before it is decoded.
+    Json { strict: bool },
+    /// A `text/*` body: a `String`.
+    Text,
+    /// Raw bytes: `Vec<u8>`.
+    Bytes,
+    /// `application/x-www-form-urlencoded`: the fields of the body's struct.
+    Form(FormBody),
+    /// `multipart/form-data`: the parts of `{Op}Multipart`.
+    Multipart(MultipartBody),
+}
+
+/// One field of a form body: how each value parses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormValue {
+    pub field: crate::ir::Field,
+    pub parse: Parse,
+    /// An array: one pair per item.
+    pub repeated: bool,
+}
+
+/// A form body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormBody {
+    pub values: Vec<FormValue>,
+    /// `additionalProperties: false`: the names allowed.
+    pub known: Option<Vec<String>>,
+}
+
+/// How the server reads one part of a multipart body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartRead {
+    /// A text part, parsed as a scalar.
+    Text(Parse),
+    /// The bytes.
+    Binary,
+    /// JSON of the field's type.
+    Json,
+}
+
+/// A multipart body: the operation's `{Op}Multipart` and its parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultipartBody {
+    pub name: String,
+    /// The body's schema.
+    pub schema: String,
+    pub fields: Vec<PartField>,
+    /// How each part is read, per field.
+    pub reads: Vec<PartRead>,
+    /// `additionalProperties: false`: the names allowed.
+    pub known: Option<Vec<String>>,
+}
+
+impl ServerOperation {
+    pub fn new(
+        api: &Api,
+        op: &Operation,
+        names: &OperationNames,
+        error: &ErrorPlan,
+        auth: Option<usize>,
+    ) -> Result<Self> {
+        let reject_hook = error.hook_for(op);
+        let auth_rejects = error.auth_hooks_for(op);
+        let mut path = Vec::new();
+        let mut query = Vec::new();
+        let mut headers = Vec::new();
+        for (i, p) in op.parameters.iter().enumerate() {
+            match p.location {
+                Location::Path => path.push(ServerParameter::new(api, i, p)?),
+                Location::Query => query.push(ServerParameter::new(api, i, p)?),
+                Location::Header | Location::Cookie => headers.push(ServerParameter::header(api, i, p)?),
+            }
+        }
+        let position = |p: &ServerParameter| {
+            op.path.find(&format!("{{{}}}", op.parameters[p.index].wire_name)).unwrap_or(usize::MAX)
+        };
+        path.sort_by_key(position);
+        let body = body(api, op, names)?;
+        let variants = op
+            .responses
+            .iter()
+            .zip(&names.responses)
+            .map(|(response, prefix)| Variant::new(api, response, prefix))
+            .collect::<Result<Vec<_>>>()?;
+        if variants.is_empty() {
+            return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
+        }
+        Ok(ServerOperation { auth, path, query, headers, body, variants, reject_hook, auth_rejects, path_match: None })
+    }
+}
+
+fn body(api: &Api, op: &Operation, names: &OperationNames) -> Result<Option<ServerBody>> {
+    Ok(match &op.request_body {
+        None => None,
+        Some(body)
+            if body
+                .content
+                .first()
+                .is_some_and(|c| bodies::is_form(&c.media_type) || bodies::is_multipart(&c.media_type)) =>
+        {
+            // Form and multipart bodies: one schema, one media type.
+            let first = &body.content[0];
+            let at = body.pointer.join("content").join(&first.media_type);
+            if let Some(other) = body.content.get(1) {
+                let at = body.pointer.join("content").join(&other.media_type);
+                return Err(Error::unsupported(
+                    &at,
+                    format!("a request body of `{}` beside `{}`", other.media_type, first.media_type),
+                ));
+            }
+            let Some(ty) = &first.ty else {
+                return Err(Error::unsupported(&at, format!("a `{}` request body without a schema", first.media_type)));
+            };
+            let kind = if bodies::is_form(&first.media_type) {
+                BodyKind::Form(form(api, ty, &at)?)
+            } else {
+                BodyKind::Multipart(multipart(api, ty, &names.multipart, &at)?)
+            };
+            let media_types = vec![first.media_type.clone()];
+            Some(ServerBody { ty: ty.clone(), required: body.required, media_types, kind })
+        }
+        Some(body) if !body.content.iter().any(|c| is_json(&c.media_type)) => {
+            // Raw bodies: text when every media type is `text/*`, else bytes.
+            let mut media_types = Vec::new();
+            for content in &body.content {
+                let essence = content.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+                    let at = body.pointer.join("content").join(&content.media_type);
+                    return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
+                }
+                media_types.push(content.media_type.clone());
+            }
+            let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
+            let shape = if text { Primitive::String } else { Primitive::Bytes(crate::ir::BytesEncoding::Binary) };
+            let ty = Type::new(Shape::Primitive(shape));
+            let kind = if text { BodyKind::Text } else { BodyKind::Bytes };
+            Some(ServerBody { ty, required: body.required, media_types, kind })
+        }
+        Some(body) => {
+            let mut ty: Option<&Type> = None;
+            let mut media_types = Vec::new();
+            for (i, content) in body.content.iter().enumerate() {
+                let at = body.pointer.join("content").join(&content.media_type);
+                if !is_json(&content.media_type) {
+                    return Err(Error::unsupported(&at, format!("request bodies of `{}`", content.media_type)));
+                }
+                let Some(this) = &content.ty else {
+                    return Err(Error::unsupported(&at, "a request body without `schema`"));
+                };
+                if i > 0 && ty != Some(this) {
+                    return Err(Error::unsupported(&at, "media types of one request body with different schemas"));
+                }
+                ty = Some(this);
+                media_types.push(content.media_type.clone());
+            }
+            let Some(ty) = ty else {
+                return Err(Error::malformed(&body.pointer.join("content"), "a request body without content"));
+            };
+            let kind = BodyKind::Json { strict: forbids_unknown_fields(api, ty) };
+            Some(ServerBody { ty: ty.clone(), required: body.required, media_types, kind })
+        }
+    })
+}
+
+/// A form body: each field a scalar or an array of scalars.
+fn form(api: &Api, ty: &Type, at: &Pointer) -> Result<FormBody> {
+    let body = bodies::body_struct(api, ty, at, "form")?;
+    let mut values = Vec::new();
+    for f in bodies::form_fields(api, &body)? {
+        let Some(parse) = scalar_parse(api, &f.scalar, &f.field.pointer)? else {
+            return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
+        };
+        values.push(FormValue { field: f.field, parse, repeated: f.repeated });
+    }
+    let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
+    Ok(FormBody { values, known })
+}
+
+/// A multipart body: text parts parse as scalars; JSON parts are decoded
+/// leniently, so they cannot have `additionalProperties: false` inside.
+fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer) -> Result<MultipartBody> {
+    let body = bodies::body_struct(api, ty, at, "multipart")?;
+    let fields = bodies::part_fields(api, &body)?;
+    let mut reads = Vec::new();
+    for p in &fields {
+        let f = &p.field;
+        reads.push(match p.kind {
+            PartKind::Text => {
+                let Some(parse) = scalar_parse(api, &p.value, &f.pointer)? else {
+                    return Err(Error::unsupported(&f.pointer, "a multipart text part that is not a scalar"));
+                };
+                PartRead::Text(parse)
+            }
+            PartKind::Binary => PartRead::Binary,
+            PartKind::Json => {
+                if forbids_unknown_fields(api, &f.ty) {
+                    return Err(Error::unsupported(
+                        &f.pointer,
+                        "`additionalProperties: false` inside a JSON part of a multipart body",
+                    ));
+                }
+                PartRead::Json
+            }
+        });
+    }
+    let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
+    Ok(MultipartBody { name: name.to_owned(), schema: body.name.to_owned(), fields, reads, known })
+}
+
+/// Whether a body of `ty` needs checking for unknown fields: it can contain
+/// a schema with `additionalProperties: false`.
+pub fn forbids_unknown_fields(api: &Api, ty: &Type) -> bool {
+    forbids(api, ty, &mut Vec::new())
+}
+
+/// Whether a value of `ty` can contain an object whose schema forbids unknown fields.
+fn forbids(api: &Api, ty: &Type, visiting: &mut Vec<String>) -> bool {
+    match &ty.shape {
+        Shape::Array(item) | Shape::Map(item) => forbids(api, item, visiting),
+        Shape::Named(name) => {
+            if visiting.contains(name) {
+                return false;
+            }
+            let Some(def) = api.type_def(name) else { return false };
+            visiting.push(name.clone());
+            let found = match &def.kind {
+                TypeKind::Struct(s) => {
+                    s.additional_properties == Additional::Forbidden
+                        || s.fields.iter().any(|f| forbids(api, &f.ty, visiting))
+                        || matches!(&s.additional_properties, Additional::Typed(extra) if forbids(api, extra, visiting))
+                }
+                TypeKind::Map(item) | TypeKind::Alias(item) => forbids(api, item, visiting),
+                TypeKind::Union(u) => u.variants.iter().any(|v| forbids(api, &v.ty, visiting)),
+                TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
+            };
+            visiting.pop();
+            found
+        }
+        Shape::Primitive(_) | Shape::Any => false,
+    }
+}

@@ -31,7 +31,7 @@ use chrono::Utc;
 use clap::Parser;
 use ipfs_pinning_models::{Pin, PinStatus, Status};
 use pinning_service::app;
-use pinning_service::store::{NewPin, PostgresStore, SqliteStore, Store, TenantId};
+use pinning_service::store::{FILL_CREATED_COUNTS, NewPin, PostgresStore, SqliteStore, Store, TenantId};
 
 const TOKEN: &str = "scale-bench-token-0123456789";
 
@@ -403,6 +403,7 @@ async fn populate(backend: &str, size: u64) -> Option<Db> {
             .execute(&pool)
             .await
             .expect("status counts");
+            sqlx::raw_sql(FILL_CREATED_COUNTS).execute(&pool).await.expect("created counts");
             sqlx::raw_sql("VACUUM ANALYZE").execute(&pool).await.expect("VACUUM ANALYZE");
             store.close().await;
             Db::Postgres(url)

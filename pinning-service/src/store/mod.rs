@@ -44,6 +44,7 @@ use sha2::{Digest, Sha256};
 
 pub use location::DbLocation;
 pub use postgres::PostgresStore;
+pub use sql::FILL_CREATED_COUNTS;
 pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// The setting holding the digest ([`TenantId`]) of the access token the

@@ -35,8 +35,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use super::lookups::{FetchMany, Lookups};
 use super::migrations::{self, Migration};
 use super::sql::{
-    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fold, found, micros, micros_to_datetime,
-    statements, to_json,
+    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fill_created_counts, fold, found, levels, micros,
+    micros_to_datetime, statements, to_json,
 };
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
@@ -44,11 +44,10 @@ use super::{
 };
 
 /// The schema, step by step (see [`migrations`]).
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "pins, meta, per-tenant clocks, unpin jobs, settings, leases",
-    sql: SCHEMA_1,
-}];
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, description: "pins, meta, per-tenant clocks, unpin jobs, settings, leases", sql: SCHEMA_1 },
+    Migration { version: 2, description: "pins counted per tenant, status and created bucket", sql: SCHEMA_2 },
+];
 
 const SCHEMA_1: &str = r#"
 -- Per tenant: the newest `created` (the clock of its pins), how many pins
@@ -133,6 +132,56 @@ CREATE TRIGGER pins_count_insert_delete AFTER INSERT OR DELETE ON pins
 CREATE TRIGGER pins_count_update AFTER UPDATE OF status ON pins
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION pins_count_status();
 "#;
+
+/// Per tenant, status and bucket of `created` at each level (see
+/// [`levels!`]): how many pins, so a list filtered by status and
+/// `before`/`after` counts in time bounded whatever the number of pins. The
+/// trigger runs after `pins_count_*` (triggers fire in name order), so a
+/// writer holds the `status_counts` row of a tenant and status before it
+/// touches its buckets: the buckets add no lock order of their own. A bucket
+/// that falls to zero pins goes.
+const SCHEMA_2: &str = concat!(
+    r#"
+CREATE TABLE created_counts (
+    tenant TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    level  INTEGER NOT NULL,
+    bucket BIGINT NOT NULL,
+    pins   BIGINT NOT NULL,
+    PRIMARY KEY (tenant, status, level, bucket)
+);
+CREATE FUNCTION pins_created_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE created_counts c SET pins = c.pins - 1 FROM "#,
+    levels!(),
+    r#" l
+        WHERE c.tenant = OLD.tenant AND c.status = OLD.status AND c.level = l.level
+          AND c.bucket = OLD.created >> l.shift;
+        DELETE FROM created_counts c USING "#,
+    levels!(),
+    r#" l
+        WHERE c.tenant = OLD.tenant AND c.status = OLD.status AND c.level = l.level
+          AND c.bucket = OLD.created >> l.shift AND c.pins = 0;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO created_counts (tenant, status, level, bucket, pins)
+        SELECT NEW.tenant, NEW.status, l.level, NEW.created >> l.shift, 1 FROM "#,
+    levels!(),
+    r#" l
+        ON CONFLICT (tenant, status, level, bucket) DO UPDATE SET pins = created_counts.pins + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER pins_created_count_insert_delete AFTER INSERT OR DELETE ON pins
+    FOR EACH ROW EXECUTE FUNCTION pins_created_count();
+CREATE TRIGGER pins_created_count_update AFTER UPDATE OF status ON pins
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION pins_created_count();
+"#,
+    fill_created_counts!(),
+    ";"
+);
 
 const PG: Dialect = Dialect::Postgres;
 
@@ -374,6 +423,7 @@ impl Store for PostgresStore {
             // The count's placeholders are the filter's first ones (tenant,
             // then statuses), so one list of arguments serves both.
             let (count_sql, _) = filter.count();
+            let reusable = filter.reusable();
             let page_sql = filter.page_sql(i64::from(query.limit.clamp(1, MAX_LIMIT)));
             // One statement, one snapshot: the page's rows, each with the
             // count after them (one row of NULLs and the count when the page
@@ -382,7 +432,7 @@ impl Store for PostgresStore {
                 "SELECT page.*, total.count FROM ({count_sql}) AS total (count)
                  LEFT JOIN LATERAL ({page_sql}) AS page ON true"
             );
-            let rows = bind_all(sqlx::query(&sql), &filter.args).fetch_all(&self.pool).await?;
+            let rows = bind_all(sqlx::query(&sql).persistent(reusable), &filter.args).fetch_all(&self.pool).await?;
             let count: i64 = rows.first().map(|row| row.try_get(COLUMN_COST + 1)).transpose()?.unwrap_or(0);
             let results = budgeted(&rows, query.max_bytes)?;
             Ok(ListPage { count: u64::try_from(count).unwrap_or(0), results })

@@ -423,7 +423,6 @@ impl Store for PostgresStore {
             // The count's placeholders are the filter's first ones (tenant,
             // then statuses), so one list of arguments serves both.
             let (count_sql, _) = filter.count();
-            let reusable = filter.reusable();
             let page_sql = filter.page_sql(i64::from(query.limit.clamp(1, MAX_LIMIT)));
             // One statement, one snapshot: the page's rows, each with the
             // count after them (one row of NULLs and the count when the page
@@ -432,7 +431,7 @@ impl Store for PostgresStore {
                 "SELECT page.*, total.count FROM ({count_sql}) AS total (count)
                  LEFT JOIN LATERAL ({page_sql}) AS page ON true"
             );
-            let rows = bind_all(sqlx::query(&sql).persistent(reusable), &filter.args).fetch_all(&self.pool).await?;
+            let rows = bind_all(sqlx::query(&sql), &filter.args).fetch_all(&self.pool).await?;
             let count: i64 = rows.first().map(|row| row.try_get(COLUMN_COST + 1)).transpose()?.unwrap_or(0);
             let results = budgeted(&rows, query.max_bytes)?;
             Ok(ListPage { count: u64::try_from(count).unwrap_or(0), results })

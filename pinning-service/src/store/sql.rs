@@ -524,9 +524,9 @@ impl Filter {
     /// counters when only statuses filter, from the per-status-and-time
     /// counters when only statuses and `before`/`after` do (both bounded
     /// whatever the number of pins), else over the matching rows. In
-    /// PostgreSQL the arguments are the first of [`Filter::args`], so the
-    /// count and the page can be one statement.
-    pub(super) fn count(&self) -> (String, Vec<Arg>) {
+    /// PostgreSQL the count's arguments are [`Filter::args`] (it adds its
+    /// own), so the count and the page can be one statement.
+    pub(super) fn count(&mut self) -> (String, Vec<Arg>) {
         if let Some((before, after)) = self.by_time {
             // Pins with after < created < before: those before `before`
             // less those before `after + 1`.
@@ -554,11 +554,16 @@ impl Filter {
         (sql, args)
     }
 
-    /// Whether the statements of this filter are worth keeping prepared: a
-    /// count from `created_counts` spells its buckets as literals, so its
-    /// text changes with every `before`/`after`.
-    pub(super) fn reusable(&self) -> bool {
-        self.by_time.is_none()
+    /// The placeholder of an argument of the count: in PostgreSQL one more
+    /// of [`Filter::args`], in SQLite one more of the count's own `args`.
+    fn count_arg(&mut self, arg: Arg, args: &mut Vec<Arg>) -> String {
+        match self.dialect {
+            Dialect::Postgres => self.arg(arg),
+            Dialect::Sqlite => {
+                args.push(arg);
+                "?".to_owned()
+            }
+        }
     }
 
     /// `{alias}.tenant = … AND {alias}.status IN (…)`, the statuses of the
@@ -582,32 +587,30 @@ impl Filter {
     /// level of `created_counts`, the buckets before `at`'s that share its
     /// bucket of the next level (at the top, all before it), then the pins
     /// of `at`'s finest bucket that are before it, counted in the index.
-    fn created_before(&self, at: i64, args: &mut Vec<Arg>) -> String {
+    /// Its text depends on the query's shape only (the bounds are
+    /// arguments), so it stays prepared.
+    fn created_before(&mut self, at: i64, args: &mut Vec<Arg>) -> String {
         let mut parts = Vec::new();
         for (level, shift) in LEVEL_SHIFTS.iter().enumerate() {
             let bucket = at >> shift;
+            let scope = self.scope("c", args);
             let range = match LEVEL_SHIFTS.get(level + 1) {
                 Some(next) => {
-                    let first = (at >> next) << (next - shift);
-                    if first == bucket {
-                        continue;
-                    }
-                    format!("c.bucket >= {first} AND c.bucket < {bucket}")
+                    let first = self.count_arg(Arg::Int((at >> next) << (next - shift)), args);
+                    format!("c.bucket >= {first} AND c.bucket < {}", self.count_arg(Arg::Int(bucket), args))
                 }
-                None => format!("c.bucket < {bucket}"),
+                None => format!("c.bucket < {}", self.count_arg(Arg::Int(bucket), args)),
             };
             parts.push(format!(
-                "(SELECT COALESCE(SUM(c.pins), 0) FROM created_counts c WHERE {} AND c.level = {level} AND {range})",
-                self.scope("c", args)
+                "(SELECT COALESCE(SUM(c.pins), 0) FROM created_counts c WHERE {scope} AND c.level = {level} AND {range})"
             ));
         }
-        let finest = (at >> LEVEL_SHIFTS[0]) << LEVEL_SHIFTS[0];
-        if finest < at {
-            parts.push(format!(
-                "(SELECT COUNT(*) FROM pins p WHERE {} AND p.created >= {finest} AND p.created < {at})",
-                self.scope("p", args)
-            ));
-        }
+        let scope = self.scope("p", args);
+        let finest = self.count_arg(Arg::Int((at >> LEVEL_SHIFTS[0]) << LEVEL_SHIFTS[0]), args);
+        let at = self.count_arg(Arg::Int(at), args);
+        parts.push(format!(
+            "(SELECT COUNT(*) FROM pins p WHERE {scope} AND p.created >= {finest} AND p.created < {at})"
+        ));
         format!("SELECT {}", parts.join(" + "))
     }
 

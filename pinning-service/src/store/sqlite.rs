@@ -273,10 +273,7 @@ impl Store for SqliteStore {
             // One read transaction: the count and the page see one snapshot.
             let mut tx = self.reader.begin().await?;
             let (count_sql, count_args) = filter.count();
-            let count: i64 = bind_all(sqlx::query(&count_sql).persistent(filter.reusable()), &count_args)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get(0)?;
+            let count: i64 = bind_all(sqlx::query(&count_sql), &count_args).fetch_one(&mut *tx).await?.try_get(0)?;
             let page_sql = filter.page_sql(i64::from(query.limit.clamp(1, MAX_LIMIT)));
             let rows = bind_all(sqlx::query(&page_sql), &filter.args).fetch_all(&mut *tx).await?;
             tx.commit().await?;

@@ -9,7 +9,7 @@
 //! for the writer. A commit returns after the WAL is synced, so a pin
 //! acknowledged with 202 survives `kill -9` (and a power cut).
 //!
-//! Schema (version 3, in `PRAGMA user_version`; `schema.rs` migrates older ones):
+//! Schema (version 4, in `PRAGMA user_version`; `schema.rs` migrates older ones):
 //! - `pins`: one row per pin request. `created` is microseconds since the
 //!   Unix epoch (whole milliseconds since 2026-12: see
 //!   [`next_created`](super::next_created)), `UNIQUE (tenant, created)`;
@@ -21,6 +21,8 @@
 //!   pin costs its tenant's byte quota ([`stored_bytes`]); `holder` and
 //!   `lease_until` (µs) the claim of a `pinning` pin.
 //! - `status_counts`: per tenant and status, how many pins (kept by triggers).
+//! - `created_counts`: per tenant, status and bucket of `created` at 8
+//!   levels, how many pins (kept by triggers), for `before`/`after` counts.
 //! - `tenants`: per tenant, its pins and bytes (kept by triggers) and its
 //!   last turn in the worker's round robin.
 //! - `pin_meta`: one row per `meta` key of a pin, for the AND-match filter.

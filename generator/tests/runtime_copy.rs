@@ -22,12 +22,21 @@ fn every_runtime_file_is_embedded_as_it_is() {
 }
 
 #[test]
-fn the_runtime_module_inlines_every_module_once() {
-    let module = generator::emit::krate::runtime_module();
-    for name in ["validation", "client", "server", "builder", "params", "multipart_body"] {
-        assert_eq!(module.matches(&format!("mod {name} {{")).count(), 1, "`mod {name}` is not inlined exactly once");
-        assert!(!module.contains(&format!("mod {name};")), "`mod {name};` is left as a declaration");
+fn standalone_crates_carry_the_runtime_as_a_crate_beside_them() {
+    let api = generator::load(&common::read("ipfs-pinning-service.yaml")).unwrap();
+    let files = generator::emit::krate::standalone(&api, "x", "h").unwrap();
+    let dir = generator::emit::krate::RUNTIME_DIR;
+    for (path, text) in generator::emit::krate::RUNTIME_FILES {
+        let copied = files.iter().find(|f| f.path == format!("{dir}/src/{path}"));
+        assert_eq!(copied.map(|f| f.contents.as_str()), Some(*text), "{path}");
     }
-    // Relative paths only: the copy lives at `crate::runtime`.
-    assert!(!module.contains("crate::"), "the runtime names `crate::`, which the copy would break");
+    let manifest = |path: &str| files.iter().find(|f| f.path == path).map(|f| f.contents.clone()).unwrap();
+    let runtime = manifest(&format!("{dir}/Cargo.toml"));
+    assert!(runtime.contains("name = \"openapi-runtime\""), "{runtime}");
+    assert!(!runtime.contains("workspace = true"), "no inheritance outside the workspace: {runtime}");
+    let krate = manifest("Cargo.toml");
+    assert!(krate.contains(&format!("openapi-runtime = {{ path = \"{dir}\" }}")), "{krate}");
+    assert!(krate.contains("client = [\"openapi-runtime/client\""), "{krate}");
+    let lib = manifest("src/lib.rs");
+    assert!(lib.contains("pub use ::openapi_runtime as runtime;"), "{lib}");
 }

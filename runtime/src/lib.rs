@@ -17,9 +17,9 @@
 //!
 //! The feature `multipart` adds `multipart/form-data` bodies to both.
 //!
-//! Standalone crates made by `cargo xtask generate` carry a copy of these
-//! source files as their `runtime` module, so the files refer to each other
-//! only by relative paths (`super::`), never from the crate root.
+//! Standalone crates made by `cargo xtask generate` carry a copy of this
+//! crate (these source files unchanged) in their `openapi-runtime/`
+//! directory and depend on it by path.
 
 pub mod validation;
 

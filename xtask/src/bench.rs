@@ -1,7 +1,6 @@
-//! `cargo xtask bench`: how long code generation takes and how much memory
-//! it needs, measured on the whole process (`xtask generate`, the binary
-//! that runs the bench), and optionally how long the generated crate takes to
-//! compile.
+//! What `cargo xtask bench` measures with: a child process's wall time and
+//! peak memory (`wait4`), medians, and GitHub's description. The comparison with openapi-generator is in
+//! [`crate::compare`].
 //!
 //! GitHub's REST description (`--github`) is the scale test: the npm package
 //! `@octokit/openapi` ([`OCTOKIT`]), installed with npm under `target/` on
@@ -26,7 +25,7 @@ pub struct Measured {
 }
 
 /// A failed measurement: the command, and what it printed.
-fn failed(what: &str, detail: impl std::fmt::Display) -> TaskError {
+pub(crate) fn failed(what: &str, detail: impl std::fmt::Display) -> TaskError {
     TaskError::Io { path: PathBuf::from(what), error: std::io::Error::other(detail.to_string()) }
 }
 
@@ -101,115 +100,6 @@ pub fn summary<T: Copy + Ord>(values: &[T]) -> Option<(T, T, T)> {
     let mut sorted = values.to_vec();
     sorted.sort();
     Some((*sorted.get(sorted.len() / 2)?, *sorted.first()?, *sorted.last()?))
-}
-
-/// `cargo xtask codegen --check` (every checked-in generated file made and
-/// compared, nothing written) `runs` times with the binary at `exe`.
-pub fn codegen(exe: &Path, runs: usize) -> Result<(), TaskError> {
-    let mut times = Vec::new();
-    let mut peaks = Vec::new();
-    for _ in 0..runs.max(1) {
-        let measured = measure(Command::new(exe).args(["codegen", "--check"]))?;
-        times.push(measured.elapsed);
-        peaks.push(measured.peak_kib);
-    }
-    let (median, min, max) = summary(&times).unwrap_or_default();
-    let (peak, _, _) = summary(&peaks).unwrap_or_default();
-    println!(
-        "codegen --check (every generated file of the workspace): time median {} (min {}, max {}); peak memory {:.1} MiB",
-        ms(median),
-        ms(min),
-        ms(max),
-        peak as f64 / 1024.0
-    );
-    Ok(())
-}
-
-/// Generates a crate from each spec `runs` times with `xtask` (the binary at
-/// `exe`) and prints the figures; with `build`, compiles the last crate of
-/// each spec, once with its dependencies and once alone.
-pub fn run(exe: &Path, root: &Path, specs: &[PathBuf], runs: usize, build: bool) -> Result<(), TaskError> {
-    let out = root.join("target/bench-codegen");
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
-    println!("bench: `xtask generate` ({profile} build of xtask), {runs} run(s) per spec, whole process");
-    for spec in specs {
-        let size = std::fs::metadata(spec).map_err(|error| TaskError::Io { path: spec.clone(), error })?.len();
-        let dir = out.join(spec.file_stem().unwrap_or_default());
-        let mut times = Vec::new();
-        let mut peaks = Vec::new();
-        for _ in 0..runs.max(1) {
-            let _ = std::fs::remove_dir_all(&dir);
-            let measured = measure(
-                Command::new(exe)
-                    .args(["generate", "--skip-unsupported", "--name", "bench-crate", "--spec"])
-                    .arg(spec)
-                    .arg("--out")
-                    .arg(&dir),
-            )?;
-            times.push(measured.elapsed);
-            peaks.push(measured.peak_kib);
-        }
-        let lines = rust_lines(&dir.join("src"));
-        let (median, min, max) = summary(&times).unwrap_or_default();
-        let (peak, _, _) = summary(&peaks).unwrap_or_default();
-        println!(
-            "{}: {:.0} kB spec → {lines} lines of Rust; time median {} (min {}, max {}); peak memory {:.1} MiB",
-            spec.display(),
-            size as f64 / 1e3,
-            ms(median),
-            ms(min),
-            ms(max),
-            peak as f64 / 1024.0
-        );
-        if build {
-            let target = root.join("target/bench-crates");
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            // Not incremental: a rebuild then reuses nothing of the crate.
-            let cargo_build = || {
-                measure(
-                    Command::new(&cargo)
-                        .args(["build", "--all-features"])
-                        .env("CARGO_TARGET_DIR", &target)
-                        .env("CARGO_INCREMENTAL", "0")
-                        .current_dir(&dir),
-                )
-            };
-            let cold = cargo_build()?;
-            // Again with only the generated crate changed: its own compile time.
-            let lib = dir.join("src/lib.rs");
-            let text = crate::read(&lib)?;
-            std::fs::write(&lib, format!("{text}\n")).map_err(|error| TaskError::Io { path: lib.clone(), error })?;
-            let warm = cargo_build()?;
-            println!(
-                "  cargo build --all-features (debug): {} with dependencies, {} for the generated crate alone (peak {:.0} MiB)",
-                secs(cold.elapsed),
-                secs(warm.elapsed),
-                warm.peak_kib as f64 / 1024.0
-            );
-        }
-    }
-    Ok(())
-}
-
-fn rust_lines(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .map(|text| text.lines().count())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
-}
-
-fn secs(duration: Duration) -> String {
-    format!("{:.1} s", duration.as_secs_f64())
 }
 
 #[cfg(test)]

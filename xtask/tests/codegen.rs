@@ -51,7 +51,12 @@ fn generated_crates_build_standalone() {
     for (i, spec) in specs.iter().enumerate() {
         let dir = out.path().join(format!("crate{i}"));
         let written = xtask::generate(spec, &dir, &format!("generated-{i}")).unwrap();
-        assert_eq!(written.len(), 5, "Cargo.toml, lib.rs, models.rs, client.rs, server.rs: {written:?}");
+        let runtime = generator::emit::krate::RUNTIME_FILES.len() + 1;
+        assert_eq!(
+            written.len(),
+            5 + runtime,
+            "Cargo.toml, lib.rs, models.rs, client.rs, server.rs, the runtime: {written:?}"
+        );
         let status = Command::new(env!("CARGO"))
             .args(["build", "--all-features", "--quiet"])
             .arg("--offline")

@@ -38,9 +38,10 @@ fn runtime_path(path: &str, at: &Pointer) -> Result<TokenStream> {
 }
 
 /// A generated file's text: the `@generated` header, then the formatted tokens.
+///
+/// Items are parsed and printed one at a time, so the syntax tree of the
+/// whole file never exists at once (GitHub's models are 30 MB of it).
 pub fn format(header: &str, tokens: TokenStream, pointer: &Pointer) -> Result<String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| Error::Emit { pointer: pointer.clone(), message: e.to_string() })?;
     let mut out = String::new();
     for line in header.lines() {
         out.push_str("// ");
@@ -48,23 +49,32 @@ pub fn format(header: &str, tokens: TokenStream, pointer: &Pointer) -> Result<St
         out.push('\n');
     }
     out.push('\n');
+    let mut first = true;
+    let mut push = |text: String| {
+        if !first {
+            out.push_str("\n\n");
+        }
+        first = false;
+        out.push_str(text.trim_end());
+    };
     // prettyplease separates items with no blank line; one item at a time
     // keeps them apart, which reads better and diffs better.
-    let mut file = file;
-    let items = std::mem::take(&mut file.items);
-    let head = prettyplease::unparse(&file);
-    file.attrs.clear();
-    file.shebang = None;
-    let mut chunks: Vec<String> = Vec::new();
-    if !head.trim().is_empty() {
-        chunks.push(head.trim_end().to_owned());
-    }
-    for item in items {
-        file.items = vec![item];
-        let text = prettyplease::unparse(&file);
-        chunks.push(text.trim_end().to_owned());
-    }
-    out.push_str(&chunks.join("\n\n"));
+    let items = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
+        let attrs = input.call(syn::Attribute::parse_inner)?;
+        let mut file = syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() };
+        let head = prettyplease::unparse(&file);
+        if !head.trim().is_empty() {
+            push(head);
+        }
+        file.attrs.clear();
+        while !input.is_empty() {
+            file.items = vec![input.parse()?];
+            push(prettyplease::unparse(&file));
+        }
+        Ok(())
+    };
+    syn::parse::Parser::parse2(items, tokens)
+        .map_err(|e| Error::Emit { pointer: pointer.clone(), message: e.to_string() })?;
     out.push('\n');
     Ok(out)
 }

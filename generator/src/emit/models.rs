@@ -15,6 +15,8 @@
 //!   writes the variant (adding the property only if the struct lacks it).
 //! - Maps and everything else named: type aliases (`BTreeMap` for maps, so
 //!   output order is deterministic).
+//! - A type with the same body as an earlier one: an alias of that one
+//!   ([`crate::lower::dedupe`]), so each body is compiled once.
 //!
 //! Constraints are not checked by deserialization (a client decodes what a
 //! server sends leniently); they are listed in the docs, and every struct
@@ -46,15 +48,20 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
     let at = Pointer::root().join("components").join("schemas");
     let rt = super::runtime_path(runtime, &at)?;
     let eq = EqTypes::new(api);
+    let same = crate::lower::dedupe::duplicates(api);
+    let checked = super::validate::checked_types(api);
     let items = api.types.iter().map(|def| {
+        if let Some(canonical) = same.get(&def.name) {
+            return same_as(def, canonical);
+        }
         let item = type_def(def, &eq);
         match &def.kind {
             TypeKind::Struct(s) => {
-                let validate = super::validate::validate_impl(api, &def.name, s);
+                let validate = super::validate::validate_impl(api, &checked, &def.name, s);
                 quote!(#item #validate)
             }
             TypeKind::Union(u) => {
-                let validate = super::validate::union_validate_impl(api, &def.name, u);
+                let validate = super::validate::union_validate_impl(api, &checked, &def.name, u);
                 quote!(#item #validate)
             }
             _ => item,
@@ -78,6 +85,19 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
         #validation
     };
     format(header, tokens, &at)
+}
+
+/// A type with the same body as an earlier one: an alias of it, with its own
+/// docs (see [`crate::lower::dedupe`]).
+fn same_as(def: &TypeDef, canonical: &str) -> TokenStream {
+    let (name, target) = (ident(&def.name), ident(canonical));
+    let mut paragraphs: Vec<String> = def.docs.iter().cloned().collect();
+    if def.deprecated {
+        paragraphs.push("**Deprecated** in the spec.".to_owned());
+    }
+    paragraphs.push(format!("The same type as [`{canonical}`]: the spec describes both alike."));
+    let docs = doc_lines(paragraphs.iter().map(String::as_str));
+    quote! { #docs pub type #name = #target; }
 }
 
 fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {

@@ -14,6 +14,8 @@
 //! would need a regex engine in every generated crate; the IR keeps it and the
 //! docs list it.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -32,7 +34,7 @@ use crate::ir::{Additional, Api, Constraints, Field, Primitive, Shape, Struct, T
 /// Empty when there is nothing to check.
 pub fn checks(api: &Api, ty: &Type, value: TokenStream, path: TokenStream, models: &TokenStream) -> TokenStream {
     let (v, p) = (format_ident!("value"), format_ident!("path"));
-    let body = Checks { api, models }.of(ty, &ty.constraints, &v, &quote!(#p), 0);
+    let body = Checks { api, models, checked: None }.of(ty, &ty.constraints, &v, &quote!(#p), 0);
     if body.is_empty() {
         return body;
     }
@@ -46,6 +48,69 @@ pub fn checks(api: &Api, ty: &Type, value: TokenStream, path: TokenStream, model
 struct Checks<'a> {
     api: &'a Api,
     models: &'a TokenStream,
+    /// The structs and unions whose `Validate` checks anything ([`checked_types`]):
+    /// the others are not called. `None`: call every one.
+    checked: Option<&'a BTreeSet<String>>,
+}
+
+/// The structs and unions whose `impl Validate` checks anything: a
+/// constraint of their own fields or variants, or a value of such a type
+/// inside them. The others get an empty impl that nothing calls.
+pub fn checked_types(api: &Api) -> BTreeSet<String> {
+    let mut checked = BTreeSet::new();
+    loop {
+        let before = checked.len();
+        for def in &api.types {
+            let needed = match &def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter().any(|f| needs(api, &checked, &f.ty.shape, &f.ty.constraints))
+                        || matches!(&s.additional_properties, Additional::Typed(value)
+                            if needs(api, &checked, &value.shape, &value.constraints))
+                }
+                TypeKind::Union(u) => u.variants.iter().any(|v| needs(api, &checked, &v.ty.shape, &v.ty.constraints)),
+                TypeKind::Enum(_) | TypeKind::ValueEnum(_) | TypeKind::Map(_) | TypeKind::Alias(_) => false,
+            };
+            if needed {
+                checked.insert(def.name.clone());
+            }
+        }
+        if checked.len() == before {
+            return checked;
+        }
+    }
+}
+
+/// Whether [`Checks::shape`] emits anything for `shape` with `c`, given the
+/// types known to check something.
+fn needs(api: &Api, checked: &BTreeSet<String>, shape: &Shape, c: &Constraints) -> bool {
+    match shape {
+        Shape::Primitive(Primitive::String | Primitive::Bytes(_)) => {
+            c.min_length.is_some_and(|n| n > 0) || c.max_length.is_some()
+        }
+        Shape::Primitive(Primitive::Int32 | Primitive::Int64 | Primitive::Float | Primitive::Double) => {
+            c.minimum.is_some() || c.maximum.is_some() || c.multiple_of.is_some()
+        }
+        Shape::Primitive(Primitive::Bool | Primitive::Date | Primitive::DateTime) | Shape::Any => false,
+        Shape::Array(item) => {
+            c.min_items.is_some_and(|n| n > 0)
+                || c.max_items.is_some()
+                || c.unique_items
+                || needs(api, checked, &item.shape, &item.constraints)
+        }
+        Shape::Map(value) => map_needs(api, checked, value, c),
+        Shape::Named(name) => match api.type_def(name).map(|d| (&d.kind, &d.constraints)) {
+            Some((TypeKind::Struct(_) | TypeKind::Union(_), _)) => checked.contains(name),
+            Some((TypeKind::Map(value), defined)) => map_needs(api, checked, value, defined),
+            Some((TypeKind::Alias(target), defined)) => needs(api, checked, &target.shape, defined),
+            Some((TypeKind::Enum(_) | TypeKind::ValueEnum(_), _)) | None => false,
+        },
+    }
+}
+
+fn map_needs(api: &Api, checked: &BTreeSet<String>, value: &Type, c: &Constraints) -> bool {
+    c.min_properties.is_some_and(|n| n > 0)
+        || c.max_properties.is_some()
+        || needs(api, checked, &value.shape, &value.constraints)
 }
 
 impl Checks<'_> {
@@ -132,7 +197,9 @@ impl Checks<'_> {
             Shape::Map(value) => out.push(self.map(value, c, &v, &path, depth)),
             Shape::Named(name) => match self.api.type_def(name).map(|d| (&d.kind, &d.constraints)) {
                 Some((TypeKind::Struct(_) | TypeKind::Union(_), _)) => {
-                    out.push(quote!(#m validation::Validate::validate_at(#v, #path, out);));
+                    if self.checked.is_none_or(|checked| checked.contains(name)) {
+                        out.push(quote!(#m validation::Validate::validate_at(#v, #path, out);));
+                    }
                 }
                 Some((TypeKind::Map(value), defined)) => out.push(self.map(value, defined, &v, &path, depth)),
                 Some((TypeKind::Alias(target), defined)) => {
@@ -172,9 +239,9 @@ impl Checks<'_> {
 }
 
 /// `impl Validate` for a struct of the models file.
-pub fn validate_impl(api: &Api, name: &str, s: &Struct) -> TokenStream {
+pub fn validate_impl(api: &Api, checked: &BTreeSet<String>, name: &str, s: &Struct) -> TokenStream {
     let none = quote!();
-    let checks = Checks { api, models: &none };
+    let checks = Checks { api, models: &none, checked: Some(checked) };
     let mut body: Vec<TokenStream> = s.fields.iter().map(|f| field_checks(&checks, f)).collect();
     if let Additional::Typed(value) = &s.additional_properties {
         let mut field = "additional_properties".to_owned();
@@ -199,9 +266,9 @@ pub fn validate_impl(api: &Api, name: &str, s: &Struct) -> TokenStream {
 
 /// `impl Validate` for a union: the checks of whichever variant the value is,
 /// reported under the union's own path.
-pub fn union_validate_impl(api: &Api, name: &str, u: &Union) -> TokenStream {
+pub fn union_validate_impl(api: &Api, checked: &BTreeSet<String>, name: &str, u: &Union) -> TokenStream {
     let none = quote!();
-    let checks = Checks { api, models: &none };
+    let checks = Checks { api, models: &none, checked: Some(checked) };
     let arms: Vec<(Ident, bool, TokenStream)> = u
         .variants
         .iter()

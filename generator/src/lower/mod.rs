@@ -7,8 +7,11 @@
 //! - [`operation`]: paths → operations, parameters, bodies, responses, security.
 //! - [`graph`]: passes over the finished type list (nullability of named
 //!   types, boxing of recursive fields, alias cycles).
+//! - [`dedupe`]: which types have the same body as an earlier one (the
+//!   models file defines it once and aliases the other names).
 
 mod compose;
+pub mod dedupe;
 mod graph;
 mod operation;
 mod schema;

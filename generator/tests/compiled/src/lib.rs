@@ -27,6 +27,8 @@ pub mod fixtures {
     pub mod all_of;
     /// Generated from `generator/tests/fixtures/bodies.yaml`.
     pub mod bodies;
+    /// Generated from `generator/tests/fixtures/duplicates.yaml`.
+    pub mod duplicates;
     /// Generated from `generator/tests/fixtures/enums.yaml`.
     pub mod enums;
     /// Generated from `generator/tests/fixtures/formats.yaml`.

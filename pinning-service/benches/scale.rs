@@ -11,8 +11,10 @@
 //! tenant holds all of them: the worst case for its lists), then the
 //! service starts in-process on that database (simulated backend) and a
 //! load of `--connections` concurrent keep-alive clients (default 16) sends
-//! each scenario for `--seconds`; p50/p99 are per-request round trips, req/s
-//! the completed requests over the time. Every answer's status is checked,
+//! each scenario for `--seconds`, cut into `--slices` that alternate with
+//! slices of the bare handler (so a change of the shared machine's load
+//! hits both, and the ratio stays meaningful); p50/p99 are per-request
+//! round trips, req/s the completed requests over the time. Every answer's status is checked,
 //! and each list answer's `count` too, so a fast wrong answer cannot pass as
 //! a result. PostgreSQL comes from `PINNING_TEST_POSTGRES_URL` or a
 //! throwaway cluster started with `initdb` (as the tests do).
@@ -21,7 +23,6 @@
 mod cluster;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -30,8 +31,7 @@ use chrono::Utc;
 use clap::Parser;
 use ipfs_pinning_models::{Pin, PinStatus, Status};
 use pinning_service::app;
-use pinning_service::store::{NewPin, PostgresStore, SqliteStore, Store, TenantId};
-use tokio::sync::Mutex;
+use pinning_service::store::{FILL_CREATED_COUNTS, NewPin, PostgresStore, SqliteStore, Store, TenantId};
 
 const TOKEN: &str = "scale-bench-token-0123456789";
 
@@ -49,6 +49,14 @@ struct Options {
     /// Seconds each scenario runs (after a fifth of that to warm up).
     #[arg(long, default_value_t = 3.0)]
     seconds: f64,
+    /// Only the scenarios whose label contains one of these (comma-separated;
+    /// all by default), e.g. `--only '{id}'` while profiling.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Slices each scenario's window is cut into, alternating with the
+    /// bare handler's.
+    #[arg(long, default_value_t = 6)]
+    slices: u32,
     /// Concurrent clients.
     #[arg(long, default_value_t = 16)]
     connections: usize,
@@ -80,25 +88,28 @@ async fn main() {
     );
 
     let mut lists: BTreeMap<(String, &str), Vec<(u64, Duration)>> = BTreeMap::new();
+    let load = Load { http, connections: options.connections, window, slices: options.slices };
     for backend in &options.backends {
         for &size in &options.sizes {
             let Some(db) = populate(backend, size).await else { continue };
             let args = service_args(&db);
             let running = app::start(&args).await.expect("the service starts");
             let url = format!("http://{}", running.local_addr());
-            // The ceiling, measured again beside each database (the machine's load drifts).
-            let ceiling = measure(&http, options.connections, window, |_| format!("{bare}/pins/fixed"), None).await;
-            print_row("bare", size, "GET /pins/{id} (fixed)", &ceiling, ceiling.per_second);
+            let bare_path = |_: u64| format!("{bare}/pins/fixed");
             let scenarios = scenarios(size);
-            for scenario in &scenarios {
-                let figures = measure(
-                    &http,
-                    options.connections,
-                    window,
-                    |n| format!("{url}{}", (scenario.path)(n)),
-                    scenario.count,
-                )
-                .await;
+            let chosen = scenarios.iter().filter(|scenario| {
+                options.only.is_empty() || options.only.iter().any(|only| scenario.label.contains(only))
+            });
+            for scenario in chosen {
+                // The ceiling, in slices alternating with the scenario's, so
+                // both see the same load of the (shared) machine.
+                let [ceiling, figures] = load
+                    .alternate([
+                        (&bare_path as &Path<'_>, None),
+                        (&|n| format!("{url}{}", (scenario.path)(n)), scenario.count),
+                    ])
+                    .await;
+                print_row("bare", size, &format!("bare beside {}", scenario.label), &ceiling, ceiling.per_second);
                 print_row(backend, size, scenario.label, &figures, ceiling.per_second);
                 if scenario.count.is_some() {
                     lists.entry((backend.clone(), scenario.label)).or_default().push((size, figures.p50));
@@ -189,26 +200,48 @@ fn scenarios(size: u64) -> Vec<Scenario> {
     ]
 }
 
-/// Runs `connections` clients sending `path(n)` for `window` (after a
-/// fifth of it to warm up).
-async fn measure(
-    http: &reqwest::Client,
+/// The URL of the `n`th request of a load.
+type Path<'a> = dyn Fn(u64) -> String + Send + Sync + 'a;
+
+/// How requests are sent: `connections` concurrent clients, for `window`
+/// per target cut into `slices`.
+struct Load {
+    http: reqwest::Client,
     connections: usize,
     window: Duration,
-    path: impl Fn(u64) -> String + Send + Sync,
-    count: Option<u64>,
-) -> Figures {
-    let path = Arc::new(path);
-    let times = Arc::new(Mutex::new(Vec::new()));
-    let started = Instant::now();
-    let warm_until = started + window / 5;
-    let until = warm_until + window;
-    let mut tasks = Vec::new();
-    for connection in 0..connections {
-        let http = http.clone();
-        let times = Arc::clone(&times);
-        let path = Arc::clone(&path);
-        tasks.push(async move {
+    slices: u32,
+}
+
+impl Load {
+    /// Measures each target (a path, and the `count` its lists must answer)
+    /// in turn, slice after slice, after a fifth of the window of warm-up
+    /// each: targets alternate, so a change of the machine's load hits all.
+    async fn alternate<const N: usize>(&self, targets: [(&Path<'_>, Option<u64>); N]) -> [Figures; N] {
+        let slice = self.window / self.slices.max(1);
+        for (path, count) in targets {
+            self.run(path, count, self.window / 5).await;
+        }
+        let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::new());
+        for _ in 0..self.slices.max(1) {
+            for (index, (path, count)) in targets.iter().enumerate() {
+                times[index].extend(self.run(path, *count, slice).await);
+            }
+        }
+        times.map(|mut times| {
+            times.sort();
+            assert!(!times.is_empty(), "no request finished in the window");
+            Figures {
+                p50: percentile(&times, 50.0),
+                p99: percentile(&times, 99.0),
+                per_second: times.len() as f64 / (slice * self.slices.max(1)).as_secs_f64(),
+            }
+        })
+    }
+
+    /// The round trips of the requests sent for `length`, all connections together.
+    async fn run(&self, path: &Path<'_>, count: Option<u64>, length: Duration) -> Vec<Duration> {
+        let until = Instant::now() + length;
+        let tasks = (0..self.connections).map(|connection| async move {
             let mut mine = Vec::new();
             let mut n = connection as u64;
             loop {
@@ -217,8 +250,13 @@ async fn measure(
                     break;
                 }
                 let url = path(n);
-                let response =
-                    http.get(&url).bearer_auth(TOKEN).send().await.unwrap_or_else(|error| panic!("{url}: {error}"));
+                let response = self
+                    .http
+                    .get(&url)
+                    .bearer_auth(TOKEN)
+                    .send()
+                    .await
+                    .unwrap_or_else(|error| panic!("{url}: {error}"));
                 let status = response.status();
                 let body = response.bytes().await.expect("a body");
                 assert!(status.is_success(), "{url}: {status} {}", String::from_utf8_lossy(&body));
@@ -226,22 +264,12 @@ async fn measure(
                     let page: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
                     assert_eq!(page["count"].as_u64(), Some(count), "{url}");
                 }
-                if sent >= warm_until {
-                    mine.push(sent.elapsed());
-                }
-                n += connections as u64;
+                mine.push(sent.elapsed());
+                n += self.connections as u64;
             }
-            times.lock().await.extend(mine);
+            mine
         });
-    }
-    futures_util::future::join_all(tasks).await;
-    let mut times = std::mem::take(&mut *times.lock().await);
-    times.sort();
-    assert!(!times.is_empty(), "no request finished in the window");
-    Figures {
-        p50: percentile(&times, 50.0),
-        p99: percentile(&times, 99.0),
-        per_second: times.len() as f64 / window.as_secs_f64(),
+        futures_util::future::join_all(tasks).await.into_iter().flatten().collect()
     }
 }
 
@@ -375,6 +403,7 @@ async fn populate(backend: &str, size: u64) -> Option<Db> {
             .execute(&pool)
             .await
             .expect("status counts");
+            sqlx::raw_sql(FILL_CREATED_COUNTS).execute(&pool).await.expect("created counts");
             sqlx::raw_sql("VACUUM ANALYZE").execute(&pool).await.expect("VACUUM ANALYZE");
             store.close().await;
             Db::Postgres(url)

@@ -27,6 +27,7 @@
 //!   can no longer record progress or an outcome for it.
 
 pub mod location;
+mod lookups;
 pub mod migrations;
 mod postgres;
 mod sql;
@@ -43,6 +44,7 @@ use sha2::{Digest, Sha256};
 
 pub use location::DbLocation;
 pub use postgres::PostgresStore;
+pub use sql::FILL_CREATED_COUNTS;
 pub use sqlite::{SqliteOptions, SqliteStore};
 
 /// The setting holding the digest ([`TenantId`]) of the access token the
@@ -76,6 +78,9 @@ pub enum StoreError {
     /// The tenant's quota does not allow the pin (answered `409`).
     #[error("{0}")]
     QuotaExceeded(String),
+    /// One failure answered to every lookup of a batch ([`lookups`]).
+    #[error(transparent)]
+    Shared(std::sync::Arc<StoreError>),
     #[error(
         "the database schema is version {found}, newer than this binary understands ({supported}); \
          run a newer pinning-service"
@@ -93,6 +98,7 @@ impl StoreError {
     /// exceptions, shutdowns and restarts, too many connections).
     pub fn is_busy(&self) -> bool {
         match self {
+            StoreError::Shared(error) => error.is_busy(),
             StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)) => true,
             StoreError::Database(sqlx::Error::Database(error)) => error.code().is_some_and(|code| {
                 if error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {

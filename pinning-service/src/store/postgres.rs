@@ -23,6 +23,7 @@
 //! skew far below their length.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -31,9 +32,11 @@ use ipfs_pinning_models::Status;
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+use super::lookups::{FetchMany, Lookups};
 use super::migrations::{self, Migration};
 use super::sql::{
-    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fold, micros, micros_to_datetime, to_json,
+    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fill_created_counts, fold, found, levels, micros,
+    micros_to_datetime, statements, to_json,
 };
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
@@ -41,11 +44,10 @@ use super::{
 };
 
 /// The schema, step by step (see [`migrations`]).
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "pins, meta, per-tenant clocks, unpin jobs, settings, leases",
-    sql: SCHEMA_1,
-}];
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, description: "pins, meta, per-tenant clocks, unpin jobs, settings, leases", sql: SCHEMA_1 },
+    Migration { version: 2, description: "pins counted per tenant, status and created bucket", sql: SCHEMA_2 },
+];
 
 const SCHEMA_1: &str = r#"
 -- Per tenant: the newest `created` (the clock of its pins), how many pins
@@ -131,6 +133,56 @@ CREATE TRIGGER pins_count_update AFTER UPDATE OF status ON pins
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION pins_count_status();
 "#;
 
+/// Per tenant, status and bucket of `created` at each level (see
+/// [`levels!`]): how many pins, so a list filtered by status and
+/// `before`/`after` counts in time bounded whatever the number of pins. The
+/// trigger runs after `pins_count_*` (triggers fire in name order), so a
+/// writer holds the `status_counts` row of a tenant and status before it
+/// touches its buckets: the buckets add no lock order of their own. A bucket
+/// that falls to zero pins goes.
+const SCHEMA_2: &str = concat!(
+    r#"
+CREATE TABLE created_counts (
+    tenant TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    level  INTEGER NOT NULL,
+    bucket BIGINT NOT NULL,
+    pins   BIGINT NOT NULL,
+    PRIMARY KEY (tenant, status, level, bucket)
+);
+CREATE FUNCTION pins_created_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE created_counts c SET pins = c.pins - 1 FROM "#,
+    levels!(),
+    r#" l
+        WHERE c.tenant = OLD.tenant AND c.status = OLD.status AND c.level = l.level
+          AND c.bucket = OLD.created >> l.shift;
+        DELETE FROM created_counts c USING "#,
+    levels!(),
+    r#" l
+        WHERE c.tenant = OLD.tenant AND c.status = OLD.status AND c.level = l.level
+          AND c.bucket = OLD.created >> l.shift AND c.pins = 0;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO created_counts (tenant, status, level, bucket, pins)
+        SELECT NEW.tenant, NEW.status, l.level, NEW.created >> l.shift, 1 FROM "#,
+    levels!(),
+    r#" l
+        ON CONFLICT (tenant, status, level, bucket) DO UPDATE SET pins = created_counts.pins + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER pins_created_count_insert_delete AFTER INSERT OR DELETE ON pins
+    FOR EACH ROW EXECUTE FUNCTION pins_created_count();
+CREATE TRIGGER pins_created_count_update AFTER UPDATE OF status ON pins
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION pins_created_count();
+"#,
+    fill_created_counts!(),
+    ";"
+);
+
 const PG: Dialect = Dialect::Postgres;
 
 /// The key of the advisory lock that serializes migrations of replicas
@@ -200,6 +252,8 @@ pub(super) fn is_unavailable_code(code: &str) -> bool {
 /// The PostgreSQL [`Store`].
 pub struct PostgresStore {
     pool: PgPool,
+    /// `get`, coalesced.
+    lookups: Lookups,
     quota: Quota,
     /// Connections that hold advisory locks of CIDs.
     locks: PgPool,
@@ -235,7 +289,8 @@ impl PostgresStore {
             .max_connections(MAX_LOCK_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
-        Ok(PostgresStore { pool, quota: Quota::default(), locks, clock })
+        let lookups = Lookups::new(lookup_many(pool.clone()));
+        Ok(PostgresStore { pool, lookups, quota: Quota::default(), locks, clock })
     }
 
     /// The pool (tests and benchmarks reach the tables through it).
@@ -297,6 +352,18 @@ impl PostgresStore {
             info: pin.info,
         })
     }
+}
+
+/// The pins of many `requestid`s in one query (see [`Lookups`]).
+fn lookup_many(pool: PgPool) -> FetchMany {
+    Arc::new(move |requestids| {
+        let pool = pool.clone();
+        async move {
+            let rows = sqlx::query(statements::LOOKUP_MANY_POSTGRES).bind(requestids).fetch_all(&pool).await?;
+            rows.iter().map(found).collect()
+        }
+        .boxed()
+    })
 }
 
 async fn migrate(pool: &PgPool) -> Result<(), StoreError> {

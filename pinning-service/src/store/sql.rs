@@ -19,11 +19,51 @@ macro_rules! columns {
 /// [`columns!`] as a constant.
 pub(super) const COLUMNS: &str = columns!();
 
+/// The levels of `created_counts` as a table `(level, shift)`: a pin counts
+/// at each level in the bucket `created >> shift` (µs). Each level's buckets
+/// are 32 of the next one's, so a count of the pins created before an instant
+/// sums at most 31 buckets a level ([`LEVEL_SHIFTS`] must match).
+macro_rules! levels {
+    () => {
+        "(SELECT 0 AS level, 16 AS shift UNION ALL SELECT 1, 21 UNION ALL SELECT 2, 26 UNION ALL SELECT 3, 31
+          UNION ALL SELECT 4, 36 UNION ALL SELECT 5, 41 UNION ALL SELECT 6, 46 UNION ALL SELECT 7, 51)"
+    };
+}
+pub(super) use levels;
+
+/// The shifts of [`levels!`], finest first: the finest bucket is 65.5 ms
+/// (a tenant has at most 66 pins in one, `created` being whole
+/// milliseconds), the coarsest 71 years.
+pub(super) const LEVEL_SHIFTS: [u32; 8] = [16, 21, 26, 31, 36, 41, 46, 51];
+
+/// Fills `created_counts` from the pins (the migrations run it; so does a
+/// bulk load that bypasses the triggers).
+pub const FILL_CREATED_COUNTS: &str = fill_created_counts!();
+
+/// [`FILL_CREATED_COUNTS`] as a literal (for `concat!`).
+macro_rules! fill_created_counts {
+    () => {
+        concat!(
+            "INSERT INTO created_counts (tenant, status, level, bucket, pins)
+             SELECT p.tenant, p.status, l.level, p.created >> l.shift, COUNT(*) FROM pins p, ",
+            levels!(),
+            " l GROUP BY p.tenant, p.status, l.level, p.created >> l.shift"
+        )
+    };
+}
+pub(super) use fill_created_counts;
+
 /// Statements both stores run, with `?` placeholders ([`Dialect::numbered`]
 /// spells them for PostgreSQL).
 pub(super) mod statements {
-    /// `tenant`, `requestid`.
-    pub const GET: &str = concat!("SELECT ", columns!(), " FROM pins p WHERE p.tenant = ? AND p.requestid = ?");
+    /// Many pins by `requestid`, each with its tenant after [`COLUMNS`]
+    /// (see [`found`]): the ids as a
+    /// text array.
+    pub const LOOKUP_MANY_POSTGRES: &str =
+        concat!("SELECT ", columns!(), ", p.tenant FROM pins p WHERE p.requestid = ANY($1)");
+    /// [`LOOKUP_MANY_POSTGRES`] in SQLite: the ids as a JSON array.
+    pub const LOOKUP_MANY_SQLITE: &str =
+        concat!("SELECT ", columns!(), ", p.tenant FROM pins p WHERE p.requestid IN (SELECT value FROM json_each(?))");
     /// `info`, `updated`, `requestid`, `holder`.
     pub const UPDATE_PROGRESS: &str =
         "UPDATE pins SET info = ?, updated = ? WHERE requestid = ? AND status = 'pinning' AND holder = ?";
@@ -98,15 +138,7 @@ macro_rules! common_methods {
             requestid: &'a str,
         ) -> $crate::store::StoreFuture<'a, Option<$crate::store::PinRecord>> {
             use futures_util::FutureExt;
-            async move {
-                let row = sqlx::query(&$dialect.numbered($crate::store::sql::statements::GET))
-                    .bind(tenant.as_str())
-                    .bind(requestid)
-                    .fetch_optional(&self.$reader)
-                    .await?;
-                row.as_ref().map($crate::store::sql::record).transpose()
-            }
-            .boxed()
+            self.lookups.get(tenant, requestid).boxed()
         }
 
         fn update_progress<'a>(
@@ -404,6 +436,10 @@ pub(super) struct Filter {
     by_status_only: bool,
     /// The arguments of the count from `status_counts` (the tenant, then the statuses).
     status_args: Vec<Arg>,
+    /// The query filters by tenant, status and `created` only: the stored
+    /// bounds `created < before` and `created > after`, counted from
+    /// `created_counts`.
+    by_time: Option<(Option<i64>, Option<i64>)>,
 }
 
 impl Filter {
@@ -422,7 +458,9 @@ impl Filter {
             && query.meta.is_empty();
         let mut status_args = vec![Arg::Text(tenant.as_str().to_owned())];
         status_args.extend(query.statuses.iter().map(|status| Arg::Text(status.as_str().to_owned())));
-        let mut filter = Filter { dialect, sql: String::new(), args: Vec::new(), by_status_only, status_args };
+        let by_time = (query.cids.is_empty() && query.name.is_none() && query.meta.is_empty() && !by_status_only)
+            .then(|| (query.before.as_ref().map(before_bound), query.after.as_ref().map(after_bound)));
+        let mut filter = Filter { dialect, sql: String::new(), args: Vec::new(), by_status_only, status_args, by_time };
         let tenant = filter.arg(Arg::Text(tenant.as_str().to_owned()));
         filter.sql = format!("p.tenant = {tenant}");
         let any_of = |filter: &mut Filter, column: &str, values: Vec<String>| {
@@ -483,20 +521,97 @@ impl Filter {
     }
 
     /// The SQL counting the matches, and its arguments: from the per-status
-    /// counters when only statuses filter (constant time whatever the
-    /// number of pins), else over the matching rows.
-    pub(super) fn count(&self) -> (String, &[Arg]) {
+    /// counters when only statuses filter, from the per-status-and-time
+    /// counters when only statuses and `before`/`after` do (both bounded
+    /// whatever the number of pins), else over the matching rows. In
+    /// PostgreSQL the count's arguments are [`Filter::args`] (it adds its
+    /// own), so the count and the page can be one statement.
+    pub(super) fn count(&mut self) -> (String, Vec<Arg>) {
+        if let Some((before, after)) = self.by_time {
+            // Pins with after < created < before: those before `before`
+            // less those before `after + 1`.
+            let mut args = Vec::new();
+            let upper = match before {
+                Some(before) => self.created_before(before, &mut args),
+                None => {
+                    format!("SELECT COALESCE(SUM(c.pins), 0) FROM status_counts c WHERE {}", self.scope("c", &mut args))
+                }
+            };
+            let lower = match after {
+                Some(after) => self.created_before(after.saturating_add(1), &mut args),
+                None => "SELECT 0".to_owned(),
+            };
+            return (format!("SELECT CAST(({upper}) - ({lower}) AS BIGINT)"), args);
+        }
         if !self.by_status_only {
-            return (format!("SELECT COUNT(*) FROM pins p WHERE {}", self.sql), &self.args);
+            return (format!("SELECT COUNT(*) FROM pins p WHERE {}", self.sql), self.args.clone());
         }
-        let tenant = self.dialect.placeholder(1);
-        let mut sql =
-            format!("SELECT CAST(COALESCE(SUM(c.pins), 0) AS BIGINT) FROM status_counts c WHERE c.tenant = {tenant}");
-        if self.status_args.len() > 1 {
-            let marks: Vec<String> = (2..=self.status_args.len()).map(|n| self.dialect.placeholder(n)).collect();
-            sql.push_str(&format!(" AND c.status IN ({})", marks.join(", ")));
+        let mut args = Vec::new();
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(c.pins), 0) AS BIGINT) FROM status_counts c WHERE {}",
+            self.scope("c", &mut args)
+        );
+        (sql, args)
+    }
+
+    /// The placeholder of an argument of the count: in PostgreSQL one more
+    /// of [`Filter::args`], in SQLite one more of the count's own `args`.
+    fn count_arg(&mut self, arg: Arg, args: &mut Vec<Arg>) -> String {
+        match self.dialect {
+            Dialect::Postgres => self.arg(arg),
+            Dialect::Sqlite => {
+                args.push(arg);
+                "?".to_owned()
+            }
         }
-        (sql, &self.status_args)
+    }
+
+    /// `{alias}.tenant = … AND {alias}.status IN (…)`, the statuses of the
+    /// query or, when it has none, every status (so the counters' primary
+    /// key leads). PostgreSQL refers to the first arguments of the filter;
+    /// SQLite's `?`s take theirs again, into `args`.
+    fn scope(&self, alias: &str, args: &mut Vec<Arg>) -> String {
+        let marks: Vec<String> = match self.dialect {
+            Dialect::Postgres => (1..=self.status_args.len()).map(|n| self.dialect.placeholder(n)).collect(),
+            Dialect::Sqlite => {
+                args.extend(self.status_args.iter().cloned());
+                vec!["?".to_owned(); self.status_args.len()]
+            }
+        };
+        let statuses =
+            if marks.len() > 1 { marks[1..].join(", ") } else { "'queued', 'pinning', 'pinned', 'failed'".to_owned() };
+        format!("{alias}.tenant = {} AND {alias}.status IN ({statuses})", marks[0])
+    }
+
+    /// The SQL of how many of the scope's pins have `created < at`: at each
+    /// level of `created_counts`, the buckets before `at`'s that share its
+    /// bucket of the next level (at the top, all before it), then the pins
+    /// of `at`'s finest bucket that are before it, counted in the index.
+    /// Its text depends on the query's shape only (the bounds are
+    /// arguments), so it stays prepared.
+    fn created_before(&mut self, at: i64, args: &mut Vec<Arg>) -> String {
+        let mut parts = Vec::new();
+        for (level, shift) in LEVEL_SHIFTS.iter().enumerate() {
+            let bucket = at >> shift;
+            let scope = self.scope("c", args);
+            let range = match LEVEL_SHIFTS.get(level + 1) {
+                Some(next) => {
+                    let first = self.count_arg(Arg::Int((at >> next) << (next - shift)), args);
+                    format!("c.bucket >= {first} AND c.bucket < {}", self.count_arg(Arg::Int(bucket), args))
+                }
+                None => format!("c.bucket < {}", self.count_arg(Arg::Int(bucket), args)),
+            };
+            parts.push(format!(
+                "(SELECT COALESCE(SUM(c.pins), 0) FROM created_counts c WHERE {scope} AND c.level = {level} AND {range})"
+            ));
+        }
+        let scope = self.scope("p", args);
+        let finest = self.count_arg(Arg::Int((at >> LEVEL_SHIFTS[0]) << LEVEL_SHIFTS[0]), args);
+        let at = self.count_arg(Arg::Int(at), args);
+        parts.push(format!(
+            "(SELECT COUNT(*) FROM pins p WHERE {scope} AND p.created >= {finest} AND p.created < {at})"
+        ));
+        format!("SELECT {}", parts.join(" + "))
     }
 
     /// The SQL of one page, newest first, each row with what it costs the
@@ -558,8 +673,23 @@ where
     })
 }
 
+/// A row of [`statements::LOOKUP_MANY_POSTGRES`] (or `_SQLITE`): its
+/// tenant, its `requestid` and its pin.
+pub(super) fn found<R>(row: &R) -> Result<super::lookups::Found, StoreError>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    String: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    i64: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok((row.try_get(COLUMNS_COUNT)?, row.try_get(0)?, record(row)))
+}
+
+/// How many columns [`COLUMNS`] are.
+const COLUMNS_COUNT: usize = 8;
+
 /// The index of a page row's cost (after [`COLUMNS`]).
-pub(super) const COLUMN_COST: usize = 8;
+pub(super) const COLUMN_COST: usize = COLUMNS_COUNT;
 
 /// The records of a page's rows, in order, up to the byte budget: results
 /// stop before the one that would take the sum of the rows' costs past

@@ -9,7 +9,7 @@
 //! for the writer. A commit returns after the WAL is synced, so a pin
 //! acknowledged with 202 survives `kill -9` (and a power cut).
 //!
-//! Schema (version 3, in `PRAGMA user_version`; `schema.rs` migrates older ones):
+//! Schema (version 4, in `PRAGMA user_version`; `schema.rs` migrates older ones):
 //! - `pins`: one row per pin request. `created` is microseconds since the
 //!   Unix epoch (whole milliseconds since 2026-12: see
 //!   [`next_created`](super::next_created)), `UNIQUE (tenant, created)`;
@@ -21,6 +21,8 @@
 //!   pin costs its tenant's byte quota ([`stored_bytes`]); `holder` and
 //!   `lease_until` (µs) the claim of a `pinning` pin.
 //! - `status_counts`: per tenant and status, how many pins (kept by triggers).
+//! - `created_counts`: per tenant, status and bucket of `created` at 8
+//!   levels, how many pins (kept by triggers), for `before`/`after` counts.
 //! - `tenants`: per tenant, its pins and bytes (kept by triggers) and its
 //!   last turn in the worker's round robin.
 //! - `pin_meta`: one row per `meta` key of a pin, for the AND-match filter.
@@ -41,7 +43,10 @@ use ipfs_pinning_models::Status;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite};
 
-use super::sql::{Dialect, Filter, bind_all, budgeted, common_methods, fold, micros, micros_to_datetime, to_json};
+use super::lookups::{FetchMany, Lookups};
+use super::sql::{
+    Dialect, Filter, bind_all, budgeted, common_methods, fold, found, micros, micros_to_datetime, statements, to_json,
+};
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
     TenantId, stored_bytes, system_clock,
@@ -76,6 +81,8 @@ pub(super) fn is_busy_code(code: &str) -> bool {
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// `get`, coalesced.
+    lookups: Lookups,
     clock: Clock,
     quota: Quota,
     /// This process's claim on the file, released by [`Store::close`] (or on drop).
@@ -121,7 +128,15 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { writer, reader, clock, quota: settings.quota, lock: std::sync::Mutex::new(Some(lock)) })
+        let lookups = Lookups::new(lookup_many(reader.clone()));
+        Ok(SqliteStore {
+            writer,
+            reader,
+            lookups,
+            clock,
+            quota: settings.quota,
+            lock: std::sync::Mutex::new(Some(lock)),
+        })
     }
 
     /// Inserts `pin` inside `tx`, after checking the quota; `replacing` is
@@ -228,6 +243,19 @@ impl SqliteStore {
     }
 }
 
+/// The pins of many `requestid`s in one query (see [`Lookups`]).
+fn lookup_many(reader: SqlitePool) -> FetchMany {
+    std::sync::Arc::new(move |requestids| {
+        let reader = reader.clone();
+        async move {
+            let rows =
+                sqlx::query(statements::LOOKUP_MANY_SQLITE).bind(to_json(&requestids)?).fetch_all(&reader).await?;
+            rows.iter().map(found).collect()
+        }
+        .boxed()
+    })
+}
+
 impl Store for SqliteStore {
     common_methods!(reader, writer, Dialect::Sqlite);
 
@@ -247,7 +275,7 @@ impl Store for SqliteStore {
             // One read transaction: the count and the page see one snapshot.
             let mut tx = self.reader.begin().await?;
             let (count_sql, count_args) = filter.count();
-            let count: i64 = bind_all(sqlx::query(&count_sql), count_args).fetch_one(&mut *tx).await?.try_get(0)?;
+            let count: i64 = bind_all(sqlx::query(&count_sql), &count_args).fetch_one(&mut *tx).await?.try_get(0)?;
             let page_sql = filter.page_sql(i64::from(query.limit.clamp(1, MAX_LIMIT)));
             let rows = bind_all(sqlx::query(&page_sql), &filter.args).fetch_all(&mut *tx).await?;
             tx.commit().await?;

@@ -91,6 +91,9 @@ macro_rules! store_suite {
             counts_by_status_follow_every_change,
             claims_take_turns_across_tenants,
             claim_limits_count_the_holders_pins,
+            concurrent_lookups_answer_each_tenant_its_own,
+            counts_by_time_are_exact_at_every_level,
+            counts_by_time_stay_exact_under_concurrent_writers,
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {
@@ -698,4 +701,104 @@ pub(crate) async fn claim_limits_count_the_holders_pins(f: Fixture) {
     let third = claim(lease_a()).await.expect("alice's turn again");
     assert_eq!(f.store.get(&alice, &third.requestid).await.unwrap().unwrap().name.as_deref(), Some("a2"));
     assert_eq!(claim(lease_a()).await, None, "nothing left");
+}
+
+/// Lookups sent at once go to the database in batches: each still gets its
+/// own tenant's pin, and nothing for another tenant's or a missing one.
+pub(crate) async fn concurrent_lookups_answer_each_tenant_its_own(f: Fixture) {
+    let (alice, bob) = (tenant("alice"), tenant("bob"));
+    let mut pins = Vec::new();
+    for n in 0..20 {
+        let owner = if n % 2 == 0 { &alice } else { &bob };
+        pins.push((owner.clone(), f.store.create(owner, named(CID_A, &format!("pin-{n}"))).await.unwrap()));
+    }
+    let lookups = pins.iter().flat_map(|(owner, record)| {
+        let other = if *owner == alice { &bob } else { &alice };
+        [(owner, record.requestid.clone(), Some(record)), (other, record.requestid.clone(), None)]
+    });
+    let lookups: Vec<_> = lookups.chain([(&alice, "missing".to_owned(), None)]).collect();
+    let answers =
+        futures_util::future::join_all(lookups.iter().map(|(who, requestid, _)| f.store.get(who, requestid))).await;
+    for ((who, requestid, expected), answer) in lookups.iter().zip(answers) {
+        assert_eq!(answer.unwrap().as_ref(), *expected, "{requestid} for {who:?}");
+    }
+}
+
+/// Every `before`/`after` count (from `created_counts`) equals the number of
+/// the tenant's pins it matches, with pins spread over buckets of every level.
+pub(crate) async fn counts_by_time_are_exact_at_every_level(f: Fixture) {
+    let (alice, bob) = (tenant("alice"), tenant("bob"));
+    let steps = [1_000, 3_000, 70_000, 2_100_000, 40_000_000, 700_000_000, 3_000_000_000, 900_000_000_000];
+    for (n, step) in steps.iter().cycle().take(40).enumerate() {
+        let record = f.store.create(if n % 5 == 4 { &bob } else { &alice }, pin(CID_A)).await.unwrap();
+        if n % 7 == 3 {
+            assert!(f.store.delete(if n % 5 == 4 { &bob } else { &alice }, &record.requestid).await.unwrap());
+        }
+        f.tick(*step);
+    }
+    for status in [Status::Pinned, Status::Pinned, Status::Failed, Status::Pinned, Status::Pinning] {
+        let job = f.store.claim_next(&lease_a(), BTreeMap::new()).await.unwrap().unwrap();
+        if status != Status::Pinning {
+            assert!(f.store.finish(&job.requestid, HOLDER_A, status, BTreeMap::new()).await.unwrap());
+        }
+    }
+    assert_counts_by_time(&f, &[alice, bob]).await;
+}
+
+/// Concurrent creates, deletes and claims leave every count exact.
+pub(crate) async fn counts_by_time_stay_exact_under_concurrent_writers(f: Fixture) {
+    let alice = tenant("alice");
+    let made = futures_util::future::join_all((0..24).map(|_| f.store.create(&alice, pin(CID_A)))).await;
+    let made: Vec<PinRecord> = made.into_iter().map(Result::unwrap).collect();
+    let deletes = made.iter().step_by(3).map(|record| f.store.delete(&alice, &record.requestid));
+    // Concurrent claimers may pass the tenant by (it is locked): some find nothing.
+    let claims = (0..5).map(|_| async {
+        match f.store.claim_next(&lease_a(), BTreeMap::new()).await.unwrap() {
+            Some(job) => f.store.finish(&job.requestid, HOLDER_A, Status::Pinned, BTreeMap::new()).await.unwrap(),
+            None => true,
+        }
+    });
+    let deletes = futures_util::future::join_all(deletes.map(|delete| async { delete.await.unwrap() }));
+    let (deleted, claimed) = futures_util::future::join(deletes, futures_util::future::join_all(claims)).await;
+    assert!(deleted.into_iter().chain(claimed).all(|done| done));
+    assert_counts_by_time(&f, &[alice]).await;
+}
+
+/// Compares the count of `before`/`after` lists (alone and together, under
+/// several status filters) with the tenant's pins as a full list shows them.
+async fn assert_counts_by_time(f: &Fixture, tenants: &[TenantId]) {
+    let at = |micros: i64| DateTime::from_timestamp_micros(micros).unwrap();
+    for who in tenants {
+        let pins = f.store.list(who, &all_statuses(1000)).await.unwrap().results;
+        let mut instants: Vec<i64> = pins
+            .iter()
+            .flat_map(|pin| {
+                let created = pin.created.timestamp_micros();
+                [created, created + 1]
+            })
+            .collect();
+        instants.extend([START - 1, i64::MAX / 2]);
+        instants.sort_unstable();
+        for statuses in [vec![], vec![Status::Pinned], vec![Status::Queued, Status::Failed]] {
+            let expected = |after: Option<i64>, before: Option<i64>| {
+                pins.iter()
+                    .filter(|pin| statuses.is_empty() || statuses.contains(&pin.status))
+                    .filter(|pin| after.is_none_or(|after| pin.created.timestamp_micros() > after))
+                    .filter(|pin| before.is_none_or(|before| pin.created.timestamp_micros() < before))
+                    .count() as u64
+            };
+            for (index, &instant) in instants.iter().enumerate() {
+                let other = instants[(index + 7) % instants.len()];
+                for (after, before) in [(None, Some(instant)), (Some(instant), None), (Some(instant), Some(other))] {
+                    let query = ListQuery {
+                        before: before.map(at),
+                        after: after.map(at),
+                        ..ListQuery::new(statuses.clone(), 1)
+                    };
+                    let count = f.store.list(who, &query).await.unwrap().count;
+                    assert_eq!(count, expected(after, before), "{statuses:?} after {after:?} before {before:?}");
+                }
+            }
+        }
+    }
 }

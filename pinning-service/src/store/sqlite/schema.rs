@@ -3,10 +3,11 @@
 use sqlx::Sqlite;
 use sqlx::sqlite::SqlitePool;
 
+use crate::store::sql::{FILL_CREATED_COUNTS, levels};
 use crate::store::{GENERATED_TOKEN_DIGEST, StoreError, TenantId};
 
 /// The schema version this binary writes and understands.
-pub(super) const SCHEMA_VERSION: i64 = 3;
+pub(super) const SCHEMA_VERSION: i64 = 4;
 
 pub(super) const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS pins (
@@ -95,6 +96,62 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 "#;
 
+/// Per tenant, status and bucket of `created` at each level (see
+/// [`levels!`]): how many pins (kept by the triggers), so a list filtered by
+/// status and `before`/`after` counts in time bounded whatever the number of
+/// pins. A bucket that falls to zero pins goes.
+const CREATED_COUNTS: &str = concat!(
+    "CREATE TABLE IF NOT EXISTS created_counts (
+    tenant TEXT    NOT NULL,
+    status TEXT    NOT NULL,
+    level  INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    pins   INTEGER NOT NULL,
+    PRIMARY KEY (tenant, status, level, bucket)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS pins_created_insert AFTER INSERT ON pins BEGIN ",
+    counted!(),
+    " END;
+CREATE TRIGGER IF NOT EXISTS pins_created_delete AFTER DELETE ON pins BEGIN ",
+    uncounted!(),
+    " END;
+CREATE TRIGGER IF NOT EXISTS pins_created_update AFTER UPDATE OF status ON pins WHEN OLD.status <> NEW.status BEGIN ",
+    uncounted!(),
+    counted!(),
+    " END;"
+);
+
+/// The trigger statements counting the `NEW` pin in its buckets.
+macro_rules! counted {
+    () => {
+        concat!(
+            "INSERT INTO created_counts (tenant, status, level, bucket, pins)
+             SELECT NEW.tenant, NEW.status, l.level, NEW.created >> l.shift, 1 FROM ",
+            levels!(),
+            " l WHERE true ON CONFLICT (tenant, status, level, bucket) DO UPDATE SET pins = pins + 1;"
+        )
+    };
+}
+use counted;
+
+/// The trigger statements taking the `OLD` pin out of its buckets (and
+/// removing those left empty).
+macro_rules! uncounted {
+    () => {
+        concat!(
+            "UPDATE created_counts SET pins = pins - 1 WHERE tenant = OLD.tenant AND status = OLD.status
+                 AND (level, bucket) IN (SELECT l.level, OLD.created >> l.shift FROM ",
+            levels!(),
+            " l);
+             DELETE FROM created_counts WHERE tenant = OLD.tenant AND status = OLD.status AND pins = 0
+                 AND (level, bucket) IN (SELECT l.level, OLD.created >> l.shift FROM ",
+            levels!(),
+            " l);"
+        )
+    };
+}
+use uncounted;
+
 /// Creates the schema, or brings an older one up to [`SCHEMA_VERSION`].
 pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     let found: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(pool).await?;
@@ -113,6 +170,11 @@ pub(super) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
             .await?;
     }
     sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
+    sqlx::raw_sql(CREATED_COUNTS).execute(&mut *tx).await?;
+    if (1..4).contains(&found) {
+        // Version 3 → 4: pins counted per tenant, status and `created` bucket.
+        sqlx::raw_sql(FILL_CREATED_COUNTS).execute(&mut *tx).await?;
+    }
     if found == 1 {
         sqlx::raw_sql(
             "INSERT INTO tenants (tenant, pins, bytes)

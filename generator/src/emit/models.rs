@@ -23,7 +23,7 @@
 //! implements `validation::Validate` (see [`super::validate`]) for the places
 //! that check input.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -477,33 +477,34 @@ impl<'a> EqTypes<'a> {
     }
 
     fn derives_eq(&self, name: &str) -> bool {
-        !self.has_float(name, &mut Vec::new())
+        !self.has_float(name, &mut HashSet::new())
     }
 
-    fn has_float(&self, name: &str, visiting: &mut Vec<String>) -> bool {
-        if visiting.iter().any(|v| v == name) {
+    /// Whether a float is reachable from `name`. A reachability walk: each
+    /// type is entered once (`seen` never shrinks), since a type seen before
+    /// either answered `false` or is being answered further up; walking
+    /// every path instead is exponential on dense type graphs.
+    fn has_float(&self, name: &str, seen: &mut HashSet<String>) -> bool {
+        if !seen.insert(name.to_owned()) {
             return false;
         }
         let Some(def) = self.types.get(name) else { return false };
-        visiting.push(name.to_owned());
-        let found = match &def.kind {
+        match &def.kind {
             TypeKind::Struct(s) => {
-                s.fields.iter().any(|f| self.type_has_float(&f.ty, visiting))
-                    || matches!(&s.additional_properties, Additional::Typed(t) if self.type_has_float(t, visiting))
+                s.fields.iter().any(|f| self.type_has_float(&f.ty, seen))
+                    || matches!(&s.additional_properties, Additional::Typed(t) if self.type_has_float(t, seen))
             }
-            TypeKind::Map(ty) | TypeKind::Alias(ty) => self.type_has_float(ty, visiting),
-            TypeKind::Union(u) => u.variants.iter().any(|v| self.type_has_float(&v.ty, visiting)),
+            TypeKind::Map(ty) | TypeKind::Alias(ty) => self.type_has_float(ty, seen),
+            TypeKind::Union(u) => u.variants.iter().any(|v| self.type_has_float(&v.ty, seen)),
             TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
-        };
-        visiting.pop();
-        found
+        }
     }
 
-    fn type_has_float(&self, ty: &Type, visiting: &mut Vec<String>) -> bool {
+    fn type_has_float(&self, ty: &Type, seen: &mut HashSet<String>) -> bool {
         match &ty.shape {
             Shape::Primitive(p) => matches!(p, Primitive::Float | Primitive::Double),
-            Shape::Array(inner) | Shape::Map(inner) => self.type_has_float(inner, visiting),
-            Shape::Named(name) => self.has_float(name, visiting),
+            Shape::Array(inner) | Shape::Map(inner) => self.type_has_float(inner, seen),
+            Shape::Named(name) => self.has_float(name, seen),
             Shape::Any => false,
         }
     }

@@ -350,31 +350,32 @@ fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer) -> Result<Multipart
 /// Whether a body of `ty` needs checking for unknown fields: it can contain
 /// a schema with `additionalProperties: false`.
 pub fn forbids_unknown_fields(api: &Api, ty: &Type) -> bool {
-    forbids(api, ty, &mut Vec::new())
+    forbids(api, ty, &mut std::collections::HashSet::new())
 }
 
-/// Whether a value of `ty` can contain an object whose schema forbids unknown fields.
-fn forbids(api: &Api, ty: &Type, visiting: &mut Vec<String>) -> bool {
+/// Whether a value of `ty` can contain an object whose schema forbids unknown
+/// fields. A reachability walk: each named type is entered once (`seen` is
+/// never shrunk), since a type seen before either answered `false` or is
+/// being answered further up; walking every path instead is exponential on
+/// dense type graphs.
+fn forbids<'a>(api: &'a Api, ty: &'a Type, seen: &mut std::collections::HashSet<&'a str>) -> bool {
     match &ty.shape {
-        Shape::Array(item) | Shape::Map(item) => forbids(api, item, visiting),
+        Shape::Array(item) | Shape::Map(item) => forbids(api, item, seen),
         Shape::Named(name) => {
-            if visiting.contains(name) {
+            if !seen.insert(name.as_str()) {
                 return false;
             }
             let Some(def) = api.type_def(name) else { return false };
-            visiting.push(name.clone());
-            let found = match &def.kind {
+            match &def.kind {
                 TypeKind::Struct(s) => {
                     s.additional_properties == Additional::Forbidden
-                        || s.fields.iter().any(|f| forbids(api, &f.ty, visiting))
-                        || matches!(&s.additional_properties, Additional::Typed(extra) if forbids(api, extra, visiting))
+                        || s.fields.iter().any(|f| forbids(api, &f.ty, seen))
+                        || matches!(&s.additional_properties, Additional::Typed(extra) if forbids(api, extra, seen))
                 }
-                TypeKind::Map(item) | TypeKind::Alias(item) => forbids(api, item, visiting),
-                TypeKind::Union(u) => u.variants.iter().any(|v| forbids(api, &v.ty, visiting)),
+                TypeKind::Map(item) | TypeKind::Alias(item) => forbids(api, item, seen),
+                TypeKind::Union(u) => u.variants.iter().any(|v| forbids(api, &v.ty, seen)),
                 TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
-            };
-            visiting.pop();
-            found
+            }
         }
         Shape::Primitive(_) | Shape::Any => false,
     }

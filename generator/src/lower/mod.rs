@@ -14,6 +14,7 @@ mod callbacks;
 mod compose;
 pub mod dedupe;
 mod distribute;
+mod enums;
 mod graph;
 mod inheritance;
 mod names;

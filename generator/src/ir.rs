@@ -48,6 +48,61 @@ impl Api {
     }
 }
 
+/// A place [`reaches`] passes to its predicate: a type's shape, or the
+/// definition of a named type.
+#[derive(Debug, Clone, Copy)]
+pub enum Reached<'a> {
+    Shape(&'a Shape),
+    Def(&'a TypeDef),
+}
+
+/// Whether `hit` holds somewhere in a value of `ty`: at its shape, at the
+/// shapes of items, fields, additional properties, map values, alias targets
+/// and union variants, and at the definition of each named type on the way
+/// (found by `lookup`). A reachability walk: each named type is entered once
+/// (`seen` never shrinks), since a type seen before either answered `false`
+/// or is being answered further up; walking every path instead is
+/// exponential on dense type graphs.
+pub fn reaches<'a>(
+    ty: &'a Type,
+    lookup: &dyn Fn(&str) -> Option<&'a TypeDef>,
+    hit: &dyn Fn(Reached<'a>) -> bool,
+) -> bool {
+    fn walk<'a>(
+        ty: &'a Type,
+        lookup: &dyn Fn(&str) -> Option<&'a TypeDef>,
+        hit: &dyn Fn(Reached<'a>) -> bool,
+        seen: &mut std::collections::HashSet<&'a str>,
+    ) -> bool {
+        if hit(Reached::Shape(&ty.shape)) {
+            return true;
+        }
+        match &ty.shape {
+            Shape::Array(item) | Shape::Map(item) => walk(item, lookup, hit, seen),
+            Shape::Named(name) => {
+                if !seen.insert(name.as_str()) {
+                    return false;
+                }
+                let Some(def) = lookup(name) else { return false };
+                if hit(Reached::Def(def)) {
+                    return true;
+                }
+                match &def.kind {
+                    TypeKind::Struct(s) => {
+                        s.fields.iter().any(|f| walk(&f.ty, lookup, hit, seen))
+                            || matches!(&s.additional_properties, Additional::Typed(extra) if walk(extra, lookup, hit, seen))
+                    }
+                    TypeKind::Map(item) | TypeKind::Alias(item) => walk(item, lookup, hit, seen),
+                    TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty, lookup, hit, seen)),
+                    TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
+                }
+            }
+            Shape::Primitive(_) | Shape::Any => false,
+        }
+    }
+    walk(ty, lookup, hit, &mut std::collections::HashSet::new())
+}
+
 /// A named type the emitters turn into a Rust item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {

@@ -23,7 +23,7 @@
 //! implements `validation::Validate` (see [`super::validate`]) for the places
 //! that check input.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -32,7 +32,8 @@ use serde_json::Value;
 use super::{describe_constraints, doc_lines, format, ident, rust_type};
 use crate::error::Result;
 use crate::ir::{
-    Additional, Api, Field, Primitive, Shape, StringEnum, Struct, Type, TypeDef, TypeKind, Union, ValueEnum,
+    Additional, Api, Field, Primitive, Reached, Shape, StringEnum, Struct, Type, TypeDef, TypeKind, Union, ValueEnum,
+    reaches,
 };
 use crate::pointer::Pointer;
 
@@ -477,35 +478,10 @@ impl<'a> EqTypes<'a> {
     }
 
     fn derives_eq(&self, name: &str) -> bool {
-        !self.has_float(name, &mut HashSet::new())
-    }
-
-    /// Whether a float is reachable from `name`. A reachability walk: each
-    /// type is entered once (`seen` never shrinks), since a type seen before
-    /// either answered `false` or is being answered further up; walking
-    /// every path instead is exponential on dense type graphs.
-    fn has_float(&self, name: &str, seen: &mut HashSet<String>) -> bool {
-        if !seen.insert(name.to_owned()) {
-            return false;
-        }
-        let Some(def) = self.types.get(name) else { return false };
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().any(|f| self.type_has_float(&f.ty, seen))
-                    || matches!(&s.additional_properties, Additional::Typed(t) if self.type_has_float(t, seen))
-            }
-            TypeKind::Map(ty) | TypeKind::Alias(ty) => self.type_has_float(ty, seen),
-            TypeKind::Union(u) => u.variants.iter().any(|v| self.type_has_float(&v.ty, seen)),
-            TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
-        }
-    }
-
-    fn type_has_float(&self, ty: &Type, seen: &mut HashSet<String>) -> bool {
-        match &ty.shape {
-            Shape::Primitive(p) => matches!(p, Primitive::Float | Primitive::Double),
-            Shape::Array(inner) | Shape::Map(inner) => self.type_has_float(inner, seen),
-            Shape::Named(name) => self.has_float(name, seen),
-            Shape::Any => false,
-        }
+        let named = Type::new(Shape::Named(name.to_owned()));
+        let has_float = reaches(&named, &|name| self.types.get(name).copied(), &|at| {
+            matches!(at, Reached::Shape(Shape::Primitive(Primitive::Float | Primitive::Double)))
+        });
+        !has_float
     }
 }

@@ -12,7 +12,9 @@ use super::responses::Variant;
 use super::routes::{PathMatch, Route};
 use super::security::Security;
 use crate::error::{Error, Result, Warning};
-use crate::ir::{Additional, Api, Content, Location, Operation, Primitive, Shape, Type, TypeKind, is_json};
+use crate::ir::{
+    Additional, Api, Content, Location, Operation, Primitive, Reached, Shape, Type, TypeDef, TypeKind, is_json, reaches,
+};
 use crate::pointer::Pointer;
 
 /// The server's plan of a whole API.
@@ -350,33 +352,9 @@ fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer) -> Result<Multipart
 /// Whether a body of `ty` needs checking for unknown fields: it can contain
 /// a schema with `additionalProperties: false`.
 pub fn forbids_unknown_fields(api: &Api, ty: &Type) -> bool {
-    forbids(api, ty, &mut std::collections::HashSet::new())
-}
-
-/// Whether a value of `ty` can contain an object whose schema forbids unknown
-/// fields. A reachability walk: each named type is entered once (`seen` is
-/// never shrunk), since a type seen before either answered `false` or is
-/// being answered further up; walking every path instead is exponential on
-/// dense type graphs.
-fn forbids<'a>(api: &'a Api, ty: &'a Type, seen: &mut std::collections::HashSet<&'a str>) -> bool {
-    match &ty.shape {
-        Shape::Array(item) | Shape::Map(item) => forbids(api, item, seen),
-        Shape::Named(name) => {
-            if !seen.insert(name.as_str()) {
-                return false;
-            }
-            let Some(def) = api.type_def(name) else { return false };
-            match &def.kind {
-                TypeKind::Struct(s) => {
-                    s.additional_properties == Additional::Forbidden
-                        || s.fields.iter().any(|f| forbids(api, &f.ty, seen))
-                        || matches!(&s.additional_properties, Additional::Typed(extra) if forbids(api, extra, seen))
-                }
-                TypeKind::Map(item) | TypeKind::Alias(item) => forbids(api, item, seen),
-                TypeKind::Union(u) => u.variants.iter().any(|v| forbids(api, &v.ty, seen)),
-                TypeKind::Enum(_) | TypeKind::ValueEnum(_) => false,
-            }
-        }
-        Shape::Primitive(_) | Shape::Any => false,
-    }
+    reaches(
+        ty,
+        &|name| api.type_def(name),
+        &|at| matches!(at, Reached::Def(TypeDef { kind: TypeKind::Struct(s), .. }) if s.additional_properties == Additional::Forbidden),
+    )
 }

@@ -27,11 +27,61 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// What lowering approximated instead of refusing, in spec order.
     pub warnings: Vec<crate::error::Warning>,
+    /// Name → position in `types`, so [`Api::type_def`] is not a scan (a
+    /// document with 30k types looks names up millions of times).
+    pub index: TypeIndex,
+}
+
+/// A cache of name → position in [`Api::types`]. `types` stays a plain
+/// public `Vec` that later stages may edit, so the cache checks each hit and
+/// rebuilds itself when it finds it stale; a name it does not know falls back
+/// to a scan, so it can never answer wrongly, only slowly.
+#[derive(Default)]
+pub struct TypeIndex(std::sync::RwLock<std::collections::HashMap<String, usize>>);
+
+impl TypeIndex {
+    fn find<'a>(&self, types: &'a [TypeDef], name: &str) -> Option<&'a TypeDef> {
+        let cached = self.0.read().unwrap_or_else(|e| e.into_inner()).get(name).copied();
+        if let Some(def) = cached.and_then(|i| types.get(i)).filter(|def| def.name == name) {
+            return Some(def);
+        }
+        let position = types.iter().position(|t| t.name == name)?;
+        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() != types.len() || cached.is_some() {
+            // Missing or stale: rebuild from the types as they are now.
+            map.clear();
+            for (i, def) in types.iter().enumerate().rev() {
+                map.insert(def.name.clone(), i);
+            }
+        }
+        map.insert(name.to_owned(), position);
+        Some(&types[position])
+    }
+}
+
+/// A clone starts with an empty cache (the clone's types may be edited).
+impl Clone for TypeIndex {
+    fn clone(&self) -> Self {
+        TypeIndex::default()
+    }
+}
+
+/// The cache is not part of what an API is.
+impl PartialEq for TypeIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for TypeIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TypeIndex")
+    }
 }
 
 impl Api {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        self.index.find(&self.types, name)
     }
 
     /// `ty` through its named aliases (`Origins` → the array it names).

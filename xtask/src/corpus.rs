@@ -313,7 +313,13 @@ pub struct Totals {
     pub panics: Vec<(PathBuf, String)>,
     pub unreadable: usize,
     pub elapsed: Duration,
+    /// The slowest documents (seconds, path), slowest first; at most
+    /// [`SLOWEST`] of them.
+    pub slowest: Vec<(f64, PathBuf)>,
 }
+
+/// How many of the slowest documents `--all` reports.
+pub const SLOWEST: usize = 5;
 
 /// `--all`: strict generation of every document of the package, on
 /// `threads` threads, nothing written.
@@ -329,8 +335,13 @@ pub fn all(root: &Path, threads: usize) -> Result<Totals, TaskError> {
             scope.spawn(|| {
                 loop {
                     let Some(path) = queue.lock().unwrap_or_else(|e| e.into_inner()).next() else { return };
+                    let started = Instant::now();
                     let outcome = generate(path, "corpus-document");
+                    let seconds = started.elapsed().as_secs_f64();
                     let mut totals = totals.lock().unwrap_or_else(|e| e.into_inner());
+                    totals.slowest.push((seconds, path.clone()));
+                    totals.slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+                    totals.slowest.truncate(SLOWEST);
                     match outcome {
                         Outcome::Generated { .. } => totals.generated += 1,
                         Outcome::Refused(error) => {
@@ -379,6 +390,11 @@ pub fn all_report(totals: &Totals, package_root: &Path) -> String {
             let error: String = error.chars().take(300).collect();
             let _ = writeln!(out, "          e.g. {}: {error}", shown.display());
         }
+    }
+    out.push_str("slowest documents:\n");
+    for (seconds, path) in &totals.slowest {
+        let shown = path.strip_prefix(package_root).unwrap_or(path);
+        let _ = writeln!(out, "{seconds:>6.1} s  {}", shown.display());
     }
     for (path, message) in &totals.panics {
         let shown = path.strip_prefix(package_root).unwrap_or(path);

@@ -76,6 +76,7 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         security_schemes,
         examples: lowerer.examples,
         warnings: Vec::new(),
+        index: Default::default(),
     };
     // Once each, in the order found (a schema read twice warns twice).
     for warning in lowerer.warnings {

@@ -55,6 +55,10 @@ pub mod fixtures {
     pub mod nullable;
     /// Generated from `generator/tests/fixtures/one_of.yaml`.
     pub mod one_of;
+    /// Generated from `generator/tests/fixtures/operation_names.yaml`.
+    pub mod operation_names;
+    /// Generated from `generator/tests/fixtures/percent_encoded_refs.yaml`.
+    pub mod percent_encoded_refs;
     /// Generated from `generator/tests/fixtures/query_styles.yaml`.
     pub mod query_styles;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.

@@ -233,13 +233,6 @@ fn broken_documents_give_errors_with_pointers() {
             "not one of the schemas",
         ),
         (
-            "oneOf beside a scalar type (not yet supported)",
-            doc("  {}", "    A:\n      type: string\n      oneOf: [{format: date}, {format: date-time}]\n"),
-            Kind::Unsupported,
-            "#/components/schemas/A/oneOf",
-            "beside `type: string`",
-        ),
-        (
             "enum of objects (not yet supported)",
             doc("  {}", "    A:\n      enum: [{a: 1}, 2]\n"),
             Kind::Unsupported,

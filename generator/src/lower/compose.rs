@@ -141,6 +141,8 @@ pub(super) fn composite<'s>(schema: &'s Schema, at: &Pointer) -> Result<Option<C
     for (i, part) in parts.iter().enumerate() {
         if says_null(part) {
             nullable = true;
+        } else if says_never(part) {
+            // An alternative no value fits (`lower/intersect.rs` narrows to it).
         } else {
             kept.push((part, at_part(i)));
         }
@@ -165,6 +167,12 @@ fn annotation_only(part: &ReferenceOr<Schema>) -> Option<bool> {
         },
         ReferenceOr::Reference { .. } => None,
     }
+}
+
+/// Whether a part is `{not: {}}`: no value fits it.
+fn says_never(part: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = part else { return false };
+    matches!(&s.schema_kind, SchemaKind::Not { not } if matches!(&**not, ReferenceOr::Item(n) if matches!(&n.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())))
 }
 
 /// Whether a part of a `oneOf`/`anyOf` only says "`null`".

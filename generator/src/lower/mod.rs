@@ -17,6 +17,7 @@ mod distribute;
 mod enums;
 mod graph;
 mod inheritance;
+mod intersect;
 mod names;
 mod operation;
 mod refs;

@@ -100,7 +100,8 @@ impl Lowerer<'_> {
 
     fn lower_inline(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Type> {
         self.check_keywords(at)?;
-        let schema = &*normalize(schema, at, &mut self.warnings)?;
+        let intersected = self.intersected(schema, at)?;
+        let schema = &*normalize(&intersected, at, &mut self.warnings)?;
         let composite = composite(schema, at)?;
         if let Some(Composite::Single { part, at: part_at, nullable }) = &composite {
             // `allOf: [$ref]` is the usual way to give a reference a
@@ -149,7 +150,8 @@ impl Lowerer<'_> {
     /// Lowers a schema that is given the name `name`.
     fn define(&mut self, name: String, schema: &Schema, at: &Pointer) -> Result<TypeDef> {
         self.check_keywords(at)?;
-        let schema = &*normalize(schema, at, &mut self.warnings)?;
+        let intersected = self.intersected(schema, at)?;
+        let schema = &*normalize(&intersected, at, &mut self.warnings)?;
         let data = &schema.schema_data;
         let mut constraints = Constraints::default();
         let mut nullable = data.nullable;

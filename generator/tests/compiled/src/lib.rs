@@ -51,6 +51,8 @@ pub mod fixtures {
     pub mod media_types;
     /// Generated from `generator/tests/fixtures/names.yaml`.
     pub mod names;
+    /// Generated from `generator/tests/fixtures/narrowed_compositions.yaml`.
+    pub mod narrowed_compositions;
     /// Generated from `generator/tests/fixtures/nullable.yaml`.
     pub mod nullable;
     /// Generated from `generator/tests/fixtures/one_of.yaml`.

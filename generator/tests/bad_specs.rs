@@ -203,16 +203,6 @@ fn broken_documents_give_errors_with_pointers() {
             "not an object",
         ),
         (
-            "allOf property types with nothing in common",
-            doc(
-                "  {}",
-                "    A:\n      allOf:\n        - {properties: {x: {type: string}}}\n        - {properties: {x: {type: integer}}}\n",
-            ),
-            Kind::Malformed,
-            "#/components/schemas/A/allOf/1/properties/x",
-            "#/components/schemas/A/allOf/0/properties/x",
-        ),
-        (
             "discriminator with an inline variant",
             doc(
                 "  {}",

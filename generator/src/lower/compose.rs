@@ -6,7 +6,8 @@
 //!   `allOf`s) is one struct: properties in order of appearance, `required`
 //!   merged. A property declared twice keeps its first type (a value must
 //!   satisfy both; GitHub's spec narrows properties this way), unless the two
-//!   have no kind of JSON value in common: that is an error.
+//!   have no kind of JSON value in common: then it is any JSON value, with a
+//!   warning.
 //! - `oneOf`/`anyOf` of several schemas is a [`Union`]. Parts that only say
 //!   `null` (`{nullable: true}`, `{type: "null"}`, `{enum: [null]}`) make the
 //!   union nullable instead of being variants; a single remaining part is
@@ -252,16 +253,22 @@ impl<'a> Lowerer<'a> {
                 let (types_before, examples_before) = (self.types.len(), self.examples.len());
                 let field = self.field(&source.owner, property, schema, &source.at)?;
                 match fields.iter_mut().find(|f| f.wire_name == *property) {
+                    // No value fits both (a spec error): any JSON value, so
+                    // what either declaration allows decodes.
                     Some(earlier) if self.json_kinds(&earlier.ty) & self.json_kinds(&field.ty) == 0 => {
-                        return Err(Error::malformed(
+                        self.warn(
                             &field.pointer,
                             format!(
-                                "`allOf` declares property `{property}` with a type no value of which fits the one at {} ({} here, {} there)",
+                                "`allOf` declares property `{property}` with a type no value of which fits the one at {} ({} here, {} there): it is generated as any JSON value",
                                 earlier.pointer,
                                 describe(&field.ty),
                                 describe(&earlier.ty),
                             ),
-                        ));
+                        );
+                        earlier.ty =
+                            Type { nullable: earlier.ty.nullable || field.ty.nullable, ..Type::new(Shape::Any) };
+                        earlier.default = None;
+                        self.forget_since(types_before, examples_before);
                     }
                     // Both apply: the first declaration stays (a value that
                     // satisfies both decodes as it), `null` if either allows it
@@ -270,13 +277,7 @@ impl<'a> Lowerer<'a> {
                         earlier.ty.nullable |= field.ty.nullable;
                         // Types defined just now for the dropped declaration
                         // would be unused: forget them.
-                        for def in self.types.drain(types_before..) {
-                            self.taken.remove(&def.name);
-                            self.inline.retain(|_, name| *name != def.name);
-                        }
-                        for example in self.examples.drain(examples_before..) {
-                            self.seen_examples.remove(&example.pointer);
-                        }
+                        self.forget_since(types_before, examples_before);
                     }
                     None => fields.push(field),
                 }
@@ -318,6 +319,17 @@ impl<'a> Lowerer<'a> {
             field.required = required.contains(&field.wire_name);
         }
         Ok((Struct { fields, additional_properties: additional }, nullable))
+    }
+
+    /// Forgets the types and examples recorded since the given counts.
+    fn forget_since(&mut self, types_before: usize, examples_before: usize) {
+        for def in self.types.drain(types_before..) {
+            self.taken.remove(&def.name);
+            self.inline.retain(|_, name| *name != def.name);
+        }
+        for example in self.examples.drain(examples_before..) {
+            self.seen_examples.remove(&example.pointer);
+        }
     }
 
     /// Collects the object schemas a part of an `allOf` contributes.

@@ -214,7 +214,18 @@ impl Lowerer<'_> {
             constraints.max_properties = object.max_properties.map(to_u64);
             TypeKind::Struct(self.lower_struct(&name, &object, at)?)
         } else if let Some(values) = self.value_enum_values(schema, at) {
-            TypeKind::ValueEnum(value_enum(&values, data, at, &mut self.warnings)?)
+            if values.iter().all(Value::is_null) {
+                nullable = true;
+                self.only_null(at)
+            } else {
+                TypeKind::ValueEnum(value_enum(&values, data, at, &mut self.warnings)?)
+            }
+        } else if let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
+            && !s.enumeration.is_empty()
+            && s.enumeration.iter().all(Option::is_none)
+        {
+            nullable = true;
+            self.only_null(at)
         } else if let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
             && !s.enumeration.is_empty()
         {
@@ -235,6 +246,15 @@ impl Lowerer<'_> {
             self.example(at.join("example"), &Type::new(Shape::Named(name.clone())), example);
         }
         Ok(TypeDef { name, pointer: at.clone(), docs, kind, constraints, nullable, deprecated: data.deprecated })
+    }
+
+    /// An `enum` whose only value is `null`: any JSON value, nullable.
+    fn only_null(&mut self, at: &Pointer) -> TypeKind {
+        self.warn(
+            &at.join("enum"),
+            "an `enum` whose only value is `null`: generated as any JSON value or null (values other than `null` are not refused)",
+        );
+        TypeKind::Alias(Type::new(Shape::Any))
     }
 
     /// A `discriminator` that selects nothing: not beside a `oneOf`/`anyOf`,

@@ -33,6 +33,8 @@ pub mod fixtures {
     pub mod collisions;
     /// Generated from `generator/tests/fixtures/compositions.yaml`.
     pub mod compositions;
+    /// Generated from `generator/tests/fixtures/degraded_schemas.yaml`.
+    pub mod degraded_schemas;
     /// Generated from `generator/tests/fixtures/duplicates.yaml`.
     pub mod duplicates;
     /// Generated from `generator/tests/fixtures/enums.yaml`.

@@ -320,17 +320,6 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "objects",
         ),
         (
-            "a date-time default",
-            spec(
-                with(
-                    json!({ "name": "since", "in": "query", "schema": { "type": "string", "format": "date-time", "default": "2020-01-01T00:00:00Z" } }),
-                ),
-                json!({}),
-            ),
-            "#/paths/~1things~1{id}/get/parameters/1",
-            "default",
-        ),
-        (
             "a form body with a nested object",
             spec(
                 body(json!({ "application/x-www-form-urlencoded": { "schema": { "type": "object", "properties": {

@@ -41,11 +41,11 @@ fn broken_documents_give_errors_with_pointers() {
         ("not an object", "- 1\n- 2\n".into(), Kind::Malformed, "#", "must be an object"),
         ("no version", "info: {title: t, version: '1'}\npaths: {}\n".into(), Kind::Malformed, "#", "openapi"),
         (
-            "openapi 3.1",
-            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into(),
+            "openapi 3.2",
+            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into(),
             Kind::Unsupported,
             "#/openapi",
-            "3.1.0",
+            "3.2.0",
         ),
         ("swagger 2", "swagger: '2.0'\n".into(), Kind::Unsupported, "#/swagger", "Swagger 2.0"),
         (

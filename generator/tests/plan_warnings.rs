@@ -56,3 +56,22 @@ paths:
     let error = ApiPlan::new(&api).unwrap_err();
     assert!(error.to_string().contains("without a schema"), "{error}");
 }
+
+#[test]
+fn defaults_that_are_no_value_of_the_type_are_warnings() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/parameter_defaults.yaml"))
+        .unwrap();
+    let api = generator::load(&text).unwrap();
+    let pointers: Vec<String> = api.warnings.iter().map(|w| w.pointer.to_string()).collect();
+    assert_eq!(
+        pointers,
+        [
+            // Lowering's: the enum does not list its default.
+            "#/paths/~1items/get/parameters/5/schema/default",
+            "#/paths/~1items/get/parameters/5",
+            "#/paths/~1items/get/parameters/7",
+            "#/paths/~1items/get/parameters/8",
+        ]
+    );
+    assert!(api.warnings[1].message.contains("`\"sideways\"`"), "{}", api.warnings[1]);
+}

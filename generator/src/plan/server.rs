@@ -204,7 +204,12 @@ impl ServerOperation {
             op.path.find(&format!("{{{}}}", op.parameters[p.index].wire_name)).unwrap_or(usize::MAX)
         };
         path.sort_by_key(position);
-        let mut warnings = Vec::new();
+        // The parameters' warnings (in spec order), then the body's.
+        let mut warnings: Vec<Warning> = {
+            let mut params: Vec<&ServerParameter> = path.iter().chain(&query).chain(&headers).collect();
+            params.sort_by_key(|p| p.index);
+            params.into_iter().flat_map(|p| p.warnings.iter().cloned()).collect()
+        };
         let body = body(api, op, names, &mut warnings)?;
         let variants = op
             .responses

@@ -55,6 +55,10 @@ pub mod fixtures {
     pub mod nullable;
     /// Generated from `generator/tests/fixtures/one_of.yaml`.
     pub mod one_of;
+    /// Generated from `generator/tests/fixtures/openapi_3_1.yaml`.
+    pub mod openapi_3_1;
+    /// Generated from `generator/tests/fixtures/parameter_defaults.yaml`.
+    pub mod parameter_defaults;
     /// Generated from `generator/tests/fixtures/query_styles.yaml`.
     pub mod query_styles;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.

@@ -75,6 +75,8 @@ pub mod fixtures {
     pub mod refs;
     /// Generated from `generator/tests/fixtures/responses.yaml`.
     pub mod responses;
+    /// Generated from `generator/tests/fixtures/route_overlaps.yaml`.
+    pub mod route_overlaps;
     /// Generated from `generator/tests/fixtures/routes.yaml`.
     pub mod routes;
     /// Generated from `generator/tests/fixtures/security.yaml`.

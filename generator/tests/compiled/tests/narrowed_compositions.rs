@@ -42,6 +42,9 @@ async fn narrowed_values_round_trip_between_client_and_server() {
 #[tokio::test]
 async fn the_server_enforces_the_constraints_of_every_part() {
     let url = serve().await;
+    // reqwest is built without a default crypto provider (the generated
+    // client installs one; this test sends raw requests).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let put = |body: Value| {
         let url = format!("{url}/pages");
         async move {

@@ -203,16 +203,6 @@ fn broken_documents_give_errors_with_pointers() {
             "not an object",
         ),
         (
-            "discriminator with an inline variant",
-            doc(
-                "  {}",
-                "    A:\n      oneOf:\n        - {type: object, properties: {k: {type: string}}}\n        - {$ref: '#/components/schemas/B'}\n      discriminator: {propertyName: k}\n    B: {type: object, properties: {k: {type: string}}}\n",
-            ),
-            Kind::Unsupported,
-            "#/components/schemas/A/oneOf/0",
-            "inline schema",
-        ),
-        (
             "discriminator mapping outside the oneOf",
             doc(
                 "  {}",

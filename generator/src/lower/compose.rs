@@ -485,28 +485,44 @@ impl<'a> Lowerer<'a> {
         }
         let discriminator = match &schema.schema_data.discriminator {
             None => None,
-            Some(d) => Some(self.discriminator(d, parts, at)?),
+            Some(d) => self.discriminator(d, parts, at)?,
         };
         Ok((Union { variants, any_of, discriminator }, nullable))
     }
 
     pub(super) fn discriminator(
-        &self,
+        &mut self,
         d: &openapiv3::Discriminator,
         parts: &[(&ReferenceOr<Schema>, Pointer)],
         at: &Pointer,
-    ) -> Result<Discriminator> {
+    ) -> Result<Option<Discriminator>> {
         let at = at.join("discriminator");
         let mut keys = Vec::new();
-        for (part, part_at) in parts {
+        // An inline alternative has no key to name it by: it is selected by
+        // the values its discriminator property lists in an `enum`.
+        let mut inline_tags: Vec<(String, usize)> = Vec::new();
+        for (index, (part, part_at)) in parts.iter().enumerate() {
             match part {
                 ReferenceOr::Reference { reference } => keys.push(self.component_schema(reference, part_at)?.1),
                 ReferenceOr::Item(_) => {
-                    return Err(Error::unsupported(part_at, "an inline schema in a `oneOf` with a `discriminator`"));
+                    let tags = self.tag_values(part_at, &d.property_name);
+                    if tags.is_empty() {
+                        self.warn(
+                            part_at,
+                            format!(
+                                "an inline schema in a `oneOf` with a `discriminator`, without an `enum` of its `{}`: the union is decoded by trying each alternative in turn",
+                                d.property_name
+                            ),
+                        );
+                        return Ok(None);
+                    }
+                    inline_tags.extend(tags.into_iter().map(|tag| (tag, index)));
+                    // No component key names it.
+                    keys.push(String::new());
                 }
             }
         }
-        let mut mapping: Vec<(String, usize)> = Vec::new();
+        let mut mapping: Vec<(String, usize)> = inline_tags;
         for (value, target) in &d.mapping {
             let key = if target.starts_with('#') {
                 self.component_schema(target, &at.join("mapping").join(value))?.1
@@ -522,11 +538,11 @@ impl<'a> Lowerer<'a> {
             mapping.push((value.clone(), index));
         }
         for (index, key) in keys.iter().enumerate() {
-            if !mapping.iter().any(|(value, i)| *i == index || value == key) {
+            if !key.is_empty() && !mapping.iter().any(|(value, i)| *i == index || value == key) {
                 mapping.push((key.clone(), index));
             }
         }
-        Ok(Discriminator { property: d.property_name.clone(), mapping, fallback: None })
+        Ok(Some(Discriminator { property: d.property_name.clone(), mapping, fallback: None }))
     }
 
     /// A component schema by `$ref` (following chains of references): the

@@ -69,7 +69,7 @@ impl<'a> Lowerer<'a> {
             });
         }
         let discriminator = match discriminator {
-            Some(d) => Some(self.discriminator(d, alternatives, at)?),
+            Some(d) => self.discriminator(d, alternatives, at)?,
             None => None,
         };
         Ok((Union { variants, any_of, discriminator }, false))

@@ -172,6 +172,28 @@ fn intersect(a: &Map<String, Value>, b: &Map<String, Value>, notes: &mut Vec<Str
 }
 
 impl Lowerer<'_> {
+    /// The string values an inline schema (at `at` in the document) lists
+    /// in the `enum` of its property `property`, directly or in its `allOf`
+    /// parts.
+    pub(super) fn tag_values(&self, at: &Pointer, property: &str) -> Vec<String> {
+        let Some(schema) = self.raw.pointer(at.as_json_pointer()).and_then(|s| self.resolved_raw(s)) else {
+            return Vec::new();
+        };
+        let mut schemas = vec![schema];
+        let mut tags = Vec::new();
+        while let Some(schema) = schemas.pop() {
+            let property = schema.get("properties").and_then(|p| p.get(property)).and_then(|p| self.resolved_raw(p));
+            for value in property.iter().filter_map(|p| p.get("enum")).filter_map(Value::as_array).flatten() {
+                if let Some(tag) = value.as_str().filter(|t| !tags.iter().any(|known: &String| known == t)) {
+                    tags.push(tag.to_owned());
+                }
+            }
+            let parts = schema.get("allOf").and_then(Value::as_array).into_iter().flatten();
+            schemas.extend(parts.filter_map(|p| self.resolved_raw(p)));
+        }
+        tags
+    }
+
     /// A schema through its `$ref`s (to components or any other place).
     fn resolved_raw(&self, schema: &Value) -> Option<Map<String, Value>> {
         let mut schema = schema.as_object()?.clone();

@@ -32,3 +32,24 @@ async fn what_either_declaration_allows_reaches_the_server_and_back() {
     // `status` stays required.
     assert!(serde_json::from_value::<Record>(json!({"removed": null})).is_err());
 }
+
+#[test]
+fn an_inline_alternative_of_a_discriminated_union_is_selected_by_its_tag_enum() {
+    use models::{Drawing, Shape};
+    for wire in [json!({"kind": "circle", "radius": 1.5}), json!({"kind": "round", "radius": 2.0})] {
+        let shape: Shape = serde_json::from_value(wire.clone()).unwrap();
+        assert!(matches!(shape, Shape::Variant0(_)), "{wire}");
+        assert_eq!(serde_json::to_value(&shape).unwrap(), wire);
+    }
+    let wire = json!({"kind": "Square", "side": 3.0});
+    let shape: Shape = serde_json::from_value(wire.clone()).unwrap();
+    assert!(matches!(shape, Shape::Square(_)));
+    assert_eq!(serde_json::to_value(&shape).unwrap(), wire);
+    // Without a tag `enum` the union is untagged: each alternative is tried.
+    let wire = json!({"kind": "line", "path": "M0 0"});
+    let drawing: Drawing = serde_json::from_value(wire.clone()).unwrap();
+    assert!(matches!(drawing, Drawing::Variant0(_)));
+    assert_eq!(serde_json::to_value(&drawing).unwrap(), wire);
+    let wire = json!({"kind": "Square", "side": 1.0});
+    assert!(matches!(serde_json::from_value::<Drawing>(wire).unwrap(), Drawing::Square(_)));
+}

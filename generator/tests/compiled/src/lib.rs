@@ -57,6 +57,8 @@ pub mod fixtures {
     pub mod one_of;
     /// Generated from `generator/tests/fixtures/parameter_defaults.yaml`.
     pub mod parameter_defaults;
+    /// Generated from `generator/tests/fixtures/query_objects.yaml`.
+    pub mod query_objects;
     /// Generated from `generator/tests/fixtures/query_styles.yaml`.
     pub mod query_styles;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.

@@ -130,6 +130,17 @@ pub enum Default {
     Bool(bool),
     String(String),
     Array(Vec<Default>),
+    /// An RFC 3339 date-time, as seconds and nanoseconds since the epoch (UTC).
+    DateTime {
+        seconds: i64,
+        nanos: u32,
+    },
+    /// An RFC 3339 full-date.
+    Date {
+        year: i32,
+        month: u32,
+        day: u32,
+    },
     /// A variant of an enum of the models: type and variant names.
     Variant {
         ty: String,
@@ -496,8 +507,8 @@ fn default_value(api: &Api, ty: &Type) -> Option<Value> {
 /// string that parses as the number or boolean is that value (`"100"` on an
 /// integer), a number or boolean on a string is its text, an integral
 /// number on an integer is that integer, a single value on an array is an
-/// array of it. Date-times, dates, objects and unions have no default a
-/// constant can hold: `None`.
+/// array of it. Date-times and dates are parsed (RFC 3339). Objects, maps
+/// and unions have no default a constant can hold: `None`.
 fn default_of(api: &Api, ty: &Type, value: &Value) -> Option<Default> {
     if ty.nullable {
         return None;
@@ -532,7 +543,15 @@ fn default_of(api: &Api, ty: &Type, value: &Value) -> Option<Default> {
                 Value::Bool(b) => b.to_string(),
                 _ => return None,
             }),
-            Primitive::DateTime | Primitive::Date => return None,
+            Primitive::DateTime => {
+                let time = chrono::DateTime::parse_from_rfc3339(value.as_str()?).ok()?;
+                Default::DateTime { seconds: time.timestamp(), nanos: time.timestamp_subsec_nanos() }
+            }
+            Primitive::Date => {
+                use chrono::Datelike;
+                let date = chrono::NaiveDate::parse_from_str(value.as_str()?, "%Y-%m-%d").ok()?;
+                Default::Date { year: date.year(), month: date.month(), day: date.day() }
+            }
         },
         Shape::Array(item) => match value {
             Value::Array(items) => {

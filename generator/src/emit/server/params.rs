@@ -309,6 +309,13 @@ fn default_expr(default: &Default, m: &TokenStream) -> TokenStream {
         Default::Double(v) => Literal::f64_suffixed(*v).into_token_stream(),
         Default::Bool(v) => quote!(#v),
         Default::String(v) => quote!(::std::string::String::from(#v)),
+        // The plan parsed them: the `Option`s are `Some`.
+        Default::DateTime { seconds, nanos } => {
+            quote!(::chrono::DateTime::from_timestamp(#seconds, #nanos).unwrap_or_default())
+        }
+        Default::Date { year, month, day } => {
+            quote!(::chrono::NaiveDate::from_ymd_opt(#year, #month, #day).unwrap_or_default())
+        }
         Default::Array(items) => {
             let items = items.iter().map(|d| default_expr(d, m));
             quote!(::std::vec![#(#items),*])

@@ -155,6 +155,10 @@ fn query_strings_and_form_lists() {
         "INVALID_PARAMETER u: not UTF-8 once percent-decoded"
     );
     assert!(QueryString::parse(Some("%FF=1")).is_err());
+    // Enums of numbers or booleans: the text as JSON, else as a string.
+    assert_eq!(rt::from_value_param::<serde_json::Value>("v", "1").unwrap(), json!(1));
+    assert_eq!(rt::from_value_param::<serde_json::Value>("v", "x").unwrap(), json!("x"));
+    assert!(details(rt::from_value_param::<bool>("v", "yes")).starts_with("INVALID_PARAMETER v:"));
     assert_eq!(rt::path_list("ids", "1,2", rt::from_param::<i32>).unwrap(), [1, 2]);
 }
 

@@ -29,6 +29,9 @@ pub struct Parse {
     pub ty: Box<Type>,
     /// An enum of the models: parsed with `from_str_param`.
     pub enumeration: bool,
+    /// An enum of numbers or booleans (a value enum): parsed with
+    /// `from_value_param` (the text as JSON, else as a string).
+    pub json: bool,
 }
 
 /// How one parameter is decoded.
@@ -287,9 +290,10 @@ pub fn scalar_parse(api: &Api, ty: &Type, at: &Pointer) -> Result<Option<Parse>>
         return Err(Error::unsupported(&at.join("schema"), "nullable values inside a styled parameter in a server"));
     }
     Ok(match &ty.shape {
-        Shape::Primitive(_) => Some(Parse { ty: Box::new(ty.clone()), enumeration: false }),
+        Shape::Primitive(_) => Some(Parse { ty: Box::new(ty.clone()), enumeration: false, json: false }),
         Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
-            Some(TypeKind::Enum(_)) => Some(Parse { ty: Box::new(ty.clone()), enumeration: true }),
+            Some(TypeKind::Enum(_)) => Some(Parse { ty: Box::new(ty.clone()), enumeration: true, json: false }),
+            Some(TypeKind::ValueEnum(_)) => Some(Parse { ty: Box::new(ty.clone()), enumeration: false, json: true }),
             Some(TypeKind::Alias(target)) => scalar_parse(api, target, at)?,
             _ => None,
         },

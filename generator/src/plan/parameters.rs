@@ -31,7 +31,8 @@ impl Scalar {
             Shape::Primitive(Primitive::DateTime) => Some(Scalar::DateTime),
             Shape::Primitive(_) => Some(Scalar::Display),
             Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
-                Some(TypeKind::Enum(_)) => Some(Scalar::Display),
+                // A value enum's `Display` is its wire text too.
+                Some(TypeKind::Enum(_) | TypeKind::ValueEnum(_)) => Some(Scalar::Display),
                 _ => None,
             },
             Shape::Array(_) | Shape::Map(_) | Shape::Any => None,

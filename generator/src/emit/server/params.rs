@@ -25,6 +25,8 @@ pub(super) fn parse(parse: &Parse, m: &TokenStream) -> TokenStream {
     let rust = rust_type(&parse.ty, m);
     if parse.enumeration {
         quote!(self::runtime::from_str_param::<#rust>)
+    } else if parse.json {
+        quote!(self::runtime::from_value_param::<#rust>)
     } else {
         quote!(self::runtime::from_param::<#rust>)
     }

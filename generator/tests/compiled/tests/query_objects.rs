@@ -11,7 +11,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use capture::capture;
 use generated_fixtures::fixtures::query_objects::client::{self, Client, ListThingsQuery as ClientQuery};
-use generated_fixtures::fixtures::query_objects::models::{Filter, ListThingsRange, Page};
+use generated_fixtures::fixtures::query_objects::models::{
+    Filter, ListThingsDraft, ListThingsFlagsItem, ListThingsRange, Page,
+};
 use generated_fixtures::fixtures::query_objects::server::{self, Api, ListThingsQuery, ListThingsResponse};
 use serde_json::json;
 use tower::ServiceExt;
@@ -43,6 +45,8 @@ fn full_query() -> ClientQuery {
         .labels(BTreeMap::from([("color".to_owned(), "dark red".to_owned()), ("k&1".to_owned(), "v=1".to_owned())]))
         .extra(json!("free text"))
         .limit(5)
+        .draft(ListThingsDraft::V1)
+        .flags([ListThingsFlagsItem::True, ListThingsFlagsItem::True])
 }
 
 #[tokio::test]
@@ -59,6 +63,8 @@ async fn client_and_server_round_trip_form_objects() {
         ])),
         extra: Some(json!("free text")),
         limit: Some(5),
+        draft: Some(ListThingsDraft::V1),
+        flags: Some(vec![ListThingsFlagsItem::True, ListThingsFlagsItem::True]),
     };
     assert_eq!(got, format!("{expected:?}"));
 
@@ -72,6 +78,8 @@ async fn client_and_server_round_trip_form_objects() {
         labels: None,
         extra: Some(json!(["1", "two"])),
         limit: None,
+        draft: None,
+        flags: None,
     };
     assert_eq!(got, format!("{expected:?}"));
 }
@@ -90,6 +98,8 @@ async fn the_client_sends_objects_as_openapi_serializes_them() {
         "color=dark%20red&k%261=v%3D1",
         "extra=free%20text",
         "limit=5",
+        "draft=1",
+        "flags=true,true",
     ]
     .join("&");
     assert_eq!(sent, expected);
@@ -129,6 +139,7 @@ async fn the_server_reads_form_objects_and_answers_400_for_bad_ones() {
         ("/things?name=x&page=size", "page"),
         ("/things?name=x&page=size,big", "page[size]"),
         ("/things?name=x&name=y", "name"),
+        ("/things?name=x&draft=2", "draft"),
     ] {
         let (status, body) = send(uri).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");

@@ -65,18 +65,6 @@ fn what_cannot_be_sent_is_refused_with_its_place() {
             "not an object or a map",
         ),
         (
-            "an object in a pipeDelimited parameter",
-            query(json!({ "name": "f", "in": "query", "style": "pipeDelimited", "schema": object.clone() })),
-            "#/paths/~1things~1{id}/get/parameters/1",
-            "`style: pipeDelimited`",
-        ),
-        (
-            "an untyped query value",
-            query(json!({ "name": "f", "in": "query", "schema": {} })),
-            "#/paths/~1things~1{id}/get/parameters/1",
-            "untyped",
-        ),
-        (
             "an object as a variant of a query union",
             query(json!({ "name": "f", "in": "query", "schema": { "oneOf": [{ "type": "string" }, object.clone()] } })),
             "#/paths/~1things~1{id}/get/parameters/1/schema/oneOf/1",

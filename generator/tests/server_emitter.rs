@@ -309,15 +309,15 @@ fn what_cannot_be_served_yet_is_refused_with_its_place() {
             "an array in a path parameter",
         ),
         (
-            "an object as a form parameter",
+            "an object inside a form object",
             spec(
                 with(
-                    json!({ "name": "f", "in": "query", "schema": { "type": "object", "additionalProperties": { "type": "string" } } }),
+                    json!({ "name": "f", "in": "query", "schema": { "type": "object", "properties": { "inner": { "type": "object", "properties": { "a": { "type": "string" } } } } } }),
                 ),
                 json!({}),
             ),
-            "#/paths/~1things~1{id}/get/parameters/1/schema",
-            "objects",
+            "#/paths/~1things~1{id}/get/parameters/1/schema/properties/inner",
+            "inside a `form` parameter",
         ),
         (
             "a form body with a nested object",

@@ -58,6 +58,25 @@ fn query_strings_encode_all_but_unreserved_characters() {
 }
 
 #[test]
+fn objects_arrays_and_untyped_values_in_form_styles() {
+    let mut query = QueryString::default();
+    let object = json!({"a": "x y", "b": 2, "c": null, "d": [1, 2], "e": {"f": true}});
+    query.push_value("o", &object, true, ',').unwrap();
+    query.push_value("o", &json!({"a": "x", "b": false}), false, ',').unwrap();
+    query.push_value("p", &json!({"a": 1, "b": 2}), false, '|').unwrap();
+    query.push_value("s", &json!(["a", 1]), false, ' ').unwrap();
+    query.push_value("r", &json!([true, {"k": 1}]), true, ',').unwrap();
+    query.push_value("n", &json!(null), true, ',').unwrap();
+    query.push_value("t", &json!(1.5), true, ',').unwrap();
+    assert_eq!(
+        query.as_str(),
+        "a=x%20y&b=2&d=1&d=2&e=%7B%22f%22%3Atrue%7D&o=a,x,b,false&p=a|1|b|2&s=a%201&r=true&r=%7B%22k%22%3A1%7D&t=1.5"
+    );
+    let error = QueryString::default().push_value("o", &json!({"a": "x,y"}), false, ',').unwrap_err();
+    assert!(error.to_string().contains("`x,y` contains `,`"), "{error}");
+}
+
+#[test]
 fn allow_reserved_values_keep_what_does_not_change_the_query() {
     let mut query = QueryString::default();
     query.set_allow_reserved(true);

@@ -155,7 +155,39 @@ fn query_strings_and_form_lists() {
         "INVALID_PARAMETER u: not UTF-8 once percent-decoded"
     );
     assert!(QueryString::parse(Some("%FF=1")).is_err());
+    // Enums of numbers or booleans: the text as JSON, else as a string.
+    assert_eq!(rt::from_value_param::<serde_json::Value>("v", "1").unwrap(), json!(1));
+    assert_eq!(rt::from_value_param::<serde_json::Value>("v", "x").unwrap(), json!("x"));
+    assert!(details(rt::from_value_param::<bool>("v", "yes")).starts_with("INVALID_PARAMETER v:"));
     assert_eq!(rt::path_list("ids", "1,2", rt::from_param::<i32>).unwrap(), [1, 2]);
+}
+
+#[test]
+fn form_objects_and_untyped_query_values() {
+    let query =
+        QueryString::parse(Some("name=x%20y&min=2&limit=5&f[a]=1&page=cursor%2Ca%25b%2Csize%2C4&u=1&u=two&odd=a,b,c"))
+            .unwrap();
+    // Exploded: declared keys, or every key not claimed (names and their `name[key]` entries).
+    let declared = query.form_entries(&["limit"], Some(&["name", "min", "max"]));
+    assert_eq!(declared, [("name".to_owned(), "x%20y"), ("min".to_owned(), "2")]);
+    let rest: Vec<String> =
+        query.form_entries(&["name", "min", "f", "page", "u", "odd"], None).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(rest, ["limit"]);
+    assert_eq!(rt::deep_required("", &declared, "name", rt::from_param::<String>).unwrap(), "x y");
+    assert_eq!(
+        details(rt::deep_required("", &declared, "max", rt::from_param::<i32>)),
+        "INVALID_PARAMETER max: is required"
+    );
+    // Not exploded: decoded, split into keys and values, values raw again (`%25` stays a `%`).
+    let pairs = query.form_pairs("page", ',').unwrap();
+    assert_eq!(rt::deep_optional("page", &pairs, "cursor", rt::from_param::<String>).unwrap().as_deref(), Some("a%b"));
+    assert_eq!(rt::deep_optional("page", &pairs, "size", rt::from_param::<i32>).unwrap(), Some(4));
+    assert!(details(query.form_pairs("odd", ',')).starts_with("INVALID_PARAMETER odd: expected keys and values"));
+    assert!(query.form_pairs("none", ',').unwrap().is_empty());
+    // Untyped: the text given.
+    assert_eq!(query.untyped("u").unwrap(), Some(json!(["1", "two"])));
+    assert_eq!(query.untyped("name").unwrap(), Some(json!("x y")));
+    assert_eq!(query.untyped("none").unwrap(), None);
 }
 
 #[test]

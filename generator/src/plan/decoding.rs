@@ -29,6 +29,9 @@ pub struct Parse {
     pub ty: Box<Type>,
     /// An enum of the models: parsed with `from_str_param`.
     pub enumeration: bool,
+    /// An enum of numbers or booleans (a value enum): parsed with
+    /// `from_value_param` (the text as JSON, else as a string).
+    pub json: bool,
 }
 
 /// How one parameter is decoded.
@@ -45,6 +48,28 @@ pub enum Decode {
     Deep(Deep),
     /// A union: its variants tried in order.
     Union(Union),
+    /// An object or a map in a `form` (or delimited) query parameter.
+    Form(Form),
+    /// An untyped value in the query: the text given (a string, or an
+    /// array of strings when repeated).
+    Untyped,
+}
+
+/// An object or a map in a `form`, `spaceDelimited` or `pipeDelimited`
+/// query parameter: exploded, one `key=value` per property; not exploded,
+/// `name=k<d>v<d>k<d>v`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// Its properties, read as a `deepObject`'s are.
+    pub deep: Deep,
+    pub explode: bool,
+    pub delimiter: Delimiter,
+    /// Exploded: the keys are the declared properties alone (`false`: every
+    /// key not claimed, for a map or `additionalProperties`).
+    pub declared_only: bool,
+    /// Exploded: the names of the operation's other query parameters, whose
+    /// keys are theirs (set by [`claim_keys`]).
+    pub claimed: Vec<String>,
 }
 
 /// A `deepObject` parameter.
@@ -108,6 +133,17 @@ pub enum Default {
     Bool(bool),
     String(String),
     Array(Vec<Default>),
+    /// An RFC 3339 date-time, as seconds and nanoseconds since the epoch (UTC).
+    DateTime {
+        seconds: i64,
+        nanos: u32,
+    },
+    /// An RFC 3339 full-date.
+    Date {
+        year: i32,
+        month: u32,
+        day: u32,
+    },
     /// A variant of an enum of the models: type and variant names.
     Variant {
         ty: String,
@@ -145,6 +181,14 @@ impl ServerParameter {
             }
         };
         let mut warnings = Vec::new();
+        if decode == Decode::Untyped {
+            warnings.push(Warning::new(
+                at,
+                "an untyped query parameter: the client sends strings, numbers and booleans as text, arrays \
+                 and objects per the style, and the server reads the text given (a JSON string, or an array \
+                 of strings when the parameter is repeated), as the query cannot say which JSON type it was",
+            ));
+        }
         let default = match default_value(api, &ty) {
             // `default: null`: absent is `None`, as without a default.
             Some(value) if !param.required && !value.is_null() => {
@@ -223,6 +267,15 @@ fn styled(api: &Api, param: &Parameter, ty: &Type) -> Result<Decode> {
         Ok(Decode::List { parse, explode, delimiter })
     } else if let Some(union) = union(api, param, ty, explode, delimiter)? {
         Ok(Decode::Union(union))
+    } else if param.location == Location::Query && is_object(api, ty) {
+        let deep = object(api, param, ty)?;
+        let declared_only = match &deep {
+            Deep::Map { .. } | Deep::Struct { others: Others::Kept { .. }, .. } => false,
+            Deep::Struct { .. } => true,
+        };
+        Ok(Decode::Form(Form { deep, explode: param.explode, delimiter, declared_only, claimed: Vec::new() }))
+    } else if param.location == Location::Query && matches!(api.resolve_aliases(ty).shape, Shape::Any) {
+        Ok(Decode::Untyped)
     } else {
         Err(Error::unsupported(
             &at.join("schema"),
@@ -237,9 +290,10 @@ pub fn scalar_parse(api: &Api, ty: &Type, at: &Pointer) -> Result<Option<Parse>>
         return Err(Error::unsupported(&at.join("schema"), "nullable values inside a styled parameter in a server"));
     }
     Ok(match &ty.shape {
-        Shape::Primitive(_) => Some(Parse { ty: Box::new(ty.clone()), enumeration: false }),
+        Shape::Primitive(_) => Some(Parse { ty: Box::new(ty.clone()), enumeration: false, json: false }),
         Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
-            Some(TypeKind::Enum(_)) => Some(Parse { ty: Box::new(ty.clone()), enumeration: true }),
+            Some(TypeKind::Enum(_)) => Some(Parse { ty: Box::new(ty.clone()), enumeration: true, json: false }),
+            Some(TypeKind::ValueEnum(_)) => Some(Parse { ty: Box::new(ty.clone()), enumeration: false, json: true }),
             Some(TypeKind::Alias(target)) => scalar_parse(api, target, at)?,
             _ => None,
         },
@@ -259,20 +313,59 @@ fn array_item<'t>(api: &'t Api, ty: &'t Type) -> Option<&'t Type> {
     }
 }
 
+/// Sets what the `form` objects of an operation's `query` parameters leave
+/// to the others: their names, and the properties of exploded `form`
+/// objects (top-level keys too).
+pub fn claim_keys(op: &crate::ir::Operation, query: &mut [ServerParameter]) {
+    let mut names: Vec<(usize, String)> =
+        query.iter().map(|p| (p.index, op.parameters[p.index].wire_name.clone())).collect();
+    for p in query.iter() {
+        if let Decode::Form(Form { explode: true, deep: Deep::Struct { fields, .. }, .. }) = &p.decode {
+            names.extend(fields.iter().map(|f| (p.index, f.wire.clone())));
+        }
+    }
+    for p in query {
+        if let Decode::Form(form) = &mut p.decode {
+            form.claimed = names.iter().filter(|(i, _)| *i != p.index).map(|(_, name)| name.clone()).collect();
+        }
+    }
+}
+
+/// A struct or a map (through aliases), not nullable.
+fn is_object(api: &Api, ty: &Type) -> bool {
+    let resolved = api.resolve_aliases(ty);
+    !resolved.nullable
+        && match &resolved.shape {
+            Shape::Map(_) => true,
+            Shape::Named(name) => {
+                matches!(api.type_def(name).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Map(_)))
+            }
+            _ => false,
+        }
+}
+
 /// `style: deepObject`: an object of scalar properties or a map of scalars.
 /// Objects or arrays inside it have no serialization in OpenAPI and are
 /// refused at their pointer, as are `explode: false` (undefined) and values
 /// that are not objects.
 fn deep(api: &Api, param: &Parameter, ty: &Type) -> Result<Deep> {
-    let at = &param.pointer;
     if !param.explode {
         return Err(Error::unsupported(
-            &at.join("explode"),
+            &param.pointer.join("explode"),
             "`style: deepObject` with `explode: false` (OpenAPI defines no serialization for it)",
         ));
     }
-    let not_object =
-        || Error::unsupported(&at.join("schema"), "`style: deepObject` for a value that is not an object or a map");
+    object(api, param, ty)
+}
+
+/// The properties of an object parameter (`deepObject`, `form`): an
+/// object of scalar properties or a map of scalars.
+fn object(api: &Api, param: &Parameter, ty: &Type) -> Result<Deep> {
+    let at = &param.pointer;
+    let style = param.style.spec_name();
+    let not_object = || {
+        Error::unsupported(&at.join("schema"), format!("`style: {style}` for a value that is not an object or a map"))
+    };
     let resolved = api.resolve_aliases(ty);
     if resolved.nullable {
         return Err(not_object());
@@ -280,7 +373,7 @@ fn deep(api: &Api, param: &Parameter, ty: &Type) -> Result<Deep> {
     let nested = |at: &Pointer| {
         Error::unsupported(
             at,
-            "objects or arrays inside a `deepObject` parameter (OpenAPI defines no serialization for them)",
+            format!("objects or arrays inside a `{style}` parameter (OpenAPI defines no serialization for them)"),
         )
     };
     let value_parse = |value: &Type, at: &Pointer| -> Result<Parse> {
@@ -418,8 +511,8 @@ fn default_value(api: &Api, ty: &Type) -> Option<Value> {
 /// string that parses as the number or boolean is that value (`"100"` on an
 /// integer), a number or boolean on a string is its text, an integral
 /// number on an integer is that integer, a single value on an array is an
-/// array of it. Date-times, dates, objects and unions have no default a
-/// constant can hold: `None`.
+/// array of it. Date-times and dates are parsed (RFC 3339). Objects, maps
+/// and unions have no default a constant can hold: `None`.
 fn default_of(api: &Api, ty: &Type, value: &Value) -> Option<Default> {
     if ty.nullable {
         return None;
@@ -454,7 +547,15 @@ fn default_of(api: &Api, ty: &Type, value: &Value) -> Option<Default> {
                 Value::Bool(b) => b.to_string(),
                 _ => return None,
             }),
-            Primitive::DateTime | Primitive::Date => return None,
+            Primitive::DateTime => {
+                let time = chrono::DateTime::parse_from_rfc3339(value.as_str()?).ok()?;
+                Default::DateTime { seconds: time.timestamp(), nanos: time.timestamp_subsec_nanos() }
+            }
+            Primitive::Date => {
+                use chrono::Datelike;
+                let date = chrono::NaiveDate::parse_from_str(value.as_str()?, "%Y-%m-%d").ok()?;
+                Default::Date { year: date.year(), month: date.month(), day: date.day() }
+            }
         },
         Shape::Array(item) => match value {
             Value::Array(items) => {

@@ -31,7 +31,8 @@ impl Scalar {
             Shape::Primitive(Primitive::DateTime) => Some(Scalar::DateTime),
             Shape::Primitive(_) => Some(Scalar::Display),
             Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
-                Some(TypeKind::Enum(_)) => Some(Scalar::Display),
+                // A value enum's `Display` is its wire text too.
+                Some(TypeKind::Enum(_) | TypeKind::ValueEnum(_)) => Some(Scalar::Display),
                 _ => None,
             },
             Shape::Array(_) | Shape::Map(_) | Shape::Any => None,
@@ -55,6 +56,10 @@ pub enum Wire {
     QueryArray { item: Scalar, item_type: Type, explode: bool, delimiter: Delimiter, guard: bool },
     /// `name=<JSON>`.
     QueryJson,
+    /// An object, a map or an untyped value in a `form` or delimited style,
+    /// sent from its JSON form by the runtime's `QueryString::push_value`:
+    /// exploded, `key=value` per property; not exploded, `name=k,v,k,v`.
+    QueryValue { explode: bool, delimiter: Delimiter },
     /// A header, its value as it is (`style: simple`).
     Header(Scalar),
     /// A header list, `a,b` (`style: simple`; `explode` makes no difference).
@@ -211,6 +216,17 @@ fn query_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Wire> {
             arms.push((v.name.clone(), wire));
         }
         return Ok(Wire::QueryUnion { union, arms });
+    }
+    let resolved = api.resolve_aliases(ty);
+    let object = match &resolved.shape {
+        Shape::Map(_) | Shape::Any => true,
+        Shape::Named(name) => {
+            matches!(api.type_def(name).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Map(_)))
+        }
+        _ => false,
+    };
+    if object && !resolved.nullable {
+        return Ok(Wire::QueryValue { explode: p.explode, delimiter });
     }
     Err(Error::unsupported(
         &p.pointer,

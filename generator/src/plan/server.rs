@@ -211,6 +211,7 @@ impl ServerOperation {
             op.path.find(&format!("{{{}}}", op.parameters[p.index].wire_name)).unwrap_or(usize::MAX)
         };
         path.sort_by_key(position);
+        super::decoding::claim_keys(op, &mut query);
         // The parameters' warnings (in spec order), then the body's.
         let mut warnings: Vec<Warning> = {
             let mut params: Vec<&ServerParameter> = path.iter().chain(&query).chain(&headers).collect();

@@ -87,6 +87,62 @@ impl QueryString {
         self.value(value);
     }
 
+    /// An object, a map or an untyped value (its JSON form) in a `form`,
+    /// `spaceDelimited` or `pipeDelimited` query parameter `name`, as
+    /// OpenAPI serializes them: an object exploded is one `key=value` per
+    /// property (`?a=1&b=2`), not exploded `name=a<d>1<d>b<d>2` (`d` the
+    /// `delimiter`: `,`, ` ` or `|`); an array exploded is `name=x&name=y`,
+    /// not exploded `name=x<d>y`; a scalar is `name=value`; `null` (and a
+    /// property that is `null`) is not sent. What OpenAPI gives no form
+    /// (objects or arrays inside an object or an array; an array inside an
+    /// exploded object is its key repeated) is sent as its JSON text.
+    /// Keys and values joined in one value cannot contain the delimiter (the
+    /// server decodes the value before splitting it): a [`Violation`] each.
+    pub fn push_value(
+        &mut self,
+        name: &str,
+        value: &serde_json::Value,
+        explode: bool,
+        delimiter: char,
+    ) -> Result<(), Violations> {
+        use serde_json::Value;
+        let joined = match value {
+            Value::Null => return Ok(()),
+            Value::Object(entries) if explode => {
+                for (key, item) in entries {
+                    match item {
+                        Value::Array(items) => items.iter().for_each(|item| self.push(key, &value_text(item))),
+                        Value::Null => {}
+                        item => self.push(key, &value_text(item)),
+                    }
+                }
+                return Ok(());
+            }
+            Value::Array(items) if explode => {
+                items.iter().for_each(|item| self.push(name, &value_text(item)));
+                return Ok(());
+            }
+            Value::Object(entries) => entries
+                .iter()
+                .filter(|(_, item)| !item.is_null())
+                .flat_map(|(key, item)| [key.clone(), value_text(item)])
+                .collect(),
+            Value::Array(items) => items.iter().map(value_text).collect(),
+            scalar => vec![value_text(scalar)],
+        };
+        let mut found = Vec::new();
+        let style = match delimiter {
+            ' ' => "spaceDelimited",
+            '|' => "pipeDelimited",
+            _ => "form",
+        };
+        check_delimited(joined.iter().cloned(), delimiter, style, name, &mut found);
+        Violations::check(found)?;
+        let encoded = if delimiter == ' ' { "%20".to_owned() } else { delimiter.to_string() };
+        self.push_joined(name, &joined, &encoded);
+        Ok(())
+    }
+
     /// `&name=` (no `&` first).
     fn start(&mut self, name: &str) {
         if !self.0.is_empty() {
@@ -104,6 +160,15 @@ impl QueryString {
     /// The encoded text as bytes (a form body).
     pub fn into_bytes(self) -> Vec<u8> {
         self.0.into_bytes()
+    }
+}
+
+/// A JSON value as query text: a string as it is, numbers and booleans as
+/// JSON writes them, objects and arrays as their JSON text.
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -272,6 +272,14 @@ where
     text.parse().map_err(|error| Rejection::invalid_parameter(name, error))
 }
 
+/// Parses a parameter of an enum of numbers or booleans (or of mixed
+/// values): the text as JSON (`1`, `true`), else as a JSON string.
+pub fn from_value_param<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, Rejection> {
+    serde_json::from_str::<T>(text)
+        .or_else(|_| serde_json::from_value::<T>(serde_json::Value::String(text.to_owned())))
+        .map_err(|error| Rejection::invalid_parameter(name, error))
+}
+
 /// Parses a parameter whose content is JSON (`content: application/json`).
 pub fn from_json_param<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, Rejection> {
     decode_json(text.as_bytes()).map_err(|error| Rejection::invalid_parameter(name, error))

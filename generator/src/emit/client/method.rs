@@ -94,7 +94,11 @@ impl<'a> OpPlan<'a> {
                     let item_type = rust_type(item_type, m);
                     (quote!(&[#item_type]), quote!(let #arg: #rust = ::std::borrow::ToOwned::to_owned(#arg);))
                 }
-                Wire::QueryJson | Wire::QueryDeep(_) | Wire::QueryUnion { .. } | Wire::SegmentUnion { .. } => {
+                Wire::QueryJson
+                | Wire::QueryValue { .. }
+                | Wire::QueryDeep(_)
+                | Wire::QueryUnion { .. }
+                | Wire::SegmentUnion { .. } => {
                     let rust = &p.rust;
                     (quote!(&#rust), quote!(let #arg: #rust = ::std::clone::Clone::clone(#arg);))
                 }
@@ -546,6 +550,13 @@ impl<'a> OpPlan<'a> {
                     format!("Sent as one `{0}=` per item: `{0}=a&{0}=b`.", p.p.wire_name)
                 }
                 Wire::QueryJson => format!("Sent as URL-encoded JSON: `{}=%7B...%7D`.", p.p.wire_name),
+                Wire::QueryValue { explode: true, .. } => {
+                    "Sent as one `key=value` per property or entry: `a=1&b=2`.".to_owned()
+                }
+                Wire::QueryValue { explode: false, delimiter, .. } => {
+                    let d = delimiter.char();
+                    format!("Sent once, keys and values joined: `{}=a{d}1{d}b{d}2`.", p.p.wire_name)
+                }
                 Wire::Header(_) => format!("Sent as the `{}` header.", p.p.wire_name),
                 Wire::HeaderArray { .. } => format!("Sent as the `{}` header, comma-separated: `a,b`.", p.p.wire_name),
                 Wire::Cookie(_) => format!("Sent as the cookie `{}=<value>`, percent-encoded.", p.p.wire_name),

@@ -163,6 +163,13 @@ pub(super) fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, m: &To
             });
             quote!(match #value { #(#arms)* })
         }
+        Wire::QueryValue { explode, delimiter } => {
+            let delimiter = delimiter.char();
+            quote! {
+                let json = ::serde_json::to_value(#value).map_err(Error::Encode)?;
+                query_string.push_value(#wire_name, &json, #explode, #delimiter)?;
+            }
+        }
         Wire::QueryJson => {
             quote! {
                 let json = ::serde_json::to_string(#value).map_err(Error::Encode)?;

@@ -19,7 +19,17 @@ use super::super::{ident, rust_type};
 use super::params::parse;
 use crate::plan::decoding::{Deep, Others};
 
-/// The value of a `deepObject` parameter `wire` from its `entries`.
+/// The declared properties' keys of a struct (none for a map).
+pub(super) fn keys(deep: &Deep) -> Vec<&str> {
+    match deep {
+        Deep::Map { .. } => Vec::new(),
+        Deep::Struct { fields, .. } => fields.iter().map(|f| f.wire.as_str()).collect(),
+    }
+}
+
+/// The value of a `deepObject` parameter `wire` from its `entries` (also
+/// the properties of a `form` object; `wire` empty when they are top-level
+/// keys).
 pub(super) fn decode(deep: &Deep, wire: &str, m: &TokenStream) -> TokenStream {
     match deep {
         Deep::Map { parse: p } => {
@@ -28,7 +38,7 @@ pub(super) fn decode(deep: &Deep, wire: &str, m: &TokenStream) -> TokenStream {
         }
         Deep::Struct { ty, fields, others } => {
             let rust = rust_type(ty, m);
-            let keys: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+            let keys = keys(deep);
             let assigned = fields.iter().map(|f| {
                 let (field, key, parse) = (ident(&f.field), &f.wire, parse(&f.parse, m));
                 if f.optional {

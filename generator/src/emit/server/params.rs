@@ -25,6 +25,8 @@ pub(super) fn parse(parse: &Parse, m: &TokenStream) -> TokenStream {
     let rust = rust_type(&parse.ty, m);
     if parse.enumeration {
         quote!(self::runtime::from_str_param::<#rust>)
+    } else if parse.json {
+        quote!(self::runtime::from_value_param::<#rust>)
     } else {
         quote!(self::runtime::from_param::<#rust>)
     }
@@ -159,6 +161,29 @@ impl<'a> ParamPlan<'a> {
                     let #var = if entries.is_empty() { #missing } else { #value };
                 }
             }
+            Decode::Form(form) => {
+                let entries = if form.explode {
+                    let claimed = &form.claimed;
+                    let declared = if form.declared_only {
+                        let keys = super::deep_object::keys(&form.deep);
+                        quote!(::std::option::Option::Some(&[#(#keys),*]))
+                    } else {
+                        quote!(::std::option::Option::None)
+                    };
+                    quote!(let entries = query.form_entries(&[#(#claimed),*], #declared);)
+                } else {
+                    let delimiter = form.delimiter.char();
+                    quote!(let entries = query.form_pairs(#wire, #delimiter)?;)
+                };
+                // Exploded, the properties are top-level keys: errors name them alone.
+                let name = if form.explode { "" } else { wire.as_str() };
+                let value = wrap(super::deep_object::decode(&form.deep, name, m));
+                quote! {
+                    #entries
+                    let #var = if entries.is_empty() { #missing } else { #value };
+                }
+            }
+            Decode::Untyped => untyped_query(var, wire, &missing, self.optional),
             Decode::Union(union) => {
                 let value = wrap(super::union_params::decode_query(union, wire, m));
                 let raws = if union.explode {
@@ -195,14 +220,27 @@ impl<'a> ParamPlan<'a> {
                 let decode = super::union_params::decode_path(union, wire, m);
                 quote!({ let text = path.get(#wire)?; #decode })
             }
-            // `deepObject` is a query style: lowering never puts it in a path.
-            Decode::Deep(_) => quote! {
+            // Query styles: the plan never puts them in a path.
+            Decode::Deep(_) | Decode::Form(_) | Decode::Untyped => quote! {
                 return ::std::result::Result::Err(self::runtime::Rejection::internal(
                     "a `deepObject` parameter in the path",
                 ))
             },
         };
         quote!(let #var = #value;)
+    }
+}
+
+/// `let #var = ...;` for an untyped query parameter: the text given.
+fn untyped_query(var: &proc_macro2::Ident, wire: &str, missing: &TokenStream, optional: bool) -> TokenStream {
+    if optional {
+        return quote!(let #var = query.untyped(#wire)?;);
+    }
+    quote! {
+        let #var = match query.untyped(#wire)? {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => #missing,
+        };
     }
 }
 
@@ -273,6 +311,13 @@ fn default_expr(default: &Default, m: &TokenStream) -> TokenStream {
         Default::Double(v) => Literal::f64_suffixed(*v).into_token_stream(),
         Default::Bool(v) => quote!(#v),
         Default::String(v) => quote!(::std::string::String::from(#v)),
+        // The plan parsed them: the `Option`s are `Some`.
+        Default::DateTime { seconds, nanos } => {
+            quote!(::chrono::DateTime::from_timestamp(#seconds, #nanos).unwrap_or_default())
+        }
+        Default::Date { year, month, day } => {
+            quote!(::chrono::NaiveDate::from_ymd_opt(#year, #month, #day).unwrap_or_default())
+        }
         Default::Array(items) => {
             let items = items.iter().map(|d| default_expr(d, m));
             quote!(::std::vec![#(#items),*])

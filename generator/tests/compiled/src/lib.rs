@@ -67,6 +67,8 @@ pub mod fixtures {
     pub mod parameter_defaults;
     /// Generated from `generator/tests/fixtures/percent_encoded_refs.yaml`.
     pub mod percent_encoded_refs;
+    /// Generated from `generator/tests/fixtures/query_objects.yaml`.
+    pub mod query_objects;
     /// Generated from `generator/tests/fixtures/query_styles.yaml`.
     pub mod query_styles;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.

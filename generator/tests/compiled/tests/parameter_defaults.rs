@@ -49,6 +49,8 @@ async fn defaults_in_another_json_type_are_values_of_the_type() {
         since: None,
         page: None,
         cursor: None,
+        after: chrono::DateTime::parse_from_rfc3339("2020-01-02T02:04:05.5Z").unwrap().with_timezone(&chrono::Utc),
+        day: chrono::NaiveDate::from_ymd_opt(2021, 2, 3).unwrap(),
     };
     assert_eq!(got, format!("{expected:?} {:?}", ListItemsHeaders { x_retries: 2 }));
     assert_eq!(ListItemsQuery::default(), expected);

@@ -1,13 +1,14 @@
-//! IR types → Rust model types with serde derives.
+//! IR types → Rust model types with serde impls.
 //!
-//! - Structs: optional fields are `Option` and skipped when `None`; wire names
-//!   are kept with `#[serde(rename)]`; unknown fields are ignored on input (a
-//!   client must accept what deployed servers add); `additionalProperties`
-//!   beside `properties` are kept in a flattened map. `Deserialize` is
-//!   written out, not derived: one map visitor per struct, keys matched by
-//!   index, the rest in the runtime's `models` module (a derived impl is
-//!   several times the code, and `cargo check` of a crate pays for every
-//!   line); the wire behaviour and serde's error messages are the same.
+//! - Structs: optional fields are `Option` and left out when `None`; unknown
+//!   fields are ignored on input (a client must accept what deployed servers
+//!   add); `additionalProperties` beside `properties` are kept in a map
+//!   field. `Serialize` and `Deserialize` are written out, not derived: a
+//!   map of the fields, and one map visitor that matches keys by index,
+//!   the rest in the runtime's `models` module (a derived impl is several
+//!   times the code, and `cargo check` of a crate pays for every line); the
+//!   wire and serde's error messages are as derived, except that a JSON
+//!   array is not read as a struct.
 //! - String enums: closed, with `as_str`, `Display`, `FromStr` and, where the
 //!   spec gives a default, `Default`; their wire strings are one table that
 //!   `as_str`, `FromStr`, `Serialize` and `Deserialize` share (the latter
@@ -64,9 +65,10 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
         let item = type_def(def, &eq);
         match &def.kind {
             TypeKind::Struct(s) => {
+                let serialize = struct_serialize(&def.name, s);
                 let deserialize = struct_deserialize(&def.name, s);
                 let validate = super::validate::validate_impl(api, &checked, &def.name, s);
-                quote!(#item #deserialize #validate)
+                quote!(#item #serialize #deserialize #validate)
             }
             TypeKind::Union(u) => {
                 let validate = super::validate::union_validate_impl(api, &checked, &def.name, u);
@@ -129,7 +131,7 @@ fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {
             let body = struct_body(s);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #derive_eq ::serde::Serialize)]
+                #[derive(Debug, Clone, PartialEq, #derive_eq)]
                 pub struct #name { #body }
             }
         }
@@ -167,13 +169,50 @@ fn struct_body(s: &Struct) -> TokenStream {
             let ty = rust_type(&Type::new(Shape::Map(Box::new(value.clone()))), &quote!());
             Some(quote! {
                 /// Properties beyond the declared ones (`additionalProperties`).
-                #[serde(flatten)]
                 pub #name: #ty,
             })
         }
         None => None,
     };
     quote!(#(#fields)* #extra)
+}
+
+/// A struct's `Serialize`: a map of the fields in order, optional ones
+/// left out when `None`, then the `additionalProperties` (what the derive
+/// wrote, in a third of the code).
+fn struct_serialize(type_name: &str, s: &Struct) -> TokenStream {
+    let name = ident(type_name);
+    let entries = s.fields.iter().map(|f| {
+        let (field, wire) = (ident(&f.name), &f.wire_name);
+        if f.required {
+            quote!(map.serialize_entry(#wire, &self.#field)?;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.#field {
+                    map.serialize_entry(#wire, value)?;
+                }
+            }
+        }
+    });
+    let extra = additional_field(s).map(|(field, _)| {
+        quote! {
+            for (key, value) in &self.#field {
+                map.serialize_entry(key, value)?;
+            }
+        }
+    });
+    let map = if s.fields.is_empty() && extra.is_none() { quote!(map) } else { quote!(mut map) };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let #map = serializer.serialize_map(::std::option::Option::None)?;
+                #(#entries)*
+                #extra
+                map.end()
+            }
+        }
+    }
 }
 
 /// A struct's `Deserialize`: a visitor of maps that reads each declared
@@ -275,13 +314,8 @@ fn field(f: &Field) -> TokenStream {
         paragraphs.push("**Deprecated** in the spec.".to_owned());
     }
     let docs = doc_lines(paragraphs.iter().map(String::as_str));
-    let wire = &f.wire_name;
-    let rename = (crate::naming::unraw(&f.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
-    let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
     quote! {
         #docs
-        #rename
-        #skip
         pub #name: #ty,
     }
 }

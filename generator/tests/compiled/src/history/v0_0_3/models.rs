@@ -8,7 +8,7 @@
 use ::openapi_runtime::models as rt;
 
 /// Response used for listing Pin objects matching request
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinResults {
     /// The total number of pin objects that exist for passed query filters
     ///
@@ -18,6 +18,19 @@ pub struct PinResults {
     ///
     /// Constraints: `minItems: 0`, `maxItems: 1000`, `uniqueItems: true`.
     pub results: ::std::vec::Vec<PinStatus>,
+}
+
+impl ::serde::Serialize for PinResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("count", &self.count)?;
+        map.serialize_entry("results", &self.results)?;
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PinResults {
@@ -81,15 +94,32 @@ impl validation::Validate for PinResults {
 }
 
 /// pin object with status
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinStatus {
     /// CID of pin object; can be used to check status of ongoing pinning
     pub id: ::std::string::String,
     pub status: Status,
     pub pin: Pin,
     pub providers: ServiceProviders,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<StatusMeta>,
+}
+
+impl ::serde::Serialize for PinStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("pin", &self.pin)?;
+        map.serialize_entry("providers", &self.providers)?;
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PinStatus {
@@ -165,14 +195,30 @@ impl validation::Validate for PinStatus {
 }
 
 /// pin object
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pin {
     /// CID to be pinned recursively
     pub cid: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub providers: ::std::option::Option<DataProviders>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<PinMeta>,
+}
+
+impl ::serde::Serialize for Pin {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("cid", &self.cid)?;
+        if let ::std::option::Option::Some(value) = &self.providers {
+            map.serialize_entry("providers", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pin {
@@ -311,10 +357,23 @@ pub type StatusMeta = ::std::collections::BTreeMap<
 >;
 
 /// base error object
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     pub code: i64,
     pub message: ::std::string::String,
+}
+
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Error {

@@ -8,7 +8,7 @@
 use ::openapi_runtime::models as rt;
 
 /// Response used for listing pin objects matching request
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinResults {
     /// The total number of pin objects that exist for passed query filters
     ///
@@ -18,6 +18,19 @@ pub struct PinResults {
     ///
     /// Constraints: `minItems: 0`, `maxItems: 1000`, `uniqueItems: true`.
     pub results: ::std::vec::Vec<PinStatus>,
+}
+
+impl ::serde::Serialize for PinResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("count", &self.count)?;
+        map.serialize_entry("results", &self.results)?;
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PinResults {
@@ -81,7 +94,7 @@ impl validation::Validate for PinResults {
 }
 
 /// Pin object with status
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinStatus {
     /// Globally unique identifier of the pin request; can be used to check the status of ongoing pinning, or pin removal
     pub requestid: ::std::string::String,
@@ -90,8 +103,26 @@ pub struct PinStatus {
     pub created: ::chrono::DateTime<::chrono::Utc>,
     pub pin: Pin,
     pub delegates: Delegates,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<StatusInfo>,
+}
+
+impl ::serde::Serialize for PinStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("requestid", &self.requestid)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("created", &self.created)?;
+        map.serialize_entry("pin", &self.pin)?;
+        map.serialize_entry("delegates", &self.delegates)?;
+        if let ::std::option::Option::Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PinStatus {
@@ -172,19 +203,37 @@ impl validation::Validate for PinStatus {
 }
 
 /// Pin object
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pin {
     /// Content Identifier (CID) to be pinned recursively
     pub cid: ::std::string::String,
     /// Optional name for pinned data; can be used for lookups later
     ///
     /// Constraints: `maxLength: 255`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origins: ::std::option::Option<Origins>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<PinMeta>,
+}
+
+impl ::serde::Serialize for Pin {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("cid", &self.cid)?;
+        if let ::std::option::Option::Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.origins {
+            map.serialize_entry("origins", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pin {
@@ -384,9 +433,21 @@ impl<'de> ::serde::Deserialize<'de> for TextMatchingStrategy {
 }
 
 /// Response for a failed request
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub error: FailureError,
+}
+
+impl ::serde::Serialize for Failure {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("error", &self.error)?;
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Failure {
@@ -434,13 +495,27 @@ impl validation::Validate for Failure {
     ) {}
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailureError {
     /// Mandatory string identifying the type of error
     pub reason: ::std::string::String,
     /// Optional, longer description of the error; may include UUID of transaction for support, links to documentation etc
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for FailureError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        map.serialize_entry("reason", &self.reason)?;
+        if let ::std::option::Option::Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        map.end()
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FailureError {

@@ -457,3 +457,23 @@ fn every_security_requirement_is_served() {
         assert!(text.contains(expected), "{name}: {text}");
     }
 }
+
+/// A query part in a path key is read as the operation's query parameters
+/// only when each pair is `name={name}` of a declared query parameter; a
+/// literal pair would have to be sent and matched as such: refused.
+#[test]
+fn a_literal_query_part_in_a_path_is_refused() {
+    let text = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "t", "version": "1" },
+        "paths": { "/items?action=list": { "get": { "responses": { "200": { "description": "ok" } } } } },
+    })
+    .to_string();
+    match generator::load(&text) {
+        Err(error @ Error::Unsupported { .. }) => {
+            assert_eq!(error.pointer().to_string(), "#/paths/~1items?action=list/get");
+            assert!(error.to_string().contains("the query part `action=list`"), "{error}");
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}

@@ -35,8 +35,9 @@
 //!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405). One route
 //!   serves each path shape, so templates that differ only in parameter
-//!   names, and parameters inside a segment, are routed too (see
-//!   `server/routes.rs`).
+//!   names, and parameters inside a segment, are routed too; several
+//!   operations of one method on a shape are tried in the plan's order by a
+//!   dispatcher (see `plan::routes`).
 //! - JSON bodies whose schema (or a schema inside it) says
 //!   `additionalProperties: false` are checked for unknown fields as JSON
 //!   values before they are decoded (`server/strict.rs`): the models stay

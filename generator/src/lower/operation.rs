@@ -147,13 +147,23 @@ impl<'a> Lowerer<'a> {
         name: String,
         schemes: &[SecurityScheme],
     ) -> Result<Operation> {
-        let OperationSite { path, path_at, item, method, op, at } = site;
+        let OperationSite { path: written, path_at, item, method, op, at } = site;
         let at = at.clone();
+        // A query part written into the path (`/latest?term={term}`): the
+        // operation's path is what is before it (see `query_in_path`).
+        let (path, query_part) = match written.split_once('?') {
+            Some((path, query)) => (path.to_owned(), Some(query)),
+            None => (written.clone(), None),
+        };
+        let path = &path;
         let servers = server_urls(if op.servers.is_empty() { &item.servers } else { &op.servers });
         let type_name = type_name(unraw(&name));
         self.callbacks(&op.callbacks, &at, &type_name)?;
         let (parameters, ignored_parameters) =
             self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
+        if let Some(query) = query_part {
+            query_in_path(written, query, &parameters, &at)?;
+        }
         let request_body = match &op.request_body {
             Some(body) => Some(self.request_body(body, &at.join("requestBody"), &type_name)?),
             None => None,
@@ -571,4 +581,29 @@ fn method_of(method: &str) -> Method {
         "patch" => Method::Patch,
         _ => Method::Trace,
     }
+}
+
+/// A query part written into a path key (`/latest?term={term}&amount={amount}`,
+/// as some documents have it): each pair must be `name={name}` of a
+/// parameter declared `in: query` with that name, which is what the client
+/// sends for that parameter anyway (a scalar's `style: form` is
+/// `name=value`), and what the server reads. So the operation's path is the
+/// part before `?`, its query parameters are read and sent as declared, and
+/// the wire is the one the document describes. Literal pairs (`?action=list`)
+/// would have to be sent and matched as such: refused.
+fn query_in_path(written: &str, query: &str, parameters: &[Parameter], at: &Pointer) -> Result<()> {
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let named = value.strip_prefix('{').and_then(|v| v.strip_suffix('}'));
+        let declared = parameters.iter().any(|p| p.location == Location::Query && p.wire_name == key);
+        if named != Some(key) || !declared {
+            return Err(Error::unsupported(
+                at,
+                format!(
+                    "the query part `{pair}` of the path `{written}` (only `name={{name}}` of a query parameter `name`, sent and read as that parameter)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -27,7 +27,7 @@ pub(super) struct OpPlan<'a> {
     /// schema than its bad requests', with the method making it.
     pub(super) auth_rejects: Vec<(u16, Option<proc_macro2::Ident>)>,
     /// How the path parameters are read from the route's captures, when the
-    /// route is not this operation's own template (see `server/routes.rs`).
+    /// route is not this operation's own template (see `plan::routes`).
     pub(super) path_match: Option<TokenStream>,
     /// Why the router never calls it, when it does not.
     pub(super) unreachable: Option<String>,

@@ -9,7 +9,7 @@ use generated_fixtures::fixtures::route_overlaps::client::Client;
 use generated_fixtures::fixtures::route_overlaps::server::{
     self, Api, DeleteNodeResponse, GetGzipResponse, GetItemAgainResponse, GetItemResponse, GetKeystoreResponse,
     GetNodeResponse, GetTagResponse, GetTarballResponse, GetVersionResponse, PatchItemResponse, PostKeystoreResponse,
-    PostNodeResponse, PostRenditionResponse,
+    PostNodeResponse, PostRenditionResponse, SearchQuery, SearchResponse,
 };
 use tower::ServiceExt;
 
@@ -67,6 +67,10 @@ impl Api for Service {
 
     async fn patch_item(&self, item_id: i32) -> PatchItemResponse {
         PatchItemResponse::Ok(format!("patchItem {item_id}"))
+    }
+
+    async fn search(&self, query: SearchQuery) -> SearchResponse {
+        SearchResponse::Ok(format!("search {} {:?}", query.term, query.limit))
     }
 }
 
@@ -147,4 +151,25 @@ async fn the_client_reaches_every_operation_the_router_serves() {
     // The client still sends the operation the router never reaches: the
     // server answers it as the template tried first.
     assert_eq!(client.get_item_again(5).await.unwrap(), "getItem 5");
+}
+
+/// `/search?term={term}&limit={limit}`: the operation is `/search`, its
+/// query parameters read and sent as declared (`term=...&limit=...`).
+#[tokio::test]
+async fn a_query_part_in_the_path_is_the_operations_query() {
+    assert_eq!(send("GET", "/search?term=a%20b&limit=2").await, ok("search a b Some(2)"));
+    assert_eq!(send("GET", "/search?limit=2&term=x").await, ok("search x Some(2)"));
+    assert_eq!(send("GET", "/search?term=x").await, ok("search x None"));
+    let (status, body) = send("GET", "/search?limit=2").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("term"), "{body}");
+    let (status, body) = send("GET", "/search?term=x&limit=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, server::router(Service)).await });
+    let client = Client::new(format!("http://{address}")).unwrap();
+    let query = generated_fixtures::fixtures::route_overlaps::client::SearchQuery::default().limit(3);
+    assert_eq!(client.search("ä&b", &query).await.unwrap(), "search ä&b Some(3)");
 }

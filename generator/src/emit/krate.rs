@@ -37,6 +37,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("client/auth.rs", include_str!("../../../runtime/src/client/auth.rs")),
     ("client/builder.rs", include_str!("../../../runtime/src/client/builder.rs")),
     ("client/error.rs", include_str!("../../../runtime/src/client/error.rs")),
+    ("client/form.rs", include_str!("../../../runtime/src/client/form.rs")),
     ("client/request.rs", include_str!("../../../runtime/src/client/request.rs")),
     ("client/response.rs", include_str!("../../../runtime/src/client/response.rs")),
     ("server/mod.rs", include_str!("../../../runtime/src/server/mod.rs")),
@@ -45,6 +46,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("server/form_body.rs", include_str!("../../../runtime/src/server/form_body.rs")),
     ("server/header_params.rs", include_str!("../../../runtime/src/server/header_params.rs")),
     ("server/multipart_body.rs", include_str!("../../../runtime/src/server/multipart_body.rs")),
+    ("server/nested_form.rs", include_str!("../../../runtime/src/server/nested_form.rs")),
     ("server/params.rs", include_str!("../../../runtime/src/server/params.rs")),
     ("server/query_styles.rs", include_str!("../../../runtime/src/server/query_styles.rs")),
 ];

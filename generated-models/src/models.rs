@@ -4,8 +4,11 @@
 //! Model types of IPFS Pinning Service API 1.0.0.
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
+#[allow(unused_imports)]
+use ::openapi_runtime::models as rt;
+
 /// Response used for listing pin objects matching request
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct PinResults {
     /// The total number of pin objects that exist for passed query filters
     ///
@@ -15,6 +18,46 @@ pub struct PinResults {
     ///
     /// Constraints: `minItems: 0`, `maxItems: 1000`, `uniqueItems: true`.
     pub results: ::std::vec::Vec<PinStatus>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PinResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["count", "results"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PinResults;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PinResults")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PinResults, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "count")?,
+                        rt::Key::Field(1) => rt::next(&mut map, &mut field_1, "results")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PinResults {
+                    count: rt::required(field_0, "count")?,
+                    results: rt::required(field_1, "results")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PinResults", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for PinResults {
@@ -38,7 +81,7 @@ impl validation::Validate for PinResults {
 }
 
 /// Pin object with status
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct PinStatus {
     /// Globally unique identifier of the pin request; can be used to check the status of ongoing pinning, or pin removal
     pub requestid: ::std::string::String,
@@ -49,6 +92,62 @@ pub struct PinStatus {
     pub delegates: Delegates,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<StatusInfo>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PinStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["requestid", "status", "created", "pin", "delegates", "info"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PinStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PinStatus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PinStatus, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => {
+                            rt::next(&mut map, &mut field_0, "requestid")?
+                        }
+                        rt::Key::Field(1) => rt::next(&mut map, &mut field_1, "status")?,
+                        rt::Key::Field(2) => rt::next(&mut map, &mut field_2, "created")?,
+                        rt::Key::Field(3) => rt::next(&mut map, &mut field_3, "pin")?,
+                        rt::Key::Field(4) => {
+                            rt::next(&mut map, &mut field_4, "delegates")?
+                        }
+                        rt::Key::Field(5) => rt::next(&mut map, &mut field_5, "info")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PinStatus {
+                    requestid: rt::required(field_0, "requestid")?,
+                    status: rt::required(field_1, "status")?,
+                    created: rt::required(field_2, "created")?,
+                    pin: rt::required(field_3, "pin")?,
+                    delegates: rt::required(field_4, "delegates")?,
+                    info: field_5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PinStatus", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for PinStatus {
@@ -73,7 +172,7 @@ impl validation::Validate for PinStatus {
 }
 
 /// Pin object
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct Pin {
     /// Content Identifier (CID) to be pinned recursively
     pub cid: ::std::string::String,
@@ -86,6 +185,52 @@ pub struct Pin {
     pub origins: ::std::option::Option<Origins>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<PinMeta>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["cid", "name", "origins", "meta"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Pin;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pin")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Pin, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "cid")?,
+                        rt::Key::Field(1) => rt::next(&mut map, &mut field_1, "name")?,
+                        rt::Key::Field(2) => rt::next(&mut map, &mut field_2, "origins")?,
+                        rt::Key::Field(3) => rt::next(&mut map, &mut field_3, "meta")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Pin {
+                    cid: rt::required(field_0, "cid")?,
+                    name: field_1.flatten(),
+                    origins: field_2.flatten(),
+                    meta: field_3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pin", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for Pin {
@@ -107,40 +252,22 @@ impl validation::Validate for Pin {
 }
 
 /// Status a pin object can have at a pinning service
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
-    #[serde(rename = "queued")]
     Queued,
-    #[serde(rename = "pinning")]
     Pinning,
-    #[serde(rename = "pinned")]
     Pinned,
-    #[serde(rename = "failed")]
     Failed,
 }
 
 impl Status {
     /// Every value, in the order the spec lists them.
     pub const ALL: [Self; 4] = [Self::Queued, Self::Pinning, Self::Pinned, Self::Failed];
+    /// The wire strings, in the order of [`Self::ALL`].
+    const WIRE: &'static [&'static str] = &["queued", "pinning", "pinned", "failed"];
     /// The value as it appears on the wire.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Pinning => "pinning",
-            Self::Pinned => "pinned",
-            Self::Failed => "failed",
-        }
+        Self::WIRE[self as usize]
     }
 }
 
@@ -153,19 +280,24 @@ impl ::std::fmt::Display for Status {
 impl ::std::str::FromStr for Status {
     type Err = UnknownEnumValue;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        match value {
-            "queued" => ::std::result::Result::Ok(Self::Queued),
-            "pinning" => ::std::result::Result::Ok(Self::Pinning),
-            "pinned" => ::std::result::Result::Ok(Self::Pinned),
-            "failed" => ::std::result::Result::Ok(Self::Failed),
-            _ => {
-                ::std::result::Result::Err(UnknownEnumValue {
-                    type_name: "Status",
-                    value: value.to_owned(),
-                    expected: &["queued", "pinning", "pinned", "failed"],
-                })
-            }
-        }
+        rt::parse_enum("Status", value, &Self::ALL, Self::WIRE)
+    }
+}
+
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer, &Self::ALL, Self::WIRE)
     }
 }
 
@@ -196,28 +328,12 @@ pub type StatusInfo = ::std::collections::BTreeMap<
 >;
 
 /// Alternative text matching strategy
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TextMatchingStrategy {
-    #[serde(rename = "exact")]
     #[default]
     Exact,
-    #[serde(rename = "iexact")]
     Iexact,
-    #[serde(rename = "partial")]
     Partial,
-    #[serde(rename = "ipartial")]
     Ipartial,
 }
 
@@ -229,14 +345,11 @@ impl TextMatchingStrategy {
         Self::Partial,
         Self::Ipartial,
     ];
+    /// The wire strings, in the order of [`Self::ALL`].
+    const WIRE: &'static [&'static str] = &["exact", "iexact", "partial", "ipartial"];
     /// The value as it appears on the wire.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Exact => "exact",
-            Self::Iexact => "iexact",
-            Self::Partial => "partial",
-            Self::Ipartial => "ipartial",
-        }
+        Self::WIRE[self as usize]
     }
 }
 
@@ -249,26 +362,68 @@ impl ::std::fmt::Display for TextMatchingStrategy {
 impl ::std::str::FromStr for TextMatchingStrategy {
     type Err = UnknownEnumValue;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        match value {
-            "exact" => ::std::result::Result::Ok(Self::Exact),
-            "iexact" => ::std::result::Result::Ok(Self::Iexact),
-            "partial" => ::std::result::Result::Ok(Self::Partial),
-            "ipartial" => ::std::result::Result::Ok(Self::Ipartial),
-            _ => {
-                ::std::result::Result::Err(UnknownEnumValue {
-                    type_name: "TextMatchingStrategy",
-                    value: value.to_owned(),
-                    expected: &["exact", "iexact", "partial", "ipartial"],
-                })
-            }
-        }
+        rt::parse_enum("TextMatchingStrategy", value, &Self::ALL, Self::WIRE)
+    }
+}
+
+impl ::serde::Serialize for TextMatchingStrategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TextMatchingStrategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer, &Self::ALL, Self::WIRE)
     }
 }
 
 /// Response for a failed request
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct Failure {
     pub error: FailureError,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Failure {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["error"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Failure;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Failure")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Failure, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "error")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Failure {
+                    error: rt::required(field_0, "error")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Failure", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for Failure {
@@ -279,13 +434,53 @@ impl validation::Validate for Failure {
     ) {}
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct FailureError {
     /// Mandatory string identifying the type of error
     pub reason: ::std::string::String,
     /// Optional, longer description of the error; may include UUID of transaction for support, links to documentation etc
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for FailureError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["reason", "details"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FailureError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FailureError")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FailureError, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "reason")?,
+                        rt::Key::Field(1) => rt::next(&mut map, &mut field_1, "details")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FailureError {
+                    reason: rt::required(field_0, "reason")?,
+                    details: field_1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FailureError", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for FailureError {
@@ -296,27 +491,7 @@ impl validation::Validate for FailureError {
     ) {}
 }
 
-/// A string that is none of an enum's values: the error of the enums' `FromStr`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownEnumValue {
-    /// The enum's name.
-    pub type_name: &'static str,
-    /// What was given.
-    pub value: ::std::string::String,
-    /// The values the spec allows.
-    pub expected: &'static [&'static str],
-}
-
-impl ::std::fmt::Display for UnknownEnumValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(
-            f, "`{}` is not a valid {}; expected one of: {}", self.value, self.type_name,
-            self.expected.join(", ")
-        )
-    }
-}
-
-impl ::std::error::Error for UnknownEnumValue {}
+pub use ::openapi_runtime::models::UnknownEnumValue;
 
 /// The constraint checks of the runtime crate: `Violation`, the
 /// `Validate` trait every struct and union here implements, and one

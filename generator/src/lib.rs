@@ -1,4 +1,4 @@
-//! A spec-driven code generator: OpenAPI 3.0 → Rust.
+//! A spec-driven code generator: OpenAPI 3.0 (and 3.1, translated to 3.0) → Rust.
 //!
 //! The pipeline is `parse` (text → `openapiv3` document) → `lower`
 //! (document → [`ir::Api`]) → `plan` (IR → every token-free decision and

@@ -1,6 +1,10 @@
 //! Text (YAML or JSON) → [`Document`]: the typed `openapiv3` model plus the
 //! raw JSON tree it came from.
 //!
+//! OpenAPI 3.0 documents are read as they are; 3.1 documents go through
+//! [`v31`] first, a translation of the JSON tree into the 3.0 one that says
+//! the same (with warnings where it cannot say all of it).
+//!
 //! The raw tree is kept because `openapiv3` ignores keywords it does not know
 //! (the pinning spec's `minProperties` inside `additionalProperties`, or a
 //! misspelt `requried`), and lowering must see them rather than drop them.
@@ -9,14 +13,71 @@ use openapiv3::OpenAPI;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::pointer::Pointer;
 
-/// A parsed OpenAPI 3.0 document.
+pub mod v31;
+
+/// Every keyword of the OpenAPI 3.0 Schema Object. Lowering refuses anything
+/// else that is not an `x-` extension, so a misspelt `requried` or a JSON
+/// Schema 2020-12 keyword in a 3.0 document is reported instead of silently
+/// ignored; the 3.1 translation ([`v31`]) leaves only these.
+pub const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
+
+/// A parsed OpenAPI document, as 3.0.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub openapi: OpenAPI,
+    /// The JSON tree `openapi` was read from (a 3.1 document's translation).
     pub raw: Value,
+    /// What reading the document approximated (the 3.1 translation's).
+    pub warnings: Vec<Warning>,
+    /// Where places of `raw` are in the original document.
+    pub moves: v31::Moves,
+}
+
+impl Document {
+    /// The place in the original document of a place in `raw`.
+    pub fn original(&self, at: &Pointer) -> Pointer {
+        self.moves.original(at)
+    }
 }
 
 /// Parses YAML or JSON text. JSON is recognised by its leading `{` and read
@@ -44,12 +105,16 @@ pub fn from_value(raw: Value) -> Result<Document> {
     let Some(object) = raw.as_object() else {
         return Err(Error::malformed(&root, "an OpenAPI document must be an object"));
     };
-    match object.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => {}
+    let (raw, warnings, moves) = match object.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => (raw, Vec::new(), v31::Moves::default()),
+        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => {
+            let translation = v31::translate(raw);
+            (translation.raw, translation.warnings, translation.moves)
+        }
         Some(Value::String(v)) => {
             return Err(Error::unsupported(
                 &root.join("openapi"),
-                format!("OpenAPI version {v}; this generator reads OpenAPI 3.0.x"),
+                format!("OpenAPI version {v}; this generator reads OpenAPI 3.0.x and 3.1.x"),
             ));
         }
         Some(_) => return Err(Error::malformed(&root.join("openapi"), "`openapi` must be a string")),
@@ -60,12 +125,13 @@ pub fn from_value(raw: Value) -> Result<Document> {
             ));
         }
         None => return Err(Error::malformed(&root, "missing the `openapi` version field")),
-    }
+    };
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
-        Ok(openapi) => Ok(Document { openapi, raw }),
+        Ok(openapi) => Ok(Document { openapi, raw, warnings, moves }),
         Err(coarse) => {
             let fallback = Error::malformed(&to_pointer(&root, coarse.path()), coarse.inner().to_string());
-            Err(locate(&raw, Node::Document, &root).unwrap_or(fallback))
+            let error = locate(&raw, Node::Document, &root).unwrap_or(fallback);
+            Err(moves.relocate(error))
         }
     }
 }
@@ -236,10 +302,34 @@ mod tests {
 
     #[test]
     fn other_versions_are_refused() {
-        let e = err("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        let e = err("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
         assert!(matches!(e, Error::Unsupported { .. }), "{e}");
         assert_eq!(e.pointer().to_string(), "#/openapi");
         let e = err("swagger: '2.0'\n");
         assert_eq!(e.pointer().to_string(), "#/swagger");
+    }
+
+    #[test]
+    fn openapi_3_1_is_read_through_the_translation() {
+        let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1","summary":"s"},
+            "components":{"schemas":{"A":{"type":["string","null"],"examples":["x"]}}}}"#;
+        let doc = parse(text).expect("a 3.1 document without paths is read");
+        assert!(doc.openapi.paths.paths.is_empty());
+        assert_eq!(doc.openapi.info.description.as_deref(), Some("s"));
+        let a = &doc.openapi.components.as_ref().unwrap().schemas["A"];
+        let openapiv3::ReferenceOr::Item(a) = a else { panic!("{a:?}") };
+        assert!(a.schema_data.nullable);
+        assert_eq!(a.schema_data.example, Some(serde_json::json!("x")));
+        let example = Pointer::root().join("components").join("schemas").join("A").join("example");
+        assert_eq!(doc.original(&example).to_string(), "#/components/schemas/A/examples/0");
+    }
+
+    #[test]
+    fn errors_in_a_3_1_document_name_the_original_place() {
+        let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},
+            "components":{"schemas":{"A":{"type":["string","integer"],"maxLength":"five"}}}}"#;
+        // Read as `oneOf/1` of the rewritten tree, which the original does not have.
+        let e = err(text);
+        assert_eq!(e.pointer().to_string(), "#/components/schemas/A", "{e}");
     }
 }

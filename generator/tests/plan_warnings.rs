@@ -76,3 +76,22 @@ fn bodies_and_headers_the_fixture_approximates_are_warnings_with_their_pointer()
     // `address` is a nested object too, but its `encoding` says `deepObject`: no warning.
     assert!(api.warnings.iter().all(|w| !w.pointer.to_string().contains("address")));
 }
+
+#[test]
+fn defaults_that_are_no_value_of_the_type_are_warnings() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/parameter_defaults.yaml"))
+        .unwrap();
+    let api = generator::load(&text).unwrap();
+    let pointers: Vec<String> = api.warnings.iter().map(|w| w.pointer.to_string()).collect();
+    assert_eq!(
+        pointers,
+        [
+            // Lowering's: the enum does not list its default.
+            "#/paths/~1items/get/parameters/5/schema/default",
+            "#/paths/~1items/get/parameters/5",
+            "#/paths/~1items/get/parameters/7",
+            "#/paths/~1items/get/parameters/8",
+        ]
+    );
+    assert!(api.warnings[1].message.contains("`\"sideways\"`"), "{}", api.warnings[1]);
+}

@@ -6,6 +6,8 @@
 //! - [`validation`] (always): [`validation::Violation`], the
 //!   [`validation::Validate`] trait the generated models implement, and one
 //!   check per constraint keyword of the spec;
+//! - [`models`] (always): what the generated model types' `Deserialize`
+//!   and string enum impls call (key matching, serde's errors);
 //! - `client` (feature `client`): the reqwest client core: the builder,
 //!   credentials and token providers, sending, an `Error` generic over the spec's error body, `Decoded`
 //!   (lenient list decoding), and the encoders of every path, query, header
@@ -22,6 +24,8 @@
 //! directory and depend on it by path.
 
 pub mod validation;
+
+pub mod models;
 
 #[cfg(feature = "client")]
 pub mod client;

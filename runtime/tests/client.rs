@@ -58,6 +58,17 @@ fn query_strings_encode_all_but_unreserved_characters() {
 }
 
 #[test]
+fn allow_reserved_values_keep_what_does_not_change_the_query() {
+    let mut query = QueryString::default();
+    query.set_allow_reserved(true);
+    query.push("a/b", "x/y:z?[1]@!$()*,;=&#+ %'");
+    query.push_joined("l", &["p/q".into(), "r&s".into()], ",");
+    query.set_allow_reserved(false);
+    query.push("c", "x/y");
+    assert_eq!(query.as_str(), "a%2Fb=x/y:z?[1]@!$()*,;=%26%23%2B%20%25%27&l=p/q,r%26s&c=x%2Fy");
+}
+
+#[test]
 fn path_segments_and_delimited_items_are_checked() {
     let mut out: Vec<Violation> = Vec::new();
     check_segment("ok", "id", &mut out);

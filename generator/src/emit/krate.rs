@@ -33,6 +33,7 @@ pub const CHRONO: &str = r#"{ version = "0.4", default-features = false, feature
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     ("validation.rs", include_str!("../../../runtime/src/validation.rs")),
+    ("models.rs", include_str!("../../../runtime/src/models.rs")),
     ("client/mod.rs", include_str!("../../../runtime/src/client/mod.rs")),
     ("client/auth.rs", include_str!("../../../runtime/src/client/auth.rs")),
     ("client/builder.rs", include_str!("../../../runtime/src/client/builder.rs")),
@@ -48,6 +49,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("server/multipart_body.rs", include_str!("../../../runtime/src/server/multipart_body.rs")),
     ("server/nested_form.rs", include_str!("../../../runtime/src/server/nested_form.rs")),
     ("server/params.rs", include_str!("../../../runtime/src/server/params.rs")),
+    ("server/path_templates.rs", include_str!("../../../runtime/src/server/path_templates.rs")),
     ("server/query_styles.rs", include_str!("../../../runtime/src/server/query_styles.rs")),
 ];
 

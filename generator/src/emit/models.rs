@@ -3,9 +3,15 @@
 //! - Structs: optional fields are `Option` and skipped when `None`; wire names
 //!   are kept with `#[serde(rename)]`; unknown fields are ignored on input (a
 //!   client must accept what deployed servers add); `additionalProperties`
-//!   beside `properties` are kept in a flattened map.
+//!   beside `properties` are kept in a flattened map. `Deserialize` is
+//!   written out, not derived: one map visitor per struct, keys matched by
+//!   index, the rest in the runtime's `models` module (a derived impl is
+//!   several times the code, and `cargo check` of a crate pays for every
+//!   line); the wire behaviour and serde's error messages are the same.
 //! - String enums: closed, with `as_str`, `Display`, `FromStr` and, where the
-//!   spec gives a default, `Default`.
+//!   spec gives a default, `Default`; their wire strings are one table that
+//!   `as_str`, `FromStr`, `Serialize` and `Deserialize` share (the latter
+//!   three through runtime functions).
 //! - Value enums (integers, numbers, booleans, mixed): closed, (de)serialized
 //!   as their exact JSON values; `to_json`, `Display`.
 //! - Unions (`oneOf`/`anyOf`): without a discriminator, `#[serde(untagged)]`
@@ -58,8 +64,9 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
         let item = type_def(def, &eq);
         match &def.kind {
             TypeKind::Struct(s) => {
+                let deserialize = struct_deserialize(&def.name, s);
                 let validate = super::validate::validate_impl(api, &checked, &def.name, s);
-                quote!(#item #validate)
+                quote!(#item #deserialize #validate)
             }
             TypeKind::Union(u) => {
                 let validate = super::validate::union_validate_impl(api, &checked, &def.name, u);
@@ -68,7 +75,10 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
             _ => item,
         }
     });
-    let support = api.types.iter().any(|d| matches!(d.kind, TypeKind::Enum(_))).then(unknown_enum_value);
+    let support = api.types.iter().any(|d| matches!(d.kind, TypeKind::Enum(_))).then(|| {
+        let unknown = ident(UNKNOWN_ENUM_VALUE);
+        quote!(pub use #rt models::#unknown;)
+    });
     let validation = quote! {
         /// The constraint checks of the runtime crate: `Violation`, the
         /// `Validate` trait every struct and union here implements, and one
@@ -83,6 +93,8 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
     let tokens = quote! {
         #module_docs
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        #[allow(unused_imports)]
+        use #rt models as rt;
         #(#items)*
         #support
         #validation
@@ -117,7 +129,7 @@ fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {
             let body = struct_body(s);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #derive_eq ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #derive_eq ::serde::Serialize)]
                 pub struct #name { #body }
             }
         }
@@ -138,25 +150,104 @@ fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {
     }
 }
 
+/// The field that keeps a struct's `additionalProperties`, if it has one.
+fn additional_field(s: &Struct) -> Option<(proc_macro2::Ident, &Type)> {
+    let Additional::Typed(value) = &s.additional_properties else { return None };
+    let mut name = "additional_properties".to_owned();
+    while s.fields.iter().any(|f| f.name == name) {
+        name.push('_');
+    }
+    Some((ident(&name), value))
+}
+
 fn struct_body(s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(field);
-    let extra = match &s.additional_properties {
-        Additional::Typed(value) => {
-            let mut name = "additional_properties".to_owned();
-            while s.fields.iter().any(|f| f.name == name) {
-                name.push('_');
-            }
-            let name = ident(&name);
-            let ty = rust_type(&Type::new(Shape::Map(value.clone())), &quote!());
+    let extra = match additional_field(s) {
+        Some((name, value)) => {
+            let ty = rust_type(&Type::new(Shape::Map(Box::new(value.clone()))), &quote!());
             Some(quote! {
                 /// Properties beyond the declared ones (`additionalProperties`).
                 #[serde(flatten)]
                 pub #name: #ty,
             })
         }
-        Additional::Unspecified | Additional::Forbidden => None,
+        None => None,
     };
     quote!(#(#fields)* #extra)
+}
+
+/// A struct's `Deserialize`: a visitor of maps that reads each declared
+/// field by the index of its key (serde's `duplicate field` and `missing
+/// field` errors), skips other keys or, with `additionalProperties`, keeps
+/// them. Optional and nullable fields are `None` when absent, as derived.
+fn struct_deserialize(type_name: &str, s: &Struct) -> TokenStream {
+    let name = ident(type_name);
+    let visitor = ident(if type_name == "Visitor" { "StructVisitor" } else { "Visitor" });
+    let expecting = format!("struct {type_name}");
+    let slots: Vec<_> = (0..s.fields.len()).map(|i| quote::format_ident!("field_{i}")).collect();
+    let wires = s.fields.iter().map(|f| f.wire_name.as_str());
+    let arms = s.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
+        let (index, wire) = (Literal::usize_unsuffixed(i), &f.wire_name);
+        quote!(rt::Key::Field(#index) => rt::next(&mut map, &mut #slot, #wire)?,)
+    });
+    let values = s.fields.iter().zip(&slots).map(|(f, slot)| {
+        let (field, wire) = (ident(&f.name), &f.wire_name);
+        if !f.required || f.ty.nullable {
+            quote!(#field: #slot.flatten(),)
+        } else {
+            quote!(#field: rt::required(#slot, #wire)?,)
+        }
+    });
+    let additional = additional_field(s);
+    let keep = additional.is_some();
+    let (extra_slot, extra_arm, extra_value) = match &additional {
+        Some((field, _)) => (
+            Some(quote!(let mut additional = ::std::collections::BTreeMap::new();)),
+            Some(quote!(rt::Key::Other(key) => {
+                additional.insert(key.into_owned(), map.next_value()?);
+            })),
+            Some(quote!(#field: additional,)),
+        ),
+        None => (None, None, None),
+    };
+    let read = if s.fields.is_empty() && !keep {
+        quote! {
+            while map.next_key_seed(KEYS)?.is_some() {
+                rt::skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                match key {
+                    #(#arms)*
+                    #extra_arm
+                    _ => rt::skip(&mut map)?,
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                const KEYS: rt::Keys = rt::Keys { fields: &[#(#wires),*], keep: #keep };
+                struct #visitor;
+                impl<'de> ::serde::de::Visitor<'de> for #visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        #(let mut #slots = ::std::option::Option::None;)*
+                        #extra_slot
+                        #read
+                        ::std::result::Result::Ok(#name { #(#values)* #extra_value })
+                    }
+                }
+                deserializer.deserialize_struct(#type_name, KEYS.fields, #visitor)
+            }
+        }
+    }
 }
 
 fn field(f: &Field) -> TokenStream {
@@ -200,40 +291,31 @@ fn string_enum(type_name: &str, e: &StringEnum, docs: TokenStream) -> TokenStrea
     let count = proc_macro2::Literal::usize_unsuffixed(e.variants.len());
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let wire = &v.wire_name;
-        let rename = (v.name != v.wire_name).then(|| quote!(#[serde(rename = #wire)]));
-        let default = (e.default.as_deref() == Some(wire.as_str())).then(|| quote!(#[default]));
-        quote!(#rename #default #variant,)
+        let default = (e.default.as_deref() == Some(v.wire_name.as_str())).then(|| quote!(#[default]));
+        quote!(#default #variant,)
     });
     let all = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         quote!(Self::#variant)
     });
-    let as_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire_name;
-        quote!(Self::#variant => #wire,)
-    });
-    let from_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire_name;
-        quote!(#wire => ::std::result::Result::Ok(Self::#variant),)
-    });
-    let all_wire = e.variants.iter().map(|v| &v.wire_name);
+    let wire = e.variants.iter().map(|v| &v.wire_name);
     let derive_default = e.default.is_some().then(|| quote!(Default,));
     let unknown = ident(UNKNOWN_ENUM_VALUE);
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
         pub enum #name { #(#variants)* }
 
         impl #name {
             /// Every value, in the order the spec lists them.
             pub const ALL: [Self; #count] = [#(#all),*];
 
+            /// The wire strings, in the order of [`Self::ALL`].
+            const WIRE: &'static [&'static str] = &[#(#wire),*];
+
             /// The value as it appears on the wire.
             pub fn as_str(self) -> &'static str {
-                match self { #(#as_str)* }
+                Self::WIRE[self as usize]
             }
         }
 
@@ -247,14 +329,19 @@ fn string_enum(type_name: &str, e: &StringEnum, docs: TokenStream) -> TokenStrea
             type Err = #unknown;
 
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                match value {
-                    #(#from_str)*
-                    _ => ::std::result::Result::Err(#unknown {
-                        type_name: #type_name,
-                        value: value.to_owned(),
-                        expected: &[#(#all_wire),*],
-                    }),
-                }
+                rt::parse_enum(#type_name, value, &Self::ALL, Self::WIRE)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                rt::deserialize_enum(deserializer, &Self::ALL, Self::WIRE)
             }
         }
     }
@@ -440,30 +527,6 @@ fn union(type_name: &str, u: &Union, docs: TokenStream, derive_eq: Option<TokenS
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
-    }
-}
-
-fn unknown_enum_value() -> TokenStream {
-    let name = ident(UNKNOWN_ENUM_VALUE);
-    quote! {
-        /// A string that is none of an enum's values: the error of the enums' `FromStr`.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct #name {
-            /// The enum's name.
-            pub type_name: &'static str,
-            /// What was given.
-            pub value: ::std::string::String,
-            /// The values the spec allows.
-            pub expected: &'static [&'static str],
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "`{}` is not a valid {}; expected one of: {}", self.value, self.type_name, self.expected.join(", "))
-            }
-        }
-
-        impl ::std::error::Error for #name {}
     }
 }
 

@@ -37,13 +37,17 @@ use crate::pointer::Pointer;
 
 /// Lowers a parsed document into the IR.
 pub fn lower(document: &Document) -> Result<Api> {
-    lower_with(document, false).map(|(api, _)| api)
+    lower_with(document, false).map(|(api, _)| api).map_err(|e| document.moves.relocate(e))
 }
 
 /// Lowers a parsed document, leaving out each operation whose lowering is
 /// [`Error::Unsupported`] instead of failing (see [`crate::skip`]).
 pub fn lower_skipping(document: &Document) -> Result<(Api, Vec<Skipped>)> {
-    lower_with(document, true)
+    let (api, mut skipped) = lower_with(document, true).map_err(|e| document.moves.relocate(e))?;
+    for skip in &mut skipped {
+        skip.error = document.moves.relocate(skip.error.clone());
+    }
+    Ok((api, skipped))
 }
 
 fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)> {
@@ -65,6 +69,7 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
     lowerer.component_schemas()?;
     let security_schemes = lowerer.security_schemes()?;
     let operations = lowerer.operations(&security_schemes)?;
+    lowerer.webhooks()?;
     let info = &document.openapi.info;
     let mut api = Api {
         title: info.title.clone(),
@@ -78,8 +83,10 @@ fn lower_with(document: &Document, skipping: bool) -> Result<(Api, Vec<Skipped>)
         warnings: Vec::new(),
         index: Default::default(),
     };
-    // Once each, in the order found (a schema read twice warns twice).
-    for warning in lowerer.warnings {
+    // Once each, in the order found (a schema read twice warns twice);
+    // reading's first, all at their places in the original document.
+    let warnings = document.warnings.iter().cloned().chain(lowerer.warnings);
+    for warning in warnings.map(|w| document.moves.relocate_warning(w)) {
         if !api.warnings.contains(&warning) {
             api.warnings.push(warning);
         }

@@ -21,49 +21,8 @@ use crate::ir::{
     Additional, Bound, BytesEncoding, Constraints, Field, Primitive, Shape, Struct, Type, TypeDef, TypeKind,
 };
 use crate::naming::{disambiguate, type_name, value_name};
+use crate::parse::SCHEMA_KEYWORDS;
 use crate::pointer::Pointer;
-
-/// Every keyword of the OpenAPI 3.0 Schema Object. Anything else that is not
-/// an `x-` extension is refused, so a misspelt `requried` or a JSON Schema
-/// 2020-12 keyword is reported instead of silently ignored.
-const SCHEMA_KEYWORDS: &[&str] = &[
-    "$ref",
-    "title",
-    "multipleOf",
-    "maximum",
-    "exclusiveMaximum",
-    "minimum",
-    "exclusiveMinimum",
-    "maxLength",
-    "minLength",
-    "pattern",
-    "maxItems",
-    "minItems",
-    "uniqueItems",
-    "maxProperties",
-    "minProperties",
-    "required",
-    "enum",
-    "type",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "not",
-    "items",
-    "properties",
-    "additionalProperties",
-    "description",
-    "format",
-    "default",
-    "nullable",
-    "discriminator",
-    "readOnly",
-    "writeOnly",
-    "xml",
-    "externalDocs",
-    "example",
-    "deprecated",
-];
 
 impl Lowerer<'_> {
     /// Names every component schema first (so references can be resolved in

@@ -17,7 +17,7 @@
 use serde_json::Value;
 
 use super::delimiter::Delimiter;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::ir::{Additional, Api, Location, Parameter, ParameterEncoding, Primitive, Shape, Style, Type, TypeKind};
 use crate::pointer::Pointer;
 
@@ -127,6 +127,9 @@ pub struct ServerParameter {
     pub default: Option<Default>,
     /// `None` when absent: optional and without a default.
     pub optional: bool,
+    /// What the server reads less precisely than the spec says (a default
+    /// that is not a value of the type, dropped).
+    pub warnings: Vec<Warning>,
 }
 
 impl ServerParameter {
@@ -141,13 +144,26 @@ impl ServerParameter {
                 (styled(api, param, &ty)?, ty)
             }
         };
-        let value = default_value(api, &ty);
-        let default = match (&value, param.required) {
-            (Some(value), false) => Some(default_of(api, &ty, value, at)?),
+        let mut warnings = Vec::new();
+        let default = match default_value(api, &ty) {
+            // `default: null`: absent is `None`, as without a default.
+            Some(value) if !param.required && !value.is_null() => {
+                let default = default_of(api, &ty, &value);
+                if default.is_none() {
+                    warnings.push(Warning::new(
+                        at,
+                        format!(
+                            "the default `{value}` is not a value of the parameter's type (or not one a parameter's \
+                             default can be): dropped, an absent parameter is `None`"
+                        ),
+                    ));
+                }
+                default
+            }
             _ => None,
         };
         let optional = !param.required && default.is_none();
-        Ok(ServerParameter { index, ty, decode, default, optional })
+        Ok(ServerParameter { index, ty, decode, default, optional, warnings })
     }
 
     /// How the server reads a header or cookie parameter: scalars and lists.
@@ -397,51 +413,76 @@ fn default_value(api: &Api, ty: &Type) -> Option<Value> {
     }
 }
 
-/// The default as a value of `ty`'s Rust type.
-fn default_of(api: &Api, ty: &Type, value: &Value, at: &Pointer) -> Result<Default> {
-    let refuse = || {
-        Error::unsupported(
-            at,
-            format!("the default `{value}` (only numbers, booleans, strings, enum values and arrays of them)"),
-        )
-    };
+/// The default as a value of `ty`'s Rust type; `None` when `value` is not
+/// one. Tolerant of documents that write a default in another JSON type: a
+/// string that parses as the number or boolean is that value (`"100"` on an
+/// integer), a number or boolean on a string is its text, an integral
+/// number on an integer is that integer, a single value on an array is an
+/// array of it. Date-times, dates, objects and unions have no default a
+/// constant can hold: `None`.
+fn default_of(api: &Api, ty: &Type, value: &Value) -> Option<Default> {
     if ty.nullable {
-        return Err(refuse());
+        return None;
     }
-    Ok(match &ty.shape {
+    let integer = || match value {
+        Value::Number(n) => {
+            n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+        }
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    let number = || match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    };
+    Some(match &ty.shape {
         Shape::Primitive(p) => match p {
-            Primitive::Int32 => Default::Int32(value.as_i64().and_then(|v| i32::try_from(v).ok()).ok_or_else(refuse)?),
-            Primitive::Int64 => Default::Int64(value.as_i64().ok_or_else(refuse)?),
-            Primitive::Float => Default::Float(value.as_f64().ok_or_else(refuse)? as f32),
-            Primitive::Double => Default::Double(value.as_f64().ok_or_else(refuse)?),
-            Primitive::Bool => Default::Bool(value.as_bool().ok_or_else(refuse)?),
-            Primitive::String | Primitive::Bytes(_) => Default::String(value.as_str().ok_or_else(refuse)?.to_owned()),
-            Primitive::DateTime | Primitive::Date => return Err(refuse()),
+            Primitive::Int32 => Default::Int32(i32::try_from(integer()?).ok()?),
+            Primitive::Int64 => Default::Int64(integer()?),
+            Primitive::Float => Default::Float(number()? as f32),
+            Primitive::Double => Default::Double(number()?),
+            Primitive::Bool => Default::Bool(match value {
+                Value::Bool(b) => *b,
+                Value::String(s) if s == "true" => true,
+                Value::String(s) if s == "false" => false,
+                _ => return None,
+            }),
+            Primitive::String | Primitive::Bytes(_) => Default::String(match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return None,
+            }),
+            Primitive::DateTime | Primitive::Date => return None,
         },
-        Shape::Array(item) => Default::Array(
-            value
-                .as_array()
-                .ok_or_else(refuse)?
-                .iter()
-                .map(|v| default_of(api, item, v, at))
-                .collect::<Result<Vec<_>>>()?,
-        ),
+        Shape::Array(item) => match value {
+            Value::Array(items) => {
+                Default::Array(items.iter().map(|v| default_of(api, item, v)).collect::<Option<Vec<_>>>()?)
+            }
+            single => Default::Array(vec![default_of(api, item, single)?]),
+        },
         Shape::Named(name) => {
-            let def = api.type_def(name).ok_or_else(refuse)?;
+            let def = api.type_def(name)?;
             match &def.kind {
                 TypeKind::Enum(e) => {
-                    let wire = value.as_str().ok_or_else(refuse)?;
-                    let variant = e.variants.iter().find(|v| v.wire_name == wire).ok_or_else(refuse)?;
+                    let wire = match value {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => return None,
+                    };
+                    let variant = e.variants.iter().find(|v| v.wire_name == wire)?;
                     Default::Variant { ty: def.name.clone(), variant: variant.name.clone() }
                 }
                 TypeKind::ValueEnum(e) => {
-                    let variant = e.variants.iter().find(|v| v.value == *value).ok_or_else(refuse)?;
+                    let variant = e.variants.iter().find(|v| v.value == *value)?;
                     Default::Variant { ty: def.name.clone(), variant: variant.name.clone() }
                 }
-                TypeKind::Alias(target) => default_of(api, target, value, at)?,
-                TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => return Err(refuse()),
+                TypeKind::Alias(target) => default_of(api, target, value)?,
+                TypeKind::Struct(_) | TypeKind::Map(_) | TypeKind::Union(_) => return None,
             }
         }
-        Shape::Map(_) | Shape::Any => return Err(refuse()),
+        Shape::Map(_) | Shape::Any => return None,
     })
 }

@@ -88,15 +88,16 @@ pub struct ClientParameter {
     /// The parameter's type without `nullable` (a parameter has no null).
     pub ty: Type,
     pub wire: Wire,
+    /// `allowReserved: true` (query only): the values keep reserved
+    /// characters that do not change the query's structure (see the
+    /// runtime's `QueryString::set_allow_reserved`).
+    pub allow_reserved: bool,
 }
 
 impl ClientParameter {
     /// How the client sends `p` (the `index`th parameter of its operation).
     pub fn new(api: &Api, index: usize, p: &Parameter) -> Result<Self> {
         let unsupported = |message: String| Err(Error::unsupported(&p.pointer, message));
-        if p.allow_reserved {
-            return unsupported("`allowReserved: true`".to_owned());
-        }
         let ty = Type { nullable: false, ..p.ty().clone() };
         let wire = match (&p.encoding, p.location) {
             (ParameterEncoding::Content { media_type, .. }, Location::Query) => {
@@ -140,7 +141,9 @@ impl ClientParameter {
             (ParameterEncoding::Style(_), Location::Query) => query_wire(api, p, &ty)?,
             (ParameterEncoding::Style(_), Location::Header | Location::Cookie) => header_wire(api, p, &ty)?,
         };
-        Ok(ClientParameter { index, ty, wire })
+        // `allowReserved` is the query's alone (OpenAPI ignores it elsewhere).
+        let allow_reserved = p.allow_reserved && p.location == Location::Query;
+        Ok(ClientParameter { index, ty, wire, allow_reserved })
     }
 }
 

@@ -48,6 +48,10 @@ impl ServerPlan {
             for &i in &route.operations {
                 operations[i].path_match = super::routes::path_match(&route.template, &api.operations[i])?;
             }
+            for &(hidden, by) in &route.unreachable {
+                let reason = super::routes::unreachable_reason(&api.operations[hidden], &api.operations[by]);
+                operations[hidden].unreachable = Some(reason);
+            }
         }
         Ok(ServerPlan { names, error, security, operations, routes })
     }
@@ -108,6 +112,9 @@ pub struct ServerOperation {
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see [`super::routes`]).
     pub path_match: Option<PathMatch>,
+    /// Why the router never calls this operation, when it does not (see
+    /// [`super::routes::warnings`]).
+    pub unreachable: Option<String>,
     /// What the server reads less fully than the spec says.
     pub warnings: Vec<Warning>,
 }
@@ -212,7 +219,12 @@ impl ServerOperation {
             op.path.find(&format!("{{{}}}", op.parameters[p.index].wire_name)).unwrap_or(usize::MAX)
         };
         path.sort_by_key(position);
-        let mut warnings = Vec::new();
+        // The parameters' warnings (in spec order), then the body's.
+        let mut warnings: Vec<Warning> = {
+            let mut params: Vec<&ServerParameter> = path.iter().chain(&query).chain(&headers).collect();
+            params.sort_by_key(|p| p.index);
+            params.into_iter().flat_map(|p| p.warnings.iter().cloned()).collect()
+        };
         let body = body(api, op, names, &mut warnings)?;
         let variants = op
             .responses
@@ -233,6 +245,7 @@ impl ServerOperation {
             reject_hook,
             auth_rejects,
             path_match: None,
+            unreachable: None,
             warnings,
         })
     }

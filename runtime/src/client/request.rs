@@ -31,15 +31,36 @@ pub struct Request {
 }
 
 /// A query string (or form body) built in spec order, every name and value
-/// percent-encoded (all but RFC 3986's unreserved characters).
+/// percent-encoded (all but RFC 3986's unreserved characters; values of
+/// `allowReserved` parameters keep reserved characters, see
+/// [`QueryString::set_allow_reserved`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QueryString(String);
+pub struct QueryString(String, bool);
 
 impl QueryString {
     /// `name=value`.
     pub fn push(&mut self, name: &str, value: &str) {
         self.start(name);
-        encode_into(&mut self.0, value);
+        self.value(value);
+    }
+
+    /// Values pushed from now on keep RFC 3986's reserved characters that
+    /// mean nothing to a query string's structure (`:/?[]@!$()*,;=`)
+    /// as they are (`allowReserved: true`); `&`, `#` and `+` (a space to
+    /// form decoders), `%`, `'` (which the `url` crate encodes in a query
+    /// anyway) and everything else are still percent-encoded, so the server
+    /// reads the same value either way. `false` goes back to
+    /// encoding all but unreserved characters.
+    pub fn set_allow_reserved(&mut self, allow: bool) {
+        self.1 = allow;
+    }
+
+    fn value(&mut self, value: &str) {
+        if self.1 {
+            percent_encode_into(&mut self.0, value, |byte| is_unreserved(byte) || b":/?[]@!$()*,;=".contains(&byte));
+        } else {
+            encode_into(&mut self.0, value);
+        }
     }
 
     /// `name=a<delimiter>b`: the values encoded, the delimiter as given
@@ -50,7 +71,7 @@ impl QueryString {
             if i > 0 {
                 self.0.push_str(delimiter);
             }
-            encode_into(&mut self.0, value);
+            self.value(value);
         }
     }
 
@@ -63,7 +84,7 @@ impl QueryString {
         self.0.push('[');
         encode_into(&mut self.0, key);
         self.0.push_str("]=");
-        encode_into(&mut self.0, value);
+        self.value(value);
     }
 
     /// `&name=` (no `&` first).
@@ -88,7 +109,12 @@ impl QueryString {
 
 /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.
 pub fn encode_into(out: &mut String, value: &str) {
-    percent_encode_into(out, value, |byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~'));
+    percent_encode_into(out, value, is_unreserved);
+}
+
+/// RFC 3986's unreserved characters: `A-Z a-z 0-9 - . _ ~`.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
 /// Percent-encodes every byte of `value` that `keep` refuses.

@@ -35,6 +35,7 @@ mod header_params;
 mod multipart_body;
 mod nested_form;
 mod params;
+mod path_templates;
 mod query_styles;
 
 use std::fmt;
@@ -50,6 +51,7 @@ pub use header_params::*;
 #[cfg(feature = "multipart")]
 pub use multipart_body::*;
 pub use params::*;
+pub use path_templates::*;
 pub use query_styles::*;
 
 /// The machine-readable reason of a [`Rejection`].

@@ -30,6 +30,8 @@ pub(super) struct Param<'a> {
     /// `rust_type(ty)`.
     pub(super) rust: TokenStream,
     pub(super) wire: &'a Wire,
+    /// `allowReserved: true`: values keep reserved characters.
+    pub(super) allow_reserved: bool,
     /// The path of the model types.
     pub(super) models: TokenStream,
 }
@@ -41,6 +43,7 @@ impl<'a> Param<'a> {
             ty: plan.ty.clone(),
             rust: rust_type(&plan.ty, models),
             wire: &plan.wire,
+            allow_reserved: plan.allow_reserved,
             models: models.clone(),
         }
     }
@@ -59,7 +62,16 @@ impl<'a> Param<'a> {
 
 /// Statements adding a parameter to `query_string`; `value` is a `&T`.
 pub(super) fn query_push(p: &Param<'_>, value: TokenStream) -> Option<TokenStream> {
-    push_wire(&p.p.wire_name, p.wire, value, &p.models)
+    let push = push_wire(&p.p.wire_name, p.wire, value, &p.models)?;
+    Some(if p.allow_reserved {
+        quote! {
+            query_string.set_allow_reserved(true);
+            #push
+            query_string.set_allow_reserved(false);
+        }
+    } else {
+        push
+    })
 }
 
 /// Statements adding `value` (a `&T`) to `query_string` as `wire` says.

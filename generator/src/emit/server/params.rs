@@ -78,7 +78,7 @@ impl<'a> ParamPlan<'a> {
         };
         paragraphs.push(format!("{source}{presence}."));
         paragraphs.extend(describe_constraints(&self.ty.constraints));
-        if let Some(default) = default_value_text(p) {
+        if let Some(default) = default_value_text(p).filter(|_| self.default.is_some()) {
             paragraphs.push(format!("Default: `{default}` (applied when the parameter is absent)."));
         }
         if p.deprecated {

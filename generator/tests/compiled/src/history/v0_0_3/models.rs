@@ -4,8 +4,11 @@
 //! Model types of (WIP) IPFS Pinning Service API 0.0.3.
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
+#[allow(unused_imports)]
+use ::openapi_runtime::models as rt;
+
 /// Response used for listing Pin objects matching request
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct PinResults {
     /// The total number of pin objects that exist for passed query filters
     ///
@@ -15,6 +18,46 @@ pub struct PinResults {
     ///
     /// Constraints: `minItems: 0`, `maxItems: 1000`, `uniqueItems: true`.
     pub results: ::std::vec::Vec<PinStatus>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PinResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["count", "results"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PinResults;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PinResults")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PinResults, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "count")?,
+                        rt::Key::Field(1) => rt::next(&mut map, &mut field_1, "results")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PinResults {
+                    count: rt::required(field_0, "count")?,
+                    results: rt::required(field_1, "results")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PinResults", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for PinResults {
@@ -38,7 +81,7 @@ impl validation::Validate for PinResults {
 }
 
 /// pin object with status
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct PinStatus {
     /// CID of pin object; can be used to check status of ongoing pinning
     pub id: ::std::string::String,
@@ -47,6 +90,57 @@ pub struct PinStatus {
     pub providers: ServiceProviders,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<StatusMeta>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PinStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["id", "status", "pin", "providers", "meta"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PinStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PinStatus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PinStatus, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "id")?,
+                        rt::Key::Field(1) => rt::next(&mut map, &mut field_1, "status")?,
+                        rt::Key::Field(2) => rt::next(&mut map, &mut field_2, "pin")?,
+                        rt::Key::Field(3) => {
+                            rt::next(&mut map, &mut field_3, "providers")?
+                        }
+                        rt::Key::Field(4) => rt::next(&mut map, &mut field_4, "meta")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PinStatus {
+                    id: rt::required(field_0, "id")?,
+                    status: rt::required(field_1, "status")?,
+                    pin: rt::required(field_2, "pin")?,
+                    providers: rt::required(field_3, "providers")?,
+                    meta: field_4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PinStatus", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for PinStatus {
@@ -71,7 +165,7 @@ impl validation::Validate for PinStatus {
 }
 
 /// pin object
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct Pin {
     /// CID to be pinned recursively
     pub cid: ::std::string::String,
@@ -79,6 +173,51 @@ pub struct Pin {
     pub providers: ::std::option::Option<DataProviders>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<PinMeta>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["cid", "providers", "meta"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Pin;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pin")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Pin, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "cid")?,
+                        rt::Key::Field(1) => {
+                            rt::next(&mut map, &mut field_1, "providers")?
+                        }
+                        rt::Key::Field(2) => rt::next(&mut map, &mut field_2, "meta")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Pin {
+                    cid: rt::required(field_0, "cid")?,
+                    providers: field_1.flatten(),
+                    meta: field_2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pin", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for Pin {
@@ -96,40 +235,22 @@ impl validation::Validate for Pin {
 }
 
 /// status a pin object can have at a pinning service
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
-    #[serde(rename = "queued")]
     Queued,
-    #[serde(rename = "pinning")]
     Pinning,
-    #[serde(rename = "pinned")]
     Pinned,
-    #[serde(rename = "failed")]
     Failed,
 }
 
 impl Status {
     /// Every value, in the order the spec lists them.
     pub const ALL: [Self; 4] = [Self::Queued, Self::Pinning, Self::Pinned, Self::Failed];
+    /// The wire strings, in the order of [`Self::ALL`].
+    const WIRE: &'static [&'static str] = &["queued", "pinning", "pinned", "failed"];
     /// The value as it appears on the wire.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Pinning => "pinning",
-            Self::Pinned => "pinned",
-            Self::Failed => "failed",
-        }
+        Self::WIRE[self as usize]
     }
 }
 
@@ -142,19 +263,24 @@ impl ::std::fmt::Display for Status {
 impl ::std::str::FromStr for Status {
     type Err = UnknownEnumValue;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        match value {
-            "queued" => ::std::result::Result::Ok(Self::Queued),
-            "pinning" => ::std::result::Result::Ok(Self::Pinning),
-            "pinned" => ::std::result::Result::Ok(Self::Pinned),
-            "failed" => ::std::result::Result::Ok(Self::Failed),
-            _ => {
-                ::std::result::Result::Err(UnknownEnumValue {
-                    type_name: "Status",
-                    value: value.to_owned(),
-                    expected: &["queued", "pinning", "pinned", "failed"],
-                })
-            }
-        }
+        rt::parse_enum("Status", value, &Self::ALL, Self::WIRE)
+    }
+}
+
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::deserialize_enum(deserializer, &Self::ALL, Self::WIRE)
     }
 }
 
@@ -185,10 +311,50 @@ pub type StatusMeta = ::std::collections::BTreeMap<
 >;
 
 /// base error object
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
 pub struct Error {
     pub code: i64,
     pub message: ::std::string::String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const KEYS: rt::Keys = rt::Keys {
+            fields: &["code", "message"],
+            keep: false,
+        };
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Error;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Error")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Error, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {
+                    match key {
+                        rt::Key::Field(0) => rt::next(&mut map, &mut field_0, "code")?,
+                        rt::Key::Field(1) => rt::next(&mut map, &mut field_1, "message")?,
+                        _ => rt::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Error {
+                    code: rt::required(field_0, "code")?,
+                    message: rt::required(field_1, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Error", KEYS.fields, Visitor)
+    }
 }
 
 impl validation::Validate for Error {
@@ -199,27 +365,7 @@ impl validation::Validate for Error {
     ) {}
 }
 
-/// A string that is none of an enum's values: the error of the enums' `FromStr`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownEnumValue {
-    /// The enum's name.
-    pub type_name: &'static str,
-    /// What was given.
-    pub value: ::std::string::String,
-    /// The values the spec allows.
-    pub expected: &'static [&'static str],
-}
-
-impl ::std::fmt::Display for UnknownEnumValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(
-            f, "`{}` is not a valid {}; expected one of: {}", self.value, self.type_name,
-            self.expected.join(", ")
-        )
-    }
-}
-
-impl ::std::error::Error for UnknownEnumValue {}
+pub use ::openapi_runtime::models::UnknownEnumValue;
 
 /// The constraint checks of the runtime crate: `Violation`, the
 /// `Validate` trait every struct and union here implements, and one

@@ -582,6 +582,27 @@ pub struct Content {
     pub media_type: String,
     /// `None` when the media type has no schema.
     pub ty: Option<Type>,
+    /// The `encoding` object of a form or multipart body: how properties
+    /// travel, in spec order.
+    pub encoding: Vec<PropertyEncoding>,
+}
+
+/// One entry of a media type's `encoding` object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyEncoding {
+    /// The property's name on the wire.
+    pub property: String,
+    pub pointer: Pointer,
+    /// `contentType`: the part's (multipart) or the value's (form) media type.
+    pub content_type: Option<String>,
+    /// `style` (form bodies): `None` when the spec gives none (`form`).
+    pub style: Option<Style>,
+    /// `explode`, when `style` is given (openapiv3 reads an absent
+    /// `explode` as `false`; without a style the default, `true`, holds).
+    pub explode: bool,
+    pub allow_reserved: bool,
+    /// The names of the part headers it lists.
+    pub headers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -598,6 +619,8 @@ pub struct Header {
     pub name: String,
     pub required: bool,
     pub ty: Type,
+    /// The media type of a header given with `content` (its schema is `ty`).
+    pub content_type: Option<String>,
 }
 
 /// A response key: an exact code, a range (`4XX`) or `default`.

@@ -101,16 +101,6 @@ fn broken_documents_give_errors_with_pointers() {
             "cannot be read as what is expected here",
         ),
         (
-            "the `encoding` of a multipart body",
-            doc(
-                "  /a:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {type: object, properties: {a: {type: string}}}\n            encoding: {a: {contentType: text/csv}}\n      responses: {'200': {description: ok}}",
-                "",
-            ),
-            Kind::Unsupported,
-            "#/paths/~1a/post/requestBody/content/multipart~1form-data/encoding",
-            "encoding",
-        ),
-        (
             "external $ref",
             doc("  {}", "    A: {$ref: 'other.yaml#/components/schemas/B'}\n"),
             Kind::Unsupported,

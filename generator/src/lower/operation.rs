@@ -10,8 +10,8 @@ use super::{Lowerer, Section};
 use crate::error::{Error, Result};
 use crate::ir::{
     Content, Header, IgnoredParameter, Location, Method, OAuth2Flow, OAuth2FlowKind, Operation, Parameter,
-    ParameterEncoding, RequestBody, Response, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind,
-    StatusCode, Style, Type, is_json,
+    ParameterEncoding, PropertyEncoding, RequestBody, Response, SchemeUse, SecurityRequirement, SecurityScheme,
+    SecuritySchemeKind, StatusCode, Style, Type, is_json,
 };
 use crate::naming::{
     RESERVED_METHODS, RESERVED_TRAIT_METHODS, disambiguate, operation_id, type_name, unraw, value_name,
@@ -280,13 +280,7 @@ impl<'a> Lowerer<'a> {
         let prefix = if matches!(item, ReferenceOr::Reference { .. }) { String::new() } else { op_type.to_owned() };
         let (data, location, style, allow_reserved) = match &*parameter {
             openapiv3::Parameter::Query { parameter_data, allow_reserved, style, .. } => {
-                let style = match style {
-                    QueryStyle::Form => Style::Form,
-                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
-                    QueryStyle::PipeDelimited => Style::PipeDelimited,
-                    QueryStyle::DeepObject => Style::DeepObject,
-                };
-                (parameter_data, Location::Query, style, *allow_reserved)
+                (parameter_data, Location::Query, query_style(style), *allow_reserved)
             }
             openapiv3::Parameter::Header { parameter_data, .. } => {
                 (parameter_data, Location::Header, Style::Simple, false)
@@ -382,6 +376,27 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The one media type of a header's `content` and its schema's type
+    /// (any value without a schema).
+    fn header_content(
+        &mut self,
+        content: &IndexMap<String, MediaType>,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<(String, Type)> {
+        let mut entries = content.iter();
+        let (Some((media_type, media)), None) = (entries.next(), entries.next()) else {
+            return Err(Error::malformed(at, "a header's `content` must have exactly one entry"));
+        };
+        let media_at = at.join(media_type);
+        let ty = match &media.schema {
+            Some(schema) => self.lower_use(schema, &media_at.join("schema"), hint)?,
+            None => Type::new(crate::ir::Shape::Any),
+        };
+        self.examples_of(&media_at, &ty, media.example.as_ref(), &media.examples)?;
+        Ok((media_type.clone(), ty))
+    }
+
     pub(super) fn request_body(
         &mut self,
         item: &ReferenceOr<openapiv3::RequestBody>,
@@ -393,10 +408,8 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { .. } => type_name(&at.last().unwrap_or_default()),
             ReferenceOr::Item(_) => format!("{op_type}Request"),
         };
+        // Without media types (`content: {}`) the plan sends no body, with a warning.
         let content = self.content(&body.content, &at.join("content"), &prefix)?;
-        if content.is_empty() {
-            return Err(Error::malformed(&at.join("content"), "a request body needs at least one media type"));
-        }
         Ok(RequestBody { pointer: at, docs: body.description.clone(), required: body.required, content })
     }
 
@@ -439,13 +452,18 @@ impl<'a> Lowerer<'a> {
             for (name, header) in &response.headers {
                 let header_at = response_at.join("headers").join(name);
                 let (header, header_at) = self.resolve(header, &header_at, Section::Headers, |c| &c.headers)?;
-                let ParameterSchemaOrContent::Schema(schema) = &header.format else {
-                    return Err(Error::unsupported(&header_at.join("content"), "a header with `content`"));
-                };
                 let hint = format!("{prefix}{}", type_name(name));
-                let ty = self.lower_use(schema, &header_at.join("schema"), &hint)?;
+                let (ty, content_type) = match &header.format {
+                    ParameterSchemaOrContent::Schema(schema) => {
+                        (self.lower_use(schema, &header_at.join("schema"), &hint)?, None)
+                    }
+                    ParameterSchemaOrContent::Content(content) => {
+                        let (media_type, ty) = self.header_content(content, &header_at.join("content"), &hint)?;
+                        (ty, Some(media_type))
+                    }
+                };
                 self.examples_of(&header_at, &ty, header.example.as_ref(), &header.examples)?;
-                headers.push(Header { name: name.clone(), required: header.required, ty });
+                headers.push(Header { name: name.clone(), required: header.required, ty, content_type });
             }
             out.push(Response {
                 status,
@@ -464,12 +482,7 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         for (i, (media_type, media)) in content.iter().enumerate() {
             let media_at = at.join(media_type);
-            if !media.encoding.is_empty() {
-                return Err(Error::unsupported(
-                    &media_at.join("encoding"),
-                    "the `encoding` of a media type (per-property content types, headers and styles)",
-                ));
-            }
+            let encoding = self.encoding(media, &media_at.join("encoding"));
             let hint = if i == 0 { prefix.to_owned() } else { format!("{prefix}{}", type_name(media_type)) };
             let ty = match &media.schema {
                 Some(schema) => {
@@ -479,9 +492,41 @@ impl<'a> Lowerer<'a> {
                 }
                 None => None,
             };
-            out.push(Content { media_type: media_type.clone(), ty });
+            out.push(Content { media_type: media_type.clone(), ty, encoding });
         }
         Ok(out)
+    }
+
+    /// A media type's `encoding` object, in spec order. `explode` counts
+    /// only where the spec writes it (openapiv3 reads an absent one as
+    /// `false`; OpenAPI's default for forms is `true`).
+    fn encoding(&self, media: &MediaType, at: &Pointer) -> Vec<PropertyEncoding> {
+        let mut out = Vec::new();
+        for (property, encoding) in &media.encoding {
+            let pointer = at.join(property);
+            let explicit = self.raw_at(&pointer.join("explode")).and_then(|v| v.as_bool());
+            let style = encoding.style.as_ref().map(query_style);
+            let explode = explicit.unwrap_or(matches!(style, None | Some(Style::Form)));
+            out.push(PropertyEncoding {
+                property: property.clone(),
+                pointer,
+                content_type: encoding.content_type.clone(),
+                style,
+                explode,
+                allow_reserved: encoding.allow_reserved,
+                headers: encoding.headers.keys().cloned().collect(),
+            });
+        }
+        out
+    }
+}
+
+fn query_style(style: &QueryStyle) -> Style {
+    match style {
+        QueryStyle::Form => Style::Form,
+        QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+        QueryStyle::PipeDelimited => Style::PipeDelimited,
+        QueryStyle::DeepObject => Style::DeepObject,
     }
 }
 

@@ -2,12 +2,14 @@
 //! `multipart/form-data`: which fields a body schema has and how each one
 //! travels, decided once from the IR for the client and the server emitters.
 //!
-//! - Form bodies: an object (named or inline) whose properties are scalars
-//!   (strings, numbers, integers, booleans, string enums, dates, date-times)
-//!   or arrays of scalars, one `name=value` pair per value (`style: form`,
-//!   `explode: true`, OpenAPI's default for forms). Nested objects, maps,
-//!   unions, untyped and nullable properties, and `additionalProperties`
-//!   schemas are refused: the format has no nesting and no null.
+//! - Form bodies: an object (named or inline); scalars (strings, numbers,
+//!   integers, booleans, string enums, dates, date-times) and arrays of
+//!   scalars travel as one `name=value` pair per value (`style: form`,
+//!   `explode: true`, OpenAPI's default for forms); a property whose
+//!   `encoding` names a JSON `contentType` as one pair holding its JSON;
+//!   anything else (nested objects, maps, unions, nullable values) as the
+//!   de-facto `deepObject` convention `name[key]=value`, with a warning
+//!   unless its `encoding` says `style: deepObject`.
 //! - Multipart bodies: an object whose properties travel with OpenAPI's
 //!   default per-property content types: scalars as text parts, `format:
 //!   binary` strings as `application/octet-stream` parts (the bytes as they
@@ -15,14 +17,19 @@
 //!   else (objects, maps, unions, arrays of them, nullable values) as
 //!   `application/json` parts. The body is a struct of the operation's own
 //!   (`{Op}Multipart`), since the models keep `binary` strings as `String`.
-//!   Length constraints on binary properties are refused (they are counted
-//!   in characters for strings).
+//!   An `encoding` `contentType` sets a part's media type (a JSON one makes
+//!   it a JSON part). Length constraints on binary properties are not
+//!   checked, with a warning (they are counted in characters for strings).
 //!
-//! The `encoding` object of a media type (per-property content types,
-//! headers, styles) is refused by lowering.
+//! A form or multipart body without a schema, or whose schema is not an
+//! object, travels as raw bytes, with a warning. `encoding` headers are
+//! neither sent nor read, with a warning.
 
-use crate::error::{Error, Result};
-use crate::ir::{Additional, Api, BytesEncoding, Field, Primitive, Shape, Struct, Type, TypeKind};
+use crate::error::{Error, Result, Warning};
+use crate::ir::{
+    Additional, Api, BytesEncoding, Content, Field, Primitive, PropertyEncoding, Shape, Struct, Style, Type, TypeKind,
+    is_json,
+};
 use crate::pointer::Pointer;
 
 /// The essence of a media type: without parameters, lowercased.
@@ -46,22 +53,52 @@ pub fn has_multipart(api: &Api) -> bool {
         .any(|op| op.request_body.as_ref().and_then(|b| b.content.first()).is_some_and(|c| is_multipart(&c.media_type)))
 }
 
-/// One property of a form body.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FormField {
-    pub field: Field,
-    /// The scalar type of each value (the item type of an array).
-    pub scalar: Type,
-    /// An array: one pair per item.
-    pub repeated: bool,
-}
-
 /// The struct of a form or multipart body and whether it forbids unknown keys.
 pub struct BodyStruct<'a> {
     pub name: &'a str,
     pub fields: &'a Struct,
     /// `additionalProperties: false`: names the schema does not declare are refused.
     pub closed: bool,
+}
+
+/// Whether a media type is a form or a multipart one.
+pub fn is_structured(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    is_form(&essence) || essence.starts_with("multipart/")
+}
+
+/// The struct of a form or `multipart/form-data` body (`at`: its media
+/// type); `None` when the media type is neither, or when the body has no
+/// schema or one that is not an object: then it travels raw (bytes as the
+/// caller gives them), with a warning. Other `multipart/*` media types are
+/// refused.
+pub fn structured<'a>(
+    api: &'a Api,
+    content: &'a Content,
+    at: &Pointer,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<BodyStruct<'a>>> {
+    let media = &content.media_type;
+    if !is_structured(media) {
+        return Ok(None);
+    }
+    if !is_form(media) && !is_multipart(media) {
+        return Err(Error::unsupported(at, format!("request bodies of `{media}`")));
+    }
+    let raw = |what: &str, warnings: &mut Vec<Warning>| {
+        warnings.push(Warning::new(
+            at,
+            format!("a `{media}` body {what}: the generated code sends and reads it as raw bytes"),
+        ));
+        Ok(None)
+    };
+    let Some(ty) = &content.ty else { return raw("without a schema", warnings) };
+    let what = if is_form(media) { "form" } else { "multipart" };
+    match body_struct(api, ty, at, what) {
+        Ok(body) => Ok(Some(body)),
+        Err(Error::Unsupported { .. }) => raw("whose schema is not an object of properties", warnings),
+        Err(other) => Err(other),
+    }
 }
 
 /// The struct a form or multipart body of `ty` is (`at`: the media type).
@@ -99,27 +136,104 @@ fn scalar<'a>(api: &'a Api, ty: &'a Type) -> Option<&'a Type> {
     }
 }
 
-/// The fields of a form body, each a scalar or an array of scalars.
-pub fn form_fields(api: &Api, body: &BodyStruct<'_>) -> Result<Vec<FormField>> {
+/// One property of a form body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    pub field: Field,
+    pub kind: FormKind,
+}
+
+/// How one property of a form body travels.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKind {
+    /// A scalar (`repeated`: an array of them, one pair per item); `scalar`
+    /// is the type of each value.
+    Scalar { scalar: Box<Type>, repeated: bool },
+    /// Its `encoding` names a JSON media type: one pair, the value's JSON.
+    Json,
+    /// Anything else (objects, maps, arrays of them, unions, nullable
+    /// values): the de-facto `deepObject` convention, a pair per scalar
+    /// inside, named by its path (`a[b]=c`, `a[list][0]=x`; nulls left out).
+    Nested,
+}
+
+/// The encoding entry of property `wire` of a media type.
+pub fn encoding_of<'a>(content: &'a Content, wire: &str) -> Option<&'a PropertyEncoding> {
+    content.encoding.iter().find(|e| e.property == wire)
+}
+
+/// Warnings for `encoding` entries the body cannot honour: entries naming no
+/// property, and part headers (never sent or read).
+fn encoding_warnings(content: &Content, body: &BodyStruct<'_>, warnings: &mut Vec<Warning>) {
+    for e in &content.encoding {
+        if !body.fields.fields.iter().any(|f| f.wire_name == e.property) {
+            warnings.push(Warning::new(
+                &e.pointer,
+                format!("an `encoding` for `{}`, which the body's schema does not declare: ignored", e.property),
+            ));
+        }
+        if !e.headers.is_empty() {
+            warnings.push(Warning::new(
+                &e.pointer.join("headers"),
+                "per-part headers of an `encoding`: the generated code neither sends nor reads them",
+            ));
+        }
+    }
+}
+
+/// The fields of a form body (`content`, of schema `body`); what travels
+/// less precisely than the spec says goes to `warnings`.
+pub fn form_fields(api: &Api, content: &Content, body: &BodyStruct<'_>, warnings: &mut Vec<Warning>) -> Vec<FormField> {
+    encoding_warnings(content, body, warnings);
     let mut out = Vec::new();
     for field in &body.fields.fields {
+        let encoding = encoding_of(content, &field.wire_name);
+        if let Some(e) = encoding {
+            if e.content_type.as_deref().is_some_and(is_json) {
+                out.push(FormField { field: field.clone(), kind: FormKind::Json });
+                continue;
+            }
+            if let Some(style) = e.style.filter(|s| *s != Style::Form && *s != Style::DeepObject) {
+                warnings.push(Warning::new(
+                    &e.pointer.join("style"),
+                    format!(
+                        "`style: {}` in a form body: sent and read as `style: form`, `explode: true`",
+                        style.spec_name()
+                    ),
+                ));
+            } else if !e.explode && e.style == Some(Style::Form) {
+                warnings.push(Warning::new(
+                    &e.pointer.join("explode"),
+                    "`explode: false` in a form body: sent and read as `explode: true` (a pair per value)",
+                ));
+            }
+        }
         if let Some(scalar) = scalar(api, &field.ty) {
-            out.push(FormField { field: field.clone(), scalar: scalar.clone(), repeated: false });
+            out.push(FormField {
+                field: field.clone(),
+                kind: FormKind::Scalar { scalar: Box::new(scalar.clone()), repeated: false },
+            });
             continue;
         }
         let resolved = api.resolve_aliases(&field.ty);
         if let (Shape::Array(item), false) = (&resolved.shape, resolved.nullable)
             && let Some(scalar) = scalar(api, item)
         {
-            out.push(FormField { field: field.clone(), scalar: scalar.clone(), repeated: true });
+            out.push(FormField {
+                field: field.clone(),
+                kind: FormKind::Scalar { scalar: Box::new(scalar.clone()), repeated: true },
+            });
             continue;
         }
-        return Err(Error::unsupported(
-            &field.pointer,
-            "a form body property that is not a scalar or an array of scalars (`application/x-www-form-urlencoded` has no nesting and no null)",
-        ));
+        if encoding.and_then(|e| e.style) != Some(Style::DeepObject) {
+            warnings.push(Warning::new(
+                &field.pointer,
+                "a form body property that is not a scalar or an array of scalars (`application/x-www-form-urlencoded` has no nesting): sent as `name[key]=value` pairs (the `deepObject` convention), nulls left out, and read leniently",
+            ));
+        }
+        out.push(FormField { field: field.clone(), kind: FormKind::Nested });
     }
-    Ok(out)
+    out
 }
 
 /// How one property of a multipart body travels.
@@ -142,6 +256,12 @@ pub struct PartField {
     pub value: Type,
     /// An array of text or binary values: one part per item.
     pub repeated: bool,
+    /// The part's media type from the `encoding` (`None`: the default of
+    /// its kind).
+    pub media: Option<String>,
+    /// Whether its constraints are checked (not for `format: binary` values
+    /// with length or pattern constraints, which are counted in characters).
+    pub checked: bool,
 }
 
 fn is_binary(api: &Api, ty: &Type) -> bool {
@@ -149,22 +269,29 @@ fn is_binary(api: &Api, ty: &Type) -> bool {
     !ty.nullable && ty.shape == Shape::Primitive(Primitive::Bytes(BytesEncoding::Binary))
 }
 
-/// The parts of a multipart body.
-pub fn part_fields(api: &Api, body: &BodyStruct<'_>) -> Result<Vec<PartField>> {
+/// The parts of a multipart body (`content`, of schema `body`); what travels
+/// less precisely than the spec says goes to `warnings`.
+pub fn part_fields(api: &Api, content: &Content, body: &BodyStruct<'_>, warnings: &mut Vec<Warning>) -> Vec<PartField> {
+    encoding_warnings(content, body, warnings);
     let mut out = Vec::new();
     for field in &body.fields.fields {
+        let media = encoding_of(content, &field.wire_name).and_then(|e| e.content_type.clone());
         let resolved = api.resolve_aliases(&field.ty);
         let (value, repeated) = match (&resolved.shape, resolved.nullable) {
             (Shape::Array(item), false) if scalar(api, item).is_some() => (&**item, true),
             _ => (&field.ty, false),
         };
-        let kind = if is_binary(api, value) {
+        let mut checked = true;
+        let kind = if media.as_deref().is_some_and(is_json) {
+            PartKind::Json
+        } else if is_binary(api, value) {
             let c = &api.resolve_aliases(value).constraints;
             if c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some() {
-                return Err(Error::unsupported(
+                warnings.push(Warning::new(
                     &field.pointer,
-                    "`minLength`, `maxLength` or `pattern` on a `format: binary` multipart property",
+                    "`minLength`, `maxLength` or `pattern` on a `format: binary` multipart property: not checked (they count characters, the part is bytes)",
                 ));
+                checked = false;
             }
             PartKind::Binary
         } else if scalar(api, value).is_some() {
@@ -174,7 +301,7 @@ pub fn part_fields(api: &Api, body: &BodyStruct<'_>) -> Result<Vec<PartField>> {
         };
         let value = if kind == PartKind::Json { &field.ty } else { value };
         let repeated = repeated && kind != PartKind::Json;
-        out.push(PartField { field: field.clone(), kind, value: value.clone(), repeated });
+        out.push(PartField { field: field.clone(), kind, value: value.clone(), repeated, media, checked });
     }
-    Ok(out)
+    out
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use super::bodies::{self, PartField, PartKind};
+use super::bodies::{self, FormKind, PartField, PartKind};
 use super::names::OperationNames;
 use super::parameters::{ClientParameter, Scalar};
 use crate::error::{Error, Result};
@@ -201,9 +201,19 @@ pub enum Encoding {
 pub struct FormValue {
     pub field: String,
     pub wire: String,
-    pub scalar: Scalar,
-    pub repeated: bool,
+    pub send: FormSend,
     pub required: bool,
+}
+
+/// How the client sends one property of a form body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormSend {
+    /// Each value as text; `repeated`: an array, one pair per item.
+    Scalar { scalar: Scalar, repeated: bool },
+    /// One pair holding the value's JSON.
+    Json,
+    /// `name[key]...=value` pairs of the value's JSON (nulls left out).
+    Nested,
 }
 
 /// A form body: its media type and its properties.
@@ -214,22 +224,27 @@ pub struct FormPlan {
 }
 
 impl FormPlan {
-    fn new(api: &Api, ty: &Type, media: &str, at: &Pointer) -> Result<Self> {
-        let body = bodies::body_struct(api, ty, at, "form")?;
+    fn new(api: &Api, content: &Content, body: &bodies::BodyStruct<'_>) -> Result<Self> {
         let mut values = Vec::new();
-        for f in bodies::form_fields(api, &body)? {
-            let Some(scalar) = Scalar::of(api, &f.scalar) else {
-                return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
+        for f in bodies::form_fields(api, content, body, &mut Vec::new()) {
+            let send = match f.kind {
+                FormKind::Scalar { scalar, repeated } => {
+                    let Some(scalar) = Scalar::of(api, &scalar) else {
+                        return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
+                    };
+                    FormSend::Scalar { scalar, repeated }
+                }
+                FormKind::Json => FormSend::Json,
+                FormKind::Nested => FormSend::Nested,
             };
             values.push(FormValue {
                 field: f.field.name.clone(),
                 wire: f.field.wire_name.clone(),
-                scalar,
-                repeated: f.repeated,
+                send,
                 required: f.field.required,
             });
         }
-        Ok(FormPlan { media: media.to_owned(), values })
+        Ok(FormPlan { media: content.media_type.clone(), values })
     }
 }
 
@@ -246,9 +261,8 @@ pub struct MultipartPlan {
 }
 
 impl MultipartPlan {
-    fn new(api: &Api, ty: &Type, name: &str, at: &Pointer) -> Result<Self> {
-        let body = bodies::body_struct(api, ty, at, "multipart")?;
-        let fields = bodies::part_fields(api, &body)?;
+    fn new(api: &Api, content: &Content, body: &bodies::BodyStruct<'_>, name: &str) -> Result<Self> {
+        let fields = bodies::part_fields(api, content, body, &mut Vec::new());
         let mut scalars = Vec::new();
         for p in &fields {
             scalars.push(match p.kind {
@@ -277,20 +291,15 @@ fn body(api: &Api, op: &Operation, multipart: &str, arguments: &[String]) -> Res
     {
         let at = request.pointer.join("content").join(&first.media_type);
         let essence = bodies::essence(&first.media_type);
-        if bodies::is_form(&essence) || bodies::is_multipart(&essence) {
-            let Some(ty) = &first.ty else {
-                return Err(Error::unsupported(&at, format!("a `{}` request body without a schema", first.media_type)));
-            };
+        if let Some(body) = bodies::structured(api, first, &at, &mut Vec::new())? {
             let name = if taken("body") { "body_" } else { "body" }.to_owned();
             let encoding = if bodies::is_form(&essence) {
-                Encoding::Form(FormPlan::new(api, ty, &first.media_type, &at)?)
+                Encoding::Form(FormPlan::new(api, first, &body)?)
             } else {
-                Encoding::Multipart(MultipartPlan::new(api, ty, multipart, &at)?)
+                Encoding::Multipart(MultipartPlan::new(api, first, &body, multipart)?)
             };
-            return Ok(Some(ClientBody { name, ty: ty.clone(), required: request.required, slice: None, encoding }));
-        }
-        if essence.starts_with("multipart/") {
-            return Err(Error::unsupported(&at, format!("request bodies of `{}`", first.media_type)));
+            let ty = first.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
+            return Ok(Some(ClientBody { name, ty, required: request.required, slice: None, encoding }));
         }
         let text = essence.starts_with("text/");
         let name = if arguments.iter().any(|a| a == "body") { "body_" } else { "body" }.to_owned();
@@ -303,7 +312,8 @@ fn body(api: &Api, op: &Operation, multipart: &str, arguments: &[String]) -> Res
         return Ok(Some(ClientBody { name, ty, required: request.required, slice: None, encoding }));
     }
     let ty = match json_content(&request.content, &request.pointer)? {
-        None => return Err(Error::unsupported(&request.pointer, "a request body without content")),
+        // No media type: no body (the server plan warns).
+        None => return Ok(None),
         // JSON without a schema: any JSON value.
         Some(None) => Type::new(Shape::Any),
         Some(Some(ty)) => ty,

@@ -10,15 +10,17 @@
 //!   variant per media type (`ApplicationJson(T)`, `ApplicationVndGithubDiff(String)`).
 //! - Headers: a struct per response with headers (`{Op}{Variant}Headers`), a
 //!   field per header (`Option` unless required); scalars as text, arrays
-//!   comma-separated (`simple`). A `Content-Type` header is ignored (the
-//!   media type says it).
+//!   comma-separated and objects of scalars `k,v,k,v` (`simple`), headers
+//!   with `content: application/json` as the value's JSON. A header of any
+//!   other schema (nested objects, unions) is sent as JSON, with a warning.
+//!   A `Content-Type` header is ignored (the media type says it).
 //!
-//! Refused here: media types or headers whose Rust names collide, and
-//! headers that are not scalars or arrays of scalars.
+//! Media types and headers whose Rust names collide follow
+//! [`crate::naming::disambiguate`] (`ApplicationJson2`, `x_rate_2`).
 
 use super::client::same_rust_type;
-use crate::error::{Error, Result};
-use crate::ir::{Api, Content, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
+use crate::error::{Error, Result, Warning};
+use crate::ir::{Additional, Api, Content, Header, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
 use crate::naming::{type_name, value_name};
 use crate::pointer::Pointer;
 
@@ -56,6 +58,10 @@ pub enum HeaderText {
     DateTime,
     /// Its `Display`.
     Display,
+    /// Its JSON (`content: application/json`, and structured values).
+    Json,
+    /// An object's `k,v,k,v` (`style: simple`).
+    Simple,
 }
 
 /// One documented response header.
@@ -92,10 +98,11 @@ pub struct Variant {
 
 impl Variant {
     /// `prefix`: `{Op}{Status}`, the start of the names of the response's types.
-    pub fn new(api: &Api, response: &Response, prefix: &str) -> Result<Self> {
+    /// What it sends less precisely than the spec says goes to `warnings`.
+    pub fn new(api: &Api, response: &Response, prefix: &str, warnings: &mut Vec<Warning>) -> Result<Self> {
         let name = crate::naming::status_variant(response.status);
-        let body = body(&response.content, &response.pointer, prefix)?;
-        let headers = headers(api, response, prefix)?;
+        let body = body(&response.content, prefix);
+        let headers = headers(api, response, prefix, warnings)?;
         Ok(Variant { status: response.status, name, description: response.description.clone(), body, headers })
     }
 }
@@ -114,32 +121,27 @@ fn representation(content: &Content) -> Representation {
     }
 }
 
-fn body(content: &[Content], at: &Pointer, prefix: &str) -> Result<Option<ResponseBody>> {
+fn body(content: &[Content], prefix: &str) -> Option<ResponseBody> {
     let all: Vec<Representation> = content.iter().map(representation).collect();
-    let Some(first) = all.first() else { return Ok(None) };
+    let first = all.first()?;
     let same = all.iter().all(|r| r.kind == first.kind && same_rust_type(&r.ty, &first.ty));
     if same {
-        return Ok(all.into_iter().next().map(ResponseBody::One));
+        return all.into_iter().next().map(ResponseBody::One);
     }
-    let mut options: Vec<(String, Representation)> = Vec::new();
-    for r in all {
-        let variant = type_name(&r.media);
-        if options.iter().any(|(v, _)| *v == variant) {
-            return Err(Error::unsupported(
-                &at.join("content").join(&r.media),
-                format!("media types whose names collide as a Rust variant (`{variant}`)"),
-            ));
-        }
-        options.push((variant, r));
-    }
-    Ok(Some(ResponseBody::Choice { name: format!("{prefix}Body"), options }))
+    // Media types whose names collide as a variant (`application/json` and
+    // `application/json; charset=utf-8`) follow the renaming rule.
+    let names: Vec<(String, String)> = all.iter().map(|r| (type_name(&r.media), r.media.clone())).collect();
+    let options = crate::naming::disambiguate(&names, &[]).into_iter().zip(all).collect();
+    Some(ResponseBody::Choice { name: format!("{prefix}Body"), options })
 }
 
-fn headers(api: &Api, response: &Response, prefix: &str) -> Result<Option<ResponseHeaders>> {
-    if response.headers.is_empty() {
-        return Ok(None);
-    }
-    let mut fields: Vec<HeaderField> = Vec::new();
+fn headers(
+    api: &Api,
+    response: &Response,
+    prefix: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<ResponseHeaders>> {
+    let mut sent = Vec::new();
     for header in &response.headers {
         let at = response.pointer.join("headers").join(&header.name);
         // OpenAPI: a `Content-Type` response header is ignored (the media type says it).
@@ -150,14 +152,18 @@ fn headers(api: &Api, response: &Response, prefix: &str) -> Result<Option<Respon
         if header.name.is_empty() || !header.name.chars().all(token) {
             return Err(Error::malformed(&at, format!("`{}` is not an HTTP header name", header.name)));
         }
-        let field = value_name(&header.name);
-        if fields.iter().any(|f| f.field == field) {
-            return Err(Error::unsupported(&at, format!("headers whose names collide as a Rust field (`{field}`)")));
-        }
-        let (text, list) = header_text(api, &header.ty).ok_or_else(|| {
-            Error::unsupported(&at.join("schema"), "a response header that is not a scalar or an array of scalars")
-        })?;
-        fields.push(HeaderField {
+        sent.push((header, at));
+    }
+    if sent.is_empty() {
+        return Ok(None);
+    }
+    // Names that collide as a field (`X-Rate` and `x_rate`) follow the renaming rule.
+    let names: Vec<(String, String)> = sent.iter().map(|(h, _)| (value_name(&h.name), h.name.clone())).collect();
+    let fields = crate::naming::disambiguate(&names, &[]);
+    let mut out = Vec::new();
+    for ((header, at), field) in sent.into_iter().zip(fields) {
+        let (text, list) = header_text(api, header, &at, warnings);
+        out.push(HeaderField {
             field,
             wire: header.name.to_ascii_lowercase(),
             ty: Type { nullable: false, ..header.ty.clone() },
@@ -166,19 +172,63 @@ fn headers(api: &Api, response: &Response, prefix: &str) -> Result<Option<Respon
             list,
         });
     }
-    if fields.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(ResponseHeaders { name: format!("{prefix}Headers"), fields }))
+    Ok(Some(ResponseHeaders { name: format!("{prefix}Headers"), fields: out }))
 }
 
-/// How a header of `ty` is text, and whether it is a list.
-fn header_text(api: &Api, ty: &Type) -> Option<(HeaderText, bool)> {
-    let resolved = api.resolve_aliases(ty);
-    if let Shape::Array(item) = &resolved.shape {
-        return Some((scalar_text(api, item)?, true));
+/// How a header is text, and whether it is a list. `content` of a JSON
+/// media type is the value's JSON; objects and maps of scalars are
+/// `simple` (`k,v,k,v`); anything else is sent as JSON, with a warning.
+fn header_text(api: &Api, header: &Header, at: &Pointer, warnings: &mut Vec<Warning>) -> (HeaderText, bool) {
+    let ty = &header.ty;
+    if let Some(media) = &header.content_type {
+        if !is_json(media) && scalar_text(api, ty).is_none() {
+            warnings.push(Warning::new(
+                &at.join("content").join(media),
+                format!("a `{media}` header of a structured schema: the generated server sends its JSON"),
+            ));
+        }
+        return match scalar_text(api, ty) {
+            Some(text) if !is_json(media) => (text, false),
+            _ => (HeaderText::Json, false),
+        };
     }
-    Some((scalar_text(api, ty)?, false))
+    let resolved = api.resolve_aliases(ty);
+    if let Shape::Array(item) = &resolved.shape
+        && let Some(text) = scalar_text(api, item)
+    {
+        return (text, true);
+    }
+    if let Some(text) = scalar_text(api, ty) {
+        return (text, false);
+    }
+    if simple_object(api, ty) {
+        return (HeaderText::Simple, false);
+    }
+    warnings.push(Warning::new(
+        &at.join("schema"),
+        "a header that is not a scalar, an array of scalars or an object of scalars: the generated server sends its JSON",
+    ));
+    (HeaderText::Json, false)
+}
+
+/// Whether `ty` is an object or a map whose values are all scalars (the
+/// `simple` style writes it `k,v,k,v`).
+fn simple_object(api: &Api, ty: &Type) -> bool {
+    let resolved = api.resolve_aliases(ty);
+    match &resolved.shape {
+        Shape::Map(value) => scalar_text(api, value).is_some(),
+        Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => {
+                let extra = match &s.additional_properties {
+                    Additional::Typed(value) => scalar_text(api, value).is_some(),
+                    Additional::Unspecified | Additional::Forbidden => true,
+                };
+                extra && s.fields.iter().all(|f| scalar_text(api, &f.ty).is_some())
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn scalar_text(api: &Api, ty: &Type) -> Option<HeaderText> {

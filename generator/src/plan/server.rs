@@ -4,7 +4,7 @@
 //! route serving it. Everything the server cannot express is refused here,
 //! with its pointer; the server emitter only reads these plans.
 
-use super::bodies::{self, PartField, PartKind};
+use super::bodies::{self, FormKind, PartField, PartKind};
 use super::decoding::{Parse, ServerParameter, scalar_parse};
 use super::errors::ErrorPlan;
 use super::names::{Names, OperationNames};
@@ -15,7 +15,6 @@ use crate::error::{Error, Result, Warning};
 use crate::ir::{
     Additional, Api, Content, Location, Operation, Primitive, Reached, Shape, Type, TypeDef, TypeKind, is_json, reaches,
 };
-use crate::pointer::Pointer;
 
 /// The server's plan of a whole API.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,13 +145,22 @@ pub enum BodyKind {
     Multipart(MultipartBody),
 }
 
-/// One field of a form body: how each value parses.
+/// One field of a form body and how it is read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormValue {
     pub field: crate::ir::Field,
-    pub parse: Parse,
-    /// An array: one pair per item.
-    pub repeated: bool,
+    pub read: FormRead,
+}
+
+/// How the server reads one field of a form body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormRead {
+    /// Each value parses as a scalar; `repeated`: an array, one pair per item.
+    Scalar { parse: Parse, repeated: bool },
+    /// One value, JSON of the field's type.
+    Json,
+    /// `name[key]...=value` pairs, read leniently into the field's type.
+    Nested,
 }
 
 /// A form body.
@@ -223,7 +231,7 @@ impl ServerOperation {
             .responses
             .iter()
             .zip(&names.responses)
-            .map(|(response, prefix)| Variant::new(api, response, prefix))
+            .map(|(response, prefix)| Variant::new(api, response, prefix, &mut warnings))
             .collect::<Result<Vec<_>>>()?;
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
@@ -252,7 +260,7 @@ impl ServerOperation {
 fn body(api: &Api, op: &Operation, names: &OperationNames, warnings: &mut Vec<Warning>) -> Result<Option<ServerBody>> {
     let Some(body) = &op.request_body else { return Ok(None) };
     let at = |content: &Content| body.pointer.join("content").join(&content.media_type);
-    let mut dropped = |content: &Content, read: &str| {
+    let dropped = |content: &Content, read: &str, warnings: &mut Vec<Warning>| {
         warnings.push(Warning::new(
             &at(content),
             format!(
@@ -270,43 +278,39 @@ fn body(api: &Api, op: &Operation, names: &OperationNames, warnings: &mut Vec<Wa
             if is_json(&content.media_type) && content.ty.clone().unwrap_or_else(|| Type::new(Shape::Any)) == ty {
                 media_types.push(content.media_type.clone());
             } else {
-                dropped(content, &format!("`{}`", json.media_type));
+                dropped(content, &format!("`{}`", json.media_type), warnings);
             }
         }
         let kind = BodyKind::Json { strict: forbids_unknown_fields(api, &ty) };
         return Ok(Some(ServerBody { ty, required: body.required, media_types, kind }));
     }
     let Some(first) = body.content.first() else {
-        return Err(Error::malformed(&body.pointer.join("content"), "a request body without content"));
+        warnings.push(Warning::new(
+            &body.pointer.join("content"),
+            "a request body without media types: the generated code sends and reads no body",
+        ));
+        return Ok(None);
     };
-    if bodies::is_form(&first.media_type) || bodies::is_multipart(&first.media_type) {
+    let structured = bodies::structured(api, first, &at(first), warnings)?;
+    if let Some(schema) = structured {
         // Form and multipart bodies: one schema, one media type.
         for other in &body.content[1..] {
-            dropped(other, &format!("`{}`", first.media_type));
+            dropped(other, &format!("`{}`", first.media_type), warnings);
         }
-        let Some(ty) = &first.ty else {
-            return Err(Error::unsupported(
-                &at(first),
-                format!("a `{}` request body without a schema", first.media_type),
-            ));
-        };
         let kind = if bodies::is_form(&first.media_type) {
-            BodyKind::Form(form(api, ty, &at(first))?)
+            BodyKind::Form(form(api, first, &schema, warnings)?)
         } else {
-            BodyKind::Multipart(multipart(api, ty, &names.multipart, &at(first))?)
+            BodyKind::Multipart(multipart(api, first, &schema, &names.multipart, warnings)?)
         };
         let media_types = vec![first.media_type.clone()];
-        return Ok(Some(ServerBody { ty: ty.clone(), required: body.required, media_types, kind }));
+        let ty = first.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
+        return Ok(Some(ServerBody { ty, required: body.required, media_types, kind }));
     }
     // Raw bodies: text when every media type is `text/*`, else bytes.
     let mut media_types = Vec::new();
     for content in &body.content {
-        let essence = bodies::essence(&content.media_type);
-        if bodies::is_form(&essence) || essence.starts_with("multipart/") {
-            if std::ptr::eq(content, first) {
-                return Err(Error::unsupported(&at(content), format!("request bodies of `{}`", content.media_type)));
-            }
-            dropped(content, &format!("`{}`", first.media_type));
+        if !std::ptr::eq(content, first) && bodies::is_structured(&content.media_type) {
+            dropped(content, &format!("`{}`", first.media_type), warnings);
             continue;
         }
         media_types.push(content.media_type.clone());
@@ -318,15 +322,22 @@ fn body(api: &Api, op: &Operation, names: &OperationNames, warnings: &mut Vec<Wa
     Ok(Some(ServerBody { ty, required: body.required, media_types, kind }))
 }
 
-/// A form body: each field a scalar or an array of scalars.
-fn form(api: &Api, ty: &Type, at: &Pointer) -> Result<FormBody> {
-    let body = bodies::body_struct(api, ty, at, "form")?;
+/// A form body: scalars and arrays of scalars parse; other fields are JSON
+/// or nested pairs (see [`bodies::form_fields`]).
+fn form(api: &Api, content: &Content, body: &bodies::BodyStruct<'_>, warnings: &mut Vec<Warning>) -> Result<FormBody> {
     let mut values = Vec::new();
-    for f in bodies::form_fields(api, &body)? {
-        let Some(parse) = scalar_parse(api, &f.scalar, &f.field.pointer)? else {
-            return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
+    for f in bodies::form_fields(api, content, body, warnings) {
+        let read = match f.kind {
+            FormKind::Scalar { scalar, repeated } => {
+                let Some(parse) = scalar_parse(api, &scalar, &f.field.pointer)? else {
+                    return Err(Error::unsupported(&f.field.pointer, "a form body property that is not a scalar"));
+                };
+                FormRead::Scalar { parse, repeated }
+            }
+            FormKind::Json => FormRead::Json,
+            FormKind::Nested => FormRead::Nested,
         };
-        values.push(FormValue { field: f.field, parse, repeated: f.repeated });
+        values.push(FormValue { field: f.field, read });
     }
     let known = body.closed.then(|| body.fields.fields.iter().map(|f| f.wire_name.clone()).collect());
     Ok(FormBody { values, known })
@@ -334,9 +345,14 @@ fn form(api: &Api, ty: &Type, at: &Pointer) -> Result<FormBody> {
 
 /// A multipart body: text parts parse as scalars; JSON parts are decoded
 /// leniently, so they cannot have `additionalProperties: false` inside.
-fn multipart(api: &Api, ty: &Type, name: &str, at: &Pointer) -> Result<MultipartBody> {
-    let body = bodies::body_struct(api, ty, at, "multipart")?;
-    let fields = bodies::part_fields(api, &body)?;
+fn multipart(
+    api: &Api,
+    content: &Content,
+    body: &bodies::BodyStruct<'_>,
+    name: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<MultipartBody> {
+    let fields = bodies::part_fields(api, content, body, warnings);
     let mut reads = Vec::new();
     for p in &fields {
         let f = &p.field;

@@ -15,6 +15,7 @@
 mod auth;
 mod builder;
 mod error;
+mod form;
 mod request;
 mod response;
 
@@ -26,6 +27,7 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, Heade
 pub use auth::*;
 pub use builder::*;
 pub use error::*;
+pub use form::*;
 pub use request::*;
 pub use response::*;
 

@@ -138,3 +138,29 @@ pub fn strict_json_body<T: serde::de::DeserializeOwned>(
         })
     })
 }
+
+/// The text of a response header given with `content: application/json`
+/// (or of a structure no header style can write): the value's JSON.
+pub fn json_header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The text of a response header holding an object of scalars, in the
+/// `simple` style: `k,v,k,v` in key order (absent fields left
+/// out); anything that is not an object is its JSON.
+pub fn simple_header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let scalar = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .flat_map(|(k, v)| [k.clone(), scalar(v)])
+            .collect::<Vec<_>>()
+            .join(","),
+        Ok(other) => scalar(&other),
+        Err(_) => String::new(),
+    }
+}

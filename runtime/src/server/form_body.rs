@@ -50,9 +50,16 @@ impl FormBody {
         self.pairs.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect()
     }
 
-    /// Refuses names not in `known` (the schema says `additionalProperties: false`).
+    /// Every pair, in order.
+    pub(super) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(key, value)| (key.as_str(), value.as_str()))
+    }
+
+    /// Refuses names not in `known` (the schema says `additionalProperties:
+    /// false`); `a[b]` counts as its field `a`.
     pub fn refuse_unknown(&self, known: &[&str]) -> Result<(), Rejection> {
-        match self.pairs.iter().find(|(key, _)| !known.contains(&key.as_str())) {
+        let field = |key: &str| key.split_once('[').map_or(key, |(field, _)| field).to_owned();
+        match self.pairs.iter().find(|(key, _)| !known.contains(&field(key).as_str())) {
             Some((key, _)) => Err(unknown_field(key)),
             None => Ok(()),
         }

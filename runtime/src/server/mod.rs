@@ -33,6 +33,7 @@ mod form_body;
 mod header_params;
 #[cfg(feature = "multipart")]
 mod multipart_body;
+mod nested_form;
 mod params;
 mod path_templates;
 mod query_styles;

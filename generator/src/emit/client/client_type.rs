@@ -11,8 +11,16 @@ use quote::{format_ident, quote};
 
 /// The runtime's encoders and helpers the operations call by name; a file
 /// imports those it names (see [`imports`]).
-const HELPERS: &[&str] =
-    &["HeaderParams", "QueryString", "check_delimited", "check_segment", "date_time", "encode_into", "skip_items"];
+const HELPERS: &[&str] = &[
+    "HeaderParams",
+    "QueryString",
+    "check_delimited",
+    "check_segment",
+    "date_time",
+    "encode_into",
+    "push_nested",
+    "skip_items",
+];
 
 /// `use <runtime>::client::{...}` of the [`HELPERS`] that `items` name, so a
 /// file carries no import it does not use.

@@ -20,7 +20,7 @@ use super::params::parse;
 use crate::ir::{Api, Type};
 use crate::plan::OperationNames;
 use crate::plan::bodies::PartKind;
-use crate::plan::server::{FormBody, MultipartBody, PartRead};
+use crate::plan::server::{FormBody, FormRead, MultipartBody, PartRead};
 
 /// A form or multipart body as the server reads it.
 pub(super) struct FormPlan {
@@ -45,10 +45,29 @@ impl FormPlan {
         for (i, f) in plan.values.iter().enumerate() {
             let var = format_ident!("field_{}", i);
             let wire = &f.field.wire_name;
-            let parse = parse(&f.parse, m);
+            let (parse, repeated) = match &f.read {
+                FormRead::Scalar { parse: p, repeated } => (parse(p, m), *repeated),
+                FormRead::Json | FormRead::Nested => {
+                    let read = if f.read == FormRead::Json { quote!(json) } else { quote!(nested) };
+                    let ty = rust_type(&f.field.ty, m);
+                    let value = quote!(form.#read::<#ty>(#wire)?);
+                    decode.push(if f.field.required {
+                        quote! {
+                            let ::std::option::Option::Some(#var) = #value else {
+                                return ::std::result::Result::Err(self::runtime::missing_field(#wire));
+                            };
+                        }
+                    } else {
+                        quote!(let #var = #value;)
+                    });
+                    let field = ident(&f.field.name);
+                    assign.push(quote!(#field: #var,));
+                    continue;
+                }
+            };
             let parsed = quote!(self::runtime::body_field(#wire, raw, #parse));
             let value = quote!(#parsed?);
-            decode.push(match (f.repeated, f.field.required) {
+            decode.push(match (repeated, f.field.required) {
                 (false, required) => {
                     let (some, none) = present_or_absent(value, wire, required);
                     quote! {
@@ -128,7 +147,7 @@ impl FormPlan {
             });
             let field = ident(&f.name);
             assign.push(quote!(#field: #var,));
-            if p.kind != PartKind::Binary || p.repeated {
+            if p.checked && (p.kind != PartKind::Binary || p.repeated) {
                 let check = super::super::validate::checks(api, &f.ty, quote!(given), quote!(#wire), m);
                 if !check.is_empty() {
                     checks.push(if f.required {

@@ -34,6 +34,8 @@ fn header_text(text: HeaderText, list: bool) -> TokenStream {
     let function = match text {
         HeaderText::DateTime => quote!(self::runtime::date_time_text),
         HeaderText::Display => quote!(::std::string::ToString::to_string),
+        HeaderText::Json => quote!(self::runtime::json_header_text),
+        HeaderText::Simple => quote!(self::runtime::simple_header_text),
     };
     if list {
         quote!(value.iter().map(#function).collect::<::std::vec::Vec<_>>().join(","))

@@ -39,6 +39,8 @@ pub mod fixtures {
     pub mod duplicates;
     /// Generated from `generator/tests/fixtures/enums.yaml`.
     pub mod enums;
+    /// Generated from `generator/tests/fixtures/form_encoding.yaml`.
+    pub mod form_encoding;
     /// Generated from `generator/tests/fixtures/formats.yaml`.
     pub mod formats;
     /// Generated from `generator/tests/fixtures/forms.yaml`.

@@ -10,6 +10,14 @@ use crate::ir::StatusCode;
 /// Lowering reserves it, so no schema can take it.
 pub const UNKNOWN_ENUM_VALUE: &str = "UnknownEnumValue";
 
+/// Method names the generated client itself uses (`Client::new`, ...): no
+/// operation gets one (the renaming rule, [`disambiguate`], skips them).
+pub const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "send"];
+
+/// Method names the generated server's `Api` trait itself uses (besides the
+/// `rejection_as_*` hooks of other bad-request schemas).
+pub const RESERVED_TRAIT_METHODS: &[&str] = &["rejection"];
+
 /// Rust keywords (strict and reserved, all editions up to 2024).
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -80,7 +88,8 @@ pub fn unraw(name: &str) -> &str {
 
 /// The one renaming rule for names that collide. Names never fail: when
 /// several spec names of one namespace (the component schemas, the
-/// properties of one object, the parameters of one operation) become the
+/// properties of one object, the parameters of one operation, the
+/// operations' functions, keyed by `operationId`, then path and method) become the
 /// same Rust name, they are ordered by `key` (the spec name, byte order, so
 /// `Error` before `error`), the first keeps the name and each next one gets
 /// the first free numeric suffix from 2 on (`Error2`; `error_2` for value

@@ -16,12 +16,18 @@ impl Pointer {
 
     /// Parses a local reference such as `#/components/schemas/Pin`.
     /// Returns `None` for anything that is not a fragment of this document.
+    ///
+    /// A JSON pointer in a URI fragment is percent-encoded (RFC 6901 §6):
+    /// `#/paths/~1users~1%7Bid%7D` is the path item `/users/{id}`. The
+    /// fragment is percent-decoded (as UTF-8) before its `~` escapes are
+    /// read; a `%` not followed by two hex digits is kept as it is.
     pub fn from_ref(reference: &str) -> Option<Self> {
         let path = reference.strip_prefix('#')?;
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
         if !(path.is_empty() || path.starts_with('/')) {
             return None;
         }
-        Some(Pointer { path: path.to_owned() })
+        Some(Pointer { path: path.into_owned() })
     }
 
     /// This pointer with one more segment, escaped (`~` → `~0`, `/` → `~1`).
@@ -70,6 +76,12 @@ mod tests {
         assert_eq!(Pointer::from_ref(&p.to_string()), Some(p));
         assert_eq!(Pointer::from_ref("other.yaml#/x"), None);
         assert_eq!(Pointer::from_ref("#"), Some(Pointer::root()));
+        // Fragments are percent-encoded (RFC 6901 §6); `~` escapes are read after.
+        let users = Pointer::root().join("paths").join("/users/{id} x").join("get");
+        assert_eq!(Pointer::from_ref("#/paths/~1users~1%7Bid%7D%20x/get"), Some(users.clone()));
+        assert_eq!(Pointer::from_ref("#/paths/~1users~1{id} x/get"), Some(users));
+        assert_eq!(Pointer::from_ref("#/a/%25/%zz").map(|p| p.last()), Some(Some("%zz".to_owned())));
+        assert_eq!(Pointer::from_ref("#%2Fa"), Some(Pointer::root().join("a")));
         let pins = Pointer::root().join("paths").join("/pins");
         assert!(pins.join("get").starts_with(&pins) && pins.starts_with(&pins) && pins.starts_with(&Pointer::root()));
         assert!(!Pointer::root().join("paths").join("/pinsx").starts_with(&pins));

@@ -118,26 +118,6 @@ fn broken_documents_give_errors_with_pointers() {
             "outside this document",
         ),
         (
-            "duplicate operationId",
-            doc(
-                "  /a:\n    get:\n      operationId: same\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: same\n      responses: {'200': {description: ok}}",
-                "",
-            ),
-            Kind::Collision,
-            "#/paths/~1b/get/operationId",
-            "#/paths/~1a/get/operationId",
-        ),
-        (
-            "operationIds equal after case conversion",
-            doc(
-                "  /a:\n    get:\n      operationId: getThing\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: get_thing\n      responses: {'200': {description: ok}}",
-                "",
-            ),
-            Kind::Collision,
-            "#/paths/~1b/get/operationId",
-            "get_thing",
-        ),
-        (
             "path parameter missing from the template",
             doc(
                 &get("      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n"),

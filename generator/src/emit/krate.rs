@@ -47,6 +47,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("server/header_params.rs", include_str!("../../../runtime/src/server/header_params.rs")),
     ("server/multipart_body.rs", include_str!("../../../runtime/src/server/multipart_body.rs")),
     ("server/params.rs", include_str!("../../../runtime/src/server/params.rs")),
+    ("server/path_templates.rs", include_str!("../../../runtime/src/server/path_templates.rs")),
     ("server/query_styles.rs", include_str!("../../../runtime/src/server/query_styles.rs")),
 ];
 

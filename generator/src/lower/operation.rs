@@ -1,7 +1,5 @@
 //! Paths → operations: parameters, request bodies, responses, security.
 
-use std::collections::BTreeMap;
-
 use indexmap::IndexMap;
 use openapiv3::{
     APIKeyLocation, MediaType, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr,
@@ -15,7 +13,9 @@ use crate::ir::{
     ParameterEncoding, RequestBody, Response, SchemeUse, SecurityRequirement, SecurityScheme, SecuritySchemeKind,
     StatusCode, Style, Type, is_json,
 };
-use crate::naming::{operation_id, type_name, unraw, value_name};
+use crate::naming::{
+    RESERVED_METHODS, RESERVED_TRAIT_METHODS, disambiguate, operation_id, type_name, unraw, value_name,
+};
 use crate::pointer::Pointer;
 
 /// Where an operation is in the spec.
@@ -28,7 +28,7 @@ struct OperationSite<'s> {
     at: &'s Pointer,
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     pub(super) fn security_schemes(&mut self) -> Result<Vec<SecurityScheme>> {
         let Some(components) = &self.doc.components else { return Ok(Vec::new()) };
         let base = Pointer::root().join("components").join("securitySchemes");
@@ -66,40 +66,56 @@ impl Lowerer<'_> {
 
     pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Result<Vec<Operation>> {
         let mut operations: Vec<Operation> = Vec::new();
-        let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
-        let mut names: BTreeMap<String, Pointer> = BTreeMap::new();
         let paths = Pointer::root().join("paths");
-        for (path, item) in self.doc.paths.iter() {
-            let mut path_at = paths.join(path);
+        let doc: &'a openapiv3::OpenAPI = self.doc;
+        let mut items: Vec<(&'a String, Pointer, std::borrow::Cow<'a, openapiv3::PathItem>)> = Vec::new();
+        for (path, item) in doc.paths.iter() {
+            let path_at = paths.join(path);
             // A path item that is a `$ref` (to another path's item, or
             // anywhere in the document) is read where it points, and its
             // pointers name that place.
-            let referenced: openapiv3::PathItem;
-            let item = match item {
-                ReferenceOr::Item(item) => item,
+            let (item, path_at) = match item {
+                ReferenceOr::Item(item) => (std::borrow::Cow::Borrowed(item), path_at),
                 ReferenceOr::Reference { reference } => {
                     let target = self.target(reference, &path_at)?;
-                    referenced = self.read_foreign(reference, &target, &path_at)?;
-                    path_at = target;
-                    &referenced
+                    (std::borrow::Cow::Owned(self.read_foreign(reference, &target, &path_at)?), target)
                 }
             };
             if !path.starts_with('/') {
                 return Err(Error::malformed(&path_at, "a path must start with `/`"));
             }
+            items.push((path, path_at, item));
+        }
+        // Every operation's function name, by the one renaming rule: two
+        // `operationId`s (or derived ids: `/jobs` and `/jobs/`) of one Rust
+        // name, or a name the generated code uses itself (`new`), get
+        // numeric suffixes, ordered by `operationId`, then path and method.
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        let mut ids: std::collections::BTreeMap<String, Pointer> = std::collections::BTreeMap::new();
+        for (path, path_at, item) in &items {
+            for (method, op) in item.iter() {
+                if let Some(id) = &op.operation_id {
+                    let id_at = path_at.join(method).join("operationId");
+                    if let Some(other) = ids.insert(id.clone(), id_at.clone()) {
+                        self.warn(
+                            &id_at,
+                            format!("the operationId `{id}` is also the one at {other} (they must be unique): the operations' functions are told apart by a numeric suffix"),
+                        );
+                    }
+                }
+                let id = op.operation_id.clone().unwrap_or_else(|| operation_id(method, path));
+                wanted.push((value_name(&id), format!("{id}\u{0}{path}\u{0}{method}")));
+            }
+        }
+        let reserved: Vec<&str> = RESERVED_METHODS.iter().chain(RESERVED_TRAIT_METHODS).copied().collect();
+        let mut names = disambiguate(&wanted, &reserved).into_iter();
+        for (path, path_at, item) in &items {
             for (method, op) in item.iter() {
                 let at = path_at.join(method);
                 let id = op.operation_id.clone().unwrap_or_else(|| operation_id(method, path));
-                let id_at = if op.operation_id.is_some() { at.join("operationId") } else { at.clone() };
-                if let Some(other) = ids.insert(id.clone(), id_at.clone()) {
-                    return Err(Error::Collision { pointer: id_at, what: "operationId", name: id, other });
-                }
-                let name = value_name(&id);
-                if let Some(other) = names.insert(name.clone(), id_at.clone()) {
-                    return Err(Error::Collision { pointer: id_at, what: "operation function name", name, other });
-                }
+                let name = names.next().unwrap_or_default();
                 let lowered = self.operation(
-                    OperationSite { path, path_at: &path_at, item, method, op, at: &at },
+                    OperationSite { path, path_at, item: item.as_ref(), method, op, at: &at },
                     id,
                     name,
                     schemes,
@@ -111,7 +127,7 @@ impl Lowerer<'_> {
                     Err(error @ Error::Unsupported { .. }) if self.skipping => {
                         self.skipped.push(Skipped {
                             method: method_of(method),
-                            path: path.clone(),
+                            path: (*path).clone(),
                             pointer: at,
                             error,
                         });

@@ -111,7 +111,6 @@ pub enum PathPiece {
 impl ClientOperation {
     /// The plan of `op`, whose items are named `names`.
     pub fn new(api: &Api, op: &Operation, names: &OperationNames, error_type: Option<&Type>) -> Result<Self> {
-        super::names::reserved_method(op)?;
         let mut positional = Vec::new();
         let mut optional = Vec::new();
         for (i, p) in op.parameters.iter().enumerate() {

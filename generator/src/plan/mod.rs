@@ -37,6 +37,7 @@ pub mod parameters;
 pub mod responses;
 pub mod routes;
 pub mod security;
+pub mod segment_patterns;
 pub mod server;
 
 use crate::error::{Error, Result, Warning};
@@ -58,7 +59,9 @@ pub struct ApiPlan {
 /// for the operations it can express. [`crate::load`] adds them to
 /// [`Api::warnings`], so they are printed and listed with lowering's.
 pub fn warnings(api: &Api) -> Vec<Warning> {
-    server::warnings(api)
+    let mut warnings = server::warnings(api);
+    warnings.extend(routes::warnings(&api.operations));
+    warnings
 }
 
 /// Adds [`warnings`] to `api.warnings`.

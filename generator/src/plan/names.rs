@@ -19,10 +19,11 @@
 //!
 //! Two items of one file with one name would not compile: [`names`] finds
 //! them first and returns [`Error::Collision`] naming both places in the
-//! spec (an operation named like another's `{Op}{Status}Headers`, a method
-//! named `rejection` or like an authentication hook). Method names the
-//! client itself uses ([`RESERVED_METHODS`]) are refused as unsupported by
-//! the client's plan ([`reserved_method`]).
+//! spec (an operation named like another's `{Op}{Status}Headers`). Method
+//! names the client or the server trait itself uses ([`RESERVED_METHODS`],
+//! [`RESERVED_TRAIT_METHODS`]) are never given to an operation: lowering
+//! names operations by the renaming rule, [`crate::naming::disambiguate`],
+//! which skips them (`new` → `new_2`).
 //! The handful of fixed items of each file (`Client`, `Error`, `Api`, ...)
 //! cannot collide: every generated type name ends in a suffix none of them has.
 
@@ -33,12 +34,7 @@ use crate::ir::{Api, Location, Operation};
 use crate::naming::{status_variant, unraw};
 use crate::pointer::Pointer;
 
-/// Method names the client itself uses.
-pub const RESERVED_METHODS: &[&str] = &["new", "builder", "base_url", "send"];
-
-/// Method names the server's `Api` trait itself uses (besides the
-/// `rejection_as_*` hooks of other bad-request schemas).
-pub const RESERVED_TRAIT_METHODS: &[&str] = &["rejection"];
+pub use crate::naming::{RESERVED_METHODS, RESERVED_TRAIT_METHODS};
 
 /// The names of everything generated for one operation. Every name is a Rust
 /// identifier (raw where it is a keyword: `r#match`).
@@ -164,17 +160,6 @@ pub fn names(api: &Api) -> Result<Names> {
     Ok(Names { operations })
 }
 
-/// Refuses an operation whose method name the client uses itself.
-pub fn reserved_method(op: &Operation) -> Result<()> {
-    if RESERVED_METHODS.contains(&unraw(&op.name)) {
-        return Err(Error::unsupported(
-            &op.pointer,
-            format!("an operation named `{}`: the client uses that method name itself", op.name),
-        ));
-    }
-    Ok(())
-}
-
 /// Names taken in one namespace of a generated file, and where.
 struct Namespace {
     what: &'static str,
@@ -247,16 +232,26 @@ mod tests {
             }
             other => panic!("expected a collision, got {other:?}"),
         }
-        let api =
-            spec("  /a:\n    get:\n      operationId: rejection\n      responses:\n        '200': {description: ok}\n");
-        assert!(matches!(names(&api), Err(Error::Collision { name, .. }) if name == "rejection"));
     }
 
     #[test]
-    fn method_names_the_client_uses_are_refused_by_the_client() {
-        let api = spec("  /a:\n    get:\n      operationId: new\n      responses:\n        '200': {description: ok}\n");
-        assert!(names(&api).is_ok());
-        assert!(matches!(crate::plan::ClientPlan::new(&api), Err(Error::Unsupported { .. })));
-        assert!(crate::plan::ServerPlan::new(&api).is_ok());
+    fn method_names_the_generated_code_uses_are_renamed() {
+        let api = spec(concat!(
+            "  /a:\n    get:\n      operationId: new\n      responses:\n        '200': {description: ok}\n",
+            "  /b:\n    get:\n      operationId: rejection\n      responses:\n        '200': {description: ok}\n",
+        ));
+        let names = names(&api).unwrap();
+        assert_eq!([&names.operations[0].method, &names.operations[1].method], ["new_2", "rejection_2"]);
+        assert_eq!(names.operations[0].response, "New2Response");
+        assert!(crate::plan::ClientPlan::new(&api).is_ok() && crate::plan::ServerPlan::new(&api).is_ok());
+        // An operationId given twice (which the spec forbids) is a warning, not an error.
+        let api = spec(concat!(
+            "  /a:\n    get:\n      operationId: same\n      responses:\n        '200': {description: ok}\n",
+            "  /b:\n    get:\n      operationId: same\n      responses:\n        '200': {description: ok}\n",
+        ));
+        let names = super::names(&api).unwrap();
+        assert_eq!([&names.operations[0].method, &names.operations[1].method], ["same", "same_2"]);
+        assert_eq!(api.warnings.len(), 1);
+        assert_eq!(api.warnings[0].pointer.to_string(), "#/paths/~1b/get/operationId");
     }
 }

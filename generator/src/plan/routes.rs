@@ -15,18 +15,23 @@
 //! ends the segment is its suffix). A segment that
 //! does not fit its template is `404 NOT_FOUND`, as no operation has it.
 //!
-//! Two operations of one method on one shape (GitHub's `compare/{basehead}`
-//! and `compare/{base}...{head}`) share the route through a dispatcher: the
-//! one with more literal text in its segments gets the request when the path
-//! fits its template, the other otherwise (OpenAPI matches concrete paths
-//! first).
+//! Several operations of one method on one shape (GitHub's
+//! `compare/{basehead}` and `compare/{base}...{head}`, AEM's
+//! `/{path}/{name}.rw.html` beside `/{path}/{name}.ks.html` and
+//! `/{path}/{name}`) share the route through a dispatcher that tries their
+//! templates in a fixed order (see [`order`]: a template matching only paths
+//! another one matches too comes first, then more literal text, then spec
+//! order) and hands the request to the first whose template the path fits;
+//! no fit is `404`. A template that can never be reached (every path it
+//! matches, one tried before it matches too: the same template with other
+//! parameter names) is not refused: its operation stays in the client and
+//! the trait, documented as never called, with a [`Warning`].
 //!
-//! Still refused, at the operation's pointer: two operations of one method
-//! on one shape that are as specific (no request could say which one is
-//! meant), two parameters with no literal text between them in one segment
-//! (`{a}{b}`), and `*`.
+//! Still refused, at the operation's pointer: two parameters with no literal
+//! text between them in one segment (`{a}{b}`), and `*`.
 
-use crate::error::{Error, Result};
+use super::segment_patterns;
+use crate::error::{Error, Result, Warning};
 use crate::ir::{Method, Operation};
 
 /// One axum route: its template and the operations it serves (indexes into
@@ -35,9 +40,12 @@ use crate::ir::{Method, Operation};
 pub struct Route {
     pub template: String,
     pub operations: Vec<usize>,
-    /// The operations grouped by method (in order of first use), each group
-    /// most specific first.
+    /// The operations a request can reach, grouped by method (in order of
+    /// first use), each group in the order they are tried (see [`order`]).
     pub methods: Vec<(Method, Vec<usize>)>,
+    /// The operations no request reaches, each with the operation tried
+    /// before it that matches every path it matches.
+    pub unreachable: Vec<(usize, usize)>,
 }
 
 /// A piece of one segment of a path template.
@@ -59,6 +67,15 @@ enum Segment {
 }
 
 impl Segment {
+    /// The pieces of a segment with parameters.
+    fn pieces(&self) -> Vec<Piece> {
+        match self {
+            Segment::Literal(text) => vec![Piece::Literal(text.clone())],
+            Segment::Param(name) => vec![Piece::Param(name.clone())],
+            Segment::Mixed(pieces) => pieces.clone(),
+        }
+    }
+
     fn shape(&self) -> &str {
         match self {
             Segment::Literal(text) => text,
@@ -105,85 +122,119 @@ fn segments(op: &Operation) -> Result<Vec<Segment>> {
 /// The routes for `ops` (in spec order of their first operation), or the
 /// refusal of an operation no route can serve.
 pub fn routes(ops: &[Operation]) -> Result<Vec<Route>> {
-    // (shape, route, the method and specificity of each operation on it)
-    type Shaped = (String, Route, Vec<(Method, usize)>);
-    let mut routes: Vec<Shaped> = Vec::new();
+    let mut shaped: Vec<(String, Route)> = Vec::new();
+    let mut templates = Vec::with_capacity(ops.len());
     for (i, op) in ops.iter().enumerate() {
         let segments = segments(op)?;
         let shape: String = segments.iter().map(|s| format!("/{}", s.shape())).collect();
-        let rank = specificity(&segments);
-        match routes.iter_mut().find(|(s, ..)| *s == shape) {
-            Some((_, route, methods)) => {
-                // One method twice on a shape: a request goes to the more
-                // specific template when it fits (`{base}...{head}` before
-                // `{basehead}`), so the two must differ in literal text.
-                if methods.iter().any(|&(method, other)| method == op.method && other == rank) {
-                    let other = &route.template;
-                    return Err(Error::unsupported(
-                        &op.pointer,
-                        format!(
-                            "the path `{}` cannot be told apart from `{other}` (same method, same shape, as specific)",
-                            op.path
-                        ),
-                    ));
-                }
-                methods.push((op.method, rank));
-                route.operations.push(i);
-            }
+        match shaped.iter_mut().find(|(s, _)| *s == shape) {
+            Some((_, route)) => route.operations.push(i),
             None => {
-                let template = template(&segments);
-                let route = Route { template, operations: vec![i], methods: Vec::new() };
-                routes.push((shape, route, vec![(op.method, rank)]));
+                let route = Route {
+                    template: template(&segments),
+                    operations: vec![i],
+                    methods: Vec::new(),
+                    unreachable: Vec::new(),
+                };
+                shaped.push((shape, route));
             }
         }
+        templates.push(segments);
     }
-    let refs: Vec<&Operation> = ops.iter().collect();
-    routes
+    Ok(shaped
         .into_iter()
-        .map(|(_, mut route, _)| {
-            route.methods = by_method(&route, &refs)?;
-            Ok(route)
+        .map(|(_, mut route)| {
+            order(&mut route, ops, &templates);
+            route
         })
+        .collect())
+}
+
+/// What [`routes`] approximates: each operation no request can reach on
+/// the server, as another operation of the same method, tried first,
+/// matches every path it matches. It stays in the client and in the `Api`
+/// trait (documented as never called).
+pub fn warnings(ops: &[Operation]) -> Vec<Warning> {
+    let Ok(routes) = routes(ops) else { return Vec::new() };
+    let mut unreachable: Vec<(usize, usize)> = routes.iter().flat_map(|r| r.unreachable.iter().copied()).collect();
+    unreachable.sort();
+    unreachable
+        .into_iter()
+        .map(|(hidden, by)| Warning::new(&ops[hidden].pointer, unreachable_reason(&ops[hidden], &ops[by])))
         .collect()
 }
 
-/// How much literal text a template has inside segments with parameters:
-/// of two operations of one method on one shape, the one with more is tried
-/// first (OpenAPI matches concrete paths before templated ones).
-fn specificity(segments: &[Segment]) -> usize {
+/// Why the server never calls `hidden` (see [`warnings`]).
+pub fn unreachable_reason(hidden: &Operation, by: &Operation) -> String {
+    format!(
+        "the server never reaches `{} {}`: every path it matches, `{}` matches too and is tried first; the client sends it as documented",
+        hidden.method.as_str(),
+        hidden.path,
+        by.path
+    )
+}
+
+/// Orders the operations of `route` per method (in order of first use):
+/// more literal text in the segments with parameters first, then spec
+/// order, except that a template matching only paths another one matches
+/// too always comes before it (`{name}.tar.gz` before `{name}.gz`, whatever
+/// their order in the spec). Then an operation whose every path an
+/// operation before it matches (the same template with other parameter
+/// names, or a narrower one listed after a wider one) can never be reached:
+/// it is left out of [`Route::methods`] and listed in
+/// [`Route::unreachable`].
+fn order(route: &mut Route, ops: &[Operation], templates: &[Vec<Segment>]) {
+    let mut groups: Vec<(Method, Vec<usize>)> = Vec::new();
+    for &i in &route.operations {
+        match groups.iter_mut().find(|(m, _)| *m == ops[i].method) {
+            Some((_, list)) => list.push(i),
+            None => groups.push((ops[i].method, vec![i])),
+        }
+    }
+    let covers = |outer: usize, inner: usize| covers(&templates[outer], &templates[inner]);
+    for (method, mut remaining) in groups {
+        remaining.sort_by_key(|&i| (std::cmp::Reverse(literal_length(&templates[i])), i));
+        let mut ordered: Vec<usize> = Vec::with_capacity(remaining.len());
+        while !remaining.is_empty() {
+            // The first that is not wider than another one still waiting
+            // (inclusion is a partial order: there is one).
+            let at = (0..remaining.len())
+                .find(|&a| {
+                    let wider = |b: &usize| *b != remaining[a] && covers(remaining[a], *b) && !covers(*b, remaining[a]);
+                    !remaining.iter().any(wider)
+                })
+                .unwrap_or(0);
+            ordered.push(remaining.remove(at));
+        }
+        let mut reachable = Vec::with_capacity(ordered.len());
+        for (n, &i) in ordered.iter().enumerate() {
+            match ordered[..n].iter().find(|&&before| covers(before, i)) {
+                Some(&by) => route.unreachable.push((i, by)),
+                None => reachable.push(i),
+            }
+        }
+        route.methods.push((method, reachable));
+    }
+}
+
+/// Whether every path template `inner` matches, `outer` matches too (both
+/// of one shape: their literal segments are the same).
+fn covers(outer: &[Segment], inner: &[Segment]) -> bool {
+    outer.iter().zip(inner).all(|(o, i)| match (o, i) {
+        (Segment::Literal(_), _) | (_, Segment::Literal(_)) => true,
+        _ => segment_patterns::covers(&o.pieces(), &i.pieces()),
+    })
+}
+
+/// How much literal text a template has inside segments with parameters.
+fn literal_length(segments: &[Segment]) -> usize {
     segments
         .iter()
         .map(|s| match s {
-            Segment::Mixed(pieces) => pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Literal(text) => text.len(),
-                    Piece::Param(_) => 0,
-                })
-                .sum(),
+            Segment::Mixed(pieces) => segment_patterns::literal_length(pieces),
             Segment::Literal(_) | Segment::Param(_) => 0,
         })
         .sum()
-}
-
-/// The operations of a route grouped by method (in order of first use),
-/// each group most specific first.
-fn by_method(route: &Route, ops: &[&Operation]) -> Result<Vec<(Method, Vec<usize>)>> {
-    let mut groups: Vec<(Method, Vec<(usize, usize)>)> = Vec::new();
-    for &i in &route.operations {
-        let rank = specificity(&segments(ops[i])?);
-        match groups.iter_mut().find(|(m, _)| *m == ops[i].method) {
-            Some((_, list)) => list.push((rank, i)),
-            None => groups.push((ops[i].method, vec![(rank, i)])),
-        }
-    }
-    Ok(groups
-        .into_iter()
-        .map(|(method, mut list)| {
-            list.sort_by_key(|&(rank, _)| std::cmp::Reverse(rank));
-            (method, list.into_iter().map(|(_, i)| i).collect())
-        })
-        .collect())
 }
 
 /// The route template for an operation's segments: whole parameters keep

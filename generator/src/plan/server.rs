@@ -49,6 +49,10 @@ impl ServerPlan {
             for &i in &route.operations {
                 operations[i].path_match = super::routes::path_match(&route.template, &api.operations[i])?;
             }
+            for &(hidden, by) in &route.unreachable {
+                let reason = super::routes::unreachable_reason(&api.operations[hidden], &api.operations[by]);
+                operations[hidden].unreachable = Some(reason);
+            }
         }
         Ok(ServerPlan { names, error, security, operations, routes })
     }
@@ -109,6 +113,9 @@ pub struct ServerOperation {
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see [`super::routes`]).
     pub path_match: Option<PathMatch>,
+    /// Why the router never calls this operation, when it does not (see
+    /// [`super::routes::warnings`]).
+    pub unreachable: Option<String>,
     /// What the server reads less fully than the spec says.
     pub warnings: Vec<Warning>,
 }
@@ -230,6 +237,7 @@ impl ServerOperation {
             reject_hook,
             auth_rejects,
             path_match: None,
+            unreachable: None,
             warnings,
         })
     }

@@ -34,6 +34,7 @@ mod header_params;
 #[cfg(feature = "multipart")]
 mod multipart_body;
 mod params;
+mod path_templates;
 mod query_styles;
 
 use std::fmt;
@@ -49,6 +50,7 @@ pub use header_params::*;
 #[cfg(feature = "multipart")]
 pub use multipart_body::*;
 pub use params::*;
+pub use path_templates::*;
 pub use query_styles::*;
 
 /// The machine-readable reason of a [`Rejection`].

@@ -9,6 +9,7 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 
 use super::bodies::decode_json;
+use super::path_templates::{PathPiece, match_segment};
 use super::{Reason, Rejection};
 
 /// A parsed query string: every `key=value` pair, keys decoded, values still raw.
@@ -148,45 +149,14 @@ impl PathParams {
 
     /// The operation's own parameters, when its route was named after
     /// another template of the same shape: each capture (by route name) is
-    /// read along the operation's template for that segment, parameters
-    /// separated by the first occurrence of the literal text after them (a
-    /// literal that ends the segment is its suffix: `{name}.json` reads
-    /// `a.json.json` as `a.json`).
-    /// A segment that does not fit is `404` (`path` is the request's path).
+    /// read along the operation's template for that segment (see
+    /// [`match_segment`]). A segment that does not fit is `404` (`path` is
+    /// the request's path).
     pub fn matched(&self, segments: &[(&str, &[PathPiece])], path: &str) -> Result<Self, Rejection> {
         let mut out = Vec::new();
         for (capture, pieces) in segments {
-            let text = self.get(capture)?;
-            let mut rest = text;
-            for (i, piece) in pieces.iter().enumerate() {
-                match piece {
-                    PathPiece::Literal(literal) => {
-                        rest = rest.strip_prefix(literal).ok_or_else(|| Rejection::not_found(path))?;
-                    }
-                    PathPiece::Param(name) => {
-                        let end = match pieces.get(i + 1) {
-                            // A literal that ends the segment: everything before it.
-                            Some(PathPiece::Literal(last)) if i + 2 == pieces.len() => {
-                                rest.strip_suffix(last).map(str::len).ok_or_else(|| Rejection::not_found(path))?
-                            }
-                            Some(PathPiece::Literal(next)) => {
-                                // At least one character for the parameter.
-                                let from = rest.chars().next().map_or(rest.len(), char::len_utf8);
-                                rest[from..].find(next).map(|at| at + from).ok_or_else(|| Rejection::not_found(path))?
-                            }
-                            _ => rest.len(),
-                        };
-                        if end == 0 {
-                            return Err(Rejection::not_found(path));
-                        }
-                        out.push(((*name).to_owned(), rest[..end].to_owned()));
-                        rest = &rest[end..];
-                    }
-                }
-            }
-            if !rest.is_empty() {
-                return Err(Rejection::not_found(path));
-            }
+            let params = match_segment(pieces, self.get(capture)?).ok_or_else(|| Rejection::not_found(path))?;
+            out.extend(params.into_iter().map(|(name, value)| (name.to_owned(), value.to_owned())));
         }
         Ok(PathParams(out))
     }
@@ -199,16 +169,6 @@ impl PathParams {
             .map(|(_, value)| value.as_str())
             .ok_or_else(|| Rejection::internal(format!("the router matched no path parameter `{name}`")))
     }
-}
-
-/// A piece of an operation's template for one path segment (see
-/// [`PathParams::matched`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathPiece {
-    /// Text that must appear as it is.
-    Literal(&'static str),
-    /// A parameter, by its name in the spec.
-    Param(&'static str),
 }
 
 /// A value parsed from its text in a path segment, query or header: the

@@ -29,6 +29,8 @@ pub(super) struct OpPlan<'a> {
     /// How the path parameters are read from the route's captures, when the
     /// route is not this operation's own template (see `server/routes.rs`).
     pub(super) path_match: Option<TokenStream>,
+    /// Why the router never calls it, when it does not.
+    pub(super) unreachable: Option<String>,
     pub(super) m: TokenStream,
 }
 
@@ -84,6 +86,7 @@ impl<'a> OpPlan<'a> {
             reject_hook: plan.reject_hook.as_deref().map(ident),
             auth_rejects: plan.auth_rejects.iter().map(|(code, hook)| (*code, hook.as_deref().map(ident))).collect(),
             path_match: plan.path_match.as_ref().map(path_match),
+            unreachable: plan.unreachable.clone(),
             m: m.clone(),
         }
     }
@@ -132,6 +135,9 @@ impl<'a> OpPlan<'a> {
         paragraphs.extend(op.summary.clone());
         paragraphs.extend(op.description.clone());
         paragraphs.push(format!("`{} {}` (`{}`).", op.method.as_str(), op.path, op.id));
+        if let Some(reason) = &self.unreachable {
+            paragraphs.push(format!("**Never called by the router:** {reason}."));
+        }
         if let Some(url) = op.servers.first() {
             paragraphs.push(format!(
                 "The spec serves this operation at `{url}`, not at the API's base URL; the router serves it with \
@@ -379,7 +385,11 @@ impl<'a> OpPlan<'a> {
             let reject = reject_by(hook);
             quote!(::std::result::Result::Err(rejection) if rejection.status().as_u16() == #code => #reject,)
         });
+        // Kept (and compiled) for an operation the router never reaches,
+        // as its trait method is.
+        let dead = self.unreachable.as_ref().map(|_| quote!(#[allow(dead_code)]));
         quote! {
+            #dead
             async fn #handler<A: Api>(
                 ::axum::extract::State(shared): ::axum::extract::State<::std::sync::Arc<Shared<A>>>,
                 request: ::axum::extract::Request,

@@ -124,8 +124,9 @@ pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) ->
 }
 
 /// The handler of one method on a route several operations share: the
-/// request goes to the first candidate (most specific first) whose template
-/// its path fits, else to the last.
+/// request goes to the first candidate (in the order the plan decided) whose
+/// template its path fits, else to the last (which answers `404` when the
+/// path does not fit its template either).
 pub(super) fn dispatcher(
     ops: &[OpPlan<'_>],
     candidates: &[usize],
@@ -150,13 +151,16 @@ pub(super) fn dispatcher(
         };
         let handler = plan.handler_name();
         arms.push(quote! {
-            if path.as_ref().is_some_and(|path| path.matched(#segments, "").is_ok()) {
+            if self::runtime::path_fits(path.as_ref(), #segments) {
                 return #handler::<A>(state, ::axum::extract::Request::from_parts(parts, body)).await;
             }
         });
     }
     let last_handler = ops[*last].handler_name();
-    let doc = format!(" `{}` on `{route}`: the most specific operation whose template the path fits.", method.as_str());
+    let doc = format!(
+        " `{}` on `{route}`: the first operation whose template the path fits (a template matching only paths another one matches first, then more literal text, then spec order).",
+        method.as_str()
+    );
     Ok((
         name.clone(),
         quote! {

@@ -57,8 +57,12 @@ pub mod fixtures {
     pub mod one_of;
     /// Generated from `generator/tests/fixtures/openapi_3_1.yaml`.
     pub mod openapi_3_1;
+    /// Generated from `generator/tests/fixtures/operation_names.yaml`.
+    pub mod operation_names;
     /// Generated from `generator/tests/fixtures/parameter_defaults.yaml`.
     pub mod parameter_defaults;
+    /// Generated from `generator/tests/fixtures/percent_encoded_refs.yaml`.
+    pub mod percent_encoded_refs;
     /// Generated from `generator/tests/fixtures/query_styles.yaml`.
     pub mod query_styles;
     /// Generated from `generator/tests/fixtures/recursive.yaml`.
@@ -67,6 +71,8 @@ pub mod fixtures {
     pub mod refs;
     /// Generated from `generator/tests/fixtures/responses.yaml`.
     pub mod responses;
+    /// Generated from `generator/tests/fixtures/route_overlaps.yaml`.
+    pub mod route_overlaps;
     /// Generated from `generator/tests/fixtures/routes.yaml`.
     pub mod routes;
     /// Generated from `generator/tests/fixtures/security.yaml`.

@@ -106,10 +106,17 @@ impl QueryString {
         delimiter: char,
     ) -> Result<(), Violations> {
         use serde_json::Value;
+        // Members in name order, whatever serde_json's `preserve_order` is
+        // in this build (cargo unifies it across the dependency graph).
+        fn sorted(entries: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+            let mut entries: Vec<(&String, &Value)> = entries.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            entries
+        }
         let joined = match value {
             Value::Null => return Ok(()),
             Value::Object(entries) if explode => {
-                for (key, item) in entries {
+                for (key, item) in sorted(entries) {
                     match item {
                         Value::Array(items) => items.iter().for_each(|item| self.push(key, &value_text(item))),
                         Value::Null => {}
@@ -122,8 +129,8 @@ impl QueryString {
                 items.iter().for_each(|item| self.push(name, &value_text(item)));
                 return Ok(());
             }
-            Value::Object(entries) => entries
-                .iter()
+            Value::Object(entries) => sorted(entries)
+                .into_iter()
                 .filter(|(_, item)| !item.is_null())
                 .flat_map(|(key, item)| [key.clone(), value_text(item)])
                 .collect(),

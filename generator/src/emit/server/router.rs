@@ -51,8 +51,11 @@ pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) ->
         let mut methods = methods.into_iter();
         let Some((first, first_handler)) = methods.next() else { continue };
         let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
+        // One statement per route, not one method chain: a chain of
+        // thousands of routes (Microsoft Graph) overflows the stack of the
+        // formatter and of rustc, which both recurse along it.
         registered.push(quote! {
-            .route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>))
+            let router = router.route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>));
         });
     }
     let routes = registered;
@@ -83,10 +86,9 @@ pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) ->
         /// The router for `api` with these settings (the body size limit).
         pub fn router_with_config<A: Api>(api: A, config: self::runtime::Config) -> ::axum::Router {
             let shared = ::std::sync::Arc::new(Shared { api, config });
-            ::axum::Router::new()
-                #(#routes)*
-                .fallback(not_found::<A>)
-                .with_state(shared)
+            let router = ::axum::Router::new();
+            #(#routes)*
+            router.fallback(not_found::<A>).with_state(shared)
         }
 
         /// What every handler sees.

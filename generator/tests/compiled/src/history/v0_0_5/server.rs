@@ -829,22 +829,23 @@ pub fn router_with_config<A: Api>(
     config: self::runtime::Config,
 ) -> ::axum::Router {
     let shared = ::std::sync::Arc::new(Shared { api, config });
-    ::axum::Router::new()
+    let router = ::axum::Router::new();
+    let router = router
         .route(
             "/pins",
             ::axum::routing::get(handle_get_pins::<A>)
                 .post(handle_post_pins::<A>)
                 .fallback(method_not_allowed::<A>),
-        )
+        );
+    let router = router
         .route(
             "/pins/{id}",
             ::axum::routing::get(handle_get_pins_by_id::<A>)
                 .post(handle_post_pins_by_id::<A>)
                 .delete(handle_delete_pins_by_id::<A>)
                 .fallback(method_not_allowed::<A>),
-        )
-        .fallback(not_found::<A>)
-        .with_state(shared)
+        );
+    router.fallback(not_found::<A>).with_state(shared)
 }
 
 /// What every handler sees.

@@ -987,22 +987,23 @@ pub fn router_with_config<A: Api>(
     config: self::runtime::Config,
 ) -> ::axum::Router {
     let shared = ::std::sync::Arc::new(Shared { api, config });
-    ::axum::Router::new()
+    let router = ::axum::Router::new();
+    let router = router
         .route(
             "/pins",
             ::axum::routing::get(handle_get_pins::<A>)
                 .post(handle_add_pin::<A>)
                 .fallback(method_not_allowed::<A>),
-        )
+        );
+    let router = router
         .route(
             "/pins/{requestid}",
             ::axum::routing::get(handle_get_pin_by_request_id::<A>)
                 .post(handle_replace_pin_by_request_id::<A>)
                 .delete(handle_delete_pin_by_request_id::<A>)
                 .fallback(method_not_allowed::<A>),
-        )
-        .fallback(not_found::<A>)
-        .with_state(shared)
+        );
+    router.fallback(not_found::<A>).with_state(shared)
 }
 
 /// What every handler sees.

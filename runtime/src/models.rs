@@ -161,6 +161,15 @@ impl<'de> Visitor<'de> for EnumIndex {
     }
 }
 
+/// An object's members in name order, whatever serde_json's
+/// `preserve_order` feature is in this build (cargo unifies it across the
+/// dependency graph), so what goes on the wire does not depend on it.
+pub fn members_by_name(map: &serde_json::Map<String, serde_json::Value>) -> Vec<(&String, &serde_json::Value)> {
+    let mut members: Vec<_> = map.iter().collect();
+    members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    members
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,11 +19,7 @@ pub fn push_nested(form: &mut QueryString, name: &str, value: &serde_json::Value
             }
         }
         serde_json::Value::Object(members) => {
-            // In name order, whether or not serde_json keeps insertion
-            // order (its `preserve_order` feature is unified per build).
-            let mut members: Vec<_> = members.iter().collect();
-            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            for (key, member) in members {
+            for (key, member) in super::super::models::members_by_name(members) {
                 push_nested(form, &format!("{name}[{key}]"), member);
             }
         }

@@ -105,14 +105,8 @@ impl QueryString {
         explode: bool,
         delimiter: char,
     ) -> Result<(), Violations> {
+        use super::super::models::members_by_name as sorted;
         use serde_json::Value;
-        // Members in name order, whatever serde_json's `preserve_order` is
-        // in this build (cargo unifies it across the dependency graph).
-        fn sorted(entries: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
-            let mut entries: Vec<(&String, &Value)> = entries.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            entries
-        }
         let joined = match value {
             Value::Null => return Ok(()),
             Value::Object(entries) if explode => {

@@ -154,17 +154,12 @@ pub fn simple_header_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
         other => other.to_string(),
     };
     match serde_json::to_value(value) {
-        Ok(serde_json::Value::Object(map)) => {
-            // In name order, whatever serde_json's `preserve_order` is in this build.
-            let mut members: Vec<_> = map.iter().collect();
-            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            members
-                .into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .flat_map(|(k, v)| [k.clone(), scalar(v)])
-                .collect::<Vec<_>>()
-                .join(",")
-        }
+        Ok(serde_json::Value::Object(map)) => super::super::models::members_by_name(&map)
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .flat_map(|(k, v)| [k.clone(), scalar(v)])
+            .collect::<Vec<_>>()
+            .join(","),
         Ok(other) => scalar(&other),
         Err(_) => String::new(),
     }

@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench -p pinning-service --bench scale                      # both backends, 1k/100k/1M, 3 s a scenario
 //! cargo bench -p pinning-service --bench scale -- --backends sqlite --sizes 1000,100000 --seconds 2
+//! cargo bench -p pinning-service --bench scale -- --only '{id}' --read-cache false   # without the read cache
 //! ```
 //!
 //! Pins are written with bulk SQL straight into the store's tables (one
@@ -57,6 +58,9 @@ struct Options {
     /// bare handler's.
     #[arg(long, default_value_t = 6)]
     slices: u32,
+    /// The service's `--read-cache` (`true` or `false`).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    read_cache: bool,
     /// Concurrent clients.
     #[arg(long, default_value_t = 16)]
     connections: usize,
@@ -92,7 +96,7 @@ async fn main() {
     for backend in &options.backends {
         for &size in &options.sizes {
             let Some(db) = populate(backend, size).await else { continue };
-            let args = service_args(&db);
+            let args = service_args(&db, options.read_cache);
             let running = app::start(&args).await.expect("the service starts");
             let url = format!("http://{}", running.local_addr());
             let bare_path = |_: u64| format!("{bare}/pins/fixed");
@@ -169,8 +173,17 @@ fn scenarios(size: u64) -> Vec<Scenario> {
     vec![
         Scenario {
             label: "GET /pins/{id}",
-            // Spread over the whole table, so caches do not flatter it.
+            // Spread over the whole table, so caches do not flatter it: at
+            // 100k and 1M pins, no id comes twice in a run (the read cache
+            // misses every time).
             path: Box::new(move |n| format!("/pins/{}", requestid(n.wrapping_mul(7919) % size))),
+            count: None,
+        },
+        Scenario {
+            label: "GET /pins/{id} (1k polled)",
+            // What clients do while they wait for their pins: poll a few
+            // (here 1,000, spread over the table) again and again.
+            path: Box::new(move |n| format!("/pins/{}", requestid((n % 1000) * (size / 1000).max(1)))),
             count: None,
         },
         Scenario {
@@ -297,7 +310,7 @@ enum Db {
     Postgres(String),
 }
 
-fn service_args(db: &Db) -> pinning_service::config::Args {
+fn service_args(db: &Db, read_cache: bool) -> pinning_service::config::Args {
     let location = match db {
         Db::Sqlite(_, path) => path.display().to_string(),
         Db::Postgres(url) => url.clone(),
@@ -312,6 +325,8 @@ fn service_args(db: &Db) -> pinning_service::config::Args {
         TOKEN,
         "--max-connections",
         "4096",
+        "--read-cache",
+        if read_cache { "true" } else { "false" },
     ])
 }
 

@@ -1,0 +1,107 @@
+//! Other replicas' writes, as PostgreSQL notifications, for the
+//! [`ReadCache`]: a trigger (migration 3 in `postgres.rs`) sends the
+//! `requestid` of every pin whose visible state changes or that goes, on
+//! [`CHANNEL`], when the writing transaction commits; one connection of each
+//! replica listens and invalidates those pins.
+//!
+//! A notification sent while no one listens is lost for good, so the cache
+//! is only used while the listener is connected: it starts suspended, is
+//! resumed (from empty) once `LISTEN` has succeeded, and is suspended
+//! (emptied, bypassed) as soon as the connection fails; a new connection is
+//! tried every [`RETRY`] until it listens again.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+
+use super::StoreError;
+use super::cache::ReadCache;
+
+/// The notification channel of changed and deleted pins (the payload is the `requestid`).
+pub const CHANNEL: &str = "pinning_service_pins";
+
+/// The `application_name` of the listening connection.
+pub const APPLICATION_NAME: &str = "pinning-service listener";
+
+/// How long the listener waits before it connects again after a failure.
+const RETRY: Duration = Duration::from_millis(250);
+
+/// A task that keeps `cache` in step with the database's notifications; it
+/// stops when this is dropped.
+pub struct Listener {
+    task: tokio::task::JoinHandle<()>,
+    pid: Arc<AtomicU32>,
+}
+
+impl Listener {
+    /// Starts listening to the database at `url` (the cache stays
+    /// suspended until it does).
+    pub fn start(url: &str, cache: Arc<ReadCache>) -> Result<Self, StoreError> {
+        let options: PgConnectOptions = url.parse()?;
+        let options = options.application_name(APPLICATION_NAME);
+        cache.suspend();
+        let pid = Arc::new(AtomicU32::new(0));
+        let task = tokio::spawn(listen(options, cache, Arc::clone(&pid)));
+        Ok(Listener { task, pid })
+    }
+
+    /// The process id of the listening connection's server process, while
+    /// it listens (tests end it with `pg_terminate_backend`).
+    pub fn backend_pid(&self) -> Option<u32> {
+        Some(self.pid.load(Ordering::Acquire)).filter(|pid| *pid != 0)
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn listen(options: PgConnectOptions, cache: Arc<ReadCache>, pid: Arc<AtomicU32>) {
+    // A pool of one connection, never closed for idleness or age: the
+    // listener's connection, replaced only when it fails.
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with(options);
+    let mut failures = 0_u32;
+    loop {
+        match listening(&pool, &cache, &pid).await {
+            Ok(()) => failures = 0,
+            Err(error) => {
+                failures = failures.saturating_add(1);
+                // Once per outage, not at every retry.
+                if failures == 1 {
+                    tracing::warn!(%error, "the read cache is off until the notification connection is back");
+                }
+            }
+        }
+        pid.store(0, Ordering::Release);
+        cache.suspend();
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// Listens until the connection fails; the cache is in use meanwhile.
+async fn listening(pool: &sqlx::PgPool, cache: &ReadCache, pid: &AtomicU32) -> Result<(), sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    // A lost connection ends this listener; the loop above makes the next.
+    listener.eager_reconnect(false);
+    listener.listen(CHANNEL).await?;
+    let backend: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut listener).await?;
+    // From here on every commit's notification reaches this connection:
+    // what the cache held before may be stale, so it starts over.
+    cache.resume();
+    pid.store(u32::try_from(backend).unwrap_or(0), Ordering::Release);
+    tracing::info!("the read cache follows other replicas' writes");
+    while let Some(notification) = listener.try_recv().await? {
+        cache.invalidate(notification.payload());
+    }
+    tracing::warn!("the notification connection was lost; the read cache is off until it is back");
+    Ok(())
+}

@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
@@ -61,6 +62,13 @@ pub struct ReadCache {
     per_shard: usize,
     hasher: RandomState,
     suspended: AtomicBool,
+    /// What [`fresh_until`](Self::fresh_until) counts from.
+    origin: Instant,
+    /// Nanoseconds after `origin` until which the cache may answer
+    /// (`u64::MAX`: always, when no other process writes).
+    fresh_until: AtomicU64,
+    /// How long a confirmation ([`ReadCache::confirm`]) lets it answer.
+    bound: Mutex<Duration>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -94,6 +102,9 @@ impl ReadCache {
             per_shard,
             hasher,
             suspended: AtomicBool::new(false),
+            origin: Instant::now(),
+            fresh_until: AtomicU64::new(u64::MAX),
+            bound: Mutex::new(Duration::MAX),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -109,11 +120,23 @@ impl ReadCache {
         self.shards[shard].lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    fn nanos_since_origin(&self, at: Instant) -> u64 {
+        u64::try_from(at.saturating_duration_since(self.origin).as_nanos()).unwrap_or(u64::MAX)
+    }
+
     /// What the cache knows of `tenant`'s pin `requestid`.
     pub fn get(&self, tenant: &TenantId, requestid: &str) -> Cached {
         let shard = self.shard_of(requestid);
         if self.suspended.load(Ordering::Acquire) {
             return Cached::Unknown(Ticket { shard, epoch: None });
+        }
+        let fresh_until = self.fresh_until.load(Ordering::Acquire);
+        if fresh_until != u64::MAX && self.nanos_since_origin(Instant::now()) > fresh_until {
+            // Not confirmed lately: it may miss other processes' writes.
+            // Fills go on (invalidations still arrive), answers wait.
+            let epoch = self.lock(shard).epoch;
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return Cached::Unknown(Ticket { shard, epoch: Some(epoch) });
         }
         let guard = self.lock(shard);
         // Checked again under the lock: `suspend` clears every shard after
@@ -179,14 +202,52 @@ impl ReadCache {
     /// is lost).
     pub fn suspend(&self) {
         self.suspended.store(true, Ordering::Release);
+        if self.fresh_until.load(Ordering::Acquire) != u64::MAX {
+            self.fresh_until.store(0, Ordering::Release);
+        }
         self.clear();
     }
 
     /// Answers and fills again, from empty: call once other processes'
-    /// writes are seen again (listening again), never before.
+    /// writes are seen again (listening again), never before. Counts as a
+    /// [`confirm`](Self::confirm) now.
     pub fn resume(&self) {
         self.clear();
+        self.confirm(Instant::now());
         self.suspended.store(false, Ordering::Release);
+    }
+
+    /// From now on the cache answers only within `bound` of the last
+    /// [`confirm`](Self::confirm) (or [`resume`](Self::resume)): so it never
+    /// lags other processes' writes by more than that, even when the
+    /// connection that tells it of them dies without a word.
+    pub fn bound_staleness(&self, bound: Duration) {
+        *self.bound.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = bound;
+        self.fresh_until.store(0, Ordering::Release);
+    }
+
+    /// Every write other processes committed before `sent` has been
+    /// invalidated (a heartbeat sent then came back through the same
+    /// ordered stream as the invalidations): answers may go on until
+    /// `sent` plus the bound.
+    pub fn confirm(&self, sent: Instant) {
+        let bound = *self.bound.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if bound == Duration::MAX {
+            return;
+        }
+        let until = self.nanos_since_origin(sent).saturating_add(u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX));
+        self.fresh_until.fetch_max(until.min(u64::MAX - 1), Ordering::AcqRel);
+    }
+
+    /// The instant `nanos` after this cache's origin (heartbeats carry their
+    /// sending time this way).
+    pub fn instant_at(&self, nanos: u64) -> Instant {
+        self.origin + Duration::from_nanos(nanos)
+    }
+
+    /// Nanoseconds since this cache's origin, now.
+    pub fn nanos_now(&self) -> u64 {
+        self.nanos_since_origin(Instant::now())
     }
 
     /// Whether the cache is suspended.
@@ -479,6 +540,28 @@ mod tests {
         assert!(cache.is_empty());
         cache.fill(ticket(&cache, &alice, "r3"), &alice, &record("r3", Status::Queued));
         assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn a_cache_with_bounded_staleness_answers_only_after_a_recent_confirmation() {
+        let cache = ReadCache::new(16);
+        let alice = TenantId::from_token("alice");
+        cache.bound_staleness(Duration::from_millis(50));
+        cache.resume();
+        cache.fill(ticket(&cache, &alice, "r1"), &alice, &record("r1", Status::Queued));
+        assert!(matches!(cache.get(&alice, "r1"), Cached::Known(Some(_))));
+        std::thread::sleep(Duration::from_millis(80));
+        // No heartbeat came back: the entry is kept, but not answered.
+        assert!(matches!(cache.get(&alice, "r1"), Cached::Unknown(Ticket { epoch: Some(_), .. })));
+        assert_eq!(cache.len(), 1);
+        // A heartbeat sent long ago changes nothing; one sent just now does.
+        cache.confirm(Instant::now() - Duration::from_millis(60));
+        assert!(matches!(cache.get(&alice, "r1"), Cached::Unknown(_)));
+        cache.confirm(Instant::now());
+        assert!(matches!(cache.get(&alice, "r1"), Cached::Known(Some(_))));
+        // A suspension forgets the confirmation too.
+        cache.suspend();
+        assert!(matches!(cache.get(&alice, "r1"), Cached::Unknown(Ticket { epoch: None, .. })));
     }
 
     #[test]

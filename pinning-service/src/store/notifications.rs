@@ -9,6 +9,14 @@
 //! resumed (from empty) once `LISTEN` has succeeded, and is suspended
 //! (emptied, bypassed) as soon as the connection fails; a new connection is
 //! tried every [`RETRY`] until it listens again.
+//!
+//! A connection can also die without a word (a network cut without a reset
+//! looks like silence). So the replica sends itself a heartbeat on the same
+//! channel every [`HEARTBEAT`], from another connection: PostgreSQL
+//! delivers notifications in commit order, so when a heartbeat comes back,
+//! every write committed before it was sent has been invalidated. The cache
+//! answers only within [`STALENESS`] of the last heartbeat sent that came
+//! back; past that, lookups go to the database until one does.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -28,6 +36,19 @@ pub const APPLICATION_NAME: &str = "pinning-service listener";
 /// How long the listener waits before it connects again after a failure.
 const RETRY: Duration = Duration::from_millis(250);
 
+/// How often a replica sends itself a heartbeat.
+pub const HEARTBEAT: Duration = Duration::from_millis(250);
+
+/// How far the cache may lag other replicas' writes at most, even when its
+/// connection dies silently: it answers only this long after sending the
+/// last heartbeat that came back.
+pub const STALENESS: Duration = Duration::from_secs(2);
+
+/// The payload of a heartbeat starts with this (a `requestid` never does):
+/// then the replica's id and the sending time in nanoseconds (see
+/// [`ReadCache::nanos_now`]).
+const HEARTBEAT_PREFIX: &str = "heartbeat ";
+
 /// A task that keeps `cache` in step with the database's notifications; it
 /// stops when this is dropped.
 pub struct Listener {
@@ -41,6 +62,7 @@ impl Listener {
     pub fn start(url: &str, cache: Arc<ReadCache>) -> Result<Self, StoreError> {
         let options: PgConnectOptions = url.parse()?;
         let options = options.application_name(APPLICATION_NAME);
+        cache.bound_staleness(STALENESS);
         cache.suspend();
         let pid = Arc::new(AtomicU32::new(0));
         let task = tokio::spawn(listen(options, cache, Arc::clone(&pid)));
@@ -61,17 +83,35 @@ impl Drop for Listener {
 }
 
 async fn listen(options: PgConnectOptions, cache: Arc<ReadCache>, pid: Arc<AtomicU32>) {
-    // A pool of one connection, never closed for idleness or age: the
-    // listener's connection, replaced only when it fails.
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_lazy_with(options);
+    // Pools of one connection, never closed for idleness or age: the
+    // listener's connection, replaced only when it fails, and the heartbeats'.
+    let single = || {
+        PgPoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options.clone())
+    };
+    let (pool, beats) = (single(), single());
+    let me = uuid::Uuid::new_v4().to_string();
     let mut failures = 0_u32;
     loop {
-        match listening(&pool, &cache, &pid).await {
+        let heartbeats = async {
+            let mut every = tokio::time::interval(HEARTBEAT);
+            loop {
+                every.tick().await;
+                let payload = format!("{HEARTBEAT_PREFIX}{me} {}", cache.nanos_now());
+                // A heartbeat that cannot be sent is one that never comes
+                // back: the cache stops answering in time by itself.
+                let _ = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(&beats).await;
+            }
+        };
+        let listened = tokio::select! {
+            listened = listening(&pool, &cache, &pid, &me) => listened,
+            () = heartbeats => Ok(()),
+        };
+        match listened {
             Ok(()) => failures = 0,
             Err(error) => {
                 failures = failures.saturating_add(1);
@@ -88,7 +128,7 @@ async fn listen(options: PgConnectOptions, cache: Arc<ReadCache>, pid: Arc<Atomi
 }
 
 /// Listens until the connection fails; the cache is in use meanwhile.
-async fn listening(pool: &sqlx::PgPool, cache: &ReadCache, pid: &AtomicU32) -> Result<(), sqlx::Error> {
+async fn listening(pool: &sqlx::PgPool, cache: &ReadCache, pid: &AtomicU32, me: &str) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     // A lost connection ends this listener; the loop above makes the next.
     listener.eager_reconnect(false);
@@ -100,7 +140,16 @@ async fn listening(pool: &sqlx::PgPool, cache: &ReadCache, pid: &AtomicU32) -> R
     pid.store(u32::try_from(backend).unwrap_or(0), Ordering::Release);
     tracing::info!("the read cache follows other replicas' writes");
     while let Some(notification) = listener.try_recv().await? {
-        cache.invalidate(notification.payload());
+        match notification.payload().strip_prefix(HEARTBEAT_PREFIX) {
+            None => cache.invalidate(notification.payload()),
+            Some(beat) => {
+                // Only this replica's own heartbeats: their times are its clock's.
+                let sent = beat.strip_prefix(me).and_then(|rest| rest.trim().parse::<u64>().ok());
+                if let Some(sent) = sent {
+                    cache.confirm(cache.instant_at(sent));
+                }
+            }
+        }
     }
     tracing::warn!("the notification connection was lost; the read cache is off until it is back");
     Ok(())

@@ -10,7 +10,7 @@ use ipfs_pinning_models::Status;
 
 use super::tests::database;
 use super::*;
-use crate::store::notifications::{CHANNEL, Listener};
+use crate::store::notifications::{CHANNEL, Listener, STALENESS};
 use crate::store::suite::{CID_A, CID_B, HOLDER_A, lease_a, tenant};
 use crate::store::{CachedStore, ReadCache};
 
@@ -103,6 +103,9 @@ async fn a_replica_sees_the_other_replicas_writes_once_notified() {
     assert_eq!(one.renew_leases(&lease_a(), std::slice::from_ref(&third.requestid)).await.unwrap(), 1);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert!(read(&two, &third.requestid).await.1, "a lease renewal emptied the cache");
+    // Heartbeats keep it answering past the staleness bound.
+    tokio::time::sleep(STALENESS + Duration::from_millis(500)).await;
+    assert!(read(&two, &third.requestid).await.1, "no heartbeat came back");
     two.close().await;
 }
 

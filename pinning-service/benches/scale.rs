@@ -24,6 +24,7 @@
 mod cluster;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -231,13 +232,16 @@ impl Load {
     /// each: targets alternate, so a change of the machine's load hits all.
     async fn alternate<const N: usize>(&self, targets: [(&Path<'_>, Option<u64>); N]) -> [Figures; N] {
         let slice = self.window / self.slices.max(1);
-        for (path, count) in targets {
-            self.run(path, count, self.window / 5).await;
+        // Each target's request numbers go on from slice to slice, so a
+        // scenario spread over the table asks for no id twice in a run.
+        let sent: [AtomicU64; N] = std::array::from_fn(|_| AtomicU64::new(0));
+        for ((path, count), sent) in targets.iter().zip(&sent) {
+            self.run(path, *count, sent, self.window / 5).await;
         }
         let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::new());
         for _ in 0..self.slices.max(1) {
             for (index, (path, count)) in targets.iter().enumerate() {
-                times[index].extend(self.run(path, *count, slice).await);
+                times[index].extend(self.run(path, *count, &sent[index], slice).await);
             }
         }
         times.map(|mut times| {
@@ -252,17 +256,16 @@ impl Load {
     }
 
     /// The round trips of the requests sent for `length`, all connections together.
-    async fn run(&self, path: &Path<'_>, count: Option<u64>, length: Duration) -> Vec<Duration> {
+    async fn run(&self, path: &Path<'_>, count: Option<u64>, sent: &AtomicU64, length: Duration) -> Vec<Duration> {
         let until = Instant::now() + length;
-        let tasks = (0..self.connections).map(|connection| async move {
+        let tasks = (0..self.connections).map(|_| async move {
             let mut mine = Vec::new();
-            let mut n = connection as u64;
             loop {
-                let sent = Instant::now();
-                if sent >= until {
+                let started = Instant::now();
+                if started >= until {
                     break;
                 }
-                let url = path(n);
+                let url = path(sent.fetch_add(1, Ordering::Relaxed));
                 let response = self
                     .http
                     .get(&url)
@@ -277,8 +280,7 @@ impl Load {
                     let page: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
                     assert_eq!(page["count"].as_u64(), Some(count), "{url}");
                 }
-                mine.push(sent.elapsed());
-                n += self.connections as u64;
+                mine.push(started.elapsed());
             }
             mine
         });

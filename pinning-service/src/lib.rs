@@ -7,7 +7,8 @@
 //! - [`middleware`]: per-request timeout, access log, request ids, `Retry-After`.
 //! - [`ops`]: `/healthz`, `/readyz`, `/metrics` (Prometheus).
 //! - [`api`]: the generated `Api` trait, implemented (a thin adapter).
-//! - [`store`]: storage behind the [`store::Store`] trait; SQLite in WAL mode.
+//! - [`store`]: storage behind the [`store::Store`] trait; SQLite in WAL mode
+//!   or PostgreSQL, with a read cache of `GET /pins/{requestid}` in front.
 //! - [`worker`]: the lifecycle worker (`queued → pinning → pinned | failed`),
 //!   resumable after a crash.
 //! - [`pinner`]: the backends: `simulated` (default) and `kubo` (Kubo RPC).

@@ -101,6 +101,11 @@ impl<'a> OpPlan<'a> {
                 | Wire::QueryValue { .. }
                 | Wire::QueryDeep(_)
                 | Wire::QueryUnion { .. }
+                | Wire::QueryNested { .. }
+                | Wire::SegmentStyled { .. }
+                | Wire::SegmentJson
+                | Wire::HeaderStyled { .. }
+                | Wire::HeaderJson
                 | Wire::SegmentUnion { .. } => {
                     let rust = &p.rust;
                     (quote!(&#rust), quote!(let #arg: #rust = ::std::clone::Clone::clone(#arg);))
@@ -240,6 +245,21 @@ impl<'a> OpPlan<'a> {
                             quote!(#rust::#variant(value) => encode_into(&mut path, #text),)
                         });
                         path.push(quote!(match &#arg { #(#arms)* }));
+                        continue;
+                    }
+                    if let Wire::SegmentStyled { style, explode } = p.wire {
+                        let (name, style) = (&p.p.wire_name, style.spec_name());
+                        path.push(quote! {
+                            let json = ::serde_json::to_value(&#arg).map_err(Error::Encode)?;
+                            path.push_str(&styled_text(#name, &json, #style, #explode, true));
+                        });
+                        continue;
+                    }
+                    if let Wire::SegmentJson = p.wire {
+                        path.push(quote! {
+                            let json = ::serde_json::to_string(&#arg).map_err(Error::Encode)?;
+                            encode_into(&mut path, &json);
+                        });
                         continue;
                     }
                     let Wire::Segment(scalar) = *p.wire else {
@@ -713,6 +733,22 @@ impl<'a> OpPlan<'a> {
             paragraphs.push(match &p.wire {
                 Wire::Query(_) | Wire::Segment(_) | Wire::SegmentUnion { .. } => {
                     format!("Sent as `{}=<value>`.", p.p.wire_name)
+                }
+                Wire::SegmentStyled { .. } | Wire::SegmentJson => "Sent in the path.".to_owned(),
+                Wire::QueryNested { members: false } => format!(
+                    "Sent the `qs` way (OpenAPI defines no form for it): `{0}[key][inner]=value`, `{0}[key][0]=item`.",
+                    p.p.wire_name
+                ),
+                Wire::QueryNested { members: true } => {
+                    "Sent as one `key=value` per property, objects and arrays inside the `qs` way: `a=1&b[c]=2&l[0]=x`."
+                        .to_owned()
+                }
+                Wire::HeaderStyled { explode: false } => {
+                    format!("Sent as the `{}` header, keys and values comma-separated: `k,v,k,v`.", p.p.wire_name)
+                }
+                Wire::HeaderJson => format!("Sent as the `{}` header, holding its JSON.", p.p.wire_name),
+                Wire::HeaderStyled { explode: true } => {
+                    format!("Sent as the `{}` header: `k=v,k=v`.", p.p.wire_name)
                 }
                 Wire::QueryArray { explode: false, delimiter: Delimiter::Comma, .. } => {
                     format!("Sent once, comma-separated: `{}=a,b`.", p.p.wire_name)

@@ -42,12 +42,15 @@
 //! - an operation with `servers` of its own (or of its path item) goes to the
 //!   first of them (variables at their defaults; a relative one under the
 //!   base URL) unless `ClientBuilder::operation_server` replaces it;
-//! - JSON request bodies with `Content-Type: application/json`; without a
-//!   JSON media type, a form (`application/x-www-form-urlencoded`) or
-//!   multipart (`multipart/form-data`) body when the first documented media
-//!   type is one (see `client/form_encoding.rs`), else a raw body (`&str` for
-//!   `text/*`, `&[u8]` otherwise) sent as it is with the first documented
-//!   media type;
+//! - request bodies in their default media type: JSON (as the first
+//!   documented JSON media type) when there is one, else the first: a form
+//!   (`application/x-www-form-urlencoded`) or multipart
+//!   (`multipart/form-data`) body (see `client/form_encoding.rs`), or a raw
+//!   body (`&str` for `text/*`, `&[u8]` otherwise) sent as it is; a body of
+//!   several media types also gets `{op}_with_body`, taking an
+//!   `{Op}RequestBody` with a variant per media type (see
+//!   [`crate::plan::bodies::options`]), which the operation's own method
+//!   calls with the default one;
 //! - any 2xx is a success and its body is read as the one body the spec's
 //!   2xx responses document: JSON (the first JSON media type of a response
 //!   with several) as its type, `text/*` as a `String`, any other media type

@@ -30,9 +30,10 @@
 //!   unions tried variant by variant; `nullable` ignored, see
 //!   `server/params.rs`) or content (JSON), applies defaults, reads and
 //!   decodes the body within the size limit (JSON; form and multipart bodies
-//!   field by field, see `server/form_decoding.rs`; without a JSON media type, a
-//!   `String` when every media type
-//!   is `text/*`, else the bytes; each documented media type accepted), runs every constraint check of the spec, and only then calls the
+//!   field by field, see `server/form_decoding.rs`; `text/*` as a `String`;
+//!   other media types as bytes; a body of several media types as the
+//!   variant of `{Op}RequestBody` its `Content-Type` names, ranges matched
+//!   as RFC 9110 says, none read as the first, others `415`), runs every constraint check of the spec, and only then calls the
 //!   trait; fallbacks for unknown paths (404) and methods (405). One route
 //!   serves each path shape, so templates that differ only in parameter
 //!   names, and parameters inside a segment, are routed too; several
@@ -53,9 +54,8 @@
 //! pointer (this emitter turns the plan into tokens and refuses nothing): `matrix` and `label` path styles, objects outside JSON
 //! content and `deepObject`, `content` header and cookie parameters, cookie
 //! arrays with `explode: true`, unions in headers and cookies, form bodies
-//! with nested values, multipart media types other than
-//! `multipart/form-data`, a form or multipart media type beside others, and
-//! security other than one HTTP bearer scheme per operation.
+//! with nested values, and a multipart media type other than
+//! `multipart/form-data` as a body's only one.
 //!
 //! [`runtime`]: the spec-independent part (`server/runtime.rs`), embedded
 //! into every server file as its `runtime` module.

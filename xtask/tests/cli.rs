@@ -161,5 +161,5 @@ paths:
     );
     assert_eq!(lines[1], "generate: 1 operations skipped");
     let client = std::fs::read_to_string(dir.path().join("out/src/client.rs")).unwrap();
-    assert!(client.contains("pub async fn fine(") && !client.contains("matrix_style"));
+    assert!(client.contains("pub fn fine(") && !client.contains("matrix_style"));
 }

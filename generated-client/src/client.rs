@@ -383,7 +383,7 @@ impl Client {
                 let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
                 query_string.push("meta", &json);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 query: query_string,
@@ -397,7 +397,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -427,7 +428,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn add_pin(
@@ -453,7 +454,7 @@ impl Client {
             ::ipfs_pinning_models::validation::Violations::check(violations)?;
             let mut path = ::std::string::String::new();
             path.push_str("/pins");
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -470,7 +471,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -514,7 +516,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 accept_json: true,
@@ -527,7 +529,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -551,7 +554,7 @@ impl Client {
     ///
     /// `POST /pins/{requestid}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn replace_pin_by_request_id(
@@ -586,7 +589,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -603,7 +606,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -647,7 +651,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::DELETE,
                 path,
                 accept_json: true,
@@ -660,7 +664,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(

@@ -340,7 +340,7 @@ impl Client {
             if let ::std::option::Option::Some(value) = &query.auth {
                 query_string.push("auth", value);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 query: query_string,
@@ -354,7 +354,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -404,7 +405,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `body`: the body, sent as JSON.
+    /// `body`: the body, sent as JSON (`application/json`).
     ///
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
     ///
@@ -464,7 +465,7 @@ impl Client {
             if let ::std::option::Option::Some(value) = &query.auth {
                 query_string.push("auth", value);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 query: query_string,
@@ -482,7 +483,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -559,7 +561,7 @@ impl Client {
             if let ::std::option::Option::Some(value) = &query.auth {
                 query_string.push("auth", value);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 query: query_string,
@@ -573,7 +575,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -617,7 +620,7 @@ impl Client {
     ///
     /// `POST /pins/{cid-of-pin-object}`
     ///
-    /// `body`: the body, sent as JSON.
+    /// `body`: the body, sent as JSON (`application/json`).
     ///
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
     pub fn post_pins_by_cid_of_pin_object(
@@ -666,7 +669,7 @@ impl Client {
             if let ::std::option::Option::Some(value) = &query.auth {
                 query_string.push("auth", value);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 query: query_string,
@@ -684,7 +687,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -755,7 +759,7 @@ impl Client {
             if let ::std::option::Option::Some(value) = &query.auth {
                 query_string.push("auth", value);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::DELETE,
                 path,
                 query: query_string,
@@ -769,7 +773,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(

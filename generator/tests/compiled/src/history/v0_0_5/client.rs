@@ -379,7 +379,7 @@ impl Client {
                 let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
                 query_string.push("meta", &json);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 query: query_string,
@@ -393,7 +393,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -423,7 +424,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn post_pins(
@@ -449,7 +450,7 @@ impl Client {
             crate::history::v0_0_5::models::validation::Violations::check(violations)?;
             let mut path = ::std::string::String::new();
             path.push_str("/pins");
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -466,7 +467,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -510,7 +512,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &id);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 accept_json: true,
@@ -523,7 +525,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -547,7 +550,7 @@ impl Client {
     ///
     /// `POST /pins/{id}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn post_pins_by_id(
@@ -580,7 +583,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &id);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -597,7 +600,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -638,7 +642,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &id);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::DELETE,
                 path,
                 accept_json: true,
@@ -651,7 +655,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(

@@ -398,7 +398,7 @@ impl Client {
                 let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
                 query_string.push("meta", &json);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 query: query_string,
@@ -412,7 +412,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -442,7 +443,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn post_pins(
@@ -468,7 +469,7 @@ impl Client {
             crate::history::v0_1_2::models::validation::Violations::check(violations)?;
             let mut path = ::std::string::String::new();
             path.push_str("/pins");
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -485,7 +486,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -529,7 +531,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 accept_json: true,
@@ -542,7 +544,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -566,7 +569,7 @@ impl Client {
     ///
     /// `POST /pins/{requestid}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn post_pins_by_requestid(
@@ -601,7 +604,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -618,7 +621,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -662,7 +666,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::DELETE,
                 path,
                 accept_json: true,
@@ -675,7 +679,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(

@@ -409,7 +409,7 @@ impl Client {
                 let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
                 query_string.push("meta", &json);
             }
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 query: query_string,
@@ -423,7 +423,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -453,7 +454,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn add_pin(
@@ -484,7 +485,7 @@ impl Client {
             )?;
             let mut path = ::std::string::String::new();
             path.push_str("/pins");
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -501,7 +502,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -552,7 +554,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::GET,
                 path,
                 accept_json: true,
@@ -565,7 +567,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -591,7 +594,7 @@ impl Client {
     ///
     /// `POST /pins/{requestid}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub fn replace_pin_by_request_id(
@@ -631,7 +634,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::POST,
                 path,
                 accept_json: true,
@@ -648,7 +651,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(
@@ -696,7 +700,7 @@ impl Client {
             let mut path = ::std::string::String::new();
             path.push_str("/pins/");
             encode_into(&mut path, &requestid);
-            ::std::result::Result::Ok(runtime::Request {
+            let request = runtime::Request {
                 method: ::reqwest::Method::DELETE,
                 path,
                 accept_json: true,
@@ -709,7 +713,8 @@ impl Client {
                     ],
                 ],
                 ..::std::default::Default::default()
-            })
+            };
+            ::std::result::Result::Ok(request)
         })();
         self.0
             .call(

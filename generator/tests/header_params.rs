@@ -98,7 +98,7 @@ fn the_client_sends_headers_and_cookies_and_documents_the_ignored_ones() {
     let has = |pattern: &str| flat.contains(&pattern.chars().filter(|c| !c.is_whitespace()).collect::<String>());
     // Required ones are arguments, after the path parameters; the ignored `Accept` is none.
     assert!(
-        has("pub async fn get_thing(&self, id: &str, x_request_id: &str, session: &str, query: &GetThingQuery,)"),
+        has("pub fn get_thing(&self, id: &str, x_request_id: &str, session: &str, query: &GetThingQuery,)"),
         "{out}"
     );
     assert!(has(r#"headers.header("X-Request-ID", &x_request_id);"#), "{out}");

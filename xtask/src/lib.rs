@@ -281,11 +281,14 @@ fn write_crate(spec: &Path, api: &generator::ir::Api, out: &Path, name: &str) ->
     let files = generator::emit::krate::standalone(api, name, &header)
         .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
     let mut written = Vec::new();
+    // Each directory once (the runtime's files share a few).
+    let mut made: Vec<PathBuf> = Vec::new();
     for file in files {
         let path = out.join(&file.path);
         let io = |error| TaskError::Io { path: path.clone(), error };
-        if let Some(dir) = path.parent() {
+        if let Some(dir) = path.parent().filter(|dir| !made.iter().any(|m| m == dir)) {
             std::fs::create_dir_all(dir).map_err(io)?;
+            made.push(dir.to_owned());
         }
         std::fs::write(&path, file.contents).map_err(io)?;
         written.push(path);

@@ -123,7 +123,21 @@ enum Format {
     Json,
 }
 
+/// glibc's malloc gives each thread its own arena; the generator's three
+/// emitter threads then keep three heaps' worth of freed memory apart, and
+/// GitHub's description peaked at 539–552 MiB instead of 445 MiB (with no
+/// more CPU time with one arena: 4.2 s user either way).
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets an allocator parameter; called first thing
+    // in `main`, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 fn main() -> ExitCode {
+    one_malloc_arena();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {

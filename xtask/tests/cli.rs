@@ -154,12 +154,10 @@ paths:
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{stderr}");
     assert!(
-        lines[0].starts_with(
-            "skipped GET /prefs (#/paths/~1prefs/get): #/paths/~1prefs/get/parameters/0"
-        ),
+        lines[0].starts_with("skipped GET /prefs (#/paths/~1prefs/get): #/paths/~1prefs/get/parameters/0"),
         "{stderr}"
     );
     assert_eq!(lines[1], "generate: 1 operations skipped");
     let client = std::fs::read_to_string(dir.path().join("out/src/client.rs")).unwrap();
-    assert!(client.contains("pub async fn fine(") && !client.contains("cookie_prefs"));
+    assert!(client.contains("pub fn fine(") && !client.contains("cookie_prefs"));
 }

@@ -1,5 +1,6 @@
 //! IR → the async HTTP client: a `Client` over reqwest (rustls with the ring
-//! provider), one async method per operation, a typed query struct for the
+//! provider), one method per operation (it checks and encodes the request
+//! and returns the runtime's `Call`, a future: no async code is generated), a typed query struct for the
 //! optional parameters of each operation, and an error enum that keeps the
 //! HTTP status.
 //!
@@ -140,13 +141,14 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let tokens = quote! {
         #![doc = #title]
         //!
-        //! One async method of [`Client`] per operation. Arguments are checked
-        //! against the spec's constraints before anything is sent
-        //! ([`Error::Validation`]); any 2xx is a success; error responses keep
-        //! their status ([`Error`]).
+        //! One method of [`Client`] per operation, returning a call to
+        //! `.await`. Arguments are checked against the spec's constraints
+        //! before anything is sent ([`Error::Validation`]); any 2xx is a
+        //! success; error responses keep their status ([`Error`]).
         // A `{Op}Success` enum is as large as its largest documented body;
-        // descriptions are the spec's own Markdown.
-        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        // descriptions are the spec's own Markdown. Each method checks and
+        // encodes its request in a closure called at once (for `?`).
+        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::redundant_closure_call)]
         #imports
         #client_type
         #(#items)*

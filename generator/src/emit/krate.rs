@@ -37,6 +37,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("client/mod.rs", include_str!("../../../runtime/src/client/mod.rs")),
     ("client/auth.rs", include_str!("../../../runtime/src/client/auth.rs")),
     ("client/builder.rs", include_str!("../../../runtime/src/client/builder.rs")),
+    ("client/call.rs", include_str!("../../../runtime/src/client/call.rs")),
     ("client/error.rs", include_str!("../../../runtime/src/client/error.rs")),
     ("client/form.rs", include_str!("../../../runtime/src/client/form.rs")),
     ("client/request.rs", include_str!("../../../runtime/src/client/request.rs")),
@@ -179,13 +180,21 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
         },
         &Pointer::root().join("info"),
     )?;
-    // The three files are independent: emitted and formatted at once.
-    let (models, client, server) = std::thread::scope(|scope| {
-        let client = scope.spawn(|| super::client::client_in(api, header, "crate::models", RUNTIME));
-        let server = scope.spawn(|| super::server::server_in(api, header, "crate::models", RUNTIME));
-        let models = super::models::models_in(api, header, RUNTIME);
-        (models, joined(client), joined(server))
-    });
+    let client = || super::client::client_in(api, header, "crate::models", RUNTIME);
+    let server = || super::server::server_in(api, header, "crate::models", RUNTIME);
+    let models = || super::models::models_in(api, header, RUNTIME);
+    // The three files are independent: emitted and formatted at once, on
+    // three threads, unless the API is small enough that starting threads
+    // (and their allocator arenas) costs more than it saves.
+    let (models, client, server) = if api.operations.len() + api.types.len() < SMALL_API {
+        (models(), client(), server())
+    } else {
+        std::thread::scope(|scope| {
+            let client = scope.spawn(client);
+            let server = scope.spawn(server);
+            (models(), joined(client), joined(server))
+        })
+    };
     let mut files = vec![
         File { path: "Cargo.toml".to_owned(), contents: manifest },
         File { path: "src/lib.rs".to_owned(), contents: lib },
@@ -201,6 +210,10 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
     );
     Ok(files)
 }
+
+/// Below this many operations and types, the files of a standalone crate
+/// are emitted one after the other (the pinning spec: 5 and 13).
+const SMALL_API: usize = 64;
 
 /// The result of an emitter's thread (its panic resumed here).
 fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {

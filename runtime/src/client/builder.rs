@@ -18,7 +18,8 @@ pub struct ClientBuilder<A> {
     user_agent: Option<String>,
     default_user_agent: &'static str,
     headers: Vec<(String, String)>,
-    http: Option<reqwest::Client>,
+    /// Behind `dyn` (see [`Http`](super::Http)).
+    http: Option<super::Http>,
     servers: Vec<(String, String)>,
     api: PhantomData<fn() -> A>,
 }
@@ -104,7 +105,7 @@ impl<A: Api> ClientBuilder<A> {
     /// provider is installed: call [`install_crypto_provider`] (or install
     /// one of your own) before building it.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.http = Some(super::Http::new(http));
         self
     }
 
@@ -147,12 +148,14 @@ impl<A: Api> ClientBuilder<A> {
             Some(http) => http,
             None => {
                 install_crypto_provider();
-                reqwest::Client::builder()
-                    .build()
-                    .map_err(|e| Error::InvalidConfig(format!("the HTTP client cannot be built: {e}")))?
+                super::Http::new(
+                    reqwest::Client::builder()
+                        .build()
+                        .map_err(|e| Error::InvalidConfig(format!("the HTTP client cannot be built: {e}")))?,
+                )
             }
         };
-        Ok(A::from_core(Core {
+        Ok(A::from_core(Core::new(super::Settings {
             http,
             base_url,
             credentials: self.credentials,
@@ -160,8 +163,7 @@ impl<A: Api> ClientBuilder<A> {
             user_agent,
             default_headers,
             servers,
-            api: PhantomData,
-        }))
+        })))
     }
 }
 

@@ -105,8 +105,8 @@ pub(super) fn tokens(
         use #rt client as runtime;
         #providers
 
-        /// The API client: one async method per operation. Cheap to clone
-        /// (clones share the connection pool).
+        /// The API client: one method per operation, returning a call to
+        /// `.await`. Cheap to clone (clones share the connection pool).
         #[derive(Clone)]
         pub struct Client(runtime::Core<Client>);
 

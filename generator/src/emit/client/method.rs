@@ -504,34 +504,40 @@ impl<'a> OpPlan<'a> {
             impl Client {
                 #docs
                 #deprecated
-                pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#ret, Error> {
-                    #(#owned)*
-                    #validation
-                    let mut path = ::std::string::String::new();
-                    #(#path)*
-                    #query_init
-                    #headers_init
-                    // Never every field: `body` and `multipart` exclude each other.
-                    let #mutable request = runtime::Request {
-                        method: ::reqwest::Method::#method,
-                        path,
-                        #query_field
-                        #headers_field
-                        #accept_json
-                        #body_field
-                        #server
-                        #auth
-                        #multipart
-                        ..::std::default::Default::default()
-                    };
-                    #choose
-                    let raw = self.0.send(request).await?;
-                    if raw.status.is_success() {
-                        #decode
-                    } else {
-                        let documented = #documented;
-                        ::std::result::Result::Err(Error::from_failure(raw, documented))
-                    }
+                pub fn #name(&self, #(#args),*) -> runtime::Call<Client, #ret> {
+                    // The request is checked and encoded now; the runtime
+                    // sends it when the call is awaited (see `runtime::Call`).
+                    let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+                        #(#owned)*
+                        #validation
+                        let mut path = ::std::string::String::new();
+                        #(#path)*
+                        #query_init
+                        #headers_init
+                        // Never every field: `body` and `multipart` exclude each other.
+                        let #mutable request = runtime::Request {
+                            method: ::reqwest::Method::#method,
+                            path,
+                            #query_field
+                            #headers_field
+                            #accept_json
+                            #body_field
+                            #server
+                            #auth
+                            #multipart
+                            ..::std::default::Default::default()
+                        };
+                        #choose
+                        ::std::result::Result::Ok(request)
+                    })();
+                    self.0.call(request, |raw| {
+                        if raw.status.is_success() {
+                            #decode
+                        } else {
+                            let documented = #documented;
+                            ::std::result::Result::Err(Error::from_failure(raw, documented))
+                        }
+                    })
                 }
             }
         })
@@ -668,8 +674,8 @@ impl<'a> OpPlan<'a> {
                 #docs
                 #deprecated
                 #allow
-                pub async fn #name(&self, #(#own_args),*) -> ::std::result::Result<#ret, Error> {
-                    self.#with_body(#(#passed),*).await
+                pub fn #name(&self, #(#own_args),*) -> runtime::Call<Client, #ret> {
+                    self.#with_body(#(#passed),*)
                 }
             }
         }

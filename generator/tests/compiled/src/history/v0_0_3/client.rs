@@ -3,11 +3,15 @@
 
 //! Client for (WIP) IPFS Pinning Service API 0.0.3.
 //!
-//! One async method of [`Client`] per operation. Arguments are checked
-//! against the spec's constraints before anything is sent
-//! ([`Error::Validation`]); any 2xx is a success; error responses keep
-//! their status ([`Error`]).
-#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+//! One method of [`Client`] per operation, returning a call to
+//! `.await`. Arguments are checked against the spec's constraints
+//! before anything is sent ([`Error::Validation`]); any 2xx is a
+//! success; error responses keep their status ([`Error`]).
+#![allow(
+    clippy::large_enum_variant,
+    clippy::doc_lazy_continuation,
+    clippy::redundant_closure_call
+)]
 
 use ::openapi_runtime::client::{
     QueryString, check_delimited, check_segment, encode_into, skip_items,
@@ -20,8 +24,8 @@ pub use ::openapi_runtime::client::{
 
 use ::openapi_runtime::client as runtime;
 
-/// The API client: one async method per operation. Cheap to clone
-/// (clones share the connection pool).
+/// The API client: one method per operation, returning a call to
+/// `.await`. Cheap to clone (clones share the connection pool).
 #[derive(Clone)]
 pub struct Client(runtime::Core<Client>);
 
@@ -213,159 +217,164 @@ impl Client {
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
     ///
     /// Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.
-    pub async fn get_pins(
+    pub fn get_pins(
         &self,
         query: &GetPinsQuery,
-    ) -> ::std::result::Result<
-        Decoded<crate::history::v0_0_3::models::PinResults>,
-        Error,
-    > {
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_0_3::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(given) = &query.cid {
-            let out = &mut violations;
-            check_delimited(
-                given.iter().map(::std::string::ToString::to_string),
-                ',',
-                "form",
-                "cid",
-                out,
-            );
-            {
-                let value = given;
-                let path: &str = "cid";
-                crate::history::v0_0_3::models::validation::min_items(
-                    value.len(),
-                    1,
-                    path,
+    ) -> runtime::Call<Client, Decoded<crate::history::v0_0_3::models::PinResults>> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_0_3::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(given) = &query.cid {
+                let out = &mut violations;
+                check_delimited(
+                    given.iter().map(::std::string::ToString::to_string),
+                    ',',
+                    "form",
+                    "cid",
                     out,
                 );
-                crate::history::v0_0_3::models::validation::max_items(
-                    value.len(),
-                    1000,
-                    path,
-                    out,
-                );
-                crate::history::v0_0_3::models::validation::unique_items_up_to(
-                    value,
-                    1000,
-                    path,
-                    out,
-                );
+                {
+                    let value = given;
+                    let path: &str = "cid";
+                    crate::history::v0_0_3::models::validation::min_items(
+                        value.len(),
+                        1,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_0_3::models::validation::max_items(
+                        value.len(),
+                        1000,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_0_3::models::validation::unique_items_up_to(
+                        value,
+                        1000,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.status {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "status";
-                crate::history::v0_0_3::models::validation::min_items(
-                    value.len(),
-                    1,
-                    path,
-                    out,
-                );
-                crate::history::v0_0_3::models::validation::unique_items(
-                    value,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.status {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "status";
+                    crate::history::v0_0_3::models::validation::min_items(
+                        value.len(),
+                        1,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_0_3::models::validation::unique_items(
+                        value,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.limit {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "limit";
-                crate::history::v0_0_3::models::validation::minimum_int(
-                    i64::from(*value),
-                    1,
-                    false,
-                    path,
-                    out,
-                );
-                crate::history::v0_0_3::models::validation::maximum_int(
-                    i64::from(*value),
-                    1000,
-                    false,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.limit {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "limit";
+                    crate::history::v0_0_3::models::validation::minimum_int(
+                        i64::from(*value),
+                        1,
+                        false,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_0_3::models::validation::maximum_int(
+                        i64::from(*value),
+                        1000,
+                        false,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.meta {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "meta";
-                crate::history::v0_0_3::models::validation::max_properties(
-                    value.len(),
-                    1000,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.meta {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "meta";
+                    crate::history::v0_0_3::models::validation::max_properties(
+                        value.len(),
+                        1000,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        crate::history::v0_0_3::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins");
-        let mut query_string = QueryString::default();
-        if let ::std::option::Option::Some(value) = &query.cid {
-            let items: ::std::vec::Vec<::std::string::String> = value
-                .iter()
-                .map(::std::string::ToString::to_string)
-                .collect();
-            query_string.push_joined("cid", &items, ",");
-        }
-        if let ::std::option::Option::Some(value) = &query.status {
-            let items: ::std::vec::Vec<::std::string::String> = value
-                .iter()
-                .map(::std::string::ToString::to_string)
-                .collect();
-            query_string.push_joined("status", &items, ",");
-        }
-        if let ::std::option::Option::Some(value) = &query.skip {
-            query_string.push("skip", &::std::string::ToString::to_string(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.limit {
-            query_string.push("limit", &::std::string::ToString::to_string(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.meta {
-            let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
-            query_string.push("meta", &json);
-        }
-        if let ::std::option::Option::Some(value) = &query.auth {
-            query_string.push("auth", value);
-        }
-        let request = runtime::Request {
-            method: ::reqwest::Method::GET,
-            path,
-            query: query_string,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_TOKEN_AUTH,
-                        scopes: &[],
-                    },
+            crate::history::v0_0_3::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins");
+            let mut query_string = QueryString::default();
+            if let ::std::option::Option::Some(value) = &query.cid {
+                let items: ::std::vec::Vec<::std::string::String> = value
+                    .iter()
+                    .map(::std::string::ToString::to_string)
+                    .collect();
+                query_string.push_joined("cid", &items, ",");
+            }
+            if let ::std::option::Option::Some(value) = &query.status {
+                let items: ::std::vec::Vec<::std::string::String> = value
+                    .iter()
+                    .map(::std::string::ToString::to_string)
+                    .collect();
+                query_string.push_joined("status", &items, ",");
+            }
+            if let ::std::option::Option::Some(value) = &query.skip {
+                query_string.push("skip", &::std::string::ToString::to_string(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.limit {
+                query_string.push("limit", &::std::string::ToString::to_string(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.meta {
+                let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
+                query_string.push("meta", &json);
+            }
+            if let ::std::option::Option::Some(value) = &query.auth {
+                query_string.push("auth", value);
+            }
+            let request = runtime::Request {
+                method: ::reqwest::Method::GET,
+                path,
+                query: query_string,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_TOKEN_AUTH,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode_lenient::<
-                    crate::history::v0_0_3::models::PinResults,
-                >(|value, skipped| {
-                skip_items::<
-                    crate::history::v0_0_3::models::PinStatus,
-                >(value, ::std::option::Option::Some("results"), skipped);
-            })
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400 | 500);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode_lenient::<
+                                crate::history::v0_0_3::models::PinResults,
+                            >(|value, skipped| {
+                            skip_items::<
+                                crate::history::v0_0_3::models::PinStatus,
+                            >(value, ::std::option::Option::Some("results"), skipped);
+                        })
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400 | 500);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -401,95 +410,102 @@ impl Client {
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
     ///
     /// Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.
-    pub async fn post_pins(
+    pub fn post_pins(
         &self,
         body: &[crate::history::v0_0_3::models::Pin],
         query: &PostPinsQuery,
-    ) -> ::std::result::Result<
-        Decoded<crate::history::v0_0_3::models::PinResults>,
-        Error,
-    > {
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_0_3::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let body: &::std::vec::Vec<crate::history::v0_0_3::models::Pin> = &::std::borrow::ToOwned::to_owned(
-                body,
-            );
-            let out = &mut violations;
+    ) -> runtime::Call<Client, Decoded<crate::history::v0_0_3::models::PinResults>> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_0_3::models::validation::Violation,
+            > = ::std::vec::Vec::new();
             {
-                let value = body;
-                let path: &str = "body";
-                crate::history::v0_0_3::models::validation::min_items(
-                    value.len(),
-                    1,
-                    path,
-                    out,
+                let body: &::std::vec::Vec<crate::history::v0_0_3::models::Pin> = &::std::borrow::ToOwned::to_owned(
+                    body,
                 );
-                crate::history::v0_0_3::models::validation::max_items(
-                    value.len(),
-                    1000,
-                    path,
-                    out,
-                );
-                crate::history::v0_0_3::models::validation::unique_items_up_to(
-                    value,
-                    1000,
-                    path,
-                    out,
-                );
-                for (index_0, item_0) in value.iter().enumerate() {
-                    let path_0: &str = &crate::history::v0_0_3::models::validation::index(
+                let out = &mut violations;
+                {
+                    let value = body;
+                    let path: &str = "body";
+                    crate::history::v0_0_3::models::validation::min_items(
+                        value.len(),
+                        1,
                         path,
-                        index_0,
-                    );
-                    crate::history::v0_0_3::models::validation::Validate::validate_at(
-                        item_0,
-                        path_0,
                         out,
                     );
+                    crate::history::v0_0_3::models::validation::max_items(
+                        value.len(),
+                        1000,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_0_3::models::validation::unique_items_up_to(
+                        value,
+                        1000,
+                        path,
+                        out,
+                    );
+                    for (index_0, item_0) in value.iter().enumerate() {
+                        let path_0: &str = &crate::history::v0_0_3::models::validation::index(
+                            path,
+                            index_0,
+                        );
+                        crate::history::v0_0_3::models::validation::Validate::validate_at(
+                            item_0,
+                            path_0,
+                            out,
+                        );
+                    }
                 }
             }
-        }
-        crate::history::v0_0_3::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins");
-        let mut query_string = QueryString::default();
-        if let ::std::option::Option::Some(value) = &query.auth {
-            query_string.push("auth", value);
-        }
-        let request = runtime::Request {
-            method: ::reqwest::Method::POST,
-            path,
-            query: query_string,
-            accept_json: true,
-            body: ::std::option::Option::Some((
-                "application/json",
-                ::serde_json::to_vec(body).map_err(Error::Encode)?,
-            )),
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_TOKEN_AUTH,
-                        scopes: &[],
-                    },
+            crate::history::v0_0_3::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins");
+            let mut query_string = QueryString::default();
+            if let ::std::option::Option::Some(value) = &query.auth {
+                query_string.push("auth", value);
+            }
+            let request = runtime::Request {
+                method: ::reqwest::Method::POST,
+                path,
+                query: query_string,
+                accept_json: true,
+                body: ::std::option::Option::Some((
+                    "application/json",
+                    ::serde_json::to_vec(body).map_err(Error::Encode)?,
+                )),
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_TOKEN_AUTH,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode_lenient::<
-                    crate::history::v0_0_3::models::PinResults,
-                >(|value, skipped| {
-                skip_items::<
-                    crate::history::v0_0_3::models::PinStatus,
-                >(value, ::std::option::Option::Some("results"), skipped);
-            })
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 401 | 404 | 409 | 500);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode_lenient::<
+                                crate::history::v0_0_3::models::PinResults,
+                            >(|value, skipped| {
+                            skip_items::<
+                                crate::history::v0_0_3::models::PinStatus,
+                            >(value, ::std::option::Option::Some("results"), skipped);
+                        })
+                    } else {
+                        let documented = matches!(
+                            raw.status.as_u16(), 400..= 401 | 404 | 409 | 500
+                        );
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -521,51 +537,59 @@ impl Client {
     /// `GET /pins/{cid-of-pin-object}`
     ///
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
-    pub async fn get_pins_by_cid_of_pin_object(
+    pub fn get_pins_by_cid_of_pin_object(
         &self,
         cid_of_pin_object: &str,
         query: &GetPinsByCidOfPinObjectQuery,
-    ) -> ::std::result::Result<crate::history::v0_0_3::models::PinStatus, Error> {
-        let cid_of_pin_object: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            cid_of_pin_object,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_0_3::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&cid_of_pin_object, "cid-of-pin-object", out);
-        }
-        crate::history::v0_0_3::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &cid_of_pin_object);
-        let mut query_string = QueryString::default();
-        if let ::std::option::Option::Some(value) = &query.auth {
-            query_string.push("auth", value);
-        }
-        let request = runtime::Request {
-            method: ::reqwest::Method::GET,
-            path,
-            query: query_string,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_TOKEN_AUTH,
-                        scopes: &[],
-                    },
+    ) -> runtime::Call<Client, crate::history::v0_0_3::models::PinStatus> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let cid_of_pin_object: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                cid_of_pin_object,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_0_3::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            {
+                let out = &mut violations;
+                check_segment(&cid_of_pin_object, "cid-of-pin-object", out);
+            }
+            crate::history::v0_0_3::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &cid_of_pin_object);
+            let mut query_string = QueryString::default();
+            if let ::std::option::Option::Some(value) = &query.auth {
+                query_string.push("auth", value);
+            }
+            let request = runtime::Request {
+                method: ::reqwest::Method::GET,
+                path,
+                query: query_string,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_TOKEN_AUTH,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v0_0_3::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400 | 404 | 500);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<crate::history::v0_0_3::models::PinStatus>()
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400 | 404 | 500);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -599,77 +623,87 @@ impl Client {
     /// `body`: the body, sent as JSON (`application/json`).
     ///
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
-    pub async fn post_pins_by_cid_of_pin_object(
+    pub fn post_pins_by_cid_of_pin_object(
         &self,
         cid_of_pin_object: &str,
         body: &[crate::history::v0_0_3::models::Pin],
         query: &PostPinsByCidOfPinObjectQuery,
-    ) -> ::std::result::Result<crate::history::v0_0_3::models::PinStatus, Error> {
-        let cid_of_pin_object: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            cid_of_pin_object,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_0_3::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&cid_of_pin_object, "cid-of-pin-object", out);
-        }
-        {
-            let body: &::std::vec::Vec<crate::history::v0_0_3::models::Pin> = &::std::borrow::ToOwned::to_owned(
-                body,
+    ) -> runtime::Call<Client, crate::history::v0_0_3::models::PinStatus> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let cid_of_pin_object: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                cid_of_pin_object,
             );
-            let out = &mut violations;
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_0_3::models::validation::Violation,
+            > = ::std::vec::Vec::new();
             {
-                let value = body;
-                let path: &str = "body";
-                for (index_0, item_0) in value.iter().enumerate() {
-                    let path_0: &str = &crate::history::v0_0_3::models::validation::index(
-                        path,
-                        index_0,
-                    );
-                    crate::history::v0_0_3::models::validation::Validate::validate_at(
-                        item_0,
-                        path_0,
-                        out,
-                    );
+                let out = &mut violations;
+                check_segment(&cid_of_pin_object, "cid-of-pin-object", out);
+            }
+            {
+                let body: &::std::vec::Vec<crate::history::v0_0_3::models::Pin> = &::std::borrow::ToOwned::to_owned(
+                    body,
+                );
+                let out = &mut violations;
+                {
+                    let value = body;
+                    let path: &str = "body";
+                    for (index_0, item_0) in value.iter().enumerate() {
+                        let path_0: &str = &crate::history::v0_0_3::models::validation::index(
+                            path,
+                            index_0,
+                        );
+                        crate::history::v0_0_3::models::validation::Validate::validate_at(
+                            item_0,
+                            path_0,
+                            out,
+                        );
+                    }
                 }
             }
-        }
-        crate::history::v0_0_3::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &cid_of_pin_object);
-        let mut query_string = QueryString::default();
-        if let ::std::option::Option::Some(value) = &query.auth {
-            query_string.push("auth", value);
-        }
-        let request = runtime::Request {
-            method: ::reqwest::Method::POST,
-            path,
-            query: query_string,
-            accept_json: true,
-            body: ::std::option::Option::Some((
-                "application/json",
-                ::serde_json::to_vec(body).map_err(Error::Encode)?,
-            )),
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_TOKEN_AUTH,
-                        scopes: &[],
-                    },
+            crate::history::v0_0_3::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &cid_of_pin_object);
+            let mut query_string = QueryString::default();
+            if let ::std::option::Option::Some(value) = &query.auth {
+                query_string.push("auth", value);
+            }
+            let request = runtime::Request {
+                method: ::reqwest::Method::POST,
+                path,
+                query: query_string,
+                accept_json: true,
+                body: ::std::option::Option::Some((
+                    "application/json",
+                    ::serde_json::to_vec(body).map_err(Error::Encode)?,
+                )),
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_TOKEN_AUTH,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v0_0_3::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 401 | 404 | 409 | 500);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<crate::history::v0_0_3::models::PinStatus>()
+                    } else {
+                        let documented = matches!(
+                            raw.status.as_u16(), 400..= 401 | 404 | 409 | 500
+                        );
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -701,50 +735,60 @@ impl Client {
     /// `DELETE /pins/{cid-of-pin-object}`
     ///
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
-    pub async fn delete_pins_by_cid_of_pin_object(
+    pub fn delete_pins_by_cid_of_pin_object(
         &self,
         cid_of_pin_object: &str,
         query: &DeletePinsByCidOfPinObjectQuery,
-    ) -> ::std::result::Result<(), Error> {
-        let cid_of_pin_object: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            cid_of_pin_object,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_0_3::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&cid_of_pin_object, "cid-of-pin-object", out);
-        }
-        crate::history::v0_0_3::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &cid_of_pin_object);
-        let mut query_string = QueryString::default();
-        if let ::std::option::Option::Some(value) = &query.auth {
-            query_string.push("auth", value);
-        }
-        let request = runtime::Request {
-            method: ::reqwest::Method::DELETE,
-            path,
-            query: query_string,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_TOKEN_AUTH,
-                        scopes: &[],
-                    },
+    ) -> runtime::Call<Client, ()> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let cid_of_pin_object: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                cid_of_pin_object,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_0_3::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            {
+                let out = &mut violations;
+                check_segment(&cid_of_pin_object, "cid-of-pin-object", out);
+            }
+            crate::history::v0_0_3::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &cid_of_pin_object);
+            let mut query_string = QueryString::default();
+            if let ::std::option::Option::Some(value) = &query.auth {
+                query_string.push("auth", value);
+            }
+            let request = runtime::Request {
+                method: ::reqwest::Method::DELETE,
+                path,
+                query: query_string,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_TOKEN_AUTH,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            ::std::result::Result::Ok(())
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 401 | 404 | 500);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        let documented = matches!(
+                            raw.status.as_u16(), 400..= 401 | 404 | 500
+                        );
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }

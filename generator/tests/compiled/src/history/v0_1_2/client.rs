@@ -3,11 +3,15 @@
 
 //! Client for IPFS Pinning Service API 0.1.2.
 //!
-//! One async method of [`Client`] per operation. Arguments are checked
-//! against the spec's constraints before anything is sent
-//! ([`Error::Validation`]); any 2xx is a success; error responses keep
-//! their status ([`Error`]).
-#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+//! One method of [`Client`] per operation, returning a call to
+//! `.await`. Arguments are checked against the spec's constraints
+//! before anything is sent ([`Error::Validation`]); any 2xx is a
+//! success; error responses keep their status ([`Error`]).
+#![allow(
+    clippy::large_enum_variant,
+    clippy::doc_lazy_continuation,
+    clippy::redundant_closure_call
+)]
 
 use ::openapi_runtime::client::{
     QueryString, check_delimited, check_segment, date_time, encode_into, skip_items,
@@ -20,8 +24,8 @@ pub use ::openapi_runtime::client::{
 
 use ::openapi_runtime::client as runtime;
 
-/// The API client: one async method per operation. Cheap to clone
-/// (clones share the connection pool).
+/// The API client: one method per operation, returning a call to
+/// `.await`. Cheap to clone (clones share the connection pool).
 #[derive(Clone)]
 pub struct Client(runtime::Core<Client>);
 
@@ -252,178 +256,183 @@ impl Client {
     /// Authenticates with `accessToken` (see [`Credentials`]).
     ///
     /// Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.
-    pub async fn get_pins(
+    pub fn get_pins(
         &self,
         query: &GetPinsQuery,
-    ) -> ::std::result::Result<
-        Decoded<crate::history::v0_1_2::models::PinResults>,
-        Error,
-    > {
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_1_2::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(given) = &query.cid {
-            let out = &mut violations;
-            check_delimited(
-                given.iter().map(::std::string::ToString::to_string),
-                ',',
-                "form",
-                "cid",
-                out,
-            );
-            {
-                let value = given;
-                let path: &str = "cid";
-                crate::history::v0_1_2::models::validation::min_items(
-                    value.len(),
-                    1,
-                    path,
+    ) -> runtime::Call<Client, Decoded<crate::history::v0_1_2::models::PinResults>> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_1_2::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(given) = &query.cid {
+                let out = &mut violations;
+                check_delimited(
+                    given.iter().map(::std::string::ToString::to_string),
+                    ',',
+                    "form",
+                    "cid",
                     out,
                 );
-                crate::history::v0_1_2::models::validation::max_items(
-                    value.len(),
-                    10,
-                    path,
-                    out,
-                );
-                crate::history::v0_1_2::models::validation::unique_items_up_to(
-                    value,
-                    10,
-                    path,
-                    out,
-                );
+                {
+                    let value = given;
+                    let path: &str = "cid";
+                    crate::history::v0_1_2::models::validation::min_items(
+                        value.len(),
+                        1,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_1_2::models::validation::max_items(
+                        value.len(),
+                        10,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_1_2::models::validation::unique_items_up_to(
+                        value,
+                        10,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.name {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "name";
-                crate::history::v0_1_2::models::validation::max_length(
-                    value,
-                    255,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.name {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "name";
+                    crate::history::v0_1_2::models::validation::max_length(
+                        value,
+                        255,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.status {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "status";
-                crate::history::v0_1_2::models::validation::min_items(
-                    value.len(),
-                    1,
-                    path,
-                    out,
-                );
-                crate::history::v0_1_2::models::validation::unique_items(
-                    value,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.status {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "status";
+                    crate::history::v0_1_2::models::validation::min_items(
+                        value.len(),
+                        1,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_1_2::models::validation::unique_items(
+                        value,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.limit {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "limit";
-                crate::history::v0_1_2::models::validation::minimum_int(
-                    i64::from(*value),
-                    1,
-                    false,
-                    path,
-                    out,
-                );
-                crate::history::v0_1_2::models::validation::maximum_int(
-                    i64::from(*value),
-                    1000,
-                    false,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.limit {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "limit";
+                    crate::history::v0_1_2::models::validation::minimum_int(
+                        i64::from(*value),
+                        1,
+                        false,
+                        path,
+                        out,
+                    );
+                    crate::history::v0_1_2::models::validation::maximum_int(
+                        i64::from(*value),
+                        1000,
+                        false,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.meta {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "meta";
-                crate::history::v0_1_2::models::validation::max_properties(
-                    value.len(),
-                    1000,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.meta {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "meta";
+                    crate::history::v0_1_2::models::validation::max_properties(
+                        value.len(),
+                        1000,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        crate::history::v0_1_2::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins");
-        let mut query_string = QueryString::default();
-        if let ::std::option::Option::Some(value) = &query.cid {
-            let items: ::std::vec::Vec<::std::string::String> = value
-                .iter()
-                .map(::std::string::ToString::to_string)
-                .collect();
-            query_string.push_joined("cid", &items, ",");
-        }
-        if let ::std::option::Option::Some(value) = &query.name {
-            query_string.push("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &query.r#match {
-            query_string.push("match", &::std::string::ToString::to_string(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.status {
-            let items: ::std::vec::Vec<::std::string::String> = value
-                .iter()
-                .map(::std::string::ToString::to_string)
-                .collect();
-            query_string.push_joined("status", &items, ",");
-        }
-        if let ::std::option::Option::Some(value) = &query.before {
-            query_string.push("before", &date_time(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.after {
-            query_string.push("after", &date_time(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.limit {
-            query_string.push("limit", &::std::string::ToString::to_string(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.meta {
-            let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
-            query_string.push("meta", &json);
-        }
-        let request = runtime::Request {
-            method: ::reqwest::Method::GET,
-            path,
-            query: query_string,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+            crate::history::v0_1_2::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins");
+            let mut query_string = QueryString::default();
+            if let ::std::option::Option::Some(value) = &query.cid {
+                let items: ::std::vec::Vec<::std::string::String> = value
+                    .iter()
+                    .map(::std::string::ToString::to_string)
+                    .collect();
+                query_string.push_joined("cid", &items, ",");
+            }
+            if let ::std::option::Option::Some(value) = &query.name {
+                query_string.push("name", value);
+            }
+            if let ::std::option::Option::Some(value) = &query.r#match {
+                query_string.push("match", &::std::string::ToString::to_string(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.status {
+                let items: ::std::vec::Vec<::std::string::String> = value
+                    .iter()
+                    .map(::std::string::ToString::to_string)
+                    .collect();
+                query_string.push_joined("status", &items, ",");
+            }
+            if let ::std::option::Option::Some(value) = &query.before {
+                query_string.push("before", &date_time(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.after {
+                query_string.push("after", &date_time(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.limit {
+                query_string.push("limit", &::std::string::ToString::to_string(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.meta {
+                let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
+                query_string.push("meta", &json);
+            }
+            let request = runtime::Request {
+                method: ::reqwest::Method::GET,
+                path,
+                query: query_string,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode_lenient::<
-                    crate::history::v0_1_2::models::PinResults,
-                >(|value, skipped| {
-                skip_items::<
-                    crate::history::v0_1_2::models::PinStatus,
-                >(value, ::std::option::Option::Some("results"), skipped);
-            })
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode_lenient::<
+                                crate::history::v0_1_2::models::PinResults,
+                            >(|value, skipped| {
+                            skip_items::<
+                                crate::history::v0_1_2::models::PinStatus,
+                            >(value, ::std::option::Option::Some("results"), skipped);
+                        })
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -437,53 +446,61 @@ impl Client {
     /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn post_pins(
+    pub fn post_pins(
         &self,
         pin: &crate::history::v0_1_2::models::Pin,
-    ) -> ::std::result::Result<crate::history::v0_1_2::models::PinStatus, Error> {
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_1_2::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
+    ) -> runtime::Call<Client, crate::history::v0_1_2::models::PinStatus> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_1_2::models::validation::Violation,
+            > = ::std::vec::Vec::new();
             {
-                let value = pin;
-                let path: &str = "pin";
-                crate::history::v0_1_2::models::validation::Validate::validate_at(
-                    value,
-                    path,
-                    out,
-                );
+                let out = &mut violations;
+                {
+                    let value = pin;
+                    let path: &str = "pin";
+                    crate::history::v0_1_2::models::validation::Validate::validate_at(
+                        value,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        crate::history::v0_1_2::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins");
-        let request = runtime::Request {
-            method: ::reqwest::Method::POST,
-            path,
-            accept_json: true,
-            body: ::std::option::Option::Some((
-                "application/json",
-                ::serde_json::to_vec(pin).map_err(Error::Encode)?,
-            )),
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+            crate::history::v0_1_2::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins");
+            let request = runtime::Request {
+                method: ::reqwest::Method::POST,
+                path,
+                accept_json: true,
+                body: ::std::option::Option::Some((
+                    "application/json",
+                    ::serde_json::to_vec(pin).map_err(Error::Encode)?,
+                )),
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v0_1_2::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<crate::history::v0_1_2::models::PinStatus>()
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -495,45 +512,53 @@ impl Client {
     /// `GET /pins/{requestid}`
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn get_pins_by_requestid(
+    pub fn get_pins_by_requestid(
         &self,
         requestid: &str,
-    ) -> ::std::result::Result<crate::history::v0_1_2::models::PinStatus, Error> {
-        let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            requestid,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_1_2::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&requestid, "requestid", out);
-        }
-        crate::history::v0_1_2::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &requestid);
-        let request = runtime::Request {
-            method: ::reqwest::Method::GET,
-            path,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+    ) -> runtime::Call<Client, crate::history::v0_1_2::models::PinStatus> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                requestid,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_1_2::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            {
+                let out = &mut violations;
+                check_segment(&requestid, "requestid", out);
+            }
+            crate::history::v0_1_2::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &requestid);
+            let request = runtime::Request {
+                method: ::reqwest::Method::GET,
+                path,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v0_1_2::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<crate::history::v0_1_2::models::PinStatus>()
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -547,62 +572,70 @@ impl Client {
     /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn post_pins_by_requestid(
+    pub fn post_pins_by_requestid(
         &self,
         requestid: &str,
         pin: &crate::history::v0_1_2::models::Pin,
-    ) -> ::std::result::Result<crate::history::v0_1_2::models::PinStatus, Error> {
-        let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            requestid,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_1_2::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&requestid, "requestid", out);
-        }
-        {
-            let out = &mut violations;
+    ) -> runtime::Call<Client, crate::history::v0_1_2::models::PinStatus> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                requestid,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_1_2::models::validation::Violation,
+            > = ::std::vec::Vec::new();
             {
-                let value = pin;
-                let path: &str = "pin";
-                crate::history::v0_1_2::models::validation::Validate::validate_at(
-                    value,
-                    path,
-                    out,
-                );
+                let out = &mut violations;
+                check_segment(&requestid, "requestid", out);
             }
-        }
-        crate::history::v0_1_2::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &requestid);
-        let request = runtime::Request {
-            method: ::reqwest::Method::POST,
-            path,
-            accept_json: true,
-            body: ::std::option::Option::Some((
-                "application/json",
-                ::serde_json::to_vec(pin).map_err(Error::Encode)?,
-            )),
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+            {
+                let out = &mut violations;
+                {
+                    let value = pin;
+                    let path: &str = "pin";
+                    crate::history::v0_1_2::models::validation::Validate::validate_at(
+                        value,
+                        path,
+                        out,
+                    );
+                }
+            }
+            crate::history::v0_1_2::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &requestid);
+            let request = runtime::Request {
+                method: ::reqwest::Method::POST,
+                path,
+                accept_json: true,
+                body: ::std::option::Option::Some((
+                    "application/json",
+                    ::serde_json::to_vec(pin).map_err(Error::Encode)?,
+                )),
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v0_1_2::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<crate::history::v0_1_2::models::PinStatus>()
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -614,44 +647,52 @@ impl Client {
     /// `DELETE /pins/{requestid}`
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn delete_pins_by_requestid(
+    pub fn delete_pins_by_requestid(
         &self,
         requestid: &str,
-    ) -> ::std::result::Result<(), Error> {
-        let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            requestid,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v0_1_2::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&requestid, "requestid", out);
-        }
-        crate::history::v0_1_2::models::validation::Violations::check(violations)?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &requestid);
-        let request = runtime::Request {
-            method: ::reqwest::Method::DELETE,
-            path,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+    ) -> runtime::Call<Client, ()> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                requestid,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v0_1_2::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            {
+                let out = &mut violations;
+                check_segment(&requestid, "requestid", out);
+            }
+            crate::history::v0_1_2::models::validation::Violations::check(violations)?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &requestid);
+            let request = runtime::Request {
+                method: ::reqwest::Method::DELETE,
+                path,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            ::std::result::Result::Ok(())
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }

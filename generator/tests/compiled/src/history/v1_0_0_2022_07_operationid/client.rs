@@ -3,11 +3,15 @@
 
 //! Client for IPFS Pinning Service API 1.0.0.
 //!
-//! One async method of [`Client`] per operation. Arguments are checked
-//! against the spec's constraints before anything is sent
-//! ([`Error::Validation`]); any 2xx is a success; error responses keep
-//! their status ([`Error`]).
-#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+//! One method of [`Client`] per operation, returning a call to
+//! `.await`. Arguments are checked against the spec's constraints
+//! before anything is sent ([`Error::Validation`]); any 2xx is a
+//! success; error responses keep their status ([`Error`]).
+#![allow(
+    clippy::large_enum_variant,
+    clippy::doc_lazy_continuation,
+    clippy::redundant_closure_call
+)]
 
 use ::openapi_runtime::client::{
     QueryString, check_delimited, check_segment, date_time, encode_into, skip_items,
@@ -20,8 +24,8 @@ pub use ::openapi_runtime::client::{
 
 use ::openapi_runtime::client as runtime;
 
-/// The API client: one async method per operation. Cheap to clone
-/// (clones share the connection pool).
+/// The API client: one method per operation, returning a call to
+/// `.await`. Cheap to clone (clones share the connection pool).
 #[derive(Clone)]
 pub struct Client(runtime::Core<Client>);
 
@@ -258,180 +262,188 @@ impl Client {
     /// Authenticates with `accessToken` (see [`Credentials`]).
     ///
     /// Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.
-    pub async fn get_pins(
+    pub fn get_pins(
         &self,
         query: &GetPinsQuery,
-    ) -> ::std::result::Result<
+    ) -> runtime::Call<
+        Client,
         Decoded<crate::history::v1_0_0_2022_07_operationid::models::PinResults>,
-        Error,
     > {
-        let mut violations: ::std::vec::Vec<
-            crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(given) = &query.cid {
-            let out = &mut violations;
-            check_delimited(
-                given.iter().map(::std::string::ToString::to_string),
-                ',',
-                "form",
-                "cid",
-                out,
-            );
-            {
-                let value = given;
-                let path: &str = "cid";
-                crate::history::v1_0_0_2022_07_operationid::models::validation::min_items(
-                    value.len(),
-                    1,
-                    path,
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let mut violations: ::std::vec::Vec<
+                crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(given) = &query.cid {
+                let out = &mut violations;
+                check_delimited(
+                    given.iter().map(::std::string::ToString::to_string),
+                    ',',
+                    "form",
+                    "cid",
                     out,
                 );
-                crate::history::v1_0_0_2022_07_operationid::models::validation::max_items(
-                    value.len(),
-                    10,
-                    path,
-                    out,
-                );
-                crate::history::v1_0_0_2022_07_operationid::models::validation::unique_items_up_to(
-                    value,
-                    10,
-                    path,
-                    out,
-                );
+                {
+                    let value = given;
+                    let path: &str = "cid";
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::min_items(
+                        value.len(),
+                        1,
+                        path,
+                        out,
+                    );
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::max_items(
+                        value.len(),
+                        10,
+                        path,
+                        out,
+                    );
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::unique_items_up_to(
+                        value,
+                        10,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.name {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "name";
-                crate::history::v1_0_0_2022_07_operationid::models::validation::max_length(
-                    value,
-                    255,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.name {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "name";
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::max_length(
+                        value,
+                        255,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.status {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "status";
-                crate::history::v1_0_0_2022_07_operationid::models::validation::min_items(
-                    value.len(),
-                    1,
-                    path,
-                    out,
-                );
-                crate::history::v1_0_0_2022_07_operationid::models::validation::unique_items(
-                    value,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.status {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "status";
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::min_items(
+                        value.len(),
+                        1,
+                        path,
+                        out,
+                    );
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::unique_items(
+                        value,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.limit {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "limit";
-                crate::history::v1_0_0_2022_07_operationid::models::validation::minimum_int(
-                    i64::from(*value),
-                    1,
-                    false,
-                    path,
-                    out,
-                );
-                crate::history::v1_0_0_2022_07_operationid::models::validation::maximum_int(
-                    i64::from(*value),
-                    1000,
-                    false,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.limit {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "limit";
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::minimum_int(
+                        i64::from(*value),
+                        1,
+                        false,
+                        path,
+                        out,
+                    );
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::maximum_int(
+                        i64::from(*value),
+                        1000,
+                        false,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        if let ::std::option::Option::Some(given) = &query.meta {
-            let out = &mut violations;
-            {
-                let value = given;
-                let path: &str = "meta";
-                crate::history::v1_0_0_2022_07_operationid::models::validation::max_properties(
-                    value.len(),
-                    1000,
-                    path,
-                    out,
-                );
+            if let ::std::option::Option::Some(given) = &query.meta {
+                let out = &mut violations;
+                {
+                    let value = given;
+                    let path: &str = "meta";
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::max_properties(
+                        value.len(),
+                        1000,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
-            violations,
-        )?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins");
-        let mut query_string = QueryString::default();
-        if let ::std::option::Option::Some(value) = &query.cid {
-            let items: ::std::vec::Vec<::std::string::String> = value
-                .iter()
-                .map(::std::string::ToString::to_string)
-                .collect();
-            query_string.push_joined("cid", &items, ",");
-        }
-        if let ::std::option::Option::Some(value) = &query.name {
-            query_string.push("name", value);
-        }
-        if let ::std::option::Option::Some(value) = &query.r#match {
-            query_string.push("match", &::std::string::ToString::to_string(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.status {
-            let items: ::std::vec::Vec<::std::string::String> = value
-                .iter()
-                .map(::std::string::ToString::to_string)
-                .collect();
-            query_string.push_joined("status", &items, ",");
-        }
-        if let ::std::option::Option::Some(value) = &query.before {
-            query_string.push("before", &date_time(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.after {
-            query_string.push("after", &date_time(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.limit {
-            query_string.push("limit", &::std::string::ToString::to_string(value));
-        }
-        if let ::std::option::Option::Some(value) = &query.meta {
-            let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
-            query_string.push("meta", &json);
-        }
-        let request = runtime::Request {
-            method: ::reqwest::Method::GET,
-            path,
-            query: query_string,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+            crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
+                violations,
+            )?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins");
+            let mut query_string = QueryString::default();
+            if let ::std::option::Option::Some(value) = &query.cid {
+                let items: ::std::vec::Vec<::std::string::String> = value
+                    .iter()
+                    .map(::std::string::ToString::to_string)
+                    .collect();
+                query_string.push_joined("cid", &items, ",");
+            }
+            if let ::std::option::Option::Some(value) = &query.name {
+                query_string.push("name", value);
+            }
+            if let ::std::option::Option::Some(value) = &query.r#match {
+                query_string.push("match", &::std::string::ToString::to_string(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.status {
+                let items: ::std::vec::Vec<::std::string::String> = value
+                    .iter()
+                    .map(::std::string::ToString::to_string)
+                    .collect();
+                query_string.push_joined("status", &items, ",");
+            }
+            if let ::std::option::Option::Some(value) = &query.before {
+                query_string.push("before", &date_time(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.after {
+                query_string.push("after", &date_time(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.limit {
+                query_string.push("limit", &::std::string::ToString::to_string(value));
+            }
+            if let ::std::option::Option::Some(value) = &query.meta {
+                let json = ::serde_json::to_string(value).map_err(Error::Encode)?;
+                query_string.push("meta", &json);
+            }
+            let request = runtime::Request {
+                method: ::reqwest::Method::GET,
+                path,
+                query: query_string,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode_lenient::<
-                    crate::history::v1_0_0_2022_07_operationid::models::PinResults,
-                >(|value, skipped| {
-                skip_items::<
-                    crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
-                >(value, ::std::option::Option::Some("results"), skipped);
-            })
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode_lenient::<
+                                crate::history::v1_0_0_2022_07_operationid::models::PinResults,
+                            >(|value, skipped| {
+                            skip_items::<
+                                crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
+                            >(value, ::std::option::Option::Some("results"), skipped);
+                        })
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -445,58 +457,68 @@ impl Client {
     /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn add_pin(
+    pub fn add_pin(
         &self,
         pin: &crate::history::v1_0_0_2022_07_operationid::models::Pin,
-    ) -> ::std::result::Result<
+    ) -> runtime::Call<
+        Client,
         crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
-        Error,
     > {
-        let mut violations: ::std::vec::Vec<
-            crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let mut violations: ::std::vec::Vec<
+                crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
+            > = ::std::vec::Vec::new();
             {
-                let value = pin;
-                let path: &str = "pin";
-                crate::history::v1_0_0_2022_07_operationid::models::validation::Validate::validate_at(
-                    value,
-                    path,
-                    out,
-                );
+                let out = &mut violations;
+                {
+                    let value = pin;
+                    let path: &str = "pin";
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::Validate::validate_at(
+                        value,
+                        path,
+                        out,
+                    );
+                }
             }
-        }
-        crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
-            violations,
-        )?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins");
-        let request = runtime::Request {
-            method: ::reqwest::Method::POST,
-            path,
-            accept_json: true,
-            body: ::std::option::Option::Some((
-                "application/json",
-                ::serde_json::to_vec(pin).map_err(Error::Encode)?,
-            )),
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+            crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
+                violations,
+            )?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins");
+            let request = runtime::Request {
+                method: ::reqwest::Method::POST,
+                path,
+                accept_json: true,
+                body: ::std::option::Option::Some((
+                    "application/json",
+                    ::serde_json::to_vec(pin).map_err(Error::Encode)?,
+                )),
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v1_0_0_2022_07_operationid::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<
+                                crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
+                            >()
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -508,50 +530,60 @@ impl Client {
     /// `GET /pins/{requestid}`
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn get_pin_by_request_id(
+    pub fn get_pin_by_request_id(
         &self,
         requestid: &str,
-    ) -> ::std::result::Result<
+    ) -> runtime::Call<
+        Client,
         crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
-        Error,
     > {
-        let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            requestid,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&requestid, "requestid", out);
-        }
-        crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
-            violations,
-        )?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &requestid);
-        let request = runtime::Request {
-            method: ::reqwest::Method::GET,
-            path,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                requestid,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            {
+                let out = &mut violations;
+                check_segment(&requestid, "requestid", out);
+            }
+            crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
+                violations,
+            )?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &requestid);
+            let request = runtime::Request {
+                method: ::reqwest::Method::GET,
+                path,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v1_0_0_2022_07_operationid::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<
+                                crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
+                            >()
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -565,67 +597,77 @@ impl Client {
     /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn replace_pin_by_request_id(
+    pub fn replace_pin_by_request_id(
         &self,
         requestid: &str,
         pin: &crate::history::v1_0_0_2022_07_operationid::models::Pin,
-    ) -> ::std::result::Result<
+    ) -> runtime::Call<
+        Client,
         crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
-        Error,
     > {
-        let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            requestid,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&requestid, "requestid", out);
-        }
-        {
-            let out = &mut violations;
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                requestid,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
+            > = ::std::vec::Vec::new();
             {
-                let value = pin;
-                let path: &str = "pin";
-                crate::history::v1_0_0_2022_07_operationid::models::validation::Validate::validate_at(
-                    value,
-                    path,
-                    out,
-                );
+                let out = &mut violations;
+                check_segment(&requestid, "requestid", out);
             }
-        }
-        crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
-            violations,
-        )?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &requestid);
-        let request = runtime::Request {
-            method: ::reqwest::Method::POST,
-            path,
-            accept_json: true,
-            body: ::std::option::Option::Some((
-                "application/json",
-                ::serde_json::to_vec(pin).map_err(Error::Encode)?,
-            )),
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+            {
+                let out = &mut violations;
+                {
+                    let value = pin;
+                    let path: &str = "pin";
+                    crate::history::v1_0_0_2022_07_operationid::models::validation::Validate::validate_at(
+                        value,
+                        path,
+                        out,
+                    );
+                }
+            }
+            crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
+                violations,
+            )?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &requestid);
+            let request = runtime::Request {
+                method: ::reqwest::Method::POST,
+                path,
+                accept_json: true,
+                body: ::std::option::Option::Some((
+                    "application/json",
+                    ::serde_json::to_vec(pin).map_err(Error::Encode)?,
+                )),
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            raw.decode::<crate::history::v1_0_0_2022_07_operationid::models::PinStatus>()
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        raw.decode::<
+                                crate::history::v1_0_0_2022_07_operationid::models::PinStatus,
+                            >()
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }
 
@@ -637,46 +679,54 @@ impl Client {
     /// `DELETE /pins/{requestid}`
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
-    pub async fn delete_pin_by_request_id(
+    pub fn delete_pin_by_request_id(
         &self,
         requestid: &str,
-    ) -> ::std::result::Result<(), Error> {
-        let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
-            requestid,
-        );
-        let mut violations: ::std::vec::Vec<
-            crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
-        > = ::std::vec::Vec::new();
-        {
-            let out = &mut violations;
-            check_segment(&requestid, "requestid", out);
-        }
-        crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
-            violations,
-        )?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/pins/");
-        encode_into(&mut path, &requestid);
-        let request = runtime::Request {
-            method: ::reqwest::Method::DELETE,
-            path,
-            accept_json: true,
-            security: &[
-                &[
-                    runtime::Requirement {
-                        scheme: &SCHEME_ACCESS_TOKEN,
-                        scopes: &[],
-                    },
+    ) -> runtime::Call<Client, ()> {
+        let request = (|| -> ::std::result::Result<runtime::Request, Error> {
+            let requestid: ::std::string::String = ::std::borrow::ToOwned::to_owned(
+                requestid,
+            );
+            let mut violations: ::std::vec::Vec<
+                crate::history::v1_0_0_2022_07_operationid::models::validation::Violation,
+            > = ::std::vec::Vec::new();
+            {
+                let out = &mut violations;
+                check_segment(&requestid, "requestid", out);
+            }
+            crate::history::v1_0_0_2022_07_operationid::models::validation::Violations::check(
+                violations,
+            )?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/pins/");
+            encode_into(&mut path, &requestid);
+            let request = runtime::Request {
+                method: ::reqwest::Method::DELETE,
+                path,
+                accept_json: true,
+                security: &[
+                    &[
+                        runtime::Requirement {
+                            scheme: &SCHEME_ACCESS_TOKEN,
+                            scopes: &[],
+                        },
+                    ],
                 ],
-            ],
-            ..::std::default::Default::default()
-        };
-        let raw = self.0.send(request).await?;
-        if raw.status.is_success() {
-            ::std::result::Result::Ok(())
-        } else {
-            let documented = matches!(raw.status.as_u16(), 400..= 599);
-            ::std::result::Result::Err(Error::from_failure(raw, documented))
-        }
+                ..::std::default::Default::default()
+            };
+            ::std::result::Result::Ok(request)
+        })();
+        self.0
+            .call(
+                request,
+                |raw| {
+                    if raw.status.is_success() {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        let documented = matches!(raw.status.as_u16(), 400..= 599);
+                        ::std::result::Result::Err(Error::from_failure(raw, documented))
+                    }
+                },
+            )
     }
 }

@@ -15,7 +15,8 @@ use generated_fixtures::fixtures::nested_parameters::models::{
     Filter, Item, Options, OptionsMode, Range, Target, Version,
 };
 use generated_fixtures::fixtures::nested_parameters::server::{
-    self, Api, GetDocumentResponse, GetPluginHeaders, GetPluginResponse, SearchQuery, SearchResponse,
+    self, Api, GetDocumentResponse, GetPluginHeaders, GetPluginResponse, LookupQuery, LookupResponse, SearchQuery,
+    SearchResponse,
 };
 use serde_json::json;
 use tower::ServiceExt;
@@ -42,6 +43,10 @@ impl Api for Service {
 
     async fn get_document(&self, doc: Range, exploded: Range) -> GetDocumentResponse {
         GetDocumentResponse::Ok(format!("{:?}", (doc, exploded)))
+    }
+
+    async fn lookup(&self, query: LookupQuery) -> LookupResponse {
+        LookupResponse::Ok(query.key)
     }
 }
 
@@ -246,4 +251,19 @@ async fn the_server_reads_path_and_header_styles_and_answers_400_for_bad_ones() 
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
         assert!(body["message"].as_str().unwrap().contains(names), "{uri}: {body}");
     }
+}
+
+/// A parameter declared `in: path` but written in the path key's query part
+/// (`/lookup?key={key}`) is sent and read as the query parameter it is.
+#[tokio::test]
+async fn a_path_parameter_written_in_the_query_part_is_a_query_parameter() {
+    let client = serve().await;
+    assert_eq!(client.lookup("a b&c").await.unwrap(), "a b&c");
+    let (sent, _, _) = capture(StatusCode::OK, "\"ok\"", async |base| {
+        Client::new(base).unwrap().lookup("a b").await.unwrap();
+    })
+    .await;
+    assert_eq!(sent, "GET /lookup?key=a%20b");
+    let (status, body) = send(get("/lookup")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }

@@ -395,6 +395,18 @@ impl<'a> Lowerer<'a> {
                 };
                 let media_at = at.join("content").join(media_type);
                 if !is_json(media_type) {
+                    // A string in another media type (`text/plain`, `*/*`)
+                    // is its text: sent and read as a styled string.
+                    if let Some(schema) = &media.schema {
+                        let ty = self.lower_use(schema, &media_at.join("schema"), hint)?;
+                        if matches!(ty.shape, crate::ir::Shape::Primitive(crate::ir::Primitive::String)) {
+                            self.warn(
+                                &media_at,
+                                format!("a string parameter encoded as `{media_type}`: sent and read as its text"),
+                            );
+                            return Ok(ParameterEncoding::Style(ty));
+                        }
+                    }
                     return Err(Error::unsupported(&media_at, format!("parameters encoded as `{media_type}`")));
                 }
                 let Some(schema) = &media.schema else {

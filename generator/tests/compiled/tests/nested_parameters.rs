@@ -10,13 +10,15 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use capture::capture;
-use generated_fixtures::fixtures::nested_parameters::client::{Client, GetPluginQuery, SearchQuery as ClientQuery};
+use generated_fixtures::fixtures::nested_parameters::client::{
+    Client, GetPluginQuery, LookupQuery as ClientLookupQuery, SearchQuery as ClientQuery,
+};
 use generated_fixtures::fixtures::nested_parameters::models::{
     Filter, Item, Options, OptionsMode, Range, Target, Version,
 };
 use generated_fixtures::fixtures::nested_parameters::server::{
-    self, Api, GetDocumentResponse, GetPluginHeaders, GetPluginResponse, LookupQuery, LookupResponse, SearchQuery,
-    SearchResponse,
+    self, Api, GetDocumentResponse, GetPluginHeaders, GetPluginResponse, LookupHeaders, LookupQuery, LookupResponse,
+    SearchQuery, SearchResponse,
 };
 use serde_json::json;
 use tower::ServiceExt;
@@ -45,8 +47,8 @@ impl Api for Service {
         GetDocumentResponse::Ok(format!("{:?}", (doc, exploded)))
     }
 
-    async fn lookup(&self, query: LookupQuery) -> LookupResponse {
-        LookupResponse::Ok(query.key)
+    async fn lookup(&self, query: LookupQuery, headers: LookupHeaders) -> LookupResponse {
+        LookupResponse::Ok(format!("{} {:?}", query.key, headers.x_trace))
     }
 }
 
@@ -254,13 +256,16 @@ async fn the_server_reads_path_and_header_styles_and_answers_400_for_bad_ones() 
 }
 
 /// A parameter declared `in: path` but written in the path key's query part
-/// (`/lookup?key={key}`) is sent and read as the query parameter it is.
+/// (`/lookup?key={key}`) is sent and read as the query parameter it is; a
+/// `text/plain` string header is its text.
 #[tokio::test]
 async fn a_path_parameter_written_in_the_query_part_is_a_query_parameter() {
     let client = serve().await;
-    assert_eq!(client.lookup("a b&c").await.unwrap(), "a b&c");
+    let trace = ClientLookupQuery::default().x_trace("t 1");
+    assert_eq!(client.lookup("a b&c", &trace).await.unwrap(), r#"a b&c Some("t 1")"#);
+    assert_eq!(client.lookup("k", &ClientLookupQuery::default()).await.unwrap(), "k None");
     let (sent, _, _) = capture(StatusCode::OK, "\"ok\"", async |base| {
-        Client::new(base).unwrap().lookup("a b").await.unwrap();
+        Client::new(base).unwrap().lookup("a b", &ClientLookupQuery::default()).await.unwrap();
     })
     .await;
     assert_eq!(sent, "GET /lookup?key=a%20b");

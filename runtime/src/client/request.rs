@@ -21,6 +21,9 @@ pub struct Request {
     pub accept_json: bool,
     /// Content type and bytes.
     pub body: Option<(&'static str, Vec<u8>)>,
+    /// The body's content type when the caller gives it (a body of a media
+    /// type range, `image/*`): replaces the one in `body`.
+    pub content_type: Option<String>,
     /// The operation's own server, as the spec writes it (`None`: the base URL).
     pub server: Option<&'static str>,
     /// The operation's security requirements (empty: it sends no credentials).

@@ -87,4 +87,6 @@ pub mod fixtures {
     pub mod routes;
     /// Generated from `generator/tests/fixtures/security.yaml`.
     pub mod security;
+    /// Generated from `generator/tests/fixtures/several_media_types.yaml`.
+    pub mod several_media_types;
 }

@@ -154,9 +154,7 @@ paths:
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{stderr}");
     assert!(
-        lines[0].starts_with(
-            "skipped GET /prefs (#/paths/~1prefs/get): #/paths/~1prefs/get/parameters/0"
-        ),
+        lines[0].starts_with("skipped GET /prefs (#/paths/~1prefs/get): #/paths/~1prefs/get/parameters/0"),
         "{stderr}"
     );
     assert_eq!(lines[1], "generate: 1 operations skipped");

@@ -142,10 +142,10 @@ fn broken_documents_give_errors_with_pointers() {
             "securitySchemes",
         ),
         (
-            "non-JSON parameter content",
+            "non-JSON parameter content of a non-string",
             doc(
                 &get(
-                    "      parameters:\n        - name: q\n          in: query\n          content:\n            text/csv: {schema: {type: string}}\n",
+                    "      parameters:\n        - name: q\n          in: query\n          content:\n            text/csv: {schema: {type: array, items: {type: string}}}\n",
                 ),
                 "",
             ),

@@ -160,7 +160,7 @@ impl<'a> Lowerer<'a> {
         let type_name = type_name(unraw(&name));
         self.callbacks(&op.callbacks, &at, &type_name)?;
         let (parameters, ignored_parameters) =
-            self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, path)?;
+            self.parameters(&item.parameters, path_at, &op.parameters, &at, &type_name, written)?;
         if let Some(query) = query_part {
             query_in_path(written, query, &parameters, &at)?;
         }
@@ -208,8 +208,10 @@ impl<'a> Lowerer<'a> {
         own: &[ReferenceOr<openapiv3::Parameter>],
         at: &Pointer,
         op_type: &str,
-        path: &str,
+        written: &str,
     ) -> Result<(Vec<Parameter>, Vec<IgnoredParameter>)> {
+        // The path key: the path, and the query part written into it.
+        let (path, query_part) = written.split_once('?').map_or((written, None), |(path, q)| (path, Some(q)));
         let mut merged: Vec<Parameter> = Vec::new();
         let mut ignored: Vec<IgnoredParameter> = Vec::new();
         // Parameters are the same when their locations are and their names
@@ -250,6 +252,33 @@ impl<'a> Lowerer<'a> {
         super::names::distinct_parameter_names(&mut merged);
         let in_template: Vec<&str> =
             path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect();
+        // A parameter declared `in: path` that the path key's query part
+        // names (`/x?id={id}`) is the query's: what the document's wire is.
+        let in_query: Vec<&str> = query_part
+            .unwrap_or("")
+            .split('&')
+            .filter_map(|pair| {
+                pair.split_once("={").and_then(|(key, rest)| (rest == format!("{key}}}")).then_some(key))
+            })
+            .collect();
+        for p in merged.iter_mut().filter(|p| p.location == Location::Path) {
+            let name = p.wire_name.as_str();
+            if in_query.contains(&name)
+                && !in_template.contains(&name)
+                && matches!(p.encoding, ParameterEncoding::Style(_))
+            {
+                self.warn(
+                    &p.pointer,
+                    format!(
+                        "parameter `{name}` is declared `in: path` but written in the query part of the path key \
+                         (`?{name}={{{name}}}`): sent and read as a query parameter (`style: form`)"
+                    ),
+                );
+                p.location = Location::Query;
+                p.style = Style::Form;
+                p.explode = true;
+            }
+        }
         for p in merged.iter().filter(|p| p.location == Location::Path) {
             if !in_template.contains(&p.wire_name.as_str()) {
                 return Err(Error::malformed(
@@ -366,6 +395,18 @@ impl<'a> Lowerer<'a> {
                 };
                 let media_at = at.join("content").join(media_type);
                 if !is_json(media_type) {
+                    // A string in another media type (`text/plain`, `*/*`)
+                    // is its text: sent and read as a styled string.
+                    if let Some(schema) = &media.schema {
+                        let ty = self.lower_use(schema, &media_at.join("schema"), hint)?;
+                        if matches!(ty.shape, crate::ir::Shape::Primitive(crate::ir::Primitive::String)) {
+                            self.warn(
+                                &media_at,
+                                format!("a string parameter encoded as `{media_type}`: sent and read as its text"),
+                            );
+                            return Ok(ParameterEncoding::Style(ty));
+                        }
+                    }
                     return Err(Error::unsupported(&media_at, format!("parameters encoded as `{media_type}`")));
                 }
                 let Some(schema) = &media.schema else {

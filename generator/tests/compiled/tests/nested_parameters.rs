@@ -10,12 +10,15 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use capture::capture;
-use generated_fixtures::fixtures::nested_parameters::client::{Client, GetPluginQuery, SearchQuery as ClientQuery};
+use generated_fixtures::fixtures::nested_parameters::client::{
+    Client, GetPluginQuery, LookupQuery as ClientLookupQuery, SearchQuery as ClientQuery,
+};
 use generated_fixtures::fixtures::nested_parameters::models::{
     Filter, Item, Options, OptionsMode, Range, Target, Version,
 };
 use generated_fixtures::fixtures::nested_parameters::server::{
-    self, Api, GetDocumentResponse, GetPluginHeaders, GetPluginResponse, SearchQuery, SearchResponse,
+    self, Api, GetDocumentResponse, GetPluginHeaders, GetPluginResponse, LookupHeaders, LookupQuery, LookupResponse,
+    SearchQuery, SearchResponse,
 };
 use serde_json::json;
 use tower::ServiceExt;
@@ -42,6 +45,10 @@ impl Api for Service {
 
     async fn get_document(&self, doc: Range, exploded: Range) -> GetDocumentResponse {
         GetDocumentResponse::Ok(format!("{:?}", (doc, exploded)))
+    }
+
+    async fn lookup(&self, query: LookupQuery, headers: LookupHeaders) -> LookupResponse {
+        LookupResponse::Ok(format!("{} {:?}", query.key, headers.x_trace))
     }
 }
 
@@ -246,4 +253,22 @@ async fn the_server_reads_path_and_header_styles_and_answers_400_for_bad_ones() 
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
         assert!(body["message"].as_str().unwrap().contains(names), "{uri}: {body}");
     }
+}
+
+/// A parameter declared `in: path` but written in the path key's query part
+/// (`/lookup?key={key}`) is sent and read as the query parameter it is; a
+/// `text/plain` string header is its text.
+#[tokio::test]
+async fn a_path_parameter_written_in_the_query_part_is_a_query_parameter() {
+    let client = serve().await;
+    let trace = ClientLookupQuery::default().x_trace("t 1");
+    assert_eq!(client.lookup("a b&c", &trace).await.unwrap(), r#"a b&c Some("t 1")"#);
+    assert_eq!(client.lookup("k", &ClientLookupQuery::default()).await.unwrap(), "k None");
+    let (sent, _, _) = capture(StatusCode::OK, "\"ok\"", async |base| {
+        Client::new(base).unwrap().lookup("a b", &ClientLookupQuery::default()).await.unwrap();
+    })
+    .await;
+    assert_eq!(sent, "GET /lookup?key=a%20b");
+    let (status, body) = send(get("/lookup")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }

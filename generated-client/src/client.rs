@@ -401,7 +401,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn add_pin(
@@ -511,7 +511,7 @@ impl Client {
     ///
     /// `POST /pins/{requestid}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn replace_pin_by_request_id(

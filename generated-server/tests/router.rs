@@ -265,13 +265,14 @@ fn to_json(value: &impl serde::Serialize) -> String {
 }
 
 #[tokio::test]
-async fn bodies_need_a_json_content_type() {
+async fn bodies_need_a_json_content_type_or_none() {
     let body = pin_json("");
     let cases: [(Option<&str>, u16); 7] = [
         (Some("application/json"), 202),
         (Some("application/json; charset=utf-8"), 202),
         (Some("Application/JSON"), 202),
-        (None, 415),
+        // None: read as the body's media type, JSON (lenient, as clients leave it out).
+        (None, 202),
         (Some("text/plain"), 415),
         (Some("application/jsonp"), 415),
         (Some("application/x-www-form-urlencoded"), 415),

@@ -119,6 +119,21 @@ pub fn disambiguate(names: &[(String, String)], reserved: &[&str]) -> Vec<String
     out
 }
 
+/// The variant names of media types (of a request body's options, of a
+/// response's bodies): the media type as a type name
+/// (`application/json` → `ApplicationJson`, `text/plain` → `TextPlain`,
+/// `image/*` → `Image`, `*/*` → `Any`), collisions renamed by [`disambiguate`] keyed by the
+/// media type (`application/json; charset=utf-8` → `ApplicationJson2` beside
+/// `application/json`).
+pub fn media_type_variants(media_types: &[String]) -> Vec<String> {
+    let name = |media: &str| match media.split(';').next().unwrap_or_default().trim() {
+        "*/*" => "Any".to_owned(),
+        _ => type_name(media),
+    };
+    let names: Vec<(String, String)> = media_types.iter().map(|m| (name(m), m.clone())).collect();
+    disambiguate(&names, &[])
+}
+
 /// `name` with the number `n` appended: `Error2`, `error_2`, `r#type` → `type_2`.
 fn suffixed(name: &str, n: usize) -> String {
     let bare = unraw(name);

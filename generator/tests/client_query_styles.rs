@@ -35,42 +35,6 @@ fn what_cannot_be_sent_is_refused_with_its_place() {
     let object = json!({ "type": "object", "properties": { "a": { "type": "string" } } });
     let cases: Vec<(&str, String, &str, &str)> = vec![
         (
-            "an object inside a deepObject",
-            query(json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true,
-                "schema": { "type": "object", "properties": { "inner": object.clone() } } })),
-            "#/paths/~1things~1{id}/get/parameters/1/schema/properties/inner",
-            "inside a `deepObject`",
-        ),
-        (
-            "an array inside a deepObject map",
-            query(json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true,
-                "schema": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string" } } } })),
-            "#/paths/~1things~1{id}/get/parameters/1",
-            "inside a `deepObject`",
-        ),
-        (
-            "a deepObject without explode",
-            query(
-                json!({ "name": "f", "in": "query", "style": "deepObject", "explode": false, "schema": object.clone() }),
-            ),
-            "#/paths/~1things~1{id}/get/parameters/1",
-            "explode: false",
-        ),
-        (
-            "a deepObject of a string",
-            query(
-                json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true, "schema": { "type": "string" } }),
-            ),
-            "#/paths/~1things~1{id}/get/parameters/1",
-            "not an object or a map",
-        ),
-        (
-            "an object as a variant of a query union",
-            query(json!({ "name": "f", "in": "query", "schema": { "oneOf": [{ "type": "string" }, object.clone()] } })),
-            "#/paths/~1things~1{id}/get/parameters/1/schema/oneOf/1",
-            "not a scalar or an array of scalars",
-        ),
-        (
             "an array as a variant of a path union",
             spec(json!([{ "name": "id", "in": "path", "required": true,
                 "schema": { "oneOf": [{ "type": "integer" }, { "type": "array", "items": { "type": "string" } }] } }])),
@@ -78,12 +42,24 @@ fn what_cannot_be_sent_is_refused_with_its_place() {
             "path parameter's union",
         ),
         (
-            "a label path parameter",
-            spec(
-                json!([{ "name": "id", "in": "path", "required": true, "style": "label", "schema": { "type": "string" } }]),
-            ),
+            "an array of objects in the path",
+            spec(json!([{ "name": "id", "in": "path", "required": true,
+                "schema": { "type": "array", "items": object.clone() } }])),
             "#/paths/~1things~1{id}/get/parameters/0",
-            "`style: label`",
+            "path parameters that are not a scalar",
+        ),
+        (
+            "an object with an object inside in a label path parameter",
+            spec(json!([{ "name": "id", "in": "path", "required": true, "style": "label",
+                "schema": { "type": "object", "properties": { "inner": object.clone() } } }])),
+            "#/paths/~1things~1{id}/get/parameters/0",
+            "`style: label` that are not a scalar",
+        ),
+        (
+            "an object in a cookie",
+            query(json!({ "name": "f", "in": "cookie", "schema": object.clone() })),
+            "#/paths/~1things~1{id}/get/parameters/1/schema",
+            "in cookies",
         ),
     ];
     for (name, text, pointer, message) in cases {
@@ -120,4 +96,30 @@ fn styles_and_unions_are_sent_as_the_ir_says() {
     // Integers never contain the delimiter: no check of the items.
     assert!(!out.contains("fncheck_delimited"), "items of integers are checked");
     assert!(!out.contains("check_delimited("), "items of integers are checked");
+}
+
+/// What OpenAPI gives no query form (objects or arrays inside a
+/// `deepObject`, a `deepObject` of a scalar or without `explode`, an object
+/// variant of a union) is sent nested, the `qs` way, never refused.
+#[test]
+fn values_without_a_query_form_are_sent_nested() {
+    let query = |param: Value| spec(json!([id_param(), param]));
+    let object = json!({ "type": "object", "properties": { "a": { "type": "string" } } });
+    for param in [
+        json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true,
+            "schema": { "type": "object", "properties": { "inner": object.clone() } } }),
+        json!({ "name": "f", "in": "query", "style": "deepObject",
+            "schema": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string" } } } }),
+        json!({ "name": "f", "in": "query", "style": "deepObject", "explode": true, "schema": { "type": "string" } }),
+        json!({ "name": "f", "in": "query", "schema": { "oneOf": [{ "type": "string" }, object.clone()] } }),
+        json!({ "name": "f", "in": "query", "schema": { "type": "array", "items": object.clone() } }),
+    ] {
+        let out: String = emit(&query(param.clone())).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(out.contains("push_nested(&mutquery_string,\"f\",&json);"), "{param}");
+    }
+    // Objects of scalars in a `deepObject` without `explode` (absent or false) are sent exploded.
+    let param =
+        json!({ "name": "f", "in": "query", "style": "deepObject", "explode": false, "schema": object.clone() });
+    let out: String = emit(&query(param)).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(out.contains("query_string.push_deep(\"f\",\"a\",item);"), "{out}");
 }

@@ -145,7 +145,7 @@ fn what_the_client_cannot_send_is_refused_with_its_place() {
             "cookie array with `explode: true`",
         ),
         (
-            json!({ "name": "X-Filter", "in": "header", "schema": { "type": "object", "properties": { "a": { "type": "string" } } } }),
+            json!({ "name": "X-Filter", "in": "header", "schema": { "type": "object", "properties": { "a": { "type": "object" } } } }),
             format!("{at}/schema"),
             "objects, maps or untyped values in headers",
         ),
@@ -155,9 +155,9 @@ fn what_the_client_cannot_send_is_refused_with_its_place() {
             "arrays in headers whose items are not scalars",
         ),
         (
-            json!({ "name": "X-Filter", "in": "header", "content": { "application/json": { "schema": { "type": "object" } } } }),
+            json!({ "name": "filter", "in": "cookie", "content": { "application/json": { "schema": { "type": "object" } } } }),
             at.to_owned(),
-            "`content` parameters in the header",
+            "`content` parameters in the cookie",
         ),
     ];
     for (param, pointer, message) in cases {

@@ -33,7 +33,7 @@ paths:
     get:
       operationId: matrixStyle
       parameters:
-        - {name: id, in: path, required: true, style: matrix, schema: {type: string}}
+        - {name: id, in: path, required: true, style: matrix, schema: {type: array, items: {type: array, items: {type: string}}}}
       responses:
         "204": {description: done}
 "#;

@@ -5,6 +5,7 @@
 //! ```sh
 //! cargo bench -p pinning-service --bench scale                      # both backends, 1k/100k/1M, 3 s a scenario
 //! cargo bench -p pinning-service --bench scale -- --backends sqlite --sizes 1000,100000 --seconds 2
+//! cargo bench -p pinning-service --bench scale -- --only '{id}' --read-cache false   # without the read cache
 //! ```
 //!
 //! Pins are written with bulk SQL straight into the store's tables (one
@@ -23,6 +24,7 @@
 mod cluster;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -57,6 +59,9 @@ struct Options {
     /// bare handler's.
     #[arg(long, default_value_t = 6)]
     slices: u32,
+    /// The service's `--read-cache` (`true` or `false`).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    read_cache: bool,
     /// Concurrent clients.
     #[arg(long, default_value_t = 16)]
     connections: usize,
@@ -92,7 +97,7 @@ async fn main() {
     for backend in &options.backends {
         for &size in &options.sizes {
             let Some(db) = populate(backend, size).await else { continue };
-            let args = service_args(&db);
+            let args = service_args(&db, options.read_cache);
             let running = app::start(&args).await.expect("the service starts");
             let url = format!("http://{}", running.local_addr());
             let bare_path = |_: u64| format!("{bare}/pins/fixed");
@@ -169,8 +174,17 @@ fn scenarios(size: u64) -> Vec<Scenario> {
     vec![
         Scenario {
             label: "GET /pins/{id}",
-            // Spread over the whole table, so caches do not flatter it.
+            // Spread over the whole table, so caches do not flatter it: at
+            // 100k and 1M pins, no id comes twice in a run (the read cache
+            // misses every time).
             path: Box::new(move |n| format!("/pins/{}", requestid(n.wrapping_mul(7919) % size))),
+            count: None,
+        },
+        Scenario {
+            label: "GET /pins/{id} (1k polled)",
+            // What clients do while they wait for their pins: poll a few
+            // (here 1,000, spread over the table) again and again.
+            path: Box::new(move |n| format!("/pins/{}", requestid((n % 1000) * (size / 1000).max(1)))),
             count: None,
         },
         Scenario {
@@ -218,13 +232,16 @@ impl Load {
     /// each: targets alternate, so a change of the machine's load hits all.
     async fn alternate<const N: usize>(&self, targets: [(&Path<'_>, Option<u64>); N]) -> [Figures; N] {
         let slice = self.window / self.slices.max(1);
-        for (path, count) in targets {
-            self.run(path, count, self.window / 5).await;
+        // Each target's request numbers go on from slice to slice, so a
+        // scenario spread over the table asks for no id twice in a run.
+        let sent: [AtomicU64; N] = std::array::from_fn(|_| AtomicU64::new(0));
+        for ((path, count), sent) in targets.iter().zip(&sent) {
+            self.run(path, *count, sent, self.window / 5).await;
         }
         let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::new());
         for _ in 0..self.slices.max(1) {
             for (index, (path, count)) in targets.iter().enumerate() {
-                times[index].extend(self.run(path, *count, slice).await);
+                times[index].extend(self.run(path, *count, &sent[index], slice).await);
             }
         }
         times.map(|mut times| {
@@ -239,17 +256,16 @@ impl Load {
     }
 
     /// The round trips of the requests sent for `length`, all connections together.
-    async fn run(&self, path: &Path<'_>, count: Option<u64>, length: Duration) -> Vec<Duration> {
+    async fn run(&self, path: &Path<'_>, count: Option<u64>, sent: &AtomicU64, length: Duration) -> Vec<Duration> {
         let until = Instant::now() + length;
-        let tasks = (0..self.connections).map(|connection| async move {
+        let tasks = (0..self.connections).map(|_| async move {
             let mut mine = Vec::new();
-            let mut n = connection as u64;
             loop {
-                let sent = Instant::now();
-                if sent >= until {
+                let started = Instant::now();
+                if started >= until {
                     break;
                 }
-                let url = path(n);
+                let url = path(sent.fetch_add(1, Ordering::Relaxed));
                 let response = self
                     .http
                     .get(&url)
@@ -264,8 +280,7 @@ impl Load {
                     let page: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
                     assert_eq!(page["count"].as_u64(), Some(count), "{url}");
                 }
-                mine.push(sent.elapsed());
-                n += self.connections as u64;
+                mine.push(started.elapsed());
             }
             mine
         });
@@ -297,7 +312,7 @@ enum Db {
     Postgres(String),
 }
 
-fn service_args(db: &Db) -> pinning_service::config::Args {
+fn service_args(db: &Db, read_cache: bool) -> pinning_service::config::Args {
     let location = match db {
         Db::Sqlite(_, path) => path.display().to_string(),
         Db::Postgres(url) => url.clone(),
@@ -312,6 +327,8 @@ fn service_args(db: &Db) -> pinning_service::config::Args {
         TOKEN,
         "--max-connections",
         "4096",
+        "--read-cache",
+        if read_cache { "true" } else { "false" },
     ])
 }
 

@@ -72,6 +72,7 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
             busy_timeout: args.db_busy_timeout,
             quota: Quota { max_pins: args.quota_pins, max_bytes: args.quota_bytes },
         },
+        args.read_cache.then_some(args.read_cache_pins),
     )
     .await
     .map_err(|source| StartError::Store { path: args.db.to_string(), source })?;

@@ -117,6 +117,19 @@ pub struct Args {
     #[arg(long, env = "PINNING_SERVICE_DB_BUSY_TIMEOUT", default_value = "5s", value_parser = parse_duration)]
     pub db_busy_timeout: Duration,
 
+    /// Whether `GET /pins/{requestid}` is answered from a cache of the pins
+    /// this replica read lately (`true` or `false`). The cache is exact for
+    /// this replica's own writes (a change is seen by every request that
+    /// starts after it was acknowledged); on PostgreSQL, other replicas'
+    /// writes are seen once their notification arrives (milliseconds), and
+    /// the cache is bypassed while the notification connection is down.
+    #[arg(long, env = "PINNING_SERVICE_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub read_cache: bool,
+
+    /// Pins the read cache holds at most (about 1 KiB each).
+    #[arg(long, env = "PINNING_SERVICE_READ_CACHE_PINS", default_value_t = 100_000)]
+    pub read_cache_pins: usize,
+
     /// Output of the logs on stderr: `text` or `json` (one object a line).
     #[arg(long, env = "PINNING_SERVICE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -195,6 +208,12 @@ impl Args {
         }
         if self.max_body == 0 {
             return Err(ConfigError { flag: "max-body", message: "must be at least 1 byte".to_owned() });
+        }
+        if self.read_cache && self.read_cache_pins == 0 {
+            return Err(ConfigError {
+                flag: "read-cache-pins",
+                message: "must be at least 1 (turn the cache off with --read-cache false)".to_owned(),
+            });
         }
         if self.pin_timeout.is_zero() {
             return Err(ConfigError { flag: "pin-timeout", message: "must be longer than 0".to_owned() });
@@ -299,6 +318,15 @@ mod tests {
     }
 
     #[test]
+    fn the_read_cache_is_on_unless_turned_off() {
+        assert!(!parse(&["--read-cache", "false"]).unwrap().read_cache);
+        assert!(parse(&["--read-cache", "true"]).unwrap().read_cache);
+        let none = parse(&["--read-cache-pins", "0"]).unwrap();
+        assert_eq!(none.check().unwrap_err().flag, "read-cache-pins");
+        assert_eq!(parse(&["--read-cache", "false", "--read-cache-pins", "0"]).unwrap().check(), Ok(()));
+    }
+
+    #[test]
     fn defaults_match_the_documentation() {
         let args = parse(&[]).unwrap();
         assert_eq!(args.listen, "127.0.0.1:5000".parse().unwrap());
@@ -319,6 +347,8 @@ mod tests {
         assert_eq!(args.max_page_bytes, 4 * 1024 * 1024);
         assert_eq!((args.quota_pins, args.quota_bytes), (None, None));
         assert_eq!(args.log_format, LogFormat::Text);
+        assert!(args.read_cache);
+        assert_eq!(args.read_cache_pins, 100_000);
         assert_eq!(args.simulated_delegates(), [DEFAULT_SIMULATED_DELEGATE]);
         assert_eq!(args.check(), Ok(()));
     }

@@ -10,7 +10,8 @@
 //!   `pinning_oldest_queued_age_seconds`, read from the store at each scrape;
 //! - `pinning_backend_errors_total{backend, operation}`, from the worker.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -52,30 +53,84 @@ fn prometheus() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// Installs the recorder (at start-up, so the first requests are counted).
+/// How often histogram samples are folded into their buckets when no one
+/// scrapes `/metrics` (the exporter keeps every sample until then).
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Installs the recorder (at start-up, so the first requests are counted),
+/// and a thread that folds histogram samples into their buckets every
+/// [`UPKEEP_INTERVAL`], so their memory stays bounded between scrapes.
 pub fn install_recorder() {
-    if prometheus().is_none() {
+    static UPKEEP: OnceLock<()> = OnceLock::new();
+    let Some(handle) = prometheus() else {
         tracing::warn!("another metrics recorder is installed; /metrics will be empty");
-    }
+        return;
+    };
+    UPKEEP.get_or_init(|| {
+        let spawned = std::thread::Builder::new().name("metrics-upkeep".to_owned()).spawn(|| {
+            loop {
+                std::thread::sleep(UPKEEP_INTERVAL);
+                handle.run_upkeep();
+            }
+        });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "cannot start the metrics upkeep thread; histograms grow until scraped");
+        }
+    });
+}
+
+/// The request metrics of one method, route and status, registered once.
+struct RequestMetrics {
+    requests: metrics::Counter,
+    duration: metrics::Histogram,
 }
 
 /// Records one answered request. Methods outside HTTP's usual ones count as
 /// `OTHER`, so clients cannot add label values at will (routes are the
-/// router's templates, or `unmatched`).
+/// router's templates, or `unmatched`). The handles of each combination are
+/// looked up in the recorder once, not at every request.
 pub fn request_done(method: &str, route: &str, status: u16, latency: Duration) {
+    /// By route, then method and status (a few each).
+    type Handles = HashMap<String, Vec<(&'static str, u16, Arc<RequestMetrics>)>>;
+    static HANDLES: OnceLock<RwLock<Handles>> = OnceLock::new();
     let method = match method {
-        "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
         _ => "OTHER",
     };
-    metrics::counter!(
-        "http_requests_total",
-        "method" => method.to_owned(),
-        "route" => route.to_owned(),
-        "status" => status.to_string()
-    )
-    .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method.to_owned(), "route" => route.to_owned())
-        .record(latency.as_secs_f64());
+    let find = |handles: &Handles| {
+        handles.get(route)?.iter().find(|(m, s, _)| *m == method && *s == status).map(|(_, _, found)| Arc::clone(found))
+    };
+    let handles = HANDLES.get_or_init(Default::default);
+    let known = find(&handles.read().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    let metrics = known.unwrap_or_else(|| {
+        let mut handles = handles.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = find(&handles) {
+            return found;
+        }
+        let made = Arc::new(RequestMetrics {
+            requests: metrics::counter!(
+                "http_requests_total",
+                "method" => method,
+                "route" => route.to_owned(),
+                "status" => status.to_string()
+            ),
+            duration: metrics::histogram!(
+                "http_request_duration_seconds",
+                "method" => method,
+                "route" => route.to_owned()
+            ),
+        });
+        handles.entry(route.to_owned()).or_default().push((method, status, Arc::clone(&made)));
+        made
+    });
+    metrics.requests.increment(1);
+    metrics.duration.record(latency.as_secs_f64());
 }
 
 /// Records a failed backend call (`operation`: `pin`, `unpin`).

@@ -88,7 +88,9 @@ use super::{describe_constraints, doc_lines, format, ident, rust_type, validate}
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation, Parameter, Primitive, Shape, StatusCode, Type};
 use crate::plan::OperationNames;
-use crate::plan::client::{ClientBody, ClientOperation, ClientPlan, Encoding, PathPiece, Read, Success};
+use crate::plan::client::{
+    BodyChoice, ClientBody, ClientOperation, ClientOption, ClientPlan, Encoding, PathPiece, Read, Success,
+};
 use crate::plan::delimiter::Delimiter;
 use crate::plan::parameters::{ClientParameter, Deep, Scalar, Wire};
 use crate::pointer::Pointer;

@@ -123,17 +123,22 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
     let Plan { error, security, ops, routes } = Plan::new(api, &plan, &m);
 
     let mut strict = Strict::default();
-    let checkers: Vec<Option<TokenStream>> = ops
+    let checkers: Vec<Vec<Option<TokenStream>>> = ops
         .iter()
-        .map(|op| match &op.body {
-            Some(BodyPlan { kind: BodyKind::Json { strict: true }, ty, .. }) => Some(strict.body_checker(api, ty, &m)),
-            _ => None,
+        .map(|op| {
+            let options = op.body.iter().flat_map(|b| &b.options);
+            options
+                .map(|o| match o.kind {
+                    BodyKind::Json { strict: true } => Some(strict.body_checker(api, &o.ty, &m)),
+                    _ => None,
+                })
+                .collect()
         })
         .collect();
     let api_trait = api_trait(api, &ops, &error, security);
     let auth_functions = auth::functions(security);
     let items: Vec<TokenStream> =
-        ops.iter().zip(&checkers).map(|(op, checker)| op.items(api, checker.as_ref())).collect::<Result<_>>()?;
+        ops.iter().zip(&checkers).map(|(op, checkers)| op.items(api, checkers)).collect::<Result<_>>()?;
     let strict_items = strict.items(api, &m);
     let router = router(&ops, &routes, &error)?;
     let title = format!(" Server for {} {}.", api.title, api.version);

@@ -342,7 +342,9 @@ impl<'a> Lowerer<'a> {
             docs: data.description.clone(),
             required: data.required,
             deprecated: data.deprecated.unwrap_or(false),
-            explode: data.explode.unwrap_or(style == Style::Form),
+            // `deepObject` has a serialization only exploded, and every
+            // tool sends it so: an absent `explode` is `true` there too.
+            explode: data.explode.unwrap_or(matches!(style, Style::Form | Style::DeepObject)),
             style,
             allow_reserved,
             encoding,

@@ -27,8 +27,8 @@
 
 use crate::error::{Error, Result, Warning};
 use crate::ir::{
-    Additional, Api, BytesEncoding, Content, Field, Primitive, PropertyEncoding, Shape, Struct, Style, Type, TypeKind,
-    is_json,
+    Additional, Api, BytesEncoding, Content, Field, Primitive, PropertyEncoding, RequestBody, Shape, Struct, Style,
+    Type, TypeKind, is_json,
 };
 use crate::pointer::Pointer;
 
@@ -45,12 +45,133 @@ pub fn is_multipart(media_type: &str) -> bool {
     essence(media_type) == "multipart/form-data"
 }
 
-/// Whether some operation of `api` has a multipart request body (its
-/// first media type, the one client and server use).
+/// Whether some operation of `api` has a `multipart/form-data` request
+/// body among its media types.
 pub fn has_multipart(api: &Api) -> bool {
     api.operations
         .iter()
-        .any(|op| op.request_body.as_ref().and_then(|b| b.content.first()).is_some_and(|c| is_multipart(&c.media_type)))
+        .any(|op| op.request_body.as_ref().is_some_and(|b| b.content.iter().any(|c| is_multipart(&c.media_type))))
+}
+
+/// How one option of a request body travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// JSON of the schema (every JSON media type of one schema is one option).
+    Json,
+    /// `application/x-www-form-urlencoded` of an object.
+    Form,
+    /// `multipart/form-data` of an object (`{Op}Multipart`).
+    Multipart,
+    /// A `text/*` body: a `String`.
+    Text,
+    /// Any other media type (and a form or multipart one whose schema is not
+    /// an object): the bytes.
+    Bytes,
+    /// A media type range (`image/*`, `*/*`) or a multipart media type other
+    /// than `multipart/form-data`, beside other options: the bytes with
+    /// their `Content-Type` (the caller's; the one that arrived).
+    Ranged,
+}
+
+/// One way a request body can travel: the media types read as one Rust
+/// value, a variant of `{Op}RequestBody` when the body has several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyOption<'a> {
+    /// The variant's name: the first media type's, by [`crate::naming::media_type_variants`].
+    pub name: String,
+    /// The first media type of the option.
+    pub content: &'a Content,
+    /// Every media type read as this option, in spec order.
+    pub media_types: Vec<String>,
+    pub kind: OptionKind,
+}
+
+impl BodyOption<'_> {
+    /// The media type the client sends: the first one, `application/json`
+    /// for a JSON range (`application/*+json`).
+    pub fn sent_media_type(&self) -> String {
+        match self.kind {
+            OptionKind::Json if self.content.media_type.contains('*') => "application/json".to_owned(),
+            _ => self.content.media_type.clone(),
+        }
+    }
+}
+
+/// The options of a request body, in spec order: every JSON media type of
+/// one schema is one option, as is every form or multipart media type of one
+/// essence (a later one of another schema is left out, with a warning: the
+/// server could not tell them apart); every other media type is an option of
+/// its own. Media type ranges and multipart types other than `form-data` are
+/// [`OptionKind::Ranged`] beside others, and raw bytes alone (so a body of
+/// one media type reads as it always did); alone, such a multipart type is
+/// refused. The default option, the one the client's method sends, is
+/// [`default_option`].
+pub fn options<'a>(api: &'a Api, body: &'a RequestBody, warnings: &mut Vec<Warning>) -> Result<Vec<BodyOption<'a>>> {
+    let any = || Type::new(Shape::Any);
+    let several = body.content.len() > 1;
+    let mut out: Vec<BodyOption<'a>> = Vec::new();
+    let mut names = Vec::new();
+    for content in &body.content {
+        let at = body.pointer.join("content").join(&content.media_type);
+        let media = &content.media_type;
+        let base = essence(media);
+        let kind = if is_json(media) {
+            let ty = content.ty.clone().unwrap_or_else(any);
+            if let Some(same) =
+                out.iter_mut().find(|o| o.kind == OptionKind::Json && o.content.ty.clone().unwrap_or_else(any) == ty)
+            {
+                same.media_types.push(media.clone());
+                continue;
+            }
+            OptionKind::Json
+        } else if is_form(media) || is_multipart(media) {
+            if let Some(earlier) = out.iter_mut().find(|o| essence(&o.content.media_type) == base) {
+                if earlier.content.ty == content.ty {
+                    earlier.media_types.push(media.clone());
+                } else {
+                    warnings.push(Warning::new(
+                        &at,
+                        format!(
+                            "a second `{base}` body of another schema: the generated code reads `{}` only",
+                            earlier.content.media_type
+                        ),
+                    ));
+                }
+                continue;
+            }
+            match structured(api, content, &at, warnings)? {
+                Some(_) if is_form(media) => OptionKind::Form,
+                Some(_) => OptionKind::Multipart,
+                None => OptionKind::Bytes,
+            }
+        } else if base.starts_with("multipart/") {
+            if !several {
+                return Err(Error::unsupported(&at, format!("request bodies of `{media}`")));
+            }
+            warnings.push(Warning::new(
+                &at,
+                format!("a `{media}` body: the generated code sends and reads its bytes with their `Content-Type`"),
+            ));
+            OptionKind::Ranged
+        } else if base.contains('*') && several {
+            OptionKind::Ranged
+        } else if base.starts_with("text/") {
+            OptionKind::Text
+        } else {
+            OptionKind::Bytes
+        };
+        names.push(media.clone());
+        out.push(BodyOption { name: String::new(), content, media_types: vec![media.clone()], kind });
+    }
+    for (option, name) in out.iter_mut().zip(crate::naming::media_type_variants(&names)) {
+        option.name = name;
+    }
+    Ok(out)
+}
+
+/// The option the client's method sends: the first JSON one, else the first.
+pub fn default_option(options: &[BodyOption<'_>]) -> usize {
+    options.iter().position(|o| o.kind == OptionKind::Json).unwrap_or(0)
 }
 
 /// The struct of a form or multipart body and whether it forbids unknown keys.

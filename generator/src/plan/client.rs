@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use super::bodies::{self, FormKind, PartField, PartKind};
+use super::bodies::{self, FormKind, OptionKind, PartField, PartKind};
 use super::names::OperationNames;
 use super::parameters::{ClientParameter, Scalar};
 use crate::error::{Error, Result};
@@ -136,7 +136,7 @@ impl ClientOperation {
         let positional: Vec<ClientParameter> = order.iter().filter_map(|&i| sorted[i].take()).collect();
         let path = path_pieces(op, &positional)?;
         let arguments: Vec<String> = positional.iter().map(|p| argument_name(&op.parameters[p.index].name)).collect();
-        let body = body(api, op, &names.multipart, &arguments)?;
+        let body = body(api, op, names, &arguments)?;
         let success = success(api, op);
         let failures = failures(op, error_type);
         Ok(ClientOperation { positional, optional, path, body, success, failures })
@@ -179,14 +179,45 @@ pub struct ClientBody {
     pub required: bool,
     /// A JSON array body: the argument is a slice of this item type.
     pub slice: Option<Type>,
+    /// How the method sends it (the default option).
+    pub encoding: Encoding,
+    /// The options of a body of several media types.
+    pub choice: Option<BodyChoice>,
+}
+
+/// A request body of several media types: the `{Op}RequestBody` enum the
+/// `{op}_with_body` method sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyChoice {
+    /// `{Op}RequestBody`.
+    pub name: String,
+    /// `{op}_with_body`.
+    pub method: String,
+    /// Its argument: `body` (`body_` when a parameter has that name).
+    pub argument: String,
+    /// One per option, in spec order (a variant each).
+    pub options: Vec<ClientOption>,
+    /// The option the operation's own method sends.
+    pub default: usize,
+}
+
+/// One option of a request body, as the client sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientOption {
+    /// The variant of `{Op}RequestBody`.
+    pub name: String,
+    /// The media types it stands for, as the spec writes them (for the docs).
+    pub media_types: Vec<String>,
+    /// The value's type (JSON, form, multipart: the schema's; text; bytes).
+    pub ty: Type,
     pub encoding: Encoding,
 }
 
 /// How a request body is sent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Encoding {
-    /// JSON of the body's type.
-    Json,
+    /// JSON of the body's type, sent as this media type.
+    Json(String),
     /// The media type of a raw body (`&str` for `text/*`, `&[u8]` for
     /// others), sent as it is.
     Raw(String),
@@ -194,6 +225,8 @@ pub enum Encoding {
     Form(FormPlan),
     /// `multipart/form-data` parts of the operation's `{Op}Multipart`.
     Multipart(MultipartPlan),
+    /// The bytes with the caller's `Content-Type` (a media type range).
+    Ranged,
 }
 
 /// One property of a form body, as the client sends it.
@@ -280,71 +313,68 @@ impl MultipartPlan {
 }
 
 /// The request body, named after its type (`pin`) or `body`; `arguments`
-/// are the names of the other arguments.
-fn body(api: &Api, op: &Operation, multipart: &str, arguments: &[String]) -> Result<Option<ClientBody>> {
+/// are the names of the other arguments. The method sends the default option
+/// of [`bodies::options`] (JSON first); with several options, the
+/// `{op}_with_body` method sends any of them.
+fn body(api: &Api, op: &Operation, names: &OperationNames, arguments: &[String]) -> Result<Option<ClientBody>> {
     let Some(request) = &op.request_body else { return Ok(None) };
-    let taken = |name: &str| LOCALS.contains(&name) || arguments.iter().any(|a| a == name);
-    // No JSON media type: a form or multipart body, or a raw body of the
-    // first one (text or bytes).
-    if !request.content.iter().any(|c| is_json(&c.media_type))
-        && let Some(first) = request.content.first()
-    {
-        let at = request.pointer.join("content").join(&first.media_type);
-        let essence = bodies::essence(&first.media_type);
-        if let Some(body) = bodies::structured(api, first, &at, &mut Vec::new())? {
-            let name = if taken("body") { "body_" } else { "body" }.to_owned();
-            let encoding = if bodies::is_form(&essence) {
-                Encoding::Form(FormPlan::new(api, first, &body)?)
-            } else {
-                Encoding::Multipart(MultipartPlan::new(api, first, &body, multipart)?)
-            };
-            let ty = first.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
-            return Ok(Some(ClientBody { name, ty, required: request.required, slice: None, encoding }));
-        }
-        let text = essence.starts_with("text/");
-        let name = if arguments.iter().any(|a| a == "body") { "body_" } else { "body" }.to_owned();
-        let ty = Type::new(Shape::Primitive(if text {
-            Primitive::String
-        } else {
-            Primitive::Bytes(crate::ir::BytesEncoding::Binary)
-        }));
-        let encoding = Encoding::Raw(first.media_type.clone());
-        return Ok(Some(ClientBody { name, ty, required: request.required, slice: None, encoding }));
+    // No media type: no body (the server plan warns).
+    if request.content.is_empty() {
+        return Ok(None);
     }
-    let ty = match json_content(&request.content, &request.pointer)? {
-        // No media type: no body (the server plan warns).
-        None => return Ok(None),
-        // JSON without a schema: any JSON value.
-        Some(None) => Type::new(Shape::Any),
-        Some(Some(ty)) => ty,
+    let taken = |name: &str| LOCALS.contains(&name) || arguments.iter().any(|a| a == name);
+    let options = bodies::options(api, request, &mut Vec::new())?;
+    let at = |content: &Content| request.pointer.join("content").join(&content.media_type);
+    let planned =
+        options.iter().map(|o| option(api, o, &at(o.content), &names.multipart)).collect::<Result<Vec<_>>>()?;
+    let default = bodies::default_option(&options);
+    let ClientOption { ty, encoding, .. } = planned[default].clone();
+    let mut name = match encoding {
+        Encoding::Json(_) => ty.named().map(crate::naming::value_name).unwrap_or_else(|| "body".to_owned()),
+        _ => "body".to_owned(),
     };
-    let mut name = ty.named().map(crate::naming::value_name).unwrap_or_else(|| "body".to_owned());
     if taken(crate::naming::unraw(&name)) {
         name = "body".to_owned();
     }
     if taken(&name) {
         name = "body_".to_owned();
     }
-    let slice = match &api.resolve_aliases(&ty).shape {
-        Shape::Array(item) if !ty.nullable => Some((**item).clone()),
+    let slice = match (&encoding, &api.resolve_aliases(&ty).shape) {
+        (Encoding::Json(_), Shape::Array(item)) if !ty.nullable => Some((**item).clone()),
         _ => None,
     };
-    Ok(Some(ClientBody { name, ty, required: request.required, slice, encoding: Encoding::Json }))
+    let choice = (planned.len() > 1).then(|| BodyChoice {
+        name: names.request_body.clone(),
+        method: names.with_body.clone(),
+        argument: if taken("body") { "body_" } else { "body" }.to_owned(),
+        options: planned,
+        default,
+    });
+    Ok(Some(ClientBody { name, ty, required: request.required, slice, encoding, choice }))
 }
 
-/// The JSON content of a list of media types: `None` when there is no
-/// content at all, `Some(None)` for JSON without a schema.
-fn json_content(content: &[Content], at: &Pointer) -> Result<Option<Option<Type>>> {
-    if content.is_empty() {
-        return Ok(None);
-    }
-    match content.iter().find(|c| is_json(&c.media_type)) {
-        Some(c) => Ok(Some(c.ty.clone())),
-        None => {
-            let types: Vec<&str> = content.iter().map(|c| c.media_type.as_str()).collect();
-            Err(Error::unsupported(&at.join("content"), format!("bodies that are not JSON ({})", types.join(", "))))
+/// How the client sends one option of a request body (`at`: its media type).
+fn option(api: &Api, option: &bodies::BodyOption<'_>, at: &Pointer, multipart: &str) -> Result<ClientOption> {
+    let content = option.content;
+    let schema = || content.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
+    let bytes = || Type::new(Shape::Primitive(Primitive::Bytes(crate::ir::BytesEncoding::Binary)));
+    let media = option.sent_media_type();
+    // `options` made it structured: its object is there.
+    let structured = || -> Result<bodies::BodyStruct<'_>> {
+        bodies::structured(api, content, at, &mut Vec::new())?
+            .ok_or_else(|| Error::malformed(at, "a form or multipart body without its object"))
+    };
+    let (ty, encoding) = match option.kind {
+        OptionKind::Json => (schema(), Encoding::Json(media)),
+        OptionKind::Form => (schema(), Encoding::Form(FormPlan::new(api, content, &structured()?)?)),
+        OptionKind::Multipart => {
+            (schema(), Encoding::Multipart(MultipartPlan::new(api, content, &structured()?, multipart)?))
         }
-    }
+        OptionKind::Text => (Type::new(Shape::Primitive(Primitive::String)), Encoding::Raw(media)),
+        OptionKind::Bytes => (bytes(), Encoding::Raw(media)),
+        OptionKind::Ranged => (bytes(), Encoding::Ranged),
+    };
+    Ok(ClientOption { name: option.name.clone(), media_types: option.media_types.clone(), ty, encoding })
 }
 
 /// What a response's body is, as the client reads it.

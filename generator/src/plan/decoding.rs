@@ -17,6 +17,7 @@
 use serde_json::Value;
 
 use super::delimiter::Delimiter;
+use super::parameters::Flat;
 use crate::error::{Error, Result, Warning};
 use crate::ir::{Additional, Api, Location, Parameter, ParameterEncoding, Primitive, Shape, Style, Type, TypeKind};
 use crate::pointer::Pointer;
@@ -53,6 +54,16 @@ pub enum Decode {
     /// An untyped value in the query: the text given (a string, or an
     /// array of strings when repeated).
     Untyped,
+    /// A query value OpenAPI gives no serialization (objects or arrays
+    /// inside a `deepObject` or a `form` object not exploded, arrays of
+    /// objects, a `deepObject` that is not an object, a union with an
+    /// object variant) of this type, read the `qs` way: `name[a][b]=x`,
+    /// `name[a][0]=x` or `name[a][]=x` (runtime `QueryString::nested`).
+    Nested(Type),
+    /// A path or header value in `style` (`simple`, `label`, `matrix`):
+    /// an array or an object of scalars, or a scalar in `label` or
+    /// `matrix` (runtime `styled_param`, RFC 6570).
+    Styled { style: Style, explode: bool, flat: Flat },
 }
 
 /// An object or a map in a `form`, `spaceDelimited` or `pipeDelimited`
@@ -79,6 +90,11 @@ pub enum Deep {
     Struct { ty: Box<Type>, fields: Vec<DeepField>, others: Others },
     /// A map of scalars.
     Map { parse: Parse },
+    /// An exploded `form` object (`ty`) some of whose properties are objects
+    /// or arrays: every key not claimed (only the declared `keys` unless
+    /// `declared_only` is false), nested ones the `qs` way, `b[c]=2`
+    /// (runtime `QueryString::nested_members`).
+    Nested { ty: Box<Type>, keys: Vec<String> },
 }
 
 /// One property of a `deepObject` struct.
@@ -181,6 +197,23 @@ impl ServerParameter {
             }
         };
         let mut warnings = Vec::new();
+        if param.style == Style::DeepObject && !param.explode {
+            warnings.push(Warning::new(
+                &at.join("explode"),
+                "`style: deepObject` with `explode: false`, which OpenAPI defines no serialization for: \
+                 sent and read as `explode: true` (`name[key]=value`)",
+            ));
+        }
+        if matches!(decode, Decode::Nested(_) | Decode::Form(Form { deep: Deep::Nested { .. }, .. })) {
+            warnings.push(Warning::new(
+                at,
+                "a query parameter OpenAPI defines no serialization for (objects or arrays inside an object, \
+                 arrays of objects, or a `deepObject` that is not an object): sent the `qs` way (PHP, Rails, \
+                 Express): `name[key][inner]=value` for members, `name[key][0]=item` for items (properties of \
+                 an exploded `form` object under their own names, `key[inner]=value`); the server also reads \
+                 `[]` items and indices in any order, each text as the type asks",
+            ));
+        }
         if decode == Decode::Untyped {
             warnings.push(Warning::new(
                 at,
@@ -212,18 +245,25 @@ impl ServerParameter {
 
     /// How the server reads a header or cookie parameter: scalars and lists.
     pub fn header(api: &Api, index: usize, p: &Parameter) -> Result<Self> {
-        if let ParameterEncoding::Content { .. } = p.encoding {
+        let json_header = p.location == Location::Header
+            && matches!(&p.encoding, ParameterEncoding::Content { media_type, .. } if crate::ir::is_json(media_type));
+        if let ParameterEncoding::Content { .. } = p.encoding
+            && !json_header
+        {
             return Err(Error::unsupported(
                 &p.pointer,
                 format!("`content` parameters in the {}", p.location.spec_name()),
             ));
         }
         let plan = ServerParameter::new(api, index, p)?;
-        if matches!(plan.decode, Decode::Union(_) | Decode::Deep(_)) {
+        if matches!(plan.decode, Decode::Union(_) | Decode::Deep(_) | Decode::Nested(_) | Decode::Form(_)) {
             return Err(Error::unsupported(
                 &p.pointer,
                 format!("a union or an object as a parameter in the {}", p.location.spec_name()),
             ));
+        }
+        if p.location == Location::Cookie && matches!(plan.decode, Decode::Styled { .. }) {
+            return Err(Error::unsupported(&p.pointer, "an object as a cookie parameter"));
         }
         if p.location == Location::Cookie && p.explode && matches!(plan.decode, Decode::List { .. }) {
             return Err(Error::unsupported(
@@ -238,11 +278,18 @@ impl ServerParameter {
 /// How a styled (`schema`) parameter of type `ty` (without `nullable`) is decoded.
 fn styled(api: &Api, param: &Parameter, ty: &Type) -> Result<Decode> {
     let at = &param.pointer;
+    let flat = Flat::of(api, ty);
     match (param.location, param.style) {
         (Location::Query, Style::Form | Style::SpaceDelimited | Style::PipeDelimited)
         | (Location::Path | Location::Header, Style::Simple)
         | (Location::Cookie, Style::Form) => {}
-        (Location::Query, Style::DeepObject) => return deep(api, param, ty).map(Decode::Deep),
+        (Location::Query, Style::DeepObject) if flat == Some(Flat::Object) => {
+            return object(api, param, ty).map(Decode::Deep);
+        }
+        (Location::Query, Style::DeepObject) => return Ok(Decode::Nested(ty.clone())),
+        (Location::Path, style @ (Style::Label | Style::Matrix)) if flat.is_some() => {
+            return Ok(Decode::Styled { style, explode: param.explode, flat: flat.unwrap_or(Flat::Scalar) });
+        }
         (_, style) => {
             return Err(Error::unsupported(
                 &at.join("style"),
@@ -255,22 +302,42 @@ fn styled(api: &Api, param: &Parameter, ty: &Type) -> Result<Decode> {
     }
     let delimiter = Delimiter::of(param.style);
     let explode = param.explode && param.location == Location::Query;
+    let query = param.location == Location::Query;
     if let Some(parse) = scalar_parse(api, ty, at)? {
         Ok(Decode::Scalar(parse))
     } else if let Some(item) = array_item(api, ty) {
         let Some(parse) = scalar_parse(api, item, at)? else {
+            if query {
+                return Ok(Decode::Nested(ty.clone()));
+            }
             return Err(Error::unsupported(
                 &at.join("schema"),
-                "arrays of arrays or objects as parameters (only JSON content can carry them)",
+                "arrays of arrays or objects in a path, header or cookie parameter (only JSON content can carry them)",
             ));
         };
         Ok(Decode::List { parse, explode, delimiter })
     } else if let Some(union) = union(api, param, ty, explode, delimiter)? {
-        Ok(Decode::Union(union))
-    } else if param.location == Location::Query && is_object(api, ty) {
+        Ok(union)
+    } else if param.location != Location::Cookie && !query && flat == Some(Flat::Object) {
+        Ok(Decode::Styled { style: param.style, explode: param.explode, flat: Flat::Object })
+    } else if query && is_object(api, ty) && flat.is_none() {
+        if !param.explode {
+            return Ok(Decode::Nested(ty.clone()));
+        }
+        let (keys, declared_only) =
+            match &api.type_def(api.resolve_aliases(ty).named().unwrap_or_default()).map(|d| &d.kind) {
+                Some(TypeKind::Struct(s)) => (
+                    s.fields.iter().map(|f| f.wire_name.clone()).collect(),
+                    matches!(s.additional_properties, Additional::Unspecified | Additional::Forbidden),
+                ),
+                _ => (Vec::new(), false),
+            };
+        let deep = Deep::Nested { ty: Box::new(Type::new(api.resolve_aliases(ty).shape.clone())), keys };
+        Ok(Decode::Form(Form { deep, explode: true, delimiter, declared_only, claimed: Vec::new() }))
+    } else if query && is_object(api, ty) {
         let deep = object(api, param, ty)?;
         let declared_only = match &deep {
-            Deep::Map { .. } | Deep::Struct { others: Others::Kept { .. }, .. } => false,
+            Deep::Map { .. } | Deep::Struct { others: Others::Kept { .. }, .. } | Deep::Nested { .. } => false,
             Deep::Struct { .. } => true,
         };
         Ok(Decode::Form(Form { deep, explode: param.explode, delimiter, declared_only, claimed: Vec::new() }))
@@ -323,6 +390,9 @@ pub fn claim_keys(op: &crate::ir::Operation, query: &mut [ServerParameter]) {
         if let Decode::Form(Form { explode: true, deep: Deep::Struct { fields, .. }, .. }) = &p.decode {
             names.extend(fields.iter().map(|f| (p.index, f.wire.clone())));
         }
+        if let Decode::Form(Form { explode: true, deep: Deep::Nested { keys, .. }, .. }) = &p.decode {
+            names.extend(keys.iter().map(|key| (p.index, key.clone())));
+        }
     }
     for p in query {
         if let Decode::Form(form) = &mut p.decode {
@@ -342,20 +412,6 @@ fn is_object(api: &Api, ty: &Type) -> bool {
             }
             _ => false,
         }
-}
-
-/// `style: deepObject`: an object of scalar properties or a map of scalars.
-/// Objects or arrays inside it have no serialization in OpenAPI and are
-/// refused at their pointer, as are `explode: false` (undefined) and values
-/// that are not objects.
-fn deep(api: &Api, param: &Parameter, ty: &Type) -> Result<Deep> {
-    if !param.explode {
-        return Err(Error::unsupported(
-            &param.pointer.join("explode"),
-            "`style: deepObject` with `explode: false` (OpenAPI defines no serialization for it)",
-        ));
-    }
-    object(api, param, ty)
 }
 
 /// The properties of an object parameter (`deepObject`, `form`): an
@@ -425,7 +481,7 @@ fn object(api: &Api, param: &Parameter, ty: &Type) -> Result<Deep> {
 /// `workflow_id: oneOf [integer, string]`; `None` when `ty` is no union.
 /// Array variants in the path, nested unions and objects are refused at the
 /// variant's pointer.
-fn union(api: &Api, param: &Parameter, ty: &Type, explode: bool, delimiter: Delimiter) -> Result<Option<Union>> {
+fn union(api: &Api, param: &Parameter, ty: &Type, explode: bool, delimiter: Delimiter) -> Result<Option<Decode>> {
     let resolved = api.resolve_aliases(ty);
     let Some(def) = resolved.named().and_then(|name| api.type_def(name)) else { return Ok(None) };
     let TypeKind::Union(union) = &def.kind else { return Ok(None) };
@@ -449,16 +505,22 @@ fn union(api: &Api, param: &Parameter, ty: &Type, explode: bool, delimiter: Deli
                 return refuse("an array in a path parameter");
             }
             let Some(parse) = scalar_parse(api, item, &v.pointer)? else {
+                if param.location == Location::Query {
+                    return Ok(Some(Decode::Nested(Type::new(resolved.shape.clone()))));
+                }
                 return refuse("an array of arrays or objects");
             };
             arms.push(Arm { variant, parse, list: true });
             expected.push(format!("a list of {}", describe_plural(api, item)));
+        } else if param.location == Location::Query {
+            // A variant OpenAPI gives no query form: the whole union nested.
+            return Ok(Some(Decode::Nested(Type::new(resolved.shape.clone()))));
         } else {
             return refuse("an object, a union or an untyped value");
         }
     }
     let expected = format!("matches none of the schemas it may be: {}", expected.join("; "));
-    Ok(Some(Union { ty: Type::new(resolved.shape.clone()), arms, explode, delimiter, expected }))
+    Ok(Some(Decode::Union(Union { ty: Type::new(resolved.shape.clone()), arms, explode, delimiter, expected })))
 }
 fn describe(api: &Api, ty: &Type) -> String {
     match &api.resolve_aliases(ty).shape {

@@ -73,6 +73,70 @@ pub enum Wire {
     /// A union (`union`, the named type): the variant it holds, as a scalar
     /// or an array would be sent.
     QueryUnion { union: Type, arms: Vec<(String, Wire)> },
+    /// A value OpenAPI gives no query serialization (objects or arrays
+    /// inside a `deepObject` or `form` object, arrays of objects, a
+    /// `deepObject` that is not an object, a union with an object variant),
+    /// sent from its JSON form the `qs` way by the runtime's `push_nested`:
+    /// `name[a][b]=x`, `name[a][0]=x`; `members` (an exploded `form`
+    /// object): each property under its own name, `a[b]=x`.
+    QueryNested { members: bool },
+    /// A path segment in `style` (`simple`, `label`, `matrix`) and
+    /// `explode` from the value's JSON form (RFC 6570; the runtime's
+    /// `styled_text`): arrays and objects of scalars, and scalars in
+    /// `label` or `matrix`.
+    SegmentStyled { style: Style, explode: bool },
+    /// A path segment holding the value's JSON (`content: application/json`).
+    SegmentJson,
+    /// A header holding an object of scalars (`style: simple`): `k,v,k,v`,
+    /// exploded `k=v,k=v`.
+    HeaderStyled { explode: bool },
+    /// A header holding the value's JSON (`content: application/json`).
+    HeaderJson,
+}
+
+/// What a parameter value is, for the styles that carry one level of
+/// structure (path and header styles, `form` objects, `deepObject`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flat {
+    /// A string, number, boolean, date or enum.
+    Scalar,
+    /// An array of scalars.
+    Array,
+    /// A struct of scalar properties (and scalar `additionalProperties`),
+    /// or a map of scalars.
+    Object,
+}
+
+impl Flat {
+    /// What `ty` is; `None` for nullable values, untyped values, unions and
+    /// values with objects or arrays inside.
+    pub fn of(api: &Api, ty: &Type) -> Option<Flat> {
+        let resolved = api.resolve_aliases(ty);
+        if resolved.nullable {
+            return None;
+        }
+        let scalar = |ty: &Type| Scalar::of(api, &Type { nullable: false, ..ty.clone() }).is_some();
+        if scalar(resolved) {
+            return Some(Flat::Scalar);
+        }
+        let object = match &resolved.shape {
+            Shape::Array(item) => return scalar(item).then_some(Flat::Array),
+            Shape::Map(value) => scalar(value),
+            Shape::Named(name) => match api.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Map(value)) => scalar(value),
+                Some(TypeKind::Struct(s)) => {
+                    s.fields.iter().all(|f| !f.boxed && scalar(&f.ty))
+                        && match &s.additional_properties {
+                            crate::ir::Additional::Typed(value) => scalar(value),
+                            _ => true,
+                        }
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        object.then_some(Flat::Object)
+    }
 }
 
 /// The properties or entries of a `deepObject` parameter.
@@ -111,16 +175,28 @@ impl ClientParameter {
                 }
                 Wire::QueryJson
             }
+            (ParameterEncoding::Content { media_type, .. }, Location::Path) if is_json(media_type) => Wire::SegmentJson,
+            (ParameterEncoding::Content { media_type, .. }, Location::Header) if is_json(media_type) => {
+                Wire::HeaderJson
+            }
             (ParameterEncoding::Content { .. }, location) => {
                 return unsupported(format!("`content` parameters in the {}", location.spec_name()));
             }
             (ParameterEncoding::Style(_), Location::Path) => {
-                if p.style != Style::Simple {
+                if !matches!(p.style, Style::Simple | Style::Label | Style::Matrix) {
                     return unsupported(format!("path parameters with `style: {}`", p.style.spec_name()));
                 }
+                let flat = Flat::of(api, &ty);
                 match Scalar::of(api, &ty) {
-                    Some(scalar) => Wire::Segment(scalar),
-                    None => match union_of(api, &ty) {
+                    Some(scalar) if p.style == Style::Simple => Wire::Segment(scalar),
+                    _ if flat.is_some() => Wire::SegmentStyled { style: p.style, explode: p.explode },
+                    _ if p.style != Style::Simple => {
+                        return unsupported(format!(
+                            "path parameters with `style: {}` that are not a scalar, an array of scalars or an object of scalars",
+                            p.style.spec_name()
+                        ));
+                    }
+                    _ => match union_of(api, &ty) {
                         Some((union, variants)) => {
                             let mut arms = Vec::new();
                             for v in variants {
@@ -136,7 +212,7 @@ impl ClientParameter {
                         }
                         None => {
                             return unsupported(
-                                "path parameters that are not a string, number, boolean, enum or a union of them"
+                                "path parameters that are not a scalar, an array or an object of scalars, or a union of scalars"
                                     .to_owned(),
                             );
                         }
@@ -160,6 +236,9 @@ fn header_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Wire> {
         return Ok(if cookie { Wire::Cookie(scalar) } else { Wire::Header(scalar) });
     }
     let where_ = if cookie { "cookies" } else { "headers" };
+    if !cookie && Flat::of(api, ty) == Some(Flat::Object) {
+        return Ok(Wire::HeaderStyled { explode: p.explode });
+    }
     let Shape::Array(item) = &api.resolve_aliases(ty).shape else {
         return Err(Error::unsupported(
             &p.pointer.join("schema"),
@@ -192,7 +271,10 @@ fn header_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Wire> {
 fn query_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Wire> {
     let delimiter = match p.style {
         Style::Form | Style::SpaceDelimited | Style::PipeDelimited => Delimiter::of(p.style),
-        Style::DeepObject => return deep_wire(api, p, ty).map(Wire::QueryDeep),
+        Style::DeepObject if Flat::of(api, ty) == Some(Flat::Object) => {
+            return deep_wire(api, p, ty).map(Wire::QueryDeep);
+        }
+        Style::DeepObject => return Ok(Wire::QueryNested { members: false }),
         other => {
             return Err(Error::unsupported(
                 &p.pointer,
@@ -200,18 +282,16 @@ fn query_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Wire> {
             ));
         }
     };
-    if let Some(wire) = scalar_or_array(api, ty, p.explode, delimiter, &p.pointer)? {
+    if let Some(wire) = scalar_or_array(api, ty, p.explode, delimiter)? {
         return Ok(wire);
     }
     if let Some((union, variants)) = union_of(api, ty) {
         let mut arms = Vec::new();
         for v in variants {
-            let wire = if v.boxed { None } else { scalar_or_array(api, &v.ty, p.explode, delimiter, &v.pointer)? };
-            let Some(wire) = wire else {
-                return Err(Error::unsupported(
-                    &v.pointer,
-                    "a variant of a query parameter's union that is not a scalar or an array of scalars",
-                ));
+            let wire = if v.boxed { None } else { scalar_or_array(api, &v.ty, p.explode, delimiter)? };
+            // A variant OpenAPI gives no query form: the whole union nested.
+            let Some(wire) = wire.filter(|wire| !matches!(wire, Wire::QueryNested { .. })) else {
+                return Ok(Wire::QueryNested { members: false });
             };
             arms.push((v.name.clone(), wire));
         }
@@ -226,6 +306,10 @@ fn query_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Wire> {
         _ => false,
     };
     if object && !resolved.nullable {
+        // Objects or arrays inside: the `qs` way, as the server reads them.
+        if !matches!(resolved.shape, Shape::Any) && Flat::of(api, ty).is_none() {
+            return Ok(Wire::QueryNested { members: p.explode });
+        }
         return Ok(Wire::QueryValue { explode: p.explode, delimiter });
     }
     Err(Error::unsupported(
@@ -237,8 +321,9 @@ fn query_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Wire> {
     ))
 }
 
-/// A scalar or an array of scalars; `None` for other types.
-fn scalar_or_array(api: &Api, ty: &Type, explode: bool, delimiter: Delimiter, at: &Pointer) -> Result<Option<Wire>> {
+/// A scalar or an array of scalars (an array of other values: nested,
+/// `name[0][key]=value`); `None` for other types.
+fn scalar_or_array(api: &Api, ty: &Type, explode: bool, delimiter: Delimiter) -> Result<Option<Wire>> {
     if let Some(scalar) = Scalar::of(api, ty) {
         return Ok(Some(Wire::Query(scalar)));
     }
@@ -248,7 +333,7 @@ fn scalar_or_array(api: &Api, ty: &Type, explode: bool, delimiter: Delimiter, at
         return Ok(None);
     }
     let Some(scalar) = Scalar::of(api, item) else {
-        return Err(Error::unsupported(at, "query arrays whose items are not scalars"));
+        return Ok(Some(Wire::QueryNested { members: false }));
     };
     // Numbers, booleans and dates never contain a `,`, a space or a `|`;
     // strings may, and enums whose values do.
@@ -277,13 +362,9 @@ fn union_of<'a>(api: &'a Api, ty: &'a Type) -> Option<(Type, &'a [crate::ir::Uni
 }
 
 /// `deepObject`: an object of scalar properties or a map of scalars.
+/// (`explode: false`, which OpenAPI defines no serialization for, is sent
+/// as `explode: true`; the server's plan warns.)
 fn deep_wire(api: &Api, p: &Parameter, ty: &Type) -> Result<Deep> {
-    if !p.explode {
-        return Err(Error::unsupported(
-            &p.pointer,
-            "`style: deepObject` with `explode: false` (OpenAPI defines no serialization for it)",
-        ));
-    }
     let nested = |at: &Pointer| {
         Error::unsupported(
             at,

@@ -21,7 +21,7 @@
 use super::client::same_rust_type;
 use crate::error::{Error, Result, Warning};
 use crate::ir::{Additional, Api, Content, Header, Primitive, Response, Shape, StatusCode, Type, TypeKind, is_json};
-use crate::naming::{type_name, value_name};
+use crate::naming::value_name;
 use crate::pointer::Pointer;
 
 /// How a body of one media type is represented.
@@ -97,12 +97,19 @@ pub struct Variant {
 }
 
 impl Variant {
-    /// `prefix`: `{Op}{Status}`, the start of the names of the response's types.
+    /// `body_name`, `headers_name`: the names of the response's enum of
+    /// media types and struct of headers (`{Op}{Status}Body`, `{Op}{Status}Headers`).
     /// What it sends less precisely than the spec says goes to `warnings`.
-    pub fn new(api: &Api, response: &Response, prefix: &str, warnings: &mut Vec<Warning>) -> Result<Self> {
+    pub fn new(
+        api: &Api,
+        response: &Response,
+        body_name: &str,
+        headers_name: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Self> {
         let name = crate::naming::status_variant(response.status);
-        let body = body(&response.content, prefix);
-        let headers = headers(api, response, prefix, warnings)?;
+        let body = body(&response.content, body_name);
+        let headers = headers(api, response, headers_name, warnings)?;
         Ok(Variant { status: response.status, name, description: response.description.clone(), body, headers })
     }
 }
@@ -121,7 +128,7 @@ fn representation(content: &Content) -> Representation {
     }
 }
 
-fn body(content: &[Content], prefix: &str) -> Option<ResponseBody> {
+fn body(content: &[Content], name: &str) -> Option<ResponseBody> {
     let all: Vec<Representation> = content.iter().map(representation).collect();
     let first = all.first()?;
     let same = all.iter().all(|r| r.kind == first.kind && same_rust_type(&r.ty, &first.ty));
@@ -130,17 +137,12 @@ fn body(content: &[Content], prefix: &str) -> Option<ResponseBody> {
     }
     // Media types whose names collide as a variant (`application/json` and
     // `application/json; charset=utf-8`) follow the renaming rule.
-    let names: Vec<(String, String)> = all.iter().map(|r| (type_name(&r.media), r.media.clone())).collect();
-    let options = crate::naming::disambiguate(&names, &[]).into_iter().zip(all).collect();
-    Some(ResponseBody::Choice { name: format!("{prefix}Body"), options })
+    let media: Vec<String> = all.iter().map(|r| r.media.clone()).collect();
+    let options = crate::naming::media_type_variants(&media).into_iter().zip(all).collect();
+    Some(ResponseBody::Choice { name: name.to_owned(), options })
 }
 
-fn headers(
-    api: &Api,
-    response: &Response,
-    prefix: &str,
-    warnings: &mut Vec<Warning>,
-) -> Result<Option<ResponseHeaders>> {
+fn headers(api: &Api, response: &Response, name: &str, warnings: &mut Vec<Warning>) -> Result<Option<ResponseHeaders>> {
     let mut sent = Vec::new();
     for header in &response.headers {
         let at = response.pointer.join("headers").join(&header.name);
@@ -172,7 +174,7 @@ fn headers(
             list,
         });
     }
-    Ok(Some(ResponseHeaders { name: format!("{prefix}Headers"), fields: out }))
+    Ok(Some(ResponseHeaders { name: name.to_owned(), fields: out }))
 }
 
 /// How a header is text, and whether it is a list. `content` of a JSON

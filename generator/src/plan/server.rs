@@ -4,7 +4,7 @@
 //! route serving it. Everything the server cannot express is refused here,
 //! with its pointer; the server emitter only reads these plans.
 
-use super::bodies::{self, FormKind, PartField, PartKind};
+use super::bodies::{self, FormKind, OptionKind, PartField, PartKind};
 use super::decoding::{Parse, ServerParameter, scalar_parse};
 use super::errors::ErrorPlan;
 use super::names::{Names, OperationNames};
@@ -13,7 +13,7 @@ use super::routes::{PathMatch, Route};
 use super::security::Security;
 use crate::error::{Error, Result, Warning};
 use crate::ir::{
-    Additional, Api, Content, Location, Operation, Primitive, Reached, Shape, Type, TypeDef, TypeKind, is_json, reaches,
+    Additional, Api, Content, Location, Operation, Primitive, Reached, Shape, Type, TypeDef, TypeKind, reaches,
 };
 
 /// The server's plan of a whole API.
@@ -122,9 +122,22 @@ pub struct ServerOperation {
 /// A request body as the server reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerBody {
-    pub ty: Type,
     pub required: bool,
-    /// The media types accepted.
+    /// How each option of the body is read (see [`bodies::options`]), in spec order.
+    pub options: Vec<ServerOption>,
+    /// `{Op}RequestBody`, the enum the handler gets, when there are several
+    /// options (one variant each); with one, the handler gets its value.
+    pub choice: Option<String>,
+}
+
+/// One option of a request body as the server reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerOption {
+    /// The variant of `{Op}RequestBody`.
+    pub name: String,
+    /// The value's type (JSON, form: the schema's; text: `String`; bytes).
+    pub ty: Type,
+    /// The media types (or ranges) it accepts.
     pub media_types: Vec<String>,
     pub kind: BodyKind,
 }
@@ -143,6 +156,9 @@ pub enum BodyKind {
     Form(FormBody),
     /// `multipart/form-data`: the parts of `{Op}Multipart`.
     Multipart(MultipartBody),
+    /// A media type range or another multipart type: the `Content-Type`
+    /// that arrived and the bytes.
+    Ranged,
 }
 
 /// One field of a form body and how it is read.
@@ -230,8 +246,10 @@ impl ServerOperation {
         let variants = op
             .responses
             .iter()
-            .zip(&names.responses)
-            .map(|(response, prefix)| Variant::new(api, response, prefix, &mut warnings))
+            .enumerate()
+            .map(|(i, response)| {
+                Variant::new(api, response, &names.response_body(i), &names.response_headers(i), &mut warnings)
+            })
             .collect::<Result<Vec<_>>>()?;
         if variants.is_empty() {
             return Err(Error::malformed(&op.pointer.join("responses"), "an operation without responses"));
@@ -252,74 +270,50 @@ impl ServerOperation {
     }
 }
 
-/// The request body as the server reads it, and the media types it leaves
-/// out (each a [`Warning`]). One schema is read: JSON when the body has a
-/// JSON media type (the other media types, and JSON ones of another schema,
-/// are answered `415`), else a form or multipart body of the first media
-/// type, else raw text or bytes.
+/// The request body as the server reads it: one [`ServerOption`] per
+/// option of [`bodies::options`] (what it leaves out is a [`Warning`]).
 fn body(api: &Api, op: &Operation, names: &OperationNames, warnings: &mut Vec<Warning>) -> Result<Option<ServerBody>> {
     let Some(body) = &op.request_body else { return Ok(None) };
-    let at = |content: &Content| body.pointer.join("content").join(&content.media_type);
-    let dropped = |content: &Content, read: &str, warnings: &mut Vec<Warning>| {
-        warnings.push(Warning::new(
-            &at(content),
-            format!(
-                "the generated code accepts {read} only: the client sends {read}, the server answers `{}` with 415",
-                content.media_type
-            ),
-        ));
-    };
-    if let Some(json) = body.content.iter().find(|c| is_json(&c.media_type)) {
-        // JSON first: every JSON media type of the same schema; no schema
-        // is any JSON value.
-        let ty = json.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
-        let mut media_types = Vec::new();
-        for content in &body.content {
-            if is_json(&content.media_type) && content.ty.clone().unwrap_or_else(|| Type::new(Shape::Any)) == ty {
-                media_types.push(content.media_type.clone());
-            } else {
-                dropped(content, &format!("`{}`", json.media_type), warnings);
-            }
-        }
-        let kind = BodyKind::Json { strict: forbids_unknown_fields(api, &ty) };
-        return Ok(Some(ServerBody { ty, required: body.required, media_types, kind }));
-    }
-    let Some(first) = body.content.first() else {
+    if body.content.is_empty() {
         warnings.push(Warning::new(
             &body.pointer.join("content"),
             "a request body without media types: the generated code sends and reads no body",
         ));
         return Ok(None);
-    };
-    let structured = bodies::structured(api, first, &at(first), warnings)?;
-    if let Some(schema) = structured {
-        // Form and multipart bodies: one schema, one media type.
-        for other in &body.content[1..] {
-            dropped(other, &format!("`{}`", first.media_type), warnings);
-        }
-        let kind = if bodies::is_form(&first.media_type) {
-            BodyKind::Form(form(api, first, &schema, warnings)?)
-        } else {
-            BodyKind::Multipart(multipart(api, first, &schema, &names.multipart, warnings)?)
+    }
+    let mut options = Vec::new();
+    for option in bodies::options(api, body, warnings)? {
+        let content = option.content;
+        let at = body.pointer.join("content").join(&content.media_type);
+        let bytes = || Type::new(Shape::Primitive(Primitive::Bytes(crate::ir::BytesEncoding::Binary)));
+        let schema = || content.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
+        let (ty, kind) = match option.kind {
+            OptionKind::Json => {
+                let ty = schema();
+                let strict = forbids_unknown_fields(api, &ty);
+                (ty, BodyKind::Json { strict })
+            }
+            OptionKind::Form | OptionKind::Multipart => {
+                // `options` made it structured: its struct is there (the
+                // warnings were given then).
+                let Some(schema_struct) = bodies::structured(api, content, &at, &mut Vec::new())? else {
+                    return Err(Error::malformed(&at, "a form or multipart body without its object"));
+                };
+                let kind = if option.kind == OptionKind::Form {
+                    BodyKind::Form(form(api, content, &schema_struct, warnings)?)
+                } else {
+                    BodyKind::Multipart(multipart(api, content, &schema_struct, &names.multipart, warnings)?)
+                };
+                (schema(), kind)
+            }
+            OptionKind::Text => (Type::new(Shape::Primitive(Primitive::String)), BodyKind::Text),
+            OptionKind::Bytes => (bytes(), BodyKind::Bytes),
+            OptionKind::Ranged => (bytes(), BodyKind::Ranged),
         };
-        let media_types = vec![first.media_type.clone()];
-        let ty = first.ty.clone().unwrap_or_else(|| Type::new(Shape::Any));
-        return Ok(Some(ServerBody { ty, required: body.required, media_types, kind }));
+        options.push(ServerOption { name: option.name, ty, media_types: option.media_types, kind });
     }
-    // Raw bodies: text when every media type is `text/*`, else bytes.
-    let mut media_types = Vec::new();
-    for content in &body.content {
-        if !std::ptr::eq(content, first) && bodies::is_structured(&content.media_type) {
-            dropped(content, &format!("`{}`", first.media_type), warnings);
-            continue;
-        }
-        media_types.push(content.media_type.clone());
-    }
-    let text = media_types.iter().all(|m| m.trim().to_ascii_lowercase().starts_with("text/"));
-    let shape = if text { Primitive::String } else { Primitive::Bytes(crate::ir::BytesEncoding::Binary) };
-    let ty = Type::new(Shape::Primitive(shape));
-    let kind = if text { BodyKind::Text } else { BodyKind::Bytes };
-    Ok(Some(ServerBody { ty, required: body.required, media_types, kind }))
+    let choice = (options.len() > 1).then(|| names.request_body.clone());
+    Ok(Some(ServerBody { required: body.required, options, choice }))
 }
 
 /// A form body: scalars and arrays of scalars parse; other fields are JSON

@@ -26,9 +26,11 @@
 //!   ran out can be claimed by any worker, and a worker whose lease is gone
 //!   can no longer record progress or an outcome for it.
 
+pub mod cache;
 pub mod location;
 mod lookups;
 pub mod migrations;
+pub mod notifications;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -42,6 +44,7 @@ use futures_util::future::BoxFuture;
 use ipfs_pinning_models::{Status, TextMatchingStrategy};
 use sha2::{Digest, Sha256};
 
+pub use cache::{CachedStore, ReadCache};
 pub use location::DbLocation;
 pub use postgres::PostgresStore;
 pub use sql::FILL_CREATED_COUNTS;
@@ -113,11 +116,29 @@ impl StoreError {
 }
 
 /// Opens the store `location` names, migrated to the current schema
-/// (`sqlite.busy_timeout` applies to an SQLite file only, the quota to both).
-pub async fn open(location: &DbLocation, sqlite: SqliteOptions) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-    Ok(match location {
-        DbLocation::Sqlite(path) => std::sync::Arc::new(SqliteStore::open_with(path, sqlite).await?),
-        DbLocation::Postgres(url) => std::sync::Arc::new(PostgresStore::connect_with(url, sqlite.quota).await?),
+/// (`sqlite.busy_timeout` applies to an SQLite file only, the quota to both),
+/// with a [`ReadCache`] of `read_cache` pins in front of `get` unless `None`
+/// (on PostgreSQL it follows other replicas' writes through [`notifications`]).
+pub async fn open(
+    location: &DbLocation,
+    sqlite: SqliteOptions,
+    read_cache: Option<usize>,
+) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    use std::sync::Arc;
+    Ok(match (location, read_cache) {
+        (DbLocation::Sqlite(path), None) => Arc::new(SqliteStore::open_with(path, sqlite).await?),
+        (DbLocation::Postgres(url), None) => Arc::new(PostgresStore::connect_with(url, sqlite.quota).await?),
+        // One process writes an SQLite file: this one, through the cache.
+        (DbLocation::Sqlite(path), Some(pins)) => Arc::new(CachedStore::new(
+            Arc::new(SqliteStore::open_with(path, sqlite).await?),
+            Arc::new(ReadCache::new(pins)),
+        )),
+        (DbLocation::Postgres(url), Some(pins)) => {
+            let cache = Arc::new(ReadCache::new(pins));
+            let listener = notifications::Listener::start(url, Arc::clone(&cache))?;
+            let store = PostgresStore::connect_with(url, sqlite.quota).await?;
+            Arc::new(CachedStore::new(Arc::new(store), cache).following(listener))
+        }
     })
 }
 

@@ -47,6 +47,7 @@ use super::{
 pub(super) const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, description: "pins, meta, per-tenant clocks, unpin jobs, settings, leases", sql: SCHEMA_1 },
     Migration { version: 2, description: "pins counted per tenant, status and created bucket", sql: SCHEMA_2 },
+    Migration { version: 3, description: "notifications of changed and deleted pins", sql: SCHEMA_3 },
 ];
 
 const SCHEMA_1: &str = r#"
@@ -182,6 +183,28 @@ CREATE TRIGGER pins_created_count_update AFTER UPDATE OF status ON pins
     fill_created_counts!(),
     ";"
 );
+
+/// A notification on [`notifications::CHANNEL`](super::notifications::CHANNEL)
+/// with the `requestid` of every pin deleted or changed in what `get`
+/// answers (not a lease renewal), sent when the transaction commits: the
+/// replicas' read caches drop it. A new pin needs none (no cache can hold an
+/// id that did not exist).
+const SCHEMA_3: &str = r#"
+CREATE FUNCTION pins_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('pinning_service_pins', OLD.requestid);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER pins_notify_delete AFTER DELETE ON pins
+    FOR EACH ROW EXECUTE FUNCTION pins_notify_change();
+CREATE TRIGGER pins_notify_update AFTER UPDATE ON pins
+    FOR EACH ROW WHEN (
+        (OLD.tenant, OLD.requestid, OLD.status, OLD.created, OLD.cid, OLD.name, OLD.origins, OLD.meta, OLD.info)
+        IS DISTINCT FROM
+        (NEW.tenant, NEW.requestid, NEW.status, NEW.created, NEW.cid, NEW.name, NEW.origins, NEW.meta, NEW.info)
+    ) EXECUTE FUNCTION pins_notify_change();
+"#;
 
 const PG: Dialect = Dialect::Postgres;
 
@@ -571,5 +594,7 @@ impl Store for PostgresStore {
     }
 }
 
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,9 @@ use ipfs_pinning_models::{Status, TextMatchingStrategy};
 
 use super::*;
 
+mod cached;
+pub(crate) use cached::*;
+
 pub(crate) const CID_A: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 pub(crate) const CID_B: &str = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 pub(crate) const CID_C: &str = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
@@ -94,6 +97,8 @@ macro_rules! store_suite {
             concurrent_lookups_answer_each_tenant_its_own,
             counts_by_time_are_exact_at_every_level,
             counts_by_time_stay_exact_under_concurrent_writers,
+            the_read_cache_sees_each_write_path_at_once,
+            the_read_cache_never_keeps_what_a_concurrent_write_changed,
         );
     };
     (@each $fixture:path; $($name:ident),* $(,)?) => {

@@ -26,6 +26,20 @@ pub fn push_nested(form: &mut QueryString, name: &str, value: &serde_json::Value
     }
 }
 
+/// Pushes the members of an object (its JSON) each under its own name, as
+/// [`push_nested`] pushes a value: an exploded `form` query object some of
+/// whose properties are objects or arrays (`a=1&b[c]=2&l[0]=x`).
+pub fn push_nested_members(form: &mut QueryString, value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (key, member) in super::super::models::members_by_name(members) {
+                push_nested(form, key, member);
+            }
+        }
+        other => push_nested(form, "", other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -223,7 +223,11 @@ impl<A: Api> Core<A> {
             builder = builder.timeout(timeout);
         }
         if let Some((content_type, body)) = request.body {
-            builder = builder.header(CONTENT_TYPE, content_type).body(body);
+            builder = match request.content_type {
+                Some(given) => builder.header(CONTENT_TYPE, given),
+                None => builder.header(CONTENT_TYPE, content_type),
+            };
+            builder = builder.body(body);
         }
         #[cfg(feature = "multipart")]
         if let Some(form) = request.multipart {

@@ -21,6 +21,9 @@ pub struct Request {
     pub accept_json: bool,
     /// Content type and bytes.
     pub body: Option<(&'static str, Vec<u8>)>,
+    /// The body's content type when the caller gives it (a body of a media
+    /// type range, `image/*`): replaces the one in `body`.
+    pub content_type: Option<String>,
     /// The operation's own server, as the spec writes it (`None`: the base URL).
     pub server: Option<&'static str>,
     /// The operation's security requirements (empty: it sends no credentials).
@@ -171,6 +174,84 @@ fn value_text(value: &serde_json::Value) -> String {
         serde_json::Value::String(text) => text.clone(),
         other => other.to_string(),
     }
+}
+
+/// A path or header parameter's value (its JSON form) in OpenAPI's `style`
+/// (`"simple"`, `"label"` or `"matrix"`; RFC 6570's `{x}`, `{.x}` and
+/// `{;x}`, with `*` when `explode`): a scalar `v`, `.v`, `;name=v`; an
+/// array `a,b`, `.a,b` (`.a.b`), `;name=a,b` (`;name=a;name=b`); an object
+/// `k,v,k,v` (`k=v,k=v`), `.k,v,k,v` (`.k=v.k=v`), `;name=k,v,k,v`
+/// (`;k=v;k=v`). Members go in name order, `null`s are left out; strings
+/// are as they are, other values their JSON. With `encode` (a path
+/// segment), names, keys and values are percent-encoded and the
+/// delimiters literal; a header value is left as it is.
+pub fn styled_text(name: &str, value: &serde_json::Value, style: &str, explode: bool, encode: bool) -> String {
+    use serde_json::Value;
+    let text = |out: &mut String, value: &str| {
+        if encode {
+            encode_into(out, value);
+        } else {
+            out.push_str(value);
+        }
+    };
+    let matrix = style == "matrix";
+    let mut out = String::new();
+    match style {
+        "label" => out.push('.'),
+        "matrix" => out.push(';'),
+        _ => {}
+    }
+    let separator = match style {
+        "label" if explode => '.',
+        "matrix" if explode => ';',
+        _ => ',',
+    };
+    // `name=` before the value(s) in `matrix`, except for an exploded object's members.
+    let named = |out: &mut String| {
+        text(out, name);
+        out.push('=');
+    };
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(separator);
+                }
+                if matrix && (explode || i == 0) {
+                    named(&mut out);
+                }
+                text(&mut out, &value_text(item));
+            }
+        }
+        Value::Object(members) => {
+            let members = super::super::models::members_by_name(members);
+            let mut first = true;
+            for (key, member) in members.into_iter().filter(|(_, member)| !member.is_null()) {
+                if !first {
+                    out.push(separator);
+                } else if matrix && !explode {
+                    named(&mut out);
+                }
+                first = false;
+                text(&mut out, key);
+                out.push(if explode { '=' } else { ',' });
+                text(&mut out, &value_text(member));
+            }
+        }
+        Value::Null if matrix => text(&mut out, name),
+        Value::Null => {}
+        scalar => {
+            if matrix {
+                named(&mut out);
+            }
+            text(&mut out, &value_text(scalar));
+        }
+    }
+    if matrix && out.len() == 1 {
+        // An empty array or object: `;name=`.
+        named(&mut out);
+    }
+    out
 }
 
 /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`.

@@ -56,7 +56,7 @@ impl Node {
 
 /// The keys of `key` after `name`: `name[a][b]` → `["a", "b"]`; `None` when
 /// `key` is not `name` followed by brackets.
-fn path<'k>(key: &'k str, name: &str) -> Option<Vec<&'k str>> {
+pub(super) fn path<'k>(key: &'k str, name: &str) -> Option<Vec<&'k str>> {
     let mut rest = key.strip_prefix(name)?;
     if !rest.starts_with('[') {
         return None;
@@ -75,19 +75,11 @@ impl FormBody {
     /// `name=value` pair counts as the whole value); `None` when there is
     /// none. A value that does not fit `T` is `400 INVALID_BODY`.
     pub fn nested<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
-        let mut root: Option<Node> = None;
-        for (key, value) in self.pairs() {
-            let path = if key == name {
-                Vec::new()
-            } else if let Some(path) = path(key, name) {
-                path
-            } else {
-                continue;
-            };
-            root.get_or_insert_with(|| Node::Members(Vec::new())).insert(&path, value.to_owned());
-        }
-        let Some(root) = root else { return Ok(None) };
-        T::deserialize(Lenient(root)).map(Some).map_err(|e| Rejection::invalid_body(format!("{name}: {e}")))
+        let pairs = self.pairs().filter_map(|(key, value)| {
+            let path = if key == name { Vec::new() } else { path(key, name)? };
+            Some((path, value.to_owned()))
+        });
+        from_paths(pairs).map_err(|e| Rejection::invalid_body(format!("{name}: {e}")))
     }
 
     /// The field `name` holding JSON (its `encoding` says so); `None` when absent.
@@ -95,6 +87,27 @@ impl FormBody {
         let Some(text) = self.single(name)? else { return Ok(None) };
         serde_json::from_str(text).map(Some).map_err(|e| Rejection::invalid_body(format!("{name}: {e}")))
     }
+}
+
+/// A value built from `(path, text)` pairs (the keys below the value, as
+/// `name[a][0]` gives `["a", "0"]`, and the text there), read leniently as
+/// `T`; `None` when there is no pair. Also what query parameters without
+/// an OpenAPI serialization, and path and header values of arrays and
+/// objects, are read through (see `query_styles.rs`, `params.rs`).
+pub(super) fn from_paths<'p, T: serde::de::DeserializeOwned>(
+    pairs: impl IntoIterator<Item = (Vec<&'p str>, String)>,
+) -> Result<Option<T>, DeError> {
+    let mut root: Option<Node> = None;
+    for (path, value) in pairs {
+        root.get_or_insert_with(|| Node::Members(Vec::new())).insert(&path, value);
+    }
+    root.map(|root| T::deserialize(Lenient(root))).transpose()
+}
+
+/// `T` read from no pairs at all: an empty array or object (an empty list
+/// in a path segment), an error for a scalar.
+pub(super) fn from_nothing<T: serde::de::DeserializeOwned>() -> Result<T, DeError> {
+    T::deserialize(Lenient(Node::Members(Vec::new())))
 }
 
 /// A [`Node`] as a deserializer that parses text into what is asked for.

@@ -130,6 +130,93 @@ pub fn path_list<T>(
     value.split(',').map(|item| parse(name, item)).collect()
 }
 
+/// What a path or header parameter read by [`styled_param`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamShape {
+    Scalar,
+    Array,
+    Object,
+}
+
+/// A path segment (decoded) or a header value in OpenAPI's `style`
+/// (`"simple"`, `"label"` or `"matrix"`; RFC 6570's `{x}`, `{.x}` and
+/// `{;x}`, with `*` when `explode`) read as `T`:
+///
+/// | shape | simple | label | matrix |
+/// |---|---|---|---|
+/// | scalar | `v` | `.v` | `;name=v` |
+/// | array | `a,b` | `.a,b` / `.a.b` | `;name=a,b` / `;name=a;name=b` |
+/// | object | `k,v,k,v` / `k=v,k=v` | `.k,v,k,v` / `.k=v.k=v` | `;name=k,v,k,v` / `;k=v;k=v` |
+///
+/// The leading `.` or `;` may be left out. Items and values are read
+/// leniently as `T` asks (see `nested_form.rs`), an empty text is an empty
+/// array or object; what does not fit is `400` naming the parameter.
+pub fn styled_param<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+    style: &str,
+    explode: bool,
+    shape: ParamShape,
+) -> Result<T, Rejection> {
+    let bad = |message: String| Rejection::invalid_parameter(name, message);
+    let (text, separator) = match style {
+        "label" => (text.strip_prefix('.').unwrap_or(text), if explode { '.' } else { ',' }),
+        "matrix" => (text.strip_prefix(';').unwrap_or(text), if explode { ';' } else { ',' }),
+        _ => (text, ','),
+    };
+    // `name=value` (or `name` alone, an empty value) in `matrix`.
+    let named = |part: &'_ str| -> Option<String> {
+        let rest = part.strip_prefix(name)?;
+        if rest.is_empty() { Some(String::new()) } else { rest.strip_prefix('=').map(str::to_owned) }
+    };
+    let expected = || bad(format!("expected `;{name}=value` (`style: matrix`)"));
+    let matrix = style == "matrix";
+    let indices: Vec<String>;
+    let mut pairs: Vec<(Vec<&str>, String)> = Vec::new();
+    let items: Vec<String> = match (shape, matrix) {
+        (ParamShape::Scalar, false) => vec![text.to_owned()],
+        (ParamShape::Scalar, true) => vec![named(text).ok_or_else(expected)?],
+        (ParamShape::Array, true) if explode => {
+            text.split(';').map(|part| named(part).ok_or_else(expected)).collect::<Result<_, _>>()?
+        }
+        (ParamShape::Object, true) if explode => text.split(';').map(str::to_owned).collect(),
+        (_, true) => named(text).ok_or_else(expected)?.split(',').map(str::to_owned).collect(),
+        (_, false) => text.split(separator).map(str::to_owned).collect(),
+    };
+    let items: Vec<String> =
+        if items.len() == 1 && items[0].is_empty() && shape != ParamShape::Scalar { Vec::new() } else { items };
+    match shape {
+        ParamShape::Scalar => pairs.extend(items.into_iter().map(|item| (Vec::new(), item))),
+        ParamShape::Array => {
+            indices = (0..items.len()).map(|i| i.to_string()).collect();
+            pairs.extend(indices.iter().zip(items).map(|(index, item)| (vec![index.as_str()], item)));
+        }
+        ParamShape::Object => {
+            let mut entries = Vec::new();
+            if explode {
+                for item in &items {
+                    let (key, value) =
+                        item.split_once('=').ok_or_else(|| bad(format!("expected `key=value` items, got `{item}`")))?;
+                    entries.push((key.to_owned(), value.to_owned()));
+                }
+            } else {
+                if items.len() % 2 != 0 {
+                    return Err(bad("expected keys and values, each followed by `,` (`k,v,k,v`)".to_owned()));
+                }
+                entries.extend(items.chunks(2).map(|pair| (pair[0].clone(), pair[1].clone())));
+            }
+            indices = entries.iter().map(|(key, _)| key.clone()).collect();
+            pairs.extend(indices.iter().zip(entries).map(|(key, (_, value))| (vec![key.as_str()], value)));
+        }
+    }
+    let value = match super::nested_form::from_paths(pairs) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => super::nested_form::from_nothing(),
+        Err(error) => Err(error),
+    };
+    value.map_err(|error| bad(error.to_string()))
+}
+
 /// The path parameters axum matched, percent-decoded.
 #[derive(Debug)]
 pub struct PathParams(Vec<(String, String)>);

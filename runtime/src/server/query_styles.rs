@@ -6,6 +6,7 @@
 //! The properties of an object are read as entries (key, raw value), one
 //! way per style, then by the `deep_*` functions, whatever the style.
 
+use super::nested_form::{from_paths, path};
 use super::params::{bracketed, decode_form};
 use super::{QueryString, Rejection, query_list, query_value};
 
@@ -79,6 +80,59 @@ impl<'a> QueryString<'a> {
             1 => values.pop(),
             _ => Some(serde_json::Value::Array(values)),
         })
+    }
+}
+
+impl QueryString<'_> {
+    /// A value OpenAPI gives no query serialization (objects or arrays
+    /// inside a `deepObject`, arrays of objects, a `deepObject` that is not
+    /// an object), sent the `qs` way: `name[a][b]=x` for members,
+    /// `name[a][0]=x` for items (`name[a][]=x` appends; indices in any
+    /// order), a plain `name=x` being the whole value; brackets literal or
+    /// percent-encoded. Read leniently as `T` (see `nested_form.rs`): each
+    /// text is what `T` asks for there. `None` when absent; a value that
+    /// does not fit `T` is `400`.
+    pub fn nested<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Rejection> {
+        self.nested_where(name, |key| if key == name { Some(Vec::new()) } else { path(key, name) })
+    }
+
+    /// The properties of an exploded `form` object some of whose
+    /// properties are objects or arrays: every pair not `claimed` (another
+    /// parameter of the operation, or its `name[key]` entries) whose first
+    /// key is `declared` (when given), as `a=1&b[c]=2&l[0]=x`, read as
+    /// [`QueryString::nested`] reads what is below a name; errors name the
+    /// parameter, `name`.
+    pub fn nested_members<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+        claimed: &[&str],
+        declared: Option<&[&str]>,
+    ) -> Result<Option<T>, Rejection> {
+        self.nested_where(name, |key| {
+            let head = key.split_once('[').map_or(key, |(head, _)| head);
+            if claimed.contains(&head) || declared.is_some_and(|declared| !declared.contains(&head)) {
+                return None;
+            }
+            let mut keys = vec![head];
+            if head.len() < key.len() {
+                keys.extend(path(key, head)?);
+            }
+            Some(keys)
+        })
+    }
+
+    /// The pairs whose key `select` maps to a path, as one value.
+    fn nested_where<'k, T: serde::de::DeserializeOwned>(
+        &'k self,
+        name: &str,
+        select: impl Fn(&'k str) -> Option<Vec<&'k str>>,
+    ) -> Result<Option<T>, Rejection> {
+        let mut pairs = Vec::new();
+        for (key, raw) in &self.pairs {
+            let Some(keys) = select(key) else { continue };
+            pairs.push((keys, query_value(key, raw, |_, text| Ok(text.to_owned()))?));
+        }
+        from_paths(pairs).map_err(|error| Rejection::invalid_parameter(name, error))
     }
 }
 

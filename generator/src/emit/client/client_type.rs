@@ -19,7 +19,9 @@ const HELPERS: &[&str] = &[
     "date_time",
     "encode_into",
     "push_nested",
+    "push_nested_members",
     "skip_items",
+    "styled_text",
 ];
 
 /// `use <runtime>::client::{...}` of the [`HELPERS`] that `items` name, so a

@@ -12,7 +12,7 @@ impl Body {
     pub(super) fn new(plan: &ClientBody, m: &TokenStream) -> Body {
         let name = ident(&plan.name);
         let arg = match &plan.encoding {
-            Encoding::Json => {
+            Encoding::Json(_) => {
                 let inner = match &plan.slice {
                     Some(item) => {
                         let item = rust_type(item, m);
@@ -22,7 +22,7 @@ impl Body {
                 };
                 if plan.required { quote!(&#inner) } else { quote!(::std::option::Option<&#inner>) }
             }
-            Encoding::Raw(_) => {
+            Encoding::Raw(_) | Encoding::Ranged => {
                 let inner =
                     if plan.ty.shape == Shape::Primitive(Primitive::String) { quote!(&str) } else { quote!(&[u8]) };
                 if plan.required { inner } else { quote!(::std::option::Option<#inner>) }
@@ -36,6 +36,7 @@ impl Body {
             }
         };
         Body {
+            choice: plan.choice.clone(),
             owned: quote!(#name),
             name,
             ty: plan.ty.clone(),
@@ -44,6 +45,46 @@ impl Body {
             slice: plan.slice.is_some(),
             encoding: plan.encoding.clone(),
         }
+    }
+}
+
+/// The value of `{Op}RequestBody` an option's variant holds.
+pub(super) fn option_type(option: &ClientOption, m: &TokenStream) -> TokenStream {
+    match &option.encoding {
+        Encoding::Json(_) | Encoding::Form(_) => rust_type(&option.ty, m),
+        Encoding::Raw(_) if option.ty.shape == Shape::Primitive(Primitive::String) => quote!(::std::string::String),
+        Encoding::Raw(_) => quote!(::std::vec::Vec<u8>),
+        Encoding::Multipart(plan) => ident(&plan.name).to_token_stream(),
+        Encoding::Ranged => quote!((::std::string::String, ::std::vec::Vec<u8>)),
+    }
+}
+
+/// Statements setting the body of `request` (a `runtime::Request`) to
+/// `value` (a `&` of the option's value).
+pub(super) fn option_body(option: &ClientOption, value: &TokenStream) -> TokenStream {
+    match &option.encoding {
+        Encoding::Json(media) => {
+            quote!(request.body = ::std::option::Option::Some((#media, ::serde_json::to_vec(#value).map_err(Error::Encode)?));)
+        }
+        Encoding::Raw(media) if option.ty.shape == Shape::Primitive(Primitive::String) => {
+            quote!(request.body = ::std::option::Option::Some((#media, ::std::vec::Vec::from(#value.as_bytes())));)
+        }
+        Encoding::Raw(media) => {
+            quote!(request.body = ::std::option::Option::Some((#media, ::std::clone::Clone::clone(#value)));)
+        }
+        Encoding::Form(plan) => {
+            let encode = super::form_encoding::encode_form(plan, value);
+            quote!(request.body = ::std::option::Option::Some(#encode);)
+        }
+        Encoding::Multipart(plan) => {
+            let encode = super::form_encoding::encode_multipart(plan, value);
+            quote!(request.multipart = ::std::option::Option::Some(#encode);)
+        }
+        Encoding::Ranged => quote! {
+            let (content_type, bytes) = #value;
+            request.body = ::std::option::Option::Some(("application/octet-stream", ::std::clone::Clone::clone(bytes)));
+            request.content_type = ::std::option::Option::Some(::std::clone::Clone::clone(content_type));
+        },
     }
 }
 

@@ -17,6 +17,8 @@ pub(super) struct Body {
     /// `[T]`: the argument is a slice.
     pub(super) slice: bool,
     pub(super) encoding: Encoding,
+    /// The options of a body of several media types.
+    pub(super) choice: Option<BodyChoice>,
 }
 
 /// One operation's plan, with the tokens its pieces need.
@@ -72,7 +74,8 @@ impl<'a> OpPlan<'a> {
     pub(super) fn emit(&self) -> Result<TokenStream> {
         let m = self.models;
         let op = self.op;
-        let name = ident(&op.name);
+        let choice = self.body.as_ref().and_then(|b| b.choice.as_ref());
+        let name = ident(choice.map_or(&op.name, |c| &c.method));
 
         // Arguments.
         let mut args = Vec::new();
@@ -98,6 +101,11 @@ impl<'a> OpPlan<'a> {
                 | Wire::QueryValue { .. }
                 | Wire::QueryDeep(_)
                 | Wire::QueryUnion { .. }
+                | Wire::QueryNested { .. }
+                | Wire::SegmentStyled { .. }
+                | Wire::SegmentJson
+                | Wire::HeaderStyled { .. }
+                | Wire::HeaderJson
                 | Wire::SegmentUnion { .. } => {
                     let rust = &p.rust;
                     (quote!(&#rust), quote!(let #arg: #rust = ::std::clone::Clone::clone(#arg);))
@@ -106,9 +114,20 @@ impl<'a> OpPlan<'a> {
             args.push(quote!(#arg: #arg_ty));
             owned.push(own);
         }
-        if let Some(body) = &self.body {
-            let (name, arg) = (&body.name, &body.arg);
-            args.push(quote!(#name: #arg));
+        match (&self.body, choice) {
+            (Some(body), Some(choice)) => {
+                let (name, enum_name) = (ident(&choice.argument), ident(&choice.name));
+                args.push(if body.required {
+                    quote!(#name: &#enum_name)
+                } else {
+                    quote!(#name: ::std::option::Option<&#enum_name>)
+                });
+            }
+            (Some(body), None) => {
+                let (name, arg) = (&body.name, &body.arg);
+                args.push(quote!(#name: #arg));
+            }
+            (None, _) => {}
         }
         let query_struct = (!self.optional.is_empty()).then(|| {
             let query = self.query_struct_name();
@@ -148,7 +167,14 @@ impl<'a> OpPlan<'a> {
                 });
             }
         }
-        if let Some(b) = self.body.as_ref().filter(|b| matches!(b.encoding, Encoding::Json | Encoding::Form(_))) {
+        if let (Some(b), Some(choice)) = (&self.body, choice) {
+            checks.extend(self.choice_checks(b, choice));
+        }
+        if let Some(b) = self
+            .body
+            .as_ref()
+            .filter(|b| b.choice.is_none() && matches!(b.encoding, Encoding::Json(_) | Encoding::Form(_)))
+        {
             let (name, owned_expr) = (&b.name, &b.owned);
             let path = crate::naming::unraw(&b.name.to_string()).to_owned();
             let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
@@ -170,7 +196,7 @@ impl<'a> OpPlan<'a> {
                 }
             }
         }
-        if let Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) = &self.body {
+        if let Some(Body { encoding: Encoding::Multipart(plan), name, required, choice: None, .. }) = &self.body {
             let body = form_encoding::multipart_checks(self.api, plan, &quote!(#name), m);
             if !body.is_empty() {
                 checks.push(if *required {
@@ -219,6 +245,21 @@ impl<'a> OpPlan<'a> {
                             quote!(#rust::#variant(value) => encode_into(&mut path, #text),)
                         });
                         path.push(quote!(match &#arg { #(#arms)* }));
+                        continue;
+                    }
+                    if let Wire::SegmentStyled { style, explode } = p.wire {
+                        let (name, style) = (&p.p.wire_name, style.spec_name());
+                        path.push(quote! {
+                            let json = ::serde_json::to_value(&#arg).map_err(Error::Encode)?;
+                            path.push_str(&styled_text(#name, &json, #style, #explode, true));
+                        });
+                        continue;
+                    }
+                    if let Wire::SegmentJson = p.wire {
+                        path.push(quote! {
+                            let json = ::serde_json::to_string(&#arg).map_err(Error::Encode)?;
+                            encode_into(&mut path, &json);
+                        });
                         continue;
                     }
                     let Wire::Segment(scalar) = *p.wire else {
@@ -293,17 +334,16 @@ impl<'a> OpPlan<'a> {
 
         // The body.
         let body_field = match &self.body {
-            Some(Body { encoding: Encoding::Multipart(_), .. }) | None => None,
+            Some(Body { encoding: Encoding::Multipart(_), .. } | Body { choice: Some(_), .. }) | None => None,
             Some(b) => {
                 let name = &b.name;
                 let encode = match &b.encoding {
-                    Encoding::Json => {
-                        quote!(("application/json", ::serde_json::to_vec(#name).map_err(Error::Encode)?))
-                    }
+                    Encoding::Json(media) => quote!((#media, ::serde_json::to_vec(#name).map_err(Error::Encode)?)),
                     Encoding::Raw(media) if b.ty.shape == Shape::Primitive(Primitive::String) => {
                         quote!((#media, ::std::vec::Vec::from(#name.as_bytes())))
                     }
                     Encoding::Raw(media) => quote!((#media, ::std::vec::Vec::from(#name))),
+                    Encoding::Ranged => quote!(("application/octet-stream", ::std::vec::Vec::from(#name))),
                     Encoding::Form(plan) => form_encoding::encode_form(plan, &quote!(#name)),
                     Encoding::Multipart(_) => quote!(::std::option::Option::None),
                 };
@@ -385,13 +425,27 @@ impl<'a> OpPlan<'a> {
             };
             let name = crate::naming::unraw(&b.name.to_string()).to_owned();
             paragraphs.push(match &b.encoding {
-                Encoding::Json => format!("`{name}`: {what}, sent as JSON."),
+                Encoding::Json(media) => format!("`{name}`: {what}, sent as JSON (`{media}`)."),
                 Encoding::Raw(media) => format!("`{name}`: sent as it is, as `{media}`."),
                 Encoding::Form(_) => format!("`{name}`: {what}, sent as `application/x-www-form-urlencoded`."),
                 Encoding::Multipart(plan) => {
                     format!("`{name}`: {what}, sent as `multipart/form-data` (see [`{}`]).", plan.name)
                 }
+                Encoding::Ranged => format!("`{name}`: sent as it is, as `application/octet-stream`."),
             });
+            if let Some(choice) = &b.choice {
+                paragraphs.pop();
+                let media: Vec<String> =
+                    choice.options.iter().flat_map(|o| &o.media_types).map(|m| format!("`{m}`")).collect();
+                paragraphs.push(format!(
+                    "`{}`: the body in any media type the spec documents ({}), one variant of [`{}`] each; \
+                     [`Client::{}`] sends the default one.",
+                    choice.argument,
+                    media.join(", "),
+                    choice.name,
+                    crate::naming::unraw(&op.name)
+                ));
+            }
         }
         paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
         paragraphs.extend(self.auth_doc.clone());
@@ -418,23 +472,34 @@ impl<'a> OpPlan<'a> {
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
         let success_enum = self.success_enum();
-        let multipart_struct = match &self.body {
-            Some(Body { encoding: Encoding::Multipart(plan), .. }) => {
-                Some(form_encoding::multipart_definition(plan, m))
-            }
-            _ => None,
-        };
+        let multipart_struct = self.body.as_ref().and_then(|b| {
+            let mut encodings =
+                std::iter::once(&b.encoding).chain(b.choice.iter().flat_map(|c| &c.options).map(|o| &o.encoding));
+            encodings.find_map(|e| match e {
+                Encoding::Multipart(plan) => Some(form_encoding::multipart_definition(plan, m)),
+                _ => None,
+            })
+        });
         let multipart = match &self.body {
-            Some(Body { encoding: Encoding::Multipart(plan), name, required, .. }) => {
+            Some(Body { encoding: Encoding::Multipart(plan), name, required, choice: None, .. }) => {
                 let value = encoded_body(*required, name, &form_encoding::encode_multipart(plan, &quote!(#name)));
                 Some(quote!(multipart: #value,))
             }
+            _ => None,
+        };
+        let (mutable, choose) = match (&self.body, choice) {
+            (Some(b), Some(choice)) => (Some(quote!(mut)), Some(self.choice_body(b, choice))),
+            _ => (None, None),
+        };
+        let choice_items = match (&self.body, choice) {
+            (Some(b), Some(choice)) => Some(self.choice_items(b, choice, &args, &ret, deprecated.as_ref())),
             _ => None,
         };
         Ok(quote! {
             #query_struct
             #multipart_struct
             #success_enum
+            #choice_items
 
             impl Client {
                 #docs
@@ -447,7 +512,7 @@ impl<'a> OpPlan<'a> {
                     #query_init
                     #headers_init
                     // Never every field: `body` and `multipart` exclude each other.
-                    let request = runtime::Request {
+                    let #mutable request = runtime::Request {
                         method: ::reqwest::Method::#method,
                         path,
                         #query_field
@@ -459,6 +524,7 @@ impl<'a> OpPlan<'a> {
                         #multipart
                         ..::std::default::Default::default()
                     };
+                    #choose
                     let raw = self.0.send(request).await?;
                     if raw.status.is_success() {
                         #decode
@@ -469,6 +535,144 @@ impl<'a> OpPlan<'a> {
                 }
             }
         })
+    }
+
+    /// Checks of the option `choice`'s argument holds.
+    fn choice_checks(&self, b: &Body, choice: &BodyChoice) -> Option<TokenStream> {
+        let m = self.models;
+        let (arg, enum_name) = (ident(&choice.argument), ident(&choice.name));
+        let path = crate::naming::unraw(&choice.argument).to_owned();
+        let arms: Vec<TokenStream> = choice
+            .options
+            .iter()
+            .filter_map(|o| {
+                let checks = match &o.encoding {
+                    Encoding::Json(_) | Encoding::Form(_) => {
+                        validate::checks(self.api, &o.ty, quote!(present), quote!(#path), m)
+                    }
+                    Encoding::Multipart(plan) => form_encoding::multipart_checks(self.api, plan, &quote!(present), m),
+                    Encoding::Raw(_) | Encoding::Ranged => return None,
+                };
+                let variant = ident(&o.name);
+                (!checks.is_empty()).then(|| quote!(#enum_name::#variant(present) => { #checks }))
+            })
+            .collect();
+        if arms.is_empty() {
+            return None;
+        }
+        let rest = (arms.len() < choice.options.len()).then(|| quote!(_ => {}));
+        // One arm beside `_` reads best as a match of the enum all the same.
+        let checks = quote! {
+            let out = &mut violations;
+            #[allow(clippy::single_match)]
+            match #arg { #(#arms)* #rest }
+        };
+        Some(if b.required {
+            quote!({ #checks })
+        } else {
+            quote!(if let ::std::option::Option::Some(#arg) = #arg { #checks })
+        })
+    }
+
+    /// Statements setting `request`'s body from the option `choice`'s argument holds.
+    fn choice_body(&self, b: &Body, choice: &BodyChoice) -> TokenStream {
+        let (arg, enum_name) = (ident(&choice.argument), ident(&choice.name));
+        let arms = choice.options.iter().map(|o| {
+            let variant = ident(&o.name);
+            let set = super::exchange::option_body(o, &quote!(value));
+            quote!(#enum_name::#variant(value) => { #set })
+        });
+        let set = quote!(match #arg { #(#arms)* });
+        if b.required { set } else { quote!(if let ::std::option::Option::Some(#arg) = #arg { #set }) }
+    }
+
+    /// `{Op}RequestBody` and the operation's own method, which sends the
+    /// default option through `{op}_with_body` (`args`: that method's).
+    fn choice_items(
+        &self,
+        b: &Body,
+        choice: &BodyChoice,
+        args: &[TokenStream],
+        ret: &TokenStream,
+        deprecated: Option<&TokenStream>,
+    ) -> TokenStream {
+        let m = self.models;
+        let op = self.op;
+        let enum_name = ident(&choice.name);
+        let variants = choice.options.iter().map(|o| {
+            let variant = ident(&o.name);
+            let value = super::exchange::option_type(o, m);
+            let media: Vec<String> = o.media_types.iter().map(|m| format!("`{m}`")).collect();
+            let doc = match &o.encoding {
+                Encoding::Ranged => format!(" {}: the `Content-Type` to send and the bytes.", media.join(", ")),
+                Encoding::Json(sent) => format!(" {}: sent as JSON (`{sent}`).", media.join(", ")),
+                _ => format!(" {}.", media.join(", ")),
+            };
+            quote!(#[doc = #doc] #variant(#value),)
+        });
+        let enum_doc = format!(
+            " The request body of [`Client::{}`]: one variant per media type the spec documents (JSON media types of \
+             one schema are one variant).",
+            crate::naming::unraw(&choice.method)
+        );
+        // The operation's own method: its arguments are `with_body`'s with
+        // the default option's value in place of the enum.
+        let name = ident(&op.name);
+        let with_body = ident(&choice.method);
+        let (body_arg, arg_ty) = (&b.name, &b.arg);
+        let default = ident(&choice.options[choice.default].name);
+        let mut own_args = Vec::new();
+        let mut passed = Vec::new();
+        for p in &self.positional {
+            let arg = p.arg();
+            passed.push(quote!(#arg));
+        }
+        let value = if b.required {
+            quote!(&#enum_name::#default(::std::borrow::ToOwned::to_owned(#body_arg)))
+        } else {
+            quote!(#body_arg.map(|value| #enum_name::#default(::std::borrow::ToOwned::to_owned(value))).as_ref())
+        };
+        passed.push(value);
+        if !self.optional.is_empty() {
+            passed.push(quote!(query));
+        }
+        for (i, arg) in args.iter().enumerate() {
+            own_args.push(if i == self.positional.len() { quote!(#body_arg: #arg_ty) } else { arg.clone() });
+        }
+        let what = match b.ty.named() {
+            Some(name) => format!("`{name}`"),
+            None => "the body".to_owned(),
+        };
+        let media = &choice.options[choice.default].media_types[0];
+        let mut paragraphs: Vec<String> = Vec::new();
+        paragraphs.extend(op.summary.clone());
+        paragraphs.extend(op.description.clone());
+        paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
+        paragraphs.push(format!(
+            "`{}`: {what}, sent as `{media}`; [`Client::{}`] sends any media type the spec documents ([`{}`]).",
+            crate::naming::unraw(&b.name.to_string()),
+            crate::naming::unraw(&choice.method),
+            choice.name
+        ));
+        if op.deprecated {
+            paragraphs.push("**Deprecated** in the spec.".to_owned());
+        }
+        let docs = doc_lines(paragraphs.iter().map(String::as_str));
+        let allow = deprecated.map(|_| quote!(#[allow(deprecated)]));
+        quote! {
+            #[doc = #enum_doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #enum_name { #(#variants)* }
+
+            impl Client {
+                #docs
+                #deprecated
+                #allow
+                pub async fn #name(&self, #(#own_args),*) -> ::std::result::Result<#ret, Error> {
+                    self.#with_body(#(#passed),*).await
+                }
+            }
+        }
     }
 
     pub(super) fn success_enum_name(&self) -> proc_macro2::Ident {
@@ -529,6 +733,22 @@ impl<'a> OpPlan<'a> {
             paragraphs.push(match &p.wire {
                 Wire::Query(_) | Wire::Segment(_) | Wire::SegmentUnion { .. } => {
                     format!("Sent as `{}=<value>`.", p.p.wire_name)
+                }
+                Wire::SegmentStyled { .. } | Wire::SegmentJson => "Sent in the path.".to_owned(),
+                Wire::QueryNested { members: false } => format!(
+                    "Sent the `qs` way (OpenAPI defines no form for it): `{0}[key][inner]=value`, `{0}[key][0]=item`.",
+                    p.p.wire_name
+                ),
+                Wire::QueryNested { members: true } => {
+                    "Sent as one `key=value` per property, objects and arrays inside the `qs` way: `a=1&b[c]=2&l[0]=x`."
+                        .to_owned()
+                }
+                Wire::HeaderStyled { explode: false } => {
+                    format!("Sent as the `{}` header, keys and values comma-separated: `k,v,k,v`.", p.p.wire_name)
+                }
+                Wire::HeaderJson => format!("Sent as the `{}` header, holding its JSON.", p.p.wire_name),
+                Wire::HeaderStyled { explode: true } => {
+                    format!("Sent as the `{}` header: `k=v,k=v`.", p.p.wire_name)
                 }
                 Wire::QueryArray { explode: false, delimiter: Delimiter::Comma, .. } => {
                     format!("Sent once, comma-separated: `{}=a,b`.", p.p.wire_name)

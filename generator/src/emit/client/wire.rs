@@ -82,7 +82,22 @@ pub(super) fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, m: &To
         | Wire::Header(_)
         | Wire::HeaderArray { .. }
         | Wire::Cookie(_)
-        | Wire::CookieArray { .. } => return None,
+        | Wire::CookieArray { .. }
+        | Wire::SegmentStyled { .. }
+        | Wire::SegmentJson
+        | Wire::HeaderStyled { .. }
+        | Wire::HeaderJson => return None,
+        Wire::QueryNested { members } => {
+            let push = if *members {
+                quote!(push_nested_members(&mut query_string, &json);)
+            } else {
+                quote!(push_nested(&mut query_string, #wire_name, &json);)
+            };
+            quote! {
+                let json = ::serde_json::to_value(#value).map_err(Error::Encode)?;
+                #push
+            }
+        }
         Wire::Query(scalar) => match scalar {
             Scalar::Text => quote!(query_string.push(#wire_name, #value);),
             _ => {
@@ -183,6 +198,18 @@ pub(super) fn push_wire(wire_name: &str, wire: &Wire, value: TokenStream, m: &To
 /// `HeaderParams`); `value` is a `&T`.
 pub(super) fn header_push(p: &Param<'_>, value: TokenStream) -> Option<TokenStream> {
     let wire_name = &p.p.wire_name;
+    if let Wire::HeaderStyled { explode } = p.wire {
+        return Some(quote! {
+            let json = ::serde_json::to_value(#value).map_err(Error::Encode)?;
+            headers.header(#wire_name, &styled_text(#wire_name, &json, "simple", #explode, false));
+        });
+    }
+    if let Wire::HeaderJson = p.wire {
+        return Some(quote! {
+            let json = ::serde_json::to_string(#value).map_err(Error::Encode)?;
+            headers.header(#wire_name, &json);
+        });
+    }
     let (scalar, add) = match &p.wire {
         Wire::Header(scalar) => (*scalar, quote!(header)),
         Wire::HeaderArray { item, .. } => (*item, quote!(header_list)),

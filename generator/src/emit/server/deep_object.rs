@@ -24,6 +24,7 @@ pub(super) fn keys(deep: &Deep) -> Vec<&str> {
     match deep {
         Deep::Map { .. } => Vec::new(),
         Deep::Struct { fields, .. } => fields.iter().map(|f| f.wire.as_str()).collect(),
+        Deep::Nested { keys, .. } => keys.iter().map(String::as_str).collect(),
     }
 }
 
@@ -57,5 +58,11 @@ pub(super) fn decode(deep: &Deep, wire: &str, m: &TokenStream) -> TokenStream {
             };
             quote!({ #check #rust { #(#assigned)* #kept } })
         }
+        // Read from the query itself, not from entries (`params.rs`).
+        Deep::Nested { .. } => quote! {
+            return ::std::result::Result::Err(self::runtime::Rejection::internal(
+                "a nested `form` object read as entries",
+            ))
+        },
     }
 }

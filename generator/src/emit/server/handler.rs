@@ -1,7 +1,7 @@
 //! One operation as the server sees it: how its handler authenticates,
 //! reads its parameters and body, checks them and calls the trait.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::*;
@@ -35,8 +35,18 @@ pub(super) struct OpPlan<'a> {
 }
 
 pub(super) struct BodyPlan {
-    pub(super) ty: Type,
     pub(super) required: bool,
+    /// One per option of the body, in spec order.
+    pub(super) options: Vec<OptionPlan>,
+    /// `{Op}RequestBody`, when there are several options.
+    pub(super) choice: Option<proc_macro2::Ident>,
+}
+
+/// One option of a request body (see `plan::bodies::options`).
+pub(super) struct OptionPlan {
+    /// Its variant of `{Op}RequestBody`.
+    pub(super) variant: proc_macro2::Ident,
+    pub(super) ty: Type,
     pub(super) media_types: Vec<String>,
     pub(super) kind: BodyKind,
 }
@@ -52,6 +62,52 @@ pub(super) enum BodyKind {
     Bytes,
     /// A form or multipart body (see [`form_decoding`]).
     Form(FormPlan),
+    /// A media type range: the `Content-Type` and the bytes.
+    Ranged,
+}
+
+impl OptionPlan {
+    /// The Rust type of the option's value.
+    pub(super) fn rust(&self, m: &TokenStream) -> TokenStream {
+        match &self.kind {
+            BodyKind::Json { .. } => rust_type(&self.ty, m),
+            BodyKind::Text => quote!(::std::string::String),
+            BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+            BodyKind::Form(plan) => plan.rust.clone(),
+            BodyKind::Ranged => quote!((::std::string::String, ::std::vec::Vec<u8>)),
+        }
+    }
+
+    /// Statements binding `body`, an `Option` of the value (`None`: no body),
+    /// from `bytes` and `parts`; `unknown_fields` checks a strict JSON body.
+    fn read(&self, names: &OperationNames, unknown_fields: Option<&TokenStream>, m: &TokenStream) -> TokenStream {
+        let ty = rust_type(&self.ty, m);
+        let media = &self.media_types;
+        let decode = match (&self.kind, unknown_fields) {
+            (BodyKind::Json { .. }, Some(check)) => quote! {
+                self::runtime::strict_json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*], #check)?
+            },
+            (BodyKind::Json { .. }, None) => {
+                quote!(self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?)
+            }
+            (BodyKind::Text, _) => quote!(self::runtime::text_body(&parts.headers, &bytes, &[#(#media),*])?),
+            (BodyKind::Bytes, _) => quote!(self::runtime::bytes_body(&parts.headers, &bytes, &[#(#media),*])?),
+            (BodyKind::Ranged, _) => quote!(self::runtime::ranged_body(&parts.headers, &bytes, &[#(#media),*])?),
+            (BodyKind::Form(plan), _) => return plan.read(names, media),
+        };
+        quote!(let body = #decode;)
+    }
+
+    /// Statements checking the constraints of `present` (a `&` of the value).
+    fn checks(&self, api: &Api, m: &TokenStream) -> TokenStream {
+        match &self.kind {
+            BodyKind::Json { .. } | BodyKind::Form(FormPlan { checks: None, .. }) => {
+                crate::emit::validate::checks(api, &self.ty, quote!(present), quote!(""), m)
+            }
+            BodyKind::Form(FormPlan { checks: Some(checks), .. }) => checks.clone(),
+            BodyKind::Text | BodyKind::Bytes | BodyKind::Ranged => quote!(),
+        }
+    }
 }
 
 impl<'a> OpPlan<'a> {
@@ -64,15 +120,26 @@ impl<'a> OpPlan<'a> {
         security: &Security,
     ) -> Self {
         let params = |list: &'a [ServerParameter]| list.iter().map(|p| ParamPlan::new(op, p, m)).collect();
-        let body = plan.body.as_ref().map(|b| {
-            let kind = match &b.kind {
-                plan::BodyKind::Json { strict } => BodyKind::Json { strict: *strict },
-                plan::BodyKind::Text => BodyKind::Text,
-                plan::BodyKind::Bytes => BodyKind::Bytes,
-                plan::BodyKind::Form(form) => BodyKind::Form(FormPlan::form(form, &b.ty, m)),
-                plan::BodyKind::Multipart(multipart) => BodyKind::Form(FormPlan::multipart(api, multipart, m)),
-            };
-            BodyPlan { ty: b.ty.clone(), required: b.required, media_types: b.media_types.clone(), kind }
+        let body = plan.body.as_ref().map(|b| BodyPlan {
+            required: b.required,
+            options: b
+                .options
+                .iter()
+                .map(|o| OptionPlan {
+                    variant: ident(&o.name),
+                    ty: o.ty.clone(),
+                    media_types: o.media_types.clone(),
+                    kind: match &o.kind {
+                        plan::BodyKind::Json { strict } => BodyKind::Json { strict: *strict },
+                        plan::BodyKind::Text => BodyKind::Text,
+                        plan::BodyKind::Bytes => BodyKind::Bytes,
+                        plan::BodyKind::Ranged => BodyKind::Ranged,
+                        plan::BodyKind::Form(form) => BodyKind::Form(FormPlan::form(form, &o.ty, m)),
+                        plan::BodyKind::Multipart(multipart) => BodyKind::Form(FormPlan::multipart(api, multipart, m)),
+                    },
+                })
+                .collect(),
+            choice: b.choice.as_deref().map(ident),
         });
         OpPlan {
             op,
@@ -118,13 +185,42 @@ impl<'a> OpPlan<'a> {
 
     pub(super) fn body_type(&self) -> Option<TokenStream> {
         self.body.as_ref().map(|b| {
-            let ty = match &b.kind {
-                BodyKind::Json { .. } => rust_type(&b.ty, &self.m),
-                BodyKind::Text => quote!(::std::string::String),
-                BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
-                BodyKind::Form(plan) => plan.rust.clone(),
+            let ty = match (&b.choice, b.options.first()) {
+                (Some(choice), _) => quote!(#choice),
+                (None, Some(option)) => option.rust(&self.m),
+                (None, None) => quote!(()),
             };
             if b.required { ty } else { quote!(::std::option::Option<#ty>) }
+        })
+    }
+
+    /// `{Op}RequestBody`, when the body has several options.
+    fn choice_enum(&self) -> Option<TokenStream> {
+        let body = self.body.as_ref()?;
+        let choice = body.choice.as_ref()?;
+        let variants = body.options.iter().map(|o| {
+            let variant = &o.variant;
+            let rust = o.rust(&self.m);
+            let media: Vec<String> = o.media_types.iter().map(|m| format!("`{m}`")).collect();
+            let doc = match o.kind {
+                BodyKind::Ranged => format!(
+                    " {}: the `Content-Type` that arrived (the media type, when the request had none) and the bytes.",
+                    media.join(", ")
+                ),
+                _ => format!(" {}.", media.join(", ")),
+            };
+            quote!(#[doc = #doc] #variant(#rust),)
+        });
+        let doc = format!(
+            " The request body of [`Api::{}`]: one variant per media type the spec documents (JSON media types \
+             of one schema are one variant); the router picks it by the request's `Content-Type` (the first when \
+             there is none) and answers any other with 415.",
+            crate::naming::unraw(&self.op.name)
+        );
+        Some(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #choice { #(#variants)* }
         })
     }
 
@@ -203,7 +299,7 @@ impl<'a> OpPlan<'a> {
 
     /// The query struct, the headers struct, their decoders, the form
     /// struct, the response enum and the handler.
-    pub(super) fn items(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> Result<TokenStream> {
+    pub(super) fn items(&self, api: &Api, unknown_fields: &[Option<TokenStream>]) -> Result<TokenStream> {
         let query = self.query_items(api);
         let headers = if self.headers.is_empty() {
             quote!()
@@ -212,11 +308,12 @@ impl<'a> OpPlan<'a> {
         };
         let response = self.response_items();
         let handler = self.handler(api, unknown_fields);
-        let form = match &self.body {
-            Some(BodyPlan { kind: BodyKind::Form(plan), .. }) => Some(plan.items(&self.names)),
+        let forms = self.body.iter().flat_map(|b| &b.options).filter_map(|o| match &o.kind {
+            BodyKind::Form(plan) => Some(plan.items(&self.names)),
             _ => None,
-        };
-        Ok(quote!(#query #headers #form #response #handler))
+        });
+        let choice = self.choice_enum();
+        Ok(quote!(#query #headers #choice #(#forms)* #response #handler))
     }
 
     pub(super) fn query_items(&self, api: &Api) -> TokenStream {
@@ -273,8 +370,8 @@ impl<'a> OpPlan<'a> {
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.
-    /// `unknown_fields` checks a strict JSON body (see [`strict`]).
-    pub(super) fn handler(&self, api: &Api, unknown_fields: Option<&TokenStream>) -> TokenStream {
+    /// `unknown_fields` checks a strict JSON body, per option (see [`strict`]).
+    pub(super) fn handler(&self, api: &Api, unknown_fields: &[Option<TokenStream>]) -> TokenStream {
         let handler = self.handler_name();
         let method = self.method_name();
         let mut steps = Vec::new();
@@ -310,35 +407,55 @@ impl<'a> OpPlan<'a> {
             args.push(quote!(headers));
         }
         if let Some(body) = &self.body {
-            let ty = rust_type(&body.ty, &self.m);
-            let media = &body.media_types;
-            let decode = match (&body.kind, unknown_fields) {
-                (BodyKind::Json { .. }, Some(check)) => quote! {
-                    self::runtime::strict_json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*], #check)?
-                },
-                (BodyKind::Json { .. }, None) => {
-                    quote!(self::runtime::json_body::<#ty>(&parts.headers, &bytes, &[#(#media),*])?)
+            let m = &self.m;
+            let read = |i: usize| body.options[i].read(&self.names, unknown_fields.get(i).and_then(Option::as_ref), m);
+            let read = match &body.choice {
+                None => read(0),
+                Some(choice) => {
+                    // The option the `Content-Type` names, then its reader.
+                    let mut accepted = Vec::new();
+                    let mut arms = Vec::new();
+                    let last = body.options.len() - 1;
+                    for (i, option) in body.options.iter().enumerate() {
+                        let indexes: Vec<_> = (accepted.len()..accepted.len() + option.media_types.len())
+                            .map(Literal::usize_unsuffixed)
+                            .collect();
+                        accepted.extend(&option.media_types);
+                        let pattern = if i == last { quote!(_) } else { quote!(#(#indexes)|*) };
+                        let (variant, read) = (&option.variant, read(i));
+                        arms.push(quote!(#pattern => { #read body.map(#choice::#variant) }));
+                    }
+                    quote! {
+                        let body = if bytes.is_empty() {
+                            ::std::option::Option::None
+                        } else {
+                            match self::runtime::body_media_type(&parts.headers, &[#(#accepted),*])? { #(#arms)* }
+                        };
+                    }
                 }
-                (BodyKind::Text, _) => quote!(self::runtime::text_body(&parts.headers, &bytes, &[#(#media),*])?),
-                (BodyKind::Bytes, _) => quote!(self::runtime::bytes_body(&parts.headers, &bytes, &[#(#media),*])?),
-                (BodyKind::Form(_), _) => quote!(),
-            };
-            let read = match &body.kind {
-                BodyKind::Form(plan) => plan.read(&self.names, media),
-                _ => quote!(let body = #decode;),
             };
             steps.push(quote! {
                 let bytes = self::runtime::read_body(&parts.headers, body, shared.config.body_limit()).await?;
                 #read
             });
-            let checks = match &body.kind {
-                BodyKind::Json { .. } | BodyKind::Form(FormPlan { checks: None, .. }) => {
-                    crate::emit::validate::checks(api, &body.ty, quote!(present), quote!(""), &self.m)
+            let checks = match &body.choice {
+                None => body.options[0].checks(api, m),
+                Some(choice) => {
+                    let arms: Vec<TokenStream> = body
+                        .options
+                        .iter()
+                        .filter_map(|o| {
+                            let checks = o.checks(api, m);
+                            let variant = &o.variant;
+                            (!checks.is_empty()).then(|| quote!(#choice::#variant(present) => { #checks }))
+                        })
+                        .collect();
+                    let rest = (arms.len() < body.options.len()).then(|| quote!(_ => {}));
+                    // One arm beside `_` reads best as a match of the enum all the same.
+                    let allow = quote!(#[allow(clippy::single_match, clippy::collapsible_match)]);
+                    if arms.is_empty() { quote!() } else { quote!(#allow match present { #(#arms)* #rest }) }
                 }
-                BodyKind::Form(FormPlan { checks: Some(checks), .. }) => checks.clone(),
-                BodyKind::Text | BodyKind::Bytes => quote!(),
             };
-            let m = &self.m;
             let check = |value: TokenStream| {
                 if checks.is_empty() {
                     return quote!();

@@ -88,6 +88,25 @@ fn decode(p: &ParamPlan<'_>, var: &proc_macro2::Ident, m: &TokenStream) -> Resul
     let wire = &p.param.wire_name;
     let missing = p.missing();
     let cookie = p.param.location == Location::Cookie;
+    let special = match (p.decode, cookie) {
+        (Decode::Styled { style, explode, flat }, false) => {
+            Some(super::params::styled(&p.ty, wire, *style, *explode, *flat, quote!(raw), m))
+        }
+        (Decode::Json(ty), false) => {
+            let ty = super::super::rust_type(ty, m);
+            Some(quote!(self::runtime::from_json_param::<#ty>(#wire, raw)?))
+        }
+        _ => None,
+    };
+    if let Some(value) = special {
+        let value = if p.optional { quote!(::std::option::Option::Some(#value)) } else { value };
+        return Ok(quote! {
+            let #var = match self::runtime::header_single(headers, #wire)? {
+                ::std::option::Option::Some(raw) => #value,
+                ::std::option::Option::None => #missing,
+            };
+        });
+    }
     let parse = match p.decode {
         Decode::Scalar(parse) | Decode::List { parse, .. } => super::params::parse(parse, m),
         // Unions, objects and `content` parameters are refused by the plan.

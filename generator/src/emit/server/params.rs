@@ -16,8 +16,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
 use super::super::{describe_constraints, doc_lines, ident, rust_type};
-use crate::ir::{Api, Operation, Parameter, Type};
-use crate::plan::decoding::{Decode, Default, Parse, ServerParameter};
+use crate::ir::{Api, Operation, Parameter, Style, Type};
+use crate::plan::decoding::{Decode, Deep, Default, Form, Parse, ServerParameter};
+use crate::plan::parameters::Flat;
 
 /// The runtime parser of a scalar (`from_param::<i32>`, `from_str_param::<Status>`):
 /// a `fn(name, text) -> Result<T, Rejection>`.
@@ -118,6 +119,18 @@ impl<'a> ParamPlan<'a> {
                 };
             }
         };
+        // `read`, an `Option` of the value: as it is when optional.
+        let read = |read: TokenStream| {
+            if self.optional {
+                return quote!(let #var = #read;);
+            }
+            quote! {
+                let #var = match #read {
+                    ::std::option::Option::Some(value) => value,
+                    ::std::option::Option::None => #missing,
+                };
+            }
+        };
         let m = &self.m;
         match self.decode {
             Decode::Scalar(p) => {
@@ -129,18 +142,9 @@ impl<'a> ParamPlan<'a> {
                 let delimiter = delimiter.char();
                 one(quote!(self::runtime::query_list(#wire, raw, #delimiter, #parse)?))
             }
-            Decode::Json(ty) if self.optional => {
-                let ty = rust_type(ty, m);
-                quote!(let #var = query.json::<#ty>(#wire)?;)
-            }
             Decode::Json(ty) => {
                 let ty = rust_type(ty, m);
-                quote! {
-                let #var = match query.json::<#ty>(#wire)? {
-                    ::std::option::Option::Some(value) => value,
-                    ::std::option::Option::None => #missing,
-                };
-                }
+                read(quote!(query.json::<#ty>(#wire)?))
             }
             Decode::List { parse: p, explode: true, .. } => {
                 let parse = parse(p, m);
@@ -161,6 +165,27 @@ impl<'a> ParamPlan<'a> {
                     let #var = if entries.is_empty() { #missing } else { #value };
                 }
             }
+            Decode::Nested(ty) => {
+                let ty = rust_type(ty, m);
+                read(quote!(query.nested::<#ty>(#wire)?))
+            }
+            Decode::Form(form @ Form { deep: Deep::Nested { ty, .. }, .. }) => {
+                let ty = rust_type(ty, m);
+                let claimed = &form.claimed;
+                let declared = if form.declared_only {
+                    let keys = super::deep_object::keys(&form.deep);
+                    quote!(::std::option::Option::Some(&[#(#keys),*]))
+                } else {
+                    quote!(::std::option::Option::None)
+                };
+                read(quote!(query.nested_members::<#ty>(#wire, &[#(#claimed),*], #declared)?))
+            }
+            // Path and header styles: the plan never puts them in the query.
+            Decode::Styled { .. } => quote! {
+                return ::std::result::Result::Err(self::runtime::Rejection::internal(
+                    "a path or header style in the query",
+                ));
+            },
             Decode::Form(form) => {
                 let entries = if form.explode {
                     let claimed = &form.claimed;
@@ -183,7 +208,7 @@ impl<'a> ParamPlan<'a> {
                     let #var = if entries.is_empty() { #missing } else { #value };
                 }
             }
-            Decode::Untyped => untyped_query(var, wire, &missing, self.optional),
+            Decode::Untyped => read(quote!(query.untyped(#wire)?)),
             Decode::Union(union) => {
                 let value = wrap(super::union_params::decode_query(union, wire, m));
                 let raws = if union.explode {
@@ -220,8 +245,11 @@ impl<'a> ParamPlan<'a> {
                 let decode = super::union_params::decode_path(union, wire, m);
                 quote!({ let text = path.get(#wire)?; #decode })
             }
+            Decode::Styled { style, explode, flat } => {
+                styled(&self.ty, wire, *style, *explode, *flat, quote!(path.get(#wire)?), m)
+            }
             // Query styles: the plan never puts them in a path.
-            Decode::Deep(_) | Decode::Form(_) | Decode::Untyped => quote! {
+            Decode::Deep(_) | Decode::Form(_) | Decode::Untyped | Decode::Nested(_) => quote! {
                 return ::std::result::Result::Err(self::runtime::Rejection::internal(
                     "a `deepObject` parameter in the path",
                 ))
@@ -231,17 +259,26 @@ impl<'a> ParamPlan<'a> {
     }
 }
 
-/// `let #var = ...;` for an untyped query parameter: the text given.
-fn untyped_query(var: &proc_macro2::Ident, wire: &str, missing: &TokenStream, optional: bool) -> TokenStream {
-    if optional {
-        return quote!(let #var = query.untyped(#wire)?;);
-    }
-    quote! {
-        let #var = match query.untyped(#wire)? {
-            ::std::option::Option::Some(value) => value,
-            ::std::option::Option::None => #missing,
-        };
-    }
+/// The value of a path or header parameter of `ty` in `style` (an array or
+/// an object of scalars, or a scalar in `label` or `matrix`) from `text` (a
+/// `&str` expression).
+pub(super) fn styled(
+    ty: &Type,
+    wire: &str,
+    style: Style,
+    explode: bool,
+    flat: Flat,
+    text: TokenStream,
+    m: &TokenStream,
+) -> TokenStream {
+    let rust = rust_type(ty, m);
+    let style = style.spec_name();
+    let shape = match flat {
+        Flat::Scalar => quote!(Scalar),
+        Flat::Array => quote!(Array),
+        Flat::Object => quote!(Object),
+    };
+    quote!(self::runtime::styled_param::<#rust>(#wire, #text, #style, #explode, self::runtime::ParamShape::#shape)?)
 }
 
 /// `impl Default for #name` (a struct of `params`, one field each) when

@@ -57,6 +57,8 @@ pub mod fixtures {
     pub mod names;
     /// Generated from `generator/tests/fixtures/narrowed_compositions.yaml`.
     pub mod narrowed_compositions;
+    /// Generated from `generator/tests/fixtures/nested_parameters.yaml`.
+    pub mod nested_parameters;
     /// Generated from `generator/tests/fixtures/nullable.yaml`.
     pub mod nullable;
     /// Generated from `generator/tests/fixtures/one_of.yaml`.
@@ -87,4 +89,6 @@ pub mod fixtures {
     pub mod schema_compositions_2;
     /// Generated from `generator/tests/fixtures/security.yaml`.
     pub mod security;
+    /// Generated from `generator/tests/fixtures/several_media_types.yaml`.
+    pub mod several_media_types;
 }

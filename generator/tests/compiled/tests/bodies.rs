@@ -4,7 +4,9 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use generated_fixtures::fixtures::bodies::client::Client;
-use generated_fixtures::fixtures::bodies::server::{self, Api, RenderRawResponse, UploadAssetResponse};
+use generated_fixtures::fixtures::bodies::server::{
+    self, Api, RenderRawRequestBody, RenderRawResponse, UploadAssetResponse,
+};
 use tower::ServiceExt;
 
 mod capture;
@@ -12,8 +14,11 @@ mod capture;
 struct Service;
 
 impl Api for Service {
-    async fn render_raw(&self, body: String) -> RenderRawResponse {
-        RenderRawResponse::Ok(format!("<p>{body}</p>"))
+    async fn render_raw(&self, body: RenderRawRequestBody) -> RenderRawResponse {
+        match body {
+            RenderRawRequestBody::TextPlain(body) => RenderRawResponse::Ok(format!("<p>{body}</p>")),
+            RenderRawRequestBody::TextXMarkdown(body) => RenderRawResponse::Ok(format!("<p>md {body}</p>")),
+        }
     }
 
     async fn upload_asset(&self, name: String, body: Option<Vec<u8>>) -> UploadAssetResponse {
@@ -31,14 +36,16 @@ async fn send(request: Request<Body>) -> (StatusCode, String) {
 
 #[tokio::test]
 async fn the_server_accepts_each_documented_media_type_and_refuses_others() {
-    for media in ["text/plain", "text/x-markdown; charset=utf-8"] {
+    for (media, read) in [("text/plain", "<p>**hi** ✓</p>"), ("text/x-markdown; charset=utf-8", "<p>md **hi** ✓</p>")]
+    {
         let request =
             Request::post("/markdown/raw").header("content-type", media).body(Body::from("**hi** ✓")).unwrap();
-        assert_eq!(send(request).await, (StatusCode::OK, "<p>**hi** ✓</p>".to_owned()), "{media}");
+        assert_eq!(send(request).await, (StatusCode::OK, read.to_owned()), "{media}");
     }
     let cases = [
         (Some("application/json"), Body::from("\"x\""), StatusCode::UNSUPPORTED_MEDIA_TYPE, "not accepted"),
-        (None, Body::from("x"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "missing"),
+        // No `Content-Type`: read as the first media type.
+        (None, Body::from("x"), StatusCode::OK, "<p>x</p>"),
         (Some("text/plain"), Body::from(vec![0xff, 0xfe]), StatusCode::BAD_REQUEST, "not UTF-8"),
         (Some("text/plain"), Body::empty(), StatusCode::BAD_REQUEST, "required"),
     ];

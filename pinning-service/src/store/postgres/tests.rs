@@ -18,7 +18,7 @@ mod cluster;
 
 /// A fresh database on the test cluster; `None` when PostgreSQL is not
 /// available outside CI (see `cluster::shared`).
-async fn database() -> Option<String> {
+pub(super) async fn database() -> Option<String> {
     Some(cluster::shared()?.fresh_database().await)
 }
 

@@ -396,7 +396,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `body`: the body, sent as JSON.
+    /// `body`: the body, sent as JSON (`application/json`).
     ///
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
     ///
@@ -596,7 +596,7 @@ impl Client {
     ///
     /// `POST /pins/{cid-of-pin-object}`
     ///
-    /// `body`: the body, sent as JSON.
+    /// `body`: the body, sent as JSON (`application/json`).
     ///
     /// Authenticates with `tokenAuth` (see [`Credentials`]).
     pub async fn post_pins_by_cid_of_pin_object(

@@ -415,7 +415,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn post_pins(
@@ -523,7 +523,7 @@ impl Client {
     ///
     /// `POST /pins/{id}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn post_pins_by_id(

@@ -434,7 +434,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn post_pins(
@@ -544,7 +544,7 @@ impl Client {
     ///
     /// `POST /pins/{requestid}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn post_pins_by_requestid(

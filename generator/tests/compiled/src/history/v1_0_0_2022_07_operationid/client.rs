@@ -442,7 +442,7 @@ impl Client {
     ///
     /// `POST /pins`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn add_pin(
@@ -562,7 +562,7 @@ impl Client {
     ///
     /// `POST /pins/{requestid}`
     ///
-    /// `pin`: `Pin`, sent as JSON.
+    /// `pin`: `Pin`, sent as JSON (`application/json`).
     ///
     /// Authenticates with `accessToken` (see [`Credentials`]).
     pub async fn replace_pin_by_request_id(

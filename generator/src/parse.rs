@@ -16,7 +16,11 @@ use serde_json::Value;
 use crate::error::{Error, Result, Warning};
 use crate::pointer::Pointer;
 
+mod tolerate;
 pub mod v31;
+mod walk;
+
+use walk::METHODS;
 
 /// Every keyword of the OpenAPI 3.0 Schema Object. Lowering refuses anything
 /// else that is not an `x-` extension, so a misspelt `requried` or a JSON
@@ -105,7 +109,7 @@ pub fn from_value(raw: Value) -> Result<Document> {
     let Some(object) = raw.as_object() else {
         return Err(Error::malformed(&root, "an OpenAPI document must be an object"));
     };
-    let (raw, warnings, moves) = match object.get("openapi") {
+    let (mut raw, mut warnings, mut moves) = match object.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => (raw, Vec::new(), v31::Moves::default()),
         Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => {
             let translation = v31::translate(raw);
@@ -126,6 +130,7 @@ pub fn from_value(raw: Value) -> Result<Document> {
         }
         None => return Err(Error::malformed(&root, "missing the `openapi` version field")),
     };
+    warnings.extend(tolerate::tolerate(&mut raw, &mut moves));
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(openapi) => Ok(Document { openapi, raw, warnings, moves }),
         Err(coarse) => {
@@ -151,8 +156,6 @@ enum Node {
     SecurityScheme,
     Example,
 }
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// `openapiv3` deserializes through untagged enums (`ReferenceOr`, schema
 /// kinds), which hide where inside them an error is. This re-deserializes
@@ -327,7 +330,7 @@ mod tests {
     #[test]
     fn errors_in_a_3_1_document_name_the_original_place() {
         let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},
-            "components":{"schemas":{"A":{"type":["string","integer"],"maxLength":"five"}}}}"#;
+            "components":{"schemas":{"A":{"type":["string","integer"],"maxLength":"five","externalDocs":5}}}}"#;
         // Read as `oneOf/1` of the rewritten tree, which the original does not have.
         let e = err(text);
         assert_eq!(e.pointer().to_string(), "#/components/schemas/A", "{e}");

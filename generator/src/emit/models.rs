@@ -399,8 +399,18 @@ fn json_literal(value: &Value) -> TokenStream {
                 if f < 0.0 { quote!(-#lit) } else { quote!(#lit) }
             }
         }
-        // Lowering refuses other values in a value enum.
-        Value::Null | Value::Array(_) | Value::Object(_) => quote!(()),
+        Value::Null => quote!(null),
+        Value::Array(items) => {
+            let items = items.iter().map(json_literal);
+            quote!([#(#items),*])
+        }
+        Value::Object(members) => {
+            let members = members.iter().map(|(k, v)| {
+                let v = json_literal(v);
+                quote!(#k: #v)
+            });
+            quote!({#(#members),*})
+        }
     }
 }
 
@@ -430,6 +440,8 @@ fn value_enum(type_name: &str, e: &ValueEnum, docs: TokenStream) -> TokenStream 
         quote!(if value == ::serde_json::json!(#lit) { return ::std::result::Result::Ok(Self::#variant); })
     });
     let expected = e.variants.iter().map(|v| v.value.to_string()).collect::<Vec<_>>().join(", ");
+    // Objects in the list: their braces are text, not format arguments.
+    let expected = expected.replace('{', "{{").replace('}', "}}");
     let message = format!("`{{value}}` is not a valid {type_name}; expected one of: {expected}");
     let derive_default = e.default.is_some().then(|| quote!(Default,));
     quote! {

@@ -23,6 +23,7 @@ use std::borrow::Cow;
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind};
 
 use super::Lowerer;
+use super::distribute::{Own, UnionPart};
 use crate::error::{Error, Result};
 use crate::ir::{Additional, Discriminator, Shape, Struct, Type, Union, UnionVariant};
 use crate::naming::type_name;
@@ -32,8 +33,15 @@ use crate::pointer::Pointer;
 pub(super) enum Composite<'s> {
     /// One schema in effect.
     Single { part: &'s ReferenceOr<Schema>, at: Pointer, nullable: bool },
-    /// `allOf` of several objects (and the schema's own object keywords).
-    Merge { parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, own: Option<Cow<'s, ObjectType>>, nullable: bool },
+    /// `allOf` of several objects (and the schema's own object keywords),
+    /// perhaps beside a `oneOf`/`anyOf` (`beside`: the value is also one of
+    /// its alternatives).
+    Merge {
+        parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>,
+        own: Option<Cow<'s, ObjectType>>,
+        nullable: bool,
+        beside: Option<Box<UnionPart<'s>>>,
+    },
     /// `oneOf` / `anyOf` of several schemas.
     Union { parts: Vec<(&'s ReferenceOr<Schema>, Pointer)>, any_of: bool, nullable: bool },
     /// Properties plus alternatives that add properties: a union of merged
@@ -56,6 +64,7 @@ struct Source<'s> {
 /// object keywords beside it. `None` for a schema without composition.
 pub(super) fn composite<'s>(schema: &'s Schema, at: &Pointer) -> Result<Option<Composite<'s>>> {
     let nullable = schema.schema_data.nullable;
+    let mut beside = None;
     let (key, parts, own): (&str, &'s [ReferenceOr<Schema>], Option<Cow<'s, ObjectType>>) = match &schema.schema_kind {
         SchemaKind::AllOf { all_of } => ("allOf", all_of, None),
         SchemaKind::OneOf { one_of } => ("oneOf", one_of, None),
@@ -63,9 +72,21 @@ pub(super) fn composite<'s>(schema: &'s Schema, at: &Pointer) -> Result<Option<C
         SchemaKind::Any(any) => {
             let lists = [("oneOf", &any.one_of), ("anyOf", &any.any_of), ("allOf", &any.all_of)];
             let mut present = lists.into_iter().filter(|(_, l)| !l.is_empty());
-            let Some((key, parts)) = present.next() else { return Ok(None) };
-            if let Some((other, _)) = present.next() {
-                return Err(Error::unsupported(&at.join(other), format!("`{other}` beside `{key}`")));
+            let Some((mut key, mut parts)) = present.next() else { return Ok(None) };
+            if let Some((other, other_parts)) = present.next() {
+                // `allOf` beside one `oneOf`/`anyOf`: every part applies,
+                // and one (or more) of the alternatives.
+                if other != "allOf" || present.next().is_some() {
+                    return Err(Error::unsupported(&at.join(other), format!("`{other}` beside `{key}`")));
+                }
+                beside = Some(Box::new(UnionPart {
+                    index: None,
+                    alternatives: parts.iter().enumerate().map(|(i, p)| (p, at.join(key).join(i))).collect(),
+                    any_of: key == "anyOf",
+                    discriminator: schema.schema_data.discriminator.as_ref(),
+                    own: None,
+                }));
+                (key, parts) = (other, other_parts);
             }
             if let Some(typ) = any.typ.as_deref().filter(|t| *t != "object") {
                 return Err(Error::unsupported(&at.join(key), format!("`{key}` beside `type: {typ}`")));
@@ -109,11 +130,11 @@ pub(super) fn composite<'s>(schema: &'s Schema, at: &Pointer) -> Result<Option<C
                 None => kept.push((part, at_part(i))),
             }
         }
-        if own.is_none() && kept.len() == 1 {
+        if own.is_none() && beside.is_none() && kept.len() == 1 {
             let (part, at) = kept.remove(0);
             return Ok(Some(Composite::Single { part, at, nullable }));
         }
-        return Ok(Some(Composite::Merge { parts: kept, own, nullable }));
+        return Ok(Some(Composite::Merge { parts: kept, own, nullable, beside }));
     }
     if let Some(own) = own {
         let alternatives: Option<Vec<String>> = parts.iter().map(|p| refinement(p, &own)).collect();
@@ -128,14 +149,18 @@ pub(super) fn composite<'s>(schema: &'s Schema, at: &Pointer) -> Result<Option<C
             })),
         };
     }
+    // `anyOf: [{required: [a]}, {required: [b]}]` alone: conditions on an
+    // object of any properties (documented, not checked).
     if schema.schema_data.discriminator.is_none()
         && let Some(alternatives) = parts.iter().map(required_only).collect::<Option<Vec<_>>>()
         && alternatives.iter().all(|a| !a.is_empty())
     {
-        return Err(Error::unsupported(
-            &at.join(key),
-            format!("`{key}` of `required` lists without `properties` beside it"),
-        ));
+        let alternatives = parts.iter().map(|p| serde_json::to_string(p).unwrap_or_default()).collect();
+        return Ok(Some(Composite::Alternatives {
+            own: Cow::Owned(ObjectType::default()),
+            any_of: key == "anyOf",
+            alternatives,
+        }));
     }
     let mut nullable = nullable;
     let mut kept = Vec::new();
@@ -230,8 +255,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         name: &str,
         parts: &[(&'s ReferenceOr<Schema>, Pointer)],
-        own: Option<&'s ObjectType>,
-        at: &Pointer,
+        owns: &[Own<'s>],
     ) -> Result<(Struct, bool)>
     where
         'a: 's,
@@ -241,8 +265,8 @@ impl<'a> Lowerer<'a> {
         for (part, part_at) in parts {
             self.sources(part, part_at, name, &mut sources, &mut nullable, 0)?;
         }
-        if let Some(own) = own {
-            sources.push(Source { object: Cow::Borrowed(own), at: at.clone(), owner: name.to_owned() });
+        for (own, at) in owns {
+            sources.push(Source { object: own.clone(), at: at.clone(), owner: name.to_owned() });
         }
         let mut fields: Vec<crate::ir::Field> = Vec::new();
         let mut required: Vec<String> = Vec::new();
@@ -334,7 +358,7 @@ impl<'a> Lowerer<'a> {
 
     /// Collects the object schemas a part of an `allOf` contributes.
     fn sources<'s>(
-        &self,
+        &mut self,
         part: &'s ReferenceOr<Schema>,
         at: &Pointer,
         owner: &str,
@@ -362,7 +386,10 @@ impl<'a> Lowerer<'a> {
             }
         };
         match composite(schema_ref, &at)? {
-            Some(Composite::Merge { parts, own, nullable: n }) => {
+            Some(Composite::Merge { beside: Some(_), .. }) => {
+                Err(Error::unsupported(&at, "a `oneOf`/`anyOf` beside an `allOf` inside an `allOf`"))
+            }
+            Some(Composite::Merge { parts, own, nullable: n, beside: None }) => {
                 *nullable |= n;
                 for (part, part_at) in parts {
                     self.sources(part, &part_at, &owner, out, nullable, depth + 1)?;
@@ -376,7 +403,12 @@ impl<'a> Lowerer<'a> {
                 *nullable |= n;
                 self.sources(part, &part_at, &owner, out, nullable, depth + 1)
             }
-            Some(Composite::Alternatives { own, .. }) => {
+            Some(Composite::Alternatives { own, any_of, .. }) => {
+                let key = if any_of { "anyOf" } else { "oneOf" };
+                self.warn(
+                    &at.join(key),
+                    format!("the alternatives of this `{key}` only require or narrow properties: the merged struct does not check them"),
+                );
                 out.push(Source { object: own, at, owner });
                 Ok(())
             }
@@ -408,7 +440,7 @@ impl<'a> Lowerer<'a> {
     /// property): followed to a component schema or to an object schema,
     /// whose properties it contributes.
     fn foreign_source<'s>(
-        &self,
+        &mut self,
         reference: &str,
         at: &Pointer,
         owner: &str,
@@ -439,8 +471,39 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Item(schema) => {
                     *nullable |= schema.schema_data.nullable;
-                    let plain = composite(&schema, &target)?.is_none();
-                    let Some(object) = super::schema::object_view(&schema).filter(|_| plain) else {
+                    // An `allOf` there: each of its parts, read at its place.
+                    let (places, own) = match composite(&schema, &target)? {
+                        None => (Vec::new(), None),
+                        Some(Composite::Merge { parts, own, nullable: n, beside: None }) => {
+                            *nullable |= n;
+                            (parts.into_iter().map(|(_, at)| at).collect(), own.map(Cow::into_owned))
+                        }
+                        Some(Composite::Single { at: part_at, nullable: n, .. }) => {
+                            *nullable |= n;
+                            (vec![part_at], None)
+                        }
+                        Some(_) => {
+                            return Err(Error::unsupported(
+                                &target,
+                                "an `allOf` part that is a `$ref` outside #/components/schemas to a `oneOf`/`anyOf`",
+                            ));
+                        }
+                    };
+                    if depth > 32 {
+                        return Err(Error::unsupported(&at, "an `allOf` that includes itself"));
+                    }
+                    if !places.is_empty() {
+                        for place in places {
+                            // `%` is the one character a fragment must escape here.
+                            let reference = format!("#{}", place.as_json_pointer().replace('%', "%25"));
+                            self.foreign_source(&reference, &place, owner, out, nullable, depth + 1)?;
+                        }
+                        if let Some(own) = own {
+                            out.push(Source { object: Cow::Owned(own), at: target, owner: owner.to_owned() });
+                        }
+                        return Ok(());
+                    }
+                    let Some(object) = super::schema::object_view(&schema) else {
                         return Err(Error::unsupported(
                             &target,
                             "an `allOf` part that is a `$ref` outside #/components/schemas to a schema that is not an object",
@@ -497,48 +560,87 @@ impl<'a> Lowerer<'a> {
         at: &Pointer,
     ) -> Result<Option<Discriminator>> {
         let at = at.join("discriminator");
-        let mut keys = Vec::new();
-        // An inline alternative has no key to name it by: it is selected by
-        // the values its discriminator property lists in an `enum`.
+        // Per alternative: its component key, or (inline, or a `$ref` to
+        // another place) the place it is at.
+        let mut keys: Vec<Result<String, Pointer>> = Vec::new();
+        // An alternative that is not a component has no key to name it by:
+        // it is selected by the values its discriminator property lists in
+        // an `enum` (or by a `mapping` to its place).
         let mut inline_tags: Vec<(String, usize)> = Vec::new();
         for (index, (part, part_at)) in parts.iter().enumerate() {
-            match part {
-                ReferenceOr::Reference { reference } => keys.push(self.component_schema(reference, part_at)?.1),
-                ReferenceOr::Item(_) => {
-                    let tags = self.tag_values(part_at, &d.property_name);
-                    if tags.is_empty() {
-                        self.warn(
-                            part_at,
-                            format!(
-                                "an inline schema in a `oneOf` with a `discriminator`, without an `enum` of its `{}`: the union is decoded by trying each alternative in turn",
-                                d.property_name
-                            ),
-                        );
-                        return Ok(None);
-                    }
-                    inline_tags.extend(tags.into_iter().map(|tag| (tag, index)));
-                    // No component key names it.
-                    keys.push(String::new());
-                }
+            if let ReferenceOr::Reference { reference } = part
+                && self.foreign_target(reference, super::Section::Schemas, part_at)?.is_none()
+            {
+                keys.push(Ok(self.component_schema(reference, part_at)?.1));
+                continue;
             }
+            let place = match part {
+                ReferenceOr::Reference { reference } => self.target(reference, part_at)?,
+                ReferenceOr::Item(_) => part_at.clone(),
+            };
+            let mapped = d.mapping.values().any(|t| Pointer::from_ref(t).as_ref() == Some(&place));
+            let tags = self.tag_values(part_at, &d.property_name);
+            if tags.is_empty() && !mapped {
+                let what = match part {
+                    ReferenceOr::Item(_) => "an inline schema",
+                    ReferenceOr::Reference { .. } => "a schema outside #/components/schemas",
+                };
+                self.warn(
+                    part_at,
+                    format!(
+                        "{what} in a `oneOf` with a `discriminator`, without an `enum` of its `{}`: the union is decoded by trying each alternative in turn",
+                        d.property_name
+                    ),
+                );
+                return Ok(None);
+            }
+            inline_tags.extend(tags.into_iter().map(|tag| (tag, index)));
+            keys.push(Err(place));
+        }
+        // A tag two alternatives list selects neither.
+        if let Some((tag, _)) =
+            inline_tags.iter().find(|(tag, i)| inline_tags.iter().any(|(other, j)| other == tag && i != j))
+        {
+            self.warn(
+                &at,
+                format!(
+                    "several alternatives list `{}: {tag}` in an `enum`: the discriminator cannot select one, so the union is decoded by trying each alternative in turn",
+                    d.property_name
+                ),
+            );
+            return Ok(None);
         }
         let mut mapping: Vec<(String, usize)> = inline_tags;
         for (value, target) in &d.mapping {
-            let key = if target.starts_with('#') {
-                self.component_schema(target, &at.join("mapping").join(value))?.1
-            } else {
-                target.clone()
+            let mapping_at = at.join("mapping").join(value);
+            let wanted = match Pointer::from_ref(target) {
+                Some(place) if self.foreign_target(target, super::Section::Schemas, &mapping_at)?.is_some() => {
+                    Err(place)
+                }
+                Some(_) => Ok(self.component_schema(target, &mapping_at)?.1),
+                // `other.yaml#/Pet`: a schema in another document.
+                None if target.contains(['#', '/']) => {
+                    self.warn(
+                        &mapping_at,
+                        format!("`{target}` is in another document: this mapping is left out (the value selects by the other rules)"),
+                    );
+                    continue;
+                }
+                None => Ok(target.clone()),
             };
-            let Some(index) = keys.iter().position(|k| *k == key) else {
+            let Some(index) = keys.iter().position(|k| *k == wanted) else {
                 return Err(Error::malformed(
-                    &at.join("mapping").join(value),
+                    &mapping_at,
                     format!("`{target}` is not one of the schemas of the `oneOf`"),
                 ));
             };
+            mapping.retain(|(v, _)| v != value);
             mapping.push((value.clone(), index));
         }
         for (index, key) in keys.iter().enumerate() {
-            if !key.is_empty() && !mapping.iter().any(|(value, i)| *i == index || value == key) {
+            if let Ok(key) = key
+                && !mapping.iter().any(|(value, i)| *i == index || value == key)
+            {
                 mapping.push((key.clone(), index));
             }
         }

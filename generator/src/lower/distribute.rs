@@ -6,6 +6,8 @@
 //! alternative's), each checked and decoded as a whole: `(A and B) or (A
 //! and C)` for `A and (B or C)`.
 
+use std::borrow::Cow;
+
 use openapiv3::{ObjectType, ReferenceOr, Schema};
 
 use super::Lowerer;
@@ -18,14 +20,17 @@ use crate::pointer::Pointer;
 /// The schema of an `allOf` part, through `$ref`s to components.
 pub(super) type Part<'s> = (&'s ReferenceOr<Schema>, Pointer);
 
+/// Object keywords written beside a composition, and their place.
+pub(super) type Own<'s> = (Cow<'s, ObjectType>, Pointer);
+
 impl<'a> Lowerer<'a> {
-    /// The union of `common` + `own` + each of `alternatives`.
+    /// The union of `common` + `owns` + each of `alternatives`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn distributed<'s>(
         &mut self,
         name: &str,
         common: &[Part<'s>],
-        own: Option<&'s ObjectType>,
+        owns: &[Own<'s>],
         alternatives: &[Part<'s>],
         any_of: bool,
         discriminator: Option<&openapiv3::Discriminator>,
@@ -47,7 +52,7 @@ impl<'a> Lowerer<'a> {
             let mut parts: Vec<Part<'s>> = common.to_vec();
             parts.push((*alternative, alternative_at.clone()));
             let index = self.types.len();
-            let (merged, nullable) = self.merged_struct(&struct_name, &parts, own, at)?;
+            let (merged, nullable) = self.merged_struct(&struct_name, &parts, owns)?;
             self.types.insert(
                 index,
                 TypeDef {
@@ -76,8 +81,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The one `oneOf`/`anyOf` among the parts of an `allOf` (through
-    /// `$ref`s to components): its index, alternatives, `anyOf`-ness and
-    /// discriminator. `None` when there is none, or more than one.
+    /// `$ref`s to components), with the object keywords beside it in that
+    /// part: its index, alternatives, `anyOf`-ness and discriminator. `None`
+    /// when there is none, or more than one.
     pub(super) fn union_part<'s>(&self, parts: &[Part<'s>]) -> Result<Option<UnionPart<'s>>>
     where
         'a: 's,
@@ -94,26 +100,35 @@ impl<'a> Lowerer<'a> {
                     (schema, target)
                 }
             };
-            if let Some(Composite::Union { parts: alternatives, any_of, .. }) = composite(schema, &schema_at)? {
-                if found.is_some() {
-                    return Ok(None);
+            let (alternatives, any_of, own) = match composite(schema, &schema_at)? {
+                Some(Composite::Union { parts: alternatives, any_of, .. }) => (alternatives, any_of, None),
+                Some(Composite::Extended { own, parts: alternatives, any_of }) => {
+                    (alternatives, any_of, Some((own, schema_at)))
                 }
-                found = Some(UnionPart {
-                    index,
-                    alternatives,
-                    any_of,
-                    discriminator: schema.schema_data.discriminator.as_ref(),
-                });
+                _ => continue,
+            };
+            if found.is_some() {
+                return Ok(None);
             }
+            found = Some(UnionPart {
+                index: Some(index),
+                alternatives,
+                any_of,
+                discriminator: schema.schema_data.discriminator.as_ref(),
+                own,
+            });
         }
         Ok(found)
     }
 }
 
-/// See [`Lowerer::union_part`].
+/// See [`Lowerer::union_part`]; also a `oneOf`/`anyOf` written beside an
+/// `allOf` (no index: it is none of the parts).
 pub(super) struct UnionPart<'s> {
-    pub index: usize,
+    pub index: Option<usize>,
     pub alternatives: Vec<Part<'s>>,
     pub any_of: bool,
     pub discriminator: Option<&'s openapiv3::Discriminator>,
+    /// Object keywords beside the `oneOf`/`anyOf` in its part.
+    pub own: Option<Own<'s>>,
 }

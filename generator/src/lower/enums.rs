@@ -91,11 +91,25 @@ fn variant_names<'v>(values: impl Iterator<Item = &'v str>) -> Vec<String> {
     out
 }
 
+/// Whether `value` is of JSON Schema type `typ` (an unknown `typ` fits all).
+pub(super) fn of_type(value: &Value, typ: &str) -> bool {
+    match typ {
+        "string" => value.is_string(),
+        "integer" => value.as_f64().is_some_and(|n| n.fract() == 0.0),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
+}
+
 /// An enum of JSON values that are not all strings. `null` in the list goes
 /// with `nullable: true`; it is not a variant.
 pub(super) fn value_enum(
     values: &[Value],
     data: &SchemaData,
+    typ: Option<&str>,
     at: &Pointer,
     warnings: &mut Vec<Warning>,
 ) -> Result<ValueEnum> {
@@ -108,10 +122,17 @@ pub(super) fn value_enum(
             Value::Bool(true) => "true".to_owned(),
             Value::Bool(false) => "false".to_owned(),
             Value::Number(n) => n.to_string().replace('.', " point "),
-            Value::Array(_) | Value::Object(_) => {
-                return Err(Error::unsupported(&at.join("enum").join(i), "an `enum` value that is an array or object"));
-            }
+            // Compared as whole JSON values, like the others.
+            Value::Array(_) | Value::Object(_) => value.to_string(),
         };
+        if let Some(typ) = typ.filter(|t| !of_type(value, t)) {
+            warnings.push(Warning::new(
+                &at.join("enum").join(i),
+                format!(
+                    "{value} in the `enum` is not of `type: {typ}`: the type accepts the listed values as they are"
+                ),
+            ));
+        }
         if kept.contains(&value) {
             warnings.push(listed_twice(&at.join("enum").join(i), value));
             continue;

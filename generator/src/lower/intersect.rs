@@ -22,6 +22,7 @@ use openapiv3::{Schema, SchemaKind};
 use serde_json::{Map, Value, json};
 
 use super::Lowerer;
+use super::enums::of_type;
 use crate::error::{Error, Result};
 use crate::pointer::Pointer;
 
@@ -54,6 +55,18 @@ const STRUCTURED: &[&str] = &[
     "not",
 ];
 
+/// Keywords that only constrain objects.
+const OBJECT_KEYWORDS: &[&str] = &["properties", "additionalProperties", "required", "minProperties", "maxProperties"];
+
+/// Whether no value of a schema (its constraints) can be an object: its
+/// `type` is another, or its `enum` lists no object.
+fn not_an_object(schema: &Map<String, Value>) -> bool {
+    match schema.get("type").and_then(Value::as_str) {
+        Some(t) => t != "object",
+        None => schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(|v| !v.is_object())),
+    }
+}
+
 fn is_annotation(key: &str) -> bool {
     key.starts_with("x-") || ANNOTATIONS.contains(&key)
 }
@@ -71,19 +84,6 @@ fn annotations(schema: &Map<String, Value>) -> Map<String, Value> {
 /// The keywords of a schema that constrain values.
 fn constraints(schema: &Map<String, Value>) -> Map<String, Value> {
     schema.iter().filter(|(k, _)| !is_annotation(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
-/// Whether `value` is of JSON Schema type `typ`.
-fn of_type(value: &Value, typ: &str) -> bool {
-    match typ {
-        "string" => value.is_string(),
-        "integer" => value.as_f64().is_some_and(|n| n.fract() == 0.0),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        _ => true,
-    }
 }
 
 /// The one schema whose values are those of both `a` and `b` (their
@@ -230,9 +230,6 @@ impl Lowerer<'_> {
     /// keywords that are not an object's: one schema.
     fn fold_all_of(&mut self, raw: &Map<String, Value>, at: &Pointer) -> Option<Map<String, Value>> {
         let parts = raw.get("allOf")?.as_array()?;
-        if structured(&constraints(raw).into_iter().filter(|(k, _)| k != "allOf").collect()) {
-            return None;
-        }
         let mut resolved = Vec::new();
         for part in parts {
             let schema = self.resolved_raw(part)?;
@@ -241,7 +238,16 @@ impl Lowerer<'_> {
             }
             resolved.push((part, constraints(&schema)));
         }
-        let own: Map<String, Value> = constraints(raw).into_iter().filter(|(k, _)| k != "allOf").collect();
+        let mut own: Map<String, Value> = constraints(raw).into_iter().filter(|(k, _)| k != "allOf").collect();
+        // Beside parts that are not objects, object keywords
+        // (`additionalProperties: false` beside a string enum) constrain
+        // nothing: a value that is not an object satisfies them.
+        if resolved.iter().any(|(_, c)| not_an_object(c)) {
+            own.retain(|k, _| !OBJECT_KEYWORDS.contains(&k.as_str()));
+        }
+        if structured(&own) {
+            return None;
+        }
         let mut constraining = resolved.iter().filter(|(_, c)| !c.is_empty()).count();
         if !own.is_empty() {
             constraining += 1;
@@ -298,7 +304,7 @@ impl Lowerer<'_> {
         let beside: Map<String, Value> = constraints(raw).into_iter().filter(|(k, _)| k != key).collect();
         let typ = beside.get("type").and_then(Value::as_str).map(str::to_owned);
         let typ = typ.as_deref();
-        let object_keywords = ["properties", "additionalProperties", "required", "minProperties", "maxProperties"];
+        let object_keywords = OBJECT_KEYWORDS;
         let scalar = beside.keys().any(|k| k != "type" && !object_keywords.contains(&k.as_str()));
         if typ.is_none_or(|t| t == "object") && !scalar {
             return self.drop_scalar_alternatives(raw, key, typ.is_some(), at);
@@ -365,13 +371,8 @@ impl Lowerer<'_> {
         if !typed {
             return None;
         }
-        let scalar = |schema: &Map<String, Value>| match schema.get("type").and_then(Value::as_str) {
-            Some(t) => t != "object",
-            None => {
-                !structured(schema)
-                    && schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(|v| !v.is_object()))
-            }
-        };
+        let scalar =
+            |schema: &Map<String, Value>| not_an_object(schema) && (schema.contains_key("type") || !structured(schema));
         let parts = raw.get(key)?.as_array()?;
         let resolved: Vec<Map<String, Value>> = parts.iter().map(|p| self.resolved_raw(p)).collect::<Option<_>>()?;
         if !resolved.iter().any(scalar) {

@@ -9,7 +9,7 @@
 use openapiv3::{ReferenceOr, Schema};
 
 use super::{Lowerer, Section};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ir::{Shape, Type};
 use crate::naming::type_name;
 use crate::pointer::Pointer;
@@ -36,11 +36,19 @@ impl Lowerer<'_> {
         let Some(target) = self.foreign_target(reference, Section::Schemas, at)? else {
             return Ok(Type::new(Shape::Named(self.schema_ref(reference, at)?)));
         };
+        // Named already (perhaps being lowered now, up the stack: a cycle
+        // through named types, which refer to each other by name).
+        if let Some(name) = self.inline.get(&target) {
+            return Ok(Type::new(Shape::Named(name.clone())));
+        }
         if self.resolving.contains(&target) {
-            return Err(Error::unsupported(
+            // A cycle through schemas that are no named types (an array of
+            // itself): no Rust type says that; any JSON value does.
+            self.warn(
                 &at.join("$ref"),
-                format!("`{reference}`: a cycle of references through schemas outside #/components/schemas"),
-            ));
+                format!("`{reference}` refers back to a schema that contains this reference, through schemas that are not named types: generated as any JSON value"),
+            );
+            return Ok(Type::new(Shape::Any));
         }
         let schema: ReferenceOr<Schema> = self.read_foreign(reference, &target, at)?;
         let hint = self.place_name(&target);

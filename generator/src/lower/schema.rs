@@ -167,25 +167,36 @@ impl Lowerer<'_> {
                     nullable |= ty.nullable;
                     TypeKind::Alias(Type { nullable: false, ..ty })
                 }
-                Composite::Merge { parts, own, nullable: n } => match self.union_part(&parts)? {
-                    // `allOf` with one `oneOf`: the union of merged structs.
-                    Some(union) => {
-                        let mut common = parts.clone();
-                        common.remove(union.index);
-                        let (alternatives, any_of, d) = (&union.alternatives, union.any_of, union.discriminator);
-                        let (u, _) = self.distributed(&name, &common, own.as_deref(), alternatives, any_of, d, at)?;
-                        nullable |= n;
-                        TypeKind::Union(u)
+                Composite::Merge { parts, own, nullable: n, beside } => {
+                    let own = own.map(|own| (own, at.clone()));
+                    let union = match beside {
+                        Some(beside) => Some(*beside),
+                        None => self.union_part(&parts)?,
+                    };
+                    nullable |= n;
+                    match union {
+                        // `allOf` with (or beside) one `oneOf`: the union of
+                        // merged structs.
+                        Some(union) => {
+                            let mut common = parts.clone();
+                            if let Some(index) = union.index {
+                                common.remove(index);
+                            }
+                            let owns: Vec<_> = own.into_iter().chain(union.own).collect();
+                            let (alternatives, any_of, d) = (&union.alternatives, union.any_of, union.discriminator);
+                            let (u, _) = self.distributed(&name, &common, &owns, alternatives, any_of, d, at)?;
+                            TypeKind::Union(u)
+                        }
+                        None => {
+                            let (merged, n2) = self.merged_struct(&name, &parts, own.as_slice())?;
+                            nullable |= n2;
+                            TypeKind::Struct(merged)
+                        }
                     }
-                    None => {
-                        let (merged, n2) = self.merged_struct(&name, &parts, own.as_deref(), at)?;
-                        nullable |= n || n2;
-                        TypeKind::Struct(merged)
-                    }
-                },
+                }
                 Composite::Extended { own, parts, any_of } => {
                     let d = data.discriminator.as_ref();
-                    let (union, _) = self.distributed(&name, &[], Some(&own), &parts, any_of, d, at)?;
+                    let (union, _) = self.distributed(&name, &[], &[(own, at.clone())], &parts, any_of, d, at)?;
                     TypeKind::Union(union)
                 }
                 Composite::Union { parts, any_of, nullable: n } => {
@@ -206,7 +217,17 @@ impl Lowerer<'_> {
                     });
                     constraints.min_properties = own.min_properties.map(to_u64);
                     constraints.max_properties = own.max_properties.map(to_u64);
-                    TypeKind::Struct(self.lower_struct(&name, &own, at)?)
+                    if is_struct(&own) {
+                        TypeKind::Struct(self.lower_struct(&name, &own, at)?)
+                    } else {
+                        // Only `required` lists: an object of any members.
+                        let key = if any_of { "anyOf" } else { "oneOf" };
+                        self.warn(
+                            &at.join(key),
+                            format!("the alternatives of this `{key}` only require properties: generated as an object of any members, which does not check them"),
+                        );
+                        TypeKind::Map(Type::new(Shape::Any))
+                    }
                 }
             }
         } else if let Some(object) = object_view(schema).filter(|o| is_struct(o)) {
@@ -218,7 +239,8 @@ impl Lowerer<'_> {
                 nullable = true;
                 self.only_null(at)
             } else {
-                TypeKind::ValueEnum(value_enum(&values, data, at, &mut self.warnings)?)
+                let typ = self.raw_at(at).and_then(|raw| raw.get("type")).and_then(Value::as_str).map(str::to_owned);
+                TypeKind::ValueEnum(value_enum(&values, data, typ.as_deref(), at, &mut self.warnings)?)
             }
         } else if let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind
             && !s.enumeration.is_empty()
@@ -530,10 +552,13 @@ fn is_struct(object: &ObjectType) -> bool {
 pub(super) fn object_view(schema: &Schema) -> Option<Cow<'_, ObjectType>> {
     match &schema.schema_kind {
         SchemaKind::Type(openapiv3::Type::Object(object)) => Some(Cow::Borrowed(object)),
+        // `type: object` beside keywords of other types (`minimum`, which
+        // mean nothing for an object), or object keywords without `type`.
         SchemaKind::Any(any)
-            if any.typ.is_none()
-                && any.items.is_none()
-                && (!any.properties.is_empty() || any.additional_properties.is_some()) =>
+            if any.typ.as_deref() == Some("object")
+                || (any.typ.is_none()
+                    && any.items.is_none()
+                    && (!any.properties.is_empty() || any.additional_properties.is_some())) =>
         {
             Some(Cow::Owned(ObjectType {
                 properties: any.properties.clone(),

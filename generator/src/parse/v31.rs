@@ -39,6 +39,7 @@
 
 use serde_json::{Map, Value};
 
+use super::walk::{SchemaPass, each, one};
 use crate::error::{Error, Warning};
 use crate::pointer::Pointer;
 
@@ -72,6 +73,12 @@ impl Moves {
 }
 
 impl Moves {
+    /// Records that `to` (a place of the rewritten tree) came from `from`,
+    /// after every move recorded so far.
+    pub(crate) fn push(&mut self, to: Pointer, from: Pointer) {
+        self.moves.push((to, from));
+    }
+
     /// The error with its places in the original document.
     pub fn relocate(&self, error: Error) -> Error {
         if self.moves.is_empty() {
@@ -98,8 +105,6 @@ impl Moves {
         Warning { pointer: self.original(&warning.pointer), ..warning }
     }
 }
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The dialects whose keywords this translation reads.
 const DIALECTS: [&str; 2] =
@@ -179,13 +184,21 @@ fn applies_to(keyword: &str, typ: &str, format: Option<&str>) -> bool {
 pub fn translate(mut raw: Value) -> Translation {
     let mut t = Translator::default();
     if let Value::Object(doc) = &mut raw {
-        t.document(doc);
+        t.translate_document(doc);
     }
     if !t.hoisted.is_empty() {
         let targets = t.hoist(&mut raw);
         repoint(&mut raw, &targets);
     }
     Translation { raw, warnings: t.warnings, moves: Moves { moves: t.moves } }
+}
+
+impl SchemaPass for Translator {
+    /// A schema: its subschemas first (at their original places), then its
+    /// own keywords.
+    fn schema(&mut self, schema: &mut Value, at: &Pointer) {
+        self.schema_in(schema, at, false);
+    }
 }
 
 #[derive(Default)]
@@ -234,7 +247,8 @@ impl Translator {
         self.warnings.push(Warning::new(at, message));
     }
 
-    fn document(&mut self, doc: &mut Map<String, Value>) {
+    /// The document's own keywords, then every schema.
+    fn translate_document(&mut self, doc: &mut Map<String, Value>) {
         let root = Pointer::root();
         if let Some(dialect) = doc.remove("jsonSchemaDialect") {
             if !dialect.as_str().is_some_and(|d| DIALECTS.contains(&d)) {
@@ -252,70 +266,7 @@ impl Translator {
             }
         }
         doc.entry("paths").or_insert_with(|| Value::Object(Map::new()));
-        for key in ["paths", "webhooks"] {
-            each(doc, key, &root, |item, at| self.path_item(item, at));
-        }
-        let at = root.join("components");
-        let Some(Value::Object(components)) = doc.get_mut("components") else { return };
-        each(components, "schemas", &at, |v, at| self.schema(v, at));
-        each(components, "parameters", &at, |v, at| self.parameter(v, at));
-        each(components, "headers", &at, |v, at| self.parameter(v, at));
-        each(components, "responses", &at, |v, at| self.body(v, at));
-        each(components, "requestBodies", &at, |v, at| self.body(v, at));
-        each(components, "pathItems", &at, |v, at| self.path_item(v, at));
-        each(components, "callbacks", &at, |v, at| self.callback(v, at));
-    }
-
-    fn path_item(&mut self, item: &mut Value, at: &Pointer) {
-        let Value::Object(item) = item else { return };
-        each(item, "parameters", at, |v, at| self.parameter(v, at));
-        for method in METHODS {
-            let Some(Value::Object(op)) = item.get_mut(method) else { continue };
-            let at = at.join(method);
-            each(op, "parameters", &at, |v, at| self.parameter(v, at));
-            one(op, "requestBody", &at, |v, at| self.body(v, at));
-            each(op, "responses", &at, |v, at| self.body(v, at));
-            each(op, "callbacks", &at, |v, at| self.callback(v, at));
-        }
-    }
-
-    fn callback(&mut self, callback: &mut Value, at: &Pointer) {
-        if let Value::Object(callback) = callback {
-            for (expression, item) in callback.iter_mut() {
-                self.path_item(item, &at.join(expression));
-            }
-        }
-    }
-
-    /// A parameter or a header.
-    fn parameter(&mut self, parameter: &mut Value, at: &Pointer) {
-        let Value::Object(parameter) = parameter else { return };
-        one(parameter, "schema", at, |v, at| self.schema(v, at));
-        each(parameter, "content", at, |v, at| self.media(v, at));
-    }
-
-    /// A request body or a response.
-    fn body(&mut self, body: &mut Value, at: &Pointer) {
-        let Value::Object(body) = body else { return };
-        each(body, "content", at, |v, at| self.media(v, at));
-        each(body, "headers", at, |v, at| self.parameter(v, at));
-    }
-
-    fn media(&mut self, media: &mut Value, at: &Pointer) {
-        let Value::Object(media) = media else { return };
-        one(media, "schema", at, |v, at| self.schema(v, at));
-        let Some(Value::Object(encodings)) = media.get_mut("encoding") else { return };
-        for (name, encoding) in encodings.iter_mut() {
-            if let Value::Object(encoding) = encoding {
-                each(encoding, "headers", &at.join("encoding").join(name), |v, at| self.parameter(v, at));
-            }
-        }
-    }
-
-    /// A schema: its subschemas first (at their original places), then its
-    /// own keywords.
-    fn schema(&mut self, schema: &mut Value, at: &Pointer) {
-        self.schema_in(schema, at, false);
+        SchemaPass::document(self, doc);
     }
 
     /// A schema; `part`: a part of an `allOf`, `oneOf` or `anyOf`.
@@ -771,24 +722,6 @@ fn content(s: &mut Map<String, Value>) {
 fn textual(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     media.starts_with("text/") || media.ends_with("json") || media.ends_with("xml") || media.ends_with("+yaml")
-}
-
-/// Calls `f` on every member of `parent[key]` (an object's values or an
-/// array's items), at its original place.
-fn each(parent: &mut Map<String, Value>, key: &str, at: &Pointer, mut f: impl FnMut(&mut Value, &Pointer)) {
-    let at = at.join(key);
-    match parent.get_mut(key) {
-        Some(Value::Object(map)) => map.iter_mut().for_each(|(k, v)| f(v, &at.join(k))),
-        Some(Value::Array(items)) => items.iter_mut().enumerate().for_each(|(i, v)| f(v, &at.join(i))),
-        _ => {}
-    }
-}
-
-/// Calls `f` on `parent[key]` when it is an object.
-fn one(parent: &mut Map<String, Value>, key: &str, at: &Pointer, f: impl FnOnce(&mut Value, &Pointer)) {
-    if let Some(v) = parent.get_mut(key).filter(|v| v.is_object()) {
-        f(v, &at.join(key));
-    }
 }
 
 /// Calls `f` on `parent[key]` when it is a schema (an object or a boolean).

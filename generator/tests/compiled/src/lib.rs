@@ -85,6 +85,8 @@ pub mod fixtures {
     pub mod route_overlaps;
     /// Generated from `generator/tests/fixtures/routes.yaml`.
     pub mod routes;
+    /// Generated from `generator/tests/fixtures/schema_compositions_2.yaml`.
+    pub mod schema_compositions_2;
     /// Generated from `generator/tests/fixtures/security.yaml`.
     pub mod security;
     /// Generated from `generator/tests/fixtures/several_media_types.yaml`.

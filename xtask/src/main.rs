@@ -124,20 +124,22 @@ enum Format {
 }
 
 /// glibc's malloc gives each thread its own arena; the generator's three
-/// emitter threads then keep three heaps' worth of freed memory apart, and
-/// GitHub's description peaked at 539–552 MiB instead of 445 MiB (with no
-/// more CPU time with one arena: 4.2 s user either way).
-fn one_malloc_arena() {
+/// emitter threads then keep three heaps' worth of freed memory apart.
+/// Measured on GitHub's description on a quiet machine (`/usr/bin/time`,
+/// two runs each): default arenas 3.4 s wall and 555 MiB; one arena
+/// 515–535 MiB but 5.7–6.8 s, as the threads wait on its lock; two arenas
+/// 4.2–4.6 s and 489–495 MiB, under the 512 MiB target.
+fn two_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets an allocator parameter; called first thing
     // in `main`, before any other thread exists.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 
 fn main() -> ExitCode {
-    one_malloc_arena();
+    two_malloc_arenas();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {

@@ -126,9 +126,9 @@ enum Format {
 /// glibc's malloc gives each thread its own arena; the generator's three
 /// emitter threads then keep three heaps' worth of freed memory apart.
 /// Measured on GitHub's description on a quiet machine (`/usr/bin/time`,
-/// two runs each): default arenas 3.4 s wall and 555 MiB; one arena
-/// 515–535 MiB but 5.7–6.8 s, as the threads wait on its lock; two arenas
-/// 4.2–4.6 s and 489–495 MiB, under the 512 MiB target.
+/// two runs each): default arenas 3.4 s wall and 542 MiB; one arena
+/// 503–523 MiB but 5.7–6.8 s, as the threads wait on its lock; two arenas
+/// 3.9–4.1 s and 463–488 MiB, under the 512 MiB target.
 fn two_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets an allocator parameter; called first thing

@@ -32,3 +32,10 @@ pub mod client;
 
 #[cfg(feature = "server")]
 pub mod server;
+
+/// The media type of a `Content-Type` header value, without parameters,
+/// lowercased: what both the client and the server compare.
+#[cfg(any(feature = "client", feature = "server"))]
+pub(crate) fn media_type_essence(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}

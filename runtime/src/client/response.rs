@@ -52,7 +52,7 @@ impl<A: Api> Response<A> {
     /// Why the content type is not JSON, if it is not (a missing one is accepted).
     pub fn content_type_problem(&self) -> Option<String> {
         let content_type = self.content_type.as_deref()?;
-        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = crate::media_type_essence(content_type);
         if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
             None
         } else {

@@ -51,11 +51,6 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
     Ok(Bytes::from(buffer))
 }
 
-/// The media type of a `Content-Type` header value, without parameters, lowercased.
-fn essence(content_type: &str) -> String {
-    content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
-}
-
 /// Which of the `accepted` media types (or ranges) a request's
 /// `Content-Type` is, by index; `415` when it is none of them. Parameters
 /// (`; charset=utf-8`) and case are ignored; a range matches as RFC 9110
@@ -66,10 +61,10 @@ fn essence(content_type: &str) -> String {
 /// as the first media type (lenient: many clients leave it out).
 pub fn body_media_type(headers: &HeaderMap, accepted: &[&str]) -> Result<usize, Rejection> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else { return Ok(0) };
-    let content_type = value.to_str().map(essence).unwrap_or_default();
+    let content_type = value.to_str().map(crate::media_type_essence).unwrap_or_default();
     let mut best: Option<(usize, usize)> = None;
     for (index, pattern) in accepted.iter().enumerate() {
-        let pattern = essence(pattern);
+        let pattern = crate::media_type_essence(pattern);
         if let Some(score) = media_range_score(&pattern, &content_type)
             && best.is_none_or(|(_, known)| score > known)
         {

@@ -145,7 +145,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn return_freed_memory_at_once() {
     // SAFETY: sets one option; called first thing in `main`, before any
     // other thread exists (mimalloc's options are not thread safe).
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, 0) }
 }
 
 fn main() -> ExitCode {

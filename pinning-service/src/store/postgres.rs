@@ -424,6 +424,10 @@ const CID_LOCK_KEY: &str = "hashtextextended('pinning-service cid ' || $1, 0)";
 impl Store for PostgresStore {
     common_methods!(pool, pool, PG);
 
+    fn get<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, Option<PinRecord>> {
+        self.lookups.get(tenant, requestid).boxed()
+    }
+
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord> {
         async move {
             let requestid = uuid::Uuid::new_v4().to_string();

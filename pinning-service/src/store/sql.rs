@@ -547,6 +547,11 @@ impl Filter {
         (sql, args)
     }
 
+    /// Whether [`count`](Self::count) sums the counters of `created_counts`.
+    pub(super) fn counts_by_time(&self) -> bool {
+        self.by_time.is_some()
+    }
+
     /// The placeholder of an argument of the count: in PostgreSQL one more
     /// of [`Filter::args`], in SQLite one more of the count's own `args`.
     fn count_arg(&mut self, arg: Arg, args: &mut Vec<Arg>) -> String {

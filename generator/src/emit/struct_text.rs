@@ -97,7 +97,7 @@ impl Generic {
 /// `pub name: Type,` on one line, or the type's arguments a line each.
 fn field_line(lines: &mut Lines, name: &str, ty: Generic) {
     let flat = format!("pub {name}: {}", ty.text());
-    match (choose(4, flat.len()), &ty) {
+    match (choose(4, flat.len() + 1), &ty) {
         (Fit::Broken, Generic::Args(head, args)) => {
             lines.line(4, &format!("pub {name}: {head}<"));
             for arg in args {
@@ -105,7 +105,7 @@ fn field_line(lines: &mut Lines, name: &str, ty: Generic) {
             }
             lines.raw(4, ">,");
         }
-        (Fit::Flat, _) => lines.line(4, &format!("{flat},")),
+        (Fit::Flat, _) => lines.raw(4, &format!("{flat},")),
         // A name or a path: nothing to break.
         (Fit::Broken, Generic::Plain(_)) => lines.raw(4, &format!("{flat},")),
     }
@@ -148,9 +148,10 @@ enum Fit {
     Broken,
 }
 
-/// The layout of a construct `flat` bytes long at `indent`: `prettyplease`
-/// keeps it on one line when it fits, not counting what follows it on the
-/// line (`,`, ` {`, `?;`), as the tests show at every width.
+/// The layout of a construct `flat` bytes long at `indent` (with whatever
+/// `prettyplease` counts after it: the comma after a field or a struct
+/// expression's field, ` {` after a header; not the comma after a match
+/// arm, as the tests show at every width): on one line when it fits.
 fn choose(indent: usize, flat: usize) -> Fit {
     if Lines::fits(indent, flat) { Fit::Flat } else { Fit::Broken }
 }
@@ -158,8 +159,8 @@ fn choose(indent: usize, flat: usize) -> Fit {
 /// `head(args)tail`: on one line, or the arguments a line each.
 pub(super) fn call(lines: &mut Lines, indent: usize, head: &str, args: &[&str], tail: &str) {
     let flat = format!("{head}({})", args.join(", "));
-    match choose(indent, flat.len()) {
-        Fit::Flat => lines.line(indent, &format!("{flat}{tail}")),
+    match choose(indent, flat.len() + tail.len()) {
+        Fit::Flat => lines.raw(indent, &format!("{flat}{tail}")),
         Fit::Broken => {
             lines.line(indent, &format!("{head}("));
             for arg in args {
@@ -186,8 +187,8 @@ pub(super) fn signature(lines: &mut Lines, indent: usize, head: &str, params: &[
 
 /// `impl .. for Name {`: on one line, or `for Name {` on the next.
 pub(super) fn impl_header(lines: &mut Lines, head: &str, name: &str) {
-    match choose(0, head.len() + 5 + name.len()) {
-        Fit::Flat => lines.line(0, &format!("{head} for {name} {{")),
+    match choose(0, head.len() + 5 + name.len() + 2) {
+        Fit::Flat => lines.raw(0, &format!("{head} for {name} {{")),
         Fit::Broken => {
             lines.line(0, head);
             lines.raw(0, &format!("for {name} {{"));
@@ -284,8 +285,8 @@ pub fn deserialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String
     lines.raw(12, "}");
     signature(&mut lines, 12, "fn visit_map<A: ::serde::de::MapAccess<'de>>", &["self", "mut map: A"]);
     let flat = format!(") -> ::std::result::Result<{name}, A::Error>");
-    match choose(12, flat.len()) {
-        Fit::Flat => lines.line(12, &format!("{flat} {{")),
+    match choose(12, flat.len() + 2) {
+        Fit::Flat => lines.raw(12, &format!("{flat} {{")),
         Fit::Broken => {
             lines.raw(12, ") -> ::std::result::Result<");
             lines.line(16, &format!("{name},"));
@@ -357,7 +358,7 @@ fn arm(lines: &mut Lines, i: usize, wire: &str) {
     let (wire, slot) = (lit(wire), format!("&mut field_{i}"));
     let flat = format!("rt::Key::Field({i}) => rt::next(&mut map, {slot}, {wire})?");
     match choose(24, flat.len()) {
-        Fit::Flat => lines.line(24, &format!("{flat},")),
+        Fit::Flat => lines.raw(24, &format!("{flat},")),
         Fit::Broken => {
             lines.raw(24, &format!("rt::Key::Field({i}) => {{"));
             call(lines, 28, "rt::next", &["&mut map", &slot, &wire], "?");

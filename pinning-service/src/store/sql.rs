@@ -16,6 +16,8 @@ macro_rules! columns {
     };
 }
 
+pub(super) use columns;
+
 /// [`columns!`] as a constant.
 pub(super) const COLUMNS: &str = columns!();
 
@@ -132,15 +134,6 @@ pub(super) mod statements {
 /// name the store's pools, `$dialect` its [`Dialect`].
 macro_rules! common_methods {
     ($reader:ident, $writer:ident, $dialect:expr) => {
-        fn get<'a>(
-            &'a self,
-            tenant: &'a $crate::store::TenantId,
-            requestid: &'a str,
-        ) -> $crate::store::StoreFuture<'a, Option<$crate::store::PinRecord>> {
-            use futures_util::FutureExt;
-            self.lookups.get(tenant, requestid).boxed()
-        }
-
         fn update_progress<'a>(
             &'a self,
             requestid: &'a str,
@@ -554,6 +547,11 @@ impl Filter {
         (sql, args)
     }
 
+    /// Whether [`count`](Self::count) sums the counters of `created_counts`.
+    pub(super) fn counts_by_time(&self) -> bool {
+        self.by_time.is_some()
+    }
+
     /// The placeholder of an argument of the count: in PostgreSQL one more
     /// of [`Filter::args`], in SQLite one more of the count's own `args`.
     fn count_arg(&mut self, arg: Arg, args: &mut Vec<Arg>) -> String {
@@ -657,20 +655,45 @@ where
     String: for<'r> Decode<'r, R::Database> + Type<R::Database>,
     i64: for<'r> Decode<'r, R::Database> + Type<R::Database>,
 {
-    let status: String = row.try_get(1)?;
-    let origins: Option<String> = row.try_get(5)?;
-    let meta: Option<String> = row.try_get(6)?;
-    let info: String = row.try_get(7)?;
-    Ok(PinRecord {
+    PinColumns {
         requestid: row.try_get(0)?,
-        status: status.parse().map_err(|error| StoreError::Corrupt(format!("column `status`: {error}")))?,
-        created: micros_to_datetime(row.try_get(2)?)?,
+        status: row.try_get(1)?,
+        created: row.try_get(2)?,
         cid: row.try_get(3)?,
         name: row.try_get(4)?,
-        origins: origins.map(|text| from_json("origins", &text)).transpose()?,
-        meta: meta.map(|text| from_json("meta", &text)).transpose()?,
-        info: from_json("info", &info)?,
-    })
+        origins: row.try_get(5)?,
+        meta: row.try_get(6)?,
+        info: row.try_get(7)?,
+    }
+    .decode()
+}
+
+/// The values of [`COLUMNS`] as stored, whichever driver read them.
+pub(super) struct PinColumns {
+    pub requestid: String,
+    pub status: String,
+    pub created: i64,
+    pub cid: String,
+    pub name: Option<String>,
+    pub origins: Option<String>,
+    pub meta: Option<String>,
+    pub info: String,
+}
+
+impl PinColumns {
+    /// The pin they hold (its JSON columns parsed).
+    pub(super) fn decode(self) -> Result<PinRecord, StoreError> {
+        Ok(PinRecord {
+            requestid: self.requestid,
+            status: self.status.parse().map_err(|error| StoreError::Corrupt(format!("column `status`: {error}")))?,
+            created: micros_to_datetime(self.created)?,
+            cid: self.cid,
+            name: self.name,
+            origins: self.origins.map(|text| from_json("origins", &text)).transpose()?,
+            meta: self.meta.map(|text| from_json("meta", &text)).transpose()?,
+            info: from_json("info", &self.info)?,
+        })
+    }
 }
 
 /// A row of [`statements::LOOKUP_MANY_POSTGRES`] (or `_SQLITE`): its

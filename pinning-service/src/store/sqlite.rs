@@ -6,7 +6,7 @@
 //! Writes go through a pool of exactly one connection and `BEGIN IMMEDIATE`
 //! transactions, so writers queue in-process instead of failing with
 //! `SQLITE_BUSY`; reads use a separate pool and, thanks to WAL, never wait
-//! for the writer. A commit returns after the WAL is synced, so a pin
+//! for the writer. `get` reads on the caller's own thread (`reads.rs`). A commit returns after the WAL is synced, so a pin
 //! acknowledged with 202 survives `kill -9` (and a power cut).
 //!
 //! Schema (version 4, in `PRAGMA user_version`; `schema.rs` migrates older ones):
@@ -81,7 +81,9 @@ pub(super) fn is_busy_code(code: &str) -> bool {
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
-    /// `get`, coalesced.
+    /// `get` on the caller's thread (`reads.rs`)...
+    reads: reads::Reads,
+    /// ...and, when that would wait, coalesced through `reader`.
     lookups: Lookups,
     clock: Clock,
     quota: Quota,
@@ -132,6 +134,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer,
             reader,
+            reads: reads::Reads::new(path),
             lookups,
             clock,
             quota: settings.quota,
@@ -259,6 +262,19 @@ fn lookup_many(reader: SqlitePool) -> FetchMany {
 impl Store for SqliteStore {
     common_methods!(reader, writer, Dialect::Sqlite);
 
+    fn get<'a>(&'a self, tenant: &'a TenantId, requestid: &'a str) -> StoreFuture<'a, Option<PinRecord>> {
+        async move {
+            // A plain call, not `block_in_place` (which hands this thread's
+            // other tasks to another thread, the hop this avoids): the read
+            // never waits for a lock (see `reads.rs`).
+            match self.reads.get(tenant, requestid) {
+                Some(answer) => answer,
+                None => self.lookups.get(tenant, requestid).await,
+            }
+        }
+        .boxed()
+    }
+
     fn create<'a>(&'a self, tenant: &'a TenantId, pin: NewPin) -> StoreFuture<'a, PinRecord> {
         async move {
             let mut tx = self.begin_write().await?;
@@ -379,6 +395,7 @@ impl Store for SqliteStore {
 
     fn close(&self) -> BoxFuture<'_, ()> {
         async move {
+            self.reads.close();
             self.reader.close().await;
             // Keep the planner's statistics fresh (SQLite's recommendation),
             // then fold the WAL back into the database file, so a stopped
@@ -398,6 +415,7 @@ impl Store for SqliteStore {
 }
 
 mod exclusive;
+mod reads;
 mod schema;
 #[cfg(test)]
 mod tests;

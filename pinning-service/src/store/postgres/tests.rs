@@ -184,3 +184,29 @@ async fn quotas_hold_under_concurrent_creates_on_two_replicas() {
     two.create(&alice, pin(CID_B)).await.unwrap();
     assert_eq!(one.list(&alice, &ListQuery::new(Vec::new(), 100)).await.unwrap().count, 5);
 }
+
+/// Lists counted by time run on the connections with generic plans (see
+/// `GENERIC_PLANS`), opened only when such a list comes; every other
+/// statement keeps the default planning.
+#[tokio::test]
+async fn lists_counted_by_time_run_on_connections_with_generic_plans() {
+    let Some(url) = database().await else { return };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    let alice = tenant("alice");
+    let first = store.create(&alice, pin(CID_A)).await.unwrap();
+    store.create(&alice, pin(CID_B)).await.unwrap();
+    assert_eq!(store.list(&alice, &ListQuery::new(Vec::new(), 10)).await.unwrap().count, 2);
+    assert_eq!(store.generic.size(), 0, "a list counted by status needs no generic plans");
+
+    let mut query = ListQuery::new(Vec::new(), 10);
+    query.after = Some(first.created);
+    let page = store.list(&alice, &query).await.unwrap();
+    assert_eq!(page.count, 1);
+    assert_eq!(store.generic.size(), 1);
+    let mode = |pool: &PgPool| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, String>("SHOW plan_cache_mode").fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(mode(&store.generic).await, "force_generic_plan");
+    assert_eq!(mode(&store.pool).await, "auto");
+}

@@ -180,6 +180,51 @@ async fn batched_lookups_probe_the_requestid_index() {
     assert!(!plan.iter().any(|line| line.starts_with("SCAN p")), "{plan:#?}");
 }
 
+/// A direct lookup (`reads.rs`) probes the `requestid` index too.
+#[tokio::test]
+async fn direct_lookups_probe_the_requestid_index() {
+    let f = open(&tempfile::tempdir().unwrap(), &Arc::new(AtomicI64::new(START))).await;
+    let args = [super::super::sql::Arg::Text("a".to_owned()), super::super::sql::Arg::Text("t".to_owned())];
+    let plan = plan(&f, reads::LOOKUP, &args).await;
+    assert!(
+        plan.iter().any(|line| line.starts_with("SEARCH p USING INDEX sqlite_autoindex_pins_1 (requestid=?)")),
+        "{plan:#?}"
+    );
+}
+
+/// Direct lookups read beside an open write transaction (WAL: no waiting),
+/// see only what was committed, only the tenant's own pins, and the commit
+/// as soon as it returns; once the store is closed they step aside.
+#[tokio::test]
+async fn direct_lookups_read_committed_pins_beside_an_open_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir, &Arc::new(AtomicI64::new(START))).await;
+    let (alice, bob) = (tenant("alice"), tenant("bob"));
+    let pin = |cid: &str| NewPin {
+        cid: cid.to_owned(),
+        name: Some("n".to_owned()),
+        origins: Some(Vec::new()),
+        meta: Some(BTreeMap::from([("k".to_owned(), "v".to_owned())])),
+        info: BTreeMap::from([("status_details".to_owned(), "queued".to_owned())]),
+    };
+    let first = store.create(&alice, pin(CID_A)).await.unwrap();
+    let direct = |requestid: &str, tenant: &TenantId| store.reads.get(tenant, requestid).map(Result::unwrap);
+    assert_eq!(direct(&first.requestid, &alice), Some(Some(first.clone())));
+    assert_eq!(direct(&first.requestid, &bob), Some(None));
+
+    let mut tx = store.begin_write().await.unwrap();
+    let second = store.create_in(&mut tx, &alice, pin(CID_B), None).await.unwrap();
+    assert_eq!(direct(&first.requestid, &alice), Some(Some(first.clone())), "a reader never waits for the writer");
+    assert_eq!(direct(&second.requestid, &alice), Some(None), "nothing uncommitted is seen");
+    tx.commit().await.unwrap();
+    assert_eq!(direct(&second.requestid, &alice), Some(Some(second.clone())));
+    assert_eq!(store.get(&alice, &second.requestid).await.unwrap(), Some(second));
+
+    store.close().await;
+    assert_eq!(direct(&first.requestid, &alice), None);
+    assert!(store.get(&alice, &first.requestid).await.is_err());
+}
+
 async fn plan(store: &SqliteStore, sql: &str, args: &[super::super::sql::Arg]) -> Vec<String> {
     let explain = format!("EXPLAIN QUERY PLAN {sql}");
     let rows = bind_all(sqlx::query(&explain), args).fetch_all(&store.reader).await.unwrap();

@@ -185,11 +185,11 @@ async fn quotas_hold_under_concurrent_creates_on_two_replicas() {
     assert_eq!(one.list(&alice, &ListQuery::new(Vec::new(), 100)).await.unwrap().count, 5);
 }
 
-/// Lists counted by time run on the connections with generic plans (see
-/// `GENERIC_PLANS`), opened only when such a list comes; every other
+/// Lookups and lists counted by time run on the connections with generic
+/// plans (see `GENERIC_PLANS`), opened only when one comes; every other
 /// statement keeps the default planning.
 #[tokio::test]
-async fn lists_counted_by_time_run_on_connections_with_generic_plans() {
+async fn lookups_and_lists_counted_by_time_run_on_connections_with_generic_plans() {
     let Some(url) = database().await else { return };
     let store = PostgresStore::connect(&url).await.unwrap();
     let alice = tenant("alice");
@@ -209,4 +209,8 @@ async fn lists_counted_by_time_run_on_connections_with_generic_plans() {
     };
     assert_eq!(mode(&store.generic).await, "force_generic_plan");
     assert_eq!(mode(&store.pool).await, "auto");
+
+    // Lookups go through those connections too: with them closed, one fails.
+    store.generic.close().await;
+    assert!(store.get(&alice, &first.requestid).await.is_err(), "the lookup went through the closed pool");
 }

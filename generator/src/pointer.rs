@@ -32,8 +32,26 @@ impl Pointer {
 
     /// This pointer with one more segment, escaped (`~` → `~0`, `/` → `~1`).
     pub fn join(&self, segment: impl fmt::Display) -> Self {
-        let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer { path: format!("{}/{}", self.path, segment) }
+        /// Escapes what is written through it into the path (one
+        /// allocation per join; lowering GitHub's description joins millions).
+        struct Escaping<'a>(&'a mut String);
+        impl fmt::Write for Escaping<'_> {
+            fn write_str(&mut self, text: &str) -> fmt::Result {
+                let mut rest = text;
+                while let Some(at) = rest.find(['~', '/']) {
+                    self.0.push_str(&rest[..at]);
+                    self.0.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
+                    rest = &rest[at + 1..];
+                }
+                self.0.push_str(rest);
+                Ok(())
+            }
+        }
+        let mut path = String::with_capacity(self.path.len() + 16);
+        path.push_str(&self.path);
+        path.push('/');
+        let _ = fmt::Write::write_fmt(&mut Escaping(&mut path), format_args!("{segment}"));
+        Pointer { path }
     }
 
     /// The RFC 6901 form without the leading `#`, for [`serde_json::Value::pointer`].
@@ -72,6 +90,7 @@ mod tests {
     fn escapes_and_unescapes_segments() {
         let p = Pointer::root().join("paths").join("/pins/{requestid}").join("a~b");
         assert_eq!(p.to_string(), "#/paths/~1pins~1{requestid}/a~0b");
+        assert_eq!(Pointer::root().join("~1/").to_string(), "#/~01~1", "escapes next to each other and a literal `~1`");
         assert_eq!(p.last().as_deref(), Some("a~b"));
         assert_eq!(Pointer::from_ref(&p.to_string()), Some(p));
         assert_eq!(Pointer::from_ref("other.yaml#/x"), None);

@@ -16,6 +16,8 @@ pub mod client;
 pub mod krate;
 pub mod models;
 pub mod server;
+mod struct_text;
+mod text;
 pub mod validate;
 
 use proc_macro2::TokenStream;
@@ -38,45 +40,87 @@ fn runtime_path(path: &str, at: &Pointer) -> Result<TokenStream> {
 }
 
 /// A generated file's text: the `@generated` header, then the formatted tokens.
-///
-/// Items are parsed and printed one at a time, so the syntax tree of the
-/// whole file never exists at once (GitHub's models are 30 MB of it).
 pub fn format(header: &str, tokens: TokenStream, pointer: &Pointer) -> Result<String> {
-    let mut out = String::new();
-    for line in header.lines() {
-        out.push_str("// ");
-        out.push_str(line);
+    let mut file = FileText::new(header);
+    file.tokens(tokens, pointer)?;
+    Ok(file.finish())
+}
+
+/// A generated file's text, built item by item: items given as tokens are
+/// parsed and printed one at a time with `prettyplease` (so the syntax tree
+/// of the whole file never exists at once: GitHub's models are 30 MB of
+/// it), items given as text ([`text`]) are appended as they are. Items are
+/// separated by one blank line.
+pub struct FileText {
+    out: String,
+    /// No item yet: inner attributes (`#![...]`, `//!`) may still come.
+    first: bool,
+}
+
+impl FileText {
+    /// A file that starts with `header`'s lines as `//` comments.
+    pub fn new(header: &str) -> Self {
+        let mut out = String::new();
+        for line in header.lines() {
+            out.push_str("// ");
+            out.push_str(line);
+            out.push('\n');
+        }
         out.push('\n');
+        FileText { out, first: true }
     }
-    out.push('\n');
-    let mut first = true;
-    let mut push = |text: String| {
-        if !first {
-            out.push_str("\n\n");
+
+    /// One item's text, already formatted as `prettyplease` would.
+    pub fn text(&mut self, text: &str) {
+        if !self.first {
+            self.out.push_str("\n\n");
         }
-        first = false;
-        out.push_str(text.trim_end());
-    };
-    // prettyplease separates items with no blank line; one item at a time
-    // keeps them apart, which reads better and diffs better.
-    let items = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
-        let attrs = input.call(syn::Attribute::parse_inner)?;
-        let mut file = syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() };
-        let head = prettyplease::unparse(&file);
-        if !head.trim().is_empty() {
-            push(head);
+        self.first = false;
+        self.out.push_str(text.trim_end());
+    }
+
+    /// Items as tokens (the first call may start with inner attributes).
+    pub fn tokens(&mut self, tokens: TokenStream, pointer: &Pointer) -> Result<()> {
+        // prettyplease separates items with no blank line; one item at a time
+        // keeps them apart, which reads better and diffs better.
+        let items = |input: syn::parse::ParseStream<'_>| -> syn::Result<()> {
+            let attrs = if self.first { input.call(syn::Attribute::parse_inner)? } else { Vec::new() };
+            let mut file = syn::File { shebang: None, frontmatter: None, attrs, items: Vec::new() };
+            if !file.attrs.is_empty() {
+                self.text(&prettyplease::unparse(&file));
+                file.attrs.clear();
+            }
+            while !input.is_empty() {
+                file.items = vec![input.parse()?];
+                self.text(&prettyplease::unparse(&file));
+            }
+            Ok(())
+        };
+        syn::parse::Parser::parse2(items, tokens)
+            .map_err(|e| Error::Emit { pointer: pointer.clone(), message: e.to_string() })
+    }
+
+    /// An item written as text ([`text`]), or where that gave up, quoted.
+    pub fn text_or_tokens(
+        &mut self,
+        text: Option<String>,
+        tokens: impl FnOnce() -> TokenStream,
+        pointer: &Pointer,
+    ) -> Result<()> {
+        match text {
+            Some(text) => {
+                self.text(&text);
+                Ok(())
+            }
+            None => self.tokens(tokens(), pointer),
         }
-        file.attrs.clear();
-        while !input.is_empty() {
-            file.items = vec![input.parse()?];
-            push(prettyplease::unparse(&file));
-        }
-        Ok(())
-    };
-    syn::parse::Parser::parse2(items, tokens)
-        .map_err(|e| Error::Emit { pointer: pointer.clone(), message: e.to_string() })?;
-    out.push('\n');
-    Ok(out)
+    }
+
+    /// The file's text, ending in a newline.
+    pub fn finish(mut self) -> String {
+        self.out.push('\n');
+        self.out
+    }
 }
 
 /// An identifier from a name the IR made (`r#match` becomes a raw identifier).

@@ -36,7 +36,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::{describe_constraints, doc_lines, format, ident, rust_type};
+use super::{FileText, describe_constraints, doc_lines, ident, rust_type, struct_text};
 use crate::error::Result;
 use crate::ir::{
     Additional, Api, Field, Primitive, Reached, Shape, StringEnum, Struct, Type, TypeDef, TypeKind, Union, ValueEnum,
@@ -58,50 +58,64 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
     let eq = EqTypes::new(api);
     let same = crate::lower::dedupe::duplicates(api);
     let checked = super::validate::checked_types(api);
-    let items = api.types.iter().map(|def| {
+    let title = format!("Model types of {} {}.", api.title, api.version);
+    let approximations = super::approximations(api);
+    let module_docs = super::inner_doc_lines([title.as_str()].into_iter().chain(approximations.as_deref()));
+    let mut file = FileText::new(header);
+    // A union is as large as its largest variant (boxing would change the
+    // types the spec describes); descriptions are the spec's own Markdown.
+    file.tokens(
+        quote! {
+            #module_docs
+            #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+            #[allow(unused_imports)]
+            use #rt models as rt;
+        },
+        &at,
+    )?;
+    // Each item is printed as soon as it is made: the tokens of the whole
+    // file never exist at once.
+    for def in &api.types {
         if let Some(canonical) = same.get(&def.name) {
-            return same_as(def, canonical);
+            file.tokens(same_as(def, canonical), &at)?;
+            continue;
         }
-        let item = type_def(def, &eq);
         match &def.kind {
             TypeKind::Struct(s) => {
-                let serialize = struct_serialize(&def.name, s);
-                let deserialize = struct_deserialize(&def.name, s);
-                let validate = super::validate::validate_impl(api, &checked, &def.name, s);
-                quote!(#item #serialize #deserialize #validate)
+                let extra = additional_field(s).map(|(name, _)| name);
+                let extra = extra.as_deref();
+                let docs = super::doc_text(type_docs(def).iter().map(String::as_str));
+                let definition = struct_text::definition(&def.name, &docs, eq.derives_eq(&def.name), s, extra);
+                file.text_or_tokens(definition, || type_def(def, &eq), &at)?;
+                let serialize = struct_text::serialize(&def.name, s, extra);
+                file.text_or_tokens(serialize, || struct_serialize(&def.name, s), &at)?;
+                let deserialize = struct_text::deserialize(&def.name, s, extra);
+                file.text_or_tokens(deserialize, || struct_deserialize(&def.name, s), &at)?;
+                file.tokens(super::validate::validate_impl(api, &checked, &def.name, s), &at)?;
             }
             TypeKind::Union(u) => {
+                let item = type_def(def, &eq);
                 let validate = super::validate::union_validate_impl(api, &checked, &def.name, u);
-                quote!(#item #validate)
+                file.tokens(quote!(#item #validate), &at)?;
             }
-            _ => item,
+            _ => file.tokens(type_def(def, &eq), &at)?,
         }
-    });
+    }
     let support = api.types.iter().any(|d| matches!(d.kind, TypeKind::Enum(_))).then(|| {
         let unknown = ident(UNKNOWN_ENUM_VALUE);
         quote!(pub use #rt models::#unknown;)
     });
-    let validation = quote! {
-        /// The constraint checks of the runtime crate: `Violation`, the
-        /// `Validate` trait every struct and union here implements, and one
-        /// check per keyword.
-        pub use #rt validation;
-    };
-    let title = format!("Model types of {} {}.", api.title, api.version);
-    let approximations = super::approximations(api);
-    let module_docs = super::inner_doc_lines([title.as_str()].into_iter().chain(approximations.as_deref()));
-    // A union is as large as its largest variant (boxing would change the
-    // types the spec describes); descriptions are the spec's own Markdown.
-    let tokens = quote! {
-        #module_docs
-        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
-        #[allow(unused_imports)]
-        use #rt models as rt;
-        #(#items)*
-        #support
-        #validation
-    };
-    format(header, tokens, &at)
+    file.tokens(
+        quote! {
+            #support
+            /// The constraint checks of the runtime crate: `Violation`, the
+            /// `Validate` trait every struct and union here implements, and one
+            /// check per keyword.
+            pub use #rt validation;
+        },
+        &at,
+    )?;
+    Ok(file.finish())
 }
 
 /// A type with the same body as an earlier one: an alias of it, with its own
@@ -117,24 +131,21 @@ fn same_as(def: &TypeDef, canonical: &str) -> TokenStream {
     quote! { #docs pub type #name = #target; }
 }
 
-fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {
-    let name = ident(&def.name);
+/// A type's doc paragraphs: its description, constraints, deprecation.
+fn type_docs(def: &TypeDef) -> Vec<String> {
     let mut paragraphs: Vec<String> = def.docs.iter().cloned().collect();
     paragraphs.extend(describe_constraints(&def.constraints));
     if def.deprecated {
         paragraphs.push("**Deprecated** in the spec.".to_owned());
     }
-    let docs = doc_lines(paragraphs.iter().map(String::as_str));
+    paragraphs
+}
+
+fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_lines(type_docs(def).iter().map(String::as_str));
     match &def.kind {
-        TypeKind::Struct(s) => {
-            let derive_eq = eq.derives_eq(&def.name).then(|| quote!(Eq,));
-            let body = struct_body(s);
-            quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq, #derive_eq)]
-                pub struct #name { #body }
-            }
-        }
+        TypeKind::Struct(s) => struct_definition(&def.name, docs, eq.derives_eq(&def.name), s),
         TypeKind::Enum(e) => string_enum(&def.name, e, docs),
         TypeKind::ValueEnum(e) => value_enum(&def.name, e, docs),
         TypeKind::Union(u) => {
@@ -152,20 +163,34 @@ fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {
     }
 }
 
-/// The field that keeps a struct's `additionalProperties`, if it has one.
-fn additional_field(s: &Struct) -> Option<(proc_macro2::Ident, &Type)> {
+/// A struct's definition: docs, derives, fields.
+pub(super) fn struct_definition(type_name: &str, docs: TokenStream, derive_eq: bool, s: &Struct) -> TokenStream {
+    let name = ident(type_name);
+    let derive_eq = derive_eq.then(|| quote!(Eq,));
+    let body = struct_body(s);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_eq)]
+        pub struct #name { #body }
+    }
+}
+
+/// The name of the field that keeps a struct's `additionalProperties`, if
+/// it has one, and their type.
+pub(super) fn additional_field(s: &Struct) -> Option<(String, &Type)> {
     let Additional::Typed(value) = &s.additional_properties else { return None };
     let mut name = "additional_properties".to_owned();
     while s.fields.iter().any(|f| f.name == name) {
         name.push('_');
     }
-    Some((ident(&name), value))
+    Some((name, value))
 }
 
 fn struct_body(s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(field);
     let extra = match additional_field(s) {
         Some((name, value)) => {
+            let name = ident(&name);
             let ty = rust_type(&Type::new(Shape::Map(Box::new(value.clone()))), &quote!());
             Some(quote! {
                 /// Properties beyond the declared ones (`additionalProperties`).
@@ -180,7 +205,7 @@ fn struct_body(s: &Struct) -> TokenStream {
 /// A struct's `Serialize`: a map of the fields in order, optional ones
 /// left out when `None`, then the `additionalProperties` (what the derive
 /// wrote, in a third of the code).
-fn struct_serialize(type_name: &str, s: &Struct) -> TokenStream {
+pub(super) fn struct_serialize(type_name: &str, s: &Struct) -> TokenStream {
     let name = ident(type_name);
     let entries = s.fields.iter().map(|f| {
         let (field, wire) = (ident(&f.name), &f.wire_name);
@@ -195,6 +220,7 @@ fn struct_serialize(type_name: &str, s: &Struct) -> TokenStream {
         }
     });
     let extra = additional_field(s).map(|(field, _)| {
+        let field = ident(&field);
         quote! {
             for (key, value) in &self.#field {
                 map.serialize_entry(key, value)?;
@@ -219,7 +245,7 @@ fn struct_serialize(type_name: &str, s: &Struct) -> TokenStream {
 /// field by the index of its key (serde's `duplicate field` and `missing
 /// field` errors), skips other keys or, with `additionalProperties`, keeps
 /// them. Optional and nullable fields are `None` when absent, as derived.
-fn struct_deserialize(type_name: &str, s: &Struct) -> TokenStream {
+pub(super) fn struct_deserialize(type_name: &str, s: &Struct) -> TokenStream {
     let name = ident(type_name);
     let visitor = ident(if type_name == "Visitor" { "StructVisitor" } else { "Visitor" });
     let expecting = format!("struct {type_name}");
@@ -240,13 +266,16 @@ fn struct_deserialize(type_name: &str, s: &Struct) -> TokenStream {
     let additional = additional_field(s);
     let keep = additional.is_some();
     let (extra_slot, extra_arm, extra_value) = match &additional {
-        Some((field, _)) => (
-            Some(quote!(let mut additional = ::std::collections::BTreeMap::new();)),
-            Some(quote!(rt::Key::Other(key) => {
-                additional.insert(key.into_owned(), map.next_value()?);
-            })),
-            Some(quote!(#field: additional,)),
-        ),
+        Some((field, _)) => {
+            let field = ident(field);
+            (
+                Some(quote!(let mut additional = ::std::collections::BTreeMap::new();)),
+                Some(quote!(rt::Key::Other(key) => {
+                    additional.insert(key.into_owned(), map.next_value()?);
+                })),
+                Some(quote!(#field: additional,)),
+            )
+        }
         None => (None, None, None),
     };
     let read = if s.fields.is_empty() && !keep {
@@ -299,20 +328,7 @@ fn field(f: &Field) -> TokenStream {
     if optional {
         ty = quote!(::std::option::Option<#ty>);
     }
-    let mut paragraphs: Vec<String> = f.docs.iter().cloned().collect();
-    paragraphs.extend(describe_constraints(&f.ty.constraints));
-    if let Some(default) = &f.default {
-        paragraphs.push(format!("Default: `{default}`."));
-    }
-    if f.read_only {
-        paragraphs.push("Read-only: sent by servers, not accepted from clients.".to_owned());
-    }
-    if f.write_only {
-        paragraphs.push("Write-only: accepted from clients, never sent by servers.".to_owned());
-    }
-    if f.deprecated {
-        paragraphs.push("**Deprecated** in the spec.".to_owned());
-    }
+    let paragraphs = struct_text::field_docs(f);
     let docs = doc_lines(paragraphs.iter().map(String::as_str));
     quote! {
         #docs

@@ -341,9 +341,13 @@ impl PostgresStore {
             .max_connections(MAX_LOCK_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options.clone());
+        // No ping before each use (sqlx's default): it is one more round trip
+        // per statement; a connection that died fails its statement instead
+        // (a 503, like the restart it comes from) and leaves the pool.
         let generic = PgPoolOptions::new()
             .max_connections(MAX_GENERIC_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
             .connect_lazy_with(options.options([GENERIC_PLANS]));
         let lookups = Lookups::new(lookup_many(generic.clone()));
         Ok(PostgresStore { pool, lookups, quota: Quota::default(), locks, generic, clock })

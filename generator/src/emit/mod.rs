@@ -13,6 +13,7 @@
 
 pub(crate) mod body_fields;
 pub mod client;
+mod enum_text;
 pub mod krate;
 pub mod models;
 pub mod server;

@@ -36,7 +36,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::{FileText, describe_constraints, doc_lines, ident, rust_type, struct_text};
+use super::{FileText, describe_constraints, doc_lines, enum_text, ident, rust_type, struct_text};
 use crate::error::Result;
 use crate::ir::{
     Additional, Api, Field, Primitive, Reached, Shape, StringEnum, Struct, Type, TypeDef, TypeKind, Union, ValueEnum,
@@ -77,7 +77,7 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
     // file never exist at once.
     for def in &api.types {
         if let Some(canonical) = same.get(&def.name) {
-            file.tokens(same_as(def, canonical), &at)?;
+            file.text(&same_as(def, canonical));
             continue;
         }
         match &def.kind {
@@ -97,6 +97,13 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
                 let item = type_def(def, &eq);
                 let validate = super::validate::union_validate_impl(api, &checked, &def.name, u);
                 file.tokens(quote!(#item #validate), &at)?;
+            }
+            TypeKind::Enum(e) => {
+                let docs = super::doc_text(type_docs(def).iter().map(String::as_str));
+                match enum_text::string_enum(&def.name, &docs, e) {
+                    Some(items) => items.iter().for_each(|item| file.text(item)),
+                    None => file.tokens(type_def(def, &eq), &at)?,
+                }
             }
             _ => file.tokens(type_def(def, &eq), &at)?,
         }
@@ -119,16 +126,22 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
 }
 
 /// A type with the same body as an earlier one: an alias of it, with its own
-/// docs (see [`crate::lower::dedupe`]).
-fn same_as(def: &TypeDef, canonical: &str) -> TokenStream {
-    let (name, target) = (ident(&def.name), ident(canonical));
+/// docs (see [`crate::lower::dedupe`]), written as text (a path alias has
+/// nothing `prettyplease` would break).
+fn same_as(def: &TypeDef, canonical: &str) -> String {
+    let mut lines = super::text::Lines::new();
+    lines.docs(0, &super::doc_text(same_as_docs(def, canonical).iter().map(String::as_str)));
+    lines.raw(0, &format!("pub type {} = {canonical};", def.name));
+    lines.into_text()
+}
+
+fn same_as_docs(def: &TypeDef, canonical: &str) -> Vec<String> {
     let mut paragraphs: Vec<String> = def.docs.iter().cloned().collect();
     if def.deprecated {
         paragraphs.push("**Deprecated** in the spec.".to_owned());
     }
     paragraphs.push(format!("The same type as [`{canonical}`]: the spec describes both alike."));
-    let docs = doc_lines(paragraphs.iter().map(String::as_str));
-    quote! { #docs pub type #name = #target; }
+    paragraphs
 }
 
 /// A type's doc paragraphs: its description, constraints, deprecation.
@@ -608,5 +621,71 @@ impl<'a> EqTypes<'a> {
             matches!(at, Reached::Shape(Shape::Primitive(Primitive::Float | Primitive::Double)))
         });
         !has_float
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A string enum's text is what `prettyplease` prints for its tokens,
+    /// at every length of its name, variants and wire strings.
+    #[test]
+    fn string_enum_text_is_the_printed_tokens() {
+        let (mut texts, mut total) = (0, 0);
+        for len in 1..=100 {
+            let name = format!("E{}", "n".repeat(len));
+            for (count, variant_len) in [(1, len), (2, len / 2 + 1), (5, len / 5 + 1), (12, 3)] {
+                let variants = (0..count)
+                    .map(|i| crate::ir::EnumVariant {
+                        name: format!("V{i}{}", "v".repeat(variant_len)),
+                        wire_name: format!("w{i}{}", "w".repeat(variant_len)),
+                    })
+                    .collect::<Vec<_>>();
+                let default = (count > 1).then(|| variants[1].wire_name.clone());
+                let e = StringEnum { variants, default };
+                let docs = ["An enum.".to_owned()];
+                total += 1;
+                let Some(items) =
+                    enum_text::string_enum(&name, &super::super::doc_text(docs.iter().map(String::as_str)), &e)
+                else {
+                    continue;
+                };
+                texts += 1;
+                let mut quoted = FileText::new("");
+                let tokens = string_enum(&name, &e, doc_lines(docs.iter().map(String::as_str)));
+                quoted.tokens(tokens, &Pointer::root()).expect("tokens parse");
+                let mut written = FileText::new("");
+                items.iter().for_each(|item| written.text(item));
+                assert_eq!(written.finish(), quoted.finish(), "{name} {count}");
+            }
+        }
+        assert!(texts * 10 > total * 8, "{texts} of {total} enums as text");
+    }
+
+    /// The alias text is what `prettyplease` prints for its tokens, at every
+    /// name length.
+    #[test]
+    fn same_as_text_is_the_printed_tokens() {
+        for len in [1, 40, 80, 120] {
+            let name = format!("A{}", "b".repeat(len));
+            let canonical = format!("C{}", "d".repeat(len));
+            let def = TypeDef {
+                name: name.clone(),
+                pointer: Pointer::root(),
+                docs: Some("An alias.\n\nTwo paragraphs.".to_owned()),
+                kind: TypeKind::Alias(Type::new(Shape::Named(canonical.clone()))),
+                constraints: Default::default(),
+                nullable: false,
+                deprecated: len > 50,
+            };
+            let (name, target) = (ident(&name), ident(&canonical));
+            let docs = doc_lines(same_as_docs(&def, &canonical).iter().map(String::as_str));
+            let mut quoted = FileText::new("");
+            quoted.tokens(quote! { #docs pub type #name = #target; }, &Pointer::root()).expect("tokens parse");
+            let mut written = FileText::new("");
+            written.text(&same_as(&def, &canonical));
+            assert_eq!(written.finish(), quoted.finish());
+        }
     }
 }

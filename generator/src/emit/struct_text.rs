@@ -62,7 +62,7 @@ pub fn definition(name: &str, docs: &[String], derive_eq: bool, s: &Struct, extr
     lines.raw(0, &format!("pub struct {name} {{"));
     for f in &s.fields {
         lines.docs(4, &super::doc_text(field_docs(f).iter().map(String::as_str)));
-        field_line(&mut lines, &f.name, field_type(f))?;
+        field_line(&mut lines, &f.name, field_type(f));
     }
     if let (Some(field), Additional::Typed(value)) = (extra, &s.additional_properties) {
         lines.raw(4, "/// Properties beyond the declared ones (`additionalProperties`).");
@@ -72,7 +72,7 @@ pub fn definition(name: &str, docs: &[String], derive_eq: bool, s: &Struct, extr
             &mut lines,
             field,
             Generic::Args("::std::collections::BTreeMap", vec!["::std::string::String".to_owned(), text]),
-        )?;
+        );
     }
     lines.raw(0, "}");
     lines.finish()
@@ -95,9 +95,9 @@ impl Generic {
 }
 
 /// `pub name: Type,` on one line, or the type's arguments a line each.
-fn field_line(lines: &mut Lines, name: &str, ty: Generic) -> Option<()> {
+fn field_line(lines: &mut Lines, name: &str, ty: Generic) {
     let flat = format!("pub {name}: {}", ty.text());
-    match (choose(4, flat.len()), &ty) {
+    match (choose(4, flat.len() + 1), &ty) {
         (Fit::Broken, Generic::Args(head, args)) => {
             lines.line(4, &format!("pub {name}: {head}<"));
             for arg in args {
@@ -105,11 +105,10 @@ fn field_line(lines: &mut Lines, name: &str, ty: Generic) -> Option<()> {
             }
             lines.raw(4, ">,");
         }
-        (Fit::Flat, _) => lines.line(4, &format!("{flat},")),
+        (Fit::Flat, _) => lines.raw(4, &format!("{flat},")),
         // A name or a path: nothing to break.
         (Fit::Broken, Generic::Plain(_)) => lines.raw(4, &format!("{flat},")),
     }
-    Some(())
 }
 
 /// A field's type: `Option` when optional or nullable, `Box` when boxed.
@@ -149,18 +148,19 @@ enum Fit {
     Broken,
 }
 
-/// The layout of a construct `flat` bytes long at `indent`: `prettyplease`
-/// keeps it on one line when it fits, not counting what follows it on the
-/// line (`,`, ` {`, `?;`), as the tests show at every width.
+/// The layout of a construct `flat` bytes long at `indent` (with whatever
+/// `prettyplease` counts after it: the comma after a field or a struct
+/// expression's field, ` {` after a header; not the comma after a match
+/// arm, as the tests show at every width): on one line when it fits.
 fn choose(indent: usize, flat: usize) -> Fit {
     if Lines::fits(indent, flat) { Fit::Flat } else { Fit::Broken }
 }
 
 /// `head(args)tail`: on one line, or the arguments a line each.
-fn call(lines: &mut Lines, indent: usize, head: &str, args: &[&str], tail: &str) -> Option<()> {
+pub(super) fn call(lines: &mut Lines, indent: usize, head: &str, args: &[&str], tail: &str) {
     let flat = format!("{head}({})", args.join(", "));
-    match choose(indent, flat.len()) {
-        Fit::Flat => lines.line(indent, &format!("{flat}{tail}")),
+    match choose(indent, flat.len() + tail.len()) {
+        Fit::Flat => lines.raw(indent, &format!("{flat}{tail}")),
         Fit::Broken => {
             lines.line(indent, &format!("{head}("));
             for arg in args {
@@ -174,12 +174,11 @@ fn call(lines: &mut Lines, indent: usize, head: &str, args: &[&str], tail: &str)
             lines.raw(indent, &format!("){tail}"));
         }
     }
-    Some(())
 }
 
 /// The head and parameters of a function whose signature is always too long
 /// for one line (the return type follows).
-fn signature(lines: &mut Lines, indent: usize, head: &str, params: &[&str]) {
+pub(super) fn signature(lines: &mut Lines, indent: usize, head: &str, params: &[&str]) {
     lines.raw(indent, &format!("{head}("));
     for param in params {
         lines.raw(indent + 4, &format!("{param},"));
@@ -187,15 +186,14 @@ fn signature(lines: &mut Lines, indent: usize, head: &str, params: &[&str]) {
 }
 
 /// `impl .. for Name {`: on one line, or `for Name {` on the next.
-fn impl_header(lines: &mut Lines, head: &str, name: &str) -> Option<()> {
-    match choose(0, head.len() + 5 + name.len()) {
-        Fit::Flat => lines.line(0, &format!("{head} for {name} {{")),
+pub(super) fn impl_header(lines: &mut Lines, head: &str, name: &str) {
+    match choose(0, head.len() + 5 + name.len() + 2) {
+        Fit::Flat => lines.raw(0, &format!("{head} for {name} {{")),
         Fit::Broken => {
             lines.line(0, head);
             lines.raw(0, &format!("for {name} {{"));
         }
     }
-    Some(())
 }
 
 /// A field's doc paragraphs: its description, constraints, default and
@@ -221,7 +219,7 @@ pub fn field_docs(f: &Field) -> Vec<String> {
 /// The struct's `Serialize` (see `struct_serialize` in [`super::models`]).
 pub fn serialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String> {
     let mut lines = Lines::new();
-    impl_header(&mut lines, "impl ::serde::Serialize", name)?;
+    impl_header(&mut lines, "impl ::serde::Serialize", name);
     signature(&mut lines, 4, "fn serialize<S: ::serde::Serializer>", &["&self", "serializer: S"]);
     lines.raw(4, ") -> ::std::result::Result<S::Ok, S::Error> {");
     lines.raw(8, "use ::serde::ser::SerializeMap as _;");
@@ -230,10 +228,10 @@ pub fn serialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String> 
     for f in &s.fields {
         let wire = lit(&f.wire_name);
         if f.required {
-            call(&mut lines, 8, "map.serialize_entry", &[&wire, &format!("&self.{}", f.name)], "?;")?;
+            call(&mut lines, 8, "map.serialize_entry", &[&wire, &format!("&self.{}", f.name)], "?;");
         } else {
-            lines.line(8, &format!("if let ::std::option::Option::Some(value) = &self.{} {{", f.name));
-            call(&mut lines, 12, "map.serialize_entry", &[&wire, "value"], "?;")?;
+            if_some(&mut lines, &f.name);
+            call(&mut lines, 12, "map.serialize_entry", &[&wire, "value"], "?;");
             lines.raw(8, "}");
         }
     }
@@ -248,12 +246,30 @@ pub fn serialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String> 
     lines.finish()
 }
 
+/// `if let Some(value) = &self.field {` at 8 spaces: on one line, else the
+/// brace on the next line, else the field too.
+fn if_some(lines: &mut Lines, field: &str) {
+    const HEAD: &str = "if let ::std::option::Option::Some(value) = &self";
+    let condition = HEAD.len() + 1 + field.len();
+    if Lines::fits(8, condition + 2) {
+        lines.raw(8, &format!("{HEAD}.{field} {{"));
+        return;
+    }
+    if Lines::fits(8, condition) {
+        lines.raw(8, &format!("{HEAD}.{field}"));
+    } else {
+        lines.raw(8, HEAD);
+        lines.raw(12, &format!(".{field}"));
+    }
+    lines.raw(8, "{");
+}
+
 /// The struct's `Deserialize` (see `struct_deserialize` in [`super::models`]).
 pub fn deserialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String> {
     let visitor = if name == "Visitor" { "StructVisitor" } else { "Visitor" };
     let keep = extra.is_some();
     let mut lines = Lines::new();
-    impl_header(&mut lines, "impl<'de> ::serde::Deserialize<'de>", name)?;
+    impl_header(&mut lines, "impl<'de> ::serde::Deserialize<'de>", name);
     signature(&mut lines, 4, "fn deserialize<D: ::serde::Deserializer<'de>>", &["deserializer: D"]);
     lines.raw(4, ") -> ::std::result::Result<Self, D::Error> {");
     lines.raw(8, "const KEYS: rt::Keys = rt::Keys {");
@@ -265,12 +281,12 @@ pub fn deserialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String
     lines.raw(12, &format!("type Value = {name};"));
     signature(&mut lines, 12, "fn expecting", &["&self", "f: &mut ::std::fmt::Formatter<'_>"]);
     lines.raw(12, ") -> ::std::fmt::Result {");
-    call(&mut lines, 16, "f.write_str", &[&lit(&format!("struct {name}"))], "")?;
+    call(&mut lines, 16, "f.write_str", &[&lit(&format!("struct {name}"))], "");
     lines.raw(12, "}");
     signature(&mut lines, 12, "fn visit_map<A: ::serde::de::MapAccess<'de>>", &["self", "mut map: A"]);
     let flat = format!(") -> ::std::result::Result<{name}, A::Error>");
-    match choose(12, flat.len()) {
-        Fit::Flat => lines.line(12, &format!("{flat} {{")),
+    match choose(12, flat.len() + 2) {
+        Fit::Flat => lines.raw(12, &format!("{flat} {{")),
         Fit::Broken => {
             lines.raw(12, ") -> ::std::result::Result<");
             lines.line(16, &format!("{name},"));
@@ -292,7 +308,7 @@ pub fn deserialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String
         lines.raw(16, "while let ::std::option::Option::Some(key) = map.next_key_seed(KEYS)? {");
         lines.raw(20, "match key {");
         for (i, f) in s.fields.iter().enumerate() {
-            arm(&mut lines, i, &f.wire_name)?;
+            arm(&mut lines, i, &f.wire_name);
         }
         if keep {
             lines.raw(24, "rt::Key::Other(key) => {");
@@ -312,7 +328,7 @@ pub fn deserialize(name: &str, s: &Struct, extra: Option<&str>) -> Option<String
         lines.line(8, &flat);
     } else {
         lines.raw(8, "deserializer");
-        call(&mut lines, 12, ".deserialize_struct", &args.each_ref().map(String::as_str), "")?;
+        call(&mut lines, 12, ".deserialize_struct", &args.each_ref().map(String::as_str), "");
     }
     lines.raw(4, "}");
     lines.raw(0, "}");
@@ -338,18 +354,17 @@ fn keys(lines: &mut Lines, s: &Struct) {
 
 /// One match arm that reads field `i`: on one line when it fits, else its
 /// body in a block.
-fn arm(lines: &mut Lines, i: usize, wire: &str) -> Option<()> {
+fn arm(lines: &mut Lines, i: usize, wire: &str) {
     let (wire, slot) = (lit(wire), format!("&mut field_{i}"));
     let flat = format!("rt::Key::Field({i}) => rt::next(&mut map, {slot}, {wire})?");
     match choose(24, flat.len()) {
-        Fit::Flat => lines.line(24, &format!("{flat},")),
+        Fit::Flat => lines.raw(24, &format!("{flat},")),
         Fit::Broken => {
             lines.raw(24, &format!("rt::Key::Field({i}) => {{"));
-            call(lines, 28, "rt::next", &["&mut map", &slot, &wire], "?")?;
+            call(lines, 28, "rt::next", &["&mut map", &slot, &wire], "?");
             lines.raw(24, "}");
         }
     }
-    Some(())
 }
 
 /// `Ok(Name { .. })`: on one line when `prettyplease` keeps the struct
@@ -393,7 +408,7 @@ fn construct(lines: &mut Lines, name: &str, s: &Struct, extra: Option<&str>) -> 
     for (i, f) in s.fields.iter().enumerate() {
         if required(f) {
             let slot = format!("field_{i}");
-            call(lines, 20, &format!("{}: rt::required", f.name), &[&slot, &lit(&f.wire_name)], "?,")?;
+            call(lines, 20, &format!("{}: rt::required", f.name), &[&slot, &lit(&f.wire_name)], "?,");
         } else {
             lines.line(20, &format!("{}: field_{i}.flatten(),", f.name));
         }

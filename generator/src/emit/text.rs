@@ -59,6 +59,11 @@ impl Lines {
         }
     }
 
+    /// The item's text, for an item without any line that could break.
+    pub fn into_text(self) -> String {
+        self.out
+    }
+
     /// The item's text, or `None` where a line did not fit.
     pub fn finish(self) -> Option<String> {
         self.fits.then_some(self.out)

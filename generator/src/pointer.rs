@@ -54,6 +54,25 @@ impl Pointer {
         Pointer { path }
     }
 
+    /// The value at this place of `root`, like [`serde_json::Value::pointer`]
+    /// but without an allocation for segments that need no unescaping
+    /// (lowering looks up the raw schema of every schema it reads).
+    pub fn lookup<'v>(&self, root: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        use serde_json::Value;
+        self.path.split('/').skip(1).try_fold(root, |value, segment| {
+            let segment: std::borrow::Cow<'_, str> = if segment.contains('~') {
+                segment.replace("~1", "/").replace("~0", "~").into()
+            } else {
+                segment.into()
+            };
+            match value {
+                Value::Object(map) => map.get(segment.as_ref()),
+                Value::Array(list) => list.get(array_index(&segment)?),
+                _ => None,
+            }
+        })
+    }
+
     /// The RFC 6901 form without the leading `#`, for [`serde_json::Value::pointer`].
     pub fn as_json_pointer(&self) -> &str {
         &self.path
@@ -82,6 +101,15 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// An array index as RFC 6901 writes it: digits, no leading zero.
+fn array_index(segment: &str) -> Option<usize> {
+    let leading_zero = segment.len() > 1 && segment.starts_with('0');
+    if leading_zero || !segment.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    segment.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +122,23 @@ mod tests {
         assert_eq!(p.last().as_deref(), Some("a~b"));
         assert_eq!(Pointer::from_ref(&p.to_string()), Some(p));
         assert_eq!(Pointer::from_ref("other.yaml#/x"), None);
+    }
+
+    #[test]
+    fn lookup_finds_what_json_pointers_find() {
+        let root = serde_json::json!({"paths": {"/pins/{id}": {"get": [1, {"a~b": true}]}}, "": {"x": 0}});
+        for at in [
+            "#",
+            "#/paths",
+            "#/paths/~1pins~1{id}/get/1/a~0b",
+            "#/paths/~1pins~1{id}/get/01",
+            "#/paths/~1pins~1{id}/get/+1",
+            "#//x",
+            "#/nope/x",
+        ] {
+            let p = Pointer::from_ref(at).expect("a local pointer");
+            assert_eq!(p.lookup(&root), root.pointer(p.as_json_pointer()), "{at}");
+        }
         assert_eq!(Pointer::from_ref("#"), Some(Pointer::root()));
         // Fragments are percent-encoded (RFC 6901 §6); `~` escapes are read after.
         let users = Pointer::root().join("paths").join("/users/{id} x").join("get");

@@ -55,6 +55,10 @@ struct Options {
     /// all by default), e.g. `--only '{id}'` while profiling.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// `--only` names whole labels, e.g. `--only 'GET /pins/{id}' --exact`
+    /// for the spread lookups alone.
+    #[arg(long)]
+    exact: bool,
     /// Slices each scenario's window is cut into, alternating with the
     /// bare handler's.
     #[arg(long, default_value_t = 6)]
@@ -103,7 +107,11 @@ async fn main() {
             let bare_path = |_: u64| format!("{bare}/pins/fixed");
             let scenarios = scenarios(size);
             let chosen = scenarios.iter().filter(|scenario| {
-                options.only.is_empty() || options.only.iter().any(|only| scenario.label.contains(only))
+                options.only.is_empty()
+                    || options
+                        .only
+                        .iter()
+                        .any(|only| if options.exact { scenario.label == only } else { scenario.label.contains(only) })
             });
             for scenario in chosen {
                 // The ceiling, in slices alternating with the scenario's, so

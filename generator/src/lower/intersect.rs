@@ -176,7 +176,7 @@ impl Lowerer<'_> {
     /// in the `enum` of its property `property`, directly or in its `allOf`
     /// parts.
     pub(super) fn tag_values(&self, at: &Pointer, property: &str) -> Vec<String> {
-        let Some(schema) = self.raw.pointer(at.as_json_pointer()).and_then(|s| self.resolved_raw(s)) else {
+        let Some(schema) = at.lookup(self.raw).and_then(|s| self.resolved_raw(s)) else {
             return Vec::new();
         };
         let mut schemas = vec![schema];
@@ -200,7 +200,7 @@ impl Lowerer<'_> {
         for _ in 0..64 {
             let Some(reference) = schema.get("$ref").and_then(Value::as_str) else { return Some(schema) };
             let target = Pointer::from_ref(reference)?;
-            schema = self.raw.pointer(target.as_json_pointer())?.as_object()?.clone();
+            schema = target.lookup(self.raw)?.as_object()?.clone();
         }
         None
     }

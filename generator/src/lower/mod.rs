@@ -190,7 +190,7 @@ impl<'a> Lowerer<'a> {
 
     /// The raw JSON at a pointer (to see keywords `openapiv3` drops).
     fn raw_at(&self, at: &Pointer) -> Option<&'a Value> {
-        self.raw.pointer(at.as_json_pointer())
+        at.lookup(self.raw)
     }
 
     /// Splits `#/components/<section>/<name>` into its name, with errors for
@@ -202,9 +202,7 @@ impl<'a> Lowerer<'a> {
         let segments: Vec<String> = target.segments().collect();
         match segments.as_slice() {
             [components, s, name] if components == "components" && s == section.key() => Ok(name.clone()),
-            _ if self.raw.pointer(target.as_json_pointer()).is_none() => {
-                Err(refers("points at nothing in the document".to_owned()))
-            }
+            _ if target.lookup(self.raw).is_none() => Err(refers("points at nothing in the document".to_owned())),
             _ => Err(Error::unsupported(
                 &at.join("$ref"),
                 format!("`{reference}`: only references to #/components/{}/<name> are supported here", section.key()),
@@ -227,7 +225,7 @@ impl<'a> Lowerer<'a> {
     /// The place in this document a `$ref` (at `at`) points at.
     fn target(&self, reference: &str, at: &Pointer) -> Result<Pointer> {
         let Some(target) = Pointer::from_ref(reference) else { return Err(external(reference, at)) };
-        if self.raw.pointer(target.as_json_pointer()).is_none() {
+        if target.lookup(self.raw).is_none() {
             return Err(Error::Reference {
                 pointer: at.join("$ref"),
                 reference: reference.to_owned(),
@@ -246,7 +244,7 @@ impl<'a> Lowerer<'a> {
         target: &Pointer,
         at: &Pointer,
     ) -> Result<T> {
-        let raw = self.raw.pointer(target.as_json_pointer()).cloned().unwrap_or_default();
+        let raw = target.lookup(self.raw).cloned().unwrap_or_default();
         serde_json::from_value(raw).map_err(|error| Error::Reference {
             pointer: at.join("$ref"),
             reference: reference.to_owned(),

@@ -75,6 +75,11 @@ impl Moves {
 impl Moves {
     /// Records that `to` (a place of the rewritten tree) came from `from`,
     /// after every move recorded so far.
+    /// Whether nothing was moved.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.moves.is_empty()
+    }
+
     pub(crate) fn push(&mut self, to: Pointer, from: Pointer) {
         self.moves.push((to, from));
     }

@@ -7,7 +7,8 @@
 //! the thread of an SQLite connection and back. Under load those hops, not
 //! the probes, bound the throughput, and one query for many lookups pays them
 //! once. A lookup that arrives when a slot is free goes out at once, alone,
-//! so an idle service answers as fast as before.
+//! so an idle service answers as fast as before. (SQLite's lookups come here
+//! only when reading on the caller's thread would wait: see `sqlite/reads.rs`.)
 //!
 //! Every lookup reads what was committed before it arrived: it joins a batch
 //! that has not been sent yet, and the batch's query starts (and takes its

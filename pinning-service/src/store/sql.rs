@@ -547,9 +547,10 @@ impl Filter {
         (sql, args)
     }
 
-    /// Whether [`count`](Self::count) sums the counters of `created_counts`.
-    pub(super) fn counts_by_time(&self) -> bool {
-        self.by_time.is_some()
+    /// Whether [`count`](Self::count) sums counters (`status_counts` or
+    /// `created_counts`) rather than counting rows.
+    pub(super) fn counts_from_counters(&self) -> bool {
+        self.by_status_only || self.by_time.is_some()
     }
 
     /// The placeholder of an argument of the count: in PostgreSQL one more

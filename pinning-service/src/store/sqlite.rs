@@ -118,16 +118,21 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(settings.busy_timeout);
+        // No ping before each use (sqlx's default): it is one more hand-off
+        // to the connection's thread and back, and a connection to a file
+        // does not drop.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         schema::migrate(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         let lookups = Lookups::new(lookup_many(reader.clone()));

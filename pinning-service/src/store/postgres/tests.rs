@@ -185,28 +185,37 @@ async fn quotas_hold_under_concurrent_creates_on_two_replicas() {
     assert_eq!(one.list(&alice, &ListQuery::new(Vec::new(), 100)).await.unwrap().count, 5);
 }
 
-/// Lists counted by time run on the connections with generic plans (see
-/// `GENERIC_PLANS`), opened only when such a list comes; every other
-/// statement keeps the default planning.
+/// Lookups and lists counted from counters run on the connections with
+/// generic plans (see `GENERIC_PLANS`), opened only when one comes; every
+/// other statement keeps the default planning.
 #[tokio::test]
-async fn lists_counted_by_time_run_on_connections_with_generic_plans() {
+async fn lookups_and_lists_counted_from_counters_run_on_connections_with_generic_plans() {
     let Some(url) = database().await else { return };
     let store = PostgresStore::connect(&url).await.unwrap();
     let alice = tenant("alice");
     let first = store.create(&alice, pin(CID_A)).await.unwrap();
     store.create(&alice, pin(CID_B)).await.unwrap();
-    assert_eq!(store.list(&alice, &ListQuery::new(Vec::new(), 10)).await.unwrap().count, 2);
-    assert_eq!(store.generic.size(), 0, "a list counted by status needs no generic plans");
+    let mut by_cid = ListQuery::new(Vec::new(), 10);
+    by_cid.cids = vec![CID_A.to_owned()];
+    assert_eq!(store.list(&alice, &by_cid).await.unwrap().count, 1);
+    assert_eq!(store.generic.size(), 0, "a list counting its rows needs no generic plans");
 
     let mut query = ListQuery::new(Vec::new(), 10);
     query.after = Some(first.created);
     let page = store.list(&alice, &query).await.unwrap();
     assert_eq!(page.count, 1);
     assert_eq!(store.generic.size(), 1);
+    assert_eq!(store.list(&alice, &ListQuery::new(Vec::new(), 10)).await.unwrap().count, 2);
     let mode = |pool: &PgPool| {
         let pool = pool.clone();
         async move { sqlx::query_scalar::<_, String>("SHOW plan_cache_mode").fetch_one(&pool).await.unwrap() }
     };
     assert_eq!(mode(&store.generic).await, "force_generic_plan");
     assert_eq!(mode(&store.pool).await, "auto");
+
+    // Lookups go through those connections too: with them closed, one fails.
+    store.generic.close().await;
+    assert!(store.get(&alice, &first.requestid).await.is_err(), "the lookup went through the closed pool");
+    assert!(store.list(&alice, &ListQuery::new(Vec::new(), 10)).await.is_err());
+    assert_eq!(store.list(&alice, &by_cid).await.unwrap().count, 1);
 }

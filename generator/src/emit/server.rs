@@ -67,6 +67,7 @@ mod form_decoding;
 mod handler;
 mod headers;
 mod params;
+mod response_text;
 mod responses;
 mod router;
 mod strict;
@@ -75,7 +76,7 @@ mod union_params;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, format, ident, rust_type};
+use super::{FileText, doc_lines, ident, rust_type};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation, StatusCode, Type};
 use crate::plan::OperationNames;
@@ -137,38 +138,48 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         .collect();
     let api_trait = api_trait(api, &ops, &error, security);
     let auth_functions = auth::functions(security);
-    let items: Vec<TokenStream> =
-        ops.iter().zip(&checkers).map(|(op, checkers)| op.items(api, checkers)).collect::<Result<_>>()?;
+    let title = format!(" Server for {} {}.", api.title, api.version);
+    let mut file = FileText::new(header);
+    file.tokens(
+        quote! {
+            #![doc = #title]
+            #![doc = ""]
+            #![doc = " Implement [`Api`], then serve [`router`]: every request is authenticated, decoded and"]
+            #![doc = " checked against the spec before a method of the trait is called, and every bad"]
+            #![doc = " request is answered with the spec's error body (see [`runtime`] for the reasons)."]
+            // Response enums are as large as their largest documented body (boxing
+            // it would change the API the spec describes); descriptions are the
+            // spec's own Markdown.
+            #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+
+            pub use self::runtime::{
+                ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
+                Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
+            };
+
+            #api_trait
+        },
+        &paths,
+    )?;
+    // Item by item, so that the whole file's syntax tree never exists at once.
+    for (op, checkers) in ops.iter().zip(&checkers) {
+        op.items(api, checkers, &mut file, &paths)?;
+    }
     let strict_items = strict.items(api, &m);
     let router = router(&ops, &routes, &error)?;
-    let title = format!(" Server for {} {}.", api.title, api.version);
-    let tokens = quote! {
-        #![doc = #title]
-        #![doc = ""]
-        #![doc = " Implement [`Api`], then serve [`router`]: every request is authenticated, decoded and"]
-        #![doc = " checked against the spec before a method of the trait is called, and every bad"]
-        #![doc = " request is answered with the spec's error body (see [`runtime`] for the reasons)."]
-        // Response enums are as large as their largest documented body (boxing
-        // it would change the API the spec describes); descriptions are the
-        // spec's own Markdown.
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+    file.tokens(
+        quote! {
+            #strict_items
+            #router
+            #auth_functions
 
-        pub use self::runtime::{
-            ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
-            Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
-        };
-
-        #api_trait
-        #(#items)*
-        #strict_items
-        #router
-        #auth_functions
-
-        /// The spec-independent part of the server (rejections and their
-        /// reasons, parameter and body readers), from the runtime crate.
-        pub use #rt server as runtime;
-    };
-    format(header, tokens, &paths)
+            /// The spec-independent part of the server (rejections and their
+            /// reasons, parameter and body readers), from the runtime crate.
+            pub use #rt server as runtime;
+        },
+        &paths,
+    )?;
+    Ok(file.finish())
 }
 
 /// The server's plan with the tokens its pieces need: the error body, the

@@ -9,16 +9,25 @@ use crate::ir::{Additional, Field, Primitive, Shape, Struct, Type};
 /// The Rust type of a use of a type, as `prettyplease` prints
 /// [`super::rust_type`]'s tokens inside the models module.
 pub fn type_text(ty: &Type, out: &mut String) {
+    type_text_in(ty, "", out)
+}
+
+/// [`type_text`] with named types behind `models` (`crate::models::`).
+pub fn type_text_in(ty: &Type, models: &str, out: &mut String) {
     if ty.nullable {
         out.push_str("::std::option::Option<");
-        shape_text(&ty.shape, out);
+        shape_text_in(&ty.shape, models, out);
         out.push('>');
     } else {
-        shape_text(&ty.shape, out);
+        shape_text_in(&ty.shape, models, out);
     }
 }
 
 fn shape_text(shape: &Shape, out: &mut String) {
+    shape_text_in(shape, "", out)
+}
+
+fn shape_text_in(shape: &Shape, models: &str, out: &mut String) {
     match shape {
         Shape::Primitive(p) => out.push_str(match p {
             Primitive::String | Primitive::Bytes(_) => "::std::string::String",
@@ -32,19 +41,20 @@ fn shape_text(shape: &Shape, out: &mut String) {
         }),
         Shape::Array(item) => {
             out.push_str("::std::vec::Vec<");
-            type_text(item, out);
+            type_text_in(item, models, out);
             out.push('>');
         }
-        Shape::Map(value) => map_text(value, out),
-        Shape::Named(name) => out.push_str(name),
+        Shape::Map(value) => {
+            out.push_str("::std::collections::BTreeMap<::std::string::String, ");
+            type_text_in(value, models, out);
+            out.push('>');
+        }
+        Shape::Named(name) => {
+            out.push_str(models);
+            out.push_str(name);
+        }
         Shape::Any => out.push_str("::serde_json::Value"),
     }
-}
-
-fn map_text(value: &Type, out: &mut String) {
-    out.push_str("::std::collections::BTreeMap<::std::string::String, ");
-    type_text(value, out);
-    out.push('>');
 }
 
 /// The struct's definition: docs, derives, fields.

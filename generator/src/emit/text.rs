@@ -44,6 +44,11 @@ impl Lines {
         self.raw(indent, content);
     }
 
+    /// Marks the item as not writable as text (a layout not modelled here).
+    pub fn give_up(&mut self) {
+        self.fits = false;
+    }
+
     /// A line as it is (a comment: `prettyplease` never breaks one).
     pub fn raw(&mut self, indent: usize, content: &str) {
         self.out.extend(std::iter::repeat_n(' ', indent));

@@ -298,22 +298,32 @@ impl<'a> OpPlan<'a> {
     }
 
     /// The query struct, the headers struct, their decoders, the form
-    /// struct, the response enum and the handler.
-    pub(super) fn items(&self, api: &Api, unknown_fields: &[Option<TokenStream>]) -> Result<TokenStream> {
+    /// struct, the response enum and the handler, into `file` (the response
+    /// items as text where they fit its layouts, see `server/response_text.rs`).
+    pub(super) fn items(
+        &self,
+        api: &Api,
+        unknown_fields: &[Option<TokenStream>],
+        file: &mut FileText,
+        pointer: &Pointer,
+    ) -> Result<()> {
         let query = self.query_items(api);
         let headers = if self.headers.is_empty() {
             quote!()
         } else {
             headers::items(api, self.op, &self.names, &self.headers, &self.m)?
         };
-        let response = self.response_items();
-        let handler = self.handler(api, unknown_fields);
         let forms = self.body.iter().flat_map(|b| &b.options).filter_map(|o| match &o.kind {
             BodyKind::Form(plan) => Some(plan.items(&self.names)),
             _ => None,
         });
         let choice = self.choice_enum();
-        Ok(quote!(#query #headers #choice #(#forms)* #response #handler))
+        file.tokens(quote!(#query #headers #choice #(#forms)*), pointer)?;
+        let docs = self.response_docs();
+        let models = self.m.to_string().replace(' ', "");
+        let text = response_text::items(&self.names.response, &docs, self.variants, &models);
+        file.text_or_tokens(text, || self.response_items(&docs), pointer)?;
+        file.tokens(self.handler(api, unknown_fields), pointer)
     }
 
     pub(super) fn query_items(&self, api: &Api) -> TokenStream {
@@ -357,16 +367,19 @@ impl<'a> OpPlan<'a> {
         }
     }
 
-    pub(super) fn response_items(&self) -> TokenStream {
+    /// The response enum's doc paragraph.
+    pub(super) fn response_docs(&self) -> String {
         let op = self.op;
-        let docs = doc_lines([format!(
+        format!(
             "What [`Api::{}`] answers (`{} {}`): one variant per response the spec documents.",
             crate::naming::unraw(&op.name),
             op.method.as_str(),
             op.path
         )
-        .as_str()]);
-        responses::items(&self.response_type(), docs, self.variants, &self.m)
+    }
+
+    pub(super) fn response_items(&self, docs: &str) -> TokenStream {
+        responses::items(&self.response_type(), doc_lines([docs]), self.variants, &self.m)
     }
 
     /// The axum handler: authenticate, decode, check, call, answer.

@@ -5,8 +5,9 @@
 //!
 //! Lowering collects the operations it cannot lower
 //! (`lower::lower_skipping`); [`retain_expressible`] then plans the rest:
-//! each operation on its own ([`crate::plan::refusals`]), then the API as a
-//! whole ([`ApiPlan::new`]), whose refusals are pinned on the operations the
+//! the API as a whole, and when that fails, each operation on its own
+//! ([`crate::plan::refusals`]), then the API as a whole again
+//! ([`ApiPlan::new`]), whose refusals are pinned on the operations the
 //! pointer lies in. No emitter runs: what the plan accepts, the emitters
 //! write. Any other error still fails the whole spec. Without skipping, the
 //! same refusals are errors, as before.
@@ -20,7 +21,13 @@ use crate::pointer::Pointer;
 /// Parses and lowers a spec, leaving out every operation that lowering or
 /// the plan of the client or the server cannot express.
 pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
-    let (mut api, mut skipped) = crate::lower::lower_skipping(&crate::parse::parse(text)?)?;
+    let document = crate::parse::parse(text)?;
+    let lowered = crate::lower::lower_skipping(&document);
+    // Lowering has read all it needs: freeing the parsed document (a JSON
+    // tree and a typed model of the whole spec) is left to another thread,
+    // off the path to the first emitted item.
+    std::thread::spawn(move || drop(document));
+    let (mut api, mut skipped) = lowered?;
     skipped.extend(retain_expressible(&mut api)?);
     crate::plan::add_warnings(&mut api);
     Ok((api, skipped))
@@ -30,6 +37,11 @@ pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
 /// spec order.
 pub fn retain_expressible(api: &mut Api) -> Result<Vec<Skipped>> {
     let mut skipped: Vec<Skipped> = Vec::new();
+    // An API the plan accepts as a whole has nothing to leave out: planning
+    // each operation on its own first would plan everything twice.
+    if ApiPlan::new(api).is_ok() {
+        return Ok(skipped);
+    }
     // Each round removes at least one operation, so this ends.
     loop {
         let mut refused: Vec<(usize, Error)> = crate::plan::refusals(api)?;

@@ -128,35 +128,18 @@ enum Format {
 /// glibc spent about a third of the CPU in malloc and free, and its emitter
 /// threads waited on arena locks. Measured on GitHub's description
 /// (`/usr/bin/time`, `generate --skip-unsupported`, load 3–4): glibc with two
-/// arenas 6.9 s of CPU and 465–525 MiB; mimalloc purging at once 3.5–4.9 s
-/// and 368–397 MiB.
+/// arenas 6.9 s of CPU and 465–525 MiB; mimalloc 3.5–4.9 s and 368–397 MiB.
+///
+/// mimalloc's own purge delay (freed pages go back to the system after
+/// 1 s) is kept: once emission streamed its items, purging sooner only
+/// traded time for memory the target does not need. On a quiet machine,
+/// GitHub's description, 6 alternating runs each (`MIMALLOC_PURGE_DELAY`):
+/// 100 ms a median of 1.06 s and 230–237 MiB; 1 s 0.98 s and 289–297 MiB
+/// (the target: under 512 MiB).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `purge_delay` option (`mi_option_t` 15 in mimalloc 3, which
-/// `libmimalloc-sys` names only by number), in milliseconds.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// How long freed pages stay mapped before mimalloc returns them, in
-/// milliseconds. mimalloc 3's default, 1 s, keeps about a file's worth of
-/// freed tokens mapped while the next file is built; purging at once
-/// re-faults pages it just returned. Measured by hand on GitHub's
-/// description once emission streamed its items (load ~5): 0 ms 2.5–4.0 s
-/// and 327–339 MiB (0.64–0.85 s of system time); 100 ms 2.1–3.0 s and
-/// 358–368 MiB; 1 s 2.0–2.45 s and 420–431 MiB. 100 ms keeps most of the
-/// time and a wide margin under the 512 MiB target.
-const PURGE_DELAY_MS: std::ffi::c_long = 100;
-
-/// Sets [`PURGE_DELAY_MS`] as mimalloc's default (`MIMALLOC_PURGE_DELAY` in
-/// the environment still wins).
-fn set_purge_delay() {
-    // SAFETY: sets one option; called first thing in `main`, before any
-    // other thread exists (mimalloc's options are not thread safe).
-    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
-}
-
 fn main() -> ExitCode {
-    set_purge_delay();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(error) => {
@@ -271,23 +254,4 @@ fn corpus(
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The option number is mimalloc's `purge_delay`: its default is
-    /// mimalloc 3's 1000 ms (no neighbouring option has that default), and
-    /// setting it is read back.
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
-        // SAFETY: reads and sets an option; the test binary's other tests do
-        // not touch mimalloc's options.
-        unsafe {
-            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), 1000);
-            set_purge_delay();
-            assert_eq!(libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY), PURGE_DELAY_MS);
-        }
-    }
 }

@@ -60,11 +60,7 @@ impl Pointer {
     pub fn lookup<'v>(&self, root: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
         use serde_json::Value;
         self.path.split('/').skip(1).try_fold(root, |value, segment| {
-            let segment: std::borrow::Cow<'_, str> = if segment.contains('~') {
-                segment.replace("~1", "/").replace("~0", "~").into()
-            } else {
-                segment.into()
-            };
+            let segment = unescaped(segment);
             match value {
                 Value::Object(map) => map.get(segment.as_ref()),
                 Value::Array(list) => list.get(array_index(&segment)?),
@@ -80,7 +76,7 @@ impl Pointer {
 
     /// The unescaped segments.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
-        self.path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
+        self.path.split('/').skip(1).map(|s| unescaped(s).into_owned())
     }
 
     /// Whether `self` is `prefix` or a place inside it.
@@ -99,6 +95,12 @@ impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.path)
     }
+}
+
+/// One segment unescaped (`~1` → `/`, then `~0` → `~`), borrowed when it
+/// has nothing to unescape.
+fn unescaped(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') { segment.replace("~1", "/").replace("~0", "~").into() } else { segment.into() }
 }
 
 /// An array index as RFC 6901 writes it: digits, no leading zero.

@@ -3,8 +3,7 @@
 //! where a name is too long for the layout written here (the caller then
 //! quotes them).
 
-use super::struct_text::{call, impl_header, signature};
-use super::text::{Lines, lit};
+use super::text::{Lines, call, impl_header, lit, signature};
 use crate::ir::StringEnum;
 use crate::naming::UNKNOWN_ENUM_VALUE;
 

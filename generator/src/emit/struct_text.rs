@@ -3,7 +3,7 @@
 //! byte, or `None` where a name or type is too long for the layout written
 //! here (the caller then quotes the item).
 
-use super::text::{Lines, lit};
+use super::text::{Fit, Lines, call, choose, impl_header, lit, signature};
 use crate::ir::{Additional, Field, Primitive, Shape, Struct, Type};
 
 /// The Rust type of a use of a type, as `prettyplease` prints
@@ -149,60 +149,6 @@ fn field_type(f: &Field) -> Generic {
                 Generic::Plain(text)
             }
         },
-    }
-}
-
-/// How `prettyplease` prints a breakable construct: on one line, or broken.
-enum Fit {
-    Flat,
-    Broken,
-}
-
-/// The layout of a construct `flat` bytes long at `indent` (with whatever
-/// `prettyplease` counts after it: the comma after a field or a struct
-/// expression's field, ` {` after a header; not the comma after a match
-/// arm, as the tests show at every width): on one line when it fits.
-fn choose(indent: usize, flat: usize) -> Fit {
-    if Lines::fits(indent, flat) { Fit::Flat } else { Fit::Broken }
-}
-
-/// `head(args)tail`: on one line, or the arguments a line each.
-pub(super) fn call(lines: &mut Lines, indent: usize, head: &str, args: &[&str], tail: &str) {
-    let flat = format!("{head}({})", args.join(", "));
-    match choose(indent, flat.len() + tail.len()) {
-        Fit::Flat => lines.raw(indent, &format!("{flat}{tail}")),
-        Fit::Broken => {
-            lines.line(indent, &format!("{head}("));
-            for arg in args {
-                // A literal or a name: nothing `prettyplease` could break.
-                if arg.starts_with('"') || !arg.contains(['.', ' ']) {
-                    lines.raw(indent + 4, &format!("{arg},"));
-                } else {
-                    lines.line(indent + 4, &format!("{arg},"));
-                }
-            }
-            lines.raw(indent, &format!("){tail}"));
-        }
-    }
-}
-
-/// The head and parameters of a function whose signature is always too long
-/// for one line (the return type follows).
-pub(super) fn signature(lines: &mut Lines, indent: usize, head: &str, params: &[&str]) {
-    lines.raw(indent, &format!("{head}("));
-    for param in params {
-        lines.raw(indent + 4, &format!("{param},"));
-    }
-}
-
-/// `impl .. for Name {`: on one line, or `for Name {` on the next.
-pub(super) fn impl_header(lines: &mut Lines, head: &str, name: &str) {
-    match choose(0, head.len() + 5 + name.len() + 2) {
-        Fit::Flat => lines.raw(0, &format!("{head} for {name} {{")),
-        Fit::Broken => {
-            lines.line(0, head);
-            lines.raw(0, &format!("for {name} {{"));
-        }
     }
 }
 

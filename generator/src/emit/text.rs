@@ -75,6 +75,60 @@ impl Lines {
     }
 }
 
+/// How `prettyplease` prints a breakable construct: on one line, or broken.
+pub enum Fit {
+    Flat,
+    Broken,
+}
+
+/// The layout of a construct `flat` bytes long at `indent` (with whatever
+/// `prettyplease` counts after it: the comma after a field or a struct
+/// expression's field, ` {` after a header; not the comma after a match
+/// arm, as the tests show at every width): on one line when it fits.
+pub fn choose(indent: usize, flat: usize) -> Fit {
+    if Lines::fits(indent, flat) { Fit::Flat } else { Fit::Broken }
+}
+
+/// `head(args)tail`: on one line, or the arguments a line each.
+pub fn call(lines: &mut Lines, indent: usize, head: &str, args: &[&str], tail: &str) {
+    let flat = format!("{head}({})", args.join(", "));
+    match choose(indent, flat.len() + tail.len()) {
+        Fit::Flat => lines.raw(indent, &format!("{flat}{tail}")),
+        Fit::Broken => {
+            lines.line(indent, &format!("{head}("));
+            for arg in args {
+                // A literal or a name: nothing `prettyplease` could break.
+                if arg.starts_with('"') || !arg.contains(['.', ' ']) {
+                    lines.raw(indent + 4, &format!("{arg},"));
+                } else {
+                    lines.line(indent + 4, &format!("{arg},"));
+                }
+            }
+            lines.raw(indent, &format!("){tail}"));
+        }
+    }
+}
+
+/// The head and parameters of a function whose signature is always too long
+/// for one line (the return type follows).
+pub fn signature(lines: &mut Lines, indent: usize, head: &str, params: &[&str]) {
+    lines.raw(indent, &format!("{head}("));
+    for param in params {
+        lines.raw(indent + 4, &format!("{param},"));
+    }
+}
+
+/// `impl .. for Name {`: on one line, or `for Name {` on the next.
+pub fn impl_header(lines: &mut Lines, head: &str, name: &str) {
+    match choose(0, head.len() + 5 + name.len() + 2) {
+        Fit::Flat => lines.raw(0, &format!("{head} for {name} {{")),
+        Fit::Broken => {
+            lines.line(0, head);
+            lines.raw(0, &format!("for {name} {{"));
+        }
+    }
+}
+
 /// A string literal as `quote` writes a `&str` (and `prettyplease` prints it).
 pub fn lit(value: &str) -> String {
     proc_macro2::Literal::string(value).to_string()

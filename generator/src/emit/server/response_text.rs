@@ -5,8 +5,8 @@
 //! GitHub's server file is about a third response enums and their impls.
 
 use super::super::doc_text;
-use super::super::struct_text::{call, impl_header, type_text_in};
-use super::super::text::{Lines, lit};
+use super::super::struct_text::type_text_in;
+use super::super::text::{Lines, call, impl_header, lit};
 use super::status_key;
 use crate::ir::StatusCode;
 use crate::plan::responses::{HeaderText, Kind, Representation, ResponseBody, ResponseHeaders, Variant};

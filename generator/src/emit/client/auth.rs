@@ -169,6 +169,33 @@ pub(super) fn request_field(security: &Security, requirement: Option<&Requiremen
     quote!(security: &[#(#alternatives),*],)
 }
 
+/// [`request_field`] as text, as `prettyplease` prints it on one line.
+pub(super) fn request_field_text(security: &Security, requirement: Option<&Requirement>) -> Option<String> {
+    let requirement = requirement?;
+    let mut alternatives: Vec<String> = requirement
+        .alternatives
+        .iter()
+        .map(|all| {
+            let uses: Vec<String> = all
+                .iter()
+                .map(|u| {
+                    let scopes: Vec<String> = u.scopes.iter().map(|s| crate::emit::text::lit(s)).collect();
+                    format!(
+                        "runtime::Requirement {{ scheme: &{}, scopes: &[{}] }}",
+                        security.schemes[u.scheme].constant,
+                        scopes.join(", ")
+                    )
+                })
+                .collect();
+            format!("&[{}]", uses.join(", "))
+        })
+        .collect();
+    if requirement.anonymous {
+        alternatives.push("&[]".to_owned());
+    }
+    Some(format!("security: &[{}],", alternatives.join(", ")))
+}
+
 /// A paragraph of an operation's docs on what it sends.
 pub(super) fn docs(security: &Security, requirement: Option<&Requirement>) -> Option<String> {
     requirement.map(|r| format!("Authenticates with {} (see [`Credentials`]).", security.describe(r)))

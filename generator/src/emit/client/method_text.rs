@@ -359,23 +359,17 @@ impl OpPlan<'_> {
         } else {
             push_line(&mut out, 4, &format!("pub fn {name}("));
             for (i, arg) in args.iter().enumerate() {
-                // A type too long for its line: a layout not written here.
                 // (The last comma is written only when broken: not counted.)
                 let comma = usize::from(i + 1 < args.len());
-                if !Lines::fits(8, arg.len() + comma) {
-                    return None;
-                }
-                push_line(&mut out, 8, &format!("{arg},"));
+                generic_lines(&mut out, 8, arg, ",", comma)?;
             }
             if Lines::fits(4, ret_line.len()) {
                 push_line(&mut out, 4, &ret_line);
-            } else if Lines::fits(8, ret.len() + 1) {
+            } else {
                 push_line(&mut out, 4, ") -> runtime::Call<");
                 push_line(&mut out, 8, "Client,");
-                push_line(&mut out, 8, &format!("{ret},"));
+                generic_lines(&mut out, 8, &ret, ",", 0)?;
                 push_line(&mut out, 4, "> {");
-            } else {
-                return None;
             }
         }
 
@@ -511,6 +505,43 @@ impl Param<'_> {
     fn arg_text(&self) -> String {
         crate::plan::client::argument_name(&self.p.name)
     }
+}
+
+/// `text` (a parameter, `name: Type`, or a type) and `tail` at `indent`:
+/// on one line where it fits (`counted`: the bytes of `tail` that count),
+/// or with the arguments of its outermost generic a line deeper where it
+/// has one (`name: Option<`, `&T,`, `>,`); `None` where neither is known
+/// to be what `prettyplease` prints. A type without generics never breaks.
+fn generic_lines(out: &mut String, indent: usize, text: &str, tail: &str, counted: usize) -> Option<()> {
+    if !text.contains('<') || Lines::fits(indent, text.len() + counted) {
+        push_line(out, indent, &format!("{text}{tail}"));
+        return Some(());
+    }
+    let (head, inner) = split_generic(text)?;
+    // The generic's only argument: its comma is written only when broken.
+    if inner.contains('<') && !Lines::fits(indent + 4, inner.len()) {
+        return None;
+    }
+    push_line(out, indent, &format!("{head}<"));
+    push_line(out, indent + 4, &format!("{inner},"));
+    push_line(out, indent, &format!(">{tail}"));
+    Some(())
+}
+
+/// `Head<Inner>` as `Head` and `Inner`, for a generic of one argument.
+fn split_generic(text: &str) -> Option<(&str, &str)> {
+    let open = text.find('<')?;
+    let inner = text[open + 1..].strip_suffix('>')?;
+    let mut depth = 0usize;
+    for c in inner.chars() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    (depth == 0).then(|| (&text[..open], inner))
 }
 
 /// `date_time` or `::std::string::ToString::to_string` ([`Scalar::function`]).

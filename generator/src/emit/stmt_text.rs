@@ -211,16 +211,22 @@ pub fn pretty(out: &mut String, indent: usize, flat: &str) -> Option<()> {
 }
 
 /// Statements, as `prettyplease` prints them in a block at `indent`: inside
-/// `fn f() { { .. } }`, as many blocks deep.
+/// `fn f() { { .. } }`, as many blocks deep, after a statement of its own
+/// (a block of one expression could be printed on one line; a block with a
+/// statement never is).
 pub fn statements(out: &mut String, indent: usize, code: TokenStream) -> Option<()> {
     let depth = indent / 4 - 1;
-    let mut body = code;
+    let mut body: TokenStream = "x;".parse().ok()?;
+    body.extend(code);
     for _ in 0..depth {
         body = TokenStream::from(TokenTree::Group(Group::new(Delimiter::Brace, body)));
     }
     let mut item: TokenStream = "fn f()".parse().ok()?;
     item.extend([TokenTree::Group(Group::new(Delimiter::Brace, body))]);
-    unwrap_lines(out, item, depth + 1)
+    let mut text = String::new();
+    unwrap_lines(&mut text, item, depth + 1)?;
+    let (own, rest) = text.split_once('\n')?;
+    (own.trim() == "x;").then(|| out.push_str(rest))
 }
 
 /// An item inside an `impl` (at 4 spaces), as `prettyplease` prints it.

@@ -13,6 +13,7 @@ use super::*;
 use crate::emit::stmt_text::{self, Code, Field, surely_fits};
 use crate::emit::struct_text::type_text_in;
 use crate::emit::text::{Fit, Lines, choose, lit};
+use crate::ir::TypeKind;
 
 /// One item of the client file: written, or quoted.
 pub(super) enum Piece {
@@ -245,7 +246,10 @@ impl OpPlan<'_> {
                 block,
             ));
         }
-        checks.extend(self.body_checks().into_iter().map(Code::Tokens));
+        match self.body_validate_at() {
+            Some(check) => checks.push(check),
+            None => checks.extend(self.body_checks().into_iter().map(Code::Tokens)),
+        }
         if !checks.is_empty() {
             body.push(Code::Line(format!(
                 "let mut violations: ::std::vec::Vec<{m}validation::Violation> = ::std::vec::Vec::new();"
@@ -400,6 +404,35 @@ impl OpPlan<'_> {
         Some(out)
     }
 
+    /// The check of a body that is a struct or union (a call of its
+    /// `Validate`), as [`validate::checks`] writes it for one; `None` for
+    /// other bodies ([`Self::body_checks`] quotes theirs).
+    fn body_validate_at(&self) -> Option<Code> {
+        let b = self.body.as_ref().filter(|b| b.choice.is_none() && !b.slice && !b.ty.nullable)?;
+        if !matches!(b.encoding, Encoding::Json(_) | Encoding::Form(_)) {
+            return None;
+        }
+        let name = b.ty.named()?;
+        if !matches!(self.api.type_def(name)?.kind, TypeKind::Struct(_) | TypeKind::Union(_)) {
+            return None;
+        }
+        let arg = b.name.to_string();
+        let check = Code::Block(
+            "{".to_owned(),
+            vec![
+                Code::Line(format!("let value = {arg};")),
+                Code::Line(format!("let path: &str = {};", lit(crate::naming::unraw(&arg)))),
+                Code::Line(format!("{}validation::Validate::validate_at(value, path, out);", self.models_text)),
+            ],
+        );
+        let body = vec![Code::Line("let out = &mut violations;".to_owned()), check];
+        Some(if b.required {
+            Code::Block("{".to_owned(), body)
+        } else {
+            Code::Block(format!("if let ::std::option::Option::Some({arg}) = {arg} {{"), body)
+        })
+    }
+
     /// The method's argument type for the body `b` (as [`Body::new`] quotes it).
     fn body_arg_text(&self, b: &Body) -> String {
         let plan_slice = match (&b.encoding, &b.slice_item) {
@@ -444,23 +477,38 @@ impl OpPlan<'_> {
                  ::std::option::Option::None => ::std::option::Option::None, }},"
             )
         };
+        // Where `flat` does not fit: a JSON body's lines, as `prettyplease`
+        // breaks them (16 spaces in: the fields of the request).
         let broken = match &b.encoding {
             Encoding::Json(_) if b.required => {
-                let to_vec = format!("::serde_json::to_vec({name})");
-                let chain = format!("{to_vec}.map_err(Error::Encode)?,");
-                let mut lines = vec![(0, "body: ::std::option::Option::Some((".to_owned()), (4, format!("{media},"))];
-                // (The tuple's last comma is written only when broken.)
-                if Lines::fits(20, chain.len() - 1) {
-                    lines.push((4, chain));
-                } else {
-                    lines.push((4, to_vec));
-                    lines.push((8, ".map_err(Error::Encode)?,".to_owned()));
-                }
-                lines.push((0, ")),".to_owned()));
-                Some(lines)
+                json_tuple_lines(&name, &media, 16, "body: ::std::option::Option::Some((", ")),")
             }
+            Encoding::Json(_) => (|| {
+                let mut lines = vec![(16, format!("body: match {name} {{"))];
+                // Flat where all of it surely fits, broken where the pattern
+                // alone does not fit (what counts after it is not modelled).
+                let pattern = format!("::std::option::Option::Some({name})");
+                let flat = stmt_text::surely_fits(20, pattern.len() + 5);
+                match (flat, Lines::fits(20, pattern.len())) {
+                    (true, _) => lines.push((20, format!("{pattern} => {{"))),
+                    (false, true) => return None,
+                    (false, false) => lines.extend([
+                        (20, "::std::option::Option::Some(".to_owned()),
+                        (24, format!("{name},")),
+                        (20, ") => {".to_owned()),
+                    ]),
+                }
+                lines.extend(json_tuple_lines(&name, &media, 24, "::std::option::Option::Some((", "))")?);
+                lines.extend([
+                    (20, "}".to_owned()),
+                    (20, "::std::option::Option::None => ::std::option::Option::None,".to_owned()),
+                    (16, "},".to_owned()),
+                ]);
+                Some(lines)
+            })(),
             _ => None,
         };
+        let broken = broken.map(|lines| lines.into_iter().map(|(at, line)| (at - 16, line)).collect());
         Field { flat, broken, may_be_flat: !matches!(b.encoding, Encoding::Form(_)) && b.required }
     }
 
@@ -478,7 +526,15 @@ impl OpPlan<'_> {
             }
             Success::Strict(ty) => {
                 let ty = self.ty(ty);
-                let decode = Code::Line(format!("raw.decode::<{ty}>()"));
+                let flat = format!("raw.decode::<{ty}>()");
+                // The type a line deeper where the call does not fit.
+                let decode = match stmt_text::fits_or_not(24, flat.len()) {
+                    Some(false) if !ty.contains('<') => Code::Laid(
+                        vec![(0, "raw.decode::<".to_owned()), (8, format!("{ty},")), (4, ">()".to_owned())],
+                        flat,
+                    ),
+                    _ => Code::Line(flat),
+                };
                 (ty, decode, true)
             }
             Success::Lenient(ty, lists) => {
@@ -505,6 +561,33 @@ impl Param<'_> {
     fn arg_text(&self) -> String {
         crate::plan::client::argument_name(&self.p.name)
     }
+}
+
+/// `head`, the media type and `::serde_json::to_vec(name)` of a JSON body
+/// a line deeper, and `tail`, at `at` spaces: the tuple broken as
+/// `prettyplease` breaks it (the call chain on one line, its `.map_err`
+/// on the next, or the name on a line of its own too); `None` where a
+/// line is too close to the margin to tell.
+fn json_tuple_lines(name: &str, media: &str, at: usize, head: &str, tail: &str) -> Option<Vec<(usize, String)>> {
+    let to_vec = format!("::serde_json::to_vec({name})");
+    let chain = format!("{to_vec}.map_err(Error::Encode)?,");
+    let item = at + 4;
+    let mut lines = vec![(at, head.to_owned()), (item, format!("{media},"))];
+    // (The tuple's last comma is written only when broken: not counted.)
+    if stmt_text::fits_or_not(item, chain.len() - 1)? {
+        lines.push((item, chain));
+    } else if stmt_text::fits_or_not(item, to_vec.len())? {
+        lines.extend([(item, to_vec), (item + 4, ".map_err(Error::Encode)?,".to_owned())]);
+    } else {
+        lines.extend([
+            (item, "::serde_json::to_vec(".to_owned()),
+            (item + 8, format!("{name},")),
+            (item + 4, ")".to_owned()),
+            (item + 4, ".map_err(Error::Encode)?,".to_owned()),
+        ]);
+    }
+    lines.push((at, tail.to_owned()));
+    Some(lines)
 }
 
 /// `text` (a parameter, `name: Type`, or a type) and `tail` at `indent`:
@@ -596,7 +679,13 @@ fn lenient_decode(ty: &str, skips: Vec<(String, String)>) -> Code {
         vec![(0, "raw.decode_lenient::<".to_owned()), (8, format!("{ty},")), (4, ">(|value, skipped| {".to_owned())];
     for ((item, field), call) in skips.iter().zip(calls) {
         let args = format!(">(value, {field}, skipped);");
-        match (stmt_text::fits_or_not(28, call.len()), stmt_text::fits_or_not(28, args.len())) {
+        // Flat where all of it surely fits; broken where even the call
+        // without its `;` does not fit; else left to `prettyplease`.
+        let fits = |text: &str| match stmt_text::fits_or_not(28, text.len()) {
+            Some(false) if Lines::fits(28, text.len() - 1) => None,
+            fits => fits,
+        };
+        match (fits(&call), fits(&args)) {
             (Some(true), _) => lines.push((4, call)),
             (Some(false), Some(true)) => {
                 lines.extend([(4, "skip_items::<".to_owned()), (8, format!("{item},")), (4, args)])
@@ -657,6 +746,17 @@ mod tests {
         let op = format!("o{}", "p".repeat(len - 1));
         let param = format!("q{}", "r".repeat(len - 1));
         let schema = format!("S{}", "t".repeat(len - 1));
+        // A JSON schema of `schema`'s: `{ $ref: .. }` for `suffix`.
+        let json = |suffix: &str| {
+            format!(
+                r##"{{ content: {{ application/json: {{ schema: {{ $ref: "#/components/schemas/{schema}{suffix}" }} }} }} }}"##
+            )
+        };
+        let list = format!(
+            r##"{{ content: {{ application/json: {{ schema: {{ type: array, items: {{ $ref: "#/components/schemas/{schema}" }} }} }} }} }}"##
+        );
+        let when = "[{ name: when, in: path, required: true, schema: { type: string, format: date-time } }]";
+        let (one, error, page) = (json(""), json("Error"), json("Page"));
         format!(
             r##"
 openapi: 3.0.3
@@ -677,74 +777,39 @@ paths:
         - {{ name: {param}Required, in: query, required: true, schema: {{ type: string }} }}
         - {{ name: X-{param}, in: header, schema: {{ type: string }} }}
       responses:
-        "200":
-          description: a list
-          content:
-            application/json:
-              schema: {{ type: array, items: {{ $ref: "#/components/schemas/{schema}" }} }}
-        "404":
-          description: missing
-          content:
-            application/json:
-              schema: {{ $ref: "#/components/schemas/{schema}Error" }}
+        "200": {{ description: a list, {list_body} }}
+        "404": {{ description: missing, {error_body} }}
   /c/{{when}}:
     put:
       operationId: {op}Put
       servers: [{{ url: "https://{param}.example.com" }}]
-      parameters:
-        - {{ name: when, in: path, required: true, schema: {{ type: string, format: date-time }} }}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {{ $ref: "#/components/schemas/{schema}" }}
+      parameters: {when}
+      requestBody: {{ required: true, {one_body} }}
       responses:
-        "200":
-          description: one
-          content:
-            application/json:
-              schema: {{ $ref: "#/components/schemas/{schema}" }}
-        "400":
-          description: bad
-          content:
-            application/json:
-              schema: {{ $ref: "#/components/schemas/{schema}Error" }}
-        "401":
-          description: bad
-          content:
-            application/json:
-              schema: {{ $ref: "#/components/schemas/{schema}Error" }}
+        "200": {{ description: one, {one_body} }}
+        "400": {{ description: bad, {error_body} }}
+        "401": {{ description: bad, {error_body} }}
     post:
       operationId: {op}Post
-      parameters:
-        - {{ name: when, in: path, required: true, schema: {{ type: string, format: date-time }} }}
-      requestBody:
-        content:
-          application/json:
-            schema: {{ type: array, items: {{ $ref: "#/components/schemas/{schema}" }} }}
+      parameters: {when}
+      requestBody: {list}
       responses:
-        "201":
-          description: made
-          content:
-            application/json:
-              schema: {{ $ref: "#/components/schemas/{schema}Page" }}
-        "202":
-          description: later
+        "201": {{ description: made, {page_body} }}
+        "202": {{ description: later }}
+    patch:
+      operationId: {op}Patch
+      parameters: {when}
+      requestBody: {one}
+      responses:
+        "200": {{ description: one, {error_body} }}
     delete:
       operationId: {op}Delete
-      parameters:
-        - {{ name: when, in: path, required: true, schema: {{ type: string, format: date-time }} }}
+      parameters: {when}
       requestBody:
         required: true
-        content:
-          text/plain:
-            schema: {{ type: string }}
+        content: {{ text/plain: {{ schema: {{ type: string }} }} }}
       responses:
-        "200":
-          description: text
-          content:
-            text/plain:
-              schema: {{ type: string }}
+        "200": {{ description: text, content: {{ text/plain: {{ schema: {{ type: string }} }} }} }}
 components:
   schemas:
     {schema}:
@@ -762,8 +827,17 @@ components:
       type: object
       properties:
         message: {{ type: string }}
-"##
+"##,
+            list_body = inner(&list),
+            error_body = inner(&error),
+            one_body = inner(&one),
+            page_body = inner(&page),
         )
+    }
+
+    /// `{ content: .. }` without its braces (to add beside a description).
+    fn inner(object: &str) -> &str {
+        &object[2..object.len() - 2]
     }
 
     /// Every operation's items written as text and quoted, for names of
@@ -776,6 +850,7 @@ components:
             for len in 1..=110 {
                 let document = crate::parse::parse(&spec(len)).expect("parse");
                 let api = crate::lower::lower(&document).unwrap_or_else(|e| panic!("{len}: {e}"));
+                assert_eq!(api.operations.len(), 5);
                 let plan = ClientPlan::new(&api).expect("plan");
                 let text = format!("{models}::");
                 let path = ModelsPath { tokens: text.parse().expect("path"), text };

@@ -35,9 +35,16 @@ pub enum Code {
     /// `head {`, statements, `}` (an `if`, a `for`, a block), on its lines
     /// where `head` fits: `prettyplease` always breaks a non-empty block.
     Block(String, Vec<Code>),
+    /// A statement `prettyplease` never breaks (`let path: &str = "..";`).
+    Fixed(String),
     /// Lines laid out by the caller (indents relative to the piece's), as
-    /// they are where each surely fits; else `flat` for `prettyplease`.
+    /// they are where each surely fits (or cannot break: [`unbreakable`]);
+    /// else `flat` for `prettyplease`.
     Laid(Vec<(usize, String)>, String),
+    /// `head` broken over lines (indents relative to the piece's),
+    /// statements a level deeper than it starts, `}`; else `flat`, the
+    /// head on one line, for `prettyplease`.
+    BrokenBlock(Vec<(usize, String)>, String, Vec<Code>),
     /// Flat text `prettyplease` lays out (its layout is not modelled here).
     Pretty(String),
     /// Tokens `prettyplease` lays out (from an emitter that quotes).
@@ -80,21 +87,15 @@ impl Code {
     /// The code as flat text (for `prettyplease` to parse).
     fn flat(&self, out: &mut String) {
         match self {
-            Code::Line(text) | Code::Pretty(text) | Code::Laid(_, text) => out.push_str(text),
+            Code::Line(text) | Code::Fixed(text) | Code::Pretty(text) | Code::Laid(_, text) => out.push_str(text),
+            Code::BrokenBlock(_, head, body) => flat_block(head, body, out),
             Code::Call(head, args, tail) => {
                 let _ = write!(out, "{head}({}){tail}", args.join(", "));
             }
             Code::Tokens(tokens) => {
                 let _ = write!(out, "{tokens}");
             }
-            Code::Block(head, body) => {
-                out.push_str(head);
-                for code in body {
-                    out.push(' ');
-                    code.flat(out);
-                }
-                out.push_str(" }");
-            }
+            Code::Block(head, body) => flat_block(head, body, out),
             Code::Rigid(head, fields, tail) => {
                 out.push_str(head);
                 for field in fields {
@@ -127,7 +128,20 @@ impl Code {
                 }
                 line(out, indent, "}");
             }
-            Code::Laid(lines, _) if lines.iter().all(|(at, l)| surely_fits(indent + at, l.len())) => {
+            Code::Fixed(text) => line(out, indent, text),
+            Code::BrokenBlock(head, _, body)
+                if !body.is_empty()
+                    && head.iter().all(|(at, l)| unbreakable(l) || surely_fits(indent + at, l.len())) =>
+            {
+                for (at, l) in head {
+                    line(out, indent + at, l);
+                }
+                for code in body {
+                    code.write(out, indent + 4)?;
+                }
+                line(out, indent, "}");
+            }
+            Code::Laid(lines, _) if lines.iter().all(|(at, l)| unbreakable(l) || surely_fits(indent + at, l.len())) => {
                 for (at, l) in lines {
                     line(out, indent + at, l);
                 }
@@ -147,7 +161,7 @@ impl Code {
                     match &field.broken {
                         Some(lines)
                             if !Lines::fits(at, field.flat.len())
-                                && lines.iter().all(|(rel, l)| surely_fits(at + rel, l.len())) =>
+                                && lines.iter().all(|(rel, l)| unbreakable(l) || surely_fits(at + rel, l.len())) =>
                         {
                             for (rel, l) in lines {
                                 line(&mut text, at + rel, l);
@@ -177,6 +191,22 @@ impl Code {
         self.flat(&mut flat);
         pretty(out, indent, &flat)
     }
+}
+
+/// A block's `head` and statements, flat.
+fn flat_block(head: &str, body: &[Code], out: &mut String) {
+    out.push_str(head);
+    for code in body {
+        out.push(' ');
+        code.flat(out);
+    }
+    out.push_str(" }");
+}
+
+/// A line `prettyplease` cannot break, however long: a path or a name
+/// and its comma (`crate::models::Item,`).
+pub fn unbreakable(line: &str) -> bool {
+    line.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b','))
 }
 
 fn line(out: &mut String, indent: usize, text: &str) {

@@ -420,16 +420,30 @@ impl OpPlan<'_> {
         let check = Code::Block(
             "{".to_owned(),
             vec![
-                Code::Line(format!("let value = {arg};")),
-                Code::Line(format!("let path: &str = {};", lit(crate::naming::unraw(&arg)))),
+                Code::Fixed(format!("let value = {arg};")),
+                Code::Fixed(format!("let path: &str = {};", lit(crate::naming::unraw(&arg)))),
                 Code::Line(format!("{}validation::Validate::validate_at(value, path, out);", self.models_text)),
             ],
         );
-        let body = vec![Code::Line("let out = &mut violations;".to_owned()), check];
-        Some(if b.required {
-            Code::Block("{".to_owned(), body)
-        } else {
-            Code::Block(format!("if let ::std::option::Option::Some({arg}) = {arg} {{"), body)
+        let body = vec![Code::Fixed("let out = &mut violations;".to_owned()), check];
+        if b.required {
+            return Some(Code::Block("{".to_owned(), body));
+        }
+        // The pattern's argument on a line of its own where even the
+        // pattern does not fit (what counts after it is not modelled).
+        let pattern = format!("if let ::std::option::Option::Some({arg})");
+        let head = format!("{pattern} = {arg} {{");
+        Some(match (surely_fits(12, head.len()), Lines::fits(12, pattern.len())) {
+            (true, _) | (false, true) => Code::Block(head, body),
+            (false, false) => Code::BrokenBlock(
+                vec![
+                    (0, "if let ::std::option::Option::Some(".to_owned()),
+                    (4, format!("{arg},")),
+                    (0, format!(") = {arg} {{")),
+                ],
+                head,
+                body,
+            ),
         })
     }
 

@@ -55,6 +55,7 @@ pub enum Code {
 }
 
 /// A line of a [`Code::Rigid`] piece.
+#[derive(Clone)]
 pub struct Field {
     /// On one line (with its comma).
     pub flat: String,

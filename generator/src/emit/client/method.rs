@@ -47,7 +47,7 @@ pub(super) struct OpPlan<'a> {
     /// The request's `security` field (empty: it sends no credentials).
     pub(super) auth: TokenStream,
     /// `auth` as text (`None`: no field).
-    pub(super) auth_text: Option<String>,
+    pub(super) auth_text: Option<crate::emit::stmt_text::Field>,
     /// What the docs say about its authentication.
     pub(super) auth_doc: Option<String>,
 }

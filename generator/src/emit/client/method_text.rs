@@ -347,7 +347,7 @@ impl OpPlan<'_> {
             fields.push(Field::flat(format!("server: ::std::option::Option::Some({}),", lit(url))));
         }
         if let Some(auth) = &self.auth_text {
-            fields.push(Field::flat(auth.clone()));
+            fields.push(auth.clone());
         }
         fields.push(Field::flat("..::std::default::Default::default()".to_owned()));
         body.push(Code::Rigid("let request = runtime::Request {".to_owned(), fields, "};".to_owned()));
@@ -780,6 +780,7 @@ paths:
     get:
       operationId: {op}Get
       deprecated: true
+      security: [{{ {schema}Key: [] }}]
       parameters:
         - {{ name: {param}, in: path, required: true, schema: {{ type: string }} }}
         - {{ name: id, in: path, required: true, schema: {{ type: integer, minimum: 1 }} }}
@@ -797,6 +798,7 @@ paths:
     put:
       operationId: {op}Put
       servers: [{{ url: "https://{param}.example.com" }}]
+      security: [{{ {schema}Key: [], {schema}Oauth: [read, write] }}, {{}}]
       parameters: {when}
       requestBody: {{ required: true, {one_body} }}
       responses:
@@ -825,6 +827,11 @@ paths:
       responses:
         "200": {{ description: text, content: {{ text/plain: {{ schema: {{ type: string }} }} }} }}
 components:
+  securitySchemes:
+    {schema}Key: {{ type: apiKey, in: header, name: X-Key }}
+    {schema}Oauth:
+      type: oauth2
+      flows: {{ clientCredentials: {{ tokenUrl: "https://t.example.com", scopes: {{ read: r, write: w }} }} }}
   schemas:
     {schema}:
       type: object

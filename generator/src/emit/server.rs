@@ -65,6 +65,7 @@ mod deep_object;
 mod error_body;
 mod form_decoding;
 mod handler;
+mod handler_text;
 mod headers;
 mod params;
 mod response_text;
@@ -115,6 +116,13 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
 
 /// [`server`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
 pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result<String> {
+    Ok(emit(api, header, models, runtime, true)?.0)
+}
+
+/// [`server_in`], with the regular items written as text (`text`: see
+/// `server/response_text.rs`, `server/handler_text.rs`) or all quoted (the
+/// tests compare both); with the number of items written as text.
+fn emit(api: &Api, header: &str, models: &str, runtime: &str, text: bool) -> Result<(String, usize)> {
     let paths = Pointer::root().join("paths");
     let rt = super::runtime_path(runtime, &paths)?;
     let m: TokenStream = format!("{models}::")
@@ -162,8 +170,9 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         &paths,
     )?;
     // Item by item, so that the whole file's syntax tree never exists at once.
+    let mut texts = 0;
     for (op, checkers) in ops.iter().zip(&checkers) {
-        op.items(api, checkers, &mut file, &paths)?;
+        texts += op.items(api, checkers, &mut file, &paths, text)?;
     }
     let strict_items = strict.items(api, &m);
     let router = router(&ops, &routes, &error)?;
@@ -179,7 +188,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         },
         &paths,
     )?;
-    Ok(file.finish())
+    Ok((file.finish(), texts))
 }
 
 /// The server's plan with the tokens its pieces need: the error body, the

@@ -99,7 +99,7 @@ impl OptionPlan {
     }
 
     /// Statements checking the constraints of `present` (a `&` of the value).
-    fn checks(&self, api: &Api, m: &TokenStream) -> TokenStream {
+    pub(super) fn checks(&self, api: &Api, m: &TokenStream) -> TokenStream {
         match &self.kind {
             BodyKind::Json { .. } | BodyKind::Form(FormPlan { checks: None, .. }) => {
                 crate::emit::validate::checks(api, &self.ty, quote!(present), quote!(""), m)
@@ -306,7 +306,8 @@ impl<'a> OpPlan<'a> {
         unknown_fields: &[Option<TokenStream>],
         file: &mut FileText,
         pointer: &Pointer,
-    ) -> Result<()> {
+        text: bool,
+    ) -> Result<usize> {
         let query = self.query_items(api);
         let headers = if self.headers.is_empty() {
             quote!()
@@ -321,9 +322,15 @@ impl<'a> OpPlan<'a> {
         file.tokens(quote!(#query #headers #choice #(#forms)*), pointer)?;
         let docs = self.response_docs();
         let models = self.m.to_string().replace(' ', "");
-        let text = response_text::items(&self.names.response, &docs, self.variants, &models);
-        file.text_or_tokens(text, || self.response_items(&docs), pointer)?;
-        file.tokens(self.handler(api, unknown_fields), pointer)
+        let response =
+            text.then(|| response_text::items(&self.names.response, &docs, self.variants, &models)).flatten();
+        let mut texts = usize::from(response.is_some());
+        file.text_or_tokens(response, || self.response_items(&docs), pointer)?;
+        let strict = unknown_fields.iter().any(Option::is_some);
+        let handler = text.then(|| handler_text::handler(self, api, strict, &models)).flatten();
+        texts += usize::from(handler.is_some());
+        file.text_or_tokens(handler, || self.handler(api, unknown_fields), pointer)?;
+        Ok(texts)
     }
 
     pub(super) fn query_items(&self, api: &Api) -> TokenStream {

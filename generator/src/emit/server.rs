@@ -72,12 +72,13 @@ mod response_text;
 mod responses;
 mod router;
 mod strict;
+mod trait_text;
 mod union_params;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{FileText, doc_lines, ident, rust_type};
+use super::{FileText, doc_lines, doc_text, ident, rust_type};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation, StatusCode, Type};
 use crate::plan::OperationNames;
@@ -144,7 +145,6 @@ fn emit(api: &Api, header: &str, models: &str, runtime: &str, text: bool) -> Res
                 .collect()
         })
         .collect();
-    let api_trait = api_trait(api, &ops, &error, security);
     let auth_functions = auth::functions(security);
     let title = format!(" Server for {} {}.", api.title, api.version);
     let mut file = FileText::new(header);
@@ -164,13 +164,19 @@ fn emit(api: &Api, header: &str, models: &str, runtime: &str, text: bool) -> Res
                 ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
                 Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
             };
-
-            #api_trait
         },
         &paths,
     )?;
-    // Item by item, so that the whole file's syntax tree never exists at once.
+    let models_text = m.to_string().replace(' ', "");
     let mut texts = 0;
+    if text {
+        let (api_trait, methods) = trait_text::api_trait(api, &ops, &error, security, &models_text, &paths)?;
+        file.text(&api_trait);
+        texts += methods;
+    } else {
+        file.tokens(api_trait(api, &ops, &error, security), &paths)?;
+    }
+    // Item by item, so that the whole file's syntax tree never exists at once.
     for (op, checkers) in ops.iter().zip(&checkers) {
         texts += op.items(api, checkers, &mut file, &paths, text)?;
     }

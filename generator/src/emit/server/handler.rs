@@ -51,6 +51,17 @@ pub(super) struct OptionPlan {
     pub(super) kind: BodyKind,
 }
 
+/// A parameter of a trait method after `&self`.
+pub(super) enum Input {
+    /// Who the authentication found the caller to be.
+    Caller,
+    /// The path parameter of this index.
+    Path(usize),
+    Query,
+    Headers,
+    Body,
+}
+
 /// How a request body is read.
 pub(super) enum BodyKind {
     /// JSON of the body's type; `strict`: its schema forbids unknown fields
@@ -247,47 +258,56 @@ impl<'a> OpPlan<'a> {
         paragraphs
     }
 
-    /// The trait method.
-    pub(super) fn trait_method(&self) -> TokenStream {
+    /// The trait method's doc paragraphs and its parameters after `&self`
+    /// (their names, and what [`Input`] they are).
+    pub(super) fn trait_inputs(&self) -> (Vec<String>, Vec<(String, Input)>) {
         let mut docs = self.docs();
         let mut inputs = Vec::new();
-        let mut taken: Vec<String> = Vec::new();
         if let Some(auth) = &self.auth {
-            let caller = auth.caller_type();
-            inputs.push(quote!(caller: #caller));
-            taken.push("caller".to_owned());
+            inputs.push(("caller".to_owned(), Input::Caller));
             docs.push(auth.caller_doc());
         }
-        let query_type = self.query_type();
-        let mut names = Vec::new();
-        for p in &self.path {
+        for (i, p) in self.path.iter().enumerate() {
             let mut name = crate::naming::unraw(&p.param.name).to_owned();
             if ["caller", "query", "headers", "body"].contains(&name.as_str()) {
                 name.push_str("_param");
             }
-            names.push(name);
+            inputs.push((crate::naming::value_name(&name), Input::Path(i)));
         }
-        for (p, name) in self.path.iter().zip(&names) {
-            let name = ident(&crate::naming::value_name(name));
-            let ty = &p.field_type;
-            inputs.push(quote!(#name: #ty));
+        if !self.query.is_empty() {
+            inputs.push(("query".to_owned(), Input::Query));
         }
-        if let Some(q) = &query_type {
-            inputs.push(quote!(query: #q));
+        if !self.headers.is_empty() {
+            inputs.push(("headers".to_owned(), Input::Headers));
+            docs.push(format!(
+                "`headers` are the header and cookie parameters ([`{}`]), decoded and checked.",
+                self.names.headers
+            ));
         }
-        if let Some(h) = self.headers_type() {
-            inputs.push(quote!(headers: #h));
-            docs.push(format!("`headers` are the header and cookie parameters ([`{h}`]), decoded and checked."));
+        if let Some(body) = &self.body {
+            inputs.push(("body".to_owned(), Input::Body));
+            docs.push(format!(
+                "`body` is the decoded request body{}, checked against the spec's constraints.",
+                if body.required { "" } else { " (`None` when the request has none)" }
+            ));
         }
-        if let Some(ty) = self.body_type() {
-            inputs.push(quote!(body: #ty));
-            if let Some(body) = &self.body {
-                docs.push(format!(
-                    "`body` is the decoded request body{}, checked against the spec's constraints.",
-                    if body.required { "" } else { " (`None` when the request has none)" }
-                ));
-            }
-        }
+        (docs, inputs)
+    }
+
+    /// The trait method.
+    pub(super) fn trait_method(&self) -> TokenStream {
+        let (docs, inputs) = self.trait_inputs();
+        let inputs = inputs.iter().map(|(name, input)| {
+            let name = ident(name);
+            let ty = match input {
+                Input::Caller => self.auth.as_ref().map(AuthPlan::caller_type),
+                Input::Path(i) => Some(self.path[*i].field_type.clone()),
+                Input::Query => self.query_type().map(|q| quote!(#q)),
+                Input::Headers => self.headers_type().map(|h| quote!(#h)),
+                Input::Body => self.body_type(),
+            };
+            quote!(#name: #ty)
+        });
         let docs = doc_lines(docs.iter().map(String::as_str));
         let name = self.method_name();
         let response = self.response_type();

@@ -352,7 +352,7 @@ mod tests {
                     panic!("len {len}, {models}: text\n{}\n---- quoted\n{}", show(&written), show(&quoted));
                 }
                 texts += n;
-                total += 2 * api.operations.len();
+                total += 3 * api.operations.len();
             }
         }
         assert!(texts * 10 > total * 4, "{texts} of {total} items as text");

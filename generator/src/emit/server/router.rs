@@ -12,11 +12,7 @@ pub(super) fn api_trait(api: &Api, ops: &[OpPlan<'_>], error: &ErrorBody, securi
     let methods = ops.iter().map(OpPlan::trait_method);
     let rejection = error.trait_method();
     let alternates = error.alternate_methods();
-    let title = format!("{} {}", api.title, api.version);
-    let docs = doc_lines([
-        format!("The operations of {title}: implement this, then serve [`router`]`(api)`.").as_str(),
-        "Every method is called only for a request that passed authentication and whose parameters and body decoded and satisfied every constraint of the spec; everything else is answered by the router with the spec's error body (see [`Api::rejection`]).",
-    ]);
+    let docs = doc_lines(trait_text::trait_docs(api).iter().map(String::as_str));
     quote! {
         #docs
         pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {

@@ -68,6 +68,7 @@ mod handler;
 mod handler_text;
 mod headers;
 mod params;
+mod query_text;
 mod response_text;
 mod responses;
 mod router;

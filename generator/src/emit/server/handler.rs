@@ -328,7 +328,8 @@ impl<'a> OpPlan<'a> {
         pointer: &Pointer,
         text: bool,
     ) -> Result<usize> {
-        let query = self.query_items(api);
+        let models = self.m.to_string().replace(' ', "");
+        let mut texts = self.query_items(api, file, pointer, text, &models)?;
         let headers = if self.headers.is_empty() {
             quote!()
         } else {
@@ -339,12 +340,11 @@ impl<'a> OpPlan<'a> {
             _ => None,
         });
         let choice = self.choice_enum();
-        file.tokens(quote!(#query #headers #choice #(#forms)*), pointer)?;
+        file.tokens(quote!(#headers #choice #(#forms)*), pointer)?;
         let docs = self.response_docs();
-        let models = self.m.to_string().replace(' ', "");
         let response =
             text.then(|| response_text::items(&self.names.response, &docs, self.variants, &models)).flatten();
-        let mut texts = usize::from(response.is_some());
+        texts += usize::from(response.is_some());
         file.text_or_tokens(response, || self.response_items(&docs), pointer)?;
         let strict = unknown_fields.iter().any(Option::is_some);
         let handler = text.then(|| handler_text::handler(self, api, strict, &models)).flatten();
@@ -353,23 +353,35 @@ impl<'a> OpPlan<'a> {
         Ok(texts)
     }
 
-    pub(super) fn query_items(&self, api: &Api) -> TokenStream {
-        let Some(name) = self.query_type() else { return quote!() };
+    /// The query struct's doc paragraph.
+    pub(super) fn query_docs(&self) -> String {
         let op = self.op;
-        let docs = doc_lines([format!(
+        format!(
             "The query parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
             crate::naming::unraw(&op.name),
             op.method.as_str(),
             op.path
         )
-        .as_str()]);
+    }
+
+    /// The query struct `name`.
+    fn query_struct(&self, name: &proc_macro2::Ident) -> TokenStream {
+        let docs = doc_lines([self.query_docs().as_str()]);
         let declared = self.query.iter().map(|p| {
             let field = ident(&p.param.name);
             let ty = &p.field_type;
             let docs = p.docs();
             quote!(#docs pub #field: #ty,)
         });
-        let default_impl = params::default_impl(&name, &self.query);
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name { #(#declared)* }
+        }
+    }
+
+    /// The function decoding the query string into the struct `name`.
+    fn query_decoder(&self, api: &Api, name: &proc_macro2::Ident) -> TokenStream {
         let decoder = self.query_decoder_name();
         let vars: Vec<_> = (0..self.query.len()).map(|i| format_ident!("query_param_{}", i)).collect();
         let decode = self.query.iter().zip(&vars).map(|(p, var)| p.decode_query(var));
@@ -379,12 +391,6 @@ impl<'a> OpPlan<'a> {
             quote!(#field: #var,)
         });
         quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct #name { #(#declared)* }
-
-            #default_impl
-
             fn #decoder(raw: ::std::option::Option<&str>) -> ::std::result::Result<#name, self::runtime::Rejection> {
                 let query = self::runtime::QueryString::parse(raw)?;
                 #(#decode)*
@@ -392,6 +398,33 @@ impl<'a> OpPlan<'a> {
                 ::std::result::Result::Ok(#name { #(#assigned)* })
             }
         }
+    }
+
+    /// The query struct, its `Default` impl (when every parameter is
+    /// optional) and its decoder, into `file`: as text where they fit its
+    /// layouts (`text`, see `server/query_text.rs`), else quoted.
+    fn query_items(
+        &self,
+        api: &Api,
+        file: &mut FileText,
+        pointer: &Pointer,
+        text: bool,
+        models: &str,
+    ) -> Result<usize> {
+        let Some(name) = self.query_type() else { return Ok(0) };
+        let mut texts = 0;
+        let written = text.then(|| query_text::query_struct(self, models)).flatten();
+        texts += usize::from(written.is_some());
+        file.text_or_tokens(written, || self.query_struct(&name), pointer)?;
+        if let Some(default) = params::default_impl(&name, &self.query) {
+            let written = text.then(|| query_text::default_impl(&self.names.query, &self.query, models)).flatten();
+            texts += usize::from(written.is_some());
+            file.text_or_tokens(written, || default, pointer)?;
+        }
+        let written = text.then(|| query_text::decoder(self, api, models)).flatten();
+        texts += usize::from(written.is_some());
+        file.text_or_tokens(written, || self.query_decoder(api, &name), pointer)?;
+        Ok(texts)
     }
 
     /// The response enum's doc paragraph.

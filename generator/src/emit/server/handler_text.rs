@@ -179,7 +179,7 @@ pub(super) fn handler(plan: &OpPlan<'_>, api: &Api, strict: bool, models: &str) 
 }
 
 /// The runtime's parser of a scalar path parameter (see [`params::parse`]).
-fn parse_function(parse: &Parse) -> &'static str {
+pub(super) fn parse_function(parse: &Parse) -> &'static str {
     if parse.enumeration {
         "self::runtime::from_str_param"
     } else if parse.json {
@@ -257,10 +257,11 @@ mod tests {
     use serde_json::json;
 
     /// A spec whose names, wire names, types and media types are `len`
-    /// bytes long, with every step written as text here: path parameters of
-    /// each parser, a query, headers, each kind of body (required or not),
-    /// authentication, another bad-request schema (a rejection hook), and
-    /// a name's length in every position around the margin.
+    /// bytes long, with every step written as text: path parameters of each
+    /// parser, query parameters (required, optional, with defaults of each
+    /// kind written as text), headers, each kind of body (required or not),
+    /// authentication, another bad-request schema (a rejection hook), and a
+    /// name's length in every position around the margin.
     fn spec(len: usize) -> String {
         let long = |c: &str| c.repeat(len);
         let schema = format!("S{}", "x".repeat(len - 1));
@@ -280,7 +281,10 @@ mod tests {
                     "parameters": [
                         path(&long("p"), string.clone()),
                         path("b", named("Kind")),
-                        {"name": "q", "in": "query", "schema": {"type": "integer"}},
+                        {"name": format!("q{}", "x".repeat(len / 3)), "in": "query", "schema": {"type": "integer"}},
+                        {"name": format!("l{}", long("q")), "in": "query", "schema": string.clone()},
+                        {"name": "r", "in": "query", "required": true, "schema": named(&format!("E{}", long("n")))},
+                        {"name": "s", "in": "query", "required": true, "schema": {"type": "boolean"}},
                     ],
                     "responses": ok,
                 }},
@@ -314,8 +318,19 @@ mod tests {
                     "parameters": [path(&long("e"), named(&format!("E{}", long("n"))))],
                     "responses": ok,
                 }},
+                "/g": {"get": {
+                    "operationId": "g",
+                    "parameters": [{"name": format!("a{}", "x".repeat(len / 4)), "in": "query", "schema": {"type": "integer", "default": 1}}],
+                    "responses": ok,
+                }},
                 "/f": {"get": {
                     "operationId": format!("f{}", "o".repeat(len / 5)),
+                    "parameters": [
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 30}},
+                        {"name": "s", "in": "query", "schema": {"type": "string", "default": long("v")}},
+                        {"name": "k", "in": "query", "schema": {"type": "string", "enum": ["one", long("t")], "default": long("t")}},
+                        {"name": long("w"), "in": "query", "schema": {"type": "number", "default": 1.5}},
+                    ],
                     "responses": {"400": {"description": "bad", "content": {"application/json": {"schema": named(&format!("O{}", long("t")))}}}},
                 }},
             },
@@ -335,7 +350,9 @@ mod tests {
     }
 
     /// For names of every length around `prettyplease`'s margin: the server
-    /// file with handlers as text is the one with every handler quoted.
+    /// file with its regular items as text (handlers, trait methods, query
+    /// structs, their `Default` impls and decoders, response enums) is the
+    /// one with every item quoted.
     #[test]
     fn text_is_what_prettyplease_prints_at_every_width() {
         let (mut texts, mut total) = (0, 0);
@@ -350,6 +367,10 @@ mod tests {
                     let show =
                         |text: &str| text.lines().skip(line.saturating_sub(12)).take(20).collect::<Vec<_>>().join("\n");
                     panic!("len {len}, {models}: text\n{}\n---- quoted\n{}", show(&written), show(&quoted));
+                }
+                if len == 10 {
+                    // Short names: every handler, method, response and query item is text.
+                    assert_eq!(n, 32, "{models}");
                 }
                 texts += n;
                 total += 3 * api.operations.len();

@@ -72,6 +72,7 @@ mod query_text;
 mod response_text;
 mod responses;
 mod router;
+mod router_text;
 mod strict;
 mod trait_text;
 mod union_params;
@@ -182,11 +183,14 @@ fn emit(api: &Api, header: &str, models: &str, runtime: &str, text: bool) -> Res
         texts += op.items(api, checkers, &mut file, &paths, text)?;
     }
     let strict_items = strict.items(api, &m);
-    let router = router(&ops, &routes, &error)?;
+    let Routing { router, routes, rest } = router(&ops, &routes, &error)?;
+    file.tokens(quote!(#strict_items #router), &paths)?;
+    let with_config = text.then(|| router_text::with_config(&routes)).flatten();
+    texts += usize::from(with_config.is_some());
+    file.text_or_tokens(with_config, || self::router::with_config(&routes), &paths)?;
     file.tokens(
         quote! {
-            #strict_items
-            #router
+            #rest
             #auth_functions
 
             /// The spec-independent part of the server (rejections and their

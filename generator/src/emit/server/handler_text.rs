@@ -370,7 +370,7 @@ mod tests {
                 }
                 if len == 10 {
                     // Short names: every handler, method, response and query item is text.
-                    assert_eq!(n, 32, "{models}");
+                    assert_eq!(n, 33, "{models}");
                 }
                 texts += n;
                 total += 3 * api.operations.len();

@@ -306,7 +306,11 @@ mod tests {
                     "requestBody": {"required": true, "content": {media.as_str(): {"schema": string.clone()}}},
                     "responses": ok,
                 }},
-                "/d/{id}": {"delete": {
+                "/d/{id}": {"get": {
+                    "operationId": format!("g{}", "o".repeat(len + 10)),
+                    "parameters": [path("id", string.clone())],
+                    "responses": ok,
+                }, "delete": {
                     "operationId": format!("d{}", "o".repeat(len / 2)),
                     "parameters": [path("id", string.clone())],
                     "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
@@ -370,7 +374,7 @@ mod tests {
                 }
                 if len == 10 {
                     // Short names: every handler, method, response and query item is text.
-                    assert_eq!(n, 33, "{models}");
+                    assert_eq!(n, 36, "{models}");
                 }
                 texts += n;
                 total += 3 * api.operations.len();

@@ -3,7 +3,7 @@
 //! where a line does not fit the layouts written here (the caller then
 //! quotes it). GitHub's is 5.8k lines, a statement per route.
 
-use super::super::text::{Fit, Lines, call, choose, lit};
+use super::super::text::{Fit, Lines, choose, lit};
 use super::router::Registered;
 
 /// `router_with_config`, registering `routes`.
@@ -40,7 +40,8 @@ fn route(lines: &mut Lines, path: &str, methods: &[(String, String)]) {
     }
     lines.raw(4, "let router = router");
     lines.raw(8, ".route(");
-    lines.line(12, &format!("{path},"));
+    // A literal and a name: nothing `prettyplease` could break.
+    lines.raw(12, &format!("{path},"));
     // `prettyplease` does not count the comma after the last argument.
     match choose(12, chain.len()) {
         Fit::Flat => lines.raw(12, &format!("{chain},")),
@@ -52,15 +53,38 @@ fn route(lines: &mut Lines, path: &str, methods: &[(String, String)]) {
                 // as the chain's links.
                 Fit::Broken => {
                     lines.line(12, &format!("{}(", first.0));
-                    lines.line(20, &format!("{},", first.1));
+                    handler_line(lines, &first.1);
                     lines.raw(16, ")");
                 }
             }
             let last = links.len() - 1;
             for (i, (head, arg)) in links.iter().enumerate() {
-                call(lines, 16, head, &[arg], if i == last { "," } else { "" });
+                let tail = if i == last { "," } else { "" };
+                match choose(16, head.len() + arg.len() + 2) {
+                    Fit::Flat => lines.raw(16, &format!("{head}({arg}){tail}")),
+                    Fit::Broken => {
+                        lines.line(16, &format!("{head}("));
+                        handler_line(lines, arg);
+                        lines.raw(16, &format!("){tail}"));
+                    }
+                }
             }
         }
     }
     lines.raw(8, ");");
+}
+
+/// A handler (`name::<A>`) as a broken call's argument at 20 spaces:
+/// `prettyplease` does not count the comma after it, and breaks its
+/// `::<A>` where it does not fit (a name, even longer, cannot break).
+fn handler_line(lines: &mut Lines, handler: &str) {
+    match (choose(20, handler.len()), handler.strip_suffix("::<A>")) {
+        (Fit::Flat, _) => lines.raw(20, &format!("{handler},")),
+        (Fit::Broken, Some(name)) => {
+            lines.raw(20, &format!("{name}::<"));
+            lines.raw(24, "A,");
+            lines.raw(20, ">,");
+        }
+        (Fit::Broken, None) => lines.give_up(),
+    }
 }

@@ -29,6 +29,24 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers (`r#self` is not allowed).
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
+/// The names already spelled on this thread, by wire name: a large spec
+/// names the same properties, parameters and variants thousands of times
+/// (GitHub's: `url`, `id`, `node_id`, ...), and heck spells each one char
+/// by char through `fmt`.
+#[derive(Default)]
+struct Memo(std::cell::RefCell<std::collections::HashMap<Box<str>, String>>);
+
+impl Memo {
+    fn get_or(&self, wire: &str, spell: fn(&str) -> String) -> String {
+        if let Some(name) = self.0.borrow().get(wire) {
+            return name.clone();
+        }
+        let name = spell(wire);
+        self.0.borrow_mut().insert(wire.into(), name.clone());
+        name
+    }
+}
+
 /// Words turned into names where a name would otherwise lose them (`+1` and
 /// `-1` must not both become `1`).
 fn spell_signs(name: &str) -> String {
@@ -46,6 +64,11 @@ fn spell_signs(name: &str) -> String {
 /// A value (field, parameter, function) name: `snake_case`, keywords raw
 /// (`r#match`) or, where Rust allows no raw form, suffixed (`self_`).
 pub fn value_name(wire: &str) -> String {
+    thread_local!(static SEEN: Memo = Memo::default());
+    SEEN.with(|seen| seen.get_or(wire, spell_value_name))
+}
+
+fn spell_value_name(wire: &str) -> String {
     let mut name = spell_signs(wire).to_snake_case();
     if name.is_empty() {
         name = "value".to_owned();
@@ -58,6 +81,11 @@ pub fn value_name(wire: &str) -> String {
 
 /// A type or variant name: `UpperCamelCase`, never a keyword.
 pub fn type_name(wire: &str) -> String {
+    thread_local!(static SEEN: Memo = Memo::default());
+    SEEN.with(|seen| seen.get_or(wire, spell_type_name))
+}
+
+fn spell_type_name(wire: &str) -> String {
     let mut name = spell_signs(wire).to_upper_camel_case();
     if name.is_empty() {
         name = "Empty".to_owned();

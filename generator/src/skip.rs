@@ -12,10 +12,10 @@
 //! write. Any other error still fails the whole spec. Without skipping, the
 //! same refusals are errors, as before.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::ir::{Api, Operation};
 pub use crate::lower::Skipped;
-use crate::plan::ApiPlan;
+use crate::plan::{ApiPlan, ClientPlan, ServerPlan};
 use crate::pointer::Pointer;
 
 /// Parses and lowers a spec, leaving out every operation that lowering or
@@ -29,20 +29,54 @@ pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
     // the closure and the document with it are dropped here).
     let _ = std::thread::Builder::new().spawn(move || drop(document));
     let (mut api, mut skipped) = lowered?;
-    skipped.extend(retain_expressible(&mut api)?);
-    crate::plan::add_warnings(&mut api);
+    match planned_whole(&api) {
+        Some(warnings) => api.warnings.extend(warnings),
+        None => {
+            skipped.extend(refuse_until_planned(&mut api)?);
+            crate::plan::add_warnings(&mut api);
+        }
+    }
     Ok((api, skipped))
 }
+
+/// The plan's warnings ([`crate::plan::warnings`]) if the plan accepts `api`
+/// as a whole, which is then left as it is. A large API's client is planned
+/// on another thread, and the warnings beside it, while this one plans the
+/// server: the three read `api` alone.
+fn planned_whole(api: &Api) -> Option<Vec<Warning>> {
+    let client = || ClientPlan::new(api).is_ok().then(|| crate::plan::warnings(api));
+    if api.operations.len() < PLANNED_ON_TWO_THREADS {
+        return ApiPlan::new(api).is_ok().then(|| crate::plan::warnings(api));
+    }
+    std::thread::scope(|scope| {
+        let beside = std::thread::Builder::new().spawn_scoped(scope, client).ok();
+        let server = ServerPlan::new(api).is_ok();
+        let client = match beside {
+            Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => client(),
+        };
+        client.filter(|_| server)
+    })
+}
+
+/// From this many operations on, [`planned_whole`] uses two threads (the
+/// pinning spec has 5 operations, GitHub's description 1,223).
+const PLANNED_ON_TWO_THREADS: usize = 64;
 
 /// Takes the operations the plan refuses out of `api` and returns them, in
 /// spec order.
 pub fn retain_expressible(api: &mut Api) -> Result<Vec<Skipped>> {
-    let mut skipped: Vec<Skipped> = Vec::new();
     // An API the plan accepts as a whole has nothing to leave out: planning
     // each operation on its own first would plan everything twice.
     if ApiPlan::new(api).is_ok() {
-        return Ok(skipped);
+        return Ok(Vec::new());
     }
+    refuse_until_planned(api)
+}
+
+/// [`retain_expressible`] for an API the plan does not accept as a whole.
+fn refuse_until_planned(api: &mut Api) -> Result<Vec<Skipped>> {
+    let mut skipped: Vec<Skipped> = Vec::new();
     // Each round removes at least one operation, so this ends.
     loop {
         let mut refused: Vec<(usize, Error)> = crate::plan::refusals(api)?;

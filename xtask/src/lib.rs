@@ -277,12 +277,54 @@ pub fn generate_skipping_unsupported(
 }
 
 fn write_crate(spec: &Path, api: &generator::ir::Api, out: &Path, name: &str) -> Result<Vec<PathBuf>, TaskError> {
+    use generator::emit::krate;
     let header = header("cargo xtask generate", &spec.display().to_string());
-    let files = generator::emit::krate::standalone(api, name, &header)
-        .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
+    let emit =
+        || krate::own_files(api, name, &header).map_err(|error| TaskError::Spec { path: spec.to_owned(), error });
+    // The runtime's copy does not depend on the API: it is written while
+    // the crate's own files are emitted on another thread (or, when no
+    // thread can be started, before they are emitted here).
+    let (own, runtime, mut made) = std::thread::scope(|scope| {
+        let emitting = std::thread::Builder::new().spawn_scoped(scope, emit).ok();
+        let mut made = Vec::new();
+        let runtime = write_files(out, krate::runtime_files(&header), &mut made);
+        let own = match emitting {
+            Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => emit(),
+        };
+        (own, runtime, made)
+    });
+    let own = match own {
+        Ok(own) => own,
+        Err(error) => {
+            // A crate that cannot be emitted leaves nothing behind: the
+            // runtime's files go, and the directories made for them (the
+            // deepest first; one that holds other files stays).
+            for path in runtime.iter().flatten() {
+                let _ = std::fs::remove_file(path);
+            }
+            made.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+            for dir in &made {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(error);
+        }
+    };
+    let runtime = runtime?;
+    // The crate's own files first, as `krate::standalone` lists them.
+    let mut written = write_files(out, own, &mut made)?;
+    written.extend(runtime);
+    Ok(written)
+}
+
+/// Writes `files` under `out`, creating each directory once (`made` holds
+/// those already made); the paths written.
+fn write_files(
+    out: &Path,
+    files: Vec<generator::emit::krate::File>,
+    made: &mut Vec<PathBuf>,
+) -> Result<Vec<PathBuf>, TaskError> {
     let mut written = Vec::new();
-    // Each directory once (the runtime's files share a few).
-    let mut made: Vec<PathBuf> = Vec::new();
     for file in files {
         let path = out.join(&file.path);
         let io = |error| TaskError::Io { path: path.clone(), error };

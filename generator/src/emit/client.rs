@@ -81,14 +81,14 @@ mod client_type;
 mod exchange;
 mod form_encoding;
 mod method;
+mod method_text;
 mod wire;
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{describe_constraints, doc_lines, format, ident, rust_type, validate};
+use super::{FileText, describe_constraints, doc_lines, ident, rust_type, validate};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation, Parameter, Primitive, Shape, StatusCode, Type};
 use crate::plan::OperationNames;
@@ -100,6 +100,7 @@ use crate::plan::parameters::{ClientParameter, Deep, Scalar, Wire};
 use crate::pointer::Pointer;
 use exchange::*;
 use method::*;
+use method_text::Piece;
 use wire::*;
 
 /// Dependencies the generated client code uses (name, Cargo requirement),
@@ -122,21 +123,27 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
 pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result<String> {
     let paths = Pointer::root().join("paths");
     let rt = super::runtime_path(runtime, &paths)?;
-    let models: TokenStream = format!("{models}::")
+    let text = format!("{models}::");
+    let tokens = text
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
+    let models_path = ModelsPath { tokens, text };
+    let models = &models_path.tokens;
     let plan = ClientPlan::new(api)?;
-    let items: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .zip(&plan.names.operations)
-        .zip(&plan.operations)
-        .enumerate()
-        .map(|(i, ((op, names), p))| OpPlan::new(api, op, names, p, &models, &plan.security, i).emit())
-        .collect::<Result<_>>()?;
-    let imports = client_type::imports(&rt, &items);
+    let mut helpers = BTreeSet::new();
+    let mut items = Vec::new();
+    for (i, ((op, names), p)) in api.operations.iter().zip(&plan.names.operations).zip(&plan.operations).enumerate() {
+        for piece in OpPlan::new(api, op, names, p, &models_path, &plan.security, i).pieces()? {
+            match &piece {
+                Piece::Text(text) => client_type::helpers_in_text(text, &mut helpers),
+                Piece::Tokens(tokens) => client_type::helpers_in_tokens(tokens.clone(), &mut helpers),
+            }
+            items.push(piece);
+        }
+    }
+    let imports = client_type::imports(&rt, &helpers);
     let client_type =
-        client_type::tokens(&rt, &plan.security, plan.error_body.map(|(ty, name)| (rust_type(&ty, &models), name)));
+        client_type::tokens(&rt, &plan.security, plan.error_body.map(|(ty, name)| (rust_type(&ty, models), name)));
     let title = format!(" Client for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]
@@ -151,7 +158,14 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::redundant_closure_call)]
         #imports
         #client_type
-        #(#items)*
     };
-    format(header, tokens, &paths)
+    let mut file = FileText::new(header);
+    file.tokens(tokens, &paths)?;
+    for piece in items {
+        match piece {
+            Piece::Text(text) => file.text(&text),
+            Piece::Tokens(tokens) => file.tokens(tokens, &paths)?,
+        }
+    }
+    Ok(file.finish())
 }

@@ -17,6 +17,7 @@ mod enum_text;
 pub mod krate;
 pub mod models;
 pub mod server;
+mod stmt_text;
 mod struct_text;
 mod text;
 pub mod validate;

@@ -65,18 +65,22 @@ mod deep_object;
 mod error_body;
 mod form_decoding;
 mod handler;
+mod handler_text;
 mod headers;
 mod params;
+mod query_text;
 mod response_text;
 mod responses;
 mod router;
+mod router_text;
 mod strict;
+mod trait_text;
 mod union_params;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{FileText, doc_lines, ident, rust_type};
+use super::{FileText, doc_lines, doc_text, ident, rust_type};
 use crate::error::{Error, Result};
 use crate::ir::{Api, Operation, StatusCode, Type};
 use crate::plan::OperationNames;
@@ -115,6 +119,13 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
 
 /// [`server`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
 pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result<String> {
+    Ok(emit(api, header, models, runtime, true)?.0)
+}
+
+/// [`server_in`], with the regular items written as text (`text`: see
+/// `server/response_text.rs`, `server/handler_text.rs`) or all quoted (the
+/// tests compare both); with the number of items written as text.
+fn emit(api: &Api, header: &str, models: &str, runtime: &str, text: bool) -> Result<(String, usize)> {
     let paths = Pointer::root().join("paths");
     let rt = super::runtime_path(runtime, &paths)?;
     let m: TokenStream = format!("{models}::")
@@ -136,7 +147,6 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
                 .collect()
         })
         .collect();
-    let api_trait = api_trait(api, &ops, &error, security);
     let auth_functions = auth::functions(security);
     let title = format!(" Server for {} {}.", api.title, api.version);
     let mut file = FileText::new(header);
@@ -156,21 +166,31 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
                 ApiKey, AuthorizationValue, BasicCredentials, BearerToken, ClientErrorStatus, Config, InformationalStatus, RangeStatus, Reason, RedirectionStatus,
                 Rejection, ServerErrorStatus, StatusOutOfRange, SuccessStatus,
             };
-
-            #api_trait
         },
         &paths,
     )?;
+    let models_text = m.to_string().replace(' ', "");
+    let mut texts = 0;
+    if text {
+        let (api_trait, methods) = trait_text::api_trait(api, &ops, &error, security, &models_text, &paths)?;
+        file.text(&api_trait);
+        texts += methods;
+    } else {
+        file.tokens(api_trait(api, &ops, &error, security), &paths)?;
+    }
     // Item by item, so that the whole file's syntax tree never exists at once.
     for (op, checkers) in ops.iter().zip(&checkers) {
-        op.items(api, checkers, &mut file, &paths)?;
+        texts += op.items(api, checkers, &mut file, &paths, text)?;
     }
     let strict_items = strict.items(api, &m);
-    let router = router(&ops, &routes, &error)?;
+    let Routing { router, routes, rest } = router(&ops, &routes, &error)?;
+    file.tokens(quote!(#strict_items #router), &paths)?;
+    let with_config = text.then(|| router_text::with_config(&routes)).flatten();
+    texts += usize::from(with_config.is_some());
+    file.text_or_tokens(with_config, || self::router::with_config(&routes), &paths)?;
     file.tokens(
         quote! {
-            #strict_items
-            #router
+            #rest
             #auth_functions
 
             /// The spec-independent part of the server (rejections and their
@@ -179,7 +199,7 @@ pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         },
         &paths,
     )?;
-    Ok(file.finish())
+    Ok((file.finish(), texts))
 }
 
 /// The server's plan with the tokens its pieces need: the error body, the

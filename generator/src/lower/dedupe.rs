@@ -32,7 +32,11 @@ use crate::ir::{Additional, Api, Field, Shape, Struct, Type, TypeDef, TypeKind, 
 /// keys.
 pub fn duplicates(api: &Api) -> BTreeMap<String, String> {
     let defs: Vec<&TypeDef> = api.types.iter().filter(|d| mergeable(&d.kind)).collect();
-    let buckets: Vec<u64> = defs.iter().map(|def| bucket(def)).collect();
+    let buckets: Vec<u64> = {
+        let own: Vec<u64> = defs.iter().map(|def| bucket(def)).collect();
+        let by_name: HashMap<&str, u64> = defs.iter().zip(&own).map(|(def, own)| (def.name.as_str(), *own)).collect();
+        defs.iter().zip(&own).map(|(def, own)| with_references(def, *own, &by_name)).collect()
+    };
     let mut same: BTreeMap<String, String> = BTreeMap::new();
     loop {
         // Per bucket, the first type of each distinct body this round.
@@ -87,6 +91,43 @@ fn bucket(def: &TypeDef) -> u64 {
     hasher.finish()
 }
 
+/// `own` (a type's [`bucket`]) with the buckets of the types it refers to,
+/// in order. Two references [`same_type`] takes as equal name one type, or
+/// two types found to have the same body, so their buckets are equal too;
+/// a name of a kind never merged stands for itself.
+fn with_references(def: &TypeDef, own: u64, buckets: &HashMap<&str, u64>) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    own.hash(&mut hasher);
+    references(&def.kind, &mut |name| match buckets.get(name) {
+        Some(bucket) => bucket.hash(&mut hasher),
+        None => name.hash(&mut hasher),
+    });
+    hasher.finish()
+}
+
+/// Calls `found` with each type name `kind` refers to (in its fields, its
+/// additional properties and its variants, through arrays and maps).
+fn references<'a>(kind: &'a TypeKind, found: &mut impl FnMut(&'a str)) {
+    fn walk<'a>(ty: &'a Type, found: &mut impl FnMut(&'a str)) {
+        match &ty.shape {
+            Shape::Array(inner) | Shape::Map(inner) => walk(inner, found),
+            Shape::Named(name) => found(name),
+            Shape::Primitive(_) | Shape::Any => {}
+        }
+    }
+    match kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().for_each(|field| walk(&field.ty, found));
+            if let Additional::Typed(ty) = &s.additional_properties {
+                walk(ty, found);
+            }
+        }
+        TypeKind::Union(u) => u.variants.iter().for_each(|variant| walk(&variant.ty, found)),
+        TypeKind::Map(ty) | TypeKind::Alias(ty) => walk(ty, found),
+        TypeKind::Enum(_) | TypeKind::ValueEnum(_) => {}
+    }
+}
+
 /// Whether `a` and `b` have the same body: equal apart from the places in
 /// the spec they came from and their own docs, with each reference read
 /// through `same`. A type that refers to itself is the same only as itself
@@ -102,8 +143,12 @@ fn same_kind(a: &TypeKind, b: &TypeKind, same: &BTreeMap<String, String>) -> boo
     match (a, b) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             let Struct { fields, additional_properties } = a;
+            // The types first: two structs that share their fields' names
+            // and docs (GitHub's hundreds of inline user objects) mostly
+            // differ in a type they refer to, until a later round merges it.
             fields.len() == b.fields.len()
-                && fields.iter().zip(&b.fields).all(|(a, b)| same_field(a, b, same))
+                && fields.iter().zip(&b.fields).all(|(a, b)| same_type(&a.ty, &b.ty, same))
+                && fields.iter().zip(&b.fields).all(|(a, b)| same_field(a, b))
                 && match (additional_properties, &b.additional_properties) {
                     (Additional::Typed(a), Additional::Typed(b)) => same_type(a, b, same),
                     (a, b) => a == b,
@@ -126,8 +171,9 @@ fn same_kind(a: &TypeKind, b: &TypeKind, same: &BTreeMap<String, String>) -> boo
     }
 }
 
-fn same_field(a: &Field, b: &Field, same: &BTreeMap<String, String>) -> bool {
-    let Field { name, wire_name, pointer: _, docs, ty, required, default, boxed, read_only, write_only, deprecated } =
+/// All of two fields but their types (which [`same_kind`] compares first).
+fn same_field(a: &Field, b: &Field) -> bool {
+    let Field { name, wire_name, pointer: _, docs, ty: _, required, default, boxed, read_only, write_only, deprecated } =
         a;
     *name == b.name
         && *wire_name == b.wire_name
@@ -138,7 +184,6 @@ fn same_field(a: &Field, b: &Field, same: &BTreeMap<String, String>) -> bool {
         && *read_only == b.read_only
         && *write_only == b.write_only
         && *deprecated == b.deprecated
-        && same_type(ty, &b.ty, same)
 }
 
 fn same_type(a: &Type, b: &Type, same: &BTreeMap<String, String>) -> bool {

@@ -9,6 +9,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_lines, ident};
+use crate::emit::stmt_text::Field;
+use crate::emit::text::Lines;
 use crate::ir::Location;
 use crate::naming::value_name;
 use crate::plan::security::{Credential, Requirement, Scheme, Security, capitalized};
@@ -167,6 +169,56 @@ pub(super) fn request_field(security: &Security, requirement: Option<&Requiremen
         alternatives.push(quote!(&[]));
     }
     quote!(security: &[#(#alternatives),*],)
+}
+
+/// [`request_field`] as text: never on one line (`prettyplease` breaks a
+/// struct expression wider than 34 bytes, and a `runtime::Requirement` is),
+/// broken a level per array and struct where an alternative does not fit
+/// on its line either (else left to `prettyplease`).
+pub(super) fn request_field_text(security: &Security, requirement: Option<&Requirement>) -> Option<Field> {
+    let requirement = requirement?;
+    let mut flat: Vec<String> = Vec::new();
+    let mut lines = vec![(0, "security: &[".to_owned())];
+    let mut laid = true;
+    for all in &requirement.alternatives {
+        let uses: Vec<(String, String)> = all
+            .iter()
+            .map(|u| {
+                let scopes: Vec<String> = u.scopes.iter().map(|s| crate::emit::text::lit(s)).collect();
+                (security.schemes[u.scheme].constant.clone(), format!("&[{}]", scopes.join(", ")))
+            })
+            .collect();
+        let alternative = format!(
+            "&[{}]",
+            uses.iter()
+                .map(|(constant, scopes)| format!("runtime::Requirement {{ scheme: &{constant}, scopes: {scopes} }}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        // The request's fields are 16 spaces in, an alternative 20.
+        laid &= !Lines::fits(20, alternative.len());
+        lines.push((4, "&[".to_owned()));
+        for (constant, scopes) in uses {
+            lines.extend([
+                (8, "runtime::Requirement {".to_owned()),
+                (12, format!("scheme: &{constant},")),
+                (12, format!("scopes: {scopes},")),
+                (8, "},".to_owned()),
+            ]);
+        }
+        lines.push((4, "],".to_owned()));
+        flat.push(alternative);
+    }
+    if requirement.anonymous {
+        flat.push("&[]".to_owned());
+        lines.push((4, "&[],".to_owned()));
+    }
+    lines.push((0, "],".to_owned()));
+    Some(Field {
+        flat: format!("security: &[{}],", flat.join(", ")),
+        broken: laid.then_some(lines),
+        may_be_flat: false,
+    })
 }
 
 /// A paragraph of an operation's docs on what it sends.

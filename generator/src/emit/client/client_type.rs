@@ -24,27 +24,67 @@ const HELPERS: &[&str] = &[
     "styled_text",
 ];
 
-/// `use <runtime>::client::{...}` of the [`HELPERS`] that `items` name, so a
-/// file carries no import it does not use.
-pub(super) fn imports(rt: &TokenStream, items: &[TokenStream]) -> TokenStream {
-    fn walk(tokens: TokenStream, found: &mut BTreeSet<String>) {
-        for tree in tokens {
-            match tree {
-                TokenTree::Ident(ident) => {
-                    let name = ident.to_string();
-                    if HELPERS.contains(&name.as_str()) {
-                        found.insert(name);
+/// Adds the [`HELPERS`] that `tokens` name to `found`.
+pub(super) fn helpers_in_tokens(tokens: TokenStream, found: &mut BTreeSet<&'static str>) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                if let Some(helper) = HELPERS.iter().find(|h| **h == name) {
+                    found.insert(helper);
+                }
+            }
+            TokenTree::Group(group) => helpers_in_tokens(group.stream(), found),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
+/// Adds the [`HELPERS`] that the code of `text` (an item as text) names to
+/// `found`: identifiers outside comments and string and character literals.
+pub(super) fn helpers_in_text(text: &str, found: &mut BTreeSet<&'static str>) {
+    for line in text.lines() {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        let bytes = code.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != b'"' {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                }
+                b'\'' => {
+                    // A character literal (the client writes no lifetimes).
+                    i += if bytes.get(i + 1) == Some(&b'\\') { 3 } else { 2 };
+                    while i < bytes.len() && bytes[i] != b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b if b.is_ascii_alphabetic() || b == b'_' => {
+                    let start = i;
+                    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                        i += 1;
+                    }
+                    if let Some(helper) = HELPERS.iter().find(|h| **h == &code[start..i]) {
+                        found.insert(helper);
                     }
                 }
-                TokenTree::Group(group) => walk(group.stream(), found),
-                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+                _ => i += 1,
             }
         }
     }
-    let mut found = BTreeSet::new();
-    for item in items {
-        walk(item.clone(), &mut found);
-    }
+}
+
+/// `use <runtime>::client::{...}` of the [`HELPERS`] found in the items, so
+/// a file carries no import it does not use.
+pub(super) fn imports(rt: &TokenStream, found: &BTreeSet<&'static str>) -> TokenStream {
     if found.is_empty() {
         return quote!();
     }

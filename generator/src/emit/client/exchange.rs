@@ -43,6 +43,7 @@ impl Body {
             arg,
             required: plan.required,
             slice: plan.slice.is_some(),
+            slice_item: plan.slice.clone(),
             encoding: plan.encoding.clone(),
         }
     }
@@ -103,8 +104,8 @@ pub(super) fn encoded_body(required: bool, name: &proc_macro2::Ident, encode: &T
     }
 }
 
-/// `matches!(raw.status.as_u16(), 400..=599)` for a set of statuses, as runs.
-pub(super) fn status_pattern(codes: &BTreeSet<u16>) -> TokenStream {
+/// The runs of consecutive statuses in `codes` (`400..=401`, `404..=404`).
+pub(super) fn status_runs(codes: &BTreeSet<u16>) -> Vec<(u16, u16)> {
     let mut runs: Vec<(u16, u16)> = Vec::new();
     for &code in codes {
         match runs.last_mut() {
@@ -112,6 +113,12 @@ pub(super) fn status_pattern(codes: &BTreeSet<u16>) -> TokenStream {
             _ => runs.push((code, code)),
         }
     }
+    runs
+}
+
+/// `matches!(raw.status.as_u16(), 400..=599)` for a set of statuses, as runs.
+pub(super) fn status_pattern(codes: &BTreeSet<u16>) -> TokenStream {
+    let runs = status_runs(codes);
     if runs.is_empty() {
         return quote!(false);
     }

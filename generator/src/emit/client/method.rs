@@ -16,9 +16,17 @@ pub(super) struct Body {
     pub(super) required: bool,
     /// `[T]`: the argument is a slice.
     pub(super) slice: bool,
+    /// The item type of a slice argument.
+    pub(super) slice_item: Option<Type>,
     pub(super) encoding: Encoding,
     /// The options of a body of several media types.
     pub(super) choice: Option<BodyChoice>,
+}
+
+/// The path of the model types (`crate::models::`), as tokens and as text.
+pub(super) struct ModelsPath {
+    pub(super) tokens: TokenStream,
+    pub(super) text: String,
 }
 
 /// One operation's plan, with the tokens its pieces need.
@@ -27,6 +35,8 @@ pub(super) struct OpPlan<'a> {
     pub(super) op: &'a Operation,
     pub(super) names: &'a OperationNames,
     pub(super) models: &'a TokenStream,
+    /// `models` as text (`crate::models::`).
+    pub(super) models_text: &'a str,
     pub(super) path: &'a [PathPiece],
     pub(super) positional: Vec<Param<'a>>,
     pub(super) optional: Vec<Param<'a>>,
@@ -36,6 +46,8 @@ pub(super) struct OpPlan<'a> {
     pub(super) failures: &'a BTreeSet<u16>,
     /// The request's `security` field (empty: it sends no credentials).
     pub(super) auth: TokenStream,
+    /// `auth` as text (`None`: no field).
+    pub(super) auth_text: Option<crate::emit::stmt_text::Field>,
     /// What the docs say about its authentication.
     pub(super) auth_doc: Option<String>,
 }
@@ -46,7 +58,7 @@ impl<'a> OpPlan<'a> {
         op: &'a Operation,
         names: &'a OperationNames,
         plan: &'a ClientOperation,
-        models: &'a TokenStream,
+        models: &'a ModelsPath,
         security: &crate::plan::security::Security,
         index: usize,
     ) -> Self {
@@ -55,14 +67,16 @@ impl<'a> OpPlan<'a> {
             api,
             op,
             names,
-            models,
+            models: &models.tokens,
+            models_text: &models.text,
             path: &plan.path,
-            positional: plan.positional.iter().map(|p| Param::new(op, p, models)).collect(),
-            optional: plan.optional.iter().map(|p| Param::new(op, p, models)).collect(),
-            body: plan.body.as_ref().map(|b| Body::new(b, models)),
+            positional: plan.positional.iter().map(|p| Param::new(op, p, &models.tokens)).collect(),
+            optional: plan.optional.iter().map(|p| Param::new(op, p, &models.tokens)).collect(),
+            body: plan.body.as_ref().map(|b| Body::new(b, &models.tokens)),
             success: &plan.success,
             failures: &plan.failures,
             auth: super::auth::request_field(security, requirement),
+            auth_text: super::auth::request_field_text(security, requirement),
             auth_doc: super::auth::docs(security, requirement),
         }
     }
@@ -140,24 +154,17 @@ impl<'a> OpPlan<'a> {
         for p in &self.positional {
             let arg = p.arg();
             let wire_name = &p.p.wire_name;
-            let mut body = validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), m);
-            if let Wire::Segment(Scalar::Text) = p.wire {
-                body = quote!(check_segment(&#arg, #wire_name, out); #body);
-            }
-            if let Some(guard) = delimiter_checks(p.wire, quote!(&#arg), wire_name, m) {
-                body = quote!(#guard #body);
-            }
+            let (segment, guard, validate) = self.positional_checks(p);
+            let segment = segment.then(|| quote!(check_segment(&#arg, #wire_name, out);));
+            let body = quote!(#segment #guard #validate);
             if !body.is_empty() {
                 checks.push(quote! { { let out = &mut violations; #body } });
             }
         }
         for p in &self.optional {
             let field = p.name();
-            let wire_name = &p.p.wire_name;
-            let mut body = validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), m);
-            if let Some(guard) = delimiter_checks(p.wire, quote!(given), wire_name, m) {
-                body = quote!(#guard #body);
-            }
+            let (guard, validate) = self.optional_checks(p);
+            let body = quote!(#guard #validate);
             if !body.is_empty() {
                 checks.push(quote! {
                     if let ::std::option::Option::Some(given) = &query.#field {
@@ -170,47 +177,7 @@ impl<'a> OpPlan<'a> {
         if let (Some(b), Some(choice)) = (&self.body, choice) {
             checks.extend(self.choice_checks(b, choice));
         }
-        if let Some(b) = self
-            .body
-            .as_ref()
-            .filter(|b| b.choice.is_none() && matches!(b.encoding, Encoding::Json(_) | Encoding::Form(_)))
-        {
-            let (name, owned_expr) = (&b.name, &b.owned);
-            let path = crate::naming::unraw(&b.name.to_string()).to_owned();
-            let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
-            if !body.is_empty() {
-                let slice_owned = b.slice.then(|| {
-                    let rust = rust_type(&b.ty, m);
-                    quote!(let #name: &#rust = &::std::borrow::ToOwned::to_owned(#name);)
-                });
-                if b.required {
-                    checks.push(quote! { { #slice_owned let out = &mut violations; #body } });
-                } else {
-                    checks.push(quote! {
-                        if let ::std::option::Option::Some(#name) = #name {
-                            #slice_owned
-                            let out = &mut violations;
-                            #body
-                        }
-                    });
-                }
-            }
-        }
-        if let Some(Body { encoding: Encoding::Multipart(plan), name, required, choice: None, .. }) = &self.body {
-            let body = form_encoding::multipart_checks(self.api, plan, &quote!(#name), m);
-            if !body.is_empty() {
-                checks.push(if *required {
-                    quote! { { let out = &mut violations; #body } }
-                } else {
-                    quote! {
-                        if let ::std::option::Option::Some(#name) = #name {
-                            let out = &mut violations;
-                            #body
-                        }
-                    }
-                });
-            }
-        }
+        checks.extend(self.body_checks());
         let validation = (!checks.is_empty()).then(|| {
             quote! {
                 let mut violations: ::std::vec::Vec<#m validation::Violation> = ::std::vec::Vec::new();
@@ -228,54 +195,7 @@ impl<'a> OpPlan<'a> {
                     [one] => quote!(path.push(#one);),
                     _ => quote!(path.push_str(#text);),
                 }),
-                PathPiece::Param(i) => {
-                    let p = &self.positional[*i];
-                    let arg = p.arg();
-                    if let Wire::SegmentUnion { union, arms } = p.wire {
-                        let rust = rust_type(union, m);
-                        let arms = arms.iter().map(|(variant, scalar)| {
-                            let variant = ident(variant);
-                            let text = match scalar {
-                                Scalar::Text => quote!(value),
-                                _ => {
-                                    let text = scalar.to_string(&quote!(value));
-                                    quote!(&#text)
-                                }
-                            };
-                            quote!(#rust::#variant(value) => encode_into(&mut path, #text),)
-                        });
-                        path.push(quote!(match &#arg { #(#arms)* }));
-                        continue;
-                    }
-                    if let Wire::SegmentStyled { style, explode } = p.wire {
-                        let (name, style) = (&p.p.wire_name, style.spec_name());
-                        path.push(quote! {
-                            let json = ::serde_json::to_value(&#arg).map_err(Error::Encode)?;
-                            path.push_str(&styled_text(#name, &json, #style, #explode, true));
-                        });
-                        continue;
-                    }
-                    if let Wire::SegmentJson = p.wire {
-                        path.push(quote! {
-                            let json = ::serde_json::to_string(&#arg).map_err(Error::Encode)?;
-                            encode_into(&mut path, &json);
-                        });
-                        continue;
-                    }
-                    let Wire::Segment(scalar) = *p.wire else {
-                        return Err(Error::Emit {
-                            pointer: p.p.pointer.clone(),
-                            message: "a path template names a parameter that is not in the path".to_owned(),
-                        });
-                    };
-                    path.push(match scalar {
-                        Scalar::Text => quote!(encode_into(&mut path, &#arg);),
-                        _ => {
-                            let text = scalar.to_string(&quote!(&#arg));
-                            quote!(encode_into(&mut path, &#text);)
-                        }
-                    });
-                }
+                PathPiece::Param(i) => path.push(self.path_param(&self.positional[*i])?),
             }
         }
 
@@ -354,120 +274,13 @@ impl<'a> OpPlan<'a> {
 
         // The response.
         let documented = status_pattern(self.failures);
-        let (ret, decode, accept_json) = match self.success {
-            Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
-            Success::Text => (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty()),
-            Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty()),
-            Success::Statuses(variants) => {
-                let name = self.success_enum_name();
-                let mut arms = Vec::new();
-                let mut accept_json = !self.failures.is_empty();
-                for v in variants {
-                    let variant = ident(&v.name);
-                    let (pattern, status) = match v.status {
-                        StatusCode::Exact(code) => (Literal::u16_unsuffixed(code).into_token_stream(), None),
-                        _ => (quote!(code if (200..300).contains(&code)), Some(quote!(raw.status))),
-                    };
-                    let read = match &v.read {
-                        Read::Nothing => None,
-                        Read::Json(ty) => {
-                            accept_json = true;
-                            let ty = rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m);
-                            Some(quote!(raw.decode::<#ty>()?))
-                        }
-                        Read::Text => Some(quote!(raw.text()?)),
-                        Read::Bytes => Some(quote!(raw.bytes()?)),
-                    };
-                    let fields: Vec<TokenStream> = status.into_iter().chain(read).collect();
-                    let value =
-                        if fields.is_empty() { quote!(#name::#variant) } else { quote!(#name::#variant(#(#fields),*)) };
-                    arms.push(quote!(#pattern => ::std::result::Result::Ok(#value),));
-                }
-                let decode = quote! {
-                    match raw.status.as_u16() {
-                        #(#arms)*
-                        _ => ::std::result::Result::Err(raw.undecodable("the spec documents no response for this success status".to_owned())),
-                    }
-                };
-                (quote!(#name), decode, accept_json)
-            }
-            Success::Strict(ty) => {
-                let ty = rust_type(ty, m);
-                (ty.clone(), quote!(raw.decode::<#ty>()), true)
-            }
-            Success::Lenient(ty, lists) => {
-                let ty = rust_type(ty, m);
-                let skips = lists.iter().map(|(field, item)| {
-                    let item = rust_type(item, m);
-                    let field = match field {
-                        Some(f) => quote!(::std::option::Option::Some(#f)),
-                        None => quote!(::std::option::Option::None),
-                    };
-                    quote!(skip_items::<#item>(value, #field, skipped);)
-                });
-                (quote!(Decoded<#ty>), quote!(raw.decode_lenient::<#ty>(|value, skipped| { #(#skips)* })), true)
-            }
-        };
+        let (ret, decode, accept_json) = self.response();
         let method = format_ident!("{}", op.method.as_str());
         let auth = &self.auth;
         let server = op.servers.first().map(|url| quote!(server: ::std::option::Option::Some(#url),));
         let accept_json = accept_json.then(|| quote!(accept_json: true,));
 
-        // Docs.
-        let mut paragraphs: Vec<String> = Vec::new();
-        paragraphs.extend(op.summary.clone());
-        paragraphs.extend(op.description.clone());
-        paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
-        if let Some(b) = &self.body {
-            let what = match b.ty.named() {
-                Some(name) => format!("`{name}`"),
-                None => "the body".to_owned(),
-            };
-            let name = crate::naming::unraw(&b.name.to_string()).to_owned();
-            paragraphs.push(match &b.encoding {
-                Encoding::Json(media) => format!("`{name}`: {what}, sent as JSON (`{media}`)."),
-                Encoding::Raw(media) => format!("`{name}`: sent as it is, as `{media}`."),
-                Encoding::Form(_) => format!("`{name}`: {what}, sent as `application/x-www-form-urlencoded`."),
-                Encoding::Multipart(plan) => {
-                    format!("`{name}`: {what}, sent as `multipart/form-data` (see [`{}`]).", plan.name)
-                }
-                Encoding::Ranged => format!("`{name}`: sent as it is, as `application/octet-stream`."),
-            });
-            if let Some(choice) = &b.choice {
-                paragraphs.pop();
-                let media: Vec<String> =
-                    choice.options.iter().flat_map(|o| &o.media_types).map(|m| format!("`{m}`")).collect();
-                paragraphs.push(format!(
-                    "`{}`: the body in any media type the spec documents ({}), one variant of [`{}`] each; \
-                     [`Client::{}`] sends the default one.",
-                    choice.argument,
-                    media.join(", "),
-                    choice.name,
-                    crate::naming::unraw(&op.name)
-                ));
-            }
-        }
-        paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
-        paragraphs.extend(self.auth_doc.clone());
-        if let Success::Lenient(..) = self.success {
-            paragraphs.push(
-                "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
-            );
-        }
-        if let Some(url) = op.servers.first() {
-            paragraphs.push(if url.starts_with('/') {
-                format!(
-                    "Sent under the base URL followed by `{url}`, the operation's own server (see `ClientBuilder::operation_server`)."
-                )
-            } else {
-                format!(
-                    "Sent to `{url}`, the operation's own server, not to the base URL (see `ClientBuilder::operation_server`)."
-                )
-            });
-        }
-        if op.deprecated {
-            paragraphs.push("**Deprecated** in the spec.".to_owned());
-        }
+        let paragraphs = self.method_docs();
         let docs = doc_lines(paragraphs.iter().map(String::as_str));
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
@@ -541,6 +354,238 @@ impl<'a> OpPlan<'a> {
                 }
             }
         })
+    }
+
+    /// The checks of a positional parameter: whether its segment is
+    /// checked (`check_segment`), the delimiter guard, the constraint checks.
+    pub(super) fn positional_checks(&self, p: &Param<'_>) -> (bool, Option<TokenStream>, TokenStream) {
+        let arg = p.arg();
+        let wire_name = &p.p.wire_name;
+        let segment = matches!(p.wire, Wire::Segment(Scalar::Text));
+        let guard = delimiter_checks(p.wire, quote!(&#arg), wire_name, self.models);
+        (segment, guard, validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), self.models))
+    }
+
+    /// The checks of an optional parameter's value `given`: the delimiter
+    /// guard, the constraint checks.
+    pub(super) fn optional_checks(&self, p: &Param<'_>) -> (Option<TokenStream>, TokenStream) {
+        let wire_name = &p.p.wire_name;
+        let guard = delimiter_checks(p.wire, quote!(given), wire_name, self.models);
+        (guard, validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), self.models))
+    }
+
+    /// The checks of a body of one media type.
+    pub(super) fn body_checks(&self) -> Vec<TokenStream> {
+        let m = self.models;
+        let mut checks = Vec::new();
+        if let Some(b) = self
+            .body
+            .as_ref()
+            .filter(|b| b.choice.is_none() && matches!(b.encoding, Encoding::Json(_) | Encoding::Form(_)))
+        {
+            let (name, owned_expr) = (&b.name, &b.owned);
+            let path = crate::naming::unraw(&b.name.to_string()).to_owned();
+            let body = validate::checks(self.api, &b.ty, quote!(#owned_expr), quote!(#path), m);
+            if !body.is_empty() {
+                let slice_owned = b.slice.then(|| {
+                    let rust = rust_type(&b.ty, m);
+                    quote!(let #name: &#rust = &::std::borrow::ToOwned::to_owned(#name);)
+                });
+                if b.required {
+                    checks.push(quote! { { #slice_owned let out = &mut violations; #body } });
+                } else {
+                    checks.push(quote! {
+                        if let ::std::option::Option::Some(#name) = #name {
+                            #slice_owned
+                            let out = &mut violations;
+                            #body
+                        }
+                    });
+                }
+            }
+        }
+        if let Some(Body { encoding: Encoding::Multipart(plan), name, required, choice: None, .. }) = &self.body {
+            let body = form_encoding::multipart_checks(self.api, plan, &quote!(#name), m);
+            if !body.is_empty() {
+                checks.push(if *required {
+                    quote! { { let out = &mut violations; #body } }
+                } else {
+                    quote! {
+                        if let ::std::option::Option::Some(#name) = #name {
+                            let out = &mut violations;
+                            #body
+                        }
+                    }
+                });
+            }
+        }
+        checks
+    }
+
+    /// Statements appending the path parameter `p` to `path`.
+    pub(super) fn path_param(&self, p: &Param<'_>) -> Result<TokenStream> {
+        let m = self.models;
+        let arg = p.arg();
+        if let Wire::SegmentUnion { union, arms } = p.wire {
+            let rust = rust_type(union, m);
+            let arms = arms.iter().map(|(variant, scalar)| {
+                let variant = ident(variant);
+                let text = match scalar {
+                    Scalar::Text => quote!(value),
+                    _ => {
+                        let text = scalar.to_string(&quote!(value));
+                        quote!(&#text)
+                    }
+                };
+                quote!(#rust::#variant(value) => encode_into(&mut path, #text),)
+            });
+            return Ok(quote!(match &#arg { #(#arms)* }));
+        }
+        if let Wire::SegmentStyled { style, explode } = p.wire {
+            let (name, style) = (&p.p.wire_name, style.spec_name());
+            return Ok(quote! {
+                let json = ::serde_json::to_value(&#arg).map_err(Error::Encode)?;
+                path.push_str(&styled_text(#name, &json, #style, #explode, true));
+            });
+        }
+        if let Wire::SegmentJson = p.wire {
+            return Ok(quote! {
+                let json = ::serde_json::to_string(&#arg).map_err(Error::Encode)?;
+                encode_into(&mut path, &json);
+            });
+        }
+        let Wire::Segment(scalar) = *p.wire else {
+            return Err(Error::Emit {
+                pointer: p.p.pointer.clone(),
+                message: "a path template names a parameter that is not in the path".to_owned(),
+            });
+        };
+        Ok(match scalar {
+            Scalar::Text => quote!(encode_into(&mut path, &#arg);),
+            _ => {
+                let text = scalar.to_string(&quote!(&#arg));
+                quote!(encode_into(&mut path, &#text);)
+            }
+        })
+    }
+
+    /// The method's return type, its decoding of a success, and whether it asks for JSON.
+    pub(super) fn response(&self) -> (TokenStream, TokenStream, bool) {
+        let m = self.models;
+        match self.success {
+            Success::Unit => (quote!(()), quote!(::std::result::Result::Ok(())), !self.failures.is_empty()),
+            Success::Text => (quote!(::std::string::String), quote!(raw.text()), !self.failures.is_empty()),
+            Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(raw.bytes()), !self.failures.is_empty()),
+            Success::Statuses(variants) => {
+                let name = self.success_enum_name();
+                let mut arms = Vec::new();
+                let mut accept_json = !self.failures.is_empty();
+                for v in variants {
+                    let variant = ident(&v.name);
+                    let (pattern, status) = match v.status {
+                        StatusCode::Exact(code) => (Literal::u16_unsuffixed(code).into_token_stream(), None),
+                        _ => (quote!(code if (200..300).contains(&code)), Some(quote!(raw.status))),
+                    };
+                    let read = match &v.read {
+                        Read::Nothing => None,
+                        Read::Json(ty) => {
+                            accept_json = true;
+                            let ty = rust_type(&ty.as_deref().cloned().unwrap_or_else(|| Type::new(Shape::Any)), m);
+                            Some(quote!(raw.decode::<#ty>()?))
+                        }
+                        Read::Text => Some(quote!(raw.text()?)),
+                        Read::Bytes => Some(quote!(raw.bytes()?)),
+                    };
+                    let fields: Vec<TokenStream> = status.into_iter().chain(read).collect();
+                    let value =
+                        if fields.is_empty() { quote!(#name::#variant) } else { quote!(#name::#variant(#(#fields),*)) };
+                    arms.push(quote!(#pattern => ::std::result::Result::Ok(#value),));
+                }
+                let decode = quote! {
+                    match raw.status.as_u16() {
+                        #(#arms)*
+                        _ => ::std::result::Result::Err(raw.undecodable("the spec documents no response for this success status".to_owned())),
+                    }
+                };
+                (quote!(#name), decode, accept_json)
+            }
+            Success::Strict(ty) => {
+                let ty = rust_type(ty, m);
+                (ty.clone(), quote!(raw.decode::<#ty>()), true)
+            }
+            Success::Lenient(ty, lists) => {
+                let ty = rust_type(ty, m);
+                let skips = lists.iter().map(|(field, item)| {
+                    let item = rust_type(item, m);
+                    let field = match field {
+                        Some(f) => quote!(::std::option::Option::Some(#f)),
+                        None => quote!(::std::option::Option::None),
+                    };
+                    quote!(skip_items::<#item>(value, #field, skipped);)
+                });
+                (quote!(Decoded<#ty>), quote!(raw.decode_lenient::<#ty>(|value, skipped| { #(#skips)* })), true)
+            }
+        }
+    }
+
+    /// The paragraphs of the method's docs.
+    pub(super) fn method_docs(&self) -> Vec<String> {
+        let op = self.op;
+        let mut paragraphs: Vec<String> = Vec::new();
+        paragraphs.extend(op.summary.clone());
+        paragraphs.extend(op.description.clone());
+        paragraphs.push(format!("`{} {}`", op.method.as_str(), op.path));
+        if let Some(b) = &self.body {
+            let what = match b.ty.named() {
+                Some(name) => format!("`{name}`"),
+                None => "the body".to_owned(),
+            };
+            let name = crate::naming::unraw(&b.name.to_string()).to_owned();
+            paragraphs.push(match &b.encoding {
+                Encoding::Json(media) => format!("`{name}`: {what}, sent as JSON (`{media}`)."),
+                Encoding::Raw(media) => format!("`{name}`: sent as it is, as `{media}`."),
+                Encoding::Form(_) => format!("`{name}`: {what}, sent as `application/x-www-form-urlencoded`."),
+                Encoding::Multipart(plan) => {
+                    format!("`{name}`: {what}, sent as `multipart/form-data` (see [`{}`]).", plan.name)
+                }
+                Encoding::Ranged => format!("`{name}`: sent as it is, as `application/octet-stream`."),
+            });
+            if let Some(choice) = &b.choice {
+                paragraphs.pop();
+                let media: Vec<String> =
+                    choice.options.iter().flat_map(|o| &o.media_types).map(|m| format!("`{m}`")).collect();
+                paragraphs.push(format!(
+                    "`{}`: the body in any media type the spec documents ({}), one variant of [`{}`] each; \
+                     [`Client::{}`] sends the default one.",
+                    choice.argument,
+                    media.join(", "),
+                    choice.name,
+                    crate::naming::unraw(&op.name)
+                ));
+            }
+        }
+        paragraphs.extend(op.ignored_parameters.iter().map(|p| p.note()));
+        paragraphs.extend(self.auth_doc.clone());
+        if let Success::Lenient(..) = self.success {
+            paragraphs.push(
+                "Items of the response's lists that cannot be decoded are reported in `Decoded::skipped`.".to_owned(),
+            );
+        }
+        if let Some(url) = op.servers.first() {
+            paragraphs.push(if url.starts_with('/') {
+                format!(
+                    "Sent under the base URL followed by `{url}`, the operation's own server (see `ClientBuilder::operation_server`)."
+                )
+            } else {
+                format!(
+                    "Sent to `{url}`, the operation's own server, not to the base URL (see `ClientBuilder::operation_server`)."
+                )
+            });
+        }
+        if op.deprecated {
+            paragraphs.push("**Deprecated** in the spec.".to_owned());
+        }
+        paragraphs
     }
 
     /// Checks of the option `choice`'s argument holds.
@@ -731,68 +776,7 @@ impl<'a> OpPlan<'a> {
         for p in &self.optional {
             let name = p.name();
             let rust = &p.rust;
-            let mut paragraphs: Vec<String> = p.p.docs.iter().cloned().collect();
-            paragraphs.extend(describe_constraints(&p.ty.constraints));
-            if let Some(default) = &p.ty.default {
-                paragraphs.push(format!("Default (applied by the server when absent): `{default}`."));
-            }
-            paragraphs.push(match &p.wire {
-                Wire::Query(_) | Wire::Segment(_) | Wire::SegmentUnion { .. } => {
-                    format!("Sent as `{}=<value>`.", p.p.wire_name)
-                }
-                Wire::SegmentStyled { .. } | Wire::SegmentJson => "Sent in the path.".to_owned(),
-                Wire::QueryNested { members: false } => format!(
-                    "Sent the `qs` way (OpenAPI defines no form for it): `{0}[key][inner]=value`, `{0}[key][0]=item`.",
-                    p.p.wire_name
-                ),
-                Wire::QueryNested { members: true } => {
-                    "Sent as one `key=value` per property, objects and arrays inside the `qs` way: `a=1&b[c]=2&l[0]=x`."
-                        .to_owned()
-                }
-                Wire::HeaderStyled { explode: false } => {
-                    format!("Sent as the `{}` header, keys and values comma-separated: `k,v,k,v`.", p.p.wire_name)
-                }
-                Wire::HeaderJson => format!("Sent as the `{}` header, holding its JSON.", p.p.wire_name),
-                Wire::HeaderStyled { explode: true } => {
-                    format!("Sent as the `{}` header: `k=v,k=v`.", p.p.wire_name)
-                }
-                Wire::QueryArray { explode: false, delimiter: Delimiter::Comma, .. } => {
-                    format!("Sent once, comma-separated: `{}=a,b`.", p.p.wire_name)
-                }
-                Wire::QueryArray { explode: false, delimiter: Delimiter::Space, .. } => {
-                    format!("Sent once, space-separated: `{}=a%20b` (items cannot contain a space).", p.p.wire_name)
-                }
-                Wire::QueryArray { explode: false, delimiter: Delimiter::Pipe, .. } => {
-                    format!("Sent once, pipe-separated: `{}=a|b` (items cannot contain `|`).", p.p.wire_name)
-                }
-                Wire::QueryDeep(_) => {
-                    format!("Sent as `{0}[key]=value` per property: `{0}[a]=1&{0}[b]=2`.", p.p.wire_name)
-                }
-                Wire::QueryUnion { .. } => format!(
-                    "Sent as the variant it holds: a scalar as `{0}=<value>`, a list as the style sends lists.",
-                    p.p.wire_name
-                ),
-                Wire::QueryArray { explode: true, .. } => {
-                    format!("Sent as one `{0}=` per item: `{0}=a&{0}=b`.", p.p.wire_name)
-                }
-                Wire::QueryJson => format!("Sent as URL-encoded JSON: `{}=%7B...%7D`.", p.p.wire_name),
-                Wire::QueryValue { explode: true, .. } => {
-                    "Sent as one `key=value` per property or entry: `a=1&b=2`.".to_owned()
-                }
-                Wire::QueryValue { explode: false, delimiter, .. } => {
-                    let d = delimiter.char();
-                    format!("Sent once, keys and values joined: `{}=a{d}1{d}b{d}2`.", p.p.wire_name)
-                }
-                Wire::Header(_) => format!("Sent as the `{}` header.", p.p.wire_name),
-                Wire::HeaderArray { .. } => format!("Sent as the `{}` header, comma-separated: `a,b`.", p.p.wire_name),
-                Wire::Cookie(_) => format!("Sent as the cookie `{}=<value>`, percent-encoded.", p.p.wire_name),
-                Wire::CookieArray { .. } => {
-                    format!("Sent as the cookie `{}=a,b`, each item percent-encoded.", p.p.wire_name)
-                }
-            });
-            if p.p.deprecated {
-                paragraphs.push("**Deprecated** in the spec.".to_owned());
-            }
+            let paragraphs = self.field_paragraphs(p);
             let docs = doc_lines(paragraphs.iter().map(String::as_str));
             fields.push(quote! {
                 #docs
@@ -825,10 +809,7 @@ impl<'a> OpPlan<'a> {
                 },
             });
         }
-        let doc = format!(
-            " The optional parameters of [`Client::{}`]; `None` leaves a parameter out.",
-            crate::naming::unraw(&self.op.name)
-        );
+        let doc = format!(" {}", self.query_doc());
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Default, PartialEq)]
@@ -840,5 +821,80 @@ impl<'a> OpPlan<'a> {
                 #(#setters)*
             }
         }
+    }
+
+    /// The first line of `{Op}Query`'s docs.
+    pub(super) fn query_doc(&self) -> String {
+        format!(
+            "The optional parameters of [`Client::{}`]; `None` leaves a parameter out.",
+            crate::naming::unraw(&self.op.name)
+        )
+    }
+
+    /// The paragraphs of the docs of `p`'s field in `{Op}Query`.
+    pub(super) fn field_paragraphs(&self, p: &Param<'_>) -> Vec<String> {
+        let mut paragraphs: Vec<String> = p.p.docs.iter().cloned().collect();
+        paragraphs.extend(describe_constraints(&p.ty.constraints));
+        if let Some(default) = &p.ty.default {
+            paragraphs.push(format!("Default (applied by the server when absent): `{default}`."));
+        }
+        paragraphs.push(match &p.wire {
+            Wire::Query(_) | Wire::Segment(_) | Wire::SegmentUnion { .. } => {
+                format!("Sent as `{}=<value>`.", p.p.wire_name)
+            }
+            Wire::SegmentStyled { .. } | Wire::SegmentJson => "Sent in the path.".to_owned(),
+            Wire::QueryNested { members: false } => format!(
+                "Sent the `qs` way (OpenAPI defines no form for it): `{0}[key][inner]=value`, `{0}[key][0]=item`.",
+                p.p.wire_name
+            ),
+            Wire::QueryNested { members: true } => {
+                "Sent as one `key=value` per property, objects and arrays inside the `qs` way: `a=1&b[c]=2&l[0]=x`."
+                    .to_owned()
+            }
+            Wire::HeaderStyled { explode: false } => {
+                format!("Sent as the `{}` header, keys and values comma-separated: `k,v,k,v`.", p.p.wire_name)
+            }
+            Wire::HeaderJson => format!("Sent as the `{}` header, holding its JSON.", p.p.wire_name),
+            Wire::HeaderStyled { explode: true } => {
+                format!("Sent as the `{}` header: `k=v,k=v`.", p.p.wire_name)
+            }
+            Wire::QueryArray { explode: false, delimiter: Delimiter::Comma, .. } => {
+                format!("Sent once, comma-separated: `{}=a,b`.", p.p.wire_name)
+            }
+            Wire::QueryArray { explode: false, delimiter: Delimiter::Space, .. } => {
+                format!("Sent once, space-separated: `{}=a%20b` (items cannot contain a space).", p.p.wire_name)
+            }
+            Wire::QueryArray { explode: false, delimiter: Delimiter::Pipe, .. } => {
+                format!("Sent once, pipe-separated: `{}=a|b` (items cannot contain `|`).", p.p.wire_name)
+            }
+            Wire::QueryDeep(_) => {
+                format!("Sent as `{0}[key]=value` per property: `{0}[a]=1&{0}[b]=2`.", p.p.wire_name)
+            }
+            Wire::QueryUnion { .. } => format!(
+                "Sent as the variant it holds: a scalar as `{0}=<value>`, a list as the style sends lists.",
+                p.p.wire_name
+            ),
+            Wire::QueryArray { explode: true, .. } => {
+                format!("Sent as one `{0}=` per item: `{0}=a&{0}=b`.", p.p.wire_name)
+            }
+            Wire::QueryJson => format!("Sent as URL-encoded JSON: `{}=%7B...%7D`.", p.p.wire_name),
+            Wire::QueryValue { explode: true, .. } => {
+                "Sent as one `key=value` per property or entry: `a=1&b=2`.".to_owned()
+            }
+            Wire::QueryValue { explode: false, delimiter, .. } => {
+                let d = delimiter.char();
+                format!("Sent once, keys and values joined: `{}=a{d}1{d}b{d}2`.", p.p.wire_name)
+            }
+            Wire::Header(_) => format!("Sent as the `{}` header.", p.p.wire_name),
+            Wire::HeaderArray { .. } => format!("Sent as the `{}` header, comma-separated: `a,b`.", p.p.wire_name),
+            Wire::Cookie(_) => format!("Sent as the cookie `{}=<value>`, percent-encoded.", p.p.wire_name),
+            Wire::CookieArray { .. } => {
+                format!("Sent as the cookie `{}=a,b`, each item percent-encoded.", p.p.wire_name)
+            }
+        });
+        if p.p.deprecated {
+            paragraphs.push("**Deprecated** in the spec.".to_owned());
+        }
+        paragraphs
     }
 }

@@ -51,6 +51,17 @@ pub(super) struct OptionPlan {
     pub(super) kind: BodyKind,
 }
 
+/// A parameter of a trait method after `&self`.
+pub(super) enum Input {
+    /// Who the authentication found the caller to be.
+    Caller,
+    /// The path parameter of this index.
+    Path(usize),
+    Query,
+    Headers,
+    Body,
+}
+
 /// How a request body is read.
 pub(super) enum BodyKind {
     /// JSON of the body's type; `strict`: its schema forbids unknown fields
@@ -99,7 +110,7 @@ impl OptionPlan {
     }
 
     /// Statements checking the constraints of `present` (a `&` of the value).
-    fn checks(&self, api: &Api, m: &TokenStream) -> TokenStream {
+    pub(super) fn checks(&self, api: &Api, m: &TokenStream) -> TokenStream {
         match &self.kind {
             BodyKind::Json { .. } | BodyKind::Form(FormPlan { checks: None, .. }) => {
                 crate::emit::validate::checks(api, &self.ty, quote!(present), quote!(""), m)
@@ -247,47 +258,56 @@ impl<'a> OpPlan<'a> {
         paragraphs
     }
 
-    /// The trait method.
-    pub(super) fn trait_method(&self) -> TokenStream {
+    /// The trait method's doc paragraphs and its parameters after `&self`
+    /// (their names, and what [`Input`] they are).
+    pub(super) fn trait_inputs(&self) -> (Vec<String>, Vec<(String, Input)>) {
         let mut docs = self.docs();
         let mut inputs = Vec::new();
-        let mut taken: Vec<String> = Vec::new();
         if let Some(auth) = &self.auth {
-            let caller = auth.caller_type();
-            inputs.push(quote!(caller: #caller));
-            taken.push("caller".to_owned());
+            inputs.push(("caller".to_owned(), Input::Caller));
             docs.push(auth.caller_doc());
         }
-        let query_type = self.query_type();
-        let mut names = Vec::new();
-        for p in &self.path {
+        for (i, p) in self.path.iter().enumerate() {
             let mut name = crate::naming::unraw(&p.param.name).to_owned();
             if ["caller", "query", "headers", "body"].contains(&name.as_str()) {
                 name.push_str("_param");
             }
-            names.push(name);
+            inputs.push((crate::naming::value_name(&name), Input::Path(i)));
         }
-        for (p, name) in self.path.iter().zip(&names) {
-            let name = ident(&crate::naming::value_name(name));
-            let ty = &p.field_type;
-            inputs.push(quote!(#name: #ty));
+        if !self.query.is_empty() {
+            inputs.push(("query".to_owned(), Input::Query));
         }
-        if let Some(q) = &query_type {
-            inputs.push(quote!(query: #q));
+        if !self.headers.is_empty() {
+            inputs.push(("headers".to_owned(), Input::Headers));
+            docs.push(format!(
+                "`headers` are the header and cookie parameters ([`{}`]), decoded and checked.",
+                self.names.headers
+            ));
         }
-        if let Some(h) = self.headers_type() {
-            inputs.push(quote!(headers: #h));
-            docs.push(format!("`headers` are the header and cookie parameters ([`{h}`]), decoded and checked."));
+        if let Some(body) = &self.body {
+            inputs.push(("body".to_owned(), Input::Body));
+            docs.push(format!(
+                "`body` is the decoded request body{}, checked against the spec's constraints.",
+                if body.required { "" } else { " (`None` when the request has none)" }
+            ));
         }
-        if let Some(ty) = self.body_type() {
-            inputs.push(quote!(body: #ty));
-            if let Some(body) = &self.body {
-                docs.push(format!(
-                    "`body` is the decoded request body{}, checked against the spec's constraints.",
-                    if body.required { "" } else { " (`None` when the request has none)" }
-                ));
-            }
-        }
+        (docs, inputs)
+    }
+
+    /// The trait method.
+    pub(super) fn trait_method(&self) -> TokenStream {
+        let (docs, inputs) = self.trait_inputs();
+        let inputs = inputs.iter().map(|(name, input)| {
+            let name = ident(name);
+            let ty = match input {
+                Input::Caller => self.auth.as_ref().map(AuthPlan::caller_type),
+                Input::Path(i) => Some(self.path[*i].field_type.clone()),
+                Input::Query => self.query_type().map(|q| quote!(#q)),
+                Input::Headers => self.headers_type().map(|h| quote!(#h)),
+                Input::Body => self.body_type(),
+            };
+            quote!(#name: #ty)
+        });
         let docs = doc_lines(docs.iter().map(String::as_str));
         let name = self.method_name();
         let response = self.response_type();
@@ -306,8 +326,10 @@ impl<'a> OpPlan<'a> {
         unknown_fields: &[Option<TokenStream>],
         file: &mut FileText,
         pointer: &Pointer,
-    ) -> Result<()> {
-        let query = self.query_items(api);
+        text: bool,
+    ) -> Result<usize> {
+        let models = self.m.to_string().replace(' ', "");
+        let mut texts = self.query_items(api, file, pointer, text, &models)?;
         let headers = if self.headers.is_empty() {
             quote!()
         } else {
@@ -318,31 +340,48 @@ impl<'a> OpPlan<'a> {
             _ => None,
         });
         let choice = self.choice_enum();
-        file.tokens(quote!(#query #headers #choice #(#forms)*), pointer)?;
+        file.tokens(quote!(#headers #choice #(#forms)*), pointer)?;
         let docs = self.response_docs();
-        let models = self.m.to_string().replace(' ', "");
-        let text = response_text::items(&self.names.response, &docs, self.variants, &models);
-        file.text_or_tokens(text, || self.response_items(&docs), pointer)?;
-        file.tokens(self.handler(api, unknown_fields), pointer)
+        let response =
+            text.then(|| response_text::items(&self.names.response, &docs, self.variants, &models)).flatten();
+        texts += usize::from(response.is_some());
+        file.text_or_tokens(response, || self.response_items(&docs), pointer)?;
+        let strict = unknown_fields.iter().any(Option::is_some);
+        let handler = text.then(|| handler_text::handler(self, api, strict, &models)).flatten();
+        texts += usize::from(handler.is_some());
+        file.text_or_tokens(handler, || self.handler(api, unknown_fields), pointer)?;
+        Ok(texts)
     }
 
-    pub(super) fn query_items(&self, api: &Api) -> TokenStream {
-        let Some(name) = self.query_type() else { return quote!() };
+    /// The query struct's doc paragraph.
+    pub(super) fn query_docs(&self) -> String {
         let op = self.op;
-        let docs = doc_lines([format!(
+        format!(
             "The query parameters of [`Api::{}`] (`{} {}`), decoded, with the spec's defaults applied and its constraints checked.",
             crate::naming::unraw(&op.name),
             op.method.as_str(),
             op.path
         )
-        .as_str()]);
+    }
+
+    /// The query struct `name`.
+    fn query_struct(&self, name: &proc_macro2::Ident) -> TokenStream {
+        let docs = doc_lines([self.query_docs().as_str()]);
         let declared = self.query.iter().map(|p| {
             let field = ident(&p.param.name);
             let ty = &p.field_type;
             let docs = p.docs();
             quote!(#docs pub #field: #ty,)
         });
-        let default_impl = params::default_impl(&name, &self.query);
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name { #(#declared)* }
+        }
+    }
+
+    /// The function decoding the query string into the struct `name`.
+    fn query_decoder(&self, api: &Api, name: &proc_macro2::Ident) -> TokenStream {
         let decoder = self.query_decoder_name();
         let vars: Vec<_> = (0..self.query.len()).map(|i| format_ident!("query_param_{}", i)).collect();
         let decode = self.query.iter().zip(&vars).map(|(p, var)| p.decode_query(var));
@@ -352,12 +391,6 @@ impl<'a> OpPlan<'a> {
             quote!(#field: #var,)
         });
         quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct #name { #(#declared)* }
-
-            #default_impl
-
             fn #decoder(raw: ::std::option::Option<&str>) -> ::std::result::Result<#name, self::runtime::Rejection> {
                 let query = self::runtime::QueryString::parse(raw)?;
                 #(#decode)*
@@ -365,6 +398,33 @@ impl<'a> OpPlan<'a> {
                 ::std::result::Result::Ok(#name { #(#assigned)* })
             }
         }
+    }
+
+    /// The query struct, its `Default` impl (when every parameter is
+    /// optional) and its decoder, into `file`: as text where they fit its
+    /// layouts (`text`, see `server/query_text.rs`), else quoted.
+    fn query_items(
+        &self,
+        api: &Api,
+        file: &mut FileText,
+        pointer: &Pointer,
+        text: bool,
+        models: &str,
+    ) -> Result<usize> {
+        let Some(name) = self.query_type() else { return Ok(0) };
+        let mut texts = 0;
+        let written = text.then(|| query_text::query_struct(self, models)).flatten();
+        texts += usize::from(written.is_some());
+        file.text_or_tokens(written, || self.query_struct(&name), pointer)?;
+        if let Some(default) = params::default_impl(&name, &self.query) {
+            let written = text.then(|| query_text::default_impl(&self.names.query, &self.query, models)).flatten();
+            texts += usize::from(written.is_some());
+            file.text_or_tokens(written, || default, pointer)?;
+        }
+        let written = text.then(|| query_text::decoder(self, api, models)).flatten();
+        texts += usize::from(written.is_some());
+        file.text_or_tokens(written, || self.query_decoder(api, &name), pointer)?;
+        Ok(texts)
     }
 
     /// The response enum's doc paragraph.

@@ -41,6 +41,8 @@ pub(super) struct ParamPlan<'a> {
     pub field_type: TokenStream,
     /// The spec's default, as an expression of `field_type`.
     pub default: Option<TokenStream>,
+    /// The same, as the plan has it.
+    pub(super) planned_default: Option<&'a Default>,
     /// The parameter's type, without `nullable` for styled parameters.
     pub ty: Type,
     pub(super) decode: &'a Decode,
@@ -57,6 +59,7 @@ impl<'a> ParamPlan<'a> {
             param: &op.parameters[plan.index],
             field_type,
             default: plan.default.as_ref().map(|d| default_expr(d, m)),
+            planned_default: plan.default.as_ref(),
             ty: plan.ty.clone(),
             decode: &plan.decode,
             optional: plan.optional,
@@ -72,6 +75,12 @@ impl<'a> ParamPlan<'a> {
     /// A field's docs: the spec's description, `source` (where the value
     /// comes from) with whether it is required, constraints, default.
     pub(super) fn docs_saying(&self, source: &str) -> TokenStream {
+        let paragraphs = self.doc_paragraphs(source);
+        doc_lines(paragraphs.iter().map(String::as_str))
+    }
+
+    /// The paragraphs of [`Self::docs_saying`].
+    pub(super) fn doc_paragraphs(&self, source: &str) -> Vec<String> {
         let p = self.param;
         let mut paragraphs: Vec<String> = p.docs.iter().cloned().collect();
         let presence = match (p.required, &self.default) {
@@ -87,7 +96,7 @@ impl<'a> ParamPlan<'a> {
         if p.deprecated {
             paragraphs.push("**Deprecated** in the spec.".to_owned());
         }
-        doc_lines(paragraphs.iter().map(String::as_str))
+        paragraphs
     }
 
     /// The value of an absent parameter: `400` when it is required, else its

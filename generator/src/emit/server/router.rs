@@ -12,11 +12,7 @@ pub(super) fn api_trait(api: &Api, ops: &[OpPlan<'_>], error: &ErrorBody, securi
     let methods = ops.iter().map(OpPlan::trait_method);
     let rejection = error.trait_method();
     let alternates = error.alternate_methods();
-    let title = format!("{} {}", api.title, api.version);
-    let docs = doc_lines([
-        format!("The operations of {title}: implement this, then serve [`router`]`(api)`.").as_str(),
-        "Every method is called only for a request that passed authentication and whose parameters and body decoded and satisfied every constraint of the spec; everything else is answered by the router with the spec's error body (see [`Api::rejection`]).",
-    ]);
+    let docs = doc_lines(trait_text::trait_docs(api).iter().map(String::as_str));
     quote! {
         #docs
         pub trait Api: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -28,8 +24,22 @@ pub(super) fn api_trait(api: &Api, ops: &[OpPlan<'_>], error: &ErrorBody, securi
     }
 }
 
-/// `router`, `router_with_config`, the shared state and the fallbacks.
-pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) -> Result<TokenStream> {
+/// One route: its template and its methods' `(verb, handler)`, the first
+/// one's verb naming the `::axum::routing` function.
+pub(super) type Registered = (String, Vec<(String, String)>);
+
+/// The server's routing items: `router`, `router_with_config` (as its routes,
+/// see [`with_config`]), the shared state, the fallbacks and the dispatchers.
+pub(super) struct Routing {
+    /// `router`.
+    pub(super) router: TokenStream,
+    pub(super) routes: Vec<Registered>,
+    /// What follows `router_with_config`.
+    pub(super) rest: TokenStream,
+}
+
+/// The routes, the dispatchers and the items around them.
+pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) -> Result<Routing> {
     let mut dispatchers = Vec::new();
     let mut registered = Vec::new();
     for route in routes {
@@ -37,28 +47,21 @@ pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) ->
         let mut methods = Vec::new();
         for (method, candidates) in &route.methods {
             let method = *method;
-            let verb = format_ident!("{}", method.as_str().to_ascii_lowercase());
+            let verb = method.as_str().to_ascii_lowercase();
             let [.., last] = candidates.as_slice() else { continue };
             let handler = if candidates.len() == 1 {
-                ops[*last].handler_name()
+                ops[*last].names.handler.clone()
             } else {
                 let (handler, dispatcher) = dispatcher(ops, candidates, method, path)?;
                 dispatchers.push(dispatcher);
-                handler
+                handler.to_string()
             };
             methods.push((verb, handler));
         }
-        let mut methods = methods.into_iter();
-        let Some((first, first_handler)) = methods.next() else { continue };
-        let rest = methods.map(|(method, handler)| quote!(.#method(#handler::<A>)));
-        // One statement per route, not one method chain: a chain of
-        // thousands of routes (Microsoft Graph) overflows the stack of the
-        // formatter and of rustc, which both recurse along it.
-        registered.push(quote! {
-            let router = router.route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>));
-        });
+        if !methods.is_empty() {
+            registered.push((path.clone(), methods));
+        }
     }
-    let routes = registered;
     // The configuration is the body size limit: unread without bodies.
     let config_unread = ops.iter().all(|op| op.body.is_none()).then(|| quote!(#[allow(dead_code)]));
     let reject_with = error.has_alternates().then(|| {
@@ -75,22 +78,15 @@ pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) ->
             }
         }
     });
-    Ok(quote! {
+    let router = quote! {
         /// The router for `api` with the default [`Config`]. Nest it under a
         /// prefix (`Router::new().nest("/v1", router(api))`) and wrap it in
         /// tower layers as any axum router.
         pub fn router<A: Api>(api: A) -> ::axum::Router {
             router_with_config(api, self::runtime::Config::default())
         }
-
-        /// The router for `api` with these settings (the body size limit).
-        pub fn router_with_config<A: Api>(api: A, config: self::runtime::Config) -> ::axum::Router {
-            let shared = ::std::sync::Arc::new(Shared { api, config });
-            let router = ::axum::Router::new();
-            #(#routes)*
-            router.fallback(not_found::<A>).with_state(shared)
-        }
-
+    };
+    let rest = quote! {
         /// What every handler sees.
         struct Shared<A> {
             api: A,
@@ -122,7 +118,35 @@ pub(super) fn router(ops: &[OpPlan<'_>], routes: &[Route], error: &ErrorBody) ->
         }
 
         #(#dispatchers)*
-    })
+    };
+    Ok(Routing { router, routes: registered, rest })
+}
+
+/// `router_with_config`, registering `routes`.
+pub(super) fn with_config(routes: &[Registered]) -> TokenStream {
+    let routes = routes.iter().map(|(path, methods)| {
+        let [(first, first_handler), rest @ ..] = methods.as_slice() else { return quote!() };
+        let (first, first_handler) = (format_ident!("{}", first), ident(first_handler));
+        let rest = rest.iter().map(|(method, handler)| {
+            let (method, handler) = (format_ident!("{}", method), ident(handler));
+            quote!(.#method(#handler::<A>))
+        });
+        // One statement per route, not one method chain: a chain of
+        // thousands of routes (Microsoft Graph) overflows the stack of the
+        // formatter and of rustc, which both recurse along it.
+        quote! {
+            let router = router.route(#path, ::axum::routing::#first(#first_handler::<A>) #(#rest)* .fallback(method_not_allowed::<A>));
+        }
+    });
+    quote! {
+        /// The router for `api` with these settings (the body size limit).
+        pub fn router_with_config<A: Api>(api: A, config: self::runtime::Config) -> ::axum::Router {
+            let shared = ::std::sync::Arc::new(Shared { api, config });
+            let router = ::axum::Router::new();
+            #(#routes)*
+            router.fallback(not_found::<A>).with_state(shared)
+        }
+    }
 }
 
 /// The handler of one method on a route several operations share: the

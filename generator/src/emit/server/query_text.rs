@@ -1,0 +1,209 @@
+//! An operation's query struct, its `Default` impl and its decoder written
+//! as text ([`super::super::text`]): the same items
+//! [`OpPlan::query_items`] quotes, byte for byte, each `None` where it
+//! needs what is not written here (a decoder of parameters other than
+//! single scalars, or with constraint checks; a default other than a
+//! number, a boolean, a string or an enum's variant) or a line does not
+//! fit the layouts written here (the caller then quotes it).
+
+use proc_macro2::Literal;
+
+use super::super::struct_text::type_text_in;
+use super::super::text::{Fit, Lines, choose, impl_header, lit};
+use super::handler_text::parse_function;
+use super::*;
+use crate::plan::decoding::{Decode, Default};
+
+/// The query struct of `plan`.
+pub(super) fn query_struct(plan: &OpPlan<'_>, models: &str) -> Option<String> {
+    let mut lines = Lines::new();
+    lines.docs(0, &doc_text([plan.query_docs().as_str()]));
+    lines.raw(0, "#[derive(Debug, Clone, PartialEq)]");
+    lines.line(0, &format!("pub struct {} {{", plan.names.query));
+    for p in &plan.query {
+        let docs = p.doc_paragraphs(&format!("`{}`", p.param.wire_name));
+        lines.docs(4, &doc_text(docs.iter().map(String::as_str)));
+        lines.line(4, &format!("pub {}: {},", p.param.name, field_type(p, models)));
+    }
+    lines.raw(0, "}");
+    lines.finish()
+}
+
+/// The Rust type of a query struct's field.
+fn field_type(p: &ParamPlan<'_>, models: &str) -> String {
+    let mut ty = String::new();
+    if p.optional {
+        ty.push_str("::std::option::Option<");
+        type_text_in(&p.ty, models, &mut ty);
+        ty.push('>');
+    } else {
+        type_text_in(&p.ty, models, &mut ty);
+    }
+    ty
+}
+
+/// The `Default` impl of the query struct `name`, when every parameter is optional.
+pub(super) fn default_impl(name: &str, params: &[ParamPlan<'_>], models: &str) -> Option<String> {
+    let mut lines = Lines::new();
+    impl_header(&mut lines, "impl ::std::default::Default", name);
+    lines.raw(4, "/// Every parameter absent: the spec's defaults, `None` elsewhere.");
+    lines.raw(4, "fn default() -> Self {");
+    let mut fields = Vec::new();
+    for p in params {
+        let value = match p.planned_default {
+            Some(default) => default_text(default, models)?,
+            None => "::std::option::Option::None".to_owned(),
+        };
+        fields.push(format!("{}: {value}", p.param.name));
+    }
+    struct_literal(&mut lines, 8, "", name, &fields, "");
+    lines.raw(4, "}");
+    lines.raw(0, "}");
+    lines.finish()
+}
+
+/// `{head}{name} { fields }{tail}` at `indent`: on one line, or a field a
+/// line. `prettyplease` keeps a struct expression on one line only when it
+/// fits and, up to its closing brace, is at most 34 wide.
+fn struct_literal(lines: &mut Lines, indent: usize, head: &str, name: &str, fields: &[String], tail: &str) {
+    let literal = format!("{name} {{ {} ", fields.join(", "));
+    let flat = format!("{head}{literal}}}{tail}");
+    match choose(indent, flat.len()) {
+        Fit::Flat if literal.len() <= 34 => lines.raw(indent, &flat),
+        _ => {
+            lines.line(indent, &format!("{head}{name} {{"));
+            for field in fields {
+                lines.line(indent + 4, &format!("{field},"));
+            }
+            lines.raw(indent, &format!("}}{tail}"));
+        }
+    }
+}
+
+/// A default as [`params::default_expr`] quotes it, for the kinds written here.
+fn default_text(default: &Default, models: &str) -> Option<String> {
+    Some(match default {
+        Default::Int32(v) => Literal::i32_suffixed(*v).to_string(),
+        Default::Int64(v) => Literal::i64_suffixed(*v).to_string(),
+        Default::Float(v) => Literal::f32_suffixed(*v).to_string(),
+        Default::Double(v) => Literal::f64_suffixed(*v).to_string(),
+        Default::Bool(v) => v.to_string(),
+        Default::String(v) => format!("::std::string::String::from({})", lit(v)),
+        Default::Variant { ty, variant } => format!("{models}{ty}::{variant}"),
+        Default::DateTime { .. } | Default::Date { .. } | Default::Array(_) => return None,
+    })
+}
+
+/// The query decoder of `plan`.
+pub(super) fn decoder(plan: &OpPlan<'_>, api: &Api, models: &str) -> Option<String> {
+    let vars: Vec<_> = (0..plan.query.len()).map(|i| format_ident!("query_param_{}", i)).collect();
+    if !params::checks(api, &plan.query, &vars, &plan.m).is_empty() {
+        return None;
+    }
+    let name = &plan.names.query;
+    let mut lines = Lines::new();
+    lines.line(0, &format!("fn {}(", plan.names.query_decoder));
+    lines.raw(4, "raw: ::std::option::Option<&str>,");
+    let output = format!(") -> ::std::result::Result<{name}, self::runtime::Rejection> {{");
+    match choose(0, output.len()) {
+        Fit::Flat => lines.raw(0, &output),
+        Fit::Broken => {
+            lines.raw(0, ") -> ::std::result::Result<");
+            lines.line(4, &format!("{name},"));
+            lines.raw(4, "self::runtime::Rejection,");
+            lines.raw(0, "> {");
+        }
+    }
+    lines.raw(4, "let query = self::runtime::QueryString::parse(raw)?;");
+    let mut fields = Vec::new();
+    for (p, var) in plan.query.iter().zip(&vars) {
+        let Decode::Scalar(parse) = p.decode else { return None };
+        let wire = lit(&p.param.wire_name);
+        let mut ty = String::new();
+        type_text_in(&parse.ty, models, &mut ty);
+        let function = parse_function(parse);
+        lines.line(4, &format!("let {var} = match query.single({wire})? {{"));
+        some_arm(&mut lines, &wire, function, &ty, p.optional);
+        none_arm(&mut lines, p, &wire, models)?;
+        lines.raw(4, "};");
+        fields.push(format!("{}: {var}", p.param.name));
+    }
+    struct_literal(&mut lines, 4, "::std::result::Result::Ok(", name, &fields, ")");
+    lines.raw(0, "}");
+    lines.finish()
+}
+
+/// `Some(raw) => value,`: the parsed value (`Some` of it when optional).
+fn some_arm(lines: &mut Lines, wire: &str, function: &str, ty: &str, optional: bool) {
+    let value = format!("self::runtime::query_value({wire}, raw, {function}::<{ty}>)?");
+    let wrapped = if optional { format!("::std::option::Option::Some({value})") } else { value.clone() };
+    let flat = format!("::std::option::Option::Some(raw) => {wrapped}");
+    if let Fit::Flat = choose(8, flat.len()) {
+        lines.raw(8, &format!("{flat},"));
+        return;
+    }
+    lines.raw(8, "::std::option::Option::Some(raw) => {");
+    if !optional {
+        query_value(lines, 12, wire, function, ty, "");
+    } else if let Fit::Flat = choose(12, wrapped.len()) {
+        lines.raw(12, &wrapped);
+    } else {
+        lines.raw(12, "::std::option::Option::Some(");
+        query_value(lines, 16, wire, function, ty, ",");
+        lines.raw(12, ")");
+    }
+    lines.raw(8, "}");
+}
+
+/// `self::runtime::query_value(wire, raw, parse)?` at `indent`, then `tail`.
+fn query_value(lines: &mut Lines, indent: usize, wire: &str, function: &str, ty: &str, tail: &str) {
+    let parse = format!("{function}::<{ty}>");
+    let flat = format!("self::runtime::query_value({wire}, raw, {parse})?");
+    // `prettyplease` does not count the comma after an argument here.
+    if let Fit::Flat = choose(indent, flat.len()) {
+        lines.raw(indent, &format!("{flat}{tail}"));
+        return;
+    }
+    lines.raw(indent, "self::runtime::query_value(");
+    lines.line(indent + 4, &format!("{wire},"));
+    lines.raw(indent + 4, "raw,");
+    // `prettyplease` does not count the comma after the last argument.
+    match choose(indent + 4, parse.len()) {
+        Fit::Flat => lines.raw(indent + 4, &format!("{parse},")),
+        Fit::Broken => {
+            lines.raw(indent + 4, &format!("{function}::<"));
+            lines.line(indent + 8, &format!("{ty},"));
+            lines.raw(indent + 4, ">,");
+        }
+    }
+    lines.raw(indent, &format!(")?{tail}"));
+}
+
+/// `None => missing,`: `400` when required, else the default or `None`.
+fn none_arm(lines: &mut Lines, p: &ParamPlan<'_>, wire: &str, models: &str) -> Option<()> {
+    let missing = if p.param.required {
+        format!(
+            "return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameter({wire}, \"is required\"))"
+        )
+    } else {
+        match p.planned_default {
+            Some(default) => default_text(default, models)?,
+            None => "::std::option::Option::None".to_owned(),
+        }
+    };
+    let flat = format!("::std::option::Option::None => {missing}");
+    if let Fit::Flat = choose(8, flat.len()) {
+        lines.raw(8, &format!("{flat},"));
+        return Some(());
+    }
+    lines.raw(8, "::std::option::Option::None => {");
+    if p.param.required {
+        lines.raw(12, "return ::std::result::Result::Err(");
+        lines.line(16, &format!("self::runtime::Rejection::invalid_parameter({wire}, \"is required\"),"));
+        lines.raw(12, ");");
+    } else {
+        lines.line(12, &missing);
+    }
+    lines.raw(8, "}");
+    Some(())
+}

@@ -35,13 +35,14 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use super::lookups::{FetchMany, Lookups};
 use super::migrations::{self, Migration};
 use super::sql::{
-    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fill_created_counts, fold, found, levels, micros,
-    micros_to_datetime, statements, to_json,
+    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fill_created_counts, fold, levels, micros,
+    micros_to_datetime, to_json,
 };
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
     TenantId, stored_bytes, system_clock,
 };
+use reads::Reads;
 
 /// The schema, step by step (see [`migrations`]).
 pub(super) const MIGRATIONS: &[Migration] = &[
@@ -221,13 +222,14 @@ const MAX_CONNECTIONS: u32 = 16;
 /// Connections holding CID locks (one per CID being pinned or unpinned).
 const MAX_LOCK_CONNECTIONS: u32 = 16;
 
-/// Connections of the statements planned once (see [`GENERIC_PLANS`]).
+/// Connections of the lists planned once (see [`GENERIC_PLANS`]).
 const MAX_GENERIC_CONNECTIONS: u32 = 8;
 
 /// The session setting of the connections that run the statements whose
 /// plan does not depend on their arguments, but which PostgreSQL would plan
-/// again at every execution: `get`'s lookups and the lists counted from
-/// counters (by status alone, or by status and `before`/`after`).
+/// again at every execution: `get`'s lookups (on connections of their own,
+/// see [`reads`]) and the lists counted from counters (by status alone, or by
+/// status and `before`/`after`).
 ///
 /// In the default mode (`auto`), after 5 executions PostgreSQL keeps a
 /// statement's generic plan only if it does not look dearer than the plans
@@ -307,8 +309,10 @@ pub struct PostgresStore {
     /// Connections that hold advisory locks of CIDs.
     locks: PgPool,
     /// Connections that plan each statement once, generically, for the
-    /// lookups and the lists counted from counters (see [`GENERIC_PLANS`]).
+    /// lists counted from counters (see [`GENERIC_PLANS`]).
     generic: PgPool,
+    /// The lookups' connections (generic plans too).
+    reads: Arc<Reads>,
     clock: Clock,
 }
 
@@ -348,9 +352,11 @@ impl PostgresStore {
             .max_connections(MAX_GENERIC_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .test_before_acquire(false)
-            .connect_lazy_with(options.options([GENERIC_PLANS]));
-        let lookups = Lookups::new(lookup_many(generic.clone()));
-        Ok(PostgresStore { pool, lookups, quota: Quota::default(), locks, generic, clock })
+            .connect_lazy_with(options.clone().options([GENERIC_PLANS]));
+        let lookups_options = options.options([GENERIC_PLANS]).application_name(reads::APPLICATION_NAME);
+        let reads = Arc::new(Reads::new(lookups_options, ACQUIRE_TIMEOUT));
+        let lookups = Lookups::new(lookup_many(Arc::clone(&reads)));
+        Ok(PostgresStore { pool, lookups, quota: Quota::default(), locks, generic, reads, clock })
     }
 
     /// The pool (tests and benchmarks reach the tables through it).
@@ -415,14 +421,10 @@ impl PostgresStore {
 }
 
 /// The pins of many `requestid`s in one query (see [`Lookups`]).
-fn lookup_many(pool: PgPool) -> FetchMany {
+fn lookup_many(reads: Arc<Reads>) -> FetchMany {
     Arc::new(move |requestids| {
-        let pool = pool.clone();
-        async move {
-            let rows = sqlx::query(statements::LOOKUP_MANY_POSTGRES).bind(requestids).fetch_all(&pool).await?;
-            rows.iter().map(found).collect()
-        }
-        .boxed()
+        let reads = Arc::clone(&reads);
+        async move { reads.fetch(requestids).await }.boxed()
     })
 }
 
@@ -630,12 +632,15 @@ impl Store for PostgresStore {
     fn close(&self) -> BoxFuture<'_, ()> {
         async move {
             self.locks.close().await;
+            self.reads.close().await;
             self.generic.close().await;
             self.pool.close().await;
         }
         .boxed()
     }
 }
+
+mod reads;
 
 #[cfg(test)]
 mod cache_tests;

@@ -185,9 +185,10 @@ async fn quotas_hold_under_concurrent_creates_on_two_replicas() {
     assert_eq!(one.list(&alice, &ListQuery::new(Vec::new(), 100)).await.unwrap().count, 5);
 }
 
-/// Lookups and lists counted from counters run on the connections with
-/// generic plans (see `GENERIC_PLANS`), opened only when one comes; every
-/// other statement keeps the default planning.
+/// Lists counted from counters run on the connections with generic plans
+/// (see `GENERIC_PLANS`), opened only when one comes, and so do lookups, on
+/// connections of their own; every other statement keeps the default
+/// planning.
 #[tokio::test]
 async fn lookups_and_lists_counted_from_counters_run_on_connections_with_generic_plans() {
     let Some(url) = database().await else { return };
@@ -213,9 +214,44 @@ async fn lookups_and_lists_counted_from_counters_run_on_connections_with_generic
     assert_eq!(mode(&store.generic).await, "force_generic_plan");
     assert_eq!(mode(&store.pool).await, "auto");
 
-    // Lookups go through those connections too: with them closed, one fails.
+    assert_eq!(store.reads.idle(), 0, "no lookup yet");
+    assert_eq!(store.get(&alice, &first.requestid).await.unwrap().unwrap().cid, CID_A);
+    assert_eq!(store.reads.idle(), 1, "the lookup's connection is kept");
+    assert_eq!(store.reads.setting("plan_cache_mode").await, "force_generic_plan");
+
+    // With the lists' connections closed, those lists fail; lookups do not.
     store.generic.close().await;
-    assert!(store.get(&alice, &first.requestid).await.is_err(), "the lookup went through the closed pool");
     assert!(store.list(&alice, &ListQuery::new(Vec::new(), 10)).await.is_err());
     assert_eq!(store.list(&alice, &by_cid).await.unwrap().count, 1);
+    assert!(store.get(&alice, &first.requestid).await.unwrap().is_some());
+    // With the lookups' connections closed, a lookup fails as unavailable.
+    store.reads.close().await;
+    let error = store.get(&alice, &first.requestid).await.unwrap_err();
+    assert!(error.is_busy(), "{error}");
+}
+
+/// A lookup connection that died (its backend ended, as in a database
+/// restart) fails its lookup as unavailable and is not kept: the next lookup
+/// opens a new one.
+#[tokio::test]
+async fn a_lookup_connection_that_died_is_replaced() {
+    let Some(url) = database().await else { return };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    let alice = tenant("alice");
+    let made = store.create(&alice, pin(CID_A)).await.unwrap();
+    assert!(store.get(&alice, &made.requestid).await.unwrap().is_some());
+    let backends = "SELECT pid FROM pg_stat_activity
+                    WHERE datname = current_database() AND application_name = 'pinning-service lookups'";
+    let pids: Vec<i32> = sqlx::query_scalar(backends).fetch_all(store.pool()).await.unwrap();
+    assert_eq!(pids.len(), 1, "one lookup connection");
+    // Ended, and gone (the call waits up to 10 s for it).
+    sqlx::query("SELECT pg_terminate_backend($1, 10000)").bind(pids[0]).execute(store.pool()).await.unwrap();
+    let error = store.get(&alice, &made.requestid).await.unwrap_err();
+    assert!(error.is_busy(), "a dead connection is a 503: {error}");
+    assert_eq!(store.reads.idle(), 0, "the dead connection is not kept");
+    assert_eq!(store.get(&alice, &made.requestid).await.unwrap().unwrap().requestid, made.requestid);
+    assert_eq!(store.reads.idle(), 1);
+    let now: Vec<i32> = sqlx::query_scalar(backends).fetch_all(store.pool()).await.unwrap();
+    assert_eq!(now.len(), 1);
+    assert_ne!(now[0], pids[0], "a new connection");
 }

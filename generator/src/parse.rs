@@ -10,6 +10,7 @@
 //! misspelt `requried`), and lowering must see them rather than drop them.
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -167,6 +168,12 @@ fn read_document(raw: Value, read_beside: impl FnOnce() -> Option<OpenAPI>) -> R
     // Every repair is a warning or a move (`tolerate`'s invariant).
     let as_written = written_3_0 && warnings.is_empty() && moves.is_empty();
     if as_written && let Some(openapi) = read_beside() {
+        return Ok(Document { openapi, raw, warnings, moves });
+    }
+    // Without tracking the path first (that costs a third of the read): the
+    // path is only wanted for an error, so a document that fails is read
+    // again with it.
+    if let Ok(openapi) = OpenAPI::deserialize(&raw) {
         return Ok(Document { openapi, raw, warnings, moves });
     }
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {

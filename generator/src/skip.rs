@@ -46,21 +46,22 @@ pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
 
 /// The plan's warnings ([`crate::plan::warnings`]) if the plan accepts `api`
 /// as a whole, which is then left as it is. A large API's client is planned
-/// on another thread, and the warnings beside it, while this one plans the
-/// server: the three read `api` alone.
+/// on another thread while this one plans the server; the warnings are read
+/// from the server's plan ([`crate::plan::planned_warnings`]).
 fn planned_whole(api: &Api) -> Option<Vec<Warning>> {
-    let client = || ClientPlan::new(api).is_ok().then(|| crate::plan::warnings(api));
     if api.operations.len() < PLANNED_ON_TWO_THREADS {
-        return ApiPlan::new(api).is_ok().then(|| crate::plan::warnings(api));
+        let plan = ApiPlan::new(api).ok()?;
+        return Some(crate::plan::planned_warnings(api, &plan.server));
     }
+    let client = || ClientPlan::new(api).is_ok();
     std::thread::scope(|scope| {
         let beside = std::thread::Builder::new().spawn_scoped(scope, client).ok();
-        let server = ServerPlan::new(api).is_ok();
+        let server = ServerPlan::new(api).ok();
         let client = match beside {
             Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             None => client(),
         };
-        client.filter(|_| server)
+        server.filter(|_| client).map(|server| crate::plan::planned_warnings(api, &server))
     })
 }
 

@@ -112,3 +112,31 @@ fn defaults_that_are_no_value_of_the_type_are_warnings() {
     );
     assert!(api.warnings[1].message.contains("`\"sideways\"`"), "{}", api.warnings[1]);
 }
+
+/// `skip` reads the warnings of an API the plan accepts as a whole from its
+/// server plan (`plan::planned_warnings`) rather than planning each
+/// operation on its own again (`plan::warnings`): the two agree on every
+/// fixture and on the pinning spec, warnings and their order included.
+#[test]
+fn the_server_plan_holds_the_warnings_each_operation_planned_alone_gives() {
+    let mut specs: Vec<std::path::PathBuf> = std::fs::read_dir(common::fixture_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    specs.sort();
+    specs.push(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ipfs-pinning-service.yaml"));
+    let (mut compared, mut with_warnings) = (0, 0);
+    for spec in &specs {
+        let text = std::fs::read_to_string(spec).unwrap();
+        let Ok(document) = generator::parse::parse(&text) else { continue };
+        let Ok(api) = generator::lower::lower(&document) else { continue };
+        let Ok(plan) = ApiPlan::new(&api) else { continue };
+        let each = generator::plan::warnings(&api);
+        assert_eq!(generator::plan::planned_warnings(&api, &plan.server), each, "{}", spec.display());
+        compared += 1;
+        with_warnings += usize::from(!each.is_empty());
+    }
+    assert!(compared >= 20, "only {compared} fixtures planned");
+    assert!(with_warnings >= 1, "no fixture has plan warnings to compare");
+}

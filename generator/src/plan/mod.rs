@@ -64,6 +64,15 @@ pub fn warnings(api: &Api) -> Vec<Warning> {
     warnings
 }
 
+/// [`warnings`] for an API whose server the plan accepts as a whole, read
+/// from that plan instead of planning each operation again: an operation's
+/// warnings do not depend on the names it is given, so they are the same.
+pub fn planned_warnings(api: &Api, server: &ServerPlan) -> Vec<Warning> {
+    let mut warnings: Vec<Warning> = server.operations.iter().flat_map(|op| op.warnings.iter().cloned()).collect();
+    warnings.extend(routes::warnings(&api.operations));
+    warnings
+}
+
 /// Adds [`warnings`] to `api.warnings`.
 pub fn add_warnings(api: &mut Api) {
     let warnings = warnings(api);

@@ -281,36 +281,32 @@ fn write_crate(spec: &Path, api: &generator::ir::Api, out: &Path, name: &str) ->
     let header = header("cargo xtask generate", &spec.display().to_string());
     let emit =
         || krate::own_files(api, name, &header).map_err(|error| TaskError::Spec { path: spec.to_owned(), error });
-    // The runtime's copy does not depend on the API: it is written while
-    // the crate's own files are emitted on another thread (or, when no
-    // thread can be started, before they are emitted here).
-    let (own, runtime, mut made) = std::thread::scope(|scope| {
+    let mut made = Vec::new();
+    if out.exists() {
+        // Over an existing crate, nothing is written unless the whole crate
+        // could be emitted.
+        let own = emit()?;
+        let mut written = write_files(out, own, &mut made)?;
+        written.extend(write_files(out, krate::runtime_files(&header), &mut made)?);
+        return Ok(written);
+    }
+    // A new directory: the runtime's copy, which does not depend on the
+    // API, is written while the crate's own files are emitted on another
+    // thread (or, when no thread can be started, before they are emitted
+    // here); a crate that cannot be emitted leaves no directory behind.
+    let (own, runtime) = std::thread::scope(|scope| {
         let emitting = std::thread::Builder::new().spawn_scoped(scope, emit).ok();
-        let mut made = Vec::new();
         let runtime = write_files(out, krate::runtime_files(&header), &mut made);
         let own = match emitting {
             Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             None => emit(),
         };
-        (own, runtime, made)
+        (own, runtime)
     });
-    let own = match own {
-        Ok(own) => own,
-        Err(error) => {
-            // A crate that cannot be emitted leaves nothing behind: the
-            // runtime's files go, and the directories made for them (the
-            // deepest first; one that holds other files stays).
-            for path in runtime.iter().flatten() {
-                let _ = std::fs::remove_file(path);
-            }
-            made.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
-            for dir in &made {
-                let _ = std::fs::remove_dir(dir);
-            }
-            return Err(error);
-        }
-    };
-    let runtime = runtime?;
+    if own.is_err() || runtime.is_err() {
+        let _ = std::fs::remove_dir_all(out);
+    }
+    let (own, runtime) = (own?, runtime?);
     // The crate's own files first, as `krate::standalone` lists them.
     let mut written = write_files(out, own, &mut made)?;
     written.extend(runtime);

@@ -256,9 +256,11 @@ pub fn generate(
     name: &str,
     deny_warnings: bool,
 ) -> Result<(Vec<PathBuf>, Vec<generator::Warning>), TaskError> {
-    let api = load(spec)?;
-    let warnings = warnings(spec, &api, deny_warnings)?;
-    Ok((write_crate(spec, &api, out, name)?, warnings))
+    write_crate(spec, out, name, || {
+        let api = load(spec)?;
+        let warnings = warnings(spec, &api, deny_warnings)?;
+        Ok((api, warnings))
+    })
 }
 
 /// `cargo xtask generate --skip-unsupported`: a standalone crate without the
@@ -270,47 +272,63 @@ pub fn generate_skipping_unsupported(
     name: &str,
     deny_warnings: bool,
 ) -> Result<(Vec<PathBuf>, Vec<generator::skip::Skipped>), TaskError> {
-    let (api, skipped) = generator::skip::load_skipping_unsupported(&read(spec)?)
-        .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
-    print_warnings(spec, &warnings(spec, &api, deny_warnings)?);
-    Ok((write_crate(spec, &api, out, name)?, skipped))
+    write_crate(spec, out, name, || {
+        let (api, skipped) = generator::skip::load_skipping_unsupported(&read(spec)?)
+            .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
+        print_warnings(spec, &warnings(spec, &api, deny_warnings)?);
+        Ok((api, skipped))
+    })
 }
 
-fn write_crate(spec: &Path, api: &generator::ir::Api, out: &Path, name: &str) -> Result<Vec<PathBuf>, TaskError> {
+/// The crate `load` gives the API of, written to `out`, and what else
+/// `load` returned.
+fn write_crate<T>(
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    load: impl FnOnce() -> Result<(generator::ir::Api, T), TaskError>,
+) -> Result<(Vec<PathBuf>, T), TaskError> {
     use generator::emit::krate;
     let header = header("cargo xtask generate", &spec.display().to_string());
-    let emit =
-        || krate::own_files(api, name, &header).map_err(|error| TaskError::Spec { path: spec.to_owned(), error });
-    let mut made = Vec::new();
+    let emit = |api: &generator::ir::Api| {
+        krate::own_files(api, name, &header).map_err(|error| TaskError::Spec { path: spec.to_owned(), error })
+    };
     if out.exists() {
         // Over an existing crate, nothing is written unless the whole crate
         // could be emitted.
-        let own = emit()?;
+        let (api, extra) = load()?;
+        let own = emit(&api)?;
+        let mut made = Vec::new();
         let mut written = write_files(out, own, &mut made)?;
         written.extend(write_files(out, krate::runtime_files(&header), &mut made)?);
-        return Ok(written);
+        return Ok((written, extra));
     }
     // A new directory: the runtime's copy, which does not depend on the
-    // API, is written while the crate's own files are emitted on another
-    // thread (or, when no thread can be started, before they are emitted
-    // here); a crate that cannot be emitted leaves no directory behind.
-    let (own, runtime) = std::thread::scope(|scope| {
-        let emitting = std::thread::Builder::new().spawn_scoped(scope, emit).ok();
-        let runtime = write_files(out, krate::runtime_files(&header), &mut made);
-        let own = match emitting {
+    // spec, is written on another thread from the start, while the spec is
+    // read, lowered and planned on one core (or, when no thread can be
+    // started, after the crate is emitted); a spec that fails, or a crate
+    // that cannot be emitted, leaves no directory behind.
+    let write_runtime = || {
+        let mut made = Vec::new();
+        (write_files(out, krate::runtime_files(&header), &mut made), made)
+    };
+    let (own, (runtime, mut made)) = std::thread::scope(|scope| {
+        let writing = std::thread::Builder::new().spawn_scoped(scope, write_runtime).ok();
+        let own = load().and_then(|(api, extra)| Ok((emit(&api)?, extra)));
+        let runtime = match writing {
             Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => emit(),
+            None => write_runtime(),
         };
         (own, runtime)
     });
     if own.is_err() || runtime.is_err() {
         let _ = std::fs::remove_dir_all(out);
     }
-    let (own, runtime) = (own?, runtime?);
+    let ((own, extra), runtime) = (own?, runtime?);
     // The crate's own files first, as `krate::standalone` lists them.
     let mut written = write_files(out, own, &mut made)?;
     written.extend(runtime);
-    Ok(written)
+    Ok((written, extra))
 }
 
 /// Writes `files` under `out`, creating each directory once (`made` holds

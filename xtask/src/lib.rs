@@ -308,6 +308,10 @@ fn write_crate<T>(
     // read, lowered and planned on one core (or, when no thread can be
     // started, after the crate is emitted); a spec that fails, or a crate
     // that cannot be emitted, leaves no directory behind.
+    // The outermost directory this makes (`out` or a new parent of it),
+    // which a failure removes.
+    let made_top =
+        out.ancestors().take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists()).last().unwrap_or(out).to_owned();
     let write_runtime = || {
         let mut made = Vec::new();
         (write_files(out, krate::runtime_files(&header), &mut made), made)
@@ -322,7 +326,7 @@ fn write_crate<T>(
         (own, runtime)
     });
     if own.is_err() || runtime.is_err() {
-        let _ = std::fs::remove_dir_all(out);
+        let _ = std::fs::remove_dir_all(&made_top);
     }
     let ((own, extra), runtime) = (own?, runtime?);
     // The crate's own files first, as `krate::standalone` lists them.

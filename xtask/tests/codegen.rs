@@ -93,3 +93,20 @@ fn deny_warnings_refuses_an_approximated_spec() {
     let pinning = root.join(xtask::SPEC);
     assert_eq!(xtask::warnings(&pinning, &xtask::load(&pinning).unwrap(), true).unwrap(), []);
 }
+
+/// A new output directory gets the runtime's copy while the spec is still
+/// read; a spec that fails there leaves neither the directory nor the
+/// parents made for it, and one that generates writes the whole crate.
+#[test]
+fn a_failed_generation_into_a_new_directory_leaves_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    let spec = out.path().join("broken.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {/x: 7}\n").unwrap();
+    let dir = out.path().join("new/parent/crate");
+    assert!(xtask::generate_skipping_unsupported(&spec, &dir, "broken", false).is_err());
+    assert!(!out.path().join("new").exists(), "the directories made for the crate are removed");
+    let pinning = xtask::workspace_root().join(xtask::SPEC);
+    let (written, _) = xtask::generate_skipping_unsupported(&pinning, &dir, "pinning", false).unwrap();
+    assert!(written.iter().any(|p| p.ends_with("openapi-runtime/src/lib.rs")));
+    assert!(written.iter().all(|p| p.is_file()), "every file listed is written");
+}

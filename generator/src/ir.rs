@@ -317,6 +317,16 @@ impl Type {
             _ => None,
         }
     }
+
+    /// Calls `found` with the named type this mentions, through arrays and
+    /// maps, if any.
+    pub fn mentions<'t>(&'t self, found: &mut impl FnMut(&'t str)) {
+        match &self.shape {
+            Shape::Named(name) => found(name),
+            Shape::Array(inner) | Shape::Map(inner) => inner.mentions(found),
+            Shape::Primitive(_) | Shape::Any => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

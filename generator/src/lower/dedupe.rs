@@ -108,22 +108,15 @@ fn with_references(def: &TypeDef, own: u64, buckets: &HashMap<&str, u64>) -> u64
 /// Calls `found` with each type name `kind` refers to (in its fields, its
 /// additional properties and its variants, through arrays and maps).
 fn references<'a>(kind: &'a TypeKind, found: &mut impl FnMut(&'a str)) {
-    fn walk<'a>(ty: &'a Type, found: &mut impl FnMut(&'a str)) {
-        match &ty.shape {
-            Shape::Array(inner) | Shape::Map(inner) => walk(inner, found),
-            Shape::Named(name) => found(name),
-            Shape::Primitive(_) | Shape::Any => {}
-        }
-    }
     match kind {
         TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|field| walk(&field.ty, found));
+            s.fields.iter().for_each(|field| field.ty.mentions(found));
             if let Additional::Typed(ty) = &s.additional_properties {
-                walk(ty, found);
+                ty.mentions(found);
             }
         }
-        TypeKind::Union(u) => u.variants.iter().for_each(|variant| walk(&variant.ty, found)),
-        TypeKind::Map(ty) | TypeKind::Alias(ty) => walk(ty, found),
+        TypeKind::Union(u) => u.variants.iter().for_each(|variant| variant.ty.mentions(found)),
+        TypeKind::Map(ty) | TypeKind::Alias(ty) => ty.mentions(found),
         TypeKind::Enum(_) | TypeKind::ValueEnum(_) => {}
     }
 }

@@ -97,15 +97,6 @@ fn walk(ty: &mut Type, f: &mut impl FnMut(&mut Type)) {
     }
 }
 
-/// The named types mentioned anywhere in a type.
-fn mentions<'t>(ty: &'t Type, out: &mut Vec<&'t str>) {
-    match &ty.shape {
-        Shape::Named(name) => out.push(name),
-        Shape::Array(inner) | Shape::Map(inner) => mentions(inner, out),
-        Shape::Primitive(_) | Shape::Any => {}
-    }
-}
-
 /// A Rust type alias cannot mention itself, even through `Vec`
 /// (`type A = Vec<A>`), so a cycle made only of aliases and maps is refused.
 fn refuse_alias_cycles(types: &[TypeDef]) -> Result<()> {
@@ -114,7 +105,7 @@ fn refuse_alias_cycles(types: &[TypeDef]) -> Result<()> {
         .filter_map(|def| match &def.kind {
             TypeKind::Alias(ty) | TypeKind::Map(ty) => {
                 let mut out = Vec::new();
-                mentions(ty, &mut out);
+                ty.mentions(&mut |name| out.push(name));
                 Some((def.name.as_str(), out))
             }
             _ => None,

@@ -307,9 +307,8 @@ fn write_crate<T>(
     // spec, is written on another thread from the start, while the spec is
     // read, lowered and planned on one core (or, when no thread can be
     // started, after the crate is emitted); a spec that fails, or a crate
-    // that cannot be emitted, leaves no directory behind.
-    // The outermost directory this makes (`out` or a new parent of it),
-    // which a failure removes.
+    // that cannot be emitted, leaves no directory behind: `made_top`, the
+    // outermost directory this makes (`out` or a new parent of it), goes.
     let made_top =
         out.ancestors().take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists()).last().unwrap_or(out).to_owned();
     let write_runtime = || {

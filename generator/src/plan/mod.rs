@@ -68,7 +68,7 @@ pub fn warnings(api: &Api) -> Vec<Warning> {
 /// from that plan instead of planning each operation again: an operation's
 /// warnings do not depend on the names it is given, so they are the same.
 pub fn planned_warnings(api: &Api, server: &ServerPlan) -> Vec<Warning> {
-    let mut warnings: Vec<Warning> = server.operations.iter().flat_map(|op| op.warnings.iter().cloned()).collect();
+    let mut warnings: Vec<Warning> = server.warnings().cloned().collect();
     warnings.extend(routes::warnings(&api.operations));
     warnings
 }
@@ -96,7 +96,7 @@ impl ApiPlan {
 
     /// What the plan approximates (see [`warnings`]).
     pub fn warnings(&self) -> impl Iterator<Item = &Warning> {
-        self.server.operations.iter().flat_map(|op| &op.warnings)
+        self.server.warnings()
     }
 
     /// The plan of each operation, in the order of [`Api::operations`].

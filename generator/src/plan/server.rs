@@ -31,6 +31,11 @@ pub struct ServerPlan {
 }
 
 impl ServerPlan {
+    /// What the plan approximates, operation by operation, in order.
+    pub fn warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.operations.iter().flat_map(|op| &op.warnings)
+    }
+
     /// Plans the server of `api`: fails with what it cannot express.
     pub fn new(api: &Api) -> Result<ServerPlan> {
         let names = super::names::names(api)?;

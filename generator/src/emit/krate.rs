@@ -18,6 +18,7 @@ use quote::quote;
 use super::{format, inner_doc_lines};
 use crate::error::Result;
 use crate::ir::Api;
+use crate::plan::ApiPlan;
 use crate::pointer::Pointer;
 
 /// Versions of what generated code depends on; the same requirements as the
@@ -108,7 +109,7 @@ pub struct File {
 /// ([`own_files`]), then the runtime's copy ([`runtime_files`]). `header`
 /// is the `@generated` line (without comment markers) each file starts with.
 pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
-    let mut files = own_files(api, name, header)?;
+    let mut files = own_files(api, None, name, header)?;
     files.extend(runtime_files(header));
     Ok(files)
 }
@@ -131,14 +132,57 @@ fn comment_lines(header: &str) -> String {
     header.lines().map(|l| format!("# {l}\n")).collect()
 }
 
+/// The paths of a standalone crate's own files (those that depend on the
+/// API), in the order [`own_files`] lists them.
+pub const OWN_FILES: [&str; 5] = ["Cargo.toml", "src/lib.rs", "src/models.rs", "src/client.rs", "src/server.rs"];
+
 /// The files of a standalone crate that depend on `api`: its manifest,
 /// `lib.rs`, and the models, client and server modules (without the
-/// runtime's copy: [`runtime_files`]).
-pub fn own_files(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
-    let client = || super::client::client_in(api, header, "crate::models", RUNTIME);
-    let server = || super::server::server_in(api, header, "crate::models", RUNTIME);
-    let models = || super::models::models_in(api, header, RUNTIME);
-    // The three files are independent: emitted and formatted at once, on
+/// runtime's copy: [`runtime_files`]), in the order of [`OWN_FILES`].
+/// `plan` is the plan of `api` when one was made before (else the client
+/// and the server are planned here).
+pub fn own_files(api: &Api, plan: Option<&ApiPlan>, name: &str, header: &str) -> Result<Vec<File>> {
+    let files = std::sync::Mutex::new(Vec::with_capacity(OWN_FILES.len()));
+    own_files_each(api, plan, name, header, &|file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file))?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by_key(|file| OWN_FILES.iter().position(|path| *path == file.path));
+    Ok(files)
+}
+
+/// [`own_files`], each handed to `each` as soon as it is emitted, by the
+/// thread that emitted it (so a caller can write a file while the others
+/// are still being emitted), in no fixed order. When a file cannot be
+/// emitted, the others may already have been handed over.
+pub fn own_files_each(
+    api: &Api,
+    plan: Option<&ApiPlan>,
+    name: &str,
+    header: &str,
+    each: &(dyn Fn(File) + Sync),
+) -> Result<()> {
+    let file = |path: &str, contents: String| each(File { path: path.to_owned(), contents });
+    let client = || {
+        let text = match plan {
+            Some(plan) => super::client::client_planned(api, &plan.client, header, "crate::models", RUNTIME),
+            None => super::client::client_in(api, header, "crate::models", RUNTIME),
+        };
+        text.map(|text| file(OWN_FILES[3], text))
+    };
+    let server = || {
+        let text = match plan {
+            Some(plan) => super::server::server_planned(api, &plan.server, header, "crate::models", RUNTIME),
+            None => super::server::server_in(api, header, "crate::models", RUNTIME),
+        };
+        text.map(|text| file(OWN_FILES[4], text))
+    };
+    let root = || {
+        crate_root(api, name, header).map(|(manifest, lib)| {
+            file(OWN_FILES[0], manifest);
+            file(OWN_FILES[1], lib);
+        })
+    };
+    let models = || super::models::models_in(api, header, RUNTIME).map(|text| file(OWN_FILES[2], text));
+    // The three modules are independent: emitted and formatted at once, on
     // three threads (with mimalloc, even the pinning spec's 5 operations
     // gain from it: 13.5 -> 12.5 ms, medians of 40 alternating runs). The
     // client's and the server's threads start first; the manifest and
@@ -147,18 +191,11 @@ pub fn own_files(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
     let (root, models, client, server) = std::thread::scope(|scope| {
         let client_thread = std::thread::Builder::new().spawn_scoped(scope, client).ok();
         let server_thread = std::thread::Builder::new().spawn_scoped(scope, server).ok();
-        let root = crate_root(api, name, header);
+        let root = root();
         let models = models();
         (root, models, client_thread.map_or_else(client, joined), server_thread.map_or_else(server, joined))
     });
-    let (manifest, lib) = root?;
-    Ok(vec![
-        File { path: "Cargo.toml".to_owned(), contents: manifest },
-        File { path: "src/lib.rs".to_owned(), contents: lib },
-        File { path: "src/models.rs".to_owned(), contents: models? },
-        File { path: "src/client.rs".to_owned(), contents: client? },
-        File { path: "src/server.rs".to_owned(), contents: server? },
-    ])
+    root.and(models).and(client).and(server)
 }
 
 /// A standalone crate's `Cargo.toml` and `src/lib.rs`.

@@ -362,10 +362,12 @@ mod tests {
         let (mut texts, mut total) = (0, 0);
         for len in 1..=110 {
             let api = crate::lower::lower(&crate::parse::parse(&spec(len)).expect("parse")).expect("lower");
+            let plan = crate::plan::ServerPlan::new(&api).expect("plan");
             for models in ["crate::models", "::some_models"] {
-                let (quoted, none) = super::super::emit(&api, "h", models, "crate::runtime", false).expect("quoted");
+                let (quoted, none) =
+                    super::super::emit(&api, &plan, "h", models, "crate::runtime", false).expect("quoted");
                 assert_eq!(none, 0);
-                let (written, n) = super::super::emit(&api, "h", models, "crate::runtime", true).expect("text");
+                let (written, n) = super::super::emit(&api, &plan, "h", models, "crate::runtime", true).expect("text");
                 if written != quoted {
                     let line = written.lines().zip(quoted.lines()).position(|(a, b)| a != b).unwrap_or(0);
                     let show =

@@ -91,7 +91,8 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
                 file.text_or_tokens(serialize, || struct_serialize(&def.name, s), &at)?;
                 let deserialize = struct_text::deserialize(&def.name, s, extra);
                 file.text_or_tokens(deserialize, || struct_deserialize(&def.name, s), &at)?;
-                file.tokens(super::validate::validate_impl(api, &checked, &def.name, s), &at)?;
+                let validate = super::validate::validate_impl_text(api, &checked, &def.name, s);
+                file.text_or_tokens(validate, || super::validate::validate_impl(api, &checked, &def.name, s), &at)?;
             }
             TypeKind::Union(u) => {
                 let item = type_def(def, &eq);

@@ -216,31 +216,29 @@ impl OpPlan<'_> {
         // Constraint checks.
         let mut checks = Vec::new();
         for p in &self.positional {
-            let (segment, guard, validate) = self.positional_checks(p);
+            let arg = p.arg_text();
+            let (segment, guard) = self.positional_guards(p);
+            let validate = validate::check_codes(self.api, &p.ty, &format!("&{arg}"), &lit(&p.p.wire_name), m);
             if !segment && guard.is_none() && validate.is_empty() {
                 continue;
             }
-            let arg = p.arg_text();
             let mut block = vec![Code::Line("let out = &mut violations;".to_owned())];
             if segment {
                 block.push(Code::Line(format!("check_segment(&{arg}, {}, out);", lit(&p.p.wire_name))));
             }
             block.extend(guard.map(Code::Tokens));
-            if !validate.is_empty() {
-                block.push(Code::Tokens(validate));
-            }
+            block.extend(validate);
             checks.push(Code::Block("{".to_owned(), block));
         }
         for p in &self.optional {
-            let (guard, validate) = self.optional_checks(p);
+            let guard = self.optional_guard(p);
+            let validate = validate::check_codes(self.api, &p.ty, "given", &lit(&p.p.wire_name), m);
             if guard.is_none() && validate.is_empty() {
                 continue;
             }
             let mut block = vec![Code::Line("let out = &mut violations;".to_owned())];
             block.extend(guard.map(Code::Tokens));
-            if !validate.is_empty() {
-                block.push(Code::Tokens(validate));
-            }
+            block.extend(validate);
             checks.push(Code::Block(
                 format!("if let ::std::option::Option::Some(given) = &query.{} {{", p.p.name),
                 block,

@@ -16,8 +16,6 @@
 
 use std::collections::BTreeSet;
 
-use std::fmt::Write as _;
-
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
@@ -57,9 +55,9 @@ fn value_checks(api: &Api, ty: &Type, value: &str, path: &str, models: &str) -> 
     vec![Check::Block(String::new(), bind.into_iter().chain(body).collect())]
 }
 
-/// One statement of constraint checks, as text: [`tokens`] quotes it for
-/// the emitters that quote, [`Check::code`] lays it out for those that
-/// write text.
+/// One statement of constraint checks, as text: [`Check::code`] lays it
+/// out for the emitters that write text, [`tokens`] lexes that for those
+/// that quote.
 enum Check {
     /// `head(args);`: a check of the runtime's `validation`.
     Call(String, Vec<String>),
@@ -73,24 +71,6 @@ enum Check {
 }
 
 impl Check {
-    fn flat(&self, out: &mut String) {
-        match self {
-            Check::Call(head, args) => {
-                let _ = write!(out, "{head}({});", args.join(", "));
-            }
-            Check::Line(text) | Check::Fixed(text) => out.push_str(text),
-            Check::Block(head, body) => {
-                out.push_str(head);
-                out.push_str(if head.is_empty() { "{" } else { " {" });
-                for check in body {
-                    out.push(' ');
-                    check.flat(out);
-                }
-                out.push_str(" }");
-            }
-        }
-    }
-
     fn code(&self) -> Code {
         match self {
             Check::Call(head, args) => Code::Call(head.clone(), args.clone(), ";"),
@@ -104,18 +84,9 @@ impl Check {
     }
 }
 
-/// The checks as tokens (lexed from their text, which is Rust that the
-/// code above writes; were it ever not, the generated code says so).
+/// The checks as tokens (lexed from their text).
 fn tokens(checks: &[Check]) -> TokenStream {
-    let mut flat = String::new();
-    for check in checks {
-        check.flat(&mut flat);
-        flat.push(' ');
-    }
-    flat.parse().unwrap_or_else(|error: proc_macro2::LexError| {
-        let message = format!("the generator wrote checks that do not lex ({error}): {flat}");
-        quote!(compile_error!(#message);)
-    })
+    super::stmt_text::tokens(&checks.iter().map(Check::code).collect::<Vec<_>>())
 }
 
 struct Checks<'a> {

@@ -327,6 +327,28 @@ mod tests {
                     "parameters": [{"name": format!("a{}", "x".repeat(len / 4)), "in": "query", "schema": {"type": "integer", "default": 1}}],
                     "responses": ok,
                 }},
+                "/h": {"get": {
+                    "operationId": format!("h{}", "o".repeat(len / 3)),
+                    "parameters": [
+                        {"name": long("c"), "in": "query", "style": "form", "explode": false, "schema": {
+                            "type": "array", "minItems": 1, "maxItems": 10, "uniqueItems": true,
+                            "items": {"type": "string", "maxLength": len},
+                        }},
+                        {"name": "st", "in": "query", "required": true, "style": "pipeDelimited", "explode": false, "schema": {
+                            "type": "array", "items": named(&format!("E{}", long("n"))), "uniqueItems": true,
+                        }},
+                        {"name": format!("n{}", "x".repeat(len / 2)), "in": "query", "schema": {"type": "string", "maxLength": 255}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 1000, "default": 10}},
+                        {"name": "ratio", "in": "query", "required": true, "schema": {"type": "number", "exclusiveMinimum": true, "minimum": 0}},
+                        {"name": "meta", "in": "query", "content": {"application/json": {"schema": {
+                            "type": "object", "maxProperties": 1000, "additionalProperties": {"type": "string"},
+                        }}}},
+                        {"name": "tag", "in": "query", "style": "form", "explode": true, "schema": {
+                            "type": "array", "maxItems": 3, "items": {"type": "string"},
+                        }},
+                    ],
+                    "responses": ok,
+                }},
                 "/f": {"get": {
                     "operationId": format!("f{}", "o".repeat(len / 5)),
                     "parameters": [
@@ -376,7 +398,7 @@ mod tests {
                 }
                 if len == 10 {
                     // Short names: every handler, method, response and query item is text.
-                    assert_eq!(n, 36, "{models}");
+                    assert_eq!(n, 40, "{models}");
                 }
                 texts += n;
                 total += 3 * api.operations.len();

@@ -250,7 +250,9 @@ pub fn write(root: &Path, plan: &[GeneratedFile]) -> Result<Vec<PathBuf>, TaskEr
 }
 
 /// `cargo xtask generate`: a standalone crate for any spec, and what was
-/// approximated (with `deny_warnings`, that is an error and nothing is written).
+/// approximated (with `deny_warnings`, that is an error and nothing is
+/// written). The paths returned are the files written: over an existing
+/// crate, only those whose contents changed.
 pub fn generate(
     spec: &Path,
     out: &Path,
@@ -300,12 +302,14 @@ fn write_crate<T>(
     let made = Mutex::new(Vec::new());
     if out.exists() {
         // Over an existing crate, nothing is written unless the whole crate
-        // could be emitted.
+        // could be emitted, and then only the files that changed: an
+        // unchanged file keeps its modification time, so cargo does not
+        // compile again what did not change.
         let (api, plan, extra) = load()?;
-        let own = krate::own_files(&api, plan.as_ref(), name, &header).map_err(spec_error)?;
-        let mut written = write_files(out, own, &made)?;
-        written.extend(write_files(out, krate::runtime_files(&header), &made)?);
-        return Ok((written, extra));
+        let mut files = krate::own_files(&api, plan.as_ref(), name, &header).map_err(spec_error)?;
+        files.extend(krate::runtime_files(&header));
+        files.retain(|file| std::fs::read(out.join(&file.path)).ok().as_deref() != Some(file.contents.as_bytes()));
+        return Ok((write_files(out, files, &made)?, extra));
     }
     // A new directory: the runtime's copy, which does not depend on the
     // spec, is written on another thread from the start, while the spec is

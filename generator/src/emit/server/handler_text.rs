@@ -329,6 +329,13 @@ mod tests {
                 }},
                 "/h": {"get": {
                     "operationId": format!("h{}", "o".repeat(len / 3)),
+                    "security": [
+                        {format!("b{}", long("s")): []},
+                        {format!("o{}", "s".repeat(len / 2)): ["read", "write"]},
+                        {"basic": [], "digest": []},
+                        {format!("q{}", "s".repeat(len / 3)): []},
+                        {},
+                    ],
                     "parameters": [
                         {"name": long("c"), "in": "query", "style": "form", "explode": false, "schema": {
                             "type": "array", "minItems": 1, "maxItems": 10, "uniqueItems": true,
@@ -369,7 +376,16 @@ mod tests {
                     format!("E{}", long("n")): {"type": "string", "enum": ["one", "two"]},
                     schema: {"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}},
                 },
-                "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "x-key"}},
+                "securitySchemes": {
+                    "key": {"type": "apiKey", "in": "header", "name": "x-key"},
+                    format!("b{}", long("s")): {"type": "http", "scheme": "bearer", "description": long("d")},
+                    format!("o{}", "s".repeat(len / 2)): {"type": "oauth2", "flows": {"clientCredentials": {
+                        "tokenUrl": "https://example.com/token", "scopes": {"read": "r", "write": "w"},
+                    }}},
+                    "basic": {"type": "http", "scheme": "basic"},
+                    "digest": {"type": "http", "scheme": "digest"},
+                    format!("q{}", "s".repeat(len / 3)): {"type": "apiKey", "in": "query", "name": long("k")},
+                },
             },
         });
         spec.to_string()

@@ -226,7 +226,7 @@ impl OpPlan<'_> {
             if segment {
                 block.push(Code::Line(format!("check_segment(&{arg}, {}, out);", lit(&p.p.wire_name))));
             }
-            block.extend(guard.map(Code::Tokens));
+            block.extend(guard_code(p, &format!("&{arg}")).or(guard.map(Code::Tokens)));
             block.extend(validate);
             checks.push(Code::Block("{".to_owned(), block));
         }
@@ -237,7 +237,7 @@ impl OpPlan<'_> {
                 continue;
             }
             let mut block = vec![Code::Line("let out = &mut violations;".to_owned())];
-            block.extend(guard.map(Code::Tokens));
+            block.extend(guard_code(p, "given").or(guard.map(Code::Tokens)));
             block.extend(validate);
             checks.push(Code::Block(
                 format!("if let ::std::option::Option::Some(given) = &query.{} {{", p.p.name),
@@ -640,6 +640,24 @@ fn split_generic(text: &str) -> Option<(&str, &str)> {
 }
 
 /// `date_time` or `::std::string::ToString::to_string` ([`Scalar::function`]).
+/// A list parameter's delimiter guard as text, as [`delimiter_checks`]
+/// quotes it (`value`: `given` or `&arg`); `None` for the other guards.
+fn guard_code(p: &Param<'_>, value: &str) -> Option<Code> {
+    let Wire::QueryArray { item, guard: true, delimiter, .. } = p.wire else { return None };
+    let iter = match value.strip_prefix('&') {
+        None => format!("{value}.iter()"),
+        Some(_) => format!("::std::iter::IntoIterator::into_iter({value})"),
+    };
+    let args = vec![
+        format!("{iter}.map({})", scalar_function(*item)),
+        proc_macro2::Literal::character(delimiter.char()).to_string(),
+        lit(delimiter.style().spec_name()),
+        lit(&p.p.wire_name),
+        "out".to_owned(),
+    ];
+    Some(Code::Call("check_delimited".to_owned(), args, ";"))
+}
+
 fn scalar_function(scalar: Scalar) -> &'static str {
     match scalar {
         Scalar::DateTime => "date_time",

@@ -639,7 +639,6 @@ fn split_generic(text: &str) -> Option<(&str, &str)> {
     (depth == 0).then(|| (&text[..open], inner))
 }
 
-/// `date_time` or `::std::string::ToString::to_string` ([`Scalar::function`]).
 /// A list parameter's delimiter guard as text, as [`delimiter_checks`]
 /// quotes it (`value`: `given` or `&arg`); `None` for the other guards.
 fn guard_code(p: &Param<'_>, value: &str) -> Option<Code> {
@@ -658,6 +657,7 @@ fn guard_code(p: &Param<'_>, value: &str) -> Option<Code> {
     Some(Code::Call("check_delimited".to_owned(), args, ";"))
 }
 
+/// `date_time` or `::std::string::ToString::to_string` ([`Scalar::function`]).
 fn scalar_function(scalar: Scalar) -> &'static str {
     match scalar {
         Scalar::DateTime => "date_time",

@@ -11,6 +11,7 @@
 //!   checks for parameters the client and server emitters call).
 //! - [`krate`]: a standalone crate around the emitted files.
 
+mod alias_text;
 pub(crate) mod body_fields;
 pub mod client;
 mod enum_text;

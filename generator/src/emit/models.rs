@@ -106,6 +106,11 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
                     None => file.tokens(type_def(def, &eq), &at)?,
                 }
             }
+            TypeKind::Map(value) => {
+                let map = Type::new(Shape::Map(Box::new(value.clone())));
+                file.text_or_tokens(alias_text(def, &map), || type_def(def, &eq), &at)?;
+            }
+            TypeKind::Alias(target) => file.text_or_tokens(alias_text(def, target), || type_def(def, &eq), &at)?,
             _ => file.tokens(type_def(def, &eq), &at)?,
         }
     }
@@ -153,6 +158,13 @@ fn type_docs(def: &TypeDef) -> Vec<String> {
         paragraphs.push("**Deprecated** in the spec.".to_owned());
     }
     paragraphs
+}
+
+/// A named map or alias as text ([`super::alias_text`]).
+fn alias_text(def: &TypeDef, ty: &Type) -> Option<String> {
+    let mut text = String::new();
+    struct_text::type_text_in(ty, "", &mut text);
+    super::alias_text::alias(&def.name, &super::doc_text(type_docs(def).iter().map(String::as_str)), &text)
 }
 
 fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {

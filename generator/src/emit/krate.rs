@@ -255,13 +255,7 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
 /// pinning spec's ~5 ms from `main` to exit, their code's page faults).
 fn lib_rs(api: &Api, header: &str) -> String {
     let mut file = super::FileText::new(header);
-    let mut docs = String::new();
-    for line in super::doc_text(lib_docs(api).iter().map(String::as_str)) {
-        docs.push_str("//!");
-        docs.push_str(&line);
-        docs.push('\n');
-    }
-    file.text(&docs);
+    file.text(&super::inner_doc_text(lib_docs(api).iter().map(String::as_str)));
     for item in LIB_ITEMS {
         file.text(item);
     }

@@ -147,6 +147,18 @@ pub fn inner_doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Tok
     quote!(#(#attrs)*)
 }
 
+/// [`inner_doc_lines`] as the text `prettyplease` prints for them: a `//!`
+/// line each.
+pub fn inner_doc_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text = String::new();
+    for line in doc_text(paragraphs) {
+        text.push_str("//!");
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
 /// The docs section that lists what the generator approximated
 /// ([`crate::Warning`]s), for the crate's and the models' docs; `None`
 /// without warnings.

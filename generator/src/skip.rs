@@ -18,9 +18,25 @@ pub use crate::lower::Skipped;
 use crate::plan::{ApiPlan, ClientPlan, ServerPlan};
 use crate::pointer::Pointer;
 
+/// What `--skip-unsupported` generates: the API without the operations the
+/// generator cannot express, and its plan (which the emitters can read
+/// instead of planning again: `emit::krate::own_files`).
+#[derive(Debug)]
+pub struct Expressible {
+    pub api: Api,
+    pub plan: ApiPlan,
+    /// The operations left out, in spec order.
+    pub skipped: Vec<Skipped>,
+}
+
 /// Parses and lowers a spec, leaving out every operation that lowering or
 /// the plan of the client or the server cannot express.
 pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
+    plan_skipping_unsupported(text).map(|expressible| (expressible.api, expressible.skipped))
+}
+
+/// [`load_skipping_unsupported`], with the plan of what is left.
+pub fn plan_skipping_unsupported(text: &str) -> Result<Expressible> {
     let document = crate::parse::parse(text)?;
     let lowered = crate::lower::lower_skipping(&document);
     // Lowering has read all it needs: freeing a large parsed document (a
@@ -34,35 +50,43 @@ pub fn load_skipping_unsupported(text: &str) -> Result<(Api, Vec<Skipped>)> {
         drop(document);
     }
     let (mut api, mut skipped) = lowered?;
-    match planned_whole(&api) {
-        Some(warnings) => api.warnings.extend(warnings),
-        None => {
-            skipped.extend(refuse_until_planned(&mut api)?);
-            crate::plan::add_warnings(&mut api);
+    let plan = match planned_whole(&api) {
+        Some((plan, warnings)) => {
+            api.warnings.extend(warnings);
+            plan
         }
-    }
-    Ok((api, skipped))
+        None => {
+            let (refused, plan) = refuse_until_planned(&mut api)?;
+            skipped.extend(refused);
+            crate::plan::add_warnings(&mut api);
+            plan
+        }
+    };
+    Ok(Expressible { api, plan, skipped })
 }
 
-/// The plan's warnings ([`crate::plan::warnings`]) if the plan accepts `api`
-/// as a whole, which is then left as it is. A large API's client is planned
-/// on another thread while this one plans the server; the warnings are read
-/// from the server's plan ([`crate::plan::planned_warnings`]).
-fn planned_whole(api: &Api) -> Option<Vec<Warning>> {
-    if api.operations.len() < PLANNED_ON_TWO_THREADS {
-        let plan = ApiPlan::new(api).ok()?;
-        return Some(crate::plan::planned_warnings(api, &plan.server));
-    }
-    let client = || ClientPlan::new(api).is_ok();
-    std::thread::scope(|scope| {
-        let beside = std::thread::Builder::new().spawn_scoped(scope, client).ok();
-        let server = ServerPlan::new(api).ok();
-        let client = match beside {
-            Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => client(),
-        };
-        server.filter(|_| client).map(|server| crate::plan::planned_warnings(api, &server))
-    })
+/// The plan and its warnings ([`crate::plan::warnings`]) if the plan
+/// accepts `api` as a whole, which is then left as it is. A large API's
+/// client is planned on another thread while this one plans the server; the
+/// warnings are read from the server's plan
+/// ([`crate::plan::planned_warnings`]).
+fn planned_whole(api: &Api) -> Option<(ApiPlan, Vec<Warning>)> {
+    let plan = if api.operations.len() < PLANNED_ON_TWO_THREADS {
+        ApiPlan::new(api).ok()?
+    } else {
+        let client = || ClientPlan::new(api).ok();
+        std::thread::scope(|scope| {
+            let beside = std::thread::Builder::new().spawn_scoped(scope, client).ok();
+            let server = ServerPlan::new(api).ok();
+            let client = match beside {
+                Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => client(),
+            };
+            Some(ApiPlan { client: client?, server: server? })
+        })?
+    };
+    let warnings = crate::plan::planned_warnings(api, &plan.server);
+    Some((plan, warnings))
 }
 
 /// From a document of this many bytes on, its parsed form is freed on
@@ -81,20 +105,21 @@ pub fn retain_expressible(api: &mut Api) -> Result<Vec<Skipped>> {
     if ApiPlan::new(api).is_ok() {
         return Ok(Vec::new());
     }
-    refuse_until_planned(api)
+    Ok(refuse_until_planned(api)?.0)
 }
 
-/// [`retain_expressible`] for an API the plan does not accept as a whole.
-fn refuse_until_planned(api: &mut Api) -> Result<Vec<Skipped>> {
+/// [`retain_expressible`] for an API the plan does not accept as a whole,
+/// with the plan of what is left.
+fn refuse_until_planned(api: &mut Api) -> Result<(Vec<Skipped>, ApiPlan)> {
     let mut skipped: Vec<Skipped> = Vec::new();
     // Each round removes at least one operation, so this ends.
-    loop {
+    let plan = loop {
         let mut refused: Vec<(usize, Error)> = crate::plan::refusals(api)?;
         if refused.is_empty() {
             // API-wide decisions (one error body type, routes that axum can
             // tell apart, names), made by planning the whole API.
             match ApiPlan::new(api) {
-                Ok(_) => break,
+                Ok(plan) => break plan,
                 Err(error @ Error::Unsupported { .. }) => {
                     let culprits = operations_at(api, error.pointer());
                     if culprits.is_empty() {
@@ -111,9 +136,9 @@ fn refuse_until_planned(api: &mut Api) -> Result<Vec<Skipped>> {
             let op = api.operations.remove(i);
             skipped.push(Skipped { method: op.method, path: op.path, pointer: op.pointer, error });
         }
-    }
+    };
     skipped.sort_by_key(|s| (s.path.clone(), s.method));
-    Ok(skipped)
+    Ok((skipped, plan))
 }
 
 /// The operations `at` lies in: the operation itself, or a response,

@@ -9,6 +9,7 @@ pub mod corpus;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// The spec the workspace's generated crates come from.
 pub const SPEC: &str = "spec/ipfs-pinning-service.yaml";
@@ -249,7 +250,9 @@ pub fn write(root: &Path, plan: &[GeneratedFile]) -> Result<Vec<PathBuf>, TaskEr
 }
 
 /// `cargo xtask generate`: a standalone crate for any spec, and what was
-/// approximated (with `deny_warnings`, that is an error and nothing is written).
+/// approximated (with `deny_warnings`, that is an error and nothing is
+/// written). The paths returned are the files written: over an existing
+/// crate, only those whose contents changed.
 pub fn generate(
     spec: &Path,
     out: &Path,
@@ -259,7 +262,7 @@ pub fn generate(
     write_crate(spec, out, name, || {
         let api = load(spec)?;
         let warnings = warnings(spec, &api, deny_warnings)?;
-        Ok((api, warnings))
+        Ok((api, None, warnings))
     })
 }
 
@@ -273,12 +276,17 @@ pub fn generate_skipping_unsupported(
     deny_warnings: bool,
 ) -> Result<(Vec<PathBuf>, Vec<generator::skip::Skipped>), TaskError> {
     write_crate(spec, out, name, || {
-        let (api, skipped) = generator::skip::load_skipping_unsupported(&read(spec)?)
-            .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
+        let generator::skip::Expressible { api, plan, skipped } =
+            generator::skip::plan_skipping_unsupported(&read(spec)?)
+                .map_err(|error| TaskError::Spec { path: spec.to_owned(), error })?;
         print_warnings(spec, &warnings(spec, &api, deny_warnings)?);
-        Ok((api, skipped))
+        Ok((api, Some(plan), skipped))
     })
 }
+
+/// What `write_crate` generates from: the API, its plan when one was made
+/// (else the emitters plan it), and what else the caller wants back.
+type Loaded<T> = (generator::ir::Api, Option<generator::plan::ApiPlan>, T);
 
 /// The crate `load` gives the API of, written to `out`, and what else
 /// `load` returned.
@@ -286,73 +294,92 @@ fn write_crate<T>(
     spec: &Path,
     out: &Path,
     name: &str,
-    load: impl FnOnce() -> Result<(generator::ir::Api, T), TaskError>,
+    load: impl FnOnce() -> Result<Loaded<T>, TaskError>,
 ) -> Result<(Vec<PathBuf>, T), TaskError> {
     use generator::emit::krate;
     let header = header("cargo xtask generate", &spec.display().to_string());
-    let emit = |api: &generator::ir::Api| {
-        krate::own_files(api, name, &header).map_err(|error| TaskError::Spec { path: spec.to_owned(), error })
-    };
+    let spec_error = |error| TaskError::Spec { path: spec.to_owned(), error };
+    let made = Mutex::new(Vec::new());
     if out.exists() {
         // Over an existing crate, nothing is written unless the whole crate
-        // could be emitted.
-        let (api, extra) = load()?;
-        let own = emit(&api)?;
-        let mut made = Vec::new();
-        let mut written = write_files(out, own, &mut made)?;
-        written.extend(write_files(out, krate::runtime_files(&header), &mut made)?);
-        return Ok((written, extra));
+        // could be emitted, and then only the files that changed: an
+        // unchanged file keeps its modification time, so cargo does not
+        // compile again what did not change.
+        let (api, plan, extra) = load()?;
+        let mut files = krate::own_files(&api, plan.as_ref(), name, &header).map_err(spec_error)?;
+        files.extend(krate::runtime_files(&header));
+        files.retain(|file| std::fs::read(out.join(&file.path)).ok().as_deref() != Some(file.contents.as_bytes()));
+        return Ok((write_files(out, files, &made)?, extra));
     }
     // A new directory: the runtime's copy, which does not depend on the
     // spec, is written on another thread from the start, while the spec is
     // read, lowered and planned on one core (or, when no thread can be
-    // started, after the crate is emitted); a spec that fails, or a crate
-    // that cannot be emitted, leaves no directory behind: `made_top`, the
-    // outermost directory this makes (`out` or a new parent of it), goes.
+    // started, after the crate is emitted), and each of the crate's own
+    // files as soon as its emitter's thread has made it. A spec that
+    // fails, or a crate that cannot be emitted or written, leaves no
+    // directory behind: `made_top`, the outermost directory this makes
+    // (`out` or a new parent of it), goes.
     let made_top =
         out.ancestors().take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists()).last().unwrap_or(out).to_owned();
-    let write_runtime = || {
-        let mut made = Vec::new();
-        (write_files(out, krate::runtime_files(&header), &mut made), made)
+    let write_runtime = || write_files(out, krate::runtime_files(&header), &made);
+    let own_written = Mutex::new(Vec::new());
+    let write_own = |file: krate::File| {
+        let result = write_file(out, file, &made);
+        own_written.lock().unwrap_or_else(PoisonError::into_inner).push(result);
     };
-    let (own, (runtime, mut made)) = std::thread::scope(|scope| {
+    let (extra, runtime) = std::thread::scope(|scope| {
         let writing = std::thread::Builder::new().spawn_scoped(scope, write_runtime).ok();
-        let own = load().and_then(|(api, extra)| Ok((emit(&api)?, extra)));
+        let extra = load().and_then(|(api, plan, extra)| {
+            krate::own_files_each(&api, plan.as_ref(), name, &header, &write_own).map_err(spec_error)?;
+            Ok(extra)
+        });
         let runtime = match writing {
             Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             None => write_runtime(),
         };
-        (own, runtime)
+        (extra, runtime)
     });
-    if own.is_err() || runtime.is_err() {
+    let own: Result<Vec<PathBuf>, TaskError> =
+        own_written.into_inner().unwrap_or_else(PoisonError::into_inner).into_iter().collect();
+    if extra.is_err() || runtime.is_err() || own.is_err() {
         let _ = std::fs::remove_dir_all(&made_top);
     }
-    let ((own, extra), runtime) = (own?, runtime?);
+    let (extra, runtime, mut written) = (extra?, runtime?, own?);
     // The crate's own files first, as `krate::standalone` lists them.
-    let mut written = write_files(out, own, &mut made)?;
+    let order = |path: &PathBuf| krate::OWN_FILES.iter().position(|own| out.join(own) == *path);
+    written.sort_by_key(order);
     written.extend(runtime);
     Ok((written, extra))
 }
 
-/// Writes `files` under `out`, creating each directory once (`made` holds
-/// those already made); the paths written.
+/// Writes `files` under `out` (see [`write_file`]); the paths written.
 fn write_files(
     out: &Path,
     files: Vec<generator::emit::krate::File>,
-    made: &mut Vec<PathBuf>,
+    made: &Mutex<Vec<PathBuf>>,
 ) -> Result<Vec<PathBuf>, TaskError> {
-    let mut written = Vec::new();
-    for file in files {
-        let path = out.join(&file.path);
-        let io = |error| TaskError::Io { path: path.clone(), error };
-        if let Some(dir) = path.parent().filter(|dir| !made.iter().any(|m| m == dir)) {
+    files.into_iter().map(|file| write_file(out, file, made)).collect()
+}
+
+/// Writes `file` under `out`, creating its directory unless `made` (the
+/// directories made so far, shared by the threads that write) has it; the
+/// path written.
+fn write_file(
+    out: &Path,
+    file: generator::emit::krate::File,
+    made: &Mutex<Vec<PathBuf>>,
+) -> Result<PathBuf, TaskError> {
+    let path = out.join(&file.path);
+    let io = |error| TaskError::Io { path: path.clone(), error };
+    if let Some(dir) = path.parent() {
+        let mut made = made.lock().unwrap_or_else(PoisonError::into_inner);
+        if !made.iter().any(|m| m == dir) {
             std::fs::create_dir_all(dir).map_err(io)?;
             made.push(dir.to_owned());
         }
-        std::fs::write(&path, file.contents).map_err(io)?;
-        written.push(path);
     }
-    Ok(written)
+    std::fs::write(&path, file.contents).map_err(io)?;
+    Ok(path)
 }
 
 /// `cargo xtask diff`: what changed from the spec at `old` to the one at `new`.

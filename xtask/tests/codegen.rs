@@ -1,7 +1,7 @@
 //! The checked-in generated files are what the generator makes now, and
 //! `cargo xtask generate` writes crates that build on their own.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[test]
@@ -109,4 +109,27 @@ fn a_failed_generation_into_a_new_directory_leaves_nothing() {
     let (written, _) = xtask::generate_skipping_unsupported(&pinning, &dir, "pinning", false).unwrap();
     assert!(written.iter().any(|p| p.ends_with("openapi-runtime/src/lib.rs")));
     assert!(written.iter().all(|p| p.is_file()), "every file listed is written");
+}
+
+/// Generating again over a crate rewrites only what changed: the same spec
+/// writes nothing (modification times stay, so cargo compiles nothing
+/// again), and a file edited by hand is the one written back.
+#[test]
+fn regenerating_writes_only_the_files_that_changed() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("crate");
+    let pinning = xtask::workspace_root().join(xtask::SPEC);
+    let (first, _) = xtask::generate_skipping_unsupported(&pinning, &dir, "pinning", false).unwrap();
+    assert_eq!(first.len(), 5 + generator::emit::krate::RUNTIME_FILES.len() + 1);
+    let models = dir.join("src/models.rs");
+    let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let before = modified(&dir.join("src/lib.rs"));
+    let (again, _) = xtask::generate_skipping_unsupported(&pinning, &dir, "pinning", false).unwrap();
+    assert_eq!(again, Vec::<PathBuf>::new(), "the same spec writes nothing");
+    assert_eq!(modified(&dir.join("src/lib.rs")), before);
+    let generated = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(&models, format!("{generated}// edited\n")).unwrap();
+    let (edited, _) = xtask::generate_skipping_unsupported(&pinning, &dir, "pinning", false).unwrap();
+    assert_eq!(edited, vec![models.clone()], "only the edited file is written back");
+    assert_eq!(std::fs::read_to_string(&models).unwrap(), generated);
 }

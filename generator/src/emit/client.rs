@@ -121,6 +121,11 @@ pub fn client(api: &Api, header: &str, models: &str) -> Result<String> {
 
 /// [`client`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
 pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result<String> {
+    client_planned(api, &ClientPlan::new(api)?, header, models, runtime)
+}
+
+/// [`client_in`] from the client's plan of `api`, made before (`ApiPlan::client`).
+pub fn client_planned(api: &Api, plan: &ClientPlan, header: &str, models: &str, runtime: &str) -> Result<String> {
     let paths = Pointer::root().join("paths");
     let rt = super::runtime_path(runtime, &paths)?;
     let text = format!("{models}::");
@@ -129,7 +134,6 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
     let models_path = ModelsPath { tokens, text };
     let models = &models_path.tokens;
-    let plan = ClientPlan::new(api)?;
     let mut helpers = BTreeSet::new();
     let mut items = Vec::new();
     for (i, ((op, names), p)) in api.operations.iter().zip(&plan.names.operations).zip(&plan.operations).enumerate() {
@@ -142,8 +146,11 @@ pub fn client_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result
         }
     }
     let imports = client_type::imports(&rt, &helpers);
-    let client_type =
-        client_type::tokens(&rt, &plan.security, plan.error_body.map(|(ty, name)| (rust_type(&ty, models), name)));
+    let client_type = client_type::tokens(
+        &rt,
+        &plan.security,
+        plan.error_body.as_ref().map(|(ty, name)| (rust_type(ty, models), name.clone())),
+    );
     let title = format!(" Client for {} {}.", api.title, api.version);
     let tokens = quote! {
         #![doc = #title]

@@ -13,12 +13,9 @@
 //! crate (the runtime was more than a third of `cargo check` of a mid-size
 //! API's client).
 
-use quote::quote;
-
-use super::{format, inner_doc_lines};
 use crate::error::Result;
 use crate::ir::Api;
-use crate::pointer::Pointer;
+use crate::plan::ApiPlan;
 
 /// Versions of what generated code depends on; the same requirements as the
 /// workspace's own generated crates.
@@ -108,7 +105,7 @@ pub struct File {
 /// ([`own_files`]), then the runtime's copy ([`runtime_files`]). `header`
 /// is the `@generated` line (without comment markers) each file starts with.
 pub fn standalone(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
-    let mut files = own_files(api, name, header)?;
+    let mut files = own_files(api, None, name, header)?;
     files.extend(runtime_files(header));
     Ok(files)
 }
@@ -131,38 +128,73 @@ fn comment_lines(header: &str) -> String {
     header.lines().map(|l| format!("# {l}\n")).collect()
 }
 
+/// The paths of a standalone crate's own files (those that depend on the
+/// API), in the order [`own_files`] lists them.
+pub const OWN_FILES: [&str; 5] = ["Cargo.toml", "src/lib.rs", "src/models.rs", "src/client.rs", "src/server.rs"];
+
 /// The files of a standalone crate that depend on `api`: its manifest,
 /// `lib.rs`, and the models, client and server modules (without the
-/// runtime's copy: [`runtime_files`]).
-pub fn own_files(api: &Api, name: &str, header: &str) -> Result<Vec<File>> {
-    let client = || super::client::client_in(api, header, "crate::models", RUNTIME);
-    let server = || super::server::server_in(api, header, "crate::models", RUNTIME);
-    let models = || super::models::models_in(api, header, RUNTIME);
-    // The three files are independent: emitted and formatted at once, on
+/// runtime's copy: [`runtime_files`]), in the order of [`OWN_FILES`].
+/// `plan` is the plan of `api` when one was made before (else the client
+/// and the server are planned here).
+pub fn own_files(api: &Api, plan: Option<&ApiPlan>, name: &str, header: &str) -> Result<Vec<File>> {
+    let files = std::sync::Mutex::new(Vec::with_capacity(OWN_FILES.len()));
+    own_files_each(api, plan, name, header, &|file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file))?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by_key(|file| OWN_FILES.iter().position(|path| *path == file.path));
+    Ok(files)
+}
+
+/// [`own_files`], each handed to `each` as soon as it is emitted, by the
+/// thread that emitted it (so a caller can write a file while the others
+/// are still being emitted), in no fixed order. When a file cannot be
+/// emitted, the others may already have been handed over.
+pub fn own_files_each(
+    api: &Api,
+    plan: Option<&ApiPlan>,
+    name: &str,
+    header: &str,
+    each: &(dyn Fn(File) + Sync),
+) -> Result<()> {
+    let file = |path: &str, contents: String| each(File { path: path.to_owned(), contents });
+    let client = || {
+        let text = match plan {
+            Some(plan) => super::client::client_planned(api, &plan.client, header, "crate::models", RUNTIME),
+            None => super::client::client_in(api, header, "crate::models", RUNTIME),
+        };
+        text.map(|text| file(OWN_FILES[3], text))
+    };
+    let server = || {
+        let text = match plan {
+            Some(plan) => super::server::server_planned(api, &plan.server, header, "crate::models", RUNTIME),
+            None => super::server::server_in(api, header, "crate::models", RUNTIME),
+        };
+        text.map(|text| file(OWN_FILES[4], text))
+    };
+    let root = || {
+        let (manifest, lib) = crate_root(api, name, header);
+        file(OWN_FILES[0], manifest);
+        file(OWN_FILES[1], lib);
+    };
+    let models = || super::models::models_in(api, header, RUNTIME).map(|text| file(OWN_FILES[2], text));
+    // The three modules are independent: emitted and formatted at once, on
     // three threads (with mimalloc, even the pinning spec's 5 operations
     // gain from it: 13.5 -> 12.5 ms, medians of 40 alternating runs). The
     // client's and the server's threads start first; the manifest and
     // `lib.rs` are made here while they run, then the models.
     // (A file whose thread cannot be started is emitted here.)
-    let (root, models, client, server) = std::thread::scope(|scope| {
+    let (models, client, server) = std::thread::scope(|scope| {
         let client_thread = std::thread::Builder::new().spawn_scoped(scope, client).ok();
         let server_thread = std::thread::Builder::new().spawn_scoped(scope, server).ok();
-        let root = crate_root(api, name, header);
+        root();
         let models = models();
-        (root, models, client_thread.map_or_else(client, joined), server_thread.map_or_else(server, joined))
+        (models, client_thread.map_or_else(client, joined), server_thread.map_or_else(server, joined))
     });
-    let (manifest, lib) = root?;
-    Ok(vec![
-        File { path: "Cargo.toml".to_owned(), contents: manifest },
-        File { path: "src/lib.rs".to_owned(), contents: lib },
-        File { path: "src/models.rs".to_owned(), contents: models? },
-        File { path: "src/client.rs".to_owned(), contents: client? },
-        File { path: "src/server.rs".to_owned(), contents: server? },
-    ])
+    models.and(client).and(server)
 }
 
 /// A standalone crate's `Cargo.toml` and `src/lib.rs`.
-fn crate_root(api: &Api, name: &str, header: &str) -> Result<(String, String)> {
+fn crate_root(api: &Api, name: &str, header: &str) -> (String, String) {
     let version = if is_semver(&api.version) { api.version.as_str() } else { "0.1.0" };
     let description = format!("{} {}, generated from its OpenAPI description.", api.title, api.version)
         .replace('\\', "\\\\")
@@ -212,14 +244,48 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
 [workspace]
 "#
     );
+    (manifest, lib_rs(api, header))
+}
+
+/// A standalone crate's `src/lib.rs`, as text: the API's docs (`//!`), the
+/// modules and the runtime's re-export (what [`lib_rs_tokens`] quotes,
+/// printed by `prettyplease`; a test compares them). Written as text since
+/// it is the first item of a run to format: quoting it paid the first use
+/// of `syn` and `prettyplease` on the critical path (~0.6 ms of the
+/// pinning spec's ~5 ms from `main` to exit, their code's page faults).
+fn lib_rs(api: &Api, header: &str) -> String {
+    let mut file = super::FileText::new(header);
+    file.text(&super::inner_doc_text(lib_docs(api).iter().map(String::as_str)));
+    for item in LIB_ITEMS {
+        file.text(item);
+    }
+    file.finish()
+}
+
+/// The paragraphs of a standalone crate's docs: the API's title and
+/// version, its description, what the generator approximated.
+fn lib_docs(api: &Api) -> Vec<String> {
     let title = format!("{} {}", api.title, api.version);
-    let approximations = super::approximations(api);
-    let inner_docs = inner_doc_lines(
-        [title.as_str()].into_iter().chain(api.description.as_deref()).chain(approximations.as_deref()),
-    );
-    let lib = format(
+    [Some(title), api.description.clone(), super::approximations(api)].into_iter().flatten().collect()
+}
+
+/// The items of a standalone crate's `src/lib.rs` after its docs.
+const LIB_ITEMS: [&str; 5] = [
+    "#[rustfmt::skip]\npub mod models;",
+    "pub use models::*;",
+    "#[cfg(feature = \"client\")]\n#[rustfmt::skip]\npub mod client;",
+    "#[cfg(feature = \"server\")]\n#[rustfmt::skip]\npub mod server;",
+    "/// The spec-independent part (validation, the client and server\n/// cores): the `openapi-runtime` crate in `openapi-runtime/`.\npub use ::openapi_runtime as runtime;",
+];
+
+/// [`lib_rs`] quoted, for the test that compares them.
+#[cfg(test)]
+fn lib_rs_tokens(api: &Api, header: &str) -> String {
+    let docs = lib_docs(api);
+    let inner_docs = super::inner_doc_lines(docs.iter().map(String::as_str));
+    super::format(
         header,
-        quote! {
+        quote::quote! {
             #inner_docs
             #[rustfmt::skip]
             pub mod models;
@@ -234,9 +300,9 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
             /// cores): the `openapi-runtime` crate in `openapi-runtime/`.
             pub use ::openapi_runtime as runtime;
         },
-        &Pointer::root().join("info"),
-    )?;
-    Ok((manifest, lib))
+        &crate::pointer::Pointer::root().join("info"),
+    )
+    .expect("lib.rs parses")
 }
 
 /// The result of an emitter's thread (its panic resumed here).
@@ -256,4 +322,43 @@ fn make_optional(requirement: &str) -> String {
 fn is_semver(version: &str) -> bool {
     let parts: Vec<&str> = version.split('.').collect();
     parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `lib.rs` as text is what `prettyplease` prints of it quoted, for
+    /// descriptions with what doc lines can hold: Markdown, tabs, blank
+    /// and trailing-space lines, a line that starts with `/`, a lone `\r`.
+    #[test]
+    fn lib_rs_text_is_what_prettyplease_prints() {
+        let descriptions = [
+            None,
+            Some("One line."),
+            Some(
+                "# Title\n\nA *paragraph*\twith a tab.  \n\n\n\n- a list\n  - nested\n/ a slash\n//! not inner\nx\ry\n\"quoted\" \\ and `code`",
+            ),
+            Some("   \n\n  Indented  \n\t\tTabbed\n"),
+        ];
+        for description in descriptions {
+            for warnings in [0, 2] {
+                let mut api = crate::lower::lower(
+                    &crate::parse::parse(
+                        r#"{"openapi": "3.0.3", "info": {"title": "T \"q\"", "version": "1.0"}, "paths": {}}"#,
+                    )
+                    .expect("parse"),
+                )
+                .expect("lower");
+                api.description = description.map(str::to_owned);
+                for i in 0..warnings {
+                    api.warnings.push(crate::error::Warning {
+                        pointer: crate::pointer::Pointer::root().join("paths").join(format!("/p{i}")),
+                        message: format!("approximated\tthing {i}"),
+                    });
+                }
+                assert_eq!(lib_rs(&api, "h\nline two"), lib_rs_tokens(&api, "h\nline two"), "{description:?}");
+            }
+        }
+    }
 }

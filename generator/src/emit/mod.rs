@@ -11,6 +11,7 @@
 //!   checks for parameters the client and server emitters call).
 //! - [`krate`]: a standalone crate around the emitted files.
 
+mod alias_text;
 pub(crate) mod body_fields;
 pub mod client;
 mod enum_text;
@@ -144,6 +145,18 @@ pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStre
 pub fn inner_doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let attrs = doc_text(paragraphs).into_iter().map(|line| quote!(#![doc = #line]));
     quote!(#(#attrs)*)
+}
+
+/// [`inner_doc_lines`] as the text `prettyplease` prints for them: a `//!`
+/// line each.
+pub fn inner_doc_text<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text = String::new();
+    for line in doc_text(paragraphs) {
+        text.push_str("//!");
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
 }
 
 /// The docs section that lists what the generator approximated

@@ -54,25 +54,23 @@ pub fn models(api: &Api, header: &str) -> Result<String> {
 /// [`models`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
 pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
     let at = Pointer::root().join("components").join("schemas");
-    let rt = super::runtime_path(runtime, &at)?;
+    // A runtime path that is not a path is refused; the text written is
+    // the path as tokens print it.
+    let runtime = super::runtime_path(runtime, &at)?.to_string().replace(' ', "");
+    let runtime = runtime.trim_end_matches("::");
     let eq = EqTypes::new(api);
     let same = crate::lower::dedupe::duplicates(api);
     let checked = super::validate::checked_types(api);
     let title = format!("Model types of {} {}.", api.title, api.version);
     let approximations = super::approximations(api);
-    let module_docs = super::inner_doc_lines([title.as_str()].into_iter().chain(approximations.as_deref()));
     let mut file = FileText::new(header);
     // A union is as large as its largest variant (boxing would change the
     // types the spec describes); descriptions are the spec's own Markdown.
-    file.tokens(
-        quote! {
-            #module_docs
-            #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
-            #[allow(unused_imports)]
-            use #rt models as rt;
-        },
-        &at,
-    )?;
+    // (Written as `prettyplease` prints these attributes and items.)
+    let mut head = super::inner_doc_text([title.as_str()].into_iter().chain(approximations.as_deref()));
+    head.push_str("#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]");
+    file.text(&head);
+    file.text(&format!("#[allow(unused_imports)]\nuse {runtime}::models as rt;"));
     // Each item is printed as soon as it is made: the tokens of the whole
     // file never exist at once.
     for def in &api.types {
@@ -91,7 +89,8 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
                 file.text_or_tokens(serialize, || struct_serialize(&def.name, s), &at)?;
                 let deserialize = struct_text::deserialize(&def.name, s, extra);
                 file.text_or_tokens(deserialize, || struct_deserialize(&def.name, s), &at)?;
-                file.tokens(super::validate::validate_impl(api, &checked, &def.name, s), &at)?;
+                let validate = super::validate::validate_impl_text(api, &checked, &def.name, s);
+                file.text_or_tokens(validate, || super::validate::validate_impl(api, &checked, &def.name, s), &at)?;
             }
             TypeKind::Union(u) => {
                 let item = type_def(def, &eq);
@@ -105,23 +104,23 @@ pub fn models_in(api: &Api, header: &str, runtime: &str) -> Result<String> {
                     None => file.tokens(type_def(def, &eq), &at)?,
                 }
             }
+            TypeKind::Map(value) => {
+                let map = Type::new(Shape::Map(Box::new(value.clone())));
+                file.text_or_tokens(alias_text(def, &map), || type_def(def, &eq), &at)?;
+            }
+            TypeKind::Alias(target) => file.text_or_tokens(alias_text(def, target), || type_def(def, &eq), &at)?,
             _ => file.tokens(type_def(def, &eq), &at)?,
         }
     }
-    let support = api.types.iter().any(|d| matches!(d.kind, TypeKind::Enum(_))).then(|| {
-        let unknown = ident(UNKNOWN_ENUM_VALUE);
-        quote!(pub use #rt models::#unknown;)
-    });
-    file.tokens(
-        quote! {
-            #support
-            /// The constraint checks of the runtime crate: `Violation`, the
-            /// `Validate` trait every struct and union here implements, and one
-            /// check per keyword.
-            pub use #rt validation;
-        },
-        &at,
-    )?;
+    if api.types.iter().any(|d| matches!(d.kind, TypeKind::Enum(_))) {
+        file.text(&format!("pub use {runtime}::models::{UNKNOWN_ENUM_VALUE};"));
+    }
+    file.text(&format!(
+        "/// The constraint checks of the runtime crate: `Violation`, the\n\
+         /// `Validate` trait every struct and union here implements, and one\n\
+         /// check per keyword.\n\
+         pub use {runtime}::validation;"
+    ));
     Ok(file.finish())
 }
 
@@ -152,6 +151,13 @@ fn type_docs(def: &TypeDef) -> Vec<String> {
         paragraphs.push("**Deprecated** in the spec.".to_owned());
     }
     paragraphs
+}
+
+/// A named map or alias as text ([`super::alias_text`]).
+fn alias_text(def: &TypeDef, ty: &Type) -> Option<String> {
+    let mut text = String::new();
+    struct_text::type_text_in(ty, "", &mut text);
+    super::alias_text::alias(&def.name, &super::doc_text(type_docs(def).iter().map(String::as_str)), &text)
 }
 
 fn type_def(def: &TypeDef, eq: &EqTypes) -> TokenStream {

@@ -119,20 +119,31 @@ pub fn server(api: &Api, header: &str, models: &str) -> Result<String> {
 
 /// [`server`] with the runtime at `runtime` (`crate::runtime` in a standalone crate).
 pub fn server_in(api: &Api, header: &str, models: &str, runtime: &str) -> Result<String> {
-    Ok(emit(api, header, models, runtime, true)?.0)
+    server_planned(api, &ServerPlan::new(api)?, header, models, runtime)
+}
+
+/// [`server_in`] from the server's plan of `api`, made before (`ApiPlan::server`).
+pub fn server_planned(api: &Api, plan: &ServerPlan, header: &str, models: &str, runtime: &str) -> Result<String> {
+    Ok(emit(api, plan, header, models, runtime, true)?.0)
 }
 
 /// [`server_in`], with the regular items written as text (`text`: see
 /// `server/response_text.rs`, `server/handler_text.rs`) or all quoted (the
 /// tests compare both); with the number of items written as text.
-fn emit(api: &Api, header: &str, models: &str, runtime: &str, text: bool) -> Result<(String, usize)> {
+fn emit(
+    api: &Api,
+    plan: &ServerPlan,
+    header: &str,
+    models: &str,
+    runtime: &str,
+    text: bool,
+) -> Result<(String, usize)> {
     let paths = Pointer::root().join("paths");
     let rt = super::runtime_path(runtime, &paths)?;
     let m: TokenStream = format!("{models}::")
         .parse()
         .map_err(|e| Error::Emit { pointer: paths.clone(), message: format!("models path `{models}`: {e}") })?;
-    let plan = ServerPlan::new(api)?;
-    let Plan { error, security, ops, routes } = Plan::new(api, &plan, &m);
+    let Plan { error, security, ops, routes } = Plan::new(api, plan, &m);
 
     let mut strict = Strict::default();
     let checkers: Vec<Vec<Option<TokenStream>>> = ops

@@ -194,6 +194,20 @@ impl Code {
     }
 }
 
+/// Pieces as tokens (lexed from their flat text), for the emitters that
+/// quote; were the text ever not Rust, the generated code says so.
+pub fn tokens(codes: &[Code]) -> TokenStream {
+    let mut flat = String::new();
+    for code in codes {
+        code.flat(&mut flat);
+        flat.push(' ');
+    }
+    flat.parse().unwrap_or_else(|error: proc_macro2::LexError| {
+        let message = format!("the generator wrote code that does not lex ({error}): {flat}");
+        quote::quote!(compile_error!(#message);)
+    })
+}
+
 /// A block's `head` and statements, flat.
 fn flat_block(head: &str, body: &[Code], out: &mut String) {
     out.push_str(head);

@@ -10,7 +10,6 @@ use quote::{format_ident, quote};
 
 use super::{doc_lines, ident};
 use crate::emit::stmt_text::Field;
-use crate::emit::text::Lines;
 use crate::ir::Location;
 use crate::naming::value_name;
 use crate::plan::security::{Credential, Requirement, Scheme, Security, capitalized};
@@ -179,7 +178,6 @@ pub(super) fn request_field_text(security: &Security, requirement: Option<&Requi
     let requirement = requirement?;
     let mut flat: Vec<String> = Vec::new();
     let mut lines = vec![(0, "security: &[".to_owned())];
-    let mut laid = true;
     for all in &requirement.alternatives {
         let uses: Vec<(String, String)> = all
             .iter()
@@ -195,8 +193,10 @@ pub(super) fn request_field_text(security: &Security, requirement: Option<&Requi
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        // The request's fields are 16 spaces in, an alternative 20.
-        laid &= !Lines::fits(20, alternative.len());
+        // Each `runtime::Requirement { .. }` is wider than the 34 bytes up
+        // to which `prettyplease` keeps a struct expression on one line,
+        // so it is broken, and the arrays around it with it (the width
+        // sweep in `method_text/tests.rs` covers constants of 1 to 110 bytes).
         lines.push((4, "&[".to_owned()));
         for (constant, scopes) in uses {
             lines.extend([
@@ -214,11 +214,7 @@ pub(super) fn request_field_text(security: &Security, requirement: Option<&Requi
         lines.push((4, "&[],".to_owned()));
     }
     lines.push((0, "],".to_owned()));
-    Some(Field {
-        flat: format!("security: &[{}],", flat.join(", ")),
-        broken: laid.then_some(lines),
-        may_be_flat: false,
-    })
+    Some(Field { flat: format!("security: &[{}],", flat.join(", ")), broken: Some(lines), may_be_flat: false })
 }
 
 /// A paragraph of an operation's docs on what it sends.

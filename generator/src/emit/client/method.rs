@@ -359,19 +359,28 @@ impl<'a> OpPlan<'a> {
     /// The checks of a positional parameter: whether its segment is
     /// checked (`check_segment`), the delimiter guard, the constraint checks.
     pub(super) fn positional_checks(&self, p: &Param<'_>) -> (bool, Option<TokenStream>, TokenStream) {
-        let arg = p.arg();
-        let wire_name = &p.p.wire_name;
-        let segment = matches!(p.wire, Wire::Segment(Scalar::Text));
-        let guard = delimiter_checks(p.wire, quote!(&#arg), wire_name, self.models);
+        let (segment, guard) = self.positional_guards(p);
+        let (arg, wire_name) = (p.arg(), &p.p.wire_name);
         (segment, guard, validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), self.models))
+    }
+
+    /// [`Self::positional_checks`] without the constraint checks.
+    pub(super) fn positional_guards(&self, p: &Param<'_>) -> (bool, Option<TokenStream>) {
+        let arg = p.arg();
+        let segment = matches!(p.wire, Wire::Segment(Scalar::Text));
+        (segment, delimiter_checks(p.wire, quote!(&#arg), &p.p.wire_name, self.models))
     }
 
     /// The checks of an optional parameter's value `given`: the delimiter
     /// guard, the constraint checks.
     pub(super) fn optional_checks(&self, p: &Param<'_>) -> (Option<TokenStream>, TokenStream) {
         let wire_name = &p.p.wire_name;
-        let guard = delimiter_checks(p.wire, quote!(given), wire_name, self.models);
-        (guard, validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), self.models))
+        (self.optional_guard(p), validate::checks(self.api, &p.ty, quote!(given), quote!(#wire_name), self.models))
+    }
+
+    /// [`Self::optional_checks`] without the constraint checks.
+    pub(super) fn optional_guard(&self, p: &Param<'_>) -> Option<TokenStream> {
+        delimiter_checks(p.wire, quote!(given), &p.p.wire_name, self.models)
     }
 
     /// The checks of a body of one media type.

@@ -216,31 +216,29 @@ impl OpPlan<'_> {
         // Constraint checks.
         let mut checks = Vec::new();
         for p in &self.positional {
-            let (segment, guard, validate) = self.positional_checks(p);
+            let arg = p.arg_text();
+            let (segment, guard) = self.positional_guards(p);
+            let validate = validate::check_codes(self.api, &p.ty, &format!("&{arg}"), &lit(&p.p.wire_name), m);
             if !segment && guard.is_none() && validate.is_empty() {
                 continue;
             }
-            let arg = p.arg_text();
             let mut block = vec![Code::Line("let out = &mut violations;".to_owned())];
             if segment {
                 block.push(Code::Line(format!("check_segment(&{arg}, {}, out);", lit(&p.p.wire_name))));
             }
-            block.extend(guard.map(Code::Tokens));
-            if !validate.is_empty() {
-                block.push(Code::Tokens(validate));
-            }
+            block.extend(guard_code(p, &format!("&{arg}")).or(guard.map(Code::Tokens)));
+            block.extend(validate);
             checks.push(Code::Block("{".to_owned(), block));
         }
         for p in &self.optional {
-            let (guard, validate) = self.optional_checks(p);
+            let guard = self.optional_guard(p);
+            let validate = validate::check_codes(self.api, &p.ty, "given", &lit(&p.p.wire_name), m);
             if guard.is_none() && validate.is_empty() {
                 continue;
             }
             let mut block = vec![Code::Line("let out = &mut violations;".to_owned())];
-            block.extend(guard.map(Code::Tokens));
-            if !validate.is_empty() {
-                block.push(Code::Tokens(validate));
-            }
+            block.extend(guard_code(p, "given").or(guard.map(Code::Tokens)));
+            block.extend(validate);
             checks.push(Code::Block(
                 format!("if let ::std::option::Option::Some(given) = &query.{} {{", p.p.name),
                 block,
@@ -639,6 +637,24 @@ fn split_generic(text: &str) -> Option<(&str, &str)> {
         }
     }
     (depth == 0).then(|| (&text[..open], inner))
+}
+
+/// A list parameter's delimiter guard as text, as [`delimiter_checks`]
+/// quotes it (`value`: `given` or `&arg`); `None` for the other guards.
+fn guard_code(p: &Param<'_>, value: &str) -> Option<Code> {
+    let Wire::QueryArray { item, guard: true, delimiter, .. } = p.wire else { return None };
+    let iter = match value.strip_prefix('&') {
+        None => format!("{value}.iter()"),
+        Some(_) => format!("::std::iter::IntoIterator::into_iter({value})"),
+    };
+    let args = vec![
+        format!("{iter}.map({})", scalar_function(*item)),
+        proc_macro2::Literal::character(delimiter.char()).to_string(),
+        lit(delimiter.style().spec_name()),
+        lit(&p.p.wire_name),
+        "out".to_owned(),
+    ];
+    Some(Code::Call("check_delimited".to_owned(), args, ";"))
 }
 
 /// `date_time` or `::std::string::ToString::to_string` ([`Scalar::function`]).

@@ -58,7 +58,7 @@ impl AuthPlan {
 }
 
 /// The argument of a scheme's hook: its name, type and what it is.
-fn hook_input(scheme: &Scheme) -> (TokenStream, TokenStream, String) {
+fn hook_input(scheme: &Scheme) -> (&'static str, &'static str, String) {
     match &scheme.credential {
         Credential::ApiKey { location, name } => {
             let place = match location {
@@ -66,26 +66,20 @@ fn hook_input(scheme: &Scheme) -> (TokenStream, TokenStream, String) {
                 Location::Query => format!("the query parameter `{name}`"),
                 _ => format!("the cookie `{name}`"),
             };
-            (quote!(key), quote!(self::runtime::ApiKey), format!("the API key of {place}"))
+            ("key", "ApiKey", format!("the API key of {place}"))
         }
-        Credential::Basic => (
-            quote!(credentials),
-            quote!(self::runtime::BasicCredentials),
-            "the user and password of `Authorization: Basic`".to_owned(),
-        ),
-        Credential::Bearer => (
-            quote!(token),
-            quote!(self::runtime::BearerToken),
-            "the token of `Authorization: Bearer <token>`".to_owned(),
-        ),
+        Credential::Basic => {
+            ("credentials", "BasicCredentials", "the user and password of `Authorization: Basic`".to_owned())
+        }
+        Credential::Bearer => ("token", "BearerToken", "the token of `Authorization: Bearer <token>`".to_owned()),
         Credential::OAuth => (
-            quote!(token),
-            quote!(self::runtime::BearerToken),
+            "token",
+            "BearerToken",
             "the access token of `Authorization: Bearer <token>`; `scopes`: those the operation requires".to_owned(),
         ),
         Credential::Authorization { scheme } => (
-            quote!(authorization),
-            quote!(self::runtime::AuthorizationValue),
+            "authorization",
+            "AuthorizationValue",
             format!(
                 "the `Authorization` header of the HTTP `{scheme}` scheme, as sent (the generator does not verify it)"
             ),
@@ -93,32 +87,75 @@ fn hook_input(scheme: &Scheme) -> (TokenStream, TokenStream, String) {
     }
 }
 
+/// An authentication hook of the `Api` trait: its name, its parameters
+/// after `&self` (`name: type`), its docs' paragraphs.
+pub(super) struct Hook {
+    pub(super) name: String,
+    /// The credential's parameter and its type in the runtime (`token`,
+    /// `BearerToken`).
+    pub(super) arg: &'static str,
+    pub(super) ty: &'static str,
+    /// Whether the hook also gets the scopes the operation requires.
+    pub(super) scopes: bool,
+    pub(super) docs: Vec<String>,
+}
+
+impl Hook {
+    /// The parameters after `&self`, as text.
+    pub(super) fn params(&self) -> Vec<String> {
+        let mut params = vec![format!("{}: self::runtime::{}", self.arg, self.ty)];
+        if self.scopes {
+            params.push("scopes: &'static [&'static str]".to_owned());
+        }
+        params
+    }
+}
+
+/// The docs of `type Caller`.
+pub(super) const CALLER_DOC: &str = "Who made a request, as the authentication hooks found out.";
+
+/// What a hook's future gives.
+pub(super) const HOOK_OUTPUT: &str = "::std::result::Result<Self::Caller, self::runtime::Rejection>";
+
+/// The hooks, one per security scheme the operations use.
+pub(super) fn hooks(security: &Security) -> Vec<Hook> {
+    security
+        .schemes
+        .iter()
+        .map(|scheme| {
+            let (arg, ty, what) = hook_input(scheme);
+            let mut docs = vec![format!(
+                "The `{}` security scheme: turns {what} into a caller, or refuses it with [`Rejection::unauthorized`] (answered `401`) or [`Rejection::forbidden`] (`403`); the operation is not called then.",
+                scheme.def.name
+            )];
+            docs.extend(scheme.def.docs.clone());
+            docs.push(
+                "A request that presents no credentials of this scheme (or malformed ones) is answered before this is called. When an operation requires several schemes together, every hook must accept and the operation gets the first scheme's caller.".to_owned(),
+            );
+            let scopes = scheme.credential == Credential::OAuth;
+            Hook { name: value_name(&scheme.hook), arg, ty, scopes, docs }
+        })
+        .collect()
+}
+
 /// `type Caller` and the hooks (nothing when no operation authenticates).
 pub(super) fn trait_items(security: &Security) -> TokenStream {
     if !security.any() {
         return quote!();
     }
-    let hooks = security.schemes.iter().map(|scheme| {
-        let hook = ident(&value_name(&scheme.hook));
-        let (arg, ty, what) = hook_input(scheme);
-        let mut paragraphs = vec![format!(
-            "The `{}` security scheme: turns {what} into a caller, or refuses it with [`Rejection::unauthorized`] (answered `401`) or [`Rejection::forbidden`] (`403`); the operation is not called then.",
-            scheme.def.name
-        )];
-        paragraphs.extend(scheme.def.docs.clone());
-        paragraphs.push(
-            "A request that presents no credentials of this scheme (or malformed ones) is answered before this is called. When an operation requires several schemes together, every hook must accept and the operation gets the first scheme's caller.".to_owned(),
-        );
-        let docs = doc_lines(paragraphs.iter().map(String::as_str));
-        let scopes = (scheme.credential == Credential::OAuth).then(|| quote!(, scopes: &'static [&'static str]));
+    let hooks = hooks(security).into_iter().map(|hook| {
+        let docs = doc_lines(hook.docs.iter().map(String::as_str));
+        let (name, arg, ty) = (ident(&hook.name), ident(hook.arg), ident(hook.ty));
+        let scopes = hook.scopes.then(|| quote!(, scopes: &'static [&'static str]));
         quote! {
             #docs
-            fn #hook(&self, #arg: #ty #scopes)
+            fn #name(&self, #arg: self::runtime::#ty #scopes)
                 -> impl ::std::future::Future<Output = ::std::result::Result<Self::Caller, self::runtime::Rejection>> + ::std::marker::Send;
         }
     });
+    let caller_doc = format!(" {CALLER_DOC}");
     quote! {
-        /// Who made a request, as the authentication hooks found out.
+        #[doc = #caller_doc]
         type Caller: ::std::marker::Send;
         #(#hooks)*
     }

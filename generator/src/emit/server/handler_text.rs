@@ -327,6 +327,35 @@ mod tests {
                     "parameters": [{"name": format!("a{}", "x".repeat(len / 4)), "in": "query", "schema": {"type": "integer", "default": 1}}],
                     "responses": ok,
                 }},
+                "/h": {"get": {
+                    "operationId": format!("h{}", "o".repeat(len / 3)),
+                    "security": [
+                        {format!("b{}", long("s")): []},
+                        {format!("o{}", "s".repeat(len / 2)): ["read", "write"]},
+                        {"basic": [], "digest": []},
+                        {format!("q{}", "s".repeat(len / 3)): []},
+                        {},
+                    ],
+                    "parameters": [
+                        {"name": long("c"), "in": "query", "style": "form", "explode": false, "schema": {
+                            "type": "array", "minItems": 1, "maxItems": 10, "uniqueItems": true,
+                            "items": {"type": "string", "maxLength": len},
+                        }},
+                        {"name": "st", "in": "query", "required": true, "style": "pipeDelimited", "explode": false, "schema": {
+                            "type": "array", "items": named(&format!("E{}", long("n"))), "uniqueItems": true,
+                        }},
+                        {"name": format!("n{}", "x".repeat(len / 2)), "in": "query", "schema": {"type": "string", "maxLength": 255}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 1000, "default": 10}},
+                        {"name": "ratio", "in": "query", "required": true, "schema": {"type": "number", "exclusiveMinimum": true, "minimum": 0}},
+                        {"name": "meta", "in": "query", "content": {"application/json": {"schema": {
+                            "type": "object", "maxProperties": 1000, "additionalProperties": {"type": "string"},
+                        }}}},
+                        {"name": "tag", "in": "query", "style": "form", "explode": true, "schema": {
+                            "type": "array", "maxItems": 3, "items": {"type": "string"},
+                        }},
+                    ],
+                    "responses": ok,
+                }},
                 "/f": {"get": {
                     "operationId": format!("f{}", "o".repeat(len / 5)),
                     "parameters": [
@@ -347,7 +376,16 @@ mod tests {
                     format!("E{}", long("n")): {"type": "string", "enum": ["one", "two"]},
                     schema: {"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}},
                 },
-                "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "x-key"}},
+                "securitySchemes": {
+                    "key": {"type": "apiKey", "in": "header", "name": "x-key"},
+                    format!("b{}", long("s")): {"type": "http", "scheme": "bearer", "description": long("d")},
+                    format!("o{}", "s".repeat(len / 2)): {"type": "oauth2", "flows": {"clientCredentials": {
+                        "tokenUrl": "https://example.com/token", "scopes": {"read": "r", "write": "w"},
+                    }}},
+                    "basic": {"type": "http", "scheme": "basic"},
+                    "digest": {"type": "http", "scheme": "digest"},
+                    format!("q{}", "s".repeat(len / 3)): {"type": "apiKey", "in": "query", "name": long("k")},
+                },
             },
         });
         spec.to_string()
@@ -362,10 +400,12 @@ mod tests {
         let (mut texts, mut total) = (0, 0);
         for len in 1..=110 {
             let api = crate::lower::lower(&crate::parse::parse(&spec(len)).expect("parse")).expect("lower");
+            let plan = crate::plan::ServerPlan::new(&api).expect("plan");
             for models in ["crate::models", "::some_models"] {
-                let (quoted, none) = super::super::emit(&api, "h", models, "crate::runtime", false).expect("quoted");
+                let (quoted, none) =
+                    super::super::emit(&api, &plan, "h", models, "crate::runtime", false).expect("quoted");
                 assert_eq!(none, 0);
-                let (written, n) = super::super::emit(&api, "h", models, "crate::runtime", true).expect("text");
+                let (written, n) = super::super::emit(&api, &plan, "h", models, "crate::runtime", true).expect("text");
                 if written != quoted {
                     let line = written.lines().zip(quoted.lines()).position(|(a, b)| a != b).unwrap_or(0);
                     let show =
@@ -374,7 +414,7 @@ mod tests {
                 }
                 if len == 10 {
                     // Short names: every handler, method, response and query item is text.
-                    assert_eq!(n, 36, "{models}");
+                    assert_eq!(n, 40, "{models}");
                 }
                 texts += n;
                 total += 3 * api.operations.len();

@@ -15,6 +15,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
+use super::super::stmt_text::{self, Code};
+use super::super::text::lit;
 use super::super::{describe_constraints, doc_lines, ident, rust_type};
 use crate::ir::{Api, Operation, Parameter, Style, Type};
 use crate::plan::decoding::{Decode, Deep, Default, Form, Parse, ServerParameter};
@@ -313,32 +315,35 @@ pub(super) fn default_impl(name: &proc_macro2::Ident, params: &[ParamPlan<'_>]) 
 /// Statements that check every constraint of `params` (decoded into `vars`)
 /// and return `400 INVALID_PARAMETER` listing every violation.
 pub(super) fn checks(api: &Api, params: &[ParamPlan<'_>], vars: &[proc_macro2::Ident], m: &TokenStream) -> TokenStream {
-    let mut statements = Vec::new();
+    let vars: Vec<String> = vars.iter().map(ToString::to_string).collect();
+    stmt_text::tokens(&check_codes(api, params, &vars, &m.to_string().replace(' ', "")))
+}
+
+/// [`checks`] as text pieces, for the emitters that write text (`models`:
+/// the models' path prefix as text).
+pub(super) fn check_codes(api: &Api, params: &[ParamPlan<'_>], vars: &[String], models: &str) -> Vec<Code> {
+    let mut statements = vec![Code::Fixed("let out = &mut found;".to_owned())];
     for (p, var) in params.iter().zip(vars) {
-        let wire = &p.param.wire_name;
-        let checks = super::super::validate::checks(api, &p.ty, quote!(present), quote!(#wire), m);
+        let checks = super::super::validate::check_codes(api, &p.ty, "present", &lit(&p.param.wire_name), models);
         if checks.is_empty() {
             continue;
         }
         statements.push(if p.optional {
-            quote!(if let ::std::option::Option::Some(present) = &#var { #checks })
+            Code::Block(format!("if let ::std::option::Option::Some(present) = &{var} {{"), checks)
         } else {
-            quote!({ let present = &#var; #checks })
+            let bind = Code::Fixed(format!("let present = &{var};"));
+            Code::Block("{".to_owned(), std::iter::once(bind).chain(checks).collect())
         });
     }
-    if statements.is_empty() {
-        return quote!();
+    if statements.len() == 1 {
+        return Vec::new();
     }
-    quote! {
-        let mut found: ::std::vec::Vec<#m validation::Violation> = ::std::vec::Vec::new();
-        {
-            let out = &mut found;
-            #(#statements)*
-        }
-        if !found.is_empty() {
-            return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameters(&found));
-        }
-    }
+    let rejected = "return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameters(&found));";
+    vec![
+        Code::Line(format!("let mut found: ::std::vec::Vec<{models}validation::Violation> = ::std::vec::Vec::new();")),
+        Code::Block("{".to_owned(), statements),
+        Code::Block("if !found.is_empty() {".to_owned(), vec![Code::Pretty(rejected.to_owned())]),
+    ]
 }
 
 fn default_value_text(p: &Parameter) -> Option<String> {

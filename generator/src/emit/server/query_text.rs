@@ -1,13 +1,15 @@
 //! An operation's query struct, its `Default` impl and its decoder written
 //! as text ([`super::super::text`]): the same items
 //! [`OpPlan::query_items`] quotes, byte for byte, each `None` where it
-//! needs what is not written here (a decoder of parameters other than
-//! single scalars, or with constraint checks; a default other than a
-//! number, a boolean, a string or an enum's variant) or a line does not
-//! fit the layouts written here (the caller then quotes it).
+//! needs what is not written here (a default other than a number, a
+//! boolean, a string or an enum's variant) or a line does not fit the
+//! layouts written here (the caller then quotes it). A decoder's
+//! parameters other than single scalars and delimited lists, and its
+//! constraint checks, are laid out by [`stmt_text`](super::super::stmt_text).
 
 use proc_macro2::Literal;
 
+use super::super::stmt_text::Code;
 use super::super::struct_text::type_text_in;
 use super::super::text::{Fit, Lines, choose, impl_header, lit};
 use super::handler_text::parse_function;
@@ -94,13 +96,13 @@ fn default_text(default: &Default, models: &str) -> Option<String> {
     })
 }
 
-/// The query decoder of `plan`.
+/// The query decoder of `plan`: single scalars and delimited lists as
+/// modelled here, other parameters and the constraint checks as
+/// [`stmt_text`] lays them out.
 pub(super) fn decoder(plan: &OpPlan<'_>, api: &Api, models: &str) -> Option<String> {
-    let vars: Vec<_> = (0..plan.query.len()).map(|i| format_ident!("query_param_{}", i)).collect();
-    if !params::checks(api, &plan.query, &vars, &plan.m).is_empty() {
-        return None;
-    }
+    let vars: Vec<String> = (0..plan.query.len()).map(|i| format!("query_param_{i}")).collect();
     let name = &plan.names.query;
+    let mut text = String::new();
     let mut lines = Lines::new();
     lines.line(0, &format!("fn {}(", plan.names.query_decoder));
     lines.raw(4, "raw: ::std::option::Option<&str>,");
@@ -117,25 +119,66 @@ pub(super) fn decoder(plan: &OpPlan<'_>, api: &Api, models: &str) -> Option<Stri
     lines.raw(4, "let query = self::runtime::QueryString::parse(raw)?;");
     let mut fields = Vec::new();
     for (p, var) in plan.query.iter().zip(&vars) {
-        let Decode::Scalar(parse) = p.decode else { return None };
         let wire = lit(&p.param.wire_name);
+        let (function, parse, extra) = match p.decode {
+            Decode::Scalar(parse) => ("query_value", parse, None),
+            Decode::List { parse, explode: false, delimiter } => {
+                ("query_list", parse, Some(Literal::character(delimiter.char()).to_string()))
+            }
+            _ => {
+                flush(&mut lines, &mut text)?;
+                Code::Tokens(p.decode_query(&format_ident!("{var}"))).write(&mut text, 4)?;
+                fields.push(format!("{}: {var}", p.param.name));
+                continue;
+            }
+        };
         let mut ty = String::new();
         type_text_in(&parse.ty, models, &mut ty);
-        let function = parse_function(parse);
+        let call = Call { function, wire: &wire, extra: extra.as_deref(), parse: parse_function(parse), ty: &ty };
         lines.line(4, &format!("let {var} = match query.single({wire})? {{"));
-        some_arm(&mut lines, &wire, function, &ty, p.optional);
+        some_arm(&mut lines, &call, p.optional);
         none_arm(&mut lines, p, &wire, models)?;
         lines.raw(4, "};");
         fields.push(format!("{}: {var}", p.param.name));
     }
+    flush(&mut lines, &mut text)?;
+    for code in params::check_codes(api, &plan.query, &vars, models) {
+        code.write(&mut text, 4)?;
+    }
     struct_literal(&mut lines, 4, "::std::result::Result::Ok(", name, &fields, ")");
     lines.raw(0, "}");
-    lines.finish()
+    flush(&mut lines, &mut text)?;
+    Some(text)
+}
+
+/// Appends the lines so far to `text` (`None` where one did not fit).
+fn flush(lines: &mut Lines, text: &mut String) -> Option<()> {
+    text.push_str(&std::mem::replace(lines, Lines::new()).finish()?);
+    Some(())
+}
+
+/// `self::runtime::{function}({wire}, raw, [{extra}, ]{parse}::<{ty}>)?`:
+/// a parameter's value read from its one occurrence.
+struct Call<'a> {
+    function: &'a str,
+    wire: &'a str,
+    /// A list's delimiter (`','`).
+    extra: Option<&'a str>,
+    parse: &'a str,
+    ty: &'a str,
+}
+
+impl Call<'_> {
+    fn flat(&self) -> String {
+        let Call { function, wire, extra, parse, ty } = self;
+        let extra = extra.map(|extra| format!("{extra}, ")).unwrap_or_default();
+        format!("self::runtime::{function}({wire}, raw, {extra}{parse}::<{ty}>)?")
+    }
 }
 
 /// `Some(raw) => value,`: the parsed value (`Some` of it when optional).
-fn some_arm(lines: &mut Lines, wire: &str, function: &str, ty: &str, optional: bool) {
-    let value = format!("self::runtime::query_value({wire}, raw, {function}::<{ty}>)?");
+fn some_arm(lines: &mut Lines, call: &Call<'_>, optional: bool) {
+    let value = call.flat();
     let wrapped = if optional { format!("::std::option::Option::Some({value})") } else { value.clone() };
     let flat = format!("::std::option::Option::Some(raw) => {wrapped}");
     if let Fit::Flat = choose(8, flat.len()) {
@@ -144,35 +187,38 @@ fn some_arm(lines: &mut Lines, wire: &str, function: &str, ty: &str, optional: b
     }
     lines.raw(8, "::std::option::Option::Some(raw) => {");
     if !optional {
-        query_value(lines, 12, wire, function, ty, "");
+        call_lines(lines, 12, call, "");
     } else if let Fit::Flat = choose(12, wrapped.len()) {
         lines.raw(12, &wrapped);
     } else {
         lines.raw(12, "::std::option::Option::Some(");
-        query_value(lines, 16, wire, function, ty, ",");
+        call_lines(lines, 16, call, ",");
         lines.raw(12, ")");
     }
     lines.raw(8, "}");
 }
 
-/// `self::runtime::query_value(wire, raw, parse)?` at `indent`, then `tail`.
-fn query_value(lines: &mut Lines, indent: usize, wire: &str, function: &str, ty: &str, tail: &str) {
-    let parse = format!("{function}::<{ty}>");
-    let flat = format!("self::runtime::query_value({wire}, raw, {parse})?");
+/// `call` at `indent`, then `tail`.
+fn call_lines(lines: &mut Lines, indent: usize, call: &Call<'_>, tail: &str) {
+    let flat = call.flat();
     // `prettyplease` does not count the comma after an argument here.
     if let Fit::Flat = choose(indent, flat.len()) {
         lines.raw(indent, &format!("{flat}{tail}"));
         return;
     }
-    lines.raw(indent, "self::runtime::query_value(");
-    lines.line(indent + 4, &format!("{wire},"));
+    let parse = format!("{}::<{}>", call.parse, call.ty);
+    lines.raw(indent, &format!("self::runtime::{}(", call.function));
+    lines.line(indent + 4, &format!("{},", call.wire));
     lines.raw(indent + 4, "raw,");
+    if let Some(extra) = call.extra {
+        lines.raw(indent + 4, &format!("{extra},"));
+    }
     // `prettyplease` does not count the comma after the last argument.
     match choose(indent + 4, parse.len()) {
         Fit::Flat => lines.raw(indent + 4, &format!("{parse},")),
         Fit::Broken => {
-            lines.raw(indent + 4, &format!("{function}::<"));
-            lines.line(indent + 8, &format!("{ty},"));
+            lines.raw(indent + 4, &format!("{}::<", call.parse));
+            lines.line(indent + 8, &format!("{},", call.ty));
             lines.raw(indent + 4, ">,");
         }
     }

@@ -26,7 +26,10 @@ pub(super) fn api_trait(
     lines.docs(0, &doc_text(trait_docs(api).iter().map(String::as_str)));
     lines.raw(0, HEADER);
     let mut text = lines.into_text();
-    quoted_items(&mut text, auth::trait_items(security), pointer)?;
+    match auth_items(security) {
+        Some(items) => text.push_str(&items),
+        None => quoted_items(&mut text, auth::trait_items(security), pointer)?,
+    }
     let mut texts = 0;
     for op in ops {
         match method(op, models) {
@@ -112,25 +115,48 @@ fn method(op: &OpPlan<'_>, models: &str) -> Option<String> {
         }
         params.push(format!("{name}: {ty}"));
     }
-    let name = &op.op.name;
-    let output = format!("impl ::std::future::Future<Output = {}> + ::std::marker::Send;", op.names.response);
-    let flat = format!("fn {name}({}) -> {output}", params.join(", "));
+    future_fn(&mut lines, &op.op.name, &params, &op.names.response);
+    lines.finish()
+}
+
+/// `fn name(params) -> impl Future<Output = output> + Send;` in the trait:
+/// on one line, or a parameter a line and the return type after them, on
+/// one line or with `Output` on a line of its own.
+fn future_fn(lines: &mut Lines, name: &str, params: &[String], output: &str) {
+    let returned = format!("impl ::std::future::Future<Output = {output}> + ::std::marker::Send;");
+    let flat = format!("fn {name}({}) -> {returned}", params.join(", "));
     if let Fit::Flat = choose(4, flat.len()) {
         lines.raw(4, &flat);
-        return lines.finish();
+        return;
     }
     lines.line(4, &format!("fn {name}("));
-    for param in &params {
+    for param in params {
         lines.line(8, &format!("{param},"));
     }
-    let tail = format!(") -> {output}");
+    let tail = format!(") -> {returned}");
     match choose(4, tail.len()) {
         Fit::Flat => lines.raw(4, &tail),
         Fit::Broken => {
             lines.raw(4, ") -> impl ::std::future::Future<");
-            lines.line(8, &format!("Output = {},", op.names.response));
+            lines.line(8, &format!("Output = {output},"));
             lines.raw(4, "> + ::std::marker::Send;");
         }
+    }
+}
+
+/// `type Caller` and the authentication hooks, or `None` where a line
+/// does not fit.
+fn auth_items(security: &Security) -> Option<String> {
+    let mut lines = Lines::new();
+    if !security.any() {
+        return lines.finish();
+    }
+    lines.docs(4, &doc_text([auth::CALLER_DOC]));
+    lines.raw(4, "type Caller: ::std::marker::Send;");
+    for hook in auth::hooks(security) {
+        lines.docs(4, &doc_text(hook.docs.iter().map(String::as_str)));
+        let params: Vec<String> = std::iter::once("&self".to_owned()).chain(hook.params()).collect();
+        future_fn(&mut lines, &hook.name, &params, auth::HOOK_OUTPUT);
     }
     lines.finish()
 }

@@ -115,7 +115,8 @@ fn inner(object: &str) -> &str {
 #[test]
 fn text_is_what_prettyplease_prints_at_every_width() {
     let (mut texts, mut total) = (0, 0);
-    for models in ["crate::models", "::ipfs_pinning_models"] {
+    for models in ["crate::models", "::ipfs_pinning_models", "::a_crate_with_a_rather_long_name::models::version_2024"]
+    {
         for len in 1..=110 {
             let document = crate::parse::parse(&spec(len)).expect("parse");
             let api = crate::lower::lower(&document).unwrap_or_else(|e| panic!("{len}: {e}"));

@@ -24,3 +24,13 @@ pub mod ops;
 pub mod pinner;
 pub mod store;
 pub mod worker;
+
+/// mimalloc instead of glibc's malloc, for the service binary and for
+/// everything that runs the service in-process (the benchmarks measure it as
+/// deployed): a request allocates and frees many small buffers, strings and
+/// maps on two or more runtime threads, where glibc's malloc took about
+/// 8 µs of CPU per `GET /pins/{requestid}` that missed the read cache
+/// (`perf`, scale bench on PostgreSQL). `no_thp`: no transparent huge pages,
+/// so a new heap region costs no 2 MiB of zeroing at its first touch.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -20,7 +20,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
-use super::stmt_text::Code;
+use super::stmt_text::{Code, tokens};
 use super::text::{Lines, lit};
 use crate::ir::{Additional, Api, Constraints, Field, Primitive, Shape, Struct, Type, TypeKind, Union};
 
@@ -36,57 +36,20 @@ use crate::ir::{Additional, Api, Constraints, Field, Primitive, Shape, Struct, T
 /// Empty when there is nothing to check.
 pub fn checks(api: &Api, ty: &Type, value: TokenStream, path: TokenStream, models: &TokenStream) -> TokenStream {
     let models = models.to_string().replace(' ', "");
-    tokens(&value_checks(api, ty, &value.to_string(), &path.to_string(), &models))
+    tokens(&check_codes(api, ty, &value.to_string(), &path.to_string(), &models))
 }
 
-/// [`checks`] laid out as text at any depth ([`Code`]): `value`, `path`
-/// and `models` as they read in Rust (`given`, `"limit"`, `crate::models::`).
+/// [`checks`] as pieces of text that lay themselves out at any depth
+/// ([`Code`]; [`checks`] lexes them): `{ let value = ..; let path: &str =
+/// ..; .. }`, with `value`, `path` and `models` as they read in Rust
+/// (`given`, `"limit"`, `crate::models::`).
 pub fn check_codes(api: &Api, ty: &Type, value: &str, path: &str, models: &str) -> Vec<Code> {
-    value_checks(api, ty, value, path, models).iter().map(Check::code).collect()
-}
-
-/// [`checks`]' statements: `{ let value = ..; let path: &str = ..; .. }`.
-fn value_checks(api: &Api, ty: &Type, value: &str, path: &str, models: &str) -> Vec<Check> {
     let body = Checks { api, models, checked: None }.of(ty, &ty.constraints, "value", "path", 0);
     if body.is_empty() {
         return body;
     }
-    let bind = [Check::Fixed(format!("let value = {value};")), Check::Fixed(format!("let path: &str = {path};"))];
-    vec![Check::Block(String::new(), bind.into_iter().chain(body).collect())]
-}
-
-/// One statement of constraint checks, as text: [`Check::code`] lays it
-/// out for the emitters that write text, [`tokens`] lexes that for those
-/// that quote.
-enum Check {
-    /// `head(args);`: a check of the runtime's `validation`.
-    Call(String, Vec<String>),
-    /// A statement on one line where it fits.
-    Line(String),
-    /// A statement `prettyplease` never breaks (`let value = given;`).
-    Fixed(String),
-    /// `head {`, statements, `}`: a `for`, an `if let`; a bare block when
-    /// `head` is empty.
-    Block(String, Vec<Check>),
-}
-
-impl Check {
-    fn code(&self) -> Code {
-        match self {
-            Check::Call(head, args) => Code::Call(head.clone(), args.clone(), ";"),
-            Check::Line(text) => Code::Line(text.clone()),
-            Check::Fixed(text) => Code::Fixed(text.clone()),
-            Check::Block(head, body) => {
-                let head = if head.is_empty() { "{".to_owned() } else { format!("{head} {{") };
-                Code::Block(head, body.iter().map(Check::code).collect())
-            }
-        }
-    }
-}
-
-/// The checks as tokens (lexed from their text).
-fn tokens(checks: &[Check]) -> TokenStream {
-    super::stmt_text::tokens(&checks.iter().map(Check::code).collect::<Vec<_>>())
+    let bind = [Code::Fixed(format!("let value = {value};")), Code::Fixed(format!("let path: &str = {path};"))];
+    vec![Code::Block("{".to_owned(), bind.into_iter().chain(body).collect())]
 }
 
 struct Checks<'a> {
@@ -161,7 +124,7 @@ fn map_needs(api: &Api, checked: &BTreeSet<String>, value: &Type, c: &Constraint
 impl Checks<'_> {
     /// Checks for the value bound to `v`, of `ty` with `constraints` (the use
     /// site's, or a named alias's definition), reported under `path` (a `&str`).
-    fn of(&self, ty: &Type, constraints: &Constraints, v: &str, path: &str, depth: usize) -> Vec<Check> {
+    fn of(&self, ty: &Type, constraints: &Constraints, v: &str, path: &str, depth: usize) -> Vec<Code> {
         if !ty.nullable {
             return self.shape(&ty.shape, constraints, v, path, depth);
         }
@@ -170,13 +133,13 @@ impl Checks<'_> {
         if body.is_empty() {
             return body;
         }
-        let head = format!("if let ::std::option::Option::Some({inner}) = ::std::option::Option::as_ref({v})");
-        vec![Check::Block(head, body)]
+        let head = format!("if let ::std::option::Option::Some({inner}) = ::std::option::Option::as_ref({v}) {{");
+        vec![Code::Block(head, body)]
     }
 
-    fn shape(&self, shape: &Shape, c: &Constraints, v: &str, path: &str, depth: usize) -> Vec<Check> {
+    fn shape(&self, shape: &Shape, c: &Constraints, v: &str, path: &str, depth: usize) -> Vec<Code> {
         let m = self.models;
-        let call = |function: &str, args: Vec<String>| Check::Call(format!("{m}validation::{function}"), args);
+        let call = |function: &str, args: Vec<String>| Code::Call(format!("{m}validation::{function}"), args, ";");
         let with = |value: String, bound: String, rest: &[&str]| {
             let mut args = vec![value, bound];
             args.extend(rest.iter().map(|&a| a.to_owned()));
@@ -239,9 +202,9 @@ impl Checks<'_> {
                 let (i, item_v, p) = (format!("index_{depth}"), format!("item_{depth}"), format!("path_{depth}"));
                 let each = self.of(item, &item.constraints, &item_v, &p, depth + 1);
                 if !each.is_empty() {
-                    let at = Check::Line(format!("let {p}: &str = &{m}validation::index({path}, {i});"));
-                    let head = format!("for ({i}, {item_v}) in {v}.iter().enumerate()");
-                    out.push(Check::Block(head, std::iter::once(at).chain(each).collect()));
+                    let at = Code::Line(format!("let {p}: &str = &{m}validation::index({path}, {i});"));
+                    let head = format!("for ({i}, {item_v}) in {v}.iter().enumerate() {{");
+                    out.push(Code::Block(head, std::iter::once(at).chain(each).collect()));
                 }
             }
             Shape::Map(value) => out.extend(self.map(value, c, v, path, depth)),
@@ -262,11 +225,11 @@ impl Checks<'_> {
         out
     }
 
-    fn map(&self, value: &Type, c: &Constraints, v: &str, path: &str, depth: usize) -> Vec<Check> {
+    fn map(&self, value: &Type, c: &Constraints, v: &str, path: &str, depth: usize) -> Vec<Code> {
         let m = self.models;
         let call = |function: &str, n: u64| {
             let args = vec![format!("{v}.len()"), u64_lit(n), path.to_owned(), "out".to_owned()];
-            Check::Call(format!("{m}validation::{function}"), args)
+            Code::Call(format!("{m}validation::{function}"), args, ";")
         };
         let mut out = Vec::new();
         if let Some(n) = c.min_properties.filter(|&n| n > 0) {
@@ -278,8 +241,8 @@ impl Checks<'_> {
         let (k, item_v, p) = (format!("key_{depth}"), format!("item_{depth}"), format!("path_{depth}"));
         let each = self.of(value, &value.constraints, &item_v, &p, depth + 1);
         if !each.is_empty() {
-            let at = Check::Line(format!("let {p}: &str = &{m}validation::key({path}, {k});"));
-            out.push(Check::Block(format!("for ({k}, {item_v}) in {v}"), std::iter::once(at).chain(each).collect()));
+            let at = Code::Line(format!("let {p}: &str = &{m}validation::key({path}, {k});"));
+            out.push(Code::Block(format!("for ({k}, {item_v}) in {v} {{"), std::iter::once(at).chain(each).collect()));
         }
         out
     }
@@ -299,9 +262,9 @@ fn bool_lit(b: bool) -> &'static str {
 
 /// The checks of a struct's fields (and of its additional properties), in
 /// `validate_at`'s body.
-fn struct_checks(api: &Api, checked: &BTreeSet<String>, s: &Struct) -> Vec<Check> {
+fn struct_checks(api: &Api, checked: &BTreeSet<String>, s: &Struct) -> Vec<Code> {
     let checks = Checks { api, models: "", checked: Some(checked) };
-    let mut body: Vec<Check> = s.fields.iter().filter_map(|f| field_checks(&checks, f)).collect();
+    let mut body: Vec<Code> = s.fields.iter().filter_map(|f| field_checks(&checks, f)).collect();
     if let Additional::Typed(value) = &s.additional_properties {
         let mut field = "additional_properties".to_owned();
         while s.fields.iter().any(|f| f.name == field) {
@@ -362,8 +325,8 @@ pub fn validate_impl_text(api: &Api, checked: &BTreeSet<String>, name: &str, s: 
     }
     let mut text = lines.finish()?;
     if !body.is_empty() {
-        for check in &body {
-            check.code().write(&mut text, 8)?;
+        for code in &body {
+            code.write(&mut text, 8)?;
         }
         text.push_str("    }\n");
     }
@@ -375,7 +338,7 @@ pub fn validate_impl_text(api: &Api, checked: &BTreeSet<String>, name: &str, s: 
 /// reported under the union's own path.
 pub fn union_validate_impl(api: &Api, checked: &BTreeSet<String>, name: &str, u: &Union) -> TokenStream {
     let checks = Checks { api, models: "", checked: Some(checked) };
-    let arms: Vec<(Ident, bool, Vec<Check>)> = u
+    let arms: Vec<(Ident, bool, Vec<Code>)> = u
         .variants
         .iter()
         .map(|v| (ident(&v.name), v.boxed, checks.of(&v.ty, &v.ty.constraints, "value", "path", 0)))
@@ -407,23 +370,23 @@ pub fn union_validate_impl(api: &Api, checked: &BTreeSet<String>, name: &str, u:
     }
 }
 
-fn field_checks(checks: &Checks<'_>, f: &Field) -> Option<Check> {
+fn field_checks(checks: &Checks<'_>, f: &Field) -> Option<Code> {
     let field = ident(&f.name);
     let inner = Type { nullable: false, ..f.ty.clone() };
     let body = checks.of(&inner, &inner.constraints, "value", "path", 0);
     if body.is_empty() {
         return None;
     }
-    let at = Check::Line(format!("let path: &str = &validation::field(path, {});", lit(&f.wire_name)));
+    let at = Code::Line(format!("let path: &str = &validation::field(path, {});", lit(&f.wire_name)));
     let optional = !f.required || f.ty.nullable;
     let (head, bind) = match (optional, f.boxed) {
-        (true, true) => (format!("if let ::std::option::Option::Some(value) = self.{field}.as_deref()"), None),
-        (true, false) => (format!("if let ::std::option::Option::Some(value) = &self.{field}"), None),
-        (false, true) => (String::new(), Some(format!("let value = &*self.{field};"))),
-        (false, false) => (String::new(), Some(format!("let value = &self.{field};"))),
+        (true, true) => (format!("if let ::std::option::Option::Some(value) = self.{field}.as_deref() {{"), None),
+        (true, false) => (format!("if let ::std::option::Option::Some(value) = &self.{field} {{"), None),
+        (false, true) => ("{".to_owned(), Some(format!("let value = &*self.{field};"))),
+        (false, false) => ("{".to_owned(), Some(format!("let value = &self.{field};"))),
     };
-    let bind = bind.map(Check::Line);
-    Some(Check::Block(head, bind.into_iter().chain([at]).chain(body).collect()))
+    let bind = bind.map(Code::Line);
+    Some(Code::Block(head, bind.into_iter().chain([at]).chain(body).collect()))
 }
 
 #[cfg(test)]

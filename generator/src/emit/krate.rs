@@ -248,7 +248,7 @@ multipart = ["openapi-runtime/multipart", "reqwest?/multipart", "axum?/multipart
 }
 
 /// A standalone crate's `src/lib.rs`, as text: the API's docs (`//!`), the
-/// modules and the runtime's re-export (what [`lib_rs_tokens`] quotes,
+/// modules and the runtime's re-export (what `lib_rs_tokens`, in the tests, quotes,
 /// printed by `prettyplease`; a test compares them). Written as text since
 /// it is the first item of a run to format: quoting it paid the first use
 /// of `syn` and `prettyplease` on the critical path (~0.6 ms of the

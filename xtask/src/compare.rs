@@ -444,10 +444,32 @@ fn replace_between(text: &str, start: &str, end: &str, new: &str) -> Option<Stri
 fn scratch_dir(root: &Path) -> PathBuf {
     let memory = Path::new("/dev/shm");
     let mine = memory.join(format!("xtask-bench-{}", std::process::id()));
-    if memory.is_dir() && std::fs::create_dir_all(&mine).is_ok() {
+    // Room for GitHub's two outputs with a wide margin (ours is 24 MB); a
+    // container's `/dev/shm` is often 64 MiB.
+    if available_bytes(memory).is_some_and(|free| free >= 2 << 30) && std::fs::create_dir_all(&mine).is_ok() {
         return mine;
     }
     root.join("target/bench-compare/generate")
+}
+
+/// The bytes an unprivileged process may still write on `dir`'s filesystem.
+#[cfg(unix)]
+fn available_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `statvfs` is plain old data, valid when zeroed; the call
+    // writes into it and reads the NUL-terminated path, both live for it.
+    let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
+        return None;
+    }
+    #[allow(clippy::useless_conversion)] // `u64` on Linux, narrower elsewhere.
+    u64::from(stats.f_bavail).checked_mul(u64::from(stats.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn available_bytes(_: &Path) -> Option<u64> {
+    None
 }
 
 /// Our generator as a release build: this binary when it is one, else
@@ -551,6 +573,24 @@ pub fn machine() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The free space `scratch_dir` reads is there, and `scratch_dir` gives
+    /// a directory it made (in memory) or the one under `target/`.
+    #[cfg(unix)]
+    #[test]
+    fn scratch_is_memory_with_room_or_the_target_directory() {
+        let temp = tempfile::tempdir().unwrap();
+        assert!(available_bytes(temp.path()).is_some_and(|free| free > 0));
+        assert_eq!(available_bytes(&temp.path().join("missing")), None);
+        let root = temp.path();
+        let scratch = scratch_dir(root);
+        if scratch.starts_with("/dev/shm") {
+            assert!(scratch.is_dir());
+            std::fs::remove_dir(&scratch).unwrap();
+        } else {
+            assert_eq!(scratch, root.join("target/bench-compare/generate"));
+        }
+    }
 
     fn row(ours: u64, theirs: Result<u64, &str>, target: Target) -> Row {
         let figures = |ms| Figures { time: Duration::from_millis(ms), peak_kib: ms * 10 };

@@ -359,16 +359,15 @@ impl<'a> OpPlan<'a> {
     /// The checks of a positional parameter: whether its segment is
     /// checked (`check_segment`), the delimiter guard, the constraint checks.
     pub(super) fn positional_checks(&self, p: &Param<'_>) -> (bool, Option<TokenStream>, TokenStream) {
-        let (segment, guard) = self.positional_guards(p);
         let (arg, wire_name) = (p.arg(), &p.p.wire_name);
-        (segment, guard, validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), self.models))
+        let validate = validate::checks(self.api, &p.ty, quote!(&#arg), quote!(#wire_name), self.models);
+        (p.checks_segment(), self.positional_guard(p), validate)
     }
 
-    /// [`Self::positional_checks`] without the constraint checks.
-    pub(super) fn positional_guards(&self, p: &Param<'_>) -> (bool, Option<TokenStream>) {
+    /// A positional parameter's delimiter guard (see [`delimiter_checks`]).
+    pub(super) fn positional_guard(&self, p: &Param<'_>) -> Option<TokenStream> {
         let arg = p.arg();
-        let segment = matches!(p.wire, Wire::Segment(Scalar::Text));
-        (segment, delimiter_checks(p.wire, quote!(&#arg), &p.p.wire_name, self.models))
+        delimiter_checks(p.wire, quote!(&#arg), &p.p.wire_name, self.models)
     }
 
     /// The checks of an optional parameter's value `given`: the delimiter

@@ -217,8 +217,10 @@ impl OpPlan<'_> {
         let mut checks = Vec::new();
         for p in &self.positional {
             let arg = p.arg_text();
-            let (segment, guard) = self.positional_guards(p);
-            let validate = validate::check_codes(self.api, &p.ty, &format!("&{arg}"), &lit(&p.p.wire_name), m);
+            let value = format!("&{arg}");
+            let segment = p.checks_segment();
+            let guard = guard_code(p, &value).or_else(|| self.positional_guard(p).map(Code::Tokens));
+            let validate = validate::check_codes(self.api, &p.ty, &value, &lit(&p.p.wire_name), m);
             if !segment && guard.is_none() && validate.is_empty() {
                 continue;
             }
@@ -226,18 +228,18 @@ impl OpPlan<'_> {
             if segment {
                 block.push(Code::Line(format!("check_segment(&{arg}, {}, out);", lit(&p.p.wire_name))));
             }
-            block.extend(guard_code(p, &format!("&{arg}")).or(guard.map(Code::Tokens)));
+            block.extend(guard);
             block.extend(validate);
             checks.push(Code::Block("{".to_owned(), block));
         }
         for p in &self.optional {
-            let guard = self.optional_guard(p);
+            let guard = guard_code(p, "given").or_else(|| self.optional_guard(p).map(Code::Tokens));
             let validate = validate::check_codes(self.api, &p.ty, "given", &lit(&p.p.wire_name), m);
             if guard.is_none() && validate.is_empty() {
                 continue;
             }
             let mut block = vec![Code::Line("let out = &mut violations;".to_owned())];
-            block.extend(guard_code(p, "given").or(guard.map(Code::Tokens)));
+            block.extend(guard);
             block.extend(validate);
             checks.push(Code::Block(
                 format!("if let ::std::option::Option::Some(given) = &query.{} {{", p.p.name),

@@ -58,6 +58,11 @@ impl<'a> Param<'a> {
     pub(super) fn arg(&self) -> proc_macro2::Ident {
         ident(&crate::plan::client::argument_name(&self.p.name))
     }
+
+    /// Whether the method checks the value as a path segment (`check_segment`).
+    pub(super) fn checks_segment(&self) -> bool {
+        matches!(self.wire, Wire::Segment(Scalar::Text))
+    }
 }
 
 /// Statements adding a parameter to `query_string`; `value` is a `&T`.

@@ -4,7 +4,7 @@
 //! generic's arguments a line each; `None` where that does not fit either
 //! (the caller then quotes it).
 
-use super::text::Lines;
+use super::text::{Lines, generic_args};
 
 /// `pub type {name} = {ty};` after its doc lines (`docs`: [`super::doc_text`]'s).
 pub(super) fn alias(name: &str, docs: &[String], ty: &str) -> Option<String> {
@@ -22,26 +22,6 @@ pub(super) fn alias(name: &str, docs: &[String], ty: &str) -> Option<String> {
     }
     lines.raw(0, ">;");
     lines.finish()
-}
-
-/// `Head<A, B>` as `Head` and its top-level arguments.
-fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
-    let open = ty.find('<')?;
-    let inner = ty[open + 1..].strip_suffix('>')?;
-    let (mut args, mut depth, mut start) = (Vec::new(), 0usize, 0);
-    for (i, c) in inner.char_indices() {
-        match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth = depth.checked_sub(1)?,
-            ',' if depth == 0 => {
-                args.push(inner[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    args.push(inner[start..].trim());
-    (depth == 0).then_some((&ty[..open], args))
 }
 
 #[cfg(test)]

@@ -133,3 +133,23 @@ pub fn impl_header(lines: &mut Lines, head: &str, name: &str) {
 pub fn lit(value: &str) -> String {
     proc_macro2::Literal::string(value).to_string()
 }
+
+/// `Head<A, B>` as `Head` and its top-level arguments.
+pub fn generic_args(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty[open + 1..].strip_suffix('>')?;
+    let (mut args, mut depth, mut start) = (Vec::new(), 0usize, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner[start..].trim());
+    (depth == 0).then_some((&ty[..open], args))
+}

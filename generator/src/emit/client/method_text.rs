@@ -627,18 +627,10 @@ fn generic_lines(out: &mut String, indent: usize, text: &str, tail: &str, counte
 
 /// `Head<Inner>` as `Head` and `Inner`, for a generic of one argument.
 fn split_generic(text: &str) -> Option<(&str, &str)> {
-    let open = text.find('<')?;
-    let inner = text[open + 1..].strip_suffix('>')?;
-    let mut depth = 0usize;
-    for c in inner.chars() {
-        match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth = depth.checked_sub(1)?,
-            ',' if depth == 0 => return None,
-            _ => {}
-        }
+    match crate::emit::text::generic_args(text)? {
+        (head, args) if args.len() == 1 => Some((head, args[0])),
+        _ => None,
     }
-    (depth == 0).then(|| (&text[..open], inner))
 }
 
 /// A list parameter's delimiter guard as text, as [`delimiter_checks`]

@@ -19,6 +19,13 @@
 //! and each list answer's `count` too, so a fast wrong answer cannot pass as
 //! a result. PostgreSQL comes from `PINNING_TEST_POSTGRES_URL` or a
 //! throwaway cluster started with `initdb` (as the tests do).
+//!
+//! Where the time goes: `cpu µs` is this process's CPU time (the load, the
+//! service and the bare handler, all threads) per request over the slices,
+//! `db µs` that of the `postgres` processes on this machine (0 for SQLite,
+//! which runs inside this process). Both come from Linux's per-task
+//! `schedstat`; elsewhere they print as 0. With both cores busy the ratio is
+//! about the bare handler's `cpu µs` over the scenario's `cpu µs + db µs`.
 
 #[path = "../tests/support/postgres.rs"]
 mod cluster;
@@ -79,6 +86,10 @@ struct Figures {
     p50: Duration,
     p99: Duration,
     per_second: f64,
+    /// This process's CPU time per request.
+    cpu: Duration,
+    /// The database server's CPU time per request.
+    db_cpu: Duration,
 }
 
 #[tokio::main]
@@ -92,8 +103,8 @@ async fn main() {
     let bare = bare_handler().await;
     println!("scale: {} connections, {:.1} s a scenario", options.connections, options.seconds);
     println!(
-        "{:<9} {:>9}  {:<30} {:>9} {:>9} {:>10} {:>8}",
-        "backend", "pins", "request", "p50 ms", "p99 ms", "req/s", "vs bare"
+        "{:<9} {:>9}  {:<30} {:>9} {:>9} {:>10} {:>8} {:>7} {:>6}",
+        "backend", "pins", "request", "p50 ms", "p99 ms", "req/s", "vs bare", "cpu µs", "db µs"
     );
 
     let mut lists: BTreeMap<(String, &str), Vec<(u64, Duration)>> = BTreeMap::new();
@@ -145,11 +156,13 @@ async fn main() {
 
 fn print_row(backend: &str, size: u64, label: &str, figures: &Figures, ceiling: f64) {
     println!(
-        "{backend:<9} {size:>9}  {label:<30} {:>9.3} {:>9.3} {:>10.0} {:>7.2}x",
+        "{backend:<9} {size:>9}  {label:<30} {:>9.3} {:>9.3} {:>10.0} {:>7.2}x {:>7.1} {:>6.1}",
         ms(figures.p50),
         ms(figures.p99),
         figures.per_second,
-        figures.per_second / ceiling
+        figures.per_second / ceiling,
+        figures.cpu.as_secs_f64() * 1e6,
+        figures.db_cpu.as_secs_f64() * 1e6,
     );
 }
 
@@ -247,18 +260,27 @@ impl Load {
             self.run(path, *count, sent, self.window / 5).await;
         }
         let mut times: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::new());
+        let mut cpu = [(Duration::ZERO, Duration::ZERO); N];
         for _ in 0..self.slices.max(1) {
             for (index, (path, count)) in targets.iter().enumerate() {
+                let before = (cpu_time(Some("self")), database_cpu_time());
                 times[index].extend(self.run(path, *count, &sent[index], slice).await);
+                cpu[index].0 += cpu_time(Some("self")).saturating_sub(before.0);
+                cpu[index].1 += database_cpu_time().saturating_sub(before.1);
             }
         }
+        let mut cpu = cpu.into_iter();
         times.map(|mut times| {
             times.sort();
             assert!(!times.is_empty(), "no request finished in the window");
+            let (own, db) = cpu.next().unwrap_or_default();
+            let requests = u32::try_from(times.len()).unwrap_or(u32::MAX);
             Figures {
                 p50: percentile(&times, 50.0),
                 p99: percentile(&times, 99.0),
                 per_second: times.len() as f64 / (slice * self.slices.max(1)).as_secs_f64(),
+                cpu: own / requests,
+                db_cpu: db / requests,
             }
         })
     }
@@ -294,6 +316,32 @@ impl Load {
         });
         futures_util::future::join_all(tasks).await.into_iter().flatten().collect()
     }
+}
+
+/// The CPU time of a process's threads (`/proc/<pid>/task/*/schedstat`:
+/// nanoseconds on a CPU), zero where there is no such file.
+fn cpu_time(pid: Option<&str>) -> Duration {
+    let Some(pid) = pid else { return Duration::ZERO };
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Duration::ZERO };
+    let nanos: u64 = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(nanos)
+}
+
+/// The CPU time of every `postgres` process on this machine (the server
+/// and its backends; a backend that exits takes its time with it, and the
+/// service's connections stay open while a scenario runs).
+fn database_cpu_time() -> Duration {
+    let Ok(processes) = std::fs::read_dir("/proc") else { return Duration::ZERO };
+    processes
+        .flatten()
+        .filter(|entry| entry.file_name().to_str().is_some_and(|name| name.bytes().all(|byte| byte.is_ascii_digit())))
+        .filter(|entry| std::fs::read_to_string(entry.path().join("comm")).is_ok_and(|comm| comm.trim() == "postgres"))
+        .map(|entry| cpu_time(entry.file_name().to_str()))
+        .sum()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -90,14 +90,15 @@ impl http_body::Body for Watched {
 }
 
 /// The id of a request: the client's `x-request-id` when it is a short
-/// visible-ASCII token, a fresh UUID otherwise.
+/// visible-ASCII token, a fresh random UUID otherwise (from the thread's
+/// generator, seeded by the OS: not a system call a request).
 fn request_id(request: &Request) -> String {
     request
         .headers()
         .get(REQUEST_ID)
         .and_then(|value| value.to_str().ok())
         .filter(|id| !id.is_empty() && id.len() <= 64 && id.bytes().all(|byte| byte.is_ascii_graphic()))
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+        .map_or_else(|| uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string(), str::to_owned)
 }
 
 /// One info-level access log line per request (method, route, status,
@@ -149,4 +150,27 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         "INTERNAL_SERVER_ERROR",
         "the request failed inside the service",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_without_a_usable_id_gets_a_fresh_random_uuid() {
+        let with = |id: Option<&str>| {
+            let mut request = Request::new(Body::empty());
+            if let Some(id) = id {
+                request.headers_mut().insert(REQUEST_ID, HeaderValue::from_str(id).unwrap());
+            }
+            request_id(&request)
+        };
+        assert_eq!(with(Some("req-abc-123")), "req-abc-123");
+        for unusable in [None, Some(""), Some("with space"), Some(&"x".repeat(65))] {
+            let id = uuid::Uuid::parse_str(&with(unusable)).expect("a UUID");
+            assert_eq!(id.get_version(), Some(uuid::Version::Random));
+            assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
+        }
+        assert_ne!(with(None), with(None));
+    }
 }

@@ -48,6 +48,11 @@ const SLOW: Duration = Duration::from_millis(2);
 /// Most `requestid`s in one query.
 pub(super) const MAX_BATCH: usize = 128;
 
+/// How many times, at most, the dispatcher lets the runtime run everything
+/// else that is ready before it sends the lookups that waited behind a
+/// query (see [`gather`]).
+const GATHER_ROUNDS: usize = 8;
+
 /// One stored pin a query found: its tenant, its `requestid`, and the pin
 /// (or why its row cannot be read, which only its own lookups are told).
 pub(super) type Found = (String, String, Result<PinRecord, StoreError>);
@@ -90,7 +95,7 @@ impl Lookups {
 
 /// Sends the waiting lookups to the database: one query at a time (see
 /// [`MAX_IN_FLIGHT`]), and everything that arrived meanwhile together in the
-/// next one.
+/// next one (with the lookups [`gather`] finds ready to join them).
 ///
 /// The queries run inside this task, not on tasks of their own: when a
 /// query's rows arrive, this task answers its lookups and sends the next
@@ -149,6 +154,7 @@ async fn dispatch(mut waiting: mpsc::UnboundedReceiver<Lookup>, fetch: FetchMany
                 if let Some(index) = started.iter().position(|at| *at == sent) {
                     started.swap_remove(index);
                 }
+                gather(&waiting).await;
             }
             lookup = waiting.recv(), if open && may_send => match lookup {
                 Some(lookup) => first = Some(lookup),
@@ -156,6 +162,36 @@ async fn dispatch(mut waiting: mpsc::UnboundedReceiver<Lookup>, fetch: FetchMany
             },
             () = &mut slow, if deadline.is_some() => {}
         }
+    }
+}
+
+/// Lets requests that are already on their way join the lookups waiting
+/// for the next query: while the queue grows, yield to the runtime (at most
+/// [`GATHER_ROUNDS`] times), which runs every other task that is ready and
+/// polls the sockets (`yield_now` wakes this task only after the runtime's
+/// next look at its I/O driver).
+///
+/// Under load, the lookups a query answers are followed at once by their
+/// clients' next requests, and requests keep arriving: without this the
+/// next query left with the few lookups that queued during the last one,
+/// and each query's fixed costs (a wake-up of a PostgreSQL backend and of
+/// the service, the protocol's round trip) were paid for fewer lookups. On
+/// the scale bench (PostgreSQL, 100k pins, 16 clients) it took PostgreSQL's
+/// CPU per lookup from 20 to 23 µs down to 13 to 16 µs. With nothing
+/// waiting (an idle service) it does nothing: a lookup that arrives with no
+/// query in flight still goes out at once.
+async fn gather(waiting: &mpsc::UnboundedReceiver<Lookup>) {
+    let mut queued = waiting.len();
+    if queued == 0 {
+        return;
+    }
+    for _ in 0..GATHER_ROUNDS {
+        tokio::task::yield_now().await;
+        let now = waiting.len();
+        if now == queued || now >= MAX_BATCH {
+            return;
+        }
+        queued = now;
     }
 }
 
@@ -330,6 +366,39 @@ mod tests {
         assert_eq!(found(c_of_other).await, None, "a row answers only its own tenant");
         assert_eq!(found(missing).await, None);
         assert_eq!(database.queries().len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn callers_answered_who_ask_again_at_once_join_the_next_batch() {
+        let database = Database::new(false);
+        let lookups = Arc::new(Lookups::new(database.fetch()));
+        let owner = database.owner.clone();
+        // A client that sends its next request as soon as the first is answered.
+        let client = {
+            let (lookups, owner) = (Arc::clone(&lookups), owner.clone());
+            tokio::spawn(async move {
+                let first = lookups.get(&owner, "a").await;
+                let next = lookups.get(&owner, "a-next").await;
+                (first, next)
+            })
+        };
+        database.sent(1).await;
+        let waiting = lookup(&lookups, &owner, "b");
+        tokio::time::sleep(SLOW / 4).await;
+        database.release.add_permits(1);
+        database.sent(2).await;
+        assert_eq!(database.queries()[1], ["a-next", "b"], "the next request joined the lookup that waited");
+        database.release.add_permits(1);
+        let (first, next) = client.await.expect("the client ends");
+        assert_eq!(first.expect("no error").map(|record| record.requestid).as_deref(), Some("a"));
+        assert_eq!(next.expect("no error").map(|record| record.requestid).as_deref(), Some("a-next"));
+        assert_eq!(found(waiting).await.as_deref(), Some("b"));
+        // With nothing waiting, a lookup goes out alone, at once.
+        let alone = lookup(&lookups, &owner, "alone");
+        database.sent(3).await;
+        assert_eq!(database.queries()[2], ["alone"]);
+        database.release.add_permits(1);
+        assert_eq!(found(alone).await.as_deref(), Some("alone"));
     }
 
     #[tokio::test(start_paused = true)]

@@ -31,7 +31,7 @@ fn details(text: &str) -> BTreeMap<String, String> {
 async fn replicas() -> Option<(PostgresStore, CachedStore)> {
     let url = database().await?;
     let one = PostgresStore::connect(&url).await.unwrap();
-    let cache = Arc::new(ReadCache::new(1024));
+    let cache = Arc::new(ReadCache::admitting_every_pin(1024));
     let listener = Listener::start(&url, Arc::clone(&cache)).unwrap();
     let two = CachedStore::new(Arc::new(PostgresStore::connect(&url).await.unwrap()), cache).following(listener);
     until("B listens", || async { two.listener_pid().is_some() }).await;

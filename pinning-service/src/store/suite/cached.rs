@@ -21,7 +21,7 @@ async fn both(cached: &CachedStore, inner: &Arc<dyn Store>, tenant: &TenantId, r
 }
 
 pub(crate) async fn the_read_cache_sees_each_write_path_at_once(f: Fixture) {
-    let cache = Arc::new(ReadCache::new(1024));
+    let cache = Arc::new(ReadCache::admitting_every_pin(1024));
     let cached = CachedStore::new(Arc::clone(&f.store), Arc::clone(&cache));
     let (alice, bob) = (tenant("alice"), tenant("bob"));
     let first = cached.create(&alice, pin(CID_A)).await.unwrap();
@@ -73,7 +73,7 @@ pub(crate) async fn the_read_cache_sees_each_write_path_at_once(f: Fixture) {
 pub(crate) async fn the_read_cache_never_keeps_what_a_concurrent_write_changed(f: Fixture) {
     // Lookups and status changes of a few pins at once: after every write
     // has returned, each pin reads as the store has it.
-    let cache = Arc::new(ReadCache::new(1024));
+    let cache = Arc::new(ReadCache::admitting_every_pin(1024));
     let cached = Arc::new(CachedStore::new(Arc::clone(&f.store), Arc::clone(&cache)));
     let alice = tenant("alice");
     let mut ids = Vec::new();

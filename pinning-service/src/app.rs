@@ -12,7 +12,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::api::{ApiLimits, PinningApi, Tenants};
 use crate::config::{Args, Backend, ConfigError, generate_token};
 use crate::listener::ConnectionLimits;
-use crate::middleware::{observe, panic_response, request_timeout};
+use crate::middleware::{observe, panic_response};
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
 use crate::store::{self, GENERATED_TOKEN_DIGEST, Quota, SqliteOptions, Store, StoreError, TenantId};
 use crate::worker::{Worker, WorkerConfig};
@@ -119,15 +119,15 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     let api = PinningApi::new(Arc::clone(&store), pinner, worker.waker(), tenants)
         .with_limits(ApiLimits { max_meta_bytes: args.max_meta_bytes, max_page_bytes: args.max_page_bytes });
     // Layers run outside in: `observe` (access log, metrics, request id,
-    // `Retry-After`) sees every answer, the timeout's and a panic's too.
+    // `Retry-After`, then the timeout) sees every answer, the timeout's and a
+    // panic's too.
     let router = ipfs_pinning_server::router_with_config(
         api,
         ipfs_pinning_server::Config::default().with_body_limit(args.max_body),
     )
     .merge(ops)
     .layer(CatchPanicLayer::custom(panic_response))
-    .layer(axum::middleware::from_fn_with_state(args.request_timeout, request_timeout))
-    .layer(axum::middleware::from_fn(observe));
+    .layer(axum::middleware::from_fn_with_state(args.request_timeout, observe));
     let limits =
         ConnectionLimits { header_read_timeout: args.header_read_timeout, max_connections: args.max_connections };
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -1,6 +1,6 @@
-//! The layers around the generated router: the per-request timeout, the
+//! What runs around the generated router: the per-request timeout, the
 //! access log with request ids and request metrics, `Retry-After` on every
-//! `503`, and the `500` of a panicking handler. Every answer these layers
+//! `503` (one layer: [`observe`]), and the `500` of a panicking handler. Every answer these layers
 //! make themselves is a `Failure` JSON body.
 
 use std::pin::Pin;
@@ -36,11 +36,16 @@ pub fn failure_response(status: StatusCode, reason: &str, details: impl Into<Str
 
 /// Answers a request that is not done within the limit: `408` while its body
 /// was still arriving (the client is slow), `503` after (the service is).
-pub async fn request_timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
-    let body_done = Arc::new(AtomicBool::new(http_body::Body::is_end_stream(&body)));
-    let body = Body::new(Watched { inner: body, done: Arc::clone(&body_done) });
-    match tokio::time::timeout(limit, next.run(Request::from_parts(parts, body))).await {
+async fn within(limit: Duration, request: Request, next: Next) -> Response {
+    // A request without a body (most: `GET`, `DELETE`) has nothing to watch.
+    let body_done = Arc::new(AtomicBool::new(http_body::Body::is_end_stream(request.body())));
+    let request = if body_done.load(Ordering::Relaxed) {
+        request
+    } else {
+        let (parts, body) = request.into_parts();
+        Request::from_parts(parts, Body::new(Watched { inner: body, done: Arc::clone(&body_done) }))
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) if body_done.load(Ordering::Acquire) => failure_response(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -101,19 +106,20 @@ fn request_id(request: &Request) -> String {
         .map_or_else(|| uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string(), str::to_owned)
 }
 
-/// One info-level access log line per request (method, route, status,
-/// latency, request id), the request metrics, the `x-request-id` response
-/// header, and `Retry-After` on every `503`.
-pub async fn observe(request: Request, next: Next) -> Response {
+/// The one layer around the router (a layer costs each request a clone of
+/// the stack beneath it and two allocations): one info-level access log line
+/// per request (method, route, status, latency, request id), the request
+/// metrics, the `x-request-id` response header, and `Retry-After` on every
+/// `503`, around the per-request timeout (`limit`, see [`within`]), so the
+/// timeout's answers are logged and counted too.
+pub async fn observe(State(limit): State<Duration>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("unmatched", MatchedPath::as_str);
     let id = request_id(&request);
     let span = tracing::info_span!("request", request_id = %id);
-    let mut response = next.run(request).instrument(span).await;
+    let mut response = within(limit, request, next).instrument(span).await;
     let latency = started.elapsed();
     let status = response.status();
     let headers = response.headers_mut();
@@ -132,7 +138,7 @@ pub async fn observe(request: Request, next: Next) -> Response {
         request_id = %id,
         "request"
     );
-    crate::ops::request_done(method.as_str(), &route, status.as_u16(), latency);
+    crate::ops::request_done(method.as_str(), route, status.as_u16(), latency);
     response
 }
 

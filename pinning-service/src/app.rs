@@ -7,12 +7,11 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::api::{ApiLimits, PinningApi, Tenants};
 use crate::config::{Args, Backend, ConfigError, generate_token};
 use crate::listener::ConnectionLimits;
-use crate::middleware::{observe, panic_response};
+use crate::middleware::observe;
 use crate::pinner::{Kubo, PinError, Pinner, Simulated, redacted};
 use crate::store::{self, GENERATED_TOKEN_DIGEST, Quota, SqliteOptions, Store, StoreError, TenantId};
 use crate::worker::{Worker, WorkerConfig};
@@ -126,7 +125,6 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
         ipfs_pinning_server::Config::default().with_body_limit(args.max_body),
     )
     .merge(ops)
-    .layer(CatchPanicLayer::custom(panic_response))
     .layer(axum::middleware::from_fn_with_state(args.request_timeout, observe));
     let limits =
         ConnectionLimits { header_read_timeout: args.header_read_timeout, max_connections: args.max_connections };

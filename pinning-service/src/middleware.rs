@@ -1,8 +1,10 @@
-//! What runs around the generated router: the per-request timeout, the
-//! access log with request ids and request metrics, `Retry-After` on every
-//! `503` (one layer: [`observe`]), and the `500` of a panicking handler. Every answer these layers
+//! What runs around the generated router, in one layer ([`observe`]): the
+//! per-request timeout, the access log with request ids and request
+//! metrics, `Retry-After` on every `503`, and the `500` of a panicking
+//! handler. Every answer these layers
 //! make themselves is a `Failure` JSON body.
 
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +16,7 @@ use axum::body::Bytes;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
 use http::{HeaderValue, StatusCode, header};
 use ipfs_pinning_models::{Failure, FailureError};
 use tracing::Instrument;
@@ -35,7 +38,8 @@ pub fn failure_response(status: StatusCode, reason: &str, details: impl Into<Str
 }
 
 /// Answers a request that is not done within the limit: `408` while its body
-/// was still arriving (the client is slow), `503` after (the service is).
+/// was still arriving (the client is slow), `503` after (the service is);
+/// and a request whose handler panicked with [`panic_response`].
 async fn within(limit: Duration, request: Request, next: Next) -> Response {
     // A request without a body (most: `GET`, `DELETE`) has nothing to watch.
     let body_done = Arc::new(AtomicBool::new(http_body::Body::is_end_stream(request.body())));
@@ -45,7 +49,8 @@ async fn within(limit: Duration, request: Request, next: Next) -> Response {
         let (parts, body) = request.into_parts();
         Request::from_parts(parts, Body::new(Watched { inner: body, done: Arc::clone(&body_done) }))
     };
-    match tokio::time::timeout(limit, next.run(request)).await {
+    let run = AssertUnwindSafe(next.run(request)).catch_unwind().map(|ran| ran.unwrap_or_else(panic_response));
+    match tokio::time::timeout(limit, run).await {
         Ok(response) => response,
         Err(_) if body_done.load(Ordering::Acquire) => failure_response(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -178,5 +183,29 @@ mod tests {
             assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
         }
         assert_ne!(with(None), with(None));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_500_with_a_failure_and_the_service_goes_on() {
+        use tower::ServiceExt;
+        async fn panics() -> &'static str {
+            panic!("a handler bug")
+        }
+        let router = axum::Router::new()
+            .route("/panics", axum::routing::get(panics))
+            .route("/works", axum::routing::get(|| async { "fine" }))
+            .layer(axum::middleware::from_fn_with_state(Duration::from_secs(5), observe));
+        let call = |path: &str| {
+            let request = http::Request::get(path).header(REQUEST_ID, "req-1").body(Body::empty()).unwrap();
+            router.clone().oneshot(request)
+        };
+        let response = call("/panics").await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()[REQUEST_ID], "req-1", "the access layer saw the answer");
+        let body = axum::body::to_bytes(response.into_body(), 4096).await.unwrap();
+        let failure: Failure = serde_json::from_slice(&body).expect("a Failure");
+        assert_eq!(failure.error.reason, "INTERNAL_SERVER_ERROR");
+        assert!(!failure.error.details.unwrap_or_default().contains("a handler bug"), "the panic stays in the log");
+        assert_eq!(call("/works").await.unwrap().status(), StatusCode::OK);
     }
 }

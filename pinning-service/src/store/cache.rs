@@ -53,6 +53,9 @@ use super::{
 /// Shards of the map, each behind its own lock.
 const SHARDS: usize = 64;
 
+/// The most bits the doorkeeper has (a power of two).
+const MAX_DOORKEEPER_BITS: usize = 1 << 28;
+
 /// A cached pin and its tenant.
 struct Entry {
     tenant: TenantId,
@@ -115,8 +118,10 @@ impl ReadCache {
     pub fn new(capacity: usize) -> Self {
         // Sixteen bits a pin, two set by each: at the end of a round (when
         // `capacity` pins were marked) at most one bit in eight is set, so
-        // at most one first read in 64 passes for a second one.
-        let words = capacity.saturating_mul(16).next_power_of_two().max(64) / 64;
+        // at most one first read in 64 passes for a second one. At most
+        // `MAX_DOORKEEPER_BITS` (32 MiB; more first reads pass beyond 16M pins).
+        let bits = capacity.saturating_mul(16).min(MAX_DOORKEEPER_BITS).next_power_of_two().max(64);
+        let words = bits / 64;
         ReadCache { seen: (0..words).map(|_| AtomicU64::new(0)).collect(), ..Self::admitting_every_pin(capacity) }
     }
 
@@ -647,6 +652,14 @@ mod tests {
                 cache.fill(ticket, tenant, &record(requestid, Status::Pinned));
                 false
             }
+        }
+    }
+
+    #[test]
+    fn a_cache_of_any_size_has_a_bounded_doorkeeper() {
+        for capacity in [1, 100_000, usize::MAX / 2, usize::MAX] {
+            let bits = ReadCache::new(capacity).seen.len() * 64;
+            assert!(bits.is_power_of_two() && (64..=MAX_DOORKEEPER_BITS).contains(&bits), "{capacity}: {bits}");
         }
     }
 

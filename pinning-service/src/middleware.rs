@@ -1,8 +1,7 @@
 //! What runs around the generated router, in one layer ([`observe`]): the
 //! per-request timeout, the access log with request ids and request
 //! metrics, `Retry-After` on every `503`, and the `500` of a panicking
-//! handler. Every answer these layers
-//! make themselves is a `Failure` JSON body.
+//! handler. Every answer this layer makes itself is a `Failure` JSON body.
 
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;

@@ -177,7 +177,8 @@ async fn dispatch(mut waiting: mpsc::UnboundedReceiver<Lookup>, fetch: FetchMany
 /// and each query's fixed costs (a wake-up of a PostgreSQL backend and of
 /// the service, the protocol's round trip) were paid for fewer lookups. On
 /// the scale bench (PostgreSQL, 100k pins, 16 clients) it took PostgreSQL's
-/// CPU per lookup from 20 to 23 µs down to 13 to 16 µs. With nothing
+/// CPU per lookup from 18 to 20 µs down to 13 to 15 µs, and batches from 4
+/// to 5.5 lookups to 6.2. With nothing
 /// waiting (an idle service) it does nothing: a lookup that arrives with no
 /// query in flight still goes out at once.
 async fn gather(waiting: &mpsc::UnboundedReceiver<Lookup>) {

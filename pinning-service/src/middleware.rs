@@ -41,17 +41,18 @@ pub fn failure_response(status: StatusCode, reason: &str, details: impl Into<Str
 /// and a request whose handler panicked with [`panic_response`].
 async fn within(limit: Duration, request: Request, next: Next) -> Response {
     // A request without a body (most: `GET`, `DELETE`) has nothing to watch.
-    let body_done = Arc::new(AtomicBool::new(http_body::Body::is_end_stream(request.body())));
-    let request = if body_done.load(Ordering::Relaxed) {
-        request
+    let (request, watched) = if http_body::Body::is_end_stream(request.body()) {
+        (request, None)
     } else {
+        let done = Arc::new(AtomicBool::new(false));
         let (parts, body) = request.into_parts();
-        Request::from_parts(parts, Body::new(Watched { inner: body, done: Arc::clone(&body_done) }))
+        (Request::from_parts(parts, Body::new(Watched { inner: body, done: Arc::clone(&done) })), Some(done))
     };
+    let body_done = || watched.as_ref().is_none_or(|done| done.load(Ordering::Acquire));
     let run = AssertUnwindSafe(next.run(request)).catch_unwind().map(|ran| ran.unwrap_or_else(panic_response));
     match tokio::time::timeout(limit, run).await {
         Ok(response) => response,
-        Err(_) if body_done.load(Ordering::Acquire) => failure_response(
+        Err(_) if body_done() => failure_response(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
             format!("the service did not answer within {}", humantime::format_duration(limit)),

@@ -334,14 +334,26 @@ mod tests {
     }
 
     async fn found(answer: Answer) -> Option<String> {
-        answer.await.expect("the lookup ends").expect("no error").map(|record| record.requestid)
+        requestid(answer.await.expect("the lookup ends"))
+    }
+
+    /// The `requestid` a lookup answered.
+    fn requestid(answer: Result<Option<PinRecord>, StoreError>) -> Option<String> {
+        answer.expect("no error").map(|record| record.requestid)
+    }
+
+    /// A database (failing every query or none), lookups answered by it, and
+    /// the tenant of its pins.
+    fn lookups_of(fail: bool) -> (Arc<Database>, Arc<Lookups>, TenantId) {
+        let database = Database::new(fail);
+        let lookups = Arc::new(Lookups::new(database.fetch()));
+        let owner = database.owner.clone();
+        (database, lookups, owner)
     }
 
     #[tokio::test(start_paused = true)]
     async fn lookups_wait_for_the_query_in_flight_then_go_together() {
-        let database = Database::new(false);
-        let lookups = Arc::new(Lookups::new(database.fetch()));
-        let owner = database.owner.clone();
+        let (database, lookups, owner) = lookups_of(false);
         let other = TenantId::from_token("lookups-test-other-token");
         let first = lookup(&lookups, &owner, "a");
         database.sent(1).await;
@@ -371,9 +383,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn callers_answered_who_ask_again_at_once_join_the_next_batch() {
-        let database = Database::new(false);
-        let lookups = Arc::new(Lookups::new(database.fetch()));
-        let owner = database.owner.clone();
+        let (database, lookups, owner) = lookups_of(false);
         // A client that sends its next request as soon as the first is answered.
         let client = {
             let (lookups, owner) = (Arc::clone(&lookups), owner.clone());
@@ -391,8 +401,8 @@ mod tests {
         assert_eq!(database.queries()[1], ["a-next", "b"], "the next request joined the lookup that waited");
         database.release.add_permits(1);
         let (first, next) = client.await.expect("the client ends");
-        assert_eq!(first.expect("no error").map(|record| record.requestid).as_deref(), Some("a"));
-        assert_eq!(next.expect("no error").map(|record| record.requestid).as_deref(), Some("a-next"));
+        assert_eq!(requestid(first).as_deref(), Some("a"));
+        assert_eq!(requestid(next).as_deref(), Some("a-next"));
         assert_eq!(found(waiting).await.as_deref(), Some("b"));
         // With nothing waiting, a lookup goes out alone, at once.
         let alone = lookup(&lookups, &owner, "alone");
@@ -404,9 +414,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_slow_query_lets_a_second_one_take_the_lookups_behind_it() {
-        let database = Database::new(false);
-        let lookups = Arc::new(Lookups::new(database.fetch()));
-        let owner = database.owner.clone();
+        let (database, lookups, owner) = lookups_of(false);
         let stuck = lookup(&lookups, &owner, "stuck");
         database.sent(1).await;
         let started = Instant::now();
@@ -429,9 +437,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_lookup_whose_caller_went_away_holds_up_no_other() {
-        let database = Database::new(false);
-        let lookups = Arc::new(Lookups::new(database.fetch()));
-        let owner = database.owner.clone();
+        let (database, lookups, owner) = lookups_of(false);
         let first = lookup(&lookups, &owner, "first");
         database.sent(1).await;
         // Gone before its batch is sent: left out of the query.
@@ -462,9 +468,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_failed_query_fails_every_lookup_of_its_batch() {
-        let database = Database::new(true);
-        let lookups = Arc::new(Lookups::new(database.fetch()));
-        let owner = database.owner.clone();
+        let (database, lookups, owner) = lookups_of(true);
         let first = lookup(&lookups, &owner, "first");
         database.sent(1).await;
         let batch = [lookup(&lookups, &owner, "b"), lookup(&lookups, &owner, "c")];

@@ -263,9 +263,9 @@ impl Load {
         let mut cpu = [(Duration::ZERO, Duration::ZERO); N];
         for _ in 0..self.slices.max(1) {
             for (index, (path, count)) in targets.iter().enumerate() {
-                let before = (cpu_time(Some("self")), database_cpu_time());
+                let before = (cpu_time("self"), database_cpu_time());
                 times[index].extend(self.run(path, *count, &sent[index], slice).await);
-                cpu[index].0 += cpu_time(Some("self")).saturating_sub(before.0);
+                cpu[index].0 += cpu_time("self").saturating_sub(before.0);
                 cpu[index].1 += database_cpu_time().saturating_sub(before.1);
             }
         }
@@ -320,8 +320,7 @@ impl Load {
 
 /// The CPU time of a process's threads (`/proc/<pid>/task/*/schedstat`:
 /// nanoseconds on a CPU), zero where there is no such file.
-fn cpu_time(pid: Option<&str>) -> Duration {
-    let Some(pid) = pid else { return Duration::ZERO };
+fn cpu_time(pid: &str) -> Duration {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return Duration::ZERO };
     let nanos: u64 = tasks
         .flatten()
@@ -340,7 +339,7 @@ fn database_cpu_time() -> Duration {
         .flatten()
         .filter(|entry| entry.file_name().to_str().is_some_and(|name| name.bytes().all(|byte| byte.is_ascii_digit())))
         .filter(|entry| std::fs::read_to_string(entry.path().join("comm")).is_ok_and(|comm| comm.trim() == "postgres"))
-        .map(|entry| cpu_time(entry.file_name().to_str()))
+        .filter_map(|entry| entry.file_name().to_str().map(cpu_time))
         .sum()
 }
 

@@ -82,6 +82,7 @@ mod exchange;
 mod form_encoding;
 mod method;
 mod method_text;
+mod query_struct;
 mod wire;
 
 use std::collections::BTreeSet;

@@ -1,5 +1,5 @@
-//! An operation's items written as text ([`crate::emit::text`]): its
-//! `{Op}Query` struct and setters, and its method on `Client`, the same
+//! An operation's items written as text ([`crate::emit::text`]): its method
+//! on `Client` (and, from [`super::query_struct`], its `{Op}Query`), the same
 //! items [`OpPlan::emit`] quotes, byte for byte. Statements are written
 //! flat where they surely fit and left to `prettyplease` where not
 //! ([`crate::emit::stmt_text`]); what is not modelled here (a body of
@@ -12,7 +12,7 @@ use quote::quote;
 use super::*;
 use crate::emit::stmt_text::{self, Code, Field, surely_fits};
 use crate::emit::struct_text::type_text_in;
-use crate::emit::text::{Fit, Lines, choose, lit};
+use crate::emit::text::{Lines, lit};
 use crate::ir::TypeKind;
 
 /// One item of the client file: written, or quoted.
@@ -52,106 +52,10 @@ impl OpPlan<'_> {
         Some(pieces)
     }
 
-    fn ty(&self, ty: &Type) -> String {
+    pub(super) fn ty(&self, ty: &Type) -> String {
         let mut out = String::new();
         type_text_in(ty, self.models_text, &mut out);
         out
-    }
-
-    /// `{Op}Query`'s definition.
-    fn query_struct_text(&self) -> Option<String> {
-        let mut out = String::with_capacity(2048);
-        let doc = [self.query_doc()];
-        push_docs(&mut out, 0, &crate::emit::doc_text(doc.iter().map(String::as_str)));
-        out.push_str("#[derive(Debug, Clone, Default, PartialEq)]\n");
-        let name = &self.names.query;
-        if !surely_fits(0, name.len() + 13) {
-            return None;
-        }
-        out.push_str(&format!("pub struct {name} {{\n"));
-        for p in &self.optional {
-            let paragraphs = self.field_paragraphs(p);
-            push_docs(&mut out, 4, &crate::emit::doc_text(paragraphs.iter().map(String::as_str)));
-            let rust = self.ty(&p.ty);
-            let flat = format!("pub {}: ::std::option::Option<{rust}>", p.p.name);
-            match choose(4, flat.len() + 1) {
-                Fit::Flat => push_line(&mut out, 4, &format!("{flat},")),
-                Fit::Broken if Lines::fits(8, rust.len() + 1) => {
-                    push_line(&mut out, 4, &format!("pub {}: ::std::option::Option<", p.p.name));
-                    push_line(&mut out, 8, &format!("{rust},"));
-                    push_line(&mut out, 4, ">,");
-                }
-                Fit::Broken => stmt_text::field(&mut out, &format!("{flat},"))?,
-            }
-        }
-        out.push_str("}\n");
-        Some(out)
-    }
-
-    /// `impl {Op}Query`: a setter per field.
-    fn query_impl_text(&self) -> Option<String> {
-        let query = &self.names.query;
-        let mut out = String::with_capacity(2048);
-        if !surely_fits(0, query.len() + 7) {
-            return None;
-        }
-        out.push_str(&format!("impl {query} {{\n"));
-        for p in &self.optional {
-            let name = &p.p.name;
-            push_line(&mut out, 4, &format!("/// Sets [`{query}::{}`].", crate::naming::unraw(name)));
-            let assign = |value: &str| format!("self.{name} = ::std::option::Option::Some({value});");
-            match p.wire {
-                Wire::QueryArray { item_type, .. }
-                | Wire::HeaderArray { item_type, .. }
-                | Wire::CookieArray { item_type, .. } => {
-                    let item = self.ty(item_type);
-                    let flat = format!(
-                        "pub fn {name}<I>(mut self, values: I) -> Self where I: ::std::iter::IntoIterator, I::Item: \
-                         ::std::convert::Into<{item}>, {{ {} self }}",
-                        assign("values.into_iter().map(::std::convert::Into::into).collect()")
-                    );
-                    stmt_text::impl_item(&mut out, &flat)?;
-                }
-                _ => {
-                    let rust = self.ty(&p.ty);
-                    let value = format!("value: impl ::std::convert::Into<{rust}>");
-                    let head = format!("pub fn {name}(mut self, {value}) -> Self {{");
-                    let assign = assign("value.into()");
-                    if !surely_fits(8, assign.len()) {
-                        stmt_text::impl_item(&mut out, &format!("{head} {assign} self }}"))?;
-                        continue;
-                    }
-                    // (The last parameter's comma is written only when broken.)
-                    let broken_value = match choose(8, value.len()) {
-                        Fit::Flat => vec![(8, format!("{value},"))],
-                        Fit::Broken if Lines::fits(12, rust.len() + 1) => vec![
-                            (8, "value: impl ::std::convert::Into<".to_owned()),
-                            (12, format!("{rust},")),
-                            (8, ">,".to_owned()),
-                        ],
-                        Fit::Broken => {
-                            stmt_text::impl_item(&mut out, &format!("{head} {assign} self }}"))?;
-                            continue;
-                        }
-                    };
-                    if Lines::fits(4, head.len()) {
-                        push_line(&mut out, 4, &head);
-                    } else {
-                        push_line(&mut out, 4, &format!("pub fn {name}("));
-                        push_line(&mut out, 8, "mut self,");
-                        for (indent, line) in broken_value {
-                            push_line(&mut out, indent, &line);
-                        }
-                        push_line(&mut out, 4, ") -> Self {");
-                    }
-                    push_line(&mut out, 8, &assign);
-                    push_line(&mut out, 8, "self");
-                    push_line(&mut out, 4, "}");
-                }
-            }
-        }
-        out.push_str("}\n");
-        Some(out)
     }
 
     /// The operation's method, in `impl Client`.
@@ -744,13 +648,13 @@ fn status_pattern_text(codes: &BTreeSet<u16>) -> String {
     format!("matches!(raw.status.as_u16(), {})", patterns.join(" | "))
 }
 
-fn push_line(out: &mut String, indent: usize, text: &str) {
+pub(super) fn push_line(out: &mut String, indent: usize, text: &str) {
     out.extend(std::iter::repeat_n(' ', indent));
     out.push_str(text);
     out.push('\n');
 }
 
-fn push_docs(out: &mut String, indent: usize, lines: &[String]) {
+pub(super) fn push_docs(out: &mut String, indent: usize, lines: &[String]) {
     for line in lines {
         out.extend(std::iter::repeat_n(' ', indent));
         out.push_str("///");

@@ -9,7 +9,8 @@
 //!
 //! [`open`] picks one from a [`DbLocation`] (`--db`). Both apply their
 //! versioned migrations at start ([`migrations`]) and refuse a database of a
-//! newer schema; `sql.rs` holds the SQL they share (list filters, rows).
+//! newer schema; `sql.rs` holds the SQL they share (statements, rows) and
+//! `filter.rs` the `WHERE` clause of a list.
 //!
 //! What the trait promises, whatever the backend:
 //! - Every request-facing method is scoped by a [`TenantId`]: a tenant never
@@ -27,6 +28,7 @@
 //!   can no longer record progress or an outcome for it.
 
 pub mod cache;
+mod filter;
 pub mod location;
 mod lookups;
 pub mod migrations;

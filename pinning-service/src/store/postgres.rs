@@ -32,11 +32,12 @@ use ipfs_pinning_models::Status;
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
+use super::filter::{Filter, bind_all};
 use super::lookups::{FetchMany, Lookups};
 use super::migrations::{self, Migration};
 use super::sql::{
-    COLUMN_COST, Dialect, Filter, bind_all, budgeted, common_methods, fill_created_counts, fold, levels, micros,
-    micros_to_datetime, to_json,
+    COLUMN_COST, Dialect, budgeted, common_methods, fill_created_counts, fold, levels, micros, micros_to_datetime,
+    to_json,
 };
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,

@@ -43,10 +43,9 @@ use ipfs_pinning_models::Status;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite};
 
+use super::filter::{Filter, bind_all};
 use super::lookups::{FetchMany, Lookups};
-use super::sql::{
-    Dialect, Filter, bind_all, budgeted, common_methods, fold, found, micros, micros_to_datetime, statements, to_json,
-};
+use super::sql::{Dialect, budgeted, common_methods, fold, found, micros, micros_to_datetime, statements, to_json};
 use super::{
     CidLock, Clock, Lease, ListPage, ListQuery, MAX_LIMIT, NewPin, PinRecord, Quota, Store, StoreError, StoreFuture,
     TenantId, stored_bytes, system_clock,

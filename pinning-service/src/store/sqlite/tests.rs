@@ -171,7 +171,7 @@ async fn list_queries_use_indexes() {
 #[tokio::test]
 async fn batched_lookups_probe_the_requestid_index() {
     let f = open(&tempfile::tempdir().unwrap(), &Arc::new(AtomicI64::new(START))).await;
-    let ids = super::super::sql::Arg::Text(r#"["a","b"]"#.to_owned());
+    let ids = super::super::filter::Arg::Text(r#"["a","b"]"#.to_owned());
     let plan = plan(&f, statements::LOOKUP_MANY_SQLITE, &[ids]).await;
     assert!(
         plan.iter().any(|line| line.starts_with("SEARCH p USING INDEX sqlite_autoindex_pins_1 (requestid=?)")),
@@ -184,7 +184,7 @@ async fn batched_lookups_probe_the_requestid_index() {
 #[tokio::test]
 async fn direct_lookups_probe_the_requestid_index() {
     let f = open(&tempfile::tempdir().unwrap(), &Arc::new(AtomicI64::new(START))).await;
-    let args = [super::super::sql::Arg::Text("a".to_owned()), super::super::sql::Arg::Text("t".to_owned())];
+    let args = [super::super::filter::Arg::Text("a".to_owned()), super::super::filter::Arg::Text("t".to_owned())];
     let plan = plan(&f, reads::LOOKUP, &args).await;
     assert!(
         plan.iter().any(|line| line.starts_with("SEARCH p USING INDEX sqlite_autoindex_pins_1 (requestid=?)")),
@@ -225,7 +225,7 @@ async fn direct_lookups_read_committed_pins_beside_an_open_write() {
     assert!(store.get(&alice, &first.requestid).await.is_err());
 }
 
-async fn plan(store: &SqliteStore, sql: &str, args: &[super::super::sql::Arg]) -> Vec<String> {
+async fn plan(store: &SqliteStore, sql: &str, args: &[super::super::filter::Arg]) -> Vec<String> {
     let explain = format!("EXPLAIN QUERY PLAN {sql}");
     let rows = bind_all(sqlx::query(&explain), args).fetch_all(&store.reader).await.unwrap();
     rows.iter().map(|row| row.try_get::<String, _>(3).unwrap()).collect()

@@ -56,6 +56,12 @@ impl Lines {
         self.out.push('\n');
     }
 
+    /// Lines laid out elsewhere (by [`super::stmt_text::Code::write`]), as
+    /// they are.
+    pub fn laid(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
     /// Doc comment lines (`///`) from [`super::doc_text`]'s lines.
     pub fn docs(&mut self, indent: usize, lines: &[String]) {
         for line in lines {

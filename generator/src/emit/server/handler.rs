@@ -4,6 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::super::stmt_text;
 use super::*;
 
 /// Everything the emitter decided about one operation.
@@ -533,16 +534,9 @@ impl<'a> OpPlan<'a> {
                 if checks.is_empty() {
                     return quote!();
                 }
-                quote! {
-                    let mut found: ::std::vec::Vec<#m validation::Violation> = ::std::vec::Vec::new();
-                    {
-                        let out = &mut found;
-                        #value
-                    }
-                    if !found.is_empty() {
-                        return ::std::result::Result::Err(self::runtime::Rejection::invalid_body_fields(&found));
-                    }
-                }
+                let models = m.to_string().replace(' ', "");
+                let checks = vec![stmt_text::Code::Tokens(value)];
+                stmt_text::tokens(&params::rejected_together(&models, checks, "invalid_body_fields"))
             };
             if body.required {
                 let check = check(quote!(let present = &body; #checks));

@@ -9,6 +9,7 @@
 
 use quote::format_ident;
 
+use super::super::stmt_text::Code;
 use super::super::struct_text::type_text_in;
 use super::super::text::{Fit, Lines, call, choose, lit};
 use super::*;
@@ -120,33 +121,27 @@ pub(super) fn handler(plan: &OpPlan<'_>, api: &Api, strict: bool, models: &str) 
         }
         if let BodyKind::Json { .. } = option.kind {
             if validates(api, &option.ty) {
-                lines.raw(
-                    8,
-                    &format!("let mut found: ::std::vec::Vec<{models}validation::Violation> = ::std::vec::Vec::new();"),
+                let validate = Code::Block(
+                    "{".to_owned(),
+                    vec![
+                        Code::Fixed("let value = present;".to_owned()),
+                        Code::Fixed("let path: &str = \"\";".to_owned()),
+                        Code::Line(format!("{models}validation::Validate::validate_at(value, path, out);")),
+                    ],
                 );
-                lines.raw(8, "{");
-                lines.raw(12, "let out = &mut found;");
-                let indent = if body.required {
-                    lines.raw(12, "let present = &body;");
-                    12
+                let checks = if body.required {
+                    vec![Code::Fixed("let present = &body;".to_owned()), validate]
                 } else {
-                    lines.raw(12, "if let ::std::option::Option::Some(present) = &body {");
-                    16
+                    vec![Code::Block(
+                        "if let ::std::option::Option::Some(present) = &body {".to_owned(),
+                        vec![validate],
+                    )]
                 };
-                lines.raw(indent, "{");
-                lines.raw(indent + 4, "let value = present;");
-                lines.raw(indent + 4, "let path: &str = \"\";");
-                lines.line(indent + 4, &format!("{models}validation::Validate::validate_at(value, path, out);"));
-                lines.raw(indent, "}");
-                if !body.required {
-                    lines.raw(12, "}");
+                let mut laid = String::new();
+                for code in params::rejected_together(models, checks, "invalid_body_fields") {
+                    code.write(&mut laid, 8)?;
                 }
-                lines.raw(8, "}");
-                lines.raw(8, "if !found.is_empty() {");
-                lines.raw(12, "return ::std::result::Result::Err(");
-                lines.raw(16, "self::runtime::Rejection::invalid_body_fields(&found),");
-                lines.raw(12, ");");
-                lines.raw(8, "}");
+                lines.laid(&laid);
             } else if !option.checks(api, &plan.m).is_empty() {
                 return None;
             }

@@ -322,7 +322,7 @@ pub(super) fn checks(api: &Api, params: &[ParamPlan<'_>], vars: &[proc_macro2::I
 /// [`checks`] as text pieces, for the emitters that write text (`models`:
 /// the models' path prefix as text).
 pub(super) fn check_codes(api: &Api, params: &[ParamPlan<'_>], vars: &[String], models: &str) -> Vec<Code> {
-    let mut statements = vec![Code::Fixed("let out = &mut found;".to_owned())];
+    let mut statements = Vec::new();
     for (p, var) in params.iter().zip(vars) {
         let checks = super::super::validate::check_codes(api, &p.ty, "present", &lit(&p.param.wire_name), models);
         if checks.is_empty() {
@@ -335,14 +335,23 @@ pub(super) fn check_codes(api: &Api, params: &[ParamPlan<'_>], vars: &[String], 
             Code::Block("{".to_owned(), std::iter::once(bind).chain(checks).collect())
         });
     }
-    if statements.len() == 1 {
+    if statements.is_empty() {
         return Vec::new();
     }
-    let rejected = "return ::std::result::Result::Err(self::runtime::Rejection::invalid_parameters(&found));";
+    rejected_together(models, statements, "invalid_parameters")
+}
+
+/// `checks` (statements that push each violation they find to `out`) in
+/// the block every handler runs over what it received: the violations are
+/// gathered in `found` and rejected together by `Rejection::{rejection}`
+/// (the parameters' [`check_codes`], and a JSON body's checks).
+pub(super) fn rejected_together(models: &str, checks: Vec<Code>, rejection: &str) -> Vec<Code> {
+    let gather = std::iter::once(Code::Fixed("let out = &mut found;".to_owned())).chain(checks).collect();
+    let rejected = format!("return ::std::result::Result::Err(self::runtime::Rejection::{rejection}(&found));");
     vec![
         Code::Line(format!("let mut found: ::std::vec::Vec<{models}validation::Violation> = ::std::vec::Vec::new();")),
-        Code::Block("{".to_owned(), statements),
-        Code::Block("if !found.is_empty() {".to_owned(), vec![Code::Pretty(rejected.to_owned())]),
+        Code::Block("{".to_owned(), gather),
+        Code::Block("if !found.is_empty() {".to_owned(), vec![Code::Pretty(rejected)]),
     ]
 }
 

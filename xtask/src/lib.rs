@@ -346,8 +346,7 @@ fn write_crate<T>(
     }
     let (extra, runtime, mut written) = (extra?, runtime?, own?);
     // The crate's own files first, as `krate::standalone` lists them.
-    let order = |path: &PathBuf| krate::OWN_FILES.iter().position(|own| out.join(own) == *path);
-    written.sort_by_key(order);
+    written.sort_by_key(|path| path.strip_prefix(out).ok().and_then(krate::own_file_rank));
     written.extend(runtime);
     Ok((written, extra))
 }

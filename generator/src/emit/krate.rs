@@ -132,6 +132,12 @@ fn comment_lines(header: &str) -> String {
 /// API), in the order [`own_files`] lists them.
 pub const OWN_FILES: [&str; 5] = ["Cargo.toml", "src/lib.rs", "src/models.rs", "src/client.rs", "src/server.rs"];
 
+/// Where `path` (relative to the crate's root) comes in [`OWN_FILES`]: the
+/// key both [`own_files`] and a caller of [`own_files_each`] sort by.
+pub fn own_file_rank(path: &std::path::Path) -> Option<usize> {
+    OWN_FILES.iter().position(|own| std::path::Path::new(own) == path)
+}
+
 /// The files of a standalone crate that depend on `api`: its manifest,
 /// `lib.rs`, and the models, client and server modules (without the
 /// runtime's copy: [`runtime_files`]), in the order of [`OWN_FILES`].
@@ -141,7 +147,7 @@ pub fn own_files(api: &Api, plan: Option<&ApiPlan>, name: &str, header: &str) ->
     let files = std::sync::Mutex::new(Vec::with_capacity(OWN_FILES.len()));
     own_files_each(api, plan, name, header, &|file| files.lock().unwrap_or_else(|e| e.into_inner()).push(file))?;
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by_key(|file| OWN_FILES.iter().position(|path| *path == file.path));
+    files.sort_by_key(|file| own_file_rank(std::path::Path::new(&file.path)));
     Ok(files)
 }
 

@@ -117,9 +117,9 @@ pub async fn start(args: &Args) -> Result<Running, StartError> {
     let ops = crate::ops::router(Arc::clone(&store), Arc::clone(&pinner));
     let api = PinningApi::new(Arc::clone(&store), pinner, worker.waker(), tenants)
         .with_limits(ApiLimits { max_meta_bytes: args.max_meta_bytes, max_page_bytes: args.max_page_bytes });
-    // Layers run outside in: `observe` (access log, metrics, request id,
-    // `Retry-After`, then the timeout) sees every answer, the timeout's and a
-    // panic's too.
+    // One layer, `observe`: the access log, metrics, request id and
+    // `Retry-After` around the timeout and the panic catcher, so it sees every
+    // answer, the timeout's and a panic's too.
     let router = ipfs_pinning_server::router_with_config(
         api,
         ipfs_pinning_server::Config::default().with_body_limit(args.max_body),

@@ -17,8 +17,13 @@
 //! hits both, and the ratio stays meaningful); p50/p99 are per-request
 //! round trips, req/s the completed requests over the time. Every answer's status is checked,
 //! and each list answer's `count` too, so a fast wrong answer cannot pass as
-//! a result. PostgreSQL comes from `PINNING_TEST_POSTGRES_URL` or a
-//! throwaway cluster started with `initdb` (as the tests do).
+//! a result. PostgreSQL comes from `PINNING_TEST_POSTGRES_URL` (as it is),
+//! or else from a throwaway cluster of the benchmark's own, started with
+//! `initdb`, set up as a database on the service's machine would be: a
+//! buffer pool that holds what the lookups read at 1M pins
+//! (`--postgres-shared-buffers`, 1 GB; the tests' clusters have 64 MB), and
+//! reached over its Unix socket (`--postgres-tcp`: over TCP on 127.0.0.1).
+//! The first line of the output says which.
 //!
 //! Where the time goes: `cpu µs` is this process's CPU time (the load, the
 //! service and the bare handler, all threads) per request over the slices,
@@ -76,6 +81,15 @@ struct Options {
     /// Concurrent clients.
     #[arg(long, default_value_t = 16)]
     connections: usize,
+    /// `shared_buffers` of the benchmark's own PostgreSQL cluster (not of
+    /// `PINNING_TEST_POSTGRES_URL`'s). At 1M pins the lookups read a 252 MB
+    /// table and a 30 MB index.
+    #[arg(long, default_value = "1GB")]
+    postgres_shared_buffers: String,
+    /// Reach the benchmark's own PostgreSQL cluster over TCP on 127.0.0.1,
+    /// not over its Unix socket.
+    #[arg(long)]
+    postgres_tcp: bool,
     /// `cargo bench` passes `--bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -102,6 +116,22 @@ async fn main() {
 
     let bare = bare_handler().await;
     println!("scale: {} connections, {:.1} s a scenario", options.connections, options.seconds);
+    let own_cluster;
+    let postgres = if !options.backends.iter().any(|backend| backend == "postgres") {
+        None
+    } else if std::env::var_os(cluster::URL_VARIABLE).is_some() {
+        println!("postgres: the cluster of {} (as it is)", cluster::URL_VARIABLE);
+        cluster::shared()
+    } else {
+        let buffers = options.postgres_shared_buffers.as_str();
+        own_cluster = cluster::own_with(&[("shared_buffers", buffers)])
+            .and_then(|own| if options.postgres_tcp { Some(own) } else { own.over_socket() });
+        let over = if options.postgres_tcp { "TCP on 127.0.0.1" } else { "its Unix socket" };
+        if own_cluster.is_some() {
+            println!("postgres: a cluster of its own, shared_buffers {buffers}, over {over}");
+        }
+        own_cluster.as_ref()
+    };
     println!(
         "{:<9} {:>9}  {:<30} {:>9} {:>9} {:>10} {:>8} {:>7} {:>6}",
         "backend", "pins", "request", "p50 ms", "p99 ms", "req/s", "vs bare", "cpu µs", "db µs"
@@ -111,7 +141,7 @@ async fn main() {
     let load = Load { http, connections: options.connections, window, slices: options.slices };
     for backend in &options.backends {
         for &size in &options.sizes {
-            let Some(db) = populate(backend, size).await else { continue };
+            let Some(db) = populate(backend, size, postgres).await else { continue };
             let args = service_args(&db, options.read_cache);
             let running = app::start(&args).await.expect("the service starts");
             let url = format!("http://{}", running.local_addr());
@@ -388,8 +418,9 @@ fn service_args(db: &Db, read_cache: bool) -> pinning_service::config::Args {
 }
 
 /// A database of `size` pinned pins of one tenant (plus the one with a
-/// real CID), written with bulk SQL; `None` when the backend is unavailable.
-async fn populate(backend: &str, size: u64) -> Option<Db> {
+/// real CID), written with bulk SQL (PostgreSQL's on `postgres`); `None`
+/// when the backend is unavailable.
+async fn populate(backend: &str, size: u64, postgres: Option<&cluster::Cluster>) -> Option<Db> {
     let started = Instant::now();
     let tenant = TenantId::from_token(TOKEN);
     let size = i64::try_from(size).expect("a size that fits");
@@ -430,7 +461,7 @@ async fn populate(backend: &str, size: u64) -> Option<Db> {
             Db::Sqlite(dir, path)
         }
         "postgres" => {
-            let url = cluster::shared()?.fresh_database().await;
+            let url = postgres?.fresh_database().await;
             let store = PostgresStore::connect(&url).await.expect("the PostgreSQL store");
             let pool = store.pool().clone();
             // Row triggers off for the load (the counters are filled after it).

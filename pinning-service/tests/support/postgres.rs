@@ -7,7 +7,9 @@
 //!   it is installed. Without either the PostgreSQL tests fail under
 //!   `CI=true` and are skipped, with a message, elsewhere.
 //! - [`Cluster::start`]: a cluster of the test's own (the restart test stops
-//!   and starts it).
+//!   and starts it); [`own_with`] with settings of the caller's (the scale
+//!   benchmark's buffer pool), and [`Cluster::over_socket`] to reach it over
+//!   its Unix socket.
 //!
 //! A cluster runs `postgres` as a child of a small shell that stops it
 //! (fast shutdown) as soon as its stdin closes, so a cluster never outlives
@@ -41,6 +43,8 @@ struct Own {
     dir: tempfile::TempDir,
     port: u16,
     run_as: Option<String>,
+    /// `-c name=value` settings of the server, after the tests' own.
+    settings: Vec<String>,
     server: Option<Child>,
 }
 
@@ -51,7 +55,7 @@ pub fn shared() -> Option<&'static Cluster> {
     SHARED
         .get_or_init(|| match std::env::var(URL_VARIABLE) {
             Ok(url) => Some(Cluster { url, own: None }),
-            Err(_) => available().then(|| Cluster::launch(true)),
+            Err(_) => available().then(|| Cluster::launch(true, &[])),
         })
         .as_ref()
         .or_else(skipped)
@@ -60,8 +64,14 @@ pub fn shared() -> Option<&'static Cluster> {
 /// A cluster of the caller's own (to stop and start); `None` (after
 /// printing why) when PostgreSQL is not installed outside CI.
 pub fn own() -> Option<Cluster> {
+    own_with(&[])
+}
+
+/// [`own`] with server settings (`("shared_buffers", "1GB")`) that override
+/// the tests' own.
+pub fn own_with(settings: &[(&str, &str)]) -> Option<Cluster> {
     if available() {
-        return Some(Cluster::start());
+        return Some(Cluster::launch(false, settings));
     }
     skipped()
 }
@@ -125,10 +135,10 @@ impl Cluster {
     /// Starts a new cluster in a temporary directory (panics when PostgreSQL
     /// is missing); it can be stopped and started again.
     pub fn start() -> Cluster {
-        Cluster::launch(false)
+        Cluster::launch(false, &[])
     }
 
-    fn launch(remove_on_exit: bool) -> Cluster {
+    fn launch(remove_on_exit: bool, settings: &[(&str, &str)]) -> Cluster {
         let bin = bin_dir().expect("PostgreSQL (`initdb`) is installed");
         let dir = tempfile::Builder::new().prefix("pinning-pg-").tempdir().expect("a temporary directory");
         let run_as = is_root().then(|| "postgres".to_owned());
@@ -146,7 +156,15 @@ impl Cluster {
         let port = free_port();
         let mut cluster = Cluster {
             url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-            own: Some(Own { remove_on_exit, bin, dir, port, run_as, server: None }),
+            own: Some(Own {
+                remove_on_exit,
+                bin,
+                dir,
+                port,
+                run_as,
+                settings: settings.iter().map(|(name, value)| format!("{name}={value}")).collect(),
+                server: None,
+            }),
         };
         cluster.resume();
         cluster
@@ -155,6 +173,20 @@ impl Cluster {
     /// The superuser URL of the cluster's `postgres` database.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// This cluster reached over its Unix socket instead of TCP (the URL's
+    /// `host` names the socket's directory); `None` for a cluster this
+    /// process did not start.
+    pub fn over_socket(mut self) -> Option<Cluster> {
+        let own = self.own.as_ref()?;
+        let mut url = url::Url::parse(&self.url).expect("the cluster's URL");
+        url.set_host(Some("localhost")).expect("a host");
+        url.set_port(None).expect("no port");
+        let dir = own.dir.path().to_str().expect("a UTF-8 directory").to_owned();
+        url.query_pairs_mut().clear().append_pair("host", &dir).append_pair("port", &own.port.to_string());
+        self.url = url.to_string();
+        Some(self)
     }
 
     /// Stops the cluster (fast shutdown: sessions are ended, committed data
@@ -193,6 +225,7 @@ impl Cluster {
             .args(["-p", &own.port.to_string(), "-c", "listen_addresses=127.0.0.1", "-k"])
             .arg(own.dir.path())
             .args(["-c", "max_connections=300", "-c", "shared_buffers=64MB"])
+            .args(own.settings.iter().flat_map(|setting| ["-c", setting.as_str()]))
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()

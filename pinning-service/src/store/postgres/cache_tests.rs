@@ -12,7 +12,7 @@ use super::tests::database;
 use super::*;
 use crate::store::notifications::{CHANNEL, Listener, STALENESS};
 use crate::store::suite::{CID_A, CID_B, HOLDER_A, lease_a, tenant};
-use crate::store::{CachedStore, ReadCache};
+use crate::store::{CachedStore, DbLocation, ReadCache};
 
 /// How long another replica's write may take to reach the cache (its
 /// notification arrives in milliseconds; this is for a loaded machine).
@@ -29,13 +29,17 @@ fn details(text: &str) -> BTreeMap<String, String> {
 /// Replica A (no cache: it only writes here) and replica B (cached,
 /// listening), on one fresh database; B is listening when this returns.
 async fn replicas() -> Option<(PostgresStore, CachedStore)> {
-    let url = database().await?;
-    let one = PostgresStore::connect(&url).await.unwrap();
+    Some(replicas_at(&database().await?).await)
+}
+
+/// [`replicas`] on the database at `url`.
+async fn replicas_at(url: &str) -> (PostgresStore, CachedStore) {
+    let one = PostgresStore::connect(url).await.unwrap();
     let cache = Arc::new(ReadCache::admitting_every_pin(1024));
-    let listener = Listener::start(&url, Arc::clone(&cache)).unwrap();
-    let two = CachedStore::new(Arc::new(PostgresStore::connect(&url).await.unwrap()), cache).following(listener);
+    let listener = Listener::start(url, Arc::clone(&cache)).unwrap();
+    let two = CachedStore::new(Arc::new(PostgresStore::connect(url).await.unwrap()), cache).following(listener);
     until("B listens", || async { two.listener_pid().is_some() }).await;
-    Some((one, two))
+    (one, two)
 }
 
 /// Waits until `done` holds, at most [`NOTICE`]; returns how long it took.
@@ -153,6 +157,36 @@ async fn a_replica_whose_listener_was_killed_never_answers_a_stale_pin() {
         read(&two, &record.requestid).await.0.is_some_and(|pin| pin.status == Status::Pinned)
     })
     .await;
+    two.close().await;
+}
+
+/// A database on the replicas' own machine, reached over its Unix socket
+/// (the URL's `host` names the socket's directory, as README shows): every
+/// connection a replica opens (its pool's, its lookups', its listener's)
+/// goes there, and B still hears A's writes.
+#[tokio::test]
+async fn replicas_reach_their_database_over_its_unix_socket() {
+    let Some(cluster) = super::tests::cluster::own().and_then(|own| own.over_socket()) else { return };
+    let url = cluster.fresh_database().await;
+    assert!(matches!(url.parse(), Ok(DbLocation::Postgres(_))), "`--db` takes {url}");
+    let (one, two) = replicas_at(&url).await;
+    let alice = tenant("alice");
+    let record = one.create(&alice, pin(CID_A)).await.unwrap();
+    assert_eq!(read(&two, &record.requestid).await, (Some(record.clone()), false));
+    assert_eq!(read(&two, &record.requestid).await, (Some(record.clone()), true));
+    one.delete(&alice, &record.requestid).await.unwrap();
+    until("a delete", || async { read(&two, &record.requestid).await.0.is_none() }).await;
+
+    let connections: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT application_name, client_addr::text FROM pg_stat_activity WHERE datname = current_database()",
+    )
+    .fetch_all(one.pool())
+    .await
+    .unwrap();
+    for name in ["pinning-service", reads::APPLICATION_NAME, crate::store::notifications::APPLICATION_NAME] {
+        assert!(connections.iter().any(|(application, _)| application == name), "no `{name}`: {connections:?}");
+    }
+    assert!(connections.iter().all(|(_, address)| address.is_none()), "a connection over TCP: {connections:?}");
     two.close().await;
 }
 

@@ -14,7 +14,7 @@ use crate::store::suite::{
 };
 
 #[path = "../../../tests/support/postgres.rs"]
-mod cluster;
+pub(super) mod cluster;
 
 /// A fresh database on the test cluster; `None` when PostgreSQL is not
 /// available outside CI (see `cluster::shared`).

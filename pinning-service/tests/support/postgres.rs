@@ -6,8 +6,8 @@
 //!   (CI starts one in `.ci/run`), else one started here with `initdb` when
 //!   it is installed. Without either the PostgreSQL tests fail under
 //!   `CI=true` and are skipped, with a message, elsewhere.
-//! - [`Cluster::start`]: a cluster of the test's own (the restart test stops
-//!   and starts it); [`own_with`] with settings of the caller's (the scale
+//! - [`own`]: a cluster of the test's own (the restart test stops and
+//!   starts it); [`own_with`] with settings of the caller's (the scale
 //!   benchmark's buffer pool), and [`Cluster::over_socket`] to reach it over
 //!   its Unix socket.
 //!
@@ -61,8 +61,9 @@ pub fn shared() -> Option<&'static Cluster> {
         .or_else(skipped)
 }
 
-/// A cluster of the caller's own (to stop and start); `None` (after
-/// printing why) when PostgreSQL is not installed outside CI.
+/// A cluster of the caller's own, in a temporary directory (to stop and
+/// start); `None` (after printing why) when PostgreSQL is not installed
+/// outside CI.
 pub fn own() -> Option<Cluster> {
     own_with(&[])
 }
@@ -134,10 +135,6 @@ fn is_root() -> bool {
 impl Cluster {
     /// Starts a new cluster in a temporary directory (panics when PostgreSQL
     /// is missing); it can be stopped and started again.
-    pub fn start() -> Cluster {
-        Cluster::launch(false, &[])
-    }
-
     fn launch(remove_on_exit: bool, settings: &[(&str, &str)]) -> Cluster {
         let bin = bin_dir().expect("PostgreSQL (`initdb`) is installed");
         let dir = tempfile::Builder::new().prefix("pinning-pg-").tempdir().expect("a temporary directory");

@@ -6,6 +6,7 @@
 //! cargo bench -p pinning-service --bench scale                      # both backends, 1k/100k/1M, 3 s a scenario
 //! cargo bench -p pinning-service --bench scale -- --backends sqlite --sizes 1000,100000 --seconds 2
 //! cargo bench -p pinning-service --bench scale -- --only '{id}' --read-cache false   # without the read cache
+//! cargo bench -p pinning-service --bench scale -- --backends postgres --postgres-cores 1  # database on a core of its own
 //! ```
 //!
 //! Pins are written with bulk SQL straight into the store's tables (one
@@ -23,7 +24,11 @@
 //! buffer pool that holds what the lookups read at 1M pins
 //! (`--postgres-shared-buffers`, 1 GB; the tests' clusters have 64 MB), and
 //! reached over its Unix socket (`--postgres-tcp`: over TCP on 127.0.0.1).
-//! The first line of the output says which.
+//! By default that cluster shares every core with this process; with
+//! `--postgres-cores N` (Linux) it runs on the last N of them and this
+//! process (the load, the service and the bare handler alike) on the
+//! others, as beside a database on a machine of its own. The first lines of
+//! the output say which.
 //!
 //! Where the time goes: `cpu µs` is this process's CPU time (the load, the
 //! service and the bare handler, all threads) per request over the slices,
@@ -90,6 +95,12 @@ struct Options {
     /// not over its Unix socket.
     #[arg(long)]
     postgres_tcp: bool,
+    /// Cores of the benchmark's own PostgreSQL cluster (Linux): the last N
+    /// of those this process may run on, and everything else (the load, the
+    /// service, the bare handler) on the others, as with a database on a
+    /// machine of its own. 0: all of them share every core.
+    #[arg(long, default_value_t = 0)]
+    postgres_cores: usize,
     /// `cargo bench` passes `--bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -106,9 +117,32 @@ struct Figures {
     db_cpu: Duration,
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let options = Options::parse();
+    let wants_postgres = options.backends.iter().any(|backend| backend == "postgres");
+    let external = std::env::var_os(cluster::URL_VARIABLE).is_some();
+    // The cluster starts before the runtime, so that with `--postgres-cores`
+    // its processes inherit its cores and the runtime's threads the others
+    // (a runtime sizes itself to the cores it may use).
+    let cores = (options.postgres_cores > 0).then(|| {
+        assert!(wants_postgres && !external, "--postgres-cores is for the benchmark's own PostgreSQL cluster");
+        cores::Split::new(options.postgres_cores)
+    });
+    if let Some(split) = &cores {
+        split.enter_database();
+    }
+    let own_cluster = (wants_postgres && !external)
+        .then(|| cluster::own_with(&[("shared_buffers", options.postgres_shared_buffers.as_str())]))
+        .flatten()
+        .and_then(|own| if options.postgres_tcp { Some(own) } else { own.over_socket() });
+    if let Some(split) = &cores {
+        split.enter_rest();
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(run(options, own_cluster.as_ref(), cores.map(|split| split.to_string())));
+}
+
+async fn run(options: Options, own_cluster: Option<&cluster::Cluster>, cores: Option<String>) {
     let window = Duration::from_secs_f64(options.seconds);
     // reqwest's rustls needs a provider (plain HTTP here; see `pinner::kubo`).
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -116,7 +150,6 @@ async fn main() {
 
     let bare = bare_handler().await;
     println!("scale: {} connections, {:.1} s a scenario", options.connections, options.seconds);
-    let own_cluster;
     let postgres = if !options.backends.iter().any(|backend| backend == "postgres") {
         None
     } else if std::env::var_os(cluster::URL_VARIABLE).is_some() {
@@ -124,13 +157,12 @@ async fn main() {
         cluster::shared()
     } else {
         let buffers = options.postgres_shared_buffers.as_str();
-        own_cluster = cluster::own_with(&[("shared_buffers", buffers)])
-            .and_then(|own| if options.postgres_tcp { Some(own) } else { own.over_socket() });
         let over = if options.postgres_tcp { "TCP on 127.0.0.1" } else { "its Unix socket" };
+        let on = cores.map_or_else(|| "sharing every core".to_owned(), |split| format!("on {split}"));
         if own_cluster.is_some() {
-            println!("postgres: a cluster of its own, shared_buffers {buffers}, over {over}");
+            println!("postgres: a cluster of its own, shared_buffers {buffers}, over {over}, {on}");
         }
-        own_cluster.as_ref()
+        own_cluster
     };
     println!(
         "{:<9} {:>9}  {:<30} {:>9} {:>9} {:>10} {:>8} {:>7} {:>6}",
@@ -527,4 +559,73 @@ async fn populate(backend: &str, size: u64, postgres: Option<&cluster::Cluster>)
     store.close().await;
     eprintln!("{backend}: {size} pins written in {:.1} s", started.elapsed().as_secs_f64());
     Some(db)
+}
+
+/// `--postgres-cores`: which cores the benchmark's own cluster gets, and
+/// which the rest (threads and processes inherit the cores of the thread
+/// that starts them).
+mod cores {
+    use std::fmt;
+
+    /// The cores this process may run on, split in two.
+    pub struct Split {
+        database: Vec<usize>,
+        rest: Vec<usize>,
+    }
+
+    impl Split {
+        /// The last `database` cores of this thread's for the cluster, the
+        /// others for the rest.
+        pub fn new(database: usize) -> Split {
+            let mut cpus = allowed();
+            assert!(
+                database < cpus.len(),
+                "--postgres-cores {database} leaves no core for the rest (this process may use {})",
+                cpus.len()
+            );
+            let database = cpus.split_off(cpus.len() - database);
+            Split { database, rest: cpus }
+        }
+
+        /// This thread (and what it starts from now on) on the cluster's cores.
+        pub fn enter_database(&self) {
+            enter(&self.database);
+        }
+
+        /// This thread (and what it starts from now on) on the other cores.
+        pub fn enter_rest(&self) {
+            enter(&self.rest);
+        }
+    }
+
+    impl fmt::Display for Split {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "CPU {:?} (everything else on CPU {:?})", self.database, self.rest)
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn allowed() -> Vec<usize> {
+        use rustix::thread::{CpuSet, sched_getaffinity};
+        let set = sched_getaffinity(None).expect("this thread's cores");
+        (0..CpuSet::MAX_CPU).filter(|&cpu| set.is_set(cpu)).collect()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn enter(cpus: &[usize]) {
+        use rustix::thread::{CpuSet, sched_setaffinity};
+        let mut set = CpuSet::new();
+        for &cpu in cpus {
+            set.set(cpu);
+        }
+        sched_setaffinity(None, &set).expect("this thread's cores set");
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn allowed() -> Vec<usize> {
+        panic!("--postgres-cores needs Linux")
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn enter(_: &[usize]) {}
 }

@@ -47,7 +47,7 @@ use std::time::{Duration, Instant};
 use axum::Json;
 use axum::routing::get;
 use chrono::Utc;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use ipfs_pinning_models::{Pin, PinStatus, Status};
 use pinning_service::app;
 use pinning_service::store::{FILL_CREATED_COUNTS, NewPin, PostgresStore, SqliteStore, Store, TenantId};
@@ -58,6 +58,7 @@ const TOKEN: &str = "scale-bench-token-0123456789";
 const BASE: i64 = 1_700_000_000_000_000;
 
 #[derive(Debug, Parser)]
+#[command(name = "scale", about = "The scale benchmark (see benches/scale.rs)")]
 struct Options {
     /// `sqlite`, `postgres`, or both (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
@@ -125,8 +126,15 @@ fn main() {
     // its processes inherit its cores and the runtime's threads the others
     // (a runtime sizes itself to the cores it may use).
     let cores = (options.postgres_cores > 0).then(|| {
-        assert!(wants_postgres && !external, "--postgres-cores is for the benchmark's own PostgreSQL cluster");
+        if !wants_postgres || external {
+            let message = format!(
+                "--postgres-cores is for the benchmark's own PostgreSQL cluster (`--backends postgres`, no {})",
+                cluster::URL_VARIABLE
+            );
+            Options::command().error(clap::error::ErrorKind::ArgumentConflict, message).exit();
+        }
         cores::Split::new(options.postgres_cores)
+            .unwrap_or_else(|message| Options::command().error(clap::error::ErrorKind::InvalidValue, message).exit())
     });
     if let Some(split) = &cores {
         split.enter_database();
@@ -575,16 +583,17 @@ mod cores {
 
     impl Split {
         /// The last `database` cores of this thread's for the cluster, the
-        /// others for the rest.
-        pub fn new(database: usize) -> Split {
+        /// others for the rest; an error when that leaves no core for the rest.
+        pub fn new(database: usize) -> Result<Split, String> {
             let mut cpus = allowed();
-            assert!(
-                database < cpus.len(),
-                "--postgres-cores {database} leaves no core for the rest (this process may use {})",
-                cpus.len()
-            );
+            if database >= cpus.len() {
+                return Err(format!(
+                    "--postgres-cores {database} leaves no core for the rest (this process may use {})",
+                    cpus.len()
+                ));
+            }
             let database = cpus.split_off(cpus.len() - database);
-            Split { database, rest: cpus }
+            Ok(Split { database, rest: cpus })
         }
 
         /// This thread (and what it starts from now on) on the cluster's cores.

@@ -146,11 +146,24 @@ fn main() {
     if let Some(split) = &cores {
         split.enter_rest();
     }
+    // The cluster the PostgreSQL runs use, and the output's line on it.
+    let postgres = if !wants_postgres {
+        None
+    } else if external {
+        cluster::shared().map(|shared| (shared, format!("the cluster of {} (as it is)", cluster::URL_VARIABLE)))
+    } else {
+        let over = if options.postgres_tcp { "TCP on 127.0.0.1" } else { "its Unix socket" };
+        let on = cores.map_or_else(|| "sharing every core".to_owned(), |split| format!("on {split}"));
+        let buffers = &options.postgres_shared_buffers;
+        own_cluster
+            .as_ref()
+            .map(|own| (own, format!("a cluster of its own, shared_buffers {buffers}, over {over}, {on}")))
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
-    runtime.block_on(run(options, own_cluster.as_ref(), cores.map(|split| split.to_string())));
+    runtime.block_on(run(options, postgres));
 }
 
-async fn run(options: Options, own_cluster: Option<&cluster::Cluster>, cores: Option<String>) {
+async fn run(options: Options, postgres: Option<(&cluster::Cluster, String)>) {
     let window = Duration::from_secs_f64(options.seconds);
     // reqwest's rustls needs a provider (plain HTTP here; see `pinner::kubo`).
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -158,20 +171,10 @@ async fn run(options: Options, own_cluster: Option<&cluster::Cluster>, cores: Op
 
     let bare = bare_handler().await;
     println!("scale: {} connections, {:.1} s a scenario", options.connections, options.seconds);
-    let postgres = if !options.backends.iter().any(|backend| backend == "postgres") {
-        None
-    } else if std::env::var_os(cluster::URL_VARIABLE).is_some() {
-        println!("postgres: the cluster of {} (as it is)", cluster::URL_VARIABLE);
-        cluster::shared()
-    } else {
-        let buffers = options.postgres_shared_buffers.as_str();
-        let over = if options.postgres_tcp { "TCP on 127.0.0.1" } else { "its Unix socket" };
-        let on = cores.map_or_else(|| "sharing every core".to_owned(), |split| format!("on {split}"));
-        if own_cluster.is_some() {
-            println!("postgres: a cluster of its own, shared_buffers {buffers}, over {over}, {on}");
-        }
-        own_cluster
-    };
+    let postgres = postgres.map(|(cluster, described)| {
+        println!("postgres: {described}");
+        cluster
+    });
     println!(
         "{:<9} {:>9}  {:<30} {:>9} {:>9} {:>10} {:>8} {:>7} {:>6}",
         "backend", "pins", "request", "p50 ms", "p99 ms", "req/s", "vs bare", "cpu µs", "db µs"
